@@ -1,0 +1,47 @@
+# The one entry point. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-sqlite lint fmt openapi bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the register with its pinned dependencies
+
+run: $(STAMP) ## Serve the whole register on SQLite at http://$${HOST:-127.0.0.1}:$${PORT:-8000}
+	$(BIN)/regctl serve all
+
+test: $(STAMP) ## Run the suite on SQLite and on a throwaway PostgreSQL 15 cluster
+	VENV=$(VENV) bash scripts/test.sh $(ARGS)
+
+test-sqlite: $(STAMP) ## Run the suite on SQLite only (quick)
+	TEST_DATABASE=sqlite $(BIN)/python -m pytest $(ARGS)
+
+lint: $(STAMP) ## ruff and mypy --strict on services/
+	$(BIN)/ruff check services tests bench migrations
+	$(BIN)/ruff format --check services tests bench migrations
+	$(BIN)/mypy
+
+fmt: $(STAMP) ## Format and fix imports
+	$(BIN)/ruff check --fix services tests bench migrations
+	$(BIN)/ruff format services tests bench migrations
+
+openapi: $(STAMP) ## Write openapi/{auth,registry,declarations,register}.json
+	$(BIN)/regctl openapi --out openapi
+
+bench: $(STAMP) ## Run the benchmarks in bench/ and print their figures
+	VENV=$(VENV) bash bench/run.sh
+
+clean: ## Remove the virtualenv, caches and local databases (var/)
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

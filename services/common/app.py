@@ -1,0 +1,174 @@
+"""The app factory every service builds on.
+
+It wires what all services share: settings, engine, error handlers, request
+ids and logs, body limits, security headers, CORS (closed unless configured),
+health routes, OpenAPI at ``/{service}/openapi.json``. The service passes its
+routers: ``v1`` routers are authenticated by default by the service itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Table
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.common.auth_client import AuthServiceClient, auth_http_client
+from services.common.database import make_engine
+from services.common.errors import Problem, install_error_handlers
+from services.common.health import health_router
+from services.common.limits import BodyLimitMiddleware
+from services.common.migrations import head_revisions
+from services.common.request_context import RequestContextMiddleware, configure_logging
+from services.common.security import CommunityDirectory, JsonFetcher, TokenVerifier
+from services.common.settings import ServiceSettings
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+    (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
+]
+# The docs page loads its scripts from a CDN; everything else gets a strict policy.
+_STRICT_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+
+
+class SecurityHeadersMiddleware:
+    """Add conservative security headers to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_docs = scope["path"].endswith("/docs")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                extra = SECURITY_HEADERS if is_docs else [*SECURITY_HEADERS, _STRICT_CSP]
+                headers.extend(h for h in extra if h[0] not in present)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_service_app(
+    *,
+    settings: ServiceSettings,
+    title: str,
+    description: str,
+    version: str,
+    routers: Sequence[APIRouter],
+    idempotency_table: Table | None = None,
+    body_limits: Mapping[str, int] | None = None,
+    on_startup: Callable[[FastAPI], Any] | None = None,
+    on_shutdown: Callable[[FastAPI], Any] | None = None,
+    openapi_tags: list[dict[str, Any]] | None = None,
+    auth_transport: httpx.AsyncBaseTransport | None = None,
+    fetch_auth_json: JsonFetcher | None = None,
+) -> FastAPI:
+    """Build a service app; the database must already be migrated (never ``create_all``)."""
+    name = settings.service_name
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if on_startup is not None:
+            await on_startup(app)
+        try:
+            yield
+        finally:
+            if on_shutdown is not None:
+                await on_shutdown(app)
+            await auth_client.aclose()
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        openapi_url=f"/{name}/openapi.json",
+        docs_url=f"/{name}/docs" if settings.docs_enabled else None,
+        redoc_url=None,
+        lifespan=lifespan,
+        openapi_tags=openapi_tags,
+        generate_unique_id_function=_operation_id(name),
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.resolved_database_url())
+    app.state.idempotency_table = idempotency_table
+    # Every service verifies tokens the same way: over HTTP against the auth
+    # service's JWKS (an ASGI transport in the embedded runner and in tests).
+    auth_client = AuthServiceClient(auth_http_client(settings.auth_base_url, auth_transport))
+    fetch = fetch_auth_json or auth_client.fetch_json
+    app.state.auth_client = auth_client
+    app.state.verifier = TokenVerifier(
+        fetch_json=fetch,
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+        min_refetch_seconds=settings.jwks_min_refetch_seconds,
+    )
+    app.state.communities = CommunityDirectory(
+        fetch_json=fetch, ttl_seconds=settings.communities_cache_seconds
+    )
+    install_error_handlers(app)
+    app.include_router(health_router(name, head_revisions(name)))
+    for router in routers:
+        app.include_router(router)
+
+    limits = dict(body_limits or {})
+    app.add_middleware(
+        BodyLimitMiddleware, default_limit=settings.max_body_bytes, limits=limits
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match"],
+            expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestContextMiddleware)
+    _register_problem_schema(app)
+    return app
+
+
+def _operation_id(service: str) -> Callable[[APIRoute], str]:
+    """Stable operation ids: ``<service>_<route function name>``."""
+
+    def generate(route: APIRoute) -> str:
+        return f"{service}_{route.name}"
+
+    return generate
+
+
+def _register_problem_schema(app: FastAPI) -> None:
+    """Make sure ``Problem`` is in the OpenAPI components even on routes without a model."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "Problem" not in components:
+            components["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            defs = components["Problem"].pop("$defs", {})
+            components.update(defs)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,97 @@
+"""Database engines and the request-scoped session.
+
+SQLite (the embedded default) runs in WAL mode with foreign keys on and a busy
+timeout so concurrent writers queue instead of failing. PostgreSQL is reached
+through psycopg 3 (``postgresql+psycopg://``). The session dependency commits
+when the route returns and rolls back when it raises: services never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+
+def is_sqlite(url: str) -> bool:
+    """True for SQLite URLs."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+WRITE_INTENT = "salw_write_intent"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _begin(conn: Any) -> None:
+    # A deferred transaction that reads and then writes fails at once with
+    # SQLITE_BUSY when another writer committed meanwhile (the busy timeout
+    # does not apply). Transactions that mean to write take the write lock at
+    # BEGIN so writers queue; readers stay deferred and never block in WAL.
+    if conn.get_execution_options().get(WRITE_INTENT):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine for ``url`` with the settings this project relies on."""
+    if is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
+        )
+        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin)
+        return engine
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=10,
+    )
+
+
+def write_session(engine: Engine) -> Session:
+    """A session for a command-line write (takes the SQLite write lock at BEGIN)."""
+    session = Session(engine, expire_on_commit=False)
+    session.connection(execution_options={WRITE_INTENT: True})
+    return session
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; commit on success, roll back on error."""
+    engine: Engine = request.app.state.engine
+    with Session(engine, expire_on_commit=False) as session:
+        if request.method in WRITE_METHODS:
+            session.connection(execution_options={WRITE_INTENT: True})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# scope="function": the commit runs before the response is sent, so a failed
+# commit is reported to the client instead of being lost after a 201.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -1,0 +1,48 @@
+"""Settings shared by every service.
+
+Each service subclasses :class:`ServiceSettings` with its own env prefix
+(``AUTH_``, ``REGISTRY_``, ``DECLARATIONS_``) and builds it in its app factory,
+never at import time, so tests and the embedded runner can pass overrides.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIB = 1024 * 1024
+
+
+def default_var_dir() -> Path:
+    """Where the embedded default keeps its SQLite files and credentials."""
+    return Path.cwd() / "var"
+
+
+class ServiceSettings(BaseSettings):
+    """What every service can be told through its environment."""
+
+    model_config = SettingsConfigDict(extra="ignore", env_file=None)
+
+    service_name: str = "service"
+    database_url: str = ""
+    var_dir: Path = Field(default_factory=default_var_dir)
+    docs_enabled: bool = True
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = 1 * MIB
+    bulk_max_body_bytes: int = 128 * MIB
+    log_level: str = "INFO"
+    # Token verification: where the auth service publishes its JWKS and what
+    # issuer/audience tokens must carry.
+    auth_base_url: str = "http://127.0.0.1:8000"
+    token_issuer: str = "salw-register-auth"
+    token_audience: str = "salw-register"
+    jwks_min_refetch_seconds: float = 10.0
+    communities_cache_seconds: float = 300.0
+
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy URL; a SQLite file under ``var_dir`` by default."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / (self.service_name + '.db')}"

@@ -1,0 +1,83 @@
+"""The embedded runner: all three services in one process under their prefixes.
+
+Registry and declarations reach the auth service through an httpx ASGI
+transport to the auth app in the same process, so token verification goes
+through the same HTTP requests as in production, without a network hop.
+"""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+
+import httpx
+from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
+
+from services.auth.app import create_app as create_auth_app
+from services.auth.settings import AuthSettings
+from services.declarations.app import create_app as create_declarations_app
+from services.declarations.settings import DeclarationsSettings
+from services.registry.app import create_app as create_registry_app
+from services.registry.settings import RegistrySettings
+
+
+@dataclass
+class EmbeddedSettings:
+    """The settings of the three services run together."""
+
+    auth: AuthSettings
+    registry: RegistrySettings
+    declarations: DeclarationsSettings
+
+
+def default_settings() -> EmbeddedSettings:
+    """Each service's settings from its own environment prefix."""
+    return EmbeddedSettings(
+        auth=AuthSettings(), registry=RegistrySettings(), declarations=DeclarationsSettings()
+    )
+
+
+class EmbeddedRegister:
+    """ASGI app routing ``/auth``, ``/registry`` and ``/declarations`` to their services."""
+
+    def __init__(self, settings: EmbeddedSettings) -> None:
+        self.settings = settings
+        self.auth = create_auth_app(settings.auth)
+        to_auth = httpx.ASGITransport(app=self.auth)
+        self.registry = create_registry_app(settings.registry, auth_transport=to_auth)
+        self.declarations = create_declarations_app(settings.declarations, auth_transport=to_auth)
+        self.apps: dict[str, FastAPI] = {
+            "auth": self.auth,
+            "registry": self.registry,
+            "declarations": self.declarations,
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        path: str = scope.get("path", "")
+        service = path.split("/", 2)[1] if path.startswith("/") else ""
+        app = self.apps.get(service, self.auth)
+        await app(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        message = await receive()
+        assert message["type"] == "lifespan.startup"
+        async with AsyncExitStack() as stack:
+            try:
+                for app in self.apps.values():
+                    await stack.enter_async_context(app.router.lifespan_context(app))
+            except Exception as exc:  # report the failure to the server, as Starlette does
+                await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                raise
+            await send({"type": "lifespan.startup.complete"})
+            message = await receive()
+            assert message["type"] == "lifespan.shutdown"
+        await send({"type": "lifespan.shutdown.complete"})
+
+
+def create_embedded_app(settings: EmbeddedSettings | None = None) -> EmbeddedRegister:
+    """The whole register as one ASGI app (databases must be migrated)."""
+    return EmbeddedRegister(settings or default_settings())

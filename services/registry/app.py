@@ -1,0 +1,50 @@
+"""The registry service's app factory: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import APIRouter, Depends, FastAPI
+
+from services.common.app import create_service_app
+from services.common.errors import problem_responses
+from services.common.security import authenticated
+from services.registry import models
+from services.registry.settings import RegistrySettings
+
+VERSION = "0.1.0"
+DESCRIPTION = """Deployment manifests of contingent-owned small arms, light weapons and ammunition in and out of mission areas, loss reports, holdings, reconciliation, tracing and diversion alerts.
+
+Legal basis:
+- ECOWAS Convention (2006) art. 11: troop-contributing member states document, in a centralized sub-regional database, the small arms and ammunition they bring into and take out of mission areas.\n- Kinshasa Convention (2010) art. 22: the same documentation duty for ECCAS troops.
+
+Errors are RFC 9457 problem documents (`application/problem+json`) with a
+stable `code`; validation errors list every problem in `errors`.
+"""
+
+
+def v1_router() -> APIRouter:
+    """Every ``/registry/v1`` route, authenticated by default."""
+    router = APIRouter(
+        prefix="/registry/v1",
+        dependencies=[Depends(authenticated)],
+        responses=problem_responses(401),
+    )
+    return router
+
+
+def create_app(
+    settings: RegistrySettings | None = None,
+    *,
+    auth_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """Build the registry service; its database must be migrated (``regctl migrate``)."""
+    settings = settings or RegistrySettings()
+    return create_service_app(
+        settings=settings,
+        title="SALW register: registry",
+        description=DESCRIPTION,
+        version=VERSION,
+        routers=[v1_router()],
+        idempotency_table=models.idempotency_keys,
+        auth_transport=auth_transport,
+    )
