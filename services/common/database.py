@@ -52,7 +52,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # connecting will fail and readiness will say so
         engine = create_engine(
             url,
             echo=echo,

@@ -316,11 +316,17 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(request, _http_error(exc))
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        logger.exception(
+        request_id = current_request_id() or getattr(request.state, "request_id", None)
+        logger.error(
             "unhandled error",
-            extra={"request_id": current_request_id(), "path": request.url.path},
+            exc_info=exc,
+            extra={"request_id": request_id, "path": request.url.path},
         )
-        error = AppError("An unexpected error occurred; quote the request id when reporting it.")
+        error = AppError(
+            "An unexpected error occurred; quote the request id when reporting it.",
+            request_id=request_id,
+            headers={"X-Request-ID": request_id} if request_id else None,
+        )
         error.status = 500
         error.instance_code = "internal_error"
         return problem_response(request, error)
