@@ -1,7 +1,194 @@
-"""Table models of the declarations service. Alembic's env imports this module."""
+"""Tables of the declarations service. Alembic's env imports this module.
+
+The register is append-only. Every table below except ``items`` (a derived
+index) and ``idempotency_keys`` refuses UPDATE, DELETE and TRUNCATE in the
+database itself (triggers, see the migration), with one narrow exception:
+``declaration_contents.content`` may go from a value to NULL, and only once a
+``disposals`` row for that declaration exists (disposal after retention).
+
+Tables are SQLAlchemy Core: the log is written in bulk and read by key, and
+nothing here needs ORM identity or relationships.
+"""
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
+
 from services.declarations.tables import DeclarationsTable, idempotency_keys, metadata
 
-__all__ = ["DeclarationsTable", "idempotency_keys", "metadata"]
+declarations = Table(
+    "declarations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("type", String(20), nullable=False),
+    Column("declaring_country", String(3), nullable=False),
+    Column("declared_at", DateTime(timezone=True), nullable=False),
+    Column("declared_by", String(255), nullable=False),
+    Index("ix_declarations_country_declared", "declaring_country", "declared_at", "id"),
+    Index("ix_declarations_declared", "declared_at", "id"),
+)
+
+declaration_versions = Table(
+    "declaration_versions",
+    metadata,
+    Column("declaration_id", String(36), ForeignKey("declarations.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("record_sha256", String(64), nullable=False),
+    Column("event_date", Date, nullable=False),
+    Column("mission", String(32), nullable=True),
+    Column("undeclared", Boolean, nullable=False),
+    Column("retain_until", Date, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("log_index", BigInteger, nullable=False, unique=True),
+)
+
+# The content of a version lives apart from its metadata so that disposal can
+# remove it (set it to NULL) while the version row, its hash and the log stay.
+declaration_contents = Table(
+    "declaration_contents",
+    metadata,
+    Column("declaration_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("content", Text, nullable=True),
+    ForeignKeyConstraint(
+        ["declaration_id", "version"],
+        ["declaration_versions.declaration_id", "declaration_versions.version"],
+        name="fk_declaration_contents_version",
+    ),
+)
+
+# A searchable index of the current version's items, rebuilt on amendment and
+# emptied on disposal. Not a record: the record is the version's content.
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("declaration_id", String(36), ForeignKey("declarations.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("declaration_type", String(20), nullable=False),
+    Column("match_key", String(400), nullable=False),
+    Column("serial_key", String(100), nullable=True),
+    Column("manufacturer_key", String(200), nullable=True),
+    Column("calibre_key", String(100), nullable=True),
+    Column("destroyed", Boolean, nullable=False),
+    Column("undeclared", Boolean, nullable=False),
+    # Set only on destroyed items with a unique identity (serialled weapons and
+    # parts): the unique constraint makes a second destruction fail in the
+    # database even between concurrent requests (NULLs never collide).
+    Column("destroyed_key", String(400), nullable=True, unique=True),
+    Index("ix_items_match_key", "match_key"),
+    Index("ix_items_declaration", "declaration_id"),
+)
+
+disposals = Table(
+    "disposals",
+    metadata,
+    Column("declaration_id", String(36), ForeignKey("declarations.id"), primary_key=True),
+    Column("disposed_on", Date, nullable=False),
+    Column("disposed_at", DateTime(timezone=True), nullable=False),
+    Column("disposed_by", String(255), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("log_index", BigInteger, nullable=False, unique=True),
+)
+
+holds = Table(
+    "holds",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("declaration_id", String(36), ForeignKey("declarations.id"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("placed_at", DateTime(timezone=True), nullable=False),
+    Column("placed_by", String(255), nullable=False),
+    Column("placed_by_org", String(64), nullable=False),
+    Column("log_index", BigInteger, nullable=False, unique=True),
+    Index("ix_holds_declaration", "declaration_id"),
+)
+
+# Lifting a hold is a new fact, not an edit of the hold.
+hold_lifts = Table(
+    "hold_lifts",
+    metadata,
+    Column("hold_id", String(36), ForeignKey("holds.id"), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("lifted_at", DateTime(timezone=True), nullable=False),
+    Column("lifted_by", String(255), nullable=False),
+    Column("lifted_by_org", String(64), nullable=False),
+    Column("log_index", BigInteger, nullable=False, unique=True),
+)
+
+log_entries = Table(
+    "log_entries",
+    metadata,
+    Column("index", BigInteger, primary_key=True, autoincrement=False),
+    Column("entry_type", String(32), nullable=False),
+    Column("declaration_id", String(36), nullable=True),
+    Column("version", Integer, nullable=True),
+    Column("leaf_input", LargeBinary, nullable=False),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_log_entries_declaration", "declaration_id", "index"),
+)
+
+# Perfect-subtree hashes: level 0 holds leaf hashes, (level, index) covers the
+# 2**level leaves from index * 2**level. Proofs fold O(log n) of these rows.
+log_nodes = Table(
+    "log_nodes",
+    metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("index", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("tree_size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root_hash", LargeBinary(32), nullable=False),
+    Column("signed_note", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+APPEND_ONLY_TABLES = (
+    "declarations",
+    "declaration_versions",
+    "disposals",
+    "holds",
+    "hold_lifts",
+    "log_entries",
+    "log_nodes",
+    "checkpoints",
+)
+
+__all__ = [
+    "APPEND_ONLY_TABLES",
+    "DeclarationsTable",
+    "checkpoints",
+    "declaration_contents",
+    "declaration_versions",
+    "declarations",
+    "disposals",
+    "hold_lifts",
+    "holds",
+    "idempotency_keys",
+    "items",
+    "log_entries",
+    "log_nodes",
+    "metadata",
+]

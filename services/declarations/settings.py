@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import ServiceSettings
+
+RETENTION_YEARS = 30
+"""Kinshasa Convention art. 22.2: DDR data kept at least 30 years; ITI: 20 to 30 years."""
 
 
 class DeclarationsSettings(ServiceSettings):
@@ -13,3 +19,17 @@ class DeclarationsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="DECLARATIONS_", extra="ignore")
 
     service_name: str = "declarations"
+    # Missions are the registry's: declarations ask it over HTTP.
+    registry_base_url: str = "http://127.0.0.1:8000"
+    # The log's identity: the checkpoint origin line and the signing key's name.
+    log_origin: str = "salw-register.local/declarations"
+    # The Ed25519 signer key (``PRIVATE+KEY+<name>+<id>+<base64>``); when empty, a key
+    # is created once in ``log_key_file`` (default ``<var_dir>/keys/log-signer.key``, 0600).
+    log_signing_key: str = Field(default="", repr=False)
+    log_key_file: Path | None = None
+    # Never below the legal minimum; may be raised by a member state's own policy.
+    retention_years: int = Field(default=RETENTION_YEARS, ge=RETENTION_YEARS, le=200)
+
+    def resolved_log_key_file(self) -> Path:
+        """Where the log's signing key lives when it is not given inline."""
+        return self.log_key_file or self.var_dir / "keys" / "log-signer.key"
