@@ -1,0 +1,56 @@
+"""Identifier normalization and matching: serials, calibres, manufacturers.
+
+Field identifiers are messy (DOMAIN.md, "Identifiers are messy in the
+field"). Records store what was declared exactly; these pure functions give
+the normalized forms used to compare them. None of them touches a database.
+"""
+
+from services.common.identifiers.calibres import (
+    calibre_key,
+    is_known_calibre,
+    normalize_calibre,
+)
+from services.common.identifiers.manufacturers import (
+    is_known_manufacturer,
+    manufacturer_key,
+    normalize_manufacturer,
+)
+from services.common.identifiers.serial_matching import (
+    MAX_FUZZY_LENGTH,
+    MIN_FUZZY_LENGTH,
+    MIN_WILDCARD_LITERALS,
+    MatchQuality,
+    serial_like_pattern,
+    serial_match_quality,
+    serial_search_keys,
+)
+from services.common.identifiers.serials import (
+    WILDCARD_ANY,
+    WILDCARD_ONE,
+    has_serial_wildcards,
+    normalize_serial,
+    normalize_serial_pattern,
+    serial_fuzzy_key,
+)
+
+__all__ = [
+    "MAX_FUZZY_LENGTH",
+    "MIN_FUZZY_LENGTH",
+    "MIN_WILDCARD_LITERALS",
+    "WILDCARD_ANY",
+    "WILDCARD_ONE",
+    "MatchQuality",
+    "calibre_key",
+    "has_serial_wildcards",
+    "is_known_calibre",
+    "is_known_manufacturer",
+    "manufacturer_key",
+    "normalize_calibre",
+    "normalize_manufacturer",
+    "normalize_serial",
+    "normalize_serial_pattern",
+    "serial_fuzzy_key",
+    "serial_like_pattern",
+    "serial_match_quality",
+    "serial_search_keys",
+]

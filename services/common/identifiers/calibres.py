@@ -1,0 +1,67 @@
+"""Calibres: one canonical name for every way of writing a calibre.
+
+"7.62x39", "7,62 × 39 mm", "7.62X39MM" and "7.62 x 39" are one calibre.
+`normalize_calibre` first reduces any input to a structural key:
+
+1. the common folding (NFKD, accents dropped, casefold, Cyrillic/Greek
+   look-alikes to Latin, so Russian "7,62х39 мм" works too);
+2. "×", "*" and similar signs become "x"; a comma between two digits is a
+   decimal point;
+3. everything but letters, digits and decimal points is dropped (spaces,
+   dashes, brackets ...), as is a dot not followed by a digit;
+4. "mm" right after a number is dropped ("7.62x39mm" -> "7.62x39").
+
+The key is then looked up in `CALIBRE_ALIASES` (data, see
+`calibre_aliases`). Unknown calibres keep their structural key, with "mm"
+appended when the key is purely metric ("5.7 x 28" -> "5.7x28mm"), so equal
+inputs still match. The function is idempotent, and like every normalized
+identifier the result is for matching: records keep the calibre as declared.
+"""
+
+import re
+from typing import Final
+
+from services.common.identifiers._text import (
+    build_alias_index,
+    fold_text,
+    is_word_char,
+)
+from services.common.identifiers.calibre_aliases import CALIBRE_ALIASES
+
+# NFKD maps none of these to "x". Fold runs first, so upper-case "X" and
+# Cyrillic "х" are already "x".
+_TIMES_SIGNS: Final = str.maketrans({"×": "x", "*": "x", "✕": "x", "✖": "x", "⨯": "x", "∗": "x"})
+_DECIMAL_COMMA: Final = re.compile(r"(?<=\d),(?=\d)")
+_STRAY_DOT: Final = re.compile(r"\.(?!\d)")
+# One or more "mm" so that "5mmmm" reduces in one pass (idempotence).
+_MILLIMETRES: Final = re.compile(r"(?<=\d)(?:mm)+")
+_METRIC: Final = re.compile(r"\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)*")
+
+
+def calibre_key(raw: str) -> str:
+    """Return the structural key of a calibre ("7,62 × 39 mm" -> "7.62x39")."""
+    text = _DECIMAL_COMMA.sub(".", fold_text(raw).translate(_TIMES_SIGNS))
+    text = "".join(char for char in text if char == "." or is_word_char(char))
+    return _MILLIMETRES.sub("", _STRAY_DOT.sub("", text))
+
+
+_BY_KEY: Final = build_alias_index(CALIBRE_ALIASES, calibre_key)
+
+
+def normalize_calibre(raw: str) -> str:
+    """Return the canonical calibre name, or a structural form if unknown.
+
+    "" means nothing usable was declared; callers decide whether to reject.
+    """
+    key = calibre_key(raw)
+    canonical = _BY_KEY.get(key)
+    if canonical is not None:
+        return canonical
+    if _METRIC.fullmatch(key):
+        return key + "mm"
+    return key
+
+
+def is_known_calibre(raw: str) -> bool:
+    """True if the calibre is in the alias table (not only structural)."""
+    return calibre_key(raw) in _BY_KEY

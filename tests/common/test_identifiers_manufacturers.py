@@ -1,0 +1,116 @@
+"""Manufacturer normalization: aliases, structural folding, idempotence."""
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.common.identifiers import (
+    is_known_manufacturer,
+    manufacturer_key,
+    normalize_calibre,
+    normalize_manufacturer,
+)
+from services.common.identifiers.manufacturer_aliases import MANUFACTURER_ALIASES
+
+FAST = settings(max_examples=300, deadline=None)
+NAME_CHARS = "abcoltdsgmhjkAELTDSG &.,'’-()ÉéöüÖ ООО АО Ижмаш"
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("NORINCO", "Norinco"),
+        ("China North Industries", "Norinco"),
+        ("China North Industries Corporation", "Norinco"),
+        ("China North Industries Corp.", "Norinco"),
+        ("Izhmash", "Kalashnikov Concern"),
+        ("IZHMASH JSC", "Kalashnikov Concern"),
+        ("Izhevsk Mechanical Plant", "Kalashnikov Concern"),
+        ("Kalashnikov Concern JSC", "Kalashnikov Concern"),
+        ("АО «Концерн Калашников»", "Kalashnikov Concern"),
+        ("ООО Ижмаш", "Kalashnikov Concern"),
+        ("Fabrique Nationale", "FN Herstal"),
+        ("FN Herstal S.A.", "FN Herstal"),
+        ("Heckler & Koch GmbH", "Heckler & Koch"),
+        ("Heckler and Koch", "Heckler & Koch"),
+        ("H&K", "Heckler & Koch"),
+        ("H & K", "Heckler & Koch"),
+        ("HK", "Heckler & Koch"),
+        ("Zastava", "Zastava Arms"),
+        ("ZASTAVA ORUZJE AD", "Zastava Arms"),
+        ("Tula Arms Plant", "Tula Arms Plant"),
+        ("TOZ", "Tula Arms Plant"),
+        ("Arsenal AD Kazanlak", "arsenal ad kazanlak"),  # legal form mid-name stays
+        ("Arsenal Kazanlak AD", "Arsenal (Bulgaria)"),
+        ("arsenal (bulgaria)", "Arsenal (Bulgaria)"),
+        ("UM Cugir", "Cugir"),
+        ("Fegyver- és Gépgyár", "FEG"),
+        ("Fegyver es Gepgyar Zrt.", "FEG"),
+        ("FÉG", "FEG"),
+        ("Colt's Manufacturing Company LLC", "Colt"),
+        ("COLT", "Colt"),
+        ("Fabbrica d'Armi Pietro Beretta S.p.A.", "Beretta"),
+        ("Steyr Mannlicher GmbH", "Steyr"),
+        ("Israel Military Industries Ltd.", "Israel Weapon Industries"),
+        ("IMI", "Israel Weapon Industries"),
+        ("IWI", "Israel Weapon Industries"),
+        ("Makina ve Kimya Endüstrisi Kurumu", "MKEK"),
+        ("MKEK", "MKEK"),
+    ],
+)
+def test_aliases(raw: str, canonical: str) -> None:
+    assert normalize_manufacturer(raw) == canonical
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "key"),
+    [
+        ("Société Générale d'Armes S.A.", "SOCIETE GENERALE D'ARMES SA", "societe generale darmes"),
+        ("Acme  Arms Co., Ltd.", "acme-arms", "acme arms"),
+        ("OOO  Acme", "Acme LLC", "acme"),
+        ("Ltd.", "LTD", "ltd"),  # the last word is never dropped
+    ],
+)
+def test_unknown_makers_normalize_structurally(left: str, right: str, key: str) -> None:
+    assert normalize_manufacturer(left) == normalize_manufacturer(right) == key
+    assert not is_known_manufacturer(left)
+
+
+def test_models_are_not_manufacturers() -> None:
+    assert not is_known_manufacturer("Type 56")
+    assert normalize_manufacturer("Type 56") == "type 56"
+    assert not is_known_manufacturer("Arsenal")  # several unrelated companies
+
+
+def test_empty_name_is_detectable() -> None:
+    assert normalize_manufacturer(" .,- ") == ""
+
+
+def test_canonical_names_are_fixed_points() -> None:
+    for canonical in MANUFACTURER_ALIASES:
+        assert normalize_manufacturer(canonical) == canonical
+
+
+@FAST
+@given(st.text())
+def test_normalize_manufacturer_is_idempotent(raw: str) -> None:
+    once = normalize_manufacturer(raw)
+    assert normalize_manufacturer(once) == once
+
+
+@FAST
+@given(st.text(alphabet=NAME_CHARS))
+def test_normalize_manufacturer_is_idempotent_on_name_text(raw: str) -> None:
+    once = normalize_manufacturer(raw)
+    assert normalize_manufacturer(once) == once
+    assert manufacturer_key(manufacturer_key(raw)) == manufacturer_key(raw)
+
+
+@pytest.mark.parametrize("raw", ["Co " * 100_000, "&." * 100_000, "7,x" * 100_000])
+def test_long_input_is_handled_in_linear_time(raw: str) -> None:
+    started = time.perf_counter()
+    normalize_manufacturer(raw)
+    normalize_calibre(raw)
+    assert time.perf_counter() - started < 5.0
