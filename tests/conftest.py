@@ -128,9 +128,7 @@ def database_urls(
 
 
 @pytest.fixture
-def empty_database_url(
-    tmp_path: Path, postgres: PostgresServer | None
-) -> Iterator[str]:
+def empty_database_url(tmp_path: Path, postgres: PostgresServer | None) -> Iterator[str]:
     """An empty database (no migrations applied), for migration tests."""
     if postgres is None:
         yield f"sqlite:///{tmp_path / 'empty.db'}"

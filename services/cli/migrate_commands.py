@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from services.cli.settings import service_settings
 from services.common import migrations
 from services.common.settings import ServiceSettings
-
-from services.cli.settings import service_settings
 
 
 def register(subparsers: Any) -> None:

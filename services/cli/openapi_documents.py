@@ -62,8 +62,8 @@ def combined_document(documents: dict[str, dict[str, Any]]) -> dict[str, Any]:
         renames = {
             name: f"{service.capitalize()}{name}"
             for name, schema in own.items()
-            if name in schemas and json.dumps(schemas[name], sort_keys=True)
-            != json.dumps(schema, sort_keys=True)
+            if name in schemas
+            and json.dumps(schemas[name], sort_keys=True) != json.dumps(schema, sort_keys=True)
         }
         document = _rename_refs(document, renames)
         for name, schema in document.get("components", {}).get("schemas", {}).items():

@@ -8,9 +8,8 @@ from typing import Any
 
 import uvicorn
 
-from services.common import migrations
-
 from services.cli.settings import service_settings
+from services.common import migrations
 
 
 def register(subparsers: Any) -> None:

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI
-from fastapi.routing import APIRoute
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
 from sqlalchemy import Table
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -129,9 +129,7 @@ def create_service_app(
         app.include_router(router)
 
     limits = dict(body_limits or {})
-    app.add_middleware(
-        BodyLimitMiddleware, default_limit=settings.max_body_bytes, limits=limits
-    )
+    app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes, limits=limits)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -165,7 +163,9 @@ def _register_problem_schema(app: FastAPI) -> None:
         schema = original()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         if "Problem" not in components:
-            components["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            components["Problem"] = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
             defs = components["Problem"].pop("$defs", {})
             components.update(defs)
         app.openapi_schema = schema

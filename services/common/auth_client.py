@@ -33,6 +33,8 @@ class AuthServiceClient:
         await self.client.aclose()
 
 
-def auth_http_client(base_url: str, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+def auth_http_client(
+    base_url: str, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
     """An httpx client for the auth service at ``base_url`` (or over ``transport``)."""
     return httpx.AsyncClient(base_url=base_url, transport=transport, timeout=5.0)

@@ -8,6 +8,7 @@ when the route returns and rolls back when it raises: services never commit.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -52,10 +53,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
-            try:
+            # If the folder cannot be made, connecting fails and readiness says so.
+            with contextlib.suppress(OSError):
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            except OSError:
-                pass  # connecting will fail and readiness will say so
         engine = create_engine(
             url,
             echo=echo,

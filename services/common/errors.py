@@ -257,11 +257,12 @@ def _http_error(exc: StarletteHTTPException) -> AppError:
     if isinstance(exc.__cause__, BodyTooLarge):
         return exc.__cause__.as_problem()
     cls = _STATUS_CODES.get(exc.status_code)
-    detail = exc.detail if isinstance(exc.detail, str) else None
+    detail: str | None = exc.detail if isinstance(exc.detail, str) else None
     if cls is not None:
         if detail == HTTPStatus(exc.status_code).phrase:
             detail = None
-        return cls(detail, headers=dict(exc.headers or {}))
+        error: AppError = cls(detail, headers=dict(exc.headers or {}))
+        return error
     generic = AppError(detail, headers=dict(exc.headers or {}))
     generic.status = exc.status_code
     generic.instance_code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")

@@ -59,8 +59,8 @@ def health_router(service: str, expected_heads: set[str]) -> APIRouter:
             ) from None
         if revisions != expected_heads:
             raise ServiceUnavailable(
-                f"The database is at {sorted(revisions)}, the code expects {sorted(expected_heads)};"
-                " run `regctl migrate`",
+                f"The database is at {sorted(revisions)}, the code expects"
+                f" {sorted(expected_heads)}; run `regctl migrate`",
                 code="database_not_migrated",
             )
         return Readiness(service=service, database=engine.dialect.name, revision=sorted(revisions))

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -51,17 +51,26 @@ class Idempotency:
         """The first response for this key, or None when the key is new (or absent)."""
         if self.key is None:
             return None
-        row = self.session.execute(
-            select(self.table).where(
-                self.table.c.client_id == self.client_id,
-                self.table.c.idempotency_key == self.key,
+        row = (
+            self.session.execute(
+                select(self.table).where(
+                    self.table.c.client_id == self.client_id,
+                    self.table.c.idempotency_key == self.key,
+                )
             )
-        ).mappings().first()
+            .mappings()
+            .first()
+        )
         if row is None:
             return None
         if row["fingerprint"] != self.fingerprint:
             raise ValidationFailed(
-                [{"loc": "header.Idempotency-Key", "msg": "already used with another request body"}],
+                [
+                    {
+                        "loc": "header.Idempotency-Key",
+                        "msg": "already used with another request body",
+                    }
+                ],
                 detail="This Idempotency-Key was used with a different request; use a new key",
                 code="idempotency_key_reused",
             )

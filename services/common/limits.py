@@ -27,7 +27,6 @@ ACCEPTED_BODY_TYPES = (
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-
 class BodyLimitMiddleware:
     """Refuse bodies over their route's limit (413) or of an unknown type (415)."""
 

@@ -50,7 +50,9 @@ def page_params(
     ] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None,
-        Query(max_length=1024, description="Opaque cursor from `next_cursor` of the previous page."),
+        Query(
+            max_length=1024, description="Opaque cursor from `next_cursor` of the previous page."
+        ),
     ] = None,
 ) -> PageParams:
     """FastAPI dependency reading ``limit`` and ``cursor``."""

@@ -87,7 +87,9 @@ class TokenVerifier:
                     code="auth_unavailable",
                 ) from exc
             self._keys = {
-                str(k["kid"]): k for k in document.get("keys", []) if isinstance(k, dict) and "kid" in k
+                str(k["kid"]): k
+                for k in document.get("keys", [])
+                if isinstance(k, dict) and "kid" in k
             }
             self._fetched_at = time.monotonic()
 
@@ -162,7 +164,7 @@ def _principal_from_claims(claims: dict[str, Any], token: str) -> Principal:
 
 @dataclass(frozen=True)
 class MembershipPeriod:
-    """A state's membership of a community: from ``joined`` until before ``left`` (open when None)."""
+    """A state's membership of a community: from ``joined`` until before ``left`` (None: open)."""
 
     country: str
     joined: date
@@ -236,9 +238,7 @@ class ReadScope:
         """Countries the caller may read at some date."""
         return {p.country for p in self.periods}
 
-    def clause(
-        self, country: ColumnElement[Any], on: ColumnElement[Any]
-    ) -> ColumnElement[bool]:
+    def clause(self, country: ColumnElement[Any], on: ColumnElement[Any]) -> ColumnElement[bool]:
         """SQL filter for rows whose ``country`` and date ``on`` the caller may read."""
         if self.everything:
             return true()
@@ -292,7 +292,9 @@ def require_scope(scope: str) -> Callable[..., Awaitable[Principal]]:
 async def read_scope(request: Request, principal: PrincipalDep) -> ReadScope:
     """What register data the caller may read (needs ``register:read``)."""
     if not principal.has_scope("register:read"):
-        raise Forbidden("Reading the register needs the 'register:read' scope", code="insufficient_scope")
+        raise Forbidden(
+            "Reading the register needs the 'register:read' scope", code="insufficient_scope"
+        )
     if principal.org_type == "operator":
         return ReadScope(everything=True, periods=())
     if principal.org_type == "member_state":

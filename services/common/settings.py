@@ -36,8 +36,8 @@ class ServiceSettings(BaseSettings):
     # Token verification: where the auth service publishes its JWKS and what
     # issuer/audience tokens must carry.
     auth_base_url: str = "http://127.0.0.1:8000"
-    token_issuer: str = "salw-register-auth"
-    token_audience: str = "salw-register"
+    token_issuer: str = "salw-register-auth"  # noqa: S105 - an issuer name, not a secret
+    token_audience: str = "salw-register"  # noqa: S105 - an audience name, not a secret
     jwks_min_refetch_seconds: float = 10.0
     communities_cache_seconds: float = 300.0
 

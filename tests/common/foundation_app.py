@@ -68,7 +68,10 @@ def router() -> APIRouter:
     ) -> Page[Created]:
         statement = select(scratch.c.id, scratch.c.name).where(scratch.c.name.startswith(prefix))
         rows, cursor = paginate(
-            session, statement, key=[scratch.c.name, scratch.c.id], params=page,
+            session,
+            statement,
+            key=[scratch.c.name, scratch.c.id],
+            params=page,
             key_of=lambda row: (row.name, row.id),
         )
         return Page(items=[Created(id=r.id, name=r.name) for r in rows], next_cursor=cursor)

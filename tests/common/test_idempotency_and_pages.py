@@ -51,13 +51,17 @@ def test_same_key_with_another_body_is_422(api: TestClient) -> None:
 
 def test_without_key_each_post_creates(api: TestClient, database_urls: dict[str, str]) -> None:
     for _ in range(3):
-        assert api.post("/registry/test/records", json={"name": "a", "items": []}).status_code == 201
+        assert (
+            api.post("/registry/test/records", json={"name": "a", "items": []}).status_code == 201
+        )
     assert count_records(database_urls["registry"]) == 3
 
 
 def test_key_longer_than_255_is_refused(api: TestClient) -> None:
     response = api.post(
-        "/registry/test/records", json={"name": "a", "items": []}, headers={"Idempotency-Key": "k" * 256}
+        "/registry/test/records",
+        json={"name": "a", "items": []},
+        headers={"Idempotency-Key": "k" * 256},
     )
     assert response.status_code == 422
 

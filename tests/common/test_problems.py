@@ -33,7 +33,9 @@ def assert_problem(response, status: int, code: str) -> dict:
 
 def test_malformed_json_is_400(api: TestClient) -> None:
     response = api.post(
-        "/registry/test/batches", content=b'{"name": "x", items: [', headers={"content-type": "application/json"}
+        "/registry/test/batches",
+        content=b'{"name": "x", items: [',
+        headers={"content-type": "application/json"},
     )
     assert_problem(response, 400, "malformed_json")
 
@@ -116,7 +118,8 @@ def test_unhandled_error_is_500_without_internals(
     assert "secret internal detail" not in response.text
     assert body["request_id"] == "trace-me-42"
     logged = [r for r in caplog.records if r.name == "salw.errors"]
-    assert logged and getattr(logged[0], "request_id", None) == "trace-me-42"
+    assert logged
+    assert getattr(logged[0], "request_id", None) == "trace-me-42"
 
 
 def test_request_id_is_echoed_or_made(api: TestClient) -> None:
