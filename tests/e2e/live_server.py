@@ -1,0 +1,63 @@
+"""Start the register as a real uvicorn process on 127.0.0.1 for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def live_register(
+    database_urls: dict[str, str], var_dir: Path, *, service: str = "all"
+) -> Iterator[str]:
+    """Serve ``service`` (default: the whole register) and yield its base URL."""
+    port = free_port()
+    env = dict(os.environ)
+    for prefix, name in (("AUTH", "auth"), ("REGISTRY", "registry"), ("DECLARATIONS", "declarations")):
+        env[f"{prefix}_DATABASE_URL"] = database_urls[name]
+        env[f"{prefix}_VAR_DIR"] = str(var_dir)
+        env[f"{prefix}_LOG_LEVEL"] = "WARNING"
+    log = (var_dir / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.cli.main", "serve", service, "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError((var_dir / "server.log").read_text(errors="replace"))
+            try:
+                if httpx.get(f"{base}/auth/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError("the server did not start within 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
