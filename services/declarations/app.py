@@ -9,13 +9,26 @@ from services.common.app import create_service_app
 from services.common.errors import problem_responses
 from services.common.security import authenticated
 from services.declarations import models
+from services.declarations.amendments import router as amendments_router
+from services.declarations.context import Clock, system_clock
+from services.declarations.declarations import router as declarations_router
+from services.declarations.log import router as log_router
+from services.declarations.log.keys import load_signer
+from services.declarations.log.service import LogContext
+from services.declarations.missions import MissionDirectory, registry_client
+from services.declarations.retention import router as retention_router
 from services.declarations.settings import DeclarationsSettings
 
 VERSION = "0.1.0"
-DESCRIPTION = """Declarations of small arms, light weapons and ammunition seized, collected (including DDR) and destroyed during peace operations, kept at least 30 years in a tamper-evident Merkle log.
+DESCRIPTION = """Declarations of small arms, light weapons and ammunition seized, collected
+(including DDR) and destroyed during peace operations, kept at least 30 years in a
+tamper-evident Merkle log (RFC 9162 hashing, C2SP signed checkpoints).
 
 Legal basis:
-- ECOWAS Convention (2006) art. 11.1.c: declare to the ECOWAS Executive Secretary all small arms and light weapons seized, collected and/or destroyed during peace operations.\n- Kinshasa Convention (2010) art. 22.2: data on weapons and ammunition collected during DDR operations are kept in the sub-regional database for a minimum of 30 years.
+- ECOWAS Convention (2006) art. 11.1.c: declare to the ECOWAS Executive Secretary all small
+  arms and light weapons seized, collected and/or destroyed during peace operations.
+- Kinshasa Convention (2010) art. 22.2: data on weapons and ammunition collected during DDR
+  operations are kept in the sub-regional database for a minimum of 30 years.
 
 Errors are RFC 9457 problem documents (`application/problem+json`) with a
 stable `code`; validation errors list every problem in `errors`.
@@ -29,6 +42,10 @@ def v1_router() -> APIRouter:
         dependencies=[Depends(authenticated)],
         responses=problem_responses(401),
     )
+    router.include_router(declarations_router.router())
+    router.include_router(amendments_router.router())
+    router.include_router(retention_router.router())
+    router.include_router(log_router.entries_router())
     return router
 
 
@@ -36,15 +53,32 @@ def create_app(
     settings: DeclarationsSettings | None = None,
     *,
     auth_transport: httpx.AsyncBaseTransport | None = None,
+    registry_transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock = system_clock,
 ) -> FastAPI:
-    """Build the declarations service; its database must be migrated (``regctl migrate``)."""
+    """Build the declarations service; its database must be migrated (``regctl migrate``).
+
+    ``registry_transport`` reaches the registry (missions) without a network
+    hop in the embedded runner; ``clock`` lets tests move through retention.
+    """
     settings = settings or DeclarationsSettings()
-    return create_service_app(
+    missions = MissionDirectory(registry_client(settings.registry_base_url, registry_transport))
+
+    async def close_missions(_app: FastAPI) -> None:
+        await missions.aclose()
+
+    app = create_service_app(
         settings=settings,
         title="SALW register: declarations",
         description=DESCRIPTION,
         version=VERSION,
-        routers=[v1_router()],
+        # The public router (checkpoint, verifier key, proofs) needs no token.
+        routers=[v1_router(), log_router.public_router()],
         idempotency_table=models.idempotency_keys,
         auth_transport=auth_transport,
+        on_shutdown=close_missions,
     )
+    app.state.clock = clock
+    app.state.missions = missions
+    app.state.log = LogContext(signer=load_signer(settings), origin=settings.log_origin)
+    return app

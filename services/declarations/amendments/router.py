@@ -1,0 +1,74 @@
+"""``POST /declarations/v1/declarations/{id}/amendments``."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from services.common.database import SessionDep
+from services.common.errors import problem_responses
+from services.common.idempotency import IdempotencyDep
+from services.declarations.amendments import service
+from services.declarations.amendments.schemas import Amendment
+from services.declarations.context import LogDep, MissionsDep, NowDep
+from services.declarations.declarations.router import SettingsDep, WriterDep, mission_known
+from services.declarations.declarations.schemas import DeclarationCreated
+
+
+def router() -> APIRouter:
+    """Amendment routes (mounted on the authenticated v1 router)."""
+    r = APIRouter(prefix="/declarations", tags=["declarations"])
+
+    @r.post(
+        "/{declaration_id}/amendments",
+        status_code=201,
+        response_model=DeclarationCreated,
+        summary="Amend a declaration: a new version from a JSON Merge Patch",
+        responses=problem_responses(403, 404, 409, 412, 422, 428, 503),
+    )
+    async def amend_declaration(
+        declaration_id: str,
+        amendment: Amendment,
+        principal: WriterDep,
+        session: SessionDep,
+        idempotency: IdempotencyDep,
+        missions: MissionsDep,
+        now: NowDep,
+        log: LogDep,
+        settings: SettingsDep,
+        if_match: Annotated[str | None, Header(description="ETag of the current version")] = None,
+    ) -> Response:
+        replay = await run_in_threadpool(idempotency.replay)
+        if replay is not None:
+            return replay
+        mission = amendment.changes.get("mission")
+        known = await mission_known(
+            missions, principal, mission if isinstance(mission, str) else None
+        )
+        created = await run_in_threadpool(
+            partial(
+                service.amend,
+                session,
+                principal=principal,
+                declaration_id=declaration_id,
+                amendment=amendment,
+                if_match=if_match,
+                mission_known=known,
+                now=now,
+                log_context=log,
+                retention_years=settings.retention_years,
+            )
+        )
+        headers = {
+            "ETag": created.etag,
+            "Location": f"/declarations/v1/declarations/{declaration_id}/versions",
+        }
+        return await run_in_threadpool(
+            partial(idempotency.respond, created, status_code=201, headers=headers)
+        )
+
+    return r

@@ -1,0 +1,186 @@
+"""Queries of declarations, their versions, contents and item index."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select
+from sqlalchemy.sql.selectable import ScalarSelect
+from sqlmodel import Session
+
+from services.declarations.models import (
+    declaration_contents,
+    declaration_versions,
+    declarations,
+    disposals,
+    items,
+)
+
+
+@dataclass(frozen=True)
+class DeclarationRow:
+    """A declaration with its current (latest) version."""
+
+    id: str
+    type: str
+    declaring_country: str
+    declared_at: datetime
+    declared_by: str
+    version: int
+    record_sha256: str
+    event_date: date
+    mission: str | None
+    undeclared: bool
+    retain_until: date
+    log_index: int
+    disposed_at: datetime | None
+
+
+def _latest_version() -> ScalarSelect[Any]:
+    inner = declaration_versions.alias("newer")
+    return (
+        select(func.max(inner.c.version))
+        .where(inner.c.declaration_id == declarations.c.id)
+        .scalar_subquery()
+    )
+
+
+def current_select() -> Select[Any]:
+    """Declarations joined to their latest version and their disposal, if any."""
+    v = declaration_versions
+    return (
+        select(
+            declarations.c.id,
+            declarations.c.type,
+            declarations.c.declaring_country,
+            declarations.c.declared_at,
+            declarations.c.declared_by,
+            v.c.version,
+            v.c.record_sha256,
+            v.c.event_date,
+            v.c.mission,
+            v.c.undeclared,
+            v.c.retain_until,
+            v.c.log_index,
+            disposals.c.disposed_at,
+        )
+        .select_from(declarations)
+        .join(v, and_(v.c.declaration_id == declarations.c.id, v.c.version == _latest_version()))
+        .outerjoin(disposals, disposals.c.declaration_id == declarations.c.id)
+    )
+
+
+def readable_clause_columns() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The (country, date) columns tenancy filters on, within :func:`current_select`."""
+    return declarations.c.declaring_country, declaration_versions.c.event_date
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored datetime is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def to_row(row: Any) -> DeclarationRow:
+    """A result row of :func:`current_select` as a :class:`DeclarationRow`."""
+    values = dict(row._mapping)
+    values["declared_at"] = as_utc(values["declared_at"])
+    if values["disposed_at"] is not None:
+        values["disposed_at"] = as_utc(values["disposed_at"])
+    return DeclarationRow(**values)
+
+
+def find_current(
+    session: Session, declaration_id: str, readable: ColumnElement[bool]
+) -> DeclarationRow | None:
+    """The declaration with its latest version, if it exists and ``readable`` allows it."""
+    row = session.execute(
+        current_select().where(declarations.c.id == declaration_id, readable)
+    ).first()
+    return None if row is None else to_row(row)
+
+
+def find_many(
+    session: Session, ids: Sequence[str], readable: ColumnElement[bool]
+) -> dict[str, DeclarationRow]:
+    """Readable declarations among ``ids``."""
+    if not ids:
+        return {}
+    rows = session.execute(current_select().where(declarations.c.id.in_(ids), readable)).all()
+    return {r.id: to_row(r) for r in rows}
+
+
+def versions_of(session: Session, declaration_id: str) -> list[Any]:
+    """Every version of a declaration with its content (NULL once disposed), oldest first."""
+    v, c = declaration_versions, declaration_contents
+    return list(
+        session.execute(
+            select(v, c.c.content)
+            .select_from(v)
+            .join(c, and_(c.c.declaration_id == v.c.declaration_id, c.c.version == v.c.version))
+            .where(v.c.declaration_id == declaration_id)
+            .order_by(v.c.version)
+        ).all()
+    )
+
+
+def content_of(session: Session, declaration_id: str, version: int) -> str | None:
+    """The canonical JSON of one version (None once disposed)."""
+    return session.execute(
+        select(declaration_contents.c.content).where(
+            declaration_contents.c.declaration_id == declaration_id,
+            declaration_contents.c.version == version,
+        )
+    ).scalar_one_or_none()
+
+
+def insert_declaration(session: Session, **values: Any) -> None:
+    """Store the immutable head of a declaration."""
+    session.execute(insert(declarations).values(**values))
+
+
+def insert_version(session: Session, *, content: str, **values: Any) -> None:
+    """Store a version's metadata and its content."""
+    session.execute(insert(declaration_versions).values(**values))
+    session.execute(
+        insert(declaration_contents).values(
+            declaration_id=values["declaration_id"], version=values["version"], content=content
+        )
+    )
+
+
+def replace_items(session: Session, declaration_id: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Rebuild the item index of a declaration (after creation or amendment)."""
+    session.execute(delete(items).where(items.c.declaration_id == declaration_id))
+    if rows:
+        session.execute(insert(items), [{**r, "declaration_id": declaration_id} for r in rows])
+
+
+def recorded_keys(session: Session, declaration_ids: Sequence[str]) -> set[str]:
+    """Match keys of items recorded by the given (non-destruction) declarations."""
+    if not declaration_ids:
+        return set()
+    return set(
+        session.execute(
+            select(items.c.match_key).where(
+                items.c.declaration_id.in_(declaration_ids),
+                items.c.declaration_type != "destruction",
+            )
+        ).scalars()
+    )
+
+
+def already_destroyed(
+    session: Session, keys: Sequence[str], *, excluding: str | None
+) -> dict[str, str]:
+    """Of ``keys``, those already destroyed, with the destroying declaration's id."""
+    if not keys:
+        return {}
+    statement = select(items.c.destroyed_key, items.c.declaration_id).where(
+        items.c.destroyed_key.in_(keys)
+    )
+    if excluding is not None:
+        statement = statement.where(items.c.declaration_id != excluding)
+    return {str(k): str(d) for k, d in session.execute(statement).all()}

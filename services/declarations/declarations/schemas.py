@@ -1,0 +1,197 @@
+"""Request and response models of declarations (items as in the registry)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+DeclarationType = Literal["seizure", "collection", "destruction"]
+WeaponCategory = Literal[
+    "revolver_pistol",
+    "rifle_carbine",
+    "submachine_gun",
+    "assault_rifle",
+    "light_machine_gun",
+    "heavy_machine_gun",
+    "grenade_launcher",
+    "portable_anti_aircraft_gun",
+    "portable_anti_tank_gun",
+    "recoilless_rifle",
+    "anti_tank_launcher",
+    "manpads",
+    "mortar",
+    "other",
+]
+DestructionMethod = Literal[
+    "cutting", "crushing", "shredding", "melting", "burning", "detonation", "other"
+]
+
+
+def _alpha3(value: str) -> str:
+    if pycountry.countries.get(alpha_3=value) is None:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-3 country code")
+    return value
+
+
+Alpha3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_alpha3)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Year = Annotated[int, Field(ge=1800, le=2100)]
+Quantity = Annotated[int, Field(ge=1, le=1_000_000_000)]
+DeclarationId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+]
+MissionCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Weapon(_Strict):
+    """A weapon, identified by manufacturer and serial number (ITI marking)."""
+
+    kind: Literal["weapon"]
+    category: WeaponCategory
+    manufacturer: Text
+    model: Text
+    calibre: Text
+    serial_number: Text
+    year_of_manufacture: Year | None = None
+    country_of_manufacture: Alpha3 | None = None
+    markings: LongText | None = None
+
+
+class Ammunition(_Strict):
+    """Ammunition of one calibre and lot (headstamp producer and year where known)."""
+
+    kind: Literal["ammunition"]
+    calibre: Text
+    ammunition_type: Text | None = None
+    manufacturer: Text | None = None
+    lot_number: Text
+    year_of_manufacture: Year | None = None
+    quantity: Quantity
+
+
+class Part(_Strict):
+    """Parts, components and other related materials."""
+
+    kind: Literal["part"]
+    description: LongText
+    quantity: Quantity
+    serial_number: Text | None = None
+
+
+Item = Annotated[Weapon | Ammunition | Part, Field(discriminator="kind")]
+
+
+class Location(_Strict):
+    """Where the event took place; coordinates in WGS 84 decimal degrees, both or neither."""
+
+    country: Alpha3
+    place: Text | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+
+class Collection(_Strict):
+    """Context of a collection: DDR (with its programme named) or another programme."""
+
+    ddr: bool = False
+    programme: Text | None = None
+
+
+class Destruction(_Strict):
+    """How, where and before whom materiel was destroyed (MOSAIC 05.50)."""
+
+    method: DestructionMethod
+    method_detail: Text | None = None
+    place: Text | None = None
+    date: dt.date | None = Field(default=None, description="default: the event date")
+    witnesses: list[Text] = Field(default_factory=list, max_length=100)
+
+
+class DeclarationDocument(_Strict):
+    """A declaration as submitted (and as amended): the record a version hashes."""
+
+    type: DeclarationType
+    declaring_country: Alpha3
+    mission: MissionCode | None = None
+    event_date: date
+    location: Location
+    circumstances: LongText | None = None
+    presumed_user: Text | None = None
+    legal_basis: Text | None = None
+    collection: Collection | None = None
+    items: list[Item] = Field(min_length=1, max_length=10_000)
+    references: list[DeclarationId] = Field(default_factory=list, max_length=1000)
+    destruction: Destruction | None = None
+    undeclared: bool = Field(
+        default=False,
+        description="destruction only: some items were never declared; recorded and listable",
+    )
+
+
+class DeclarationCreated(BaseModel):
+    """What a successful declaration or amendment returns (the ETag is also a header)."""
+
+    id: str
+    version: int
+    log_index: int
+    retain_until: date
+    record_sha256: str
+    etag: str
+
+
+class DeclarationView(BaseModel):
+    """One declaration: metadata of its current version and the record itself."""
+
+    id: str
+    type: DeclarationType
+    declaring_country: str
+    version: int
+    event_date: date
+    mission: str | None
+    undeclared: bool
+    declared_at: datetime
+    retain_until: date
+    record_sha256: str
+    log_index: int
+    disposed_at: datetime | None = None
+    record: dict[str, Any] | None = Field(
+        description="the canonical record of this version; null once disposed"
+    )
+
+
+class DeclarationSummary(BaseModel):
+    """A declaration in a list."""
+
+    id: str
+    type: DeclarationType
+    declaring_country: str
+    version: int
+    event_date: date
+    mission: str | None
+    undeclared: bool
+    declared_at: datetime
+    retain_until: date
+    disposed: bool
+
+
+class VersionView(BaseModel):
+    """One version of a declaration."""
+
+    version: int
+    record_sha256: str
+    log_index: int
+    reason: str | None
+    created_at: datetime
+    created_by: str
+    retain_until: date
+    record: dict[str, Any] | None

@@ -1,0 +1,51 @@
+"""Request and response models of legal holds and disposal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class HoldRequest(BaseModel):
+    """Place a legal hold: disposal is blocked until it is lifted."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: Reason
+
+
+class LiftRequest(BaseModel):
+    """Lift one hold (``hold_id``) or every active hold of the declaration."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: Reason
+    hold_id: str | None = None
+
+
+class HoldView(BaseModel):
+    """A legal hold and, once lifted, who lifted it and why."""
+
+    id: str
+    declaration_id: str
+    reason: str
+    placed_at: datetime
+    placed_by: str
+    placed_by_org: str
+    log_index: int
+    lifted_at: datetime | None = None
+    lifted_by: str | None = None
+    lift_reason: str | None = None
+    lift_log_index: int | None = None
+
+
+class DisposalView(BaseModel):
+    """A disposal: the content is gone, the versions' hashes and the log remain."""
+
+    declaration_id: str
+    disposed_at: datetime
+    disposed_by: str
+    versions_disposed: int
+    log_index: int

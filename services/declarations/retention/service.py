@@ -1,0 +1,204 @@
+"""Retention: legal holds (secretariat or operator) and disposal after expiry.
+
+Order of checks for disposal: existence for the caller (404), then retention
+(409 ``retention_active``, for everyone, operator included), then holds
+(409 ``legal_hold_active``), then who may dispose (403).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ColumnElement
+from sqlmodel import Session
+
+from services.common.errors import Conflict, Forbidden, NotFound
+from services.common.security import Principal
+from services.declarations.declarations import repository as declarations_repository
+from services.declarations.declarations.repository import DeclarationRow, as_utc
+from services.declarations.log import service as log
+from services.declarations.log.service import LogContext
+from services.declarations.retention import repository
+from services.declarations.retention.schemas import DisposalView, HoldView
+
+
+def _declaration(
+    session: Session, declaration_id: str, visible: ColumnElement[bool]
+) -> DeclarationRow:
+    row = declarations_repository.find_current(session, declaration_id, visible)
+    if row is None:
+        raise NotFound(f"No declaration {declaration_id}", code="declaration_not_found")
+    return row
+
+
+def _view(row: object) -> HoldView:
+    values = dict(row._mapping)  # type: ignore[attr-defined]
+    values["placed_at"] = as_utc(values["placed_at"])
+    if values["lifted_at"] is not None:
+        values["lifted_at"] = as_utc(values["lifted_at"])
+    return HoldView(**values)
+
+
+def list_holds(
+    session: Session, *, declaration_id: str, visible: ColumnElement[bool]
+) -> list[HoldView]:
+    """Every hold of a visible declaration."""
+    _declaration(session, declaration_id, visible)
+    return [_view(r) for r in repository.holds_of(session, declaration_id)]
+
+
+def require_hold_authority(principal: Principal) -> None:
+    """Holds are placed and lifted by a secretariat or the operator."""
+    if principal.org_type not in ("secretariat", "operator"):
+        raise Forbidden(
+            "Legal holds are placed and lifted by a secretariat or the operator",
+            code="hold_authority_required",
+        )
+
+
+def place_hold(
+    session: Session,
+    *,
+    principal: Principal,
+    declaration_id: str,
+    reason: str,
+    visible: ColumnElement[bool],
+    now: datetime,
+    log_context: LogContext,
+) -> HoldView:
+    """Place a legal hold, logged; disposal stays blocked until it is lifted."""
+    require_hold_authority(principal)
+    row = _declaration(session, declaration_id, visible)
+    hold_id = str(uuid.uuid4())
+    entry = log.make_entry(
+        "hold",
+        now,
+        declaration_id=declaration_id,
+        version=row.version,
+        record_sha256=row.record_sha256,
+        hold_id=hold_id,
+        reason=reason,
+        by=principal.org,
+    )
+    (appended,) = log.append(session, log=log_context, entries=[entry], now=now)
+    values = {
+        "id": hold_id,
+        "declaration_id": declaration_id,
+        "reason": reason,
+        "placed_at": now,
+        "placed_by": principal.client_id,
+        "placed_by_org": principal.org,
+        "log_index": appended.index,
+    }
+    repository.insert_hold(session, **values)
+    return HoldView(**values)
+
+
+def lift_holds(
+    session: Session,
+    *,
+    principal: Principal,
+    declaration_id: str,
+    reason: str,
+    hold_id: str | None,
+    visible: ColumnElement[bool],
+    now: datetime,
+    log_context: LogContext,
+) -> list[HoldView]:
+    """Lift one active hold, or all of them; each lift is logged."""
+    require_hold_authority(principal)
+    row = _declaration(session, declaration_id, visible)
+    active = [
+        h
+        for h in repository.holds_of(session, declaration_id)
+        if h.lifted_at is None and (hold_id is None or h.id == hold_id)
+    ]
+    if not active:
+        raise NotFound("No active hold to lift", code="hold_not_found")
+    entries = [
+        log.make_entry(
+            "hold_lifted",
+            now,
+            declaration_id=declaration_id,
+            version=row.version,
+            record_sha256=row.record_sha256,
+            hold_id=h.id,
+            reason=reason,
+            by=principal.org,
+        )
+        for h in active
+    ]
+    appended = log.append(session, log=log_context, entries=entries, now=now)
+    for hold, landed in zip(active, appended, strict=True):
+        repository.insert_lift(
+            session,
+            hold_id=hold.id,
+            reason=reason,
+            lifted_at=now,
+            lifted_by=principal.client_id,
+            lifted_by_org=principal.org,
+            log_index=landed.index,
+        )
+    return [
+        _view(r)
+        for r in repository.holds_of(session, declaration_id)
+        if r.id in {h.id for h in active}
+    ]
+
+
+def dispose(
+    session: Session,
+    *,
+    principal: Principal,
+    declaration_id: str,
+    visible: ColumnElement[bool],
+    now: datetime,
+    log_context: LogContext,
+) -> DisposalView:
+    """Remove the content of an expired, unheld declaration; hashes and log remain."""
+    row = _declaration(session, declaration_id, visible)
+    if now.date() < row.retain_until:
+        raise Conflict(
+            f"The declaration must be kept until {row.retain_until.isoformat()}",
+            code="retention_active",
+            retain_until=row.retain_until.isoformat(),
+        )
+    if any(h.lifted_at is None for h in repository.holds_of(session, declaration_id)):
+        raise Conflict("A legal hold blocks disposal", code="legal_hold_active")
+    if row.disposed_at is not None:
+        raise Conflict("The declaration was already disposed of", code="already_disposed")
+    may_dispose = principal.org_type == "operator" and principal.has_scope("admin")
+    may_dispose |= (
+        principal.org_type == "member_state"
+        and principal.country == row.declaring_country
+        and principal.has_scope("declarations:write")
+    )
+    if not may_dispose:
+        raise Forbidden("Disposal is for the declaring state or the operator", code="forbidden")
+    entry = log.make_entry(
+        "disposal",
+        now,
+        declaration_id=declaration_id,
+        version=row.version,
+        record_sha256=row.record_sha256,
+        by=principal.org,
+    )
+    (appended,) = log.append(session, log=log_context, entries=[entry], now=now)
+    repository.insert_disposal(
+        session,
+        declaration_id=declaration_id,
+        disposed_on=now.date(),
+        disposed_at=now,
+        disposed_by=principal.client_id,
+        reason=None,
+        log_index=appended.index,
+    )
+    removed = repository.remove_content(session, declaration_id)
+    return DisposalView(
+        declaration_id=declaration_id,
+        disposed_at=now,
+        disposed_by=principal.client_id,
+        versions_disposed=removed,
+        log_index=appended.index,
+    )
