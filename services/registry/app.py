@@ -9,17 +9,37 @@ from services.common.app import create_service_app
 from services.common.errors import problem_responses
 from services.common.security import authenticated
 from services.registry import models
+from services.registry.holdings.router import router as holdings_router
+from services.registry.loss_reports.router import router as loss_reports_router
+from services.registry.manifests.router import router as manifests_router
+from services.registry.missions.router import router as missions_router
+from services.registry.reconciliation.router import router as reconciliation_router
+from services.registry.reference.router import router as reference_router
 from services.registry.settings import RegistrySettings
 
 VERSION = "0.1.0"
-DESCRIPTION = """Deployment manifests of contingent-owned small arms, light weapons and ammunition in and out of mission areas, loss reports, holdings, reconciliation, tracing and diversion alerts.
+DESCRIPTION = """Deployment manifests of contingent-owned small arms, light weapons and
+ammunition in and out of mission areas, loss reports, holdings, reconciliation,
+tracing and diversion alerts.
 
 Legal basis:
-- ECOWAS Convention (2006) art. 11: troop-contributing member states document, in a centralized sub-regional database, the small arms and ammunition they bring into and take out of mission areas.\n- Kinshasa Convention (2010) art. 22: the same documentation duty for ECCAS troops.
+- ECOWAS Convention (2006) art. 11: troop-contributing member states document,
+  in a centralized sub-regional database, the small arms and ammunition they
+  bring into and take out of mission areas.
+- Kinshasa Convention (2010) art. 22: the same documentation duty for ECCAS troops.
 
 Errors are RFC 9457 problem documents (`application/problem+json`) with a
 stable `code`; validation errors list every problem in `errors`.
 """
+
+OPENAPI_TAGS = [
+    {"name": "missions", "description": "Peace operations (reference data)."},
+    {"name": "reference", "description": "Weapon categories and ammunition types (EN/FR)."},
+    {"name": "manifests", "description": "Materiel crossing into and out of mission areas."},
+    {"name": "loss-reports", "description": "Contingent-owned equipment lost, stolen, captured."},
+    {"name": "holdings", "description": "What each contingent holds in a mission area now."},
+    {"name": "reconciliation", "description": "in − out − lost − destroyed, per weapon and lot."},
+]
 
 
 def v1_router() -> APIRouter:
@@ -29,6 +49,15 @@ def v1_router() -> APIRouter:
         dependencies=[Depends(authenticated)],
         responses=problem_responses(401),
     )
+    for domain in (
+        missions_router,
+        reference_router,
+        manifests_router,
+        loss_reports_router,
+        holdings_router,
+        reconciliation_router,
+    ):
+        router.include_router(domain)
     return router
 
 
@@ -46,5 +75,8 @@ def create_app(
         version=VERSION,
         routers=[v1_router()],
         idempotency_table=models.idempotency_keys,
+        # Manifests carry up to 100,000 items: the bulk limit (128 MiB by default).
+        body_limits={"/registry/v1/manifests": settings.bulk_max_body_bytes},
+        openapi_tags=OPENAPI_TAGS,
         auth_transport=auth_transport,
     )

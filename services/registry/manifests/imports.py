@@ -1,0 +1,206 @@
+"""CSV and XLSX manifests: decoding, header matching, and problems named by row and column.
+
+CSV: comma, semicolon or tab separated (sniffed from the header line); UTF-8
+with or without BOM, else Windows-1252/Latin-1. XLSX: the first sheet, read
+with openpyxl in read-only mode. Headers are the item field names in English
+or French, matched without regard to case, accents, spaces, dashes or
+underscores. Row 1 is the header row; data rows are numbered as a spreadsheet
+shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from services.registry.manifests.schemas import MAX_MANIFEST_ITEMS
+
+HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    "kind": ("kind", "type", "nature"),
+    "category": ("category", "categorie"),
+    "manufacturer": ("manufacturer", "producer", "fabricant", "producteur"),
+    "model": ("model", "modele"),
+    "calibre": ("calibre", "caliber"),
+    "serial_number": ("serial_number", "serial", "numero_de_serie", "no_de_serie"),
+    "year_of_manufacture": ("year_of_manufacture", "annee_de_fabrication"),
+    "country_of_manufacture": ("country_of_manufacture", "pays_de_fabrication"),
+    "markings": ("markings", "marquages", "marquage"),
+    "lot_number": ("lot_number", "lot", "numero_de_lot"),
+    "ammunition_type": ("ammunition_type", "type_de_munition"),
+    "quantity": ("quantity", "quantite"),
+    "description": ("description",),
+    "correction": ("correction",),
+}
+KIND_ALIASES: Final[dict[str, str]] = {
+    "weapon": "weapon",
+    "arme": "weapon",
+    "armes": "weapon",
+    "ammunition": "ammunition",
+    "munition": "ammunition",
+    "munitions": "ammunition",
+    "part": "part",
+    "parts": "part",
+    "piece": "part",
+    "pieces": "part",
+}
+TRUE_WORDS: Final = frozenset({"true", "yes", "oui", "vrai", "1", "x"})
+FALSE_WORDS: Final = frozenset({"false", "no", "non", "faux", "0", ""})
+XLSX_MAGIC: Final = b"PK\x03\x04"
+
+
+def header_key(text: str) -> str:
+    """Case, accents and separators removed: "Numéro de série" -> "numerodeserie"."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lstrip("\ufeff"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in plain if c.isalnum())
+
+
+_FIELD_BY_HEADER: Final = {
+    header_key(alias): name for name, aliases in HEADER_ALIASES.items() for alias in aliases
+}
+
+
+@dataclass
+class ParsedSheet:
+    """Items read from a file, with what is needed to name rows and columns in problems."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    columns: dict[str, tuple[int, str]] = field(default_factory=dict)
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    def locate(self, index: int, field_name: str) -> str:
+        """ "row 18, column F (numéro de série)" for item ``index``'s field."""
+        row = self.rows[index] if index < len(self.rows) else index + 2
+        column = self.columns.get(field_name)
+        if column is None:
+            return f"row {row}, column {field_name} (absent from the file)"
+        position, written = column
+        return f"row {row}, column {get_column_letter(position + 1)} ({written})"
+
+
+def decode_csv(data: bytes) -> str:
+    """Text of a CSV upload: UTF-8 (BOM or not), else Windows-1252, else Latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _csv_rows(data: bytes) -> Iterator[list[Any]]:
+    text = decode_csv(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_sheet(data: bytes, filename: str | None) -> ParsedSheet:
+    """Read items from CSV or XLSX bytes; problems name the row and the column."""
+    sheet = ParsedSheet()
+    is_xlsx = data.startswith(XLSX_MAGIC) or (filename or "").lower().endswith(".xlsx")
+    try:
+        rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
+        header = next(rows, None)
+        if header is None or not any(_cell_text(c) for c in header):
+            sheet.errors.append({"loc": "file", "msg": "the file is empty: no header row"})
+            return sheet
+        _read_header(sheet, [_cell_text(c) for c in header])
+        if sheet.errors:
+            return sheet
+        for number, row in enumerate(rows, start=2):
+            cells = [_cell_text(c) for c in row]
+            if not any(cells):
+                continue
+            if len(sheet.items) == MAX_MANIFEST_ITEMS:
+                sheet.errors.append(
+                    {
+                        "loc": f"row {number}",
+                        "msg": f"more than {MAX_MANIFEST_ITEMS} items; split the manifest",
+                    }
+                )
+                return sheet
+            _read_row(sheet, number, cells)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        kind = "XLSX workbook" if is_xlsx else "CSV file"
+        sheet.errors.append({"loc": "file", "msg": f"not a readable {kind}: {exc}"})
+    except csv.Error as exc:
+        sheet.errors.append({"loc": "file", "msg": f"not a readable CSV file: {exc}"})
+    if not sheet.items and not sheet.errors:
+        sheet.errors.append({"loc": "file", "msg": "the file has a header row but no items"})
+    return sheet
+
+
+def _read_header(sheet: ParsedSheet, header: list[str]) -> None:
+    for position, written in enumerate(header):
+        if not written:
+            continue
+        name = _FIELD_BY_HEADER.get(header_key(written))
+        letter = get_column_letter(position + 1)
+        if name is None:
+            sheet.errors.append(
+                {
+                    "loc": f"row 1, column {letter} ({written})",
+                    "msg": "unknown column; see GET /registry/v1/manifests/template.csv",
+                }
+            )
+        elif name in sheet.columns:
+            sheet.errors.append(
+                {
+                    "loc": f"row 1, column {letter} ({written})",
+                    "msg": f"a second {name} column",
+                }
+            )
+        else:
+            sheet.columns[name] = (position, written)
+    if "kind" not in sheet.columns and not sheet.errors:
+        sheet.errors.append({"loc": "row 1", "msg": "no kind (type) column"})
+
+
+def _read_row(sheet: ParsedSheet, number: int, cells: list[str]) -> None:
+    item: dict[str, Any] = {}
+    index = len(sheet.items)
+    sheet.rows.append(number)
+    for name, (position, _written) in sheet.columns.items():
+        value = cells[position] if position < len(cells) else ""
+        if name == "correction":
+            word = value.casefold()
+            if word not in TRUE_WORDS | FALSE_WORDS:
+                sheet.errors.append({"loc": sheet.locate(index, name), "msg": "not yes/no"})
+            item[name] = word in TRUE_WORDS
+        elif value:
+            if name == "kind":
+                value = KIND_ALIASES.get(header_key(value), value)
+            elif name in ("category", "ammunition_type"):
+                value = value.strip().lower().replace(" ", "_").replace("-", "_")
+            item[name] = value
+    sheet.items.append(item)

@@ -1,0 +1,153 @@
+"""Queries on manifests, including the bulk insert of their items."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlmodel import Session
+
+from services.common.pagination import PageParams, paginate
+from services.registry.ledger import balance, manifest_items, manifests, movements
+from services.registry.manifests.item_rules import ITEM_COLUMNS
+from services.registry.models import Manifest, ManifestItem
+
+_COLUMN_LIST = ", ".join(ITEM_COLUMNS)
+_COPY_SQL = f"COPY manifest_items ({_COLUMN_LIST}) FROM STDIN"
+_INSERT_SQL = (
+    f"INSERT INTO manifest_items ({_COLUMN_LIST}) VALUES ({', '.join('?' for _ in ITEM_COLUMNS)})"
+)
+_DATE_COLUMN = ITEM_COLUMNS.index("crossing_date")
+
+
+def add_manifest(session: Session, manifest: Manifest) -> None:
+    """Stage the manifest header (flushed so its items can refer to it)."""
+    session.add(manifest)
+    session.flush()
+
+
+def bulk_insert_manifest_items(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert item rows (``ITEM_COLUMNS`` order) in the session's transaction, in bulk.
+
+    PostgreSQL: one ``COPY ... FROM STDIN`` through psycopg. SQLite: one
+    ``executemany`` of a prepared INSERT. Never ORM objects: 100,000 rows must
+    cost about what the database itself needs.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor, cursor.copy(_COPY_SQL) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    # sqlite3's implicit date adapter is deprecated: bind ISO strings, as SQLAlchemy does.
+    stamp = rows[0][_DATE_COLUMN].isoformat() if rows else None
+    connection.exec_driver_sql(
+        _INSERT_SQL,
+        [(*row[:_DATE_COLUMN], stamp, *row[_DATE_COLUMN + 1 :]) for row in rows],
+    )
+
+
+def weapons_breaking_balance(
+    session: Session, *, manifest_id: str, mission: str, country: str, direction: str
+) -> list[tuple[int, str, int]]:
+    """Weapons of a just-inserted manifest whose contingent balance is now impossible.
+
+    After an ``in`` a weapon's balance (in − out − lost − destroyed) must be at
+    most 1 (else it was already in the area); after an ``out`` at least 0
+    (else it never came in). Items marked as corrections are exempt. Returns
+    (line, serial_number, balance) of at most 1,000 offending items.
+    """
+    m = movements(mission=mission, country=country, kinds=("weapon",))
+    per_weapon = (
+        select(m.c.serial_key, m.c.manufacturer_key, balance(m).label("held"))
+        .group_by(m.c.serial_key, m.c.manufacturer_key)
+        .subquery("per_weapon")
+    )
+    mi = manifest_items
+    broken: ColumnElement[bool] = (
+        per_weapon.c.held > 1 if direction == "in" else per_weapon.c.held < 0
+    )
+    statement = (
+        select(mi.c.line, mi.c.serial_number, per_weapon.c.held)
+        .join(
+            per_weapon,
+            and_(
+                per_weapon.c.serial_key == mi.c.serial_key,
+                per_weapon.c.manufacturer_key == mi.c.manufacturer_key,
+            ),
+        )
+        .where(
+            mi.c.manifest_id == manifest_id,
+            mi.c.kind == "weapon",
+            mi.c.is_correction.is_(False),
+            broken,
+        )
+        .order_by(mi.c.line)
+        .limit(1000)
+    )
+    return [(int(r[0]), str(r[1]), int(r[2])) for r in session.execute(statement)]
+
+
+def get_manifest(session: Session, manifest_id: str) -> Manifest | None:
+    """The manifest with this id, or None."""
+    return session.get(Manifest, manifest_id)
+
+
+def list_manifests(
+    session: Session,
+    *,
+    visible: ColumnElement[bool],
+    params: PageParams,
+    mission: str | None,
+    country: str | None,
+    direction: str | None,
+    crossed_from: date | None,
+    crossed_to: date | None,
+) -> tuple[list[Manifest], str | None]:
+    """A page of visible manifests, newest first by (created_at, id)."""
+    t = manifests
+    statement = select(Manifest).where(visible)
+    if mission is not None:
+        statement = statement.where(t.c.mission_code == mission)
+    if country is not None:
+        statement = statement.where(t.c.contributing_country == country)
+    if direction is not None:
+        statement = statement.where(t.c.direction == direction)
+    if crossed_from is not None:
+        statement = statement.where(t.c.crossing_date >= crossed_from)
+    if crossed_to is not None:
+        statement = statement.where(t.c.crossing_date <= crossed_to)
+    rows, cursor = paginate(
+        session,
+        statement,
+        key=[t.c.created_at, t.c.id],
+        params=params,
+        key_of=lambda row: [row[0].created_at, row[0].id],
+    )
+    return [row[0] for row in rows], cursor
+
+
+def list_manifest_items(
+    session: Session, *, manifest_id: str, params: PageParams
+) -> tuple[list[ManifestItem], str | None]:
+    """A page of a manifest's items in declaration order."""
+    mi = manifest_items
+    statement = select(ManifestItem).where(mi.c.manifest_id == manifest_id)
+    rows, cursor = paginate(
+        session, statement, key=[mi.c.line], params=params, key_of=lambda row: [row[0].line]
+    )
+    return [row[0] for row in rows], cursor
+
+
+def count_items(session: Session, manifest_id: str) -> int:
+    """How many items a manifest has stored."""
+    mi = manifest_items
+    return int(
+        session.execute(
+            select(func.count()).select_from(mi).where(mi.c.manifest_id == manifest_id)
+        ).scalar_one()
+    )

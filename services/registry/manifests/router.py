@@ -1,0 +1,158 @@
+"""Deployment manifests: JSON, CSV/XLSX import, template, lists and items."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi.responses import PlainTextResponse, Response
+
+from services.common.database import SessionDep
+from services.common.errors import problem_responses
+from services.common.idempotency import IdempotencyDep
+from services.common.pagination import Page, PageParamsDep
+from services.common.security import Principal, ReadScopeDep, require_scope
+from services.registry.manifests import service
+from services.registry.manifests.schemas import (
+    Direction,
+    ManifestCreate,
+    ManifestItemRead,
+    ManifestRead,
+)
+from services.registry.manifests.uploads import TEMPLATE_CSV, read_upload
+
+router = APIRouter(prefix="/manifests", tags=["manifests"])
+WriterDep = Annotated[Principal, Depends(require_scope("manifests:write"))]
+WRITE_PROBLEMS = problem_responses(403, 413, 415, 422)
+
+
+def _created(idempotency: IdempotencyDep, manifest: object) -> Response:
+    body = ManifestRead.model_validate(manifest)
+    return idempotency.respond(body, headers={"Location": f"/registry/v1/manifests/{body.id}"})
+
+
+@router.post("", status_code=201, response_model=ManifestRead, responses=WRITE_PROBLEMS)
+def create_manifest(
+    payload: ManifestCreate,
+    principal: WriterDep,
+    session: SessionDep,
+    idempotency: IdempotencyDep,
+) -> Response:
+    """Declare materiel crossing into or out of a mission area: all items stored or none.
+
+    Up to 100,000 items (body limit: the service's bulk limit, 128 MiB by
+    default). Every problem is listed, located as ``items[17].serial_number``.
+    Needs ``manifests:write``; a member state posts only for its own country.
+    """
+    replayed = idempotency.replay()
+    if replayed is not None:
+        return replayed
+    manifest = service.create_manifest(
+        session=session, principal=principal, header=payload, items=payload.items
+    )
+    return _created(idempotency, manifest)
+
+
+@router.post("/import", status_code=201, response_model=ManifestRead, responses=WRITE_PROBLEMS)
+def import_manifest(
+    principal: WriterDep,
+    session: SessionDep,
+    idempotency: IdempotencyDep,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8 or Latin-1, , or ;) or XLSX")],
+    direction: Annotated[str | None, Form()] = None,
+    mission: Annotated[str | None, Form()] = None,
+    contributing_country: Annotated[str | None, Form()] = None,
+    unit: Annotated[str | None, Form()] = None,
+    crossing_date: Annotated[str | None, Form()] = None,
+    crossing_point: Annotated[str | None, Form()] = None,
+    reference: Annotated[str | None, Form()] = None,
+    correction: Annotated[str | None, Form()] = None,
+    closes_rotation: Annotated[str | None, Form()] = None,
+) -> Response:
+    """The same as ``POST /manifests`` from a CSV or XLSX file with the header as form fields.
+
+    Columns are the item field names in English or French (see the template);
+    problems name the row and the column, e.g. ``row 18, column F (numéro de série)``.
+    """
+    form = {
+        "direction": direction,
+        "mission": mission,
+        "contributing_country": contributing_country,
+        "unit": unit,
+        "crossing_date": crossing_date,
+        "crossing_point": crossing_point,
+        "reference": reference,
+        "correction": correction,
+        "closes_rotation": closes_rotation,
+    }
+    upload = read_upload(form=form, data=file.file.read(), filename=file.filename)
+    idempotency.use_fingerprint(upload.fingerprint)
+    replayed = idempotency.replay()
+    if replayed is not None:
+        return replayed
+    manifest = service.create_manifest(
+        session=session,
+        principal=principal,
+        header=upload.header,
+        items=upload.items,
+        locate=upload.sheet.locate,
+    )
+    return _created(idempotency, manifest)
+
+
+@router.get("/template.csv", response_class=PlainTextResponse)
+def manifest_template() -> PlainTextResponse:
+    """An example CSV manifest with every column (English headers; French ones work too)."""
+    return PlainTextResponse(
+        TEMPLATE_CSV,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="manifest-template.csv"'},
+    )
+
+
+@router.get("", response_model=Page[ManifestRead], responses=problem_responses(403))
+def list_manifests(
+    session: SessionDep,
+    scope: ReadScopeDep,
+    page: PageParamsDep,
+    mission: Annotated[str | None, Query(max_length=32)] = None,
+    country: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
+    direction: Direction | None = None,
+    crossed_from: date | None = None,
+    crossed_to: date | None = None,
+) -> Page[ManifestRead]:
+    """Manifests the caller may read (own country; a secretariat's members by date)."""
+    manifests, cursor = service.list_manifests(
+        session=session,
+        scope=scope,
+        params=page,
+        mission=mission,
+        country=country,
+        direction=direction,
+        crossed_from=crossed_from,
+        crossed_to=crossed_to,
+    )
+    return Page(items=[ManifestRead.model_validate(m) for m in manifests], next_cursor=cursor)
+
+
+@router.get("/{manifest_id}", response_model=ManifestRead, responses=problem_responses(403, 404))
+def get_manifest(manifest_id: str, session: SessionDep, scope: ReadScopeDep) -> ManifestRead:
+    """One manifest (404 if it does not exist or the caller may not read it)."""
+    manifest = service.get_manifest(session=session, scope=scope, manifest_id=manifest_id)
+    return ManifestRead.model_validate(manifest)
+
+
+@router.get(
+    "/{manifest_id}/items",
+    response_model=Page[ManifestItemRead],
+    responses=problem_responses(403, 404),
+)
+def list_manifest_items(
+    manifest_id: str, session: SessionDep, scope: ReadScopeDep, page: PageParamsDep
+) -> Page[ManifestItemRead]:
+    """A manifest's items in declaration order, as declared and normalized."""
+    items, cursor = service.list_manifest_items(
+        session=session, scope=scope, manifest_id=manifest_id, params=page
+    )
+    return Page(items=[ManifestItemRead.model_validate(i) for i in items], next_cursor=cursor)

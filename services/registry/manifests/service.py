@@ -1,0 +1,165 @@
+"""Rules on manifests: tenancy, all-or-nothing validation, duplicate in/out rules."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlmodel import Session
+
+from services.common.errors import NotFound, ValidationFailed
+from services.common.pagination import PageParams
+from services.common.security import Principal, ReadScope, require_own_country
+from services.registry.ledger import manifests as manifests_table
+from services.registry.manifests import repository
+from services.registry.manifests.item_rules import ItemLocator, json_location, prepare_items
+from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
+from services.registry.missions import repository as missions
+from services.registry.models import Manifest, ManifestItem
+
+MAX_LISTED_PROBLEMS = 1000
+
+
+def _refuse(errors: list[dict[str, str]]) -> ValidationFailed:
+    total = len(errors)
+    if total <= MAX_LISTED_PROBLEMS:
+        return ValidationFailed(errors, detail=f"{total} problem(s); nothing was stored")
+    return ValidationFailed(
+        errors[:MAX_LISTED_PROBLEMS],
+        detail=f"{total} problems; the first {MAX_LISTED_PROBLEMS} are listed; nothing was stored",
+        total_problems=total,
+    )
+
+
+def check_header(*, session: Session, header: ManifestHeader) -> list[dict[str, str]]:
+    """Problems with the manifest's header (unknown mission, crossing outside the mission)."""
+    errors: list[dict[str, str]] = []
+    mission = missions.get_mission(session, header.mission)
+    if mission is None:
+        errors.append({"loc": "mission", "msg": f"unknown mission {header.mission!r}"})
+    elif header.crossing_date < mission.start_date:
+        errors.append(
+            {
+                "loc": "crossing_date",
+                "msg": f"before the start of {mission.code} ({mission.start_date.isoformat()})",
+            }
+        )
+    if header.direction == "in" and header.closes_rotation:
+        errors.append({"loc": "closes_rotation", "msg": "only an 'out' manifest ends a rotation"})
+    return errors
+
+
+def create_manifest(
+    *,
+    session: Session,
+    principal: Principal,
+    header: ManifestHeader,
+    items: Sequence[ManifestItemIn],
+    locate: ItemLocator = json_location,
+) -> Manifest:
+    """Store a manifest and all its items, or nothing (422 listing every problem).
+
+    A member state posts only for its own country (403). Weapons must balance:
+    an ``in`` of a weapon already in the area, or an ``out`` of one that never
+    came in, is refused unless the item or the manifest is marked as a correction.
+    """
+    require_own_country(principal, header.contributing_country)
+    errors = check_header(session=session, header=header)
+    manifest_id = str(uuid.uuid4())
+    prepared = prepare_items(manifest_id=manifest_id, header=header, items=items, locate=locate)
+    errors.extend(prepared.errors)
+    if errors:
+        raise _refuse(errors)
+    manifest = Manifest(
+        id=manifest_id,
+        direction=header.direction,
+        mission_code=header.mission,
+        contributing_country=header.contributing_country,
+        unit=header.unit,
+        crossing_date=header.crossing_date,
+        crossing_point=header.crossing_point,
+        reference=header.reference,
+        is_correction=header.correction,
+        closes_rotation=header.closes_rotation,
+        item_count=len(prepared.rows),
+        submitted_by=principal.client_id,
+    )
+    repository.add_manifest(session, manifest)
+    repository.bulk_insert_manifest_items(session, prepared.rows)
+    if not header.correction:
+        _check_weapon_balances(session=session, manifest=manifest, locate=locate)
+    return manifest
+
+
+def _check_weapon_balances(*, session: Session, manifest: Manifest, locate: ItemLocator) -> None:
+    broken = repository.weapons_breaking_balance(
+        session,
+        manifest_id=manifest.id,
+        mission=manifest.mission_code,
+        country=manifest.contributing_country,
+        direction=manifest.direction,
+    )
+    if not broken:
+        return
+    errors = []
+    for line, serial, held in broken:
+        if manifest.direction == "in":
+            msg = (
+                f"weapon {serial!r} is already in {manifest.mission_code} for "
+                f"{manifest.contributing_country} (declared in {held - 1} time(s) more than out)"
+            )
+        else:
+            msg = (
+                f"weapon {serial!r} was never declared in to {manifest.mission_code} by "
+                f"{manifest.contributing_country}, or is already out or reported lost"
+            )
+        errors.append(
+            {
+                "loc": locate(line, "serial_number"),
+                "msg": msg + "; mark it as a correction if this is deliberate",
+            }
+        )
+    # Raising rolls back the header and the rows just inserted: all or nothing.
+    raise _refuse(errors)
+
+
+def get_manifest(*, session: Session, scope: ReadScope, manifest_id: str) -> Manifest:
+    """The manifest if the caller may read it; 404 otherwise (its existence stays hidden)."""
+    manifest = repository.get_manifest(session, manifest_id)
+    if manifest is None or not scope.allows(manifest.contributing_country, manifest.crossing_date):
+        raise NotFound("No such manifest", code="manifest_not_found")
+    return manifest
+
+
+def list_manifests(
+    *,
+    session: Session,
+    scope: ReadScope,
+    params: PageParams,
+    mission: str | None = None,
+    country: str | None = None,
+    direction: str | None = None,
+    crossed_from: date | None = None,
+    crossed_to: date | None = None,
+) -> tuple[list[Manifest], str | None]:
+    """A page of the manifests the caller may read, oldest first."""
+    t = manifests_table
+    return repository.list_manifests(
+        session,
+        visible=scope.clause(t.c.contributing_country, t.c.crossing_date),
+        params=params,
+        mission=mission.upper() if mission else None,
+        country=country.upper() if country else None,
+        direction=direction,
+        crossed_from=crossed_from,
+        crossed_to=crossed_to,
+    )
+
+
+def list_manifest_items(
+    *, session: Session, scope: ReadScope, manifest_id: str, params: PageParams
+) -> tuple[list[ManifestItem], str | None]:
+    """A page of a readable manifest's items in declaration order (404 outside tenancy)."""
+    get_manifest(session=session, scope=scope, manifest_id=manifest_id)
+    return repository.list_manifest_items(session, manifest_id=manifest_id, params=params)

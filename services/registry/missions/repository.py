@@ -1,0 +1,36 @@
+"""Queries on missions."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from services.common.pagination import PageParams, paginate
+from services.registry.models import Mission
+
+
+def get_mission(session: Session, code: str) -> Mission | None:
+    """The mission with this code, or None."""
+    return session.get(Mission, code)
+
+
+def list_missions(
+    session: Session, *, params: PageParams, authority: str | None
+) -> tuple[list[Mission], str | None]:
+    """One page of missions ordered by code."""
+    statement = select(Mission)
+    if authority is not None:
+        statement = statement.where(Mission.authority == authority)
+    rows, cursor = paginate(
+        session,
+        statement,
+        key=[Mission.__table__.c.code],  # type: ignore[attr-defined]
+        params=params,
+        key_of=lambda row: [row[0].code],
+    )
+    return [row[0] for row in rows], cursor
+
+
+def add_mission(session: Session, mission: Mission) -> None:
+    """Stage a new mission (the request boundary commits)."""
+    session.add(mission)
+    session.flush()

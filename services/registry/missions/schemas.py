@@ -1,0 +1,58 @@
+"""Request and response models of missions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from services.registry.countries import CountryCode
+
+MissionCode = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z][A-Za-z0-9-]{1,31}$"
+    ),
+]
+Authority = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z][A-Za-z0-9_-]{1,31}$"
+    ),
+]
+
+
+class MissionCreate(BaseModel):
+    """A peace operation to add to the reference list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: MissionCode = Field(examples=["MINUSCA"])
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+    authority: Authority = Field(
+        description="Mandating body: UN, AU, ECOWAS, ECCAS, ...", examples=["UN"]
+    )
+    host_countries: list[CountryCode] = Field(min_length=1, max_length=20)
+    start_date: date
+    end_date: date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> MissionCreate:
+        if self.end_date is not None and self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        return self
+
+
+class MissionRead(BaseModel):
+    """A mission as the register knows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    authority: str
+    host_countries: list[str]
+    start_date: date
+    end_date: date | None
+    created_at: datetime

@@ -1,0 +1,28 @@
+"""Table models of the registry service. Alembic's env imports this module.
+
+Mission            reference data (code, authority, host countries, dates)
+Manifest           one crossing of a contingent's materiel in or out of a mission area
+ManifestItem       one weapon, ammunition lot or part of a manifest: the values as
+                   declared plus their normalized forms, and a copy of the manifest's
+                   mission, country and direction so holdings aggregate on one table
+LossReport         COE lost, stolen or captured in an attack
+LossReportItem     one weapon or ammunition lot of a loss report (same denormalization)
+"""
+
+from __future__ import annotations
+
+from services.registry.models.loss_reports import LossReport, LossReportItem
+from services.registry.models.manifests import Manifest, ManifestItem
+from services.registry.models.missions import Mission
+from services.registry.tables import RegistryTable, idempotency_keys, metadata
+
+__all__ = [
+    "LossReport",
+    "LossReportItem",
+    "Manifest",
+    "ManifestItem",
+    "Mission",
+    "RegistryTable",
+    "idempotency_keys",
+    "metadata",
+]

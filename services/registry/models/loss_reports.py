@@ -1,0 +1,77 @@
+"""Loss reports of contingent-owned equipment (lost, stolen, captured in an attack)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Text
+from sqlmodel import Field
+
+from services.common.tables import utcnow
+from services.registry.models.manifests import ItemId
+from services.registry.tables import RegistryTable
+
+LOSS_TYPES = ("lost", "stolen", "captured_in_attack")
+
+
+class LossReport(RegistryTable, table=True):
+    """A contingent's report of materiel it no longer holds."""
+
+    __tablename__ = "loss_reports"
+    __table_args__ = (
+        CheckConstraint("loss_type IN ('lost', 'stolen', 'captured_in_attack')", name="loss_type"),
+        CheckConstraint("item_count > 0", name="item_count"),
+        Index("ix_loss_reports_contingent", "mission_code", "contributing_country"),
+        Index("ix_loss_reports_country_created", "contributing_country", "created_at", "id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    mission_code: str = Field(foreign_key="missions.code", max_length=32)
+    contributing_country: str = Field(max_length=3)
+    unit: str | None = Field(default=None, max_length=255)
+    loss_type: str = Field(max_length=32)
+    loss_date: date
+    place: str = Field(max_length=255)
+    circumstances: str = Field(sa_type=Text)
+    reference: str | None = Field(default=None, max_length=255)
+    item_count: int
+    submitted_by: str = Field(max_length=255)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class LossReportItem(RegistryTable, table=True):
+    """A weapon (by serial) or ammunition (by lot) of a loss report, tied to its declaration."""
+
+    __tablename__ = "loss_report_items"
+    __table_args__ = (
+        CheckConstraint("kind IN ('weapon', 'ammunition')", name="kind"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("kind <> 'weapon' OR quantity = 1", name="weapon_quantity_one"),
+        Index("ix_loss_report_items_report_line", "loss_report_id", "line", unique=True),
+        Index(
+            "ix_loss_report_items_contingent",
+            "mission_code",
+            "contributing_country",
+            "kind",
+        ),
+    )
+
+    id: int | None = Field(default=None, sa_type=ItemId, primary_key=True)
+    loss_report_id: str = Field(foreign_key="loss_reports.id", max_length=36)
+    line: int
+    kind: str = Field(max_length=16)
+    mission_code: str = Field(max_length=32)
+    contributing_country: str = Field(max_length=3)
+    loss_date: date
+    serial_number: str | None = Field(default=None, max_length=128)
+    manufacturer: str | None = Field(default=None, max_length=255)
+    model: str | None = Field(default=None, max_length=255)
+    calibre: str | None = Field(default=None, max_length=64)
+    lot_number: str | None = Field(default=None, max_length=128)
+    quantity: int = Field(sa_type=BigInteger)
+    serial_key: str | None = Field(default=None, max_length=128)
+    manufacturer_key: str | None = Field(default=None, max_length=255)
+    calibre_key: str | None = Field(default=None, max_length=64)
+    lot_key: str | None = Field(default=None, max_length=128)

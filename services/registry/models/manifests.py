@@ -1,0 +1,117 @@
+"""Deployment manifests and their items."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Integer
+from sqlmodel import Field
+
+from services.common.tables import utcnow
+from services.registry.tables import RegistryTable
+
+DIRECTIONS = ("in", "out")
+ITEM_KINDS = ("weapon", "ammunition", "part")
+
+# BIGINT on PostgreSQL; SQLite only auto-increments an INTEGER PRIMARY KEY.
+ItemId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Manifest(RegistryTable, table=True):
+    """One crossing of a contingent's materiel into or out of a mission area."""
+
+    __tablename__ = "manifests"
+    __table_args__ = (
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        CheckConstraint("item_count >= 0", name="item_count"),
+        Index("ix_manifests_contingent", "mission_code", "contributing_country"),
+        Index("ix_manifests_country_created", "contributing_country", "created_at", "id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    direction: str = Field(max_length=3)
+    mission_code: str = Field(foreign_key="missions.code", max_length=32)
+    contributing_country: str = Field(max_length=3)
+    unit: str = Field(max_length=255)
+    crossing_date: date
+    crossing_point: str | None = Field(default=None, max_length=255)
+    reference: str | None = Field(default=None, max_length=255)
+    is_correction: bool = Field(default=False)
+    closes_rotation: bool = Field(default=False)
+    item_count: int
+    submitted_by: str = Field(max_length=255)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class ManifestItem(RegistryTable, table=True):
+    """One weapon, ammunition lot or part of a manifest, as declared and normalized.
+
+    ``mission_code``, ``contributing_country``, ``direction`` and
+    ``crossing_date`` repeat the manifest's (manifests are immutable) so that
+    holdings and reconciliation are one GROUP BY over one indexed table.
+    """
+
+    __tablename__ = "manifest_items"
+    __table_args__ = (
+        CheckConstraint("kind IN ('weapon', 'ammunition', 'part')", name="kind"),
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("kind <> 'weapon' OR quantity = 1", name="weapon_quantity_one"),
+        CheckConstraint(
+            "kind <> 'weapon' OR (serial_number IS NOT NULL AND serial_key IS NOT NULL)",
+            name="weapon_serial",
+        ),
+        CheckConstraint(
+            "kind <> 'ammunition' OR (lot_number IS NOT NULL AND calibre IS NOT NULL)",
+            name="ammunition_lot",
+        ),
+        Index("ix_manifest_items_manifest_line", "manifest_id", "line", unique=True),
+        Index(
+            "ix_manifest_items_weapon_key",
+            "mission_code",
+            "contributing_country",
+            "kind",
+            "serial_key",
+            "manufacturer_key",
+        ),
+        Index(
+            "ix_manifest_items_lot_key",
+            "mission_code",
+            "contributing_country",
+            "kind",
+            "calibre_key",
+            "lot_key",
+        ),
+        Index("ix_manifest_items_serial_key", "serial_key"),
+    )
+
+    id: int | None = Field(default=None, sa_type=ItemId, primary_key=True)
+    manifest_id: str = Field(foreign_key="manifests.id", max_length=36)
+    line: int
+    kind: str = Field(max_length=16)
+    mission_code: str = Field(max_length=32)
+    contributing_country: str = Field(max_length=3)
+    direction: str = Field(max_length=3)
+    crossing_date: date
+    unit: str = Field(max_length=255)
+    is_correction: bool = Field(default=False)
+    # As declared
+    category: str | None = Field(default=None, max_length=32)
+    manufacturer: str | None = Field(default=None, max_length=255)
+    model: str | None = Field(default=None, max_length=255)
+    calibre: str | None = Field(default=None, max_length=64)
+    serial_number: str | None = Field(default=None, max_length=128)
+    year_of_manufacture: int | None = Field(default=None)
+    country_of_manufacture: str | None = Field(default=None, max_length=3)
+    markings: str | None = Field(default=None, max_length=1000)
+    lot_number: str | None = Field(default=None, max_length=128)
+    ammunition_type: str | None = Field(default=None, max_length=32)
+    quantity: int = Field(sa_type=BigInteger)
+    description: str | None = Field(default=None, max_length=1000)
+    # Normalized match keys (services.common.identifiers)
+    serial_key: str | None = Field(default=None, max_length=128)
+    manufacturer_key: str | None = Field(default=None, max_length=255)
+    calibre_key: str | None = Field(default=None, max_length=64)
+    lot_key: str | None = Field(default=None, max_length=128)

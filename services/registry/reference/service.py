@@ -1,0 +1,131 @@
+"""Reference lists: weapon categories and ammunition types, with English and French labels.
+
+Categories follow the UN Register of Conventional Arms and International
+Tracing Instrument usage (small arms, then light weapons); the codes are part
+of the API contract.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from services.registry.reference.schemas import LabelledCode
+
+WEAPON_CATEGORIES: Final[tuple[LabelledCode, ...]] = (
+    LabelledCode(
+        code="revolver_pistol",
+        group="small_arms",
+        label_en="Revolvers and self-loading pistols",
+        label_fr="Revolvers et pistolets à chargement automatique",
+    ),
+    LabelledCode(
+        code="rifle_carbine",
+        group="small_arms",
+        label_en="Rifles and carbines",
+        label_fr="Fusils et carabines",
+    ),
+    LabelledCode(
+        code="submachine_gun",
+        group="small_arms",
+        label_en="Sub-machine guns",
+        label_fr="Pistolets mitrailleurs",
+    ),
+    LabelledCode(
+        code="assault_rifle",
+        group="small_arms",
+        label_en="Assault rifles",
+        label_fr="Fusils d'assaut",
+    ),
+    LabelledCode(
+        code="light_machine_gun",
+        group="small_arms",
+        label_en="Light machine guns",
+        label_fr="Mitrailleuses légères",
+    ),
+    LabelledCode(
+        code="heavy_machine_gun",
+        group="light_weapons",
+        label_en="Heavy machine guns",
+        label_fr="Mitrailleuses lourdes",
+    ),
+    LabelledCode(
+        code="grenade_launcher",
+        group="light_weapons",
+        label_en="Hand-held under-barrel and mounted grenade launchers",
+        label_fr="Lance-grenades portatifs, amovibles ou montés",
+    ),
+    LabelledCode(
+        code="portable_anti_aircraft_gun",
+        group="light_weapons",
+        label_en="Portable anti-aircraft guns",
+        label_fr="Canons antiaériens portatifs",
+    ),
+    LabelledCode(
+        code="portable_anti_tank_gun",
+        group="light_weapons",
+        label_en="Portable anti-tank guns",
+        label_fr="Canons antichars portatifs",
+    ),
+    LabelledCode(
+        code="recoilless_rifle",
+        group="light_weapons",
+        label_en="Recoilless rifles",
+        label_fr="Fusils sans recul",
+    ),
+    LabelledCode(
+        code="anti_tank_launcher",
+        group="light_weapons",
+        label_en="Portable launchers of anti-tank missile and rocket systems",
+        label_fr="Lanceurs portatifs de missiles et roquettes antichars",
+    ),
+    LabelledCode(
+        code="manpads",
+        group="light_weapons",
+        label_en="Portable launchers of anti-aircraft missile systems (MANPADS)",
+        label_fr="Lanceurs portatifs de systèmes de missiles antiaériens (MANPADS)",
+    ),
+    LabelledCode(
+        code="mortar",
+        group="light_weapons",
+        label_en="Mortars of calibres of less than 100 mm",
+        label_fr="Mortiers de calibre inférieur à 100 mm",
+    ),
+    LabelledCode(code="other", group="other", label_en="Other", label_fr="Autre"),
+)
+
+AMMUNITION_TYPES: Final[tuple[LabelledCode, ...]] = (
+    LabelledCode(code="ball", label_en="Ball (ordinary)", label_fr="Ordinaire"),
+    LabelledCode(code="tracer", label_en="Tracer", label_fr="Traçante"),
+    LabelledCode(code="armour_piercing", label_en="Armour-piercing", label_fr="Perforante"),
+    LabelledCode(
+        code="armour_piercing_incendiary",
+        label_en="Armour-piercing incendiary",
+        label_fr="Perforante incendiaire",
+    ),
+    LabelledCode(code="incendiary", label_en="Incendiary", label_fr="Incendiaire"),
+    LabelledCode(code="high_explosive", label_en="High explosive", label_fr="Explosive"),
+    LabelledCode(
+        code="high_explosive_dual_purpose",
+        label_en="High explosive dual purpose",
+        label_fr="Explosive à double effet",
+    ),
+    LabelledCode(code="smoke", label_en="Smoke", label_fr="Fumigène"),
+    LabelledCode(code="illumination", label_en="Illumination", label_fr="Éclairante"),
+    LabelledCode(code="buckshot", label_en="Buckshot", label_fr="Chevrotine"),
+    LabelledCode(code="blank", label_en="Blank", label_fr="À blanc"),
+    LabelledCode(code="practice", label_en="Practice / training", label_fr="D'exercice"),
+    LabelledCode(code="other", label_en="Other", label_fr="Autre"),
+)
+
+CATEGORY_CODES: Final = frozenset(c.code for c in WEAPON_CATEGORIES)
+AMMUNITION_TYPE_CODES: Final = frozenset(t.code for t in AMMUNITION_TYPES)
+
+
+def weapon_categories() -> list[LabelledCode]:
+    """The 14 weapon category codes of the contract with their labels."""
+    return list(WEAPON_CATEGORIES)
+
+
+def ammunition_types() -> list[LabelledCode]:
+    """Ammunition type codes with their labels."""
+    return list(AMMUNITION_TYPES)
