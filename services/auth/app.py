@@ -5,30 +5,58 @@ from __future__ import annotations
 import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
+from services.auth import models
+from services.auth.audit.router import router as audit_router
+from services.auth.clients.router import router as clients_router
+from services.auth.communities.router import router as communities_router
+from services.auth.keys.router import router as keys_router
+from services.auth.local_documents import LocalAuthDocuments
+from services.auth.organisations.router import router as organisations_router
+from services.auth.settings import AuthSettings
+from services.auth.tokens.ratelimit import FailureLimiter
+from services.auth.tokens.router import router as token_router
 from services.common.app import create_service_app
 from services.common.errors import problem_responses
 from services.common.security import authenticated
-from services.auth import models
-from services.auth.settings import AuthSettings
 
 VERSION = "0.1.0"
-DESCRIPTION = """Organisations, regional communities, API clients and tokens for the regional register of small arms, light weapons and ammunition in peace operations.
+DESCRIPTION = """Organisations, regional communities, API clients and tokens for the regional
+register of small arms, light weapons and ammunition in peace operations.
 
 Legal basis:
-- ECOWAS Convention (2006) art. 11 and Kinshasa Convention (2010) art. 22 require a centralized sub-regional database; this service gives each ministry and secretariat exactly the access it should have.
+- ECOWAS Convention (2006) art. 11 and Kinshasa Convention (2010) art. 22
+  require a centralized sub-regional database; this service gives each
+  ministry and secretariat exactly the access it should have.
+
+Tokens: `POST /auth/v1/token` (OAuth2 client credentials, form body or HTTP
+Basic) returns an ES256 JWT valid for at most 900 s; its keys are at
+`GET /auth/v1/jwks.json`. Both need no token; every other `/auth/v1` route does.
+Failed token requests are limited per client id and per address (429 with
+`Retry-After`; counted in memory, per process).
 
 Errors are RFC 9457 problem documents (`application/problem+json`) with a
-stable `code`; validation errors list every problem in `errors`.
+stable `code`; validation errors list every problem in `errors`. The token
+endpoint alone answers in the OAuth2 format `{"error", "error_description"}`.
 """
+TAGS = [
+    {"name": "tokens", "description": "OAuth2 client credentials."},
+    {"name": "keys", "description": "Public token-signing keys."},
+    {"name": "organisations", "description": "Ministries, secretariats, the operator."},
+    {"name": "clients", "description": "API clients and their secrets."},
+    {"name": "communities", "description": "Regional communities and dated memberships."},
+    {"name": "audit", "description": "Who did what, when, from where."},
+]
 
 
 def v1_router() -> APIRouter:
-    """Every ``/auth/v1`` route, authenticated by default."""
+    """Every authenticated ``/auth/v1`` route (token and JWKS are public, see their routers)."""
     router = APIRouter(
         prefix="/auth/v1",
         dependencies=[Depends(authenticated)],
         responses=problem_responses(401),
     )
+    for domain in (organisations_router, clients_router, communities_router, audit_router):
+        router.include_router(domain)
     return router
 
 
@@ -39,12 +67,22 @@ def create_app(
 ) -> FastAPI:
     """Build the auth service; its database must be migrated (``regctl migrate``)."""
     settings = settings or AuthSettings()
-    return create_service_app(
+    documents = LocalAuthDocuments(settings)
+    app = create_service_app(
         settings=settings,
         title="SALW register: auth",
         description=DESCRIPTION,
         version=VERSION,
-        routers=[v1_router()],
+        routers=[token_router, keys_router, v1_router()],
         idempotency_table=models.idempotency_keys,
         auth_transport=auth_transport,
+        fetch_auth_json=documents.fetch_json,
+        openapi_tags=TAGS,
     )
+    documents.engine = app.state.engine
+    app.state.token_limiter = FailureLimiter(
+        per_client=settings.token_failures_per_client,
+        per_address=settings.token_failures_per_address,
+        window_seconds=settings.token_failure_window_seconds,
+    )
+    return app

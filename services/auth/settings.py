@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import ServiceSettings
 
 
 class AuthSettings(ServiceSettings):
-    """Configuration of the auth service; see README "Configuration"."""
+    """Configuration of the auth service; see README "Auth"."""
 
     model_config = SettingsConfigDict(env_prefix="AUTH_", extra="ignore")
 
     service_name: str = "auth"
+    # The auth service reads its own JWKS from its database: refetching is cheap.
+    jwks_min_refetch_seconds: float = 1.0
+    token_lifetime_seconds: int = Field(default=900, gt=0, le=900)
+    # Generated private keys live here, one PEM per kid, mode 0600 (default: var_dir/keys).
+    keys_dir: Path | None = None
+    # Or one configured PEM (e.g. a mounted secret): then it is the only signing key.
+    signing_key_file: Path | None = None
+    # argon2id parameters for client secrets (RFC 9106 second recommendation by default).
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_cost_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+    # Failed token requests allowed per sliding window, per client id and per address.
+    token_failures_per_client: int = Field(default=10, ge=1)
+    token_failures_per_address: int = Field(default=50, ge=1)
+    token_failure_window_seconds: int = Field(default=300, ge=1)
+    # The operator organisation created at bootstrap.
+    operator_code: str = Field(default="OPERATOR", pattern=r"^[A-Z][A-Z0-9_]{1,15}$")
+    operator_name: str = "Register operator"
+
+    def resolved_keys_dir(self) -> Path:
+        """Where generated private keys are kept."""
+        return self.keys_dir or self.var_dir / "keys"

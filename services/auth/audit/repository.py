@@ -1,0 +1,35 @@
+"""Queries on the audit trail."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from services.auth.models import AuditEvent
+from services.auth.tables import sort_key
+from services.common.pagination import PageParams, paginate
+
+
+def page(
+    session: Session,
+    *,
+    params: PageParams,
+    event: str | None,
+    subject: str | None,
+    actor: str | None,
+) -> tuple[list[AuditEvent], str | None]:
+    """Events in insertion order after the cursor."""
+    statement = select(AuditEvent)
+    if event is not None:
+        statement = statement.where(col(AuditEvent.event) == event)
+    if subject is not None:
+        statement = statement.where(col(AuditEvent.subject) == subject)
+    if actor is not None:
+        statement = statement.where(col(AuditEvent.actor) == actor)
+    rows, cursor = paginate(
+        session,
+        statement,
+        key=sort_key(AuditEvent.id),
+        params=params,
+        key_of=lambda row: [row[0].id],
+    )
+    return [row[0] for row in rows], cursor

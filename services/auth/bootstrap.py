@@ -1,0 +1,132 @@
+"""First start: the operator organisation, its first admin client and a signing key.
+
+``bootstrap_on_first_start`` runs before ``regctl serve`` starts serving: on an
+empty auth database it creates the operator and an admin client, writes the
+credentials to ``var/credentials.json`` (mode 0600) and prints them once. On
+later starts it prints nothing secret.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from services.auth.audit.service import Actor
+from services.auth.clients import service as clients
+from services.auth.clients.schemas import ClientCreate
+from services.auth.keys import service as keys
+from services.auth.organisations import repository as organisations
+from services.auth.organisations import service as organisation_service
+from services.auth.organisations.schemas import OrganisationCreate
+from services.auth.settings import AuthSettings
+from services.common.database import make_engine, write_session
+from services.common.errors import AppError
+from services.common.tables import utcnow
+
+BOOTSTRAP = Actor(actor="bootstrap")
+
+
+class Credentials(NamedTuple):
+    """A client id and its secret (unpacks as ``client_id, secret = ...``)."""
+
+    client_id: str
+    client_secret: str
+
+
+def credentials_path(settings: AuthSettings) -> Path:
+    """``var/credentials.json``."""
+    return settings.var_dir / "credentials.json"
+
+
+def write_credentials(path: Path, credentials: Credentials) -> None:
+    """Write the credentials readable by the owner only (created 0600, replaced atomically)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(
+            {"client_id": credentials.client_id, "client_secret": credentials.client_secret}, handle
+        )
+        handle.write("\n")
+    os.chmod(temporary, 0o600)
+    os.replace(temporary, path)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A write session that commits on success (commands are their own request boundary)."""
+    with write_session(engine) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def bootstrap(
+    *, settings: AuthSettings, engine: Engine, new_admin_client: bool = False
+) -> Credentials | None:
+    """Create the operator and an admin client if there is no operator yet (or if asked).
+
+    Returns the new credentials, or None when nothing was created. Also makes
+    sure a signing key exists.
+    """
+    now = utcnow()
+    with transaction(engine) as session:
+        keys.current_signing_key(session=session, settings=settings, now=now)
+        operator = organisations.first_of_type(session, "operator")
+        if operator is not None and not new_admin_client:
+            return None
+        if operator is None:
+            operator = organisation_service.create_organisation(
+                session=session,
+                data=OrganisationCreate(
+                    type="operator", code=settings.operator_code, name=settings.operator_name
+                ),
+                actor=BOOTSTRAP,
+                now=now,
+            )
+        created = clients.create_client(
+            session=session,
+            settings=settings,
+            data=ClientCreate(organisation=operator.code, name="Operator admin", scopes=["admin"]),
+            actor=BOOTSTRAP,
+            now=now,
+        )
+        return Credentials(client_id=created.client.client_id, client_secret=created.secret)
+
+
+def bootstrap_on_first_start(
+    settings: AuthSettings | None = None, *, out: Callable[[str], None] = print
+) -> Credentials | None:
+    """Bootstrap an empty auth database, save and print the credentials once."""
+    settings = settings or AuthSettings()
+    engine = make_engine(settings.resolved_database_url())
+    path = credentials_path(settings)
+    try:
+        credentials = bootstrap(settings=settings, engine=engine)
+    except AppError as error:
+        print(f"auth: bootstrap failed: {error.detail}", file=sys.stderr)
+        raise SystemExit(1) from error
+    finally:
+        engine.dispose()
+    if credentials is None:
+        out(f"auth: already set up; the operator's first admin credentials were saved to {path}")
+        return None
+    write_credentials(path, credentials)
+    out(
+        "auth: created the operator's admin client (shown once, saved to "
+        f"{path}, mode 0600):\n"
+        f"  client_id:     {credentials.client_id}\n"
+        f"  client_secret: {credentials.client_secret}"
+    )
+    return credentials

@@ -1,0 +1,127 @@
+"""``/auth/v1/clients`` (operator)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
+
+from services.auth.clients import service
+from services.auth.clients.schemas import ClientCreate, ClientCreated, ClientOut, ClientSecret
+from services.auth.deps import ActorDep, AdminDep, SettingsDep
+from services.auth.models import ApiClient
+from services.auth.tokens.oauth import NO_STORE
+from services.common.database import SessionDep
+from services.common.errors import problem_responses
+from services.common.idempotency import REPLAYED_HEADER, IdempotencyDep
+from services.common.pagination import Page, PageParamsDep
+from services.common.tables import utcnow
+
+router = APIRouter(prefix="/clients", tags=["clients"])
+
+
+def client_out(client: ApiClient) -> ClientOut:
+    """The public view of a client."""
+    return ClientOut(
+        client_id=client.client_id,
+        organisation=client.organisation,
+        name=client.name,
+        scopes=client.scopes.split(),
+        enabled=client.enabled,
+        created_at=client.created_at,
+        updated_at=client.updated_at,
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ClientCreated,
+    summary="Create a client (admin); the secret is shown once",
+    responses=problem_responses(403, 422),
+)
+def create_client(
+    data: ClientCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    _admin: AdminDep,
+    actor: ActorDep,
+    idempotency: IdempotencyDep,
+) -> Response:
+    """Scopes must suit the organisation: writes for member states, admin for the operator."""
+    replayed = idempotency.replay()
+    if replayed is not None:
+        return replayed
+    created = service.create_client(
+        session=session, settings=settings, data=data, actor=actor, now=utcnow()
+    )
+    public = ClientCreated(**client_out(created.client).model_dump(), client_secret=None)
+    location = {"Location": f"/auth/v1/clients/{created.client.client_id}"}
+    # The remembered response never holds the secret: only this one answer shows it.
+    stored = idempotency.respond(public.model_dump(mode="json"), headers=location)
+    if stored.headers.get(REPLAYED_HEADER):
+        return stored
+    body = public.model_copy(update={"client_secret": created.secret}).model_dump(mode="json")
+    return JSONResponse(body, status_code=201, headers={**location, **NO_STORE})
+
+
+@router.get("", summary="List clients (admin)", responses=problem_responses(400, 403))
+def list_clients(
+    session: SessionDep,
+    _admin: AdminDep,
+    page: PageParamsDep,
+    organisation: str | None = Query(default=None, max_length=16),
+) -> Page[ClientOut]:
+    """Clients by id, optionally of one organisation."""
+    rows, cursor = service.list_clients(session=session, params=page, organisation=organisation)
+    return Page(items=[client_out(c) for c in rows], next_cursor=cursor)
+
+
+@router.get("/{client_id}", summary="One client (admin)", responses=problem_responses(403, 404))
+def get_client(client_id: str, session: SessionDep, _admin: AdminDep) -> ClientOut:
+    """A client, without its secret."""
+    return client_out(service.get_client(session=session, client_id=client_id))
+
+
+@router.post(
+    "/{client_id}/disable",
+    summary="Disable a client (admin): no new token from now on",
+    responses=problem_responses(403, 404, 409),
+)
+def disable_client(
+    client_id: str, session: SessionDep, _admin: AdminDep, actor: ActorDep
+) -> ClientOut:
+    """Tokens already issued stay valid until they expire (at most 900 s)."""
+    client = service.set_enabled(
+        session=session, client_id=client_id, enabled=False, actor=actor, now=utcnow()
+    )
+    return client_out(client)
+
+
+@router.post(
+    "/{client_id}/enable", summary="Enable a client (admin)", responses=problem_responses(403, 404)
+)
+def enable_client(
+    client_id: str, session: SessionDep, _admin: AdminDep, actor: ActorDep
+) -> ClientOut:
+    """The client may get tokens again."""
+    client = service.set_enabled(
+        session=session, client_id=client_id, enabled=True, actor=actor, now=utcnow()
+    )
+    return client_out(client)
+
+
+@router.post(
+    "/{client_id}/secret",
+    response_model=ClientSecret,
+    summary="Rotate a client's secret (admin); the new one is shown once",
+    responses=problem_responses(403, 404),
+)
+def rotate_secret(
+    client_id: str, session: SessionDep, settings: SettingsDep, _admin: AdminDep, actor: ActorDep
+) -> JSONResponse:
+    """The old secret stops working at once."""
+    rotated = service.rotate_secret(
+        session=session, settings=settings, client_id=client_id, actor=actor, now=utcnow()
+    )
+    body = ClientSecret(client_id=client_id, client_secret=rotated.secret)
+    return JSONResponse(body.model_dump(), headers=NO_STORE)

@@ -1,0 +1,53 @@
+"""API client documents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ScopeField = Literal["manifests:write", "declarations:write", "register:read", "admin"]
+
+
+class ClientCreate(BaseModel):
+    """A new client of an organisation, with the scopes it may request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    organisation: str = Field(min_length=2, max_length=16, examples=["SEN"])
+    name: str = Field(min_length=1, max_length=200, examples=["Ministry of Armed Forces, G3"])
+    scopes: list[ScopeField] = Field(min_length=1, examples=[["manifests:write", "register:read"]])
+
+    @field_validator("scopes")
+    @classmethod
+    def _unique(cls, scopes: list[ScopeField]) -> list[ScopeField]:
+        return list(dict.fromkeys(scopes))
+
+
+class ClientOut(BaseModel):
+    """A client (never its secret)."""
+
+    client_id: str
+    organisation: str
+    name: str
+    scopes: list[str]
+    enabled: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ClientCreated(ClientOut):
+    """A new client with its secret: shown this once, stored only as a hash."""
+
+    client_secret: str | None = Field(
+        description="Shown once. A replay of the same Idempotency-Key answers null here:"
+        " rotate the secret if it was lost."
+    )
+
+
+class ClientSecret(BaseModel):
+    """A client's new secret, shown once."""
+
+    client_id: str
+    client_secret: str

@@ -1,0 +1,131 @@
+"""API clients: creation (secret shown once), secret rotation, enabling and disabling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from services.auth.audit import service as audit
+from services.auth.audit.service import Actor
+from services.auth.clients import repository, secrets
+from services.auth.clients.schemas import ClientCreate
+from services.auth.models import ApiClient
+from services.auth.organisations import repository as organisations
+from services.auth.settings import AuthSettings
+from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.pagination import PageParams
+from services.common.security import SCOPES
+
+# Who may hold which scope: writes are a member state's own, admin is the operator's.
+SCOPES_BY_ORG_TYPE = {
+    "member_state": frozenset({"manifests:write", "declarations:write", "register:read"}),
+    "secretariat": frozenset({"register:read"}),
+    "operator": frozenset({"admin", "register:read"}),
+}
+
+
+@dataclass(frozen=True)
+class NewSecret:
+    """A client and its plain secret, to show once."""
+
+    client: ApiClient
+    secret: str
+
+
+def create_client(
+    *, session: Session, settings: AuthSettings, data: ClientCreate, actor: Actor, now: datetime
+) -> NewSecret:
+    """Create a client of an existing organisation with scopes its type may hold."""
+    code = data.organisation.strip().upper()
+    organisation = organisations.get(session, code)
+    if organisation is None:
+        raise ValidationFailed([{"loc": "organisation", "msg": f"no organisation {code}"}])
+    allowed = SCOPES_BY_ORG_TYPE[organisation.type]
+    refused = [s for s in data.scopes if s not in allowed]
+    if refused:
+        raise ValidationFailed(
+            [
+                {
+                    "loc": f"scopes[{data.scopes.index(s)}]",
+                    "msg": f"a {organisation.type} may not hold {s}",
+                }
+                for s in refused
+            ]
+        )
+    secret = secrets.new_client_secret()
+    client = ApiClient(
+        client_id=secrets.new_client_id(code),
+        organisation=code,
+        name=data.name.strip(),
+        scopes=" ".join(s for s in SCOPES if s in data.scopes),
+        secret_hash=secrets.hash_secret(settings, secret),
+        enabled=True,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(client)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        event="client.created",
+        subject=client.client_id,
+        details={"organisation": code, "name": client.name, "scopes": client.scopes},
+        now=now,
+    )
+    return NewSecret(client=client, secret=secret)
+
+
+def get_client(*, session: Session, client_id: str) -> ApiClient:
+    """One client (404 when unknown)."""
+    client = repository.get(session, client_id)
+    if client is None:
+        raise NotFound(f"No client {client_id}")
+    return client
+
+
+def list_clients(
+    *, session: Session, params: PageParams, organisation: str | None
+) -> tuple[list[ApiClient], str | None]:
+    """A page of clients by id."""
+    code = organisation.upper() if organisation else None
+    return repository.page(session, params=params, organisation=code)
+
+
+def set_enabled(
+    *, session: Session, client_id: str, enabled: bool, actor: Actor, now: datetime
+) -> ApiClient:
+    """Enable or disable a client; a disabled client gets no new token from now on.
+
+    Tokens it already holds stay valid until they expire (at most 900 s).
+    """
+    client = get_client(session=session, client_id=client_id)
+    if not enabled and client_id == actor.actor:
+        raise Conflict("A client cannot disable itself", code="cannot_disable_self")
+    if client.enabled != enabled:
+        client.enabled = enabled
+        client.updated_at = now
+        audit.record(
+            session=session,
+            actor=actor,
+            event="client.enabled" if enabled else "client.disabled",
+            subject=client_id,
+            now=now,
+        )
+    return client
+
+
+def rotate_secret(
+    *, session: Session, settings: AuthSettings, client_id: str, actor: Actor, now: datetime
+) -> NewSecret:
+    """Replace a client's secret; the old one stops working at once."""
+    client = get_client(session=session, client_id=client_id)
+    secret = secrets.new_client_secret()
+    client.secret_hash = secrets.hash_secret(settings, secret)
+    client.updated_at = now
+    audit.record(
+        session=session, actor=actor, event="client.secret_rotated", subject=client_id, now=now
+    )
+    return NewSecret(client=client, secret=secret)

@@ -1,0 +1,40 @@
+"""Dependencies shared by the auth service's routers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.auth.audit.service import Actor
+from services.auth.settings import AuthSettings
+from services.common.request_context import current_request_id
+from services.common.security import Principal, require_scope
+
+
+def auth_settings(request: Request) -> AuthSettings:
+    """The service's settings, as the app factory built them."""
+    settings = request.app.state.settings
+    assert isinstance(settings, AuthSettings)
+    return settings
+
+
+def request_actor(request: Request) -> Actor:
+    """Who is acting (the verified principal, if any) and from which address."""
+    principal = getattr(request.state, "principal", None)
+    address = request.client.host if request.client else None
+    if isinstance(principal, Principal):
+        return Actor(
+            actor=principal.client_id,
+            actor_org=principal.org,
+            address=address,
+            request_id=current_request_id(),
+        )
+    return Actor(
+        actor="anonymous", actor_org=None, address=address, request_id=current_request_id()
+    )
+
+
+SettingsDep = Annotated[AuthSettings, Depends(auth_settings)]
+AdminDep = Annotated[Principal, Depends(require_scope("admin"))]
+ActorDep = Annotated[Actor, Depends(request_actor)]

@@ -1,0 +1,137 @@
+"""The OAuth2 side of the token endpoint: reading a client-credentials request
+(form body or HTTP Basic, RFC 6749 sections 2.3.1 and 4.4) and its error format
+(section 5.2), which this one endpoint uses instead of problem documents."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from urllib.parse import unquote_plus
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+MAX_CLIENT_ID = 64
+MAX_SECRET = 256
+MAX_SCOPE = 255
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+class OAuthError(Exception):
+    """A refused token request: ``error`` is the RFC 6749 code."""
+
+    def __init__(
+        self,
+        error: str,
+        description: str,
+        *,
+        status: int = 400,
+        headers: dict[str, str] | None = None,
+        client_id: str | None = None,
+    ) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+        self.status = status
+        self.headers = headers or {}
+        self.client_id = client_id
+
+
+def invalid_client(description: str, client_id: str | None = None) -> OAuthError:
+    """401 ``invalid_client``, with the challenge for HTTP Basic."""
+    return OAuthError(
+        "invalid_client",
+        description,
+        status=401,
+        headers={"WWW-Authenticate": 'Basic realm="salw-register", charset="UTF-8"'},
+        client_id=client_id,
+    )
+
+
+def error_response(error: OAuthError) -> JSONResponse:
+    """The RFC 6749 error body: ``{"error", "error_description"}``."""
+    return JSONResponse(
+        {"error": error.error, "error_description": error.description},
+        status_code=error.status,
+        headers={**NO_STORE, **error.headers},
+    )
+
+
+@dataclass(frozen=True)
+class TokenRequest:
+    """A parsed client-credentials request."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    scope: str | None
+
+
+def _basic_credentials(header: str) -> tuple[str, str]:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        raise invalid_client(
+            "Authenticate with HTTP Basic or client_id and client_secret in the form"
+        )
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise invalid_client("The Basic credentials are not valid base64 of UTF-8 text") from None
+    client_id, colon, secret = decoded.partition(":")
+    if not colon:
+        raise invalid_client("The Basic credentials must be client_id:client_secret")
+    return unquote_plus(client_id), unquote_plus(secret)
+
+
+async def _form_fields(request: Request) -> dict[str, str]:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in FORM_TYPES:
+        raise OAuthError("invalid_request", "Send the request as application/x-www-form-urlencoded")
+    try:
+        form = await request.form()
+    except Exception:  # a malformed body is the client's error, never a 500
+        raise OAuthError("invalid_request", "The form body could not be read") from None
+    fields: dict[str, str] = {}
+    for name in set(form.keys()):
+        values = form.getlist(name)
+        if len(values) > 1:
+            raise OAuthError("invalid_request", f"The parameter {name!r} is repeated")
+        if not isinstance(values[0], str):
+            raise OAuthError("invalid_request", f"The parameter {name!r} must be text")
+        fields[name] = values[0]
+    return fields
+
+
+async def read_token_request(request: Request) -> TokenRequest:
+    """Parse the request, or raise :class:`OAuthError`."""
+    fields = await _form_fields(request)
+    client_id = fields.get("client_id") or None
+    grant_type = fields.get("grant_type")
+    if not grant_type:
+        raise OAuthError("invalid_request", "grant_type is required", client_id=client_id)
+    if grant_type != "client_credentials":
+        raise OAuthError(
+            "unsupported_grant_type",
+            "Only grant_type=client_credentials is supported",
+            client_id=client_id,
+        )
+    secret = fields.get("client_secret")
+    header = request.headers.get("authorization")
+    if header:
+        if secret is not None:
+            raise OAuthError(
+                "invalid_request", "Authenticate in one way: HTTP Basic or the form, not both"
+            )
+        basic_id, secret = _basic_credentials(header)
+        if client_id is not None and client_id != basic_id:
+            raise invalid_client("client_id in the form differs from the Basic credentials")
+        client_id = basic_id
+    if not client_id or not secret:
+        raise invalid_client("Client authentication is required", client_id=client_id)
+    if len(client_id) > MAX_CLIENT_ID or len(secret) > MAX_SECRET:
+        raise invalid_client("Unknown client or wrong secret", client_id=client_id[:MAX_CLIENT_ID])
+    scope = fields.get("scope")
+    if scope is not None and len(scope) > MAX_SCOPE:
+        raise OAuthError("invalid_scope", "The scope parameter is too long", client_id=client_id)
+    return TokenRequest(client_id=client_id, client_secret=secret, scope=scope or None)

@@ -1,0 +1,158 @@
+"""Issuing access tokens (OAuth2 client credentials, ES256 JWTs)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from jose import jwt
+from sqlmodel import Session
+
+from services.auth.audit import service as audit
+from services.auth.audit.service import Actor
+from services.auth.clients import repository as clients
+from services.auth.clients import secrets
+from services.auth.keys import service as keys
+from services.auth.models import ApiClient, Organisation
+from services.auth.organisations import repository as organisations
+from services.auth.settings import AuthSettings
+from services.auth.tokens.oauth import OAuthError, TokenRequest, invalid_client
+from services.auth.tokens.ratelimit import FailureLimiter
+from services.common.security import SCOPES
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A signed access token and what it grants."""
+
+    access_token: str
+    expires_in: int
+    scope: str
+
+
+def check_rate_limit(*, limiter: FailureLimiter, client_id: str | None, actor: Actor) -> None:
+    """Refuse (429) a client id or an address that failed too often lately."""
+    wait = limiter.retry_after(client_id=client_id, address=actor.address)
+    if wait is not None:
+        raise OAuthError(
+            "rate_limited",
+            f"Too many failed token requests; retry in {wait} s",
+            status=429,
+            headers={"Retry-After": str(wait)},
+            client_id=client_id,
+        )
+
+
+def _authenticate(*, session: Session, settings: AuthSettings, request: TokenRequest) -> ApiClient:
+    client = clients.get(session, request.client_id)
+    stored = client.secret_hash if client is not None else None
+    # Unknown clients cost the same argon2 verification as known ones.
+    if not secrets.verify_secret(settings, stored, request.client_secret) or client is None:
+        raise invalid_client("Unknown client or wrong secret", request.client_id)
+    if not client.enabled:
+        raise invalid_client("This client is disabled", request.client_id)
+    if secrets.needs_rehash(settings, client.secret_hash):
+        client.secret_hash = secrets.hash_secret(settings, request.client_secret)
+    return client
+
+
+def _granted_scopes(client: ApiClient, requested: str | None) -> list[str]:
+    allowed = client.scope_set
+    wanted = set(requested.split()) if requested else set(allowed)
+    unknown = sorted(wanted - set(SCOPES))
+    if unknown:
+        raise OAuthError(
+            "invalid_scope", f"Unknown scope: {' '.join(unknown)}", client_id=client.client_id
+        )
+    beyond = sorted(wanted - allowed)
+    if beyond:
+        raise OAuthError(
+            "invalid_scope",
+            f"This client may not request: {' '.join(beyond)}",
+            client_id=client.client_id,
+        )
+    return [s for s in SCOPES if s in wanted]
+
+
+def _claims(
+    *,
+    settings: AuthSettings,
+    client: ApiClient,
+    org: Organisation,
+    scopes: list[str],
+    now: datetime,
+) -> dict[str, object]:
+    issued = int(now.timestamp())
+    claims: dict[str, object] = {
+        "iss": settings.token_issuer,
+        "aud": settings.token_audience,
+        "sub": client.client_id,
+        "org": org.code,
+        "org_type": org.type,
+        "scope": " ".join(scopes),
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + settings.token_lifetime_seconds,
+        "jti": uuid.uuid4().hex,
+    }
+    if org.type == "member_state":
+        claims["country"] = org.code
+    elif org.type == "secretariat":
+        claims["community"] = org.code
+    return claims
+
+
+def issue_token(
+    *,
+    session: Session,
+    settings: AuthSettings,
+    request: TokenRequest,
+    actor: Actor,
+    now: datetime,
+) -> IssuedToken:
+    """Authenticate the client, check the scope, sign a token and record it in the audit trail.
+
+    Raises :class:`OAuthError` for any refusal (the caller records it with :func:`refuse`).
+    """
+    client = _authenticate(session=session, settings=settings, request=request)
+    scopes = _granted_scopes(client, request.scope)
+    org = organisations.get(session, client.organisation)
+    assert org is not None  # foreign key
+    claims = _claims(settings=settings, client=client, org=org, scopes=scopes, now=now)
+    key = keys.current_signing_key(session=session, settings=settings, now=now)
+    token = jwt.encode(
+        claims, key.private_pem.decode(), algorithm="ES256", headers={"kid": key.kid}
+    )
+    audit.record(
+        session=session,
+        actor=Actor(client.client_id, org.code, actor.address, actor.request_id),
+        event="token.issued",
+        subject=client.client_id,
+        details={"scope": claims["scope"], "jti": claims["jti"], "kid": key.kid},
+        now=now,
+    )
+    return IssuedToken(
+        access_token=token, expires_in=settings.token_lifetime_seconds, scope=" ".join(scopes)
+    )
+
+
+def refuse(
+    *,
+    session: Session,
+    limiter: FailureLimiter,
+    error: OAuthError,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Record a refused token request in the audit trail and count it against the limits."""
+    if error.status != 429:
+        limiter.record_failure(client_id=error.client_id, address=actor.address)
+    audit.record(
+        session=session,
+        actor=Actor(error.client_id or "anonymous", None, actor.address, actor.request_id),
+        event="token.refused",
+        subject=error.client_id,
+        details={"error": error.error, "reason": error.description},
+        now=now,
+    )
