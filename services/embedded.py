@@ -46,7 +46,11 @@ class EmbeddedRegister:
         self.auth = create_auth_app(settings.auth)
         to_auth = httpx.ASGITransport(app=self.auth)
         self.registry = create_registry_app(settings.registry, auth_transport=to_auth)
-        self.declarations = create_declarations_app(settings.declarations, auth_transport=to_auth, registry_transport=httpx.ASGITransport(app=self.registry))
+        self.declarations = create_declarations_app(
+            settings.declarations,
+            auth_transport=to_auth,
+            registry_transport=httpx.ASGITransport(app=self.registry),
+        )
         self.apps: dict[str, FastAPI] = {
             "auth": self.auth,
             "registry": self.registry,
