@@ -10,9 +10,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from services.cli import auth_commands, migrate_commands, openapi_commands, serve_commands
+from services.cli import (
+    auth_commands,
+    log_commands,
+    migrate_commands,
+    openapi_commands,
+    serve_commands,
+)
 
-COMMAND_GROUPS = [serve_commands, migrate_commands, openapi_commands, auth_commands]
+COMMAND_GROUPS = [serve_commands, migrate_commands, openapi_commands, auth_commands, log_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:
