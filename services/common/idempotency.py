@@ -134,7 +134,13 @@ async def idempotency(
     ] = None,
 ) -> Idempotency:
     """FastAPI dependency giving the route its :class:`Idempotency`."""
-    body = await request.body()
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
+        # FastAPI has already streamed the form into its fields, so the raw body is
+        # gone; upload routes fingerprint the parsed parts with use_fingerprint().
+        body = b""
+    else:
+        body = await request.body()
     digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode() + body).hexdigest()
     return Idempotency(
         session=session,

@@ -1,0 +1,122 @@
+"""Manifests: all or nothing, every problem located, tenancy on writes, in/out rules."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.registry.factories import MANIFESTS, ammunition, manifest, weapon
+from tests.support.auth_fixtures import AuthApi
+
+
+def _count(client: TestClient, headers: dict[str, str]) -> int:
+    return len(client.get(MANIFESTS, headers=headers).json()["items"])
+
+
+def test_every_problem_is_listed_with_its_item_location(
+    client: TestClient, sen: dict[str, str]
+) -> None:
+    items = [
+        weapon("OK-1"),
+        weapon("OK-2", serial_number=None),
+        ammunition("L-1", 0),
+        {"kind": "part", "quantity": 2},
+        weapon("OK-3", category="bazooka"),
+    ]
+    response = client.post(MANIFESTS, json=manifest(items), headers=sen)
+    assert response.status_code == 422
+    locs = {e["loc"] for e in response.json()["errors"]}
+    assert {"items[2].quantity", "items[4].category"} <= locs
+    assert _count(client, sen) == 0
+
+
+def test_kind_rules_name_each_missing_field(client: TestClient, sen: dict[str, str]) -> None:
+    items = [weapon("OK-1"), {"kind": "weapon", "serial_number": "X-1"}, {"kind": "part"}]
+    response = client.post(MANIFESTS, json=manifest(items), headers=sen)
+    assert response.status_code == 422
+    locs = [e["loc"] for e in response.json()["errors"]]
+    assert locs == [
+        "items[1].category", "items[1].manufacturer", "items[1].model", "items[1].calibre",
+        "items[2].description", "items[2].quantity",
+    ]
+
+
+def test_unknown_mission_is_a_422(client: TestClient, sen: dict[str, str]) -> None:
+    response = client.post(MANIFESTS, json=manifest([weapon("A")], mission="NOPE"), headers=sen)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == "mission"
+
+
+def test_member_state_may_not_post_for_another_country(
+    client: TestClient, civ: dict[str, str]
+) -> None:
+    response = client.post(MANIFESTS, json=manifest([weapon("A")], country="SEN"), headers=civ)
+    assert response.status_code == 403
+
+
+def test_without_manifests_write_scope_is_403(client: TestClient, auth_api: AuthApi) -> None:
+    reader = auth_api.member_state_headers("SEN", scopes=("register:read",))
+    response = client.post(MANIFESTS, json=manifest([weapon("A")]), headers=reader)
+    assert response.status_code == 403
+
+
+def test_weapon_in_twice_without_out_is_refused(client: TestClient, sen: dict[str, str]) -> None:
+    assert client.post(MANIFESTS, json=manifest([weapon("AK-1")]), headers=sen).status_code == 201
+    again = client.post(MANIFESTS, json=manifest([weapon("ak 1"), weapon("AK-2")]), headers=sen)
+    assert again.status_code == 422
+    assert [e["loc"] for e in again.json()["errors"]] == ["items[0].serial_number"]
+    assert _count(client, sen) == 1
+
+
+def test_marked_correction_allows_a_second_in(client: TestClient, sen: dict[str, str]) -> None:
+    client.post(MANIFESTS, json=manifest([weapon("AK-1")]), headers=sen)
+    item = weapon("AK-1", correction=True)
+    assert client.post(MANIFESTS, json=manifest([item]), headers=sen).status_code == 201
+    whole = manifest([weapon("AK-1")], correction=True)
+    assert client.post(MANIFESTS, json=whole, headers=sen).status_code == 201
+
+
+def test_out_without_in_is_refused(client: TestClient, sen: dict[str, str]) -> None:
+    response = client.post(
+        MANIFESTS, json=manifest([weapon("NEVER-IN")], direction="out"), headers=sen
+    )
+    assert response.status_code == 422
+    assert "never declared in" in response.json()["errors"][0]["msg"]
+
+
+def test_same_weapon_twice_in_one_manifest_is_refused(
+    client: TestClient, sen: dict[str, str]
+) -> None:
+    response = client.post(
+        MANIFESTS, json=manifest([weapon("AK-1"), weapon("AK-I")]), headers=sen
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == "items[1].serial_number"
+
+
+def test_declared_values_and_normalized_keys_are_both_stored(
+    client: TestClient, sen: dict[str, str]
+) -> None:
+    created = client.post(
+        MANIFESTS,
+        json=manifest([weapon("56-OOO 123", manufacturer="Norinco", calibre="7,62 × 39 mm")]),
+        headers=sen,
+    ).json()
+    item = client.get(f"{MANIFESTS}/{created['id']}/items", headers=sen).json()["items"][0]
+    assert item["serial_number"] == "56-OOO 123"
+    assert item["serial_key"] == "56000123"
+    assert item["calibre"] == "7,62 × 39 mm"
+    assert item["calibre_key"] == "7.62x39mm"
+
+
+def test_items_page_with_a_cursor(client: TestClient, sen: dict[str, str]) -> None:
+    created = client.post(
+        MANIFESTS, json=manifest([weapon(f"P-{i}") for i in range(5)]), headers=sen
+    ).json()
+    first = client.get(f"{MANIFESTS}/{created['id']}/items?limit=3", headers=sen).json()
+    rest = client.get(
+        f"{MANIFESTS}/{created['id']}/items",
+        params={"limit": 3, "cursor": first["next_cursor"]},
+        headers=sen,
+    ).json()
+    assert [i["line"] for i in first["items"] + rest["items"]] == [0, 1, 2, 3, 4]
+    assert rest["next_cursor"] is None
