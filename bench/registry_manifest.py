@@ -73,10 +73,16 @@ def weapons(count: int, prefix: str) -> list[dict[str, Any]]:
 
 
 def body(items: list[dict[str, Any]], mission: str) -> bytes:
-    return json.dumps({
-        "direction": "in", "mission": mission, "contributing_country": "SEN",
-        "unit": "SENBATT 7", "crossing_date": "2024-03-01", "items": items,
-    }).encode()
+    return json.dumps(
+        {
+            "direction": "in",
+            "mission": mission,
+            "contributing_country": "SEN",
+            "unit": "SENBATT 7",
+            "crossing_date": "2024-03-01",
+            "items": items,
+        }
+    ).encode()
 
 
 @contextmanager
@@ -89,7 +95,10 @@ def server(workdir: Path, urls: dict[str, str]) -> Iterator[str]:
     log = (workdir / "server.log").open("w")
     process = subprocess.Popen(
         [PYTHON, "-m", "services.cli.main", "serve", "all"],
-        cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -111,33 +120,64 @@ def server(workdir: Path, urls: dict[str, str]) -> Iterator[str]:
 
 def member_token(http: httpx.Client, workdir: Path) -> str:
     creds = json.loads((workdir / "var" / "credentials.json").read_text())
-    admin = http.post("/auth/v1/token", data={
-        "grant_type": "client_credentials", **creds}).json()["access_token"]
+    admin = http.post("/auth/v1/token", data={"grant_type": "client_credentials", **creds}).json()[
+        "access_token"
+    ]
     admin_h = {"Authorization": f"Bearer {admin}"}
-    http.post("/auth/v1/organisations", headers=admin_h,
-              json={"type": "member_state", "code": "SEN", "name": "Senegal"})
-    client = http.post("/auth/v1/clients", headers=admin_h, json={
-        "organisation": "SEN", "name": "bench",
-        "scopes": ["manifests:write", "register:read"]}).json()
-    return str(http.post("/auth/v1/token", data={
-        "grant_type": "client_credentials", "client_id": client["client_id"],
-        "client_secret": client["client_secret"]}).json()["access_token"])
+    http.post(
+        "/auth/v1/organisations",
+        headers=admin_h,
+        json={"type": "member_state", "code": "SEN", "name": "Senegal"},
+    )
+    client = http.post(
+        "/auth/v1/clients",
+        headers=admin_h,
+        json={
+            "organisation": "SEN",
+            "name": "bench",
+            "scopes": ["manifests:write", "register:read"],
+        },
+    ).json()
+    return str(
+        http.post(
+            "/auth/v1/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client["client_id"],
+                "client_secret": client["client_secret"],
+            },
+        ).json()["access_token"]
+    )
 
 
 def raw_insert_seconds(url: str, items: list[dict[str, Any]]) -> float:
     """Time the bulk insert alone (rows prepared beforehand), committed."""
-    header = ManifestHeader.model_validate({
-        "direction": "in", "mission": "MONUSCO", "contributing_country": "CIV",
-        "unit": "raw", "crossing_date": date(2024, 3, 1)})
+    header = ManifestHeader.model_validate(
+        {
+            "direction": "in",
+            "mission": "MONUSCO",
+            "contributing_country": "CIV",
+            "unit": "raw",
+            "crossing_date": date(2024, 3, 1),
+        }
+    )
     manifest_id = str(uuid.uuid4())
     rows = prepare_items(manifest_id=manifest_id, header=header, items=items).rows  # type: ignore[arg-type]
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            session.add(Manifest(id=manifest_id, direction="in", mission_code="MONUSCO",
-                                 contributing_country="CIV", unit="raw",
-                                 crossing_date=date(2024, 3, 1), item_count=len(rows),
-                                 submitted_by="bench"))
+            session.add(
+                Manifest(
+                    id=manifest_id,
+                    direction="in",
+                    mission_code="MONUSCO",
+                    contributing_country="CIV",
+                    unit="raw",
+                    crossing_date=date(2024, 3, 1),
+                    item_count=len(rows),
+                    submitted_by="bench",
+                )
+            )
             session.flush()
             start = time.perf_counter()
             bulk_insert_manifest_items(session, rows)
@@ -162,23 +202,31 @@ def run(label: str, workdir: Path, urls: dict[str, str]) -> None:
     payload = body(big, "MINUSCA")
     mission_payload = body(weapons(MISSION_ITEMS, "MN"), "MINUSMA")
     with server(workdir, urls) as base, httpx.Client(base_url=base, timeout=600) as http:
-        headers = {"Authorization": f"Bearer {member_token(http, workdir)}",
-                   "Content-Type": "application/json"}
+        headers = {
+            "Authorization": f"Bearer {member_token(http, workdir)}",
+            "Content-Type": "application/json",
+        }
         start = time.perf_counter()
         response = http.post("/registry/v1/manifests", content=payload, headers=headers)
         elapsed = time.perf_counter() - start
         assert response.status_code == 201, response.text[:2000]
         raw = raw_insert_seconds(urls["registry"], big)
-        print(f"[{label}] POST manifest {ITEMS} items: {elapsed:.2f} s = "
-              f"{ITEMS / elapsed:,.0f} items/s (target >= 50,000)")
-        print(f"[{label}] raw bulk insert of the same rows: {raw:.2f} s; "
-              f"end-to-end / raw = {elapsed / raw:.2f}x (goal <= 2x)")
+        print(
+            f"[{label}] POST manifest {ITEMS} items: {elapsed:.2f} s = "
+            f"{ITEMS / elapsed:,.0f} items/s (target >= 50,000)"
+        )
+        print(
+            f"[{label}] raw bulk insert of the same rows: {raw:.2f} s; "
+            f"end-to-end / raw = {elapsed / raw:.2f}x (goal <= 2x)"
+        )
         response = http.post("/registry/v1/manifests", content=mission_payload, headers=headers)
         assert response.status_code == 201, response.text[:2000]
         for name in ("holdings", "reconciliation"):
             ms = median_ms(http, f"/registry/v1/{name}?mission=MINUSMA&limit=100", headers)
-            print(f"[{label}] {name} of a {MISSION_ITEMS}-item mission: median {ms:.0f} ms "
-                  "(target < 300 ms)")
+            print(
+                f"[{label}] {name} of a {MISSION_ITEMS}-item mission: median {ms:.0f} ms "
+                "(target < 300 ms)"
+            )
 
 
 def sqlite_run() -> None:
@@ -206,18 +254,46 @@ def postgres_server() -> Iterator[str | None]:
         run_as = ["runuser", "-u", "postgres", "--"]
     port = free_port()
     data = tmp / "data"
-    subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                    "-A", "trust", "-E", "UTF8"], check=True, capture_output=True)
-    subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(tmp / "log"),
-                    "-w", "start", "-o",
-                    f"-c listen_addresses=127.0.0.1 -p {port} -k {tmp} -c fsync=off "
-                    "-c synchronous_commit=off -c full_page_writes=off"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            *run_as,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *run_as,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(tmp / "log"),
+            "-w",
+            "start",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {tmp} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "stop"], capture_output=True)
+        subprocess.run(
+            [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -226,16 +302,17 @@ def postgres_run() -> None:
         if url is None:
             print("[postgresql] skipped: no TEST_POSTGRES_URL and no PostgreSQL binaries")
             return
-        admin = create_engine(make_url(url).set(database="postgres"),
-                              isolation_level="AUTOCOMMIT")
+        admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
         suffix = uuid.uuid4().hex[:8]
         names = {s: f"bench_{s}_{suffix}" for s in SERVICES}
         try:
             with admin.connect() as c:
                 for name in names.values():
                     c.execute(text(f'CREATE DATABASE "{name}"'))
-            urls = {s: make_url(url).set(database=n).render_as_string(hide_password=False)
-                    for s, n in names.items()}
+            urls = {
+                s: make_url(url).set(database=n).render_as_string(hide_password=False)
+                for s, n in names.items()
+            }
             with tempfile.TemporaryDirectory(prefix="bench-registry-") as tmp:
                 run("postgresql", Path(tmp), urls)
         finally:

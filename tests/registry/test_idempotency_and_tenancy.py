@@ -27,13 +27,21 @@ def test_import_retry_with_the_same_key_is_replayed(
     client: TestClient, sen: dict[str, str]
 ) -> None:
     headers = {**sen, "Idempotency-Key": "upload-1"}
-    form = {"direction": "in", "mission": "MINUSCA", "contributing_country": "SEN",
-            "unit": "U", "crossing_date": "2024-03-01"}
-    csv = b"kind,category,manufacturer,model,calibre,serial_number\n" \
+    form = {
+        "direction": "in",
+        "mission": "MINUSCA",
+        "contributing_country": "SEN",
+        "unit": "U",
+        "crossing_date": "2024-03-01",
+    }
+    csv = (
+        b"kind,category,manufacturer,model,calibre,serial_number\n"
         b"weapon,rifle_carbine,FN Herstal,FAL,7.62x51mm,FAL-1\n"
+    )
     ids = [
-        client.post(f"{MANIFESTS}/import", data=form, files={"file": ("m.csv", csv)},
-                    headers=headers).json()["id"]
+        client.post(
+            f"{MANIFESTS}/import", data=form, files={"file": ("m.csv", csv)}, headers=headers
+        ).json()["id"]
         for _ in range(2)
     ]
     assert ids[0] == ids[1]
@@ -56,11 +64,13 @@ def test_secretariat_reads_members_by_the_record_date(
 ) -> None:
     mali = auth_api.member_state_headers("MLI")
     before = client.post(
-        MANIFESTS, json=manifest([weapon("M-1")], country="MLI", crossing_date="2024-06-01"),
+        MANIFESTS,
+        json=manifest([weapon("M-1")], country="MLI", crossing_date="2024-06-01"),
         headers=mali,
     ).json()
     after = client.post(
-        MANIFESTS, json=manifest([weapon("M-2")], country="MLI", crossing_date="2025-06-01"),
+        MANIFESTS,
+        json=manifest([weapon("M-2")], country="MLI", crossing_date="2025-06-01"),
         headers=mali,
     ).json()
     ecowas = auth_api.secretariat_headers("ECOWAS")
@@ -69,9 +79,9 @@ def test_secretariat_reads_members_by_the_record_date(
     assert client.get(f"{MANIFESTS}/{after['id']}", headers=ecowas).status_code == 404
     eccas = auth_api.secretariat_headers("ECCAS")
     assert client.get(MANIFESTS, headers=eccas).json()["items"] == []
-    lines = client.get(
-        "/registry/v1/reconciliation?mission=MINUSCA", headers=ecowas
-    ).json()["items"]
+    lines = client.get("/registry/v1/reconciliation?mission=MINUSCA", headers=ecowas).json()[
+        "items"
+    ]
     assert [line["serial_number"] for line in lines] == ["M-1"]
 
 

@@ -35,8 +35,12 @@ def test_kind_rules_name_each_missing_field(client: TestClient, sen: dict[str, s
     assert response.status_code == 422
     locs = [e["loc"] for e in response.json()["errors"]]
     assert locs == [
-        "items[1].category", "items[1].manufacturer", "items[1].model", "items[1].calibre",
-        "items[2].description", "items[2].quantity",
+        "items[1].category",
+        "items[1].manufacturer",
+        "items[1].model",
+        "items[1].calibre",
+        "items[2].description",
+        "items[2].quantity",
     ]
 
 
@@ -86,9 +90,7 @@ def test_out_without_in_is_refused(client: TestClient, sen: dict[str, str]) -> N
 def test_same_weapon_twice_in_one_manifest_is_refused(
     client: TestClient, sen: dict[str, str]
 ) -> None:
-    response = client.post(
-        MANIFESTS, json=manifest([weapon("AK-1"), weapon("AK-I")]), headers=sen
-    )
+    response = client.post(MANIFESTS, json=manifest([weapon("AK-1"), weapon("AK-I")]), headers=sen)
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == "items[1].serial_number"
 

@@ -26,8 +26,13 @@ def test_out_missing_weapons_shows_exactly_those_in_reconciliation(
     assert json_in.status_code == 201, json_in.text
     csv_in = client.post(
         f"{MANIFESTS}/import",
-        data={"direction": "in", "mission": "MINUSCA", "contributing_country": "SEN",
-              "unit": "SENBATT 7", "crossing_date": "2024-03-02"},
+        data={
+            "direction": "in",
+            "mission": "MINUSCA",
+            "contributing_country": "SEN",
+            "unit": "SENBATT 7",
+            "crossing_date": "2024-03-02",
+        },
         files={"file": ("manifeste.csv", FRENCH_CSV.encode("utf-8"), "text/csv")},
         headers=sen,
     )
@@ -37,11 +42,21 @@ def test_out_missing_weapons_shows_exactly_those_in_reconciliation(
     out = client.post(
         MANIFESTS,
         json=manifest(
-            [weapon("kc 000101"), weapon("KC-OOO3O1", manufacturer="Izhmash"),
-             weapon("386C 0302", category="revolver_pistol", manufacturer="FN Herstal",
-                    model="Five-seveN", calibre="5.7x28mm"),
-             ammunition("lot-2021-7", 5000, calibre="7.62x39")],
-            direction="out", crossing_date="2025-03-01", closes_rotation=True,
+            [
+                weapon("kc 000101"),
+                weapon("KC-OOO3O1", manufacturer="Izhmash"),
+                weapon(
+                    "386C 0302",
+                    category="revolver_pistol",
+                    manufacturer="FN Herstal",
+                    model="Five-seveN",
+                    calibre="5.7x28mm",
+                ),
+                ammunition("lot-2021-7", 5000, calibre="7.62x39"),
+            ],
+            direction="out",
+            crossing_date="2025-03-01",
+            closes_rotation=True,
         ),
         headers=sen,
     )
@@ -67,13 +82,15 @@ def test_reconciliation_lists_discrepancies_before_balanced_lines(
     client.post(MANIFESTS, json=manifest([weapon("A-1"), weapon("Z-9")]), headers=sen)
     client.post(
         MANIFESTS,
-        json=manifest([weapon("A-1")], direction="out", crossing_date="2024-06-01",
-                      closes_rotation=True),
+        json=manifest(
+            [weapon("A-1")], direction="out", crossing_date="2024-06-01", closes_rotation=True
+        ),
         headers=sen,
     )
     lines = client.get(
         "/registry/v1/reconciliation", params={"mission": "MINUSCA"}, headers=sen
     ).json()["items"]
     assert [(x["serial_number"], x["discrepancy"]) for x in lines] == [
-        ("Z-9", True), ("A-1", False)
+        ("Z-9", True),
+        ("A-1", False),
     ]

@@ -67,7 +67,7 @@ class LossItemRead(BaseModel):
 class LossReportRead(BaseModel):
     """A stored loss report."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
 
     id: str
     mission: str = Field(validation_alias="mission_code")

@@ -10,6 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from services.common.errors import ValidationFailed
 from services.registry.manifests.imports import ParsedSheet, parse_sheet
+from services.registry.manifests.item_rules import REQUIRED
 from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
 
 ITEMS_ADAPTER: Final = TypeAdapter(list[ManifestItemIn])
@@ -42,6 +43,23 @@ def _header_problems(exc: ValidationError) -> list[dict[str, str]]:
     ]
 
 
+def _cell_problems(sheet: ParsedSheet, exc: ValidationError) -> list[dict[str, str]]:
+    """Type errors and missing fields together, in row order (the service would only see
+    the missing fields once the types are right)."""
+    found: list[tuple[int, int, str, str]] = []
+    for error in exc.errors(include_url=False):
+        loc = error["loc"]
+        index = loc[0] if loc and isinstance(loc[0], int) else 0
+        name = str(loc[1]) if len(loc) > 1 else "kind"
+        found.append((index, 0, sheet.locate(index, name), error["msg"]))
+    for index, item in enumerate(sheet.items):
+        kind = item.get("kind")
+        for name in REQUIRED.get(kind, ()) if isinstance(kind, str) else ():
+            if item.get(name) is None:
+                found.append((index, 1, sheet.locate(index, name), f"required for a {kind} item"))
+    return [{"loc": loc, "msg": msg} for _, _, loc, msg in sorted(found)]
+
+
 def read_upload(*, form: dict[str, Any], data: bytes, filename: str | None) -> Upload:
     """Validate the form fields and the file together; 422 naming every row and column."""
     errors: list[dict[str, str]] = []
@@ -57,11 +75,7 @@ def read_upload(*, form: dict[str, Any], data: bytes, filename: str | None) -> U
         try:
             items = ITEMS_ADAPTER.validate_python(sheet.items)
         except ValidationError as exc:
-            for error in exc.errors(include_url=False):
-                loc = error["loc"]
-                index = loc[0] if loc and isinstance(loc[0], int) else 0
-                name = str(loc[1]) if len(loc) > 1 else "kind"
-                errors.append({"loc": sheet.locate(index, name), "msg": error["msg"]})
+            errors.extend(_cell_problems(sheet, exc))
     if errors or header is None:
         raise ValidationFailed(errors, detail=f"{len(errors)} problem(s); nothing was stored")
     fingerprint = {
