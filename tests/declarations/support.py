@@ -176,7 +176,12 @@ def weapon(serial: str = "AK-123456", **overrides: Any) -> dict[str, Any]:
 
 def ammunition(lot: str = "LOT-77", quantity: int = 500) -> dict[str, Any]:
     """An ammunition item."""
-    return {"kind": "ammunition", "calibre": "7,62 × 39 mm", "lot_number": lot, "quantity": quantity}
+    return {
+        "kind": "ammunition",
+        "calibre": "7,62 × 39 mm",
+        "lot_number": lot,
+        "quantity": quantity,
+    }
 
 
 def declaration(country: str = "SEN", **overrides: Any) -> dict[str, Any]:

@@ -33,7 +33,10 @@ def test_an_amendment_appends_a_version_and_keeps_the_first(api: TestClient) -> 
     assert [v["version"] for v in versions] == [1, 2]
     assert versions[0]["record"]["location"]["place"] == "Gao"
     assert versions[1]["record"]["location"] == {
-        "country": "MLI", "place": "Ansongo", "lat": 16.27, "lon": -0.04
+        "country": "MLI",
+        "place": "Ansongo",
+        "lat": 16.27,
+        "lon": -0.04,
     }
     assert versions[1]["reason"] == "place corrected"
 
@@ -54,11 +57,17 @@ def test_an_amendment_without_if_match_is_428(api: TestClient) -> None:
 
 def test_a_stale_if_match_is_412(api: TestClient) -> None:
     created = _create(api)
-    first = _amend(api, created, {"reason": "a", "changes": {"circumstances": "b"}}, created["etag"])
+    first = _amend(
+        api, created, {"reason": "a", "changes": {"circumstances": "b"}}, created["etag"]
+    )
     assert first.status_code == 201
-    stale = _amend(api, created, {"reason": "c", "changes": {"circumstances": "d"}}, created["etag"])
+    stale = _amend(
+        api, created, {"reason": "c", "changes": {"circumstances": "d"}}, created["etag"]
+    )
     assert stale.status_code == 412
-    fresh = _amend(api, created, {"reason": "c", "changes": {"circumstances": "d"}}, first.headers["etag"])
+    fresh = _amend(
+        api, created, {"reason": "c", "changes": {"circumstances": "d"}}, first.headers["etag"]
+    )
     assert fresh.status_code == 201
 
 

@@ -59,7 +59,8 @@ def test_disposal_after_expiry_removes_content_but_keeps_hashes_and_log(
 def test_a_legal_hold_blocks_disposal_until_lifted(api: TestClient, clock: MovableClock) -> None:
     declaration_id = _create(api)
     hold = api.post(
-        f"{URL}/{declaration_id}/holds", json={"reason": "Panel of Experts inquiry"},
+        f"{URL}/{declaration_id}/holds",
+        json={"reason": "Panel of Experts inquiry"},
         headers=secretariat(),
     )
     assert hold.status_code == 201, hold.text
@@ -68,7 +69,9 @@ def test_a_legal_hold_blocks_disposal_until_lifted(api: TestClient, clock: Movab
     assert blocked.status_code == 409
     assert blocked.json()["code"] == "legal_hold_active"
     lifted = api.request(
-        "DELETE", f"{URL}/{declaration_id}/holds", json={"reason": "inquiry closed"},
+        "DELETE",
+        f"{URL}/{declaration_id}/holds",
+        json={"reason": "inquiry closed"},
         headers=operator(),
     )
     assert lifted.status_code == 200, lifted.text
@@ -78,9 +81,7 @@ def test_a_legal_hold_blocks_disposal_until_lifted(api: TestClient, clock: Movab
 
 def test_a_member_state_cannot_place_a_hold(api: TestClient) -> None:
     declaration_id = _create(api)
-    response = api.post(
-        f"{URL}/{declaration_id}/holds", json={"reason": "x"}, headers=state("SEN")
-    )
+    response = api.post(f"{URL}/{declaration_id}/holds", json={"reason": "x"}, headers=state("SEN"))
     assert response.status_code == 403
 
 
