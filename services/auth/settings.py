@@ -16,8 +16,9 @@ class AuthSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="AUTH_", extra="ignore")
 
     service_name: str = "auth"
-    # The auth service reads its own JWKS from its database: refetching is cheap.
-    jwks_min_refetch_seconds: float = 1.0
+    # The auth service reads its own JWKS from its database: refetching on an unknown
+    # kid costs one query, so new keys are seen at once (no floor).
+    jwks_min_refetch_seconds: float = 0.0
     token_lifetime_seconds: int = Field(default=900, gt=0, le=900)
     # Generated private keys live here, one PEM per kid, mode 0600 (default: var_dir/keys).
     keys_dir: Path | None = None

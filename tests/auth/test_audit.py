@@ -1,0 +1,64 @@
+"""The audit trail: tokens issued and refused, administrative changes, readable by the operator."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.support.auth_fixtures import AuthApi
+
+AUDIT = "/auth/v1/audit"
+
+
+def test_tokens_issued_and_refused_are_recorded_with_the_address(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    client_id, secret = auth_api.create_member_state("SEN")
+    auth_api.token(client_id, secret)
+    client.post(
+        "/auth/v1/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": client_id,
+            "client_secret": "s3cr3t-guess",
+        },
+    )
+    admin = auth_api.admin_headers()
+    issued = client.get(f"{AUDIT}?event=token.issued&subject={client_id}", headers=admin).json()
+    refused = client.get(f"{AUDIT}?event=token.refused&subject={client_id}", headers=admin).json()
+    assert len(issued["items"]) == 1
+    assert issued["items"][0]["address"] == "testclient"
+    assert issued["items"][0]["actor_org"] == "SEN"
+    assert refused["items"][0]["details"]["error"] == "invalid_client"
+    assert "s3cr3t-guess" not in str(refused["items"][0])
+
+
+def test_client_changes_name_who_made_them(client: TestClient, auth_api: AuthApi) -> None:
+    client_id, _ = auth_api.create_member_state("SEN")
+    client.post(f"/auth/v1/clients/{client_id}/disable", headers=auth_api.admin_headers())
+    events = client.get(f"{AUDIT}?subject={client_id}", headers=auth_api.admin_headers()).json()
+    kinds = [e["event"] for e in events["items"]]
+    assert kinds == ["client.created", "client.disabled"]
+    assert {e["actor"] for e in events["items"]} == {auth_api.operator.client_id}
+    created_org = client.get(
+        f"{AUDIT}?event=organisation.created&subject=SEN", headers=auth_api.admin_headers()
+    ).json()
+    assert created_org["items"][0]["occurred_at"]
+
+
+def test_audit_pages_follow_the_cursor(client: TestClient, auth_api: AuthApi) -> None:
+    for code in ("SEN", "CIV", "GHA"):
+        auth_api.create_member_state(code)
+    admin = auth_api.admin_headers()
+    seen: list[int] = []
+    url = f"{AUDIT}?limit=2"
+    while url:
+        page = client.get(url, headers=admin).json()
+        seen += [e["id"] for e in page["items"]]
+        url = f"{AUDIT}?limit=2&cursor={page['next_cursor']}" if page["next_cursor"] else ""
+    assert seen == sorted(seen)
+    assert len(seen) == len(set(seen)) >= 7
+
+
+def test_only_the_operator_reads_the_audit_trail(client: TestClient, auth_api: AuthApi) -> None:
+    response = client.get(AUDIT, headers=auth_api.secretariat_headers("ECOWAS"))
+    assert response.status_code == 403
