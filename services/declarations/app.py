@@ -64,6 +64,11 @@ def create_app(
     settings = settings or DeclarationsSettings()
     missions = MissionDirectory(registry_client(settings.registry_base_url, registry_transport))
 
+    async def load_log_key(app: FastAPI) -> None:
+        # At startup, not at build time: building the app (e.g. for its OpenAPI
+        # document) must not create a key file.
+        app.state.log = LogContext(signer=load_signer(settings), origin=settings.log_origin)
+
     async def close_missions(_app: FastAPI) -> None:
         await missions.aclose()
 
@@ -76,9 +81,9 @@ def create_app(
         routers=[v1_router(), log_router.public_router()],
         idempotency_table=models.idempotency_keys,
         auth_transport=auth_transport,
+        on_startup=load_log_key,
         on_shutdown=close_missions,
     )
     app.state.clock = clock
     app.state.missions = missions
-    app.state.log = LogContext(signer=load_signer(settings), origin=settings.log_origin)
     return app
