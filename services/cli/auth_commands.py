@@ -271,7 +271,9 @@ def run_keys_rotate(args: argparse.Namespace) -> int:
     """Sign with a new key from now on."""
 
     def action(session: Session, settings: AuthSettings) -> None:
-        key = keys.rotate_signing_key(session=session, settings=settings, now=utcnow())
+        key = keys.rotate_signing_key(
+            session=session, settings=settings, now=utcnow(), actor=COMMAND_LINE
+        )
         print(f"new signing key {key.kid}; older keys stay in the JWKS until their tokens expired")
 
     return _run(action)

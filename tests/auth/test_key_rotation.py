@@ -11,6 +11,7 @@ from jose import jwt
 from sqlmodel import Session
 
 from services.auth.app import create_app
+from services.auth.audit.service import COMMAND_LINE
 from services.auth.keys import keystore
 from services.auth.keys import service as keys
 from services.auth.settings import AuthSettings
@@ -54,6 +55,10 @@ def test_rotation_keeps_old_tokens_valid_and_signs_new_ones_with_the_new_key(
     for token in (old_token, new_token):
         for route in ("/registry/v1/missions", "/auth/v1/communities"):
             assert client.get(route, headers=auth_api.headers(token)).status_code == 200
+    audit = client.get("/auth/v1/audit?event=key.rotated", headers=auth_api.admin_headers())
+    assert [(e["actor"], e["subject"]) for e in audit.json()["items"]] == [
+        ("regctl", _kid(new_token))
+    ]
 
 
 def test_retired_key_leaves_the_jwks_once_its_tokens_expired(
@@ -64,7 +69,9 @@ def test_retired_key_leaves_the_jwks_once_its_tokens_expired(
     now = utcnow()
     with Session(engine) as session:
         old = keys.current_signing_key(session=session, settings=settings, now=now)
-        new = keys.rotate_signing_key(session=session, settings=settings, now=now)
+        new = keys.rotate_signing_key(
+            session=session, settings=settings, now=now, actor=COMMAND_LINE
+        )
         soon = {
             k["kid"]
             for k in keys.jwks(

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from services.auth.audit import service as audit
+from services.auth.audit.service import Actor
 from services.auth.keys import keystore, repository
 from services.auth.models import SigningKey
 from services.auth.settings import AuthSettings
@@ -85,7 +87,9 @@ def current_signing_key(*, session: Session, settings: AuthSettings, now: dateti
     return ActiveKey(kid=row.kid, private_pem=pem)
 
 
-def rotate_signing_key(*, session: Session, settings: AuthSettings, now: datetime) -> SigningKey:
+def rotate_signing_key(
+    *, session: Session, settings: AuthSettings, now: datetime, actor: Actor
+) -> SigningKey:
     """Make a new key the signing key; older ones stay published until their tokens expired.
 
     Also deletes the private files of keys whose tokens can no longer be valid.
@@ -99,6 +103,7 @@ def rotate_signing_key(*, session: Session, settings: AuthSettings, now: datetim
     repository.retire_others(session, keep=key.kid, now=now)
     for old in repository.retired_before(session, now - _publish_window(settings)):
         keystore.remove_private_pem(settings.resolved_keys_dir(), old.kid)
+    audit.record(session=session, actor=actor, event="key.rotated", subject=key.kid, now=now)
     return key
 
 
