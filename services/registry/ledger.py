@@ -16,7 +16,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, case, cast, func, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.sql import Subquery
 
 from services.registry.models import LossReportItem, Manifest, ManifestItem
@@ -104,41 +115,91 @@ GROUP_KEYS: dict[str, tuple[str, str]] = {
 }
 
 
-def _latest(m: Subquery, condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    """Latest "YYYY-MM-DD <record id>" among movements meeting ``condition`` (evidence)."""
-    stamp = cast(m.c.record_date, String) + literal(" ") + m.c.record_id
-    return func.max(case((condition, stamp), else_=None))
+def _stamp(date_col: ColumnElement[Any], id_col: ColumnElement[Any]) -> ColumnElement[Any]:
+    return cast(date_col, String) + literal(" ") + id_col
 
 
-def aggregate(*, mission: str, country: str | None, kind: str, visible: Any) -> Select[Any]:
+def aggregate(
+    *, mission: str, country: str | None, kind: str, visible: Any, evidence: bool = True
+) -> Select[Any]:
     """Per weapon (or lot) of one mission: declared values, in/out/lost/destroyed, balance
-    and the latest evidence of each movement kind. ``visible(country_col, date_col)`` is
-    the caller's tenancy filter, applied to each movement before grouping."""
-    m = movements(mission=mission, country=country, kinds=(kind,))
-    key1, key2 = (m.c[name] for name in GROUP_KEYS[kind])
-    return (
+    and (``evidence``) the latest "YYYY-MM-DD <record id>" of each movement kind.
+
+    Manifest items are grouped directly, in the order of their covering index
+    (no sort, no temporary union); the few loss items are grouped apart and
+    joined per key. ``visible(country_col, date_col)`` is the caller's tenancy
+    filter, applied to each movement before grouping. Destroyed quantities
+    (issue 6) will join here the way losses do.
+    """
+    mi, li = manifest_items, loss_items
+    k1, k2 = GROUP_KEYS[kind]
+    loss_filter = [
+        li.c.mission_code == mission,
+        li.c.kind == kind,
+        visible(li.c.contributing_country, li.c.loss_date),
+    ]
+    item_filter = [
+        mi.c.mission_code == mission,
+        mi.c.kind == kind,
+        visible(mi.c.contributing_country, mi.c.crossing_date),
+    ]
+    if country is not None:
+        loss_filter.append(li.c.contributing_country == country)
+        item_filter.append(mi.c.contributing_country == country)
+    losses = (
         select(
-            literal(kind).label("kind"),
-            m.c.mission_code,
-            m.c.contributing_country,
-            key1.label("key1"),
-            key2.label("key2"),
-            func.max(m.c.unit).label("unit"),
-            func.max(m.c.category).label("category"),
-            func.max(m.c.manufacturer).label("manufacturer"),
-            func.max(m.c.model).label("model"),
-            func.max(m.c.calibre).label("calibre"),
-            func.max(m.c.serial_number).label("serial_number"),
-            func.max(m.c.lot_number).label("lot_number"),
-            func.sum(m.c.qty_in).label("qty_in"),
-            func.sum(m.c.qty_out).label("qty_out"),
-            func.sum(m.c.qty_lost).label("qty_lost"),
-            func.sum(m.c.qty_destroyed).label("qty_destroyed"),
-            balance(m).label("balance"),
-            _latest(m, m.c.qty_in > 0).label("last_in"),
-            _latest(m, m.c.qty_out > 0).label("last_out"),
-            _latest(m, m.c.qty_lost > 0).label("last_loss"),
+            li.c.contributing_country,
+            li.c[k1],
+            li.c[k2],
+            func.sum(li.c.quantity).label("lost"),
+            func.max(_stamp(li.c.loss_date, li.c.loss_report_id)).label("last_loss"),
         )
-        .where(visible(m.c.contributing_country, m.c.record_date))
-        .group_by(m.c.mission_code, m.c.contributing_country, key1, key2)
+        .where(*loss_filter)
+        .group_by(li.c.contributing_country, li.c[k1], li.c[k2])
+        .subquery("losses")
+    )
+    is_in = mi.c.direction == "in"
+    qty_in = func.sum(case((is_in, mi.c.quantity), else_=0))
+    qty_out = func.sum(case((is_in, 0), else_=mi.c.quantity))
+    qty_lost = func.coalesce(func.max(losses.c.lost), 0)
+    columns: list[Any] = [
+        literal(kind).label("kind"),
+        mi.c.mission_code,
+        mi.c.contributing_country,
+        mi.c[k1].label("key1"),
+        mi.c[k2].label("key2"),
+        func.max(mi.c.unit).label("unit"),
+        func.max(mi.c.category).label("category"),
+        func.max(mi.c.manufacturer).label("manufacturer"),
+        func.max(mi.c.model).label("model"),
+        func.max(mi.c.calibre).label("calibre"),
+        func.max(mi.c.serial_number).label("serial_number"),
+        func.max(mi.c.lot_number).label("lot_number"),
+        qty_in.label("qty_in"),
+        qty_out.label("qty_out"),
+        qty_lost.label("qty_lost"),
+        literal(0).label("qty_destroyed"),
+        (qty_in - qty_out - qty_lost).label("balance"),
+    ]
+    if evidence:
+        stamp = _stamp(mi.c.crossing_date, mi.c.manifest_id)
+        columns += [
+            func.max(case((is_in, stamp), else_=None)).label("last_in"),
+            func.max(case((is_in, None), else_=stamp)).label("last_out"),
+            func.max(losses.c.last_loss).label("last_loss"),
+        ]
+    return (
+        select(*columns)
+        .select_from(mi)
+        .join(
+            losses,
+            and_(
+                losses.c.contributing_country == mi.c.contributing_country,
+                losses.c[k1] == mi.c[k1],
+                losses.c[k2] == mi.c[k2],
+            ),
+            isouter=True,
+        )
+        .where(*item_filter)
+        .group_by(mi.c.mission_code, mi.c.contributing_country, mi.c[k1], mi.c[k2])
     )

@@ -23,7 +23,8 @@ def list_holdings(
 ) -> tuple[list[Row[Any]], str | None]:
     """A page of positive balances ordered by (kind, country, key), aggregated in SQL."""
     parts = [
-        aggregate(mission=mission, country=country, kind=kind, visible=visible) for kind in kinds
+        aggregate(mission=mission, country=country, kind=kind, visible=visible, evidence=False)
+        for kind in kinds
     ]
     grouped = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("grouped")
     statement = select(grouped).where(grouped.c.balance > 0)
