@@ -10,6 +10,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
+from services.common.errors import BadRequest
+from services.common.pagination import decode_cursor
 from services.common.tables import idempotency_table, new_registry
 
 auth_registry = new_registry()
@@ -46,3 +48,27 @@ idempotency_keys = idempotency_table(metadata)
 def sort_key(*attributes: Any) -> list[ColumnElement[Any]]:
     """Model attributes as the column list keyset pagination expects (typing bridge)."""
     return [cast("ColumnElement[Any]", attribute) for attribute in attributes]
+
+
+_INT64 = 2**63 - 1
+
+
+def check_cursor(cursor: str | None, *kinds: type) -> None:
+    """Refuse (400 ``invalid_cursor``) a cursor whose values are not of the key's types.
+
+    ``decode_cursor`` checks only the width; a hand-made cursor with a string
+    for an integer key, or an integer past 64 bits, would otherwise reach the
+    database and fail there.
+    """
+    if cursor is None:
+        return
+    values = decode_cursor(cursor, len(kinds))
+    for value, kind in zip(values, kinds, strict=True):
+        wrong_type = not isinstance(value, kind) or (kind is int and isinstance(value, bool))
+        out_of_range = isinstance(value, int) and not -_INT64 <= value <= _INT64
+        unprintable = isinstance(value, str) and not value.isprintable()
+        if wrong_type or out_of_range or unprintable:
+            raise BadRequest(
+                "The cursor is not one this list produced; start again without it",
+                code="invalid_cursor",
+            )

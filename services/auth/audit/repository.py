@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from services.auth.models import AuditEvent
-from services.auth.tables import sort_key
+from services.auth.tables import check_cursor, sort_key
 from services.common.pagination import PageParams, paginate
 
 
@@ -25,6 +25,7 @@ def page(
         statement = statement.where(col(AuditEvent.subject) == subject)
     if actor is not None:
         statement = statement.where(col(AuditEvent.actor) == actor)
+    check_cursor(params.cursor, int)
     rows, cursor = paginate(
         session,
         statement,

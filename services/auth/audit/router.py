@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from services.auth.audit import service
 from services.auth.audit.schemas import AuditEventOut
 from services.auth.deps import AdminDep
+from services.auth.params import ActorQuery, EventQuery, SubjectQuery
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.pagination import Page, PageParamsDep
@@ -19,11 +20,9 @@ def list_audit_events(
     session: SessionDep,
     _admin: AdminDep,
     page: PageParamsDep,
-    event: str | None = Query(
-        default=None, max_length=64, description="e.g. token.issued, token.refused, client.disabled"
-    ),
-    subject: str | None = Query(default=None, max_length=255, description="Client id, org code..."),
-    actor: str | None = Query(default=None, max_length=255, description="Client id that acted."),
+    event: EventQuery = None,
+    subject: SubjectQuery = None,
+    actor: ActorQuery = None,
 ) -> Page[AuditEventOut]:
     """Oldest first; follow ``next_cursor`` for the rest."""
     rows, cursor = service.list_events(

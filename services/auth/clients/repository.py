@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from services.auth.models import ApiClient
-from services.auth.tables import sort_key
+from services.auth.tables import check_cursor, sort_key
 from services.common.pagination import PageParams, paginate
 
 
@@ -21,6 +21,7 @@ def page(
     statement = select(ApiClient)
     if organisation is not None:
         statement = statement.where(col(ApiClient.organisation) == organisation)
+    check_cursor(params.cursor, str)
     rows, cursor = paginate(
         session,
         statement,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from services.auth.clients import service
 from services.auth.clients.schemas import ClientCreate, ClientCreated, ClientOut, ClientSecret
 from services.auth.deps import ActorDep, AdminDep, SettingsDep
 from services.auth.models import ApiClient
+from services.auth.params import ClientIdPath, OrganisationQuery
 from services.auth.tokens.oauth import NO_STORE
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
@@ -69,7 +70,7 @@ def list_clients(
     session: SessionDep,
     _admin: AdminDep,
     page: PageParamsDep,
-    organisation: str | None = Query(default=None, max_length=16),
+    organisation: OrganisationQuery = None,
 ) -> Page[ClientOut]:
     """Clients by id, optionally of one organisation."""
     rows, cursor = service.list_clients(session=session, params=page, organisation=organisation)
@@ -77,7 +78,7 @@ def list_clients(
 
 
 @router.get("/{client_id}", summary="One client (admin)", responses=problem_responses(403, 404))
-def get_client(client_id: str, session: SessionDep, _admin: AdminDep) -> ClientOut:
+def get_client(client_id: ClientIdPath, session: SessionDep, _admin: AdminDep) -> ClientOut:
     """A client, without its secret."""
     return client_out(service.get_client(session=session, client_id=client_id))
 
@@ -88,7 +89,7 @@ def get_client(client_id: str, session: SessionDep, _admin: AdminDep) -> ClientO
     responses=problem_responses(403, 404, 409),
 )
 def disable_client(
-    client_id: str, session: SessionDep, _admin: AdminDep, actor: ActorDep
+    client_id: ClientIdPath, session: SessionDep, _admin: AdminDep, actor: ActorDep
 ) -> ClientOut:
     """Tokens already issued stay valid until they expire (at most 900 s)."""
     client = service.set_enabled(
@@ -101,7 +102,7 @@ def disable_client(
     "/{client_id}/enable", summary="Enable a client (admin)", responses=problem_responses(403, 404)
 )
 def enable_client(
-    client_id: str, session: SessionDep, _admin: AdminDep, actor: ActorDep
+    client_id: ClientIdPath, session: SessionDep, _admin: AdminDep, actor: ActorDep
 ) -> ClientOut:
     """The client may get tokens again."""
     client = service.set_enabled(
@@ -117,7 +118,11 @@ def enable_client(
     responses=problem_responses(403, 404),
 )
 def rotate_secret(
-    client_id: str, session: SessionDep, settings: SettingsDep, _admin: AdminDep, actor: ActorDep
+    client_id: ClientIdPath,
+    session: SessionDep,
+    settings: SettingsDep,
+    _admin: AdminDep,
+    actor: ActorDep,
 ) -> JSONResponse:
     """The old secret stops working at once."""
     rotated = service.rotate_secret(

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.auth.params import PRINTABLE
+
 ScopeField = Literal["manifests:write", "declarations:write", "register:read", "admin"]
 
 
@@ -15,8 +17,10 @@ class ClientCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    organisation: str = Field(min_length=2, max_length=16, examples=["SEN"])
-    name: str = Field(min_length=1, max_length=200, examples=["Ministry of Armed Forces, G3"])
+    organisation: str = Field(pattern=r"^[A-Za-z0-9_]{2,16}$", examples=["SEN"])
+    name: str = Field(
+        min_length=1, max_length=200, pattern=PRINTABLE, examples=["Ministry of Armed Forces, G3"]
+    )
     scopes: list[ScopeField] = Field(min_length=1, examples=[["manifests:write", "register:read"]])
 
     @field_validator("scopes")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from services.auth.models import Community, CommunityMembership
-from services.auth.tables import sort_key
+from services.auth.tables import check_cursor, sort_key
 from services.common.pagination import PageParams, paginate
 
 
@@ -19,6 +19,7 @@ def get(session: Session, code: str) -> Community | None:
 
 def page(session: Session, *, params: PageParams) -> tuple[list[Community], str | None]:
     """Communities by code after the cursor."""
+    check_cursor(params.cursor, str)
     rows, cursor = paginate(
         session,
         select(Community),

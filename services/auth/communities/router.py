@@ -14,6 +14,7 @@ from services.auth.communities.schemas import (
     MembershipUpdate,
 )
 from services.auth.deps import ActorDep, AdminDep
+from services.auth.params import CodePath, MembershipIdPath
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
@@ -39,7 +40,7 @@ def list_communities(session: SessionDep, page: PageParamsDep) -> Page[Community
 
 
 @router.get("/{code}", summary="One community", responses=problem_responses(404))
-def get_community(code: str, session: SessionDep) -> CommunityOut:
+def get_community(code: CodePath, session: SessionDep) -> CommunityOut:
     """A community with its memberships."""
     return service.get_community(session=session, code=code)
 
@@ -76,7 +77,7 @@ def create_community(
     responses=EDIT_ERRORS,
 )
 def add_membership(
-    code: str,
+    code: CodePath,
     data: MembershipCreate,
     request: Request,
     session: SessionDep,
@@ -99,8 +100,8 @@ def add_membership(
     responses=EDIT_ERRORS,
 )
 def update_membership(
-    code: str,
-    membership_id: int,
+    code: CodePath,
+    membership_id: MembershipIdPath,
     data: MembershipUpdate,
     request: Request,
     session: SessionDep,
@@ -127,8 +128,8 @@ def update_membership(
     responses=EDIT_ERRORS,
 )
 def delete_membership(
-    code: str,
-    membership_id: int,
+    code: CodePath,
+    membership_id: MembershipIdPath,
     request: Request,
     session: SessionDep,
     _admin: AdminDep,

@@ -6,6 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.auth.params import PRINTABLE
+
 
 class MembershipOut(BaseModel):
     """A state's membership: from ``joined`` until before ``left`` (null: still a member)."""
@@ -30,7 +32,7 @@ class CommunityCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,15}$", examples=["AES"])
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=PRINTABLE)
 
 
 class MembershipCreate(BaseModel):
@@ -38,7 +40,7 @@ class MembershipCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    country: str = Field(min_length=3, max_length=3, examples=["SEN"])
+    country: str = Field(pattern=r"^[A-Za-z]{3}$", examples=["SEN"])
     joined: date
     left: date | None = None
 
@@ -48,6 +50,6 @@ class MembershipUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    country: str | None = Field(default=None, min_length=3, max_length=3)
+    country: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
     joined: date | None = None
     left: date | None = None

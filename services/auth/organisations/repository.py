@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from services.auth.models import Organisation
-from services.auth.tables import sort_key
+from services.auth.tables import check_cursor, sort_key
 from services.common.pagination import PageParams, paginate
 
 
@@ -31,6 +31,7 @@ def page(
     statement = select(Organisation)
     if org_type is not None:
         statement = statement.where(col(Organisation.type) == org_type)
+    check_cursor(params.cursor, str)
     rows, cursor = paginate(
         session,
         statement,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from services.auth.deps import ActorDep, AdminDep
 from services.auth.organisations import service
 from services.auth.organisations.schemas import OrganisationCreate, OrganisationOut, OrgTypeField
+from services.auth.params import CodePath
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
@@ -61,7 +62,9 @@ def list_organisations(
     summary="One organisation (admin, or the caller's own)",
     responses=problem_responses(404),
 )
-def get_organisation(code: str, session: SessionDep, principal: PrincipalDep) -> OrganisationOut:
+def get_organisation(
+    code: CodePath, session: SessionDep, principal: PrincipalDep
+) -> OrganisationOut:
     """The operator sees every organisation; others see only their own."""
     organisation = service.get_organisation(session=session, code=code, principal=principal)
     return OrganisationOut.model_validate(organisation)

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.auth.params import PRINTABLE
+
 OrgTypeField = Literal["member_state", "secretariat", "operator"]
 
 
@@ -17,8 +19,10 @@ class OrganisationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: OrgTypeField
-    code: str = Field(min_length=2, max_length=16, examples=["SEN", "ECOWAS"])
-    name: str = Field(min_length=1, max_length=200, examples=["Ministère des Forces armées"])
+    code: str = Field(pattern=r"^[A-Za-z0-9_]{2,16}$", examples=["SEN", "ECOWAS"])
+    name: str = Field(
+        min_length=1, max_length=200, pattern=PRINTABLE, examples=["Ministère des Forces armées"]
+    )
 
 
 class OrganisationOut(BaseModel):

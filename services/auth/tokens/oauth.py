@@ -103,10 +103,19 @@ async def _form_fields(request: Request) -> dict[str, str]:
     return fields
 
 
+def _printable(value: str | None, max_length: int = MAX_CLIENT_ID) -> str | None:
+    """``value`` when it is printable ASCII of a sane length (safe to store), else None."""
+    if value is None or not 0 < len(value) <= max_length:
+        return None
+    return value if all(" " <= c <= "~" for c in value) else None
+
+
 async def read_token_request(request: Request) -> TokenRequest:
     """Parse the request, or raise :class:`OAuthError`."""
     fields = await _form_fields(request)
-    client_id = fields.get("client_id") or None
+    client_id = _printable(fields.get("client_id"))
+    if fields.get("client_id") and client_id is None:
+        raise invalid_client("Unknown client or wrong secret")
     grant_type = fields.get("grant_type")
     if not grant_type:
         raise OAuthError("invalid_request", "grant_type is required", client_id=client_id)
@@ -124,14 +133,18 @@ async def read_token_request(request: Request) -> TokenRequest:
                 "invalid_request", "Authenticate in one way: HTTP Basic or the form, not both"
             )
         basic_id, secret = _basic_credentials(header)
+        if _printable(basic_id) is None:
+            raise invalid_client("Unknown client or wrong secret")
         if client_id is not None and client_id != basic_id:
             raise invalid_client("client_id in the form differs from the Basic credentials")
         client_id = basic_id
     if not client_id or not secret:
         raise invalid_client("Client authentication is required", client_id=client_id)
-    if len(client_id) > MAX_CLIENT_ID or len(secret) > MAX_SECRET:
-        raise invalid_client("Unknown client or wrong secret", client_id=client_id[:MAX_CLIENT_ID])
+    if len(secret) > MAX_SECRET:
+        raise invalid_client("Unknown client or wrong secret", client_id=client_id)
     scope = fields.get("scope")
-    if scope is not None and len(scope) > MAX_SCOPE:
-        raise OAuthError("invalid_scope", "The scope parameter is too long", client_id=client_id)
+    if scope and _printable(scope, MAX_SCOPE) is None:
+        raise OAuthError(
+            "invalid_scope", "The scope parameter is too long or not text", client_id=client_id
+        )
     return TokenRequest(client_id=client_id, client_secret=secret, scope=scope or None)
