@@ -7,8 +7,10 @@ through the same HTTP requests as in production, without a network hop.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -41,7 +43,12 @@ def default_settings() -> EmbeddedSettings:
 class EmbeddedRegister:
     """ASGI app routing ``/auth``, ``/registry`` and ``/declarations`` to their services."""
 
-    def __init__(self, settings: EmbeddedSettings) -> None:
+    def __init__(
+        self,
+        settings: EmbeddedSettings,
+        *,
+        declarations_options: Mapping[str, Any] | None = None,
+    ) -> None:
         self.settings = settings
         self.auth = create_auth_app(settings.auth)
         to_auth = httpx.ASGITransport(app=self.auth)
@@ -50,6 +57,7 @@ class EmbeddedRegister:
             settings.declarations,
             auth_transport=to_auth,
             registry_transport=httpx.ASGITransport(app=self.registry),
+            **(declarations_options or {}),
         )
         self.apps: dict[str, FastAPI] = {
             "auth": self.auth,
@@ -82,6 +90,16 @@ class EmbeddedRegister:
         await send({"type": "lifespan.shutdown.complete"})
 
 
-def create_embedded_app(settings: EmbeddedSettings | None = None) -> EmbeddedRegister:
-    """The whole register as one ASGI app (databases must be migrated)."""
-    return EmbeddedRegister(settings or default_settings())
+def create_embedded_app(
+    settings: EmbeddedSettings | None = None,
+    *,
+    declarations_options: Mapping[str, Any] | None = None,
+) -> EmbeddedRegister:
+    """The whole register as one ASGI app (databases must be migrated).
+
+    ``declarations_options`` are extra keyword arguments of the declarations
+    app factory (e.g. ``clock``, which tests move through retention periods).
+    """
+    return EmbeddedRegister(
+        settings or default_settings(), declarations_options=declarations_options
+    )

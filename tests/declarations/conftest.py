@@ -1,16 +1,19 @@
-"""Fixtures of the declarations tests: the service on this test's database."""
+"""Fixtures of the declarations tests: the real embedded register with a movable clock.
+
+``register`` is the whole register (real auth, real registry, real
+declarations, real databases) built through ``create_embedded_app``; the only
+thing swapped is the declarations clock, so tests can move through retention
+periods. ``client`` (tests/conftest.py) drives it over HTTP.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from fastapi.testclient import TestClient
 
-from services.declarations.app import create_app
 from services.declarations.settings import DeclarationsSettings
-from tests.declarations.support import MovableClock, auth_transport, registry_transport
+from services.embedded import EmbeddedRegister, EmbeddedSettings, create_embedded_app
+from tests.declarations.support import Callers, MovableClock
+from tests.support.auth_fixtures import AuthApi
 
 
 @pytest.fixture
@@ -19,25 +22,22 @@ def clock() -> MovableClock:
 
 
 @pytest.fixture
+def register(register_settings: EmbeddedSettings, clock: MovableClock) -> EmbeddedRegister:
+    """The whole register on this test's databases, declarations on the movable clock."""
+    return create_embedded_app(register_settings, declarations_options={"clock": clock})
+
+
+@pytest.fixture
+def callers(auth_api: AuthApi) -> Callers:
+    """Real clients of member states, secretariats and the operator, and their tokens."""
+    return Callers(auth_api)
+
+
+@pytest.fixture
+def declarations_settings(register_settings: EmbeddedSettings) -> DeclarationsSettings:
+    return register_settings.declarations
+
+
+@pytest.fixture
 def declarations_url(database_urls: dict[str, str]) -> str:
     return database_urls["declarations"]
-
-
-@pytest.fixture
-def declarations_settings(declarations_url: str, tmp_path: Path) -> DeclarationsSettings:
-    return DeclarationsSettings(
-        database_url=declarations_url, var_dir=tmp_path / "var", log_level="WARNING"
-    )
-
-
-@pytest.fixture
-def api(declarations_settings: DeclarationsSettings, clock: MovableClock) -> Iterator[TestClient]:
-    """The declarations service alone, with stand-ins for auth and registry."""
-    app = create_app(
-        declarations_settings,
-        auth_transport=auth_transport(),
-        registry_transport=registry_transport(),
-        clock=clock,
-    )
-    with TestClient(app, base_url="http://127.0.0.1") as client:
-        yield client

@@ -1,148 +1,65 @@
-"""Test support: the declarations service on its own, with stand-ins for auth and registry.
+"""Test support for declarations: real callers, a movable clock, and body factories.
 
-Tokens are real ES256 JWTs signed by a test key whose JWKS a mock auth
-service publishes (with community memberships); a mock registry knows a few
-missions. So these tests exercise the service's real token verification and
-HTTP calls without depending on the other services' progress.
+Callers get real tokens from the real auth service (``tests/support/auth_fixtures.py``):
+member states, secretariats and operator clients are created over HTTP by the
+operator's admin client. Community memberships are the auth service's seeded
+ones and missions the registry's seeded ones (MINUSMA, MONUSCO, ...).
 """
 
 from __future__ import annotations
 
-import base64
-import time
-import uuid
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import httpx
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from jose import jwt
+from tests.support.auth_fixtures import AuthApi
 
-_KEY = ec.generate_private_key(ec.SECP256R1())
-_KID = "test-key-1"
-_PEM = _KEY.private_bytes(
-    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-).decode()
-KNOWN_MISSIONS = {"MINUSMA", "MINUSCA", "MONUSCO", "ECOMIB"}
-COMMUNITIES = {
-    "items": [
-        {
-            "code": "ECOWAS",
-            "memberships": [
-                {"country": "SEN", "joined": "1975-05-28", "left": None},
-                {"country": "CIV", "joined": "1975-05-28", "left": None},
-                {"country": "MLI", "joined": "1975-05-28", "left": "2025-01-29"},
-            ],
-        },
-        {
-            "code": "ECCAS",
-            "memberships": [
-                {"country": "COD", "joined": "1983-10-18", "left": None},
-                {"country": "CAF", "joined": "1983-10-18", "left": None},
-            ],
-        },
-    ]
-}
+DEFAULT_STATE_SCOPES = ("declarations:write", "register:read")
 
 
-def _b64url(number: int) -> str:
-    return base64.urlsafe_b64encode(number.to_bytes(32, "big")).rstrip(b"=").decode()
+def _scopes(scopes: str | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(scopes.split()) if isinstance(scopes, str) else scopes
 
 
-def jwks() -> dict[str, Any]:
-    """The JWKS of the test signing key."""
-    numbers = _KEY.public_key().public_numbers()
-    return {
-        "keys": [
-            {
-                "kty": "EC",
-                "crv": "P-256",
-                "kid": _KID,
-                "alg": "ES256",
-                "use": "sig",
-                "x": _b64url(numbers.x),
-                "y": _b64url(numbers.y),
-            }
-        ]
-    }
+class Callers:
+    """Bearer headers of real clients, one token per (organisation, scopes) and test."""
 
+    def __init__(self, auth_api: AuthApi) -> None:
+        self.auth_api = auth_api
+        self._headers: dict[tuple[str, str, tuple[str, ...]], dict[str, str]] = {}
 
-def token(
-    org_type: str,
-    *,
-    country: str | None = None,
-    community: str | None = None,
-    scopes: str = "declarations:write register:read",
-    org: str | None = None,
-) -> str:
-    """A signed access token as the auth service would issue it."""
-    now = int(time.time())
-    claims: dict[str, Any] = {
-        "iss": "salw-register-auth",
-        "aud": "salw-register",
-        "sub": f"client-{uuid.uuid4().hex[:8]}",
-        "org": org or country or community or "OPERATOR",
-        "org_type": org_type,
-        "scope": scopes,
-        "iat": now,
-        "exp": now + 900,
-        "jti": uuid.uuid4().hex,
-    }
-    if country:
-        claims["country"] = country
-    if community:
-        claims["community"] = community
-    return str(jwt.encode(claims, _PEM, algorithm="ES256", headers={"kid": _KID}))
+    def _cached(self, kind: str, code: str, scopes: tuple[str, ...]) -> dict[str, str]:
+        key = (kind, code, tuple(sorted(scopes)))
+        if key not in self._headers:
+            if kind == "member_state":
+                headers = self.auth_api.member_state_headers(code, scopes)
+            elif kind == "secretariat":
+                headers = self.auth_api.secretariat_headers(code, scopes)
+            elif scopes == ("admin",):
+                headers = self.auth_api.admin_headers()
+            else:
+                headers = self.auth_api.operator_headers(scopes)
+            self._headers[key] = headers
+        return dict(self._headers[key])
 
+    def state(
+        self, country: str, scopes: str | tuple[str, ...] = DEFAULT_STATE_SCOPES
+    ) -> dict[str, str]:
+        """A member state's ministry (``declarations:write register:read`` by default)."""
+        return self._cached("member_state", country, _scopes(scopes))
 
-def bearer(value: str) -> dict[str, str]:
-    """Authorization header for a token."""
-    return {"Authorization": f"Bearer {value}"}
+    def secretariat(
+        self, community: str = "ECOWAS", scopes: str | tuple[str, ...] = ("register:read",)
+    ) -> dict[str, str]:
+        """A regional secretariat (``register:read``)."""
+        return self._cached("secretariat", community, _scopes(scopes))
 
+    def operator(self, scopes: str | tuple[str, ...] = ("admin",)) -> dict[str, str]:
+        """The operator: the bootstrap admin client, or another client with ``scopes``."""
+        return self._cached("operator", "", _scopes(scopes))
 
-def state(country: str, scopes: str = "declarations:write register:read") -> dict[str, str]:
-    """Headers of a member state's ministry."""
-    return bearer(token("member_state", country=country, scopes=scopes))
-
-
-def secretariat(community: str = "ECOWAS", scopes: str = "register:read") -> dict[str, str]:
-    """Headers of a regional secretariat."""
-    return bearer(token("secretariat", community=community, scopes=scopes))
-
-
-def operator(scopes: str = "admin") -> dict[str, str]:
-    """Headers of the operator."""
-    return bearer(token("operator", scopes=scopes))
-
-
-def _auth(request: httpx.Request) -> httpx.Response:
-    if request.url.path == "/auth/v1/jwks.json":
-        return httpx.Response(200, json=jwks())
-    if request.url.path == "/auth/v1/communities":
-        return httpx.Response(200, json=COMMUNITIES)
-    return httpx.Response(404, json={"code": "not_found"})
-
-
-def _registry(request: httpx.Request) -> httpx.Response:
-    prefix = "/registry/v1/missions/"
-    if not request.headers.get("authorization", "").startswith("Bearer "):
-        return httpx.Response(401)
-    code = request.url.path.removeprefix(prefix)
-    if request.url.path.startswith(prefix) and code in KNOWN_MISSIONS:
-        return httpx.Response(200, json={"code": code, "name": code})
-    return httpx.Response(404, json={"code": "not_found"})
-
-
-def auth_transport() -> httpx.MockTransport:
-    """The stand-in auth service (JWKS and communities)."""
-    return httpx.MockTransport(_auth)
-
-
-def registry_transport() -> httpx.MockTransport:
-    """The stand-in registry (missions)."""
-    return httpx.MockTransport(_registry)
+    def token(self, headers: dict[str, str]) -> str:
+        """The bare token inside bearer ``headers``."""
+        return headers["Authorization"].removeprefix("Bearer ")
 
 
 class MovableClock:
@@ -156,9 +73,6 @@ class MovableClock:
 
     def advance(self, *, years: int = 0, days: int = 0) -> None:
         self.offset += timedelta(days=365 * years + years // 4 + 1 + days)
-
-
-Factory = Callable[..., dict[str, Any]]
 
 
 def weapon(serial: str = "AK-123456", **overrides: Any) -> dict[str, Any]:
@@ -185,7 +99,7 @@ def ammunition(lot: str = "LOT-77", quantity: int = 500) -> dict[str, Any]:
 
 
 def declaration(country: str = "SEN", **overrides: Any) -> dict[str, Any]:
-    """A valid seizure declaration body."""
+    """A valid seizure declaration body (mission MINUSMA, seeded by the registry)."""
     body: dict[str, Any] = {
         "type": "seizure",
         "declaring_country": country,

@@ -6,30 +6,40 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.declarations.support import declaration, state
+from tests.declarations.support import Callers, declaration
 
 URL = "/declarations/v1/declarations"
 
 
-def _create(api: TestClient) -> dict[str, Any]:
-    response = api.post(URL, json=declaration(), headers=state("SEN"))
+def _create(client: TestClient, callers: Callers) -> dict[str, Any]:
+    response = client.post(URL, json=declaration(), headers=callers.state("SEN"))
     assert response.status_code == 201
     return dict(response.json())
 
 
-def _amend(api: TestClient, created: dict[str, Any], body: dict[str, Any], etag: str | None) -> Any:
-    headers = state("SEN") | ({"If-Match": etag} if etag else {})
-    return api.post(f"{URL}/{created['id']}/amendments", json=body, headers=headers)
+def _amend(
+    client: TestClient,
+    callers: Callers,
+    created: dict[str, Any],
+    body: dict[str, Any],
+    etag: str | None,
+) -> Any:
+    headers = callers.state("SEN") | ({"If-Match": etag} if etag else {})
+    return client.post(f"{URL}/{created['id']}/amendments", json=body, headers=headers)
 
 
-def test_an_amendment_appends_a_version_and_keeps_the_first(api: TestClient) -> None:
-    created = _create(api)
+def test_an_amendment_appends_a_version_and_keeps_the_first(
+    client: TestClient, callers: Callers
+) -> None:
+    created = _create(client, callers)
     patch = {"reason": "place corrected", "changes": {"location": {"place": "Ansongo"}}}
-    response = _amend(api, created, patch, created["etag"])
+    response = _amend(client, callers, created, patch, created["etag"])
     assert response.status_code == 201, response.text
     assert response.json()["version"] == 2
     assert response.json()["log_index"] == 1
-    versions = api.get(f"{URL}/{created['id']}/versions", headers=state("SEN")).json()["items"]
+    versions = client.get(f"{URL}/{created['id']}/versions", headers=callers.state("SEN")).json()[
+        "items"
+    ]
     assert [v["version"] for v in versions] == [1, 2]
     assert versions[0]["record"]["location"]["place"] == "Gao"
     assert versions[1]["record"]["location"] == {
@@ -41,50 +51,64 @@ def test_an_amendment_appends_a_version_and_keeps_the_first(api: TestClient) -> 
     assert versions[1]["reason"] == "place corrected"
 
 
-def test_null_in_the_patch_removes_a_member(api: TestClient) -> None:
-    created = _create(api)
+def test_null_in_the_patch_removes_a_member(client: TestClient, callers: Callers) -> None:
+    created = _create(client, callers)
     patch = {"reason": "unknown user", "changes": {"presumed_user": None}}
-    assert _amend(api, created, patch, created["etag"]).status_code == 201
-    record = api.get(f"{URL}/{created['id']}", headers=state("SEN")).json()["record"]
+    assert _amend(client, callers, created, patch, created["etag"]).status_code == 201
+    record = client.get(f"{URL}/{created['id']}", headers=callers.state("SEN")).json()["record"]
     assert "presumed_user" not in record
 
 
-def test_an_amendment_without_if_match_is_428(api: TestClient) -> None:
-    created = _create(api)
-    response = _amend(api, created, {"reason": "x", "changes": {"circumstances": "y"}}, None)
+def test_an_amendment_without_if_match_is_428(client: TestClient, callers: Callers) -> None:
+    created = _create(client, callers)
+    response = _amend(
+        client, callers, created, {"reason": "x", "changes": {"circumstances": "y"}}, None
+    )
     assert response.status_code == 428
 
 
-def test_a_stale_if_match_is_412(api: TestClient) -> None:
-    created = _create(api)
+def test_a_stale_if_match_is_412(client: TestClient, callers: Callers) -> None:
+    created = _create(client, callers)
     first = _amend(
-        api, created, {"reason": "a", "changes": {"circumstances": "b"}}, created["etag"]
+        client,
+        callers,
+        created,
+        {"reason": "a", "changes": {"circumstances": "b"}},
+        created["etag"],
     )
     assert first.status_code == 201
     stale = _amend(
-        api, created, {"reason": "c", "changes": {"circumstances": "d"}}, created["etag"]
+        client,
+        callers,
+        created,
+        {"reason": "c", "changes": {"circumstances": "d"}},
+        created["etag"],
     )
     assert stale.status_code == 412
     fresh = _amend(
-        api, created, {"reason": "c", "changes": {"circumstances": "d"}}, first.headers["etag"]
+        client,
+        callers,
+        created,
+        {"reason": "c", "changes": {"circumstances": "d"}},
+        first.headers["etag"],
     )
     assert fresh.status_code == 201
 
 
-def test_an_amendment_is_validated_like_a_declaration(api: TestClient) -> None:
-    created = _create(api)
+def test_an_amendment_is_validated_like_a_declaration(client: TestClient, callers: Callers) -> None:
+    created = _create(client, callers)
     patch = {"reason": "r", "changes": {"type": "collection", "location": {"lat": 500}}}
-    response = _amend(api, created, patch, created["etag"])
+    response = _amend(client, callers, created, patch, created["etag"])
     assert response.status_code == 422
     locs = {e["loc"] for e in response.json()["errors"]}
     assert {"changes.type", "location.lat"} <= locs
 
 
-def test_another_state_cannot_amend(api: TestClient) -> None:
-    created = _create(api)
-    response = api.post(
+def test_another_state_cannot_amend(client: TestClient, callers: Callers) -> None:
+    created = _create(client, callers)
+    response = client.post(
         f"{URL}/{created['id']}/amendments",
         json={"reason": "r", "changes": {"circumstances": "x"}},
-        headers=state("CIV") | {"If-Match": created["etag"]},
+        headers=callers.state("CIV") | {"If-Match": created["etag"]},
     )
     assert response.status_code == 404

@@ -16,23 +16,25 @@ from services.declarations.log.keys import load_signer
 from services.declarations.log.service import LogContext
 from services.declarations.models import declaration_versions, log_entries
 from services.declarations.settings import DeclarationsSettings
-from tests.declarations.support import declaration, state
+from tests.declarations.support import Callers, declaration
 
 URL = "/declarations/v1/declarations"
 
 
-def test_parallel_declarations_get_gap_free_log_indices(api: TestClient) -> None:
-    headers = state("SEN")
+def test_parallel_declarations_get_gap_free_log_indices(
+    client: TestClient, callers: Callers
+) -> None:
+    headers = callers.state("SEN")
 
     def declare(_: int) -> int:
-        response = api.post(URL, json=declaration(), headers=headers)
+        response = client.post(URL, json=declaration(), headers=headers)
         assert response.status_code == 201, response.text
         return int(response.json()["log_index"])
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         indices = list(pool.map(declare, range(48)))
     assert sorted(indices) == list(range(48))
-    size = int(api.get("/declarations/v1/log/checkpoint").text.split("\n")[1])
+    size = int(client.get("/declarations/v1/log/checkpoint").text.split("\n")[1])
     assert size == 48
 
 

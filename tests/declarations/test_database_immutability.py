@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from services.declarations.models import APPEND_ONLY_TABLES
-from tests.declarations.support import MovableClock, declaration, operator, state
+from tests.declarations.support import Callers, MovableClock, declaration
 
 URL = "/declarations/v1/declarations"
 
@@ -24,10 +24,12 @@ def engine(declarations_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def populated(api: TestClient) -> str:
-    created = api.post(URL, json=declaration(), headers=state("SEN")).json()
-    api.post(f"{URL}/{created['id']}/holds", json={"reason": "r"}, headers=operator())
-    api.request("DELETE", f"{URL}/{created['id']}/holds", json={"reason": "r"}, headers=operator())
+def populated(client: TestClient, callers: Callers) -> str:
+    created = client.post(URL, json=declaration(), headers=callers.state("SEN")).json()
+    client.post(f"{URL}/{created['id']}/holds", json={"reason": "r"}, headers=callers.operator())
+    client.request(
+        "DELETE", f"{URL}/{created['id']}/holds", json={"reason": "r"}, headers=callers.operator()
+    )
     return str(created["id"])
 
 
@@ -77,9 +79,9 @@ def test_a_disposal_before_expiry_is_refused_by_the_database(
 
 
 def test_after_disposal_content_stays_null(
-    api: TestClient, engine: Engine, populated: str, clock: MovableClock
+    client: TestClient, callers: Callers, engine: Engine, populated: str, clock: MovableClock
 ) -> None:
     clock.advance(years=31)
-    assert api.delete(f"{URL}/{populated}", headers=operator()).status_code == 200
+    assert client.delete(f"{URL}/{populated}", headers=callers.operator()).status_code == 200
     _refused(engine, "UPDATE declaration_contents SET content = '{}'")
     _refused(engine, "DELETE FROM disposals")

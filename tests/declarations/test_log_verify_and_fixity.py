@@ -16,21 +16,22 @@ from services.cli.log_commands import CheckFailed, verify_log
 from services.cli.main import main as regctl
 from services.common.transparency.note import generate_signer, parse_verifier_key
 from services.declarations.settings import DeclarationsSettings
-from tests.declarations.support import declaration, state
+from tests.declarations.support import Callers, declaration
 
 URL = "/declarations/v1/declarations"
 
 
-def _declare(api: TestClient, count: int = 1) -> list[str]:
+def _declare(client: TestClient, callers: Callers, count: int = 1) -> list[str]:
     return [
-        api.post(URL, json=declaration(), headers=state("SEN")).json()["id"] for _ in range(count)
+        client.post(URL, json=declaration(), headers=callers.state("SEN")).json()["id"]
+        for _ in range(count)
     ]
 
 
-def _verify(api: TestClient, saved: dict[str, Any], ids: list[str]) -> Any:
-    key = parse_verifier_key(api.get("/declarations/v1/log/public-key").text)
-    token = state("SEN")["Authorization"].removeprefix("Bearer ")
-    return verify_log(api, verifier=key, state=saved, declarations=ids, token=token)
+def _verify(client: TestClient, callers: Callers, saved: dict[str, Any], ids: list[str]) -> Any:
+    key = parse_verifier_key(client.get("/declarations/v1/log/public-key").text)
+    token = callers.state("SEN")["Authorization"].removeprefix("Bearer ")
+    return verify_log(client, verifier=key, state=saved, declarations=ids, token=token)
 
 
 def tamper(url: str, statement: str, params: dict[str, Any]) -> None:
@@ -51,38 +52,44 @@ def tamper(url: str, statement: str, params: dict[str, Any]) -> None:
         engine.dispose()
 
 
-def test_verify_accepts_an_honest_log_and_then_its_extension(api: TestClient) -> None:
-    ids = _declare(api, 3)
+def test_verify_accepts_an_honest_log_and_then_its_extension(
+    client: TestClient, callers: Callers
+) -> None:
+    ids = _declare(client, callers, 3)
     saved: dict[str, Any] = {}
-    report = _verify(api, saved, ids)
+    report = _verify(client, callers, saved, ids)
     assert report.checkpoint.size == 3
     assert saved["tree_size"] == 3
-    more = _declare(api, 2)
-    assert _verify(api, saved, more).checkpoint.size == 5
+    more = _declare(client, callers, 2)
+    assert _verify(client, callers, saved, more).checkpoint.size == 5
 
 
-def test_verify_refuses_a_checkpoint_signed_by_another_key(api: TestClient) -> None:
-    _declare(api)
+def test_verify_refuses_a_checkpoint_signed_by_another_key(
+    client: TestClient, callers: Callers
+) -> None:
+    _declare(client, callers)
     impostor = generate_signer("salw-register.local/declarations").verifier
     with pytest.raises(CheckFailed, match="signature"):
-        verify_log(api, verifier=impostor, state={}, declarations=[], token=None)
+        verify_log(client, verifier=impostor, state={}, declarations=[], token=None)
 
 
-def test_verify_refuses_a_log_inconsistent_with_the_saved_checkpoint(api: TestClient) -> None:
-    _declare(api, 2)
+def test_verify_refuses_a_log_inconsistent_with_the_saved_checkpoint(
+    client: TestClient, callers: Callers
+) -> None:
+    _declare(client, callers, 2)
     saved: dict[str, Any] = {}
-    _verify(api, saved, [])
+    _verify(client, callers, saved, [])
     saved["root_hash"] = base64.b64encode(b"\x07" * 32).decode()
-    _declare(api)
+    _declare(client, callers)
     with pytest.raises(CheckFailed, match="does not extend"):
-        _verify(api, saved, [])
+        _verify(client, callers, saved, [])
 
 
 def test_verify_catches_a_record_altered_in_the_database(
-    api: TestClient, declarations_url: str
+    client: TestClient, callers: Callers, declarations_url: str
 ) -> None:
-    (declaration_id,) = _declare(api)
-    content = api.get(f"{URL}/{declaration_id}", headers=state("SEN")).json()["record"]
+    (declaration_id,) = _declare(client, callers)
+    content = client.get(f"{URL}/{declaration_id}", headers=callers.state("SEN")).json()["record"]
     content["items"][0]["serial_number"] = "FORGED-1"
     tamper(
         declarations_url,
@@ -90,16 +97,16 @@ def test_verify_catches_a_record_altered_in_the_database(
         {"content": json.dumps(content), "id": declaration_id},
     )
     with pytest.raises(CheckFailed, match="does not hash"):
-        _verify(api, {}, [declaration_id])
+        _verify(client, callers, {}, [declaration_id])
 
 
 def test_verify_and_fixity_catch_a_log_entry_altered_in_the_database(
-    api: TestClient, declarations_url: str
+    client: TestClient, callers: Callers, declarations_url: str
 ) -> None:
-    (declaration_id,) = _declare(api)
-    _declare(api, 2)
-    entry = api.get(
-        "/declarations/v1/log/entries", params={"start": 0, "end": 1}, headers=state("SEN")
+    (declaration_id,) = _declare(client, callers)
+    _declare(client, callers, 2)
+    entry = client.get(
+        "/declarations/v1/log/entries", params={"start": 0, "end": 1}, headers=callers.state("SEN")
     ).json()["entries"][0]["entry"]
     entry["declaring_country"] = "CIV"
     tamper(
@@ -108,22 +115,23 @@ def test_verify_and_fixity_catch_a_log_entry_altered_in_the_database(
         {"forged": json.dumps(entry).encode()},
     )
     with pytest.raises(CheckFailed, match="not included"):
-        _verify(api, {}, [declaration_id])
+        _verify(client, callers, {}, [declaration_id])
 
 
 def test_regctl_fixity_logs_its_result_and_fails_on_tampering(
-    api: TestClient,
+    client: TestClient,
+    callers: Callers,
     declarations_settings: DeclarationsSettings,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _declare(api, 3)
+    _declare(client, callers, 3)
     monkeypatch.setenv("DECLARATIONS_DATABASE_URL", declarations_settings.database_url)
     monkeypatch.setenv("DECLARATIONS_VAR_DIR", str(declarations_settings.var_dir))
     assert regctl(["log", "fixity"]) == 0
     assert json.loads(capsys.readouterr().out)["ok"] is True
-    entries = api.get(
-        "/declarations/v1/log/entries", params={"start": 3, "end": 4}, headers=state("SEN")
+    entries = client.get(
+        "/declarations/v1/log/entries", params={"start": 3, "end": 4}, headers=callers.state("SEN")
     ).json()["entries"]
     assert entries[0]["entry"]["type"] == "fixity"
     assert entries[0]["entry"]["result"] == "ok"
@@ -139,9 +147,9 @@ def test_regctl_fixity_logs_its_result_and_fails_on_tampering(
 
 
 def test_regctl_log_verify_pins_the_key_and_saves_state(
-    api: TestClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    client: TestClient, callers: Callers, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    key = api.get("/declarations/v1/log/public-key").text
+    key = client.get("/declarations/v1/log/public-key").text
     state_file = tmp_path / "state.json"
     assert regctl(["log", "verify", "--url", "http://127.0.0.1:1", "--state", str(state_file)]) == 2
     assert "--key" in capsys.readouterr().err
