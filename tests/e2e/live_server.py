@@ -27,7 +27,11 @@ def live_register(
     """Serve ``service`` (default: the whole register) and yield its base URL."""
     port = free_port()
     env = dict(os.environ)
-    for prefix, name in (("AUTH", "auth"), ("REGISTRY", "registry"), ("DECLARATIONS", "declarations")):
+    for prefix, name in (
+        ("AUTH", "auth"),
+        ("REGISTRY", "registry"),
+        ("DECLARATIONS", "declarations"),
+    ):
         env[f"{prefix}_DATABASE_URL"] = database_urls[name]
         env[f"{prefix}_VAR_DIR"] = str(var_dir)
         env[f"{prefix}_LOG_LEVEL"] = "WARNING"
