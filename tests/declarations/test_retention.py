@@ -15,9 +15,11 @@ def _create(client: TestClient, callers: Callers) -> str:
     return str(response.json()["id"])
 
 
-def test_delete_before_expiry_is_409_for_everyone(client: TestClient, callers: Callers) -> None:
+def test_delete_before_expiry_is_409_for_everyone_who_may_dispose(
+    client: TestClient, callers: Callers
+) -> None:
     declaration_id = _create(client, callers)
-    for headers in (callers.state("SEN"), callers.operator(), callers.secretariat()):
+    for headers in (callers.state("SEN"), callers.operator()):
         response = client.delete(f"{URL}/{declaration_id}", headers=headers)
         assert response.status_code == 409
         assert response.json()["code"] == "retention_active"

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
+from services.declarations.access import KnownDep
 from services.declarations.amendments import service
 from services.declarations.amendments.schemas import Amendment
 from services.declarations.context import LogDep, MissionsDep, NowDep
@@ -34,6 +35,7 @@ def router() -> APIRouter:
         declaration_id: str,
         amendment: Amendment,
         principal: WriterDep,
+        knowable: KnownDep,
         session: SessionDep,
         idempotency: IdempotencyDep,
         missions: MissionsDep,
@@ -46,7 +48,7 @@ def router() -> APIRouter:
         if replay is not None:
             return replay
         mission = amendment.changes.get("mission")
-        known = await mission_known(
+        mission_exists = await mission_known(
             missions, principal, mission if isinstance(mission, str) else None
         )
         created = await run_in_threadpool(
@@ -56,8 +58,9 @@ def router() -> APIRouter:
                 principal=principal,
                 declaration_id=declaration_id,
                 amendment=amendment,
+                knowable=knowable,
                 if_match=if_match,
-                mission_known=known,
+                mission_known=mission_exists,
                 now=now,
                 log_context=log,
                 retention_years=settings.retention_years,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import ValidationError
+from sqlalchemy import ColumnElement
 from sqlmodel import Session
 
 from services.common.errors import (
@@ -17,6 +18,7 @@ from services.common.errors import (
     format_loc,
 )
 from services.common.security import Principal
+from services.declarations.access import require_declaring_state
 from services.declarations.amendments.merge_patch import merge_patch
 from services.declarations.amendments.schemas import Amendment
 from services.declarations.declarations import repository
@@ -33,7 +35,6 @@ from services.declarations.declarations.schemas import DeclarationCreated, Decla
 from services.declarations.declarations.service import store_items
 from services.declarations.log import service as log
 from services.declarations.log.service import LogContext
-from services.declarations.models import declarations
 
 IMMUTABLE = ("type", "declaring_country")
 
@@ -70,6 +71,7 @@ def amend(
     principal: Principal,
     declaration_id: str,
     amendment: Amendment,
+    knowable: ColumnElement[bool],
     if_match: str | None,
     mission_known: bool | None,
     now: datetime,
@@ -78,12 +80,14 @@ def amend(
 ) -> DeclarationCreated:
     """Append version n+1 of the caller's own declaration.
 
-    428 without ``If-Match``, 412 when it names another version than the current one.
+    404 when the caller may not know the declaration (outside ``knowable``), 403
+    when it may know it but is not the declaring state, 428 without
+    ``If-Match``, 412 when it names another version than the current one.
     """
-    own = declarations.c.declaring_country == (principal.country or "")
-    row = repository.find_current(session, declaration_id, own)
+    row = repository.find_current(session, declaration_id, knowable)
     if row is None:
-        raise NotFound(f"No declaration {declaration_id} of yours", code="declaration_not_found")
+        raise NotFound(f"No declaration {declaration_id}", code="declaration_not_found")
+    require_declaring_state(principal, row)
     if if_match is None:
         raise PreconditionRequired(
             "Send If-Match with the ETag of the version you amend", code="if_match_required"

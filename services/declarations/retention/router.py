@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlalchemy import ColumnElement, true
 from starlette.concurrency import run_in_threadpool
 
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page
-from services.common.security import PrincipalDep, read_scope
+from services.common.security import PrincipalDep
+from services.declarations.access import RetentionVisibleDep
 from services.declarations.context import LogDep, NowDep
-from services.declarations.declarations.repository import readable_clause_columns
-from services.declarations.models import declarations
 from services.declarations.retention import service
 from services.declarations.retention.schemas import (
     DisposalView,
@@ -25,23 +22,6 @@ from services.declarations.retention.schemas import (
     HoldView,
     LiftRequest,
 )
-
-
-async def visibility(request: Request, principal: PrincipalDep) -> ColumnElement[bool]:
-    """Which declarations the caller may act on here.
-
-    The operator administers retention for the whole register; a member state
-    its own declarations; a secretariat what it may read.
-    """
-    if principal.org_type == "operator":
-        return true()
-    if principal.org_type == "member_state":
-        return declarations.c.declaring_country == (principal.country or "")
-    scope = await read_scope(request, principal)
-    return scope.clause(*readable_clause_columns())
-
-
-VisibleDep = Annotated[ColumnElement[Any], Depends(visibility)]
 
 
 def router() -> APIRouter:
@@ -53,7 +33,9 @@ def router() -> APIRouter:
         summary="Legal holds of a declaration",
         responses=problem_responses(403, 404),
     )
-    def list_holds(declaration_id: str, session: SessionDep, visible: VisibleDep) -> Page[HoldView]:
+    def list_holds(
+        declaration_id: str, session: SessionDep, visible: RetentionVisibleDep
+    ) -> Page[HoldView]:
         holds = service.list_holds(session, declaration_id=declaration_id, visible=visible)
         return Page(items=holds, next_cursor=None)
 
@@ -68,7 +50,7 @@ def router() -> APIRouter:
         declaration_id: str,
         body: HoldRequest,
         principal: PrincipalDep,
-        visible: VisibleDep,
+        visible: RetentionVisibleDep,
         session: SessionDep,
         idempotency: IdempotencyDep,
         now: NowDep,
@@ -100,7 +82,7 @@ def router() -> APIRouter:
         declaration_id: str,
         body: LiftRequest,
         principal: PrincipalDep,
-        visible: VisibleDep,
+        visible: RetentionVisibleDep,
         session: SessionDep,
         now: NowDep,
         log: LogDep,
@@ -125,7 +107,7 @@ def router() -> APIRouter:
     def dispose(
         declaration_id: str,
         principal: PrincipalDep,
-        visible: VisibleDep,
+        visible: RetentionVisibleDep,
         session: SessionDep,
         now: NowDep,
         log: LogDep,

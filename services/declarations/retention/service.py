@@ -1,8 +1,10 @@
 """Retention: legal holds (secretariat or operator) and disposal after expiry.
 
-Order of checks for disposal: existence for the caller (404), then retention
-(409 ``retention_active``, for everyone, operator included), then holds
-(409 ``legal_hold_active``), then who may dispose (403).
+Order of checks for disposal: existence for the caller (404), then who may
+dispose (403: the declaring state or the operator; a secretariat that may
+read the record may not remove it), then retention (409 ``retention_active``,
+for everyone who may dispose, operator included), then holds (409
+``legal_hold_active``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlmodel import Session
 
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.security import Principal
+from services.declarations.access import require_disposer
 from services.declarations.declarations import repository as declarations_repository
 from services.declarations.declarations.repository import DeclarationRow, as_utc
 from services.declarations.log import service as log
@@ -158,6 +161,7 @@ def dispose(
 ) -> DisposalView:
     """Remove the content of an expired, unheld declaration; hashes and log remain."""
     row = _declaration(session, declaration_id, visible)
+    require_disposer(principal, row)
     if now.date() < row.retain_until:
         raise Conflict(
             f"The declaration must be kept until {row.retain_until.isoformat()}",
@@ -168,14 +172,6 @@ def dispose(
         raise Conflict("A legal hold blocks disposal", code="legal_hold_active")
     if row.disposed_at is not None:
         raise Conflict("The declaration was already disposed of", code="already_disposed")
-    may_dispose = principal.org_type == "operator" and principal.has_scope("admin")
-    may_dispose |= (
-        principal.org_type == "member_state"
-        and principal.country == row.declaring_country
-        and principal.has_scope("declarations:write")
-    )
-    if not may_dispose:
-        raise Forbidden("Disposal is for the declaring state or the operator", code="forbidden")
     entry = log.make_entry(
         "disposal",
         now,
