@@ -7,9 +7,11 @@ aggregation, and group it by the normalized keys:
     weapons      (mission, country, serial_key, manufacturer_key)
     ammunition   (mission, country, calibre_key, lot_key)
 
-Destroyed quantities (declarations service, issue 6) will arrive as a third
-source: add it in :func:`movements` with ``qty_destroyed`` filled; every
-balance already subtracts that column.
+Destroyed quantities come from the declarations index (:mod:`models.index`): a
+destruction declared by the contributing state itself, of an item with the
+contingent's keys, in that mission (or naming no mission), is destroyed COE.
+Destructions declared by another state are not: they are evidence of
+diversion and raise an alert instead.
 """
 
 from __future__ import annotations
@@ -25,15 +27,17 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    or_,
     select,
     union_all,
 )
 from sqlalchemy.sql import Subquery
 
-from services.registry.models import LossReportItem, Manifest, ManifestItem
+from services.registry.models import DeclaredItem, LossReportItem, Manifest, ManifestItem
 
 manifest_items = ManifestItem.__table__  # type: ignore[attr-defined]
 loss_items = LossReportItem.__table__  # type: ignore[attr-defined]
+declared_items = DeclaredItem.__table__  # type: ignore[attr-defined]
 manifests = Manifest.__table__  # type: ignore[attr-defined]
 
 
@@ -96,7 +100,38 @@ def movements(*, mission: str, country: str | None, kinds: tuple[str, ...]) -> S
         li.c.quantity.label("qty_lost"),
         _zero().label("qty_destroyed"),
     ).where(*loss_filter)
-    return union_all(from_manifests, from_losses).subquery("movements")
+    di = declared_items
+    destroyed_filter = [
+        di.c.declaration_type == "destruction",
+        or_(di.c.mission_code == mission, di.c.mission_code.is_(None)),
+        di.c.kind.in_(kinds),
+    ]
+    if country is not None:
+        destroyed_filter.append(di.c.declaring_country == country)
+    from_destructions: Select[Any] = select(
+        literal("declaration").label("source"),
+        di.c.declaration_id.label("record_id"),
+        di.c.event_date.label("record_date"),
+        literal(mission).label("mission_code"),
+        di.c.declaring_country.label("contributing_country"),
+        cast(literal(None), String).label("unit"),
+        di.c.kind,
+        di.c.serial_key,
+        di.c.manufacturer_key,
+        di.c.calibre_key,
+        di.c.lot_key,
+        di.c.serial_number,
+        di.c.manufacturer,
+        di.c.model,
+        di.c.category,
+        di.c.calibre,
+        di.c.lot_number,
+        _zero().label("qty_in"),
+        _zero().label("qty_out"),
+        _zero().label("qty_lost"),
+        di.c.quantity.label("qty_destroyed"),
+    ).where(*destroyed_filter)
+    return union_all(from_manifests, from_losses, from_destructions).subquery("movements")
 
 
 def balance(m: Subquery) -> ColumnElement[Any]:
@@ -126,12 +161,12 @@ def aggregate(
     and (``evidence``) the latest "YYYY-MM-DD <record id>" of each movement kind.
 
     Manifest items are grouped directly, in the order of their covering index
-    (no sort, no temporary union); the few loss items are grouped apart and
-    joined per key. ``visible(country_col, date_col)`` is the caller's tenancy
-    filter, applied to each movement before grouping. Destroyed quantities
-    (issue 6) will join here the way losses do.
+    (no sort, no temporary union); the few loss items and the contingent's own
+    declared destructions are grouped apart and joined per key.
+    ``visible(country_col, date_col)`` is the caller's tenancy filter, applied
+    to each movement before grouping.
     """
-    mi, li = manifest_items, loss_items
+    mi, li, di = manifest_items, loss_items, declared_items
     k1, k2 = GROUP_KEYS[kind]
     loss_filter = [
         li.c.mission_code == mission,
@@ -158,10 +193,31 @@ def aggregate(
         .group_by(li.c.contributing_country, li.c[k1], li.c[k2])
         .subquery("losses")
     )
+    destroyed_filter = [
+        di.c.declaration_type == "destruction",
+        or_(di.c.mission_code == mission, di.c.mission_code.is_(None)),
+        di.c.kind == kind,
+        visible(di.c.declaring_country, di.c.event_date),
+    ]
+    if country is not None:
+        destroyed_filter.append(di.c.declaring_country == country)
+    destructions = (
+        select(
+            di.c.declaring_country,
+            di.c[k1],
+            di.c[k2],
+            func.sum(di.c.quantity).label("destroyed"),
+            func.max(_stamp(di.c.event_date, di.c.declaration_id)).label("last_destroyed"),
+        )
+        .where(*destroyed_filter)
+        .group_by(di.c.declaring_country, di.c[k1], di.c[k2])
+        .subquery("destructions")
+    )
     is_in = mi.c.direction == "in"
     qty_in = func.sum(case((is_in, mi.c.quantity), else_=0))
     qty_out = func.sum(case((is_in, 0), else_=mi.c.quantity))
     qty_lost = func.coalesce(func.max(losses.c.lost), 0)
+    qty_destroyed = func.coalesce(func.max(destructions.c.destroyed), 0)
     columns: list[Any] = [
         literal(kind).label("kind"),
         mi.c.mission_code,
@@ -178,8 +234,8 @@ def aggregate(
         qty_in.label("qty_in"),
         qty_out.label("qty_out"),
         qty_lost.label("qty_lost"),
-        literal(0).label("qty_destroyed"),
-        (qty_in - qty_out - qty_lost).label("balance"),
+        qty_destroyed.label("qty_destroyed"),
+        (qty_in - qty_out - qty_lost - qty_destroyed).label("balance"),
     ]
     if evidence:
         stamp = _stamp(mi.c.crossing_date, mi.c.manifest_id)
@@ -187,6 +243,7 @@ def aggregate(
             func.max(case((is_in, stamp), else_=None)).label("last_in"),
             func.max(case((is_in, None), else_=stamp)).label("last_out"),
             func.max(losses.c.last_loss).label("last_loss"),
+            func.max(destructions.c.last_destroyed).label("last_destroyed"),
         ]
     return (
         select(*columns)
@@ -197,6 +254,15 @@ def aggregate(
                 losses.c.contributing_country == mi.c.contributing_country,
                 losses.c[k1] == mi.c[k1],
                 losses.c[k2] == mi.c[k2],
+            ),
+            isouter=True,
+        )
+        .join(
+            destructions,
+            and_(
+                destructions.c.declaring_country == mi.c.contributing_country,
+                destructions.c[k1] == mi.c[k1],
+                destructions.c[k2] == mi.c[k2],
             ),
             isouter=True,
         )

@@ -7,16 +7,29 @@ ManifestItem       one weapon, ammunition lot or part of a manifest: the values 
                    mission, country and direction so holdings aggregate on one table
 LossReport         COE lost, stolen or captured in an attack
 LossReportItem     one weapon or ammunition lot of a loss report (same denormalization)
+IndexedDeclaration the declarations index (a projection of the declarations register),
+DeclaredItem,      its items and the deliveries received (models/index.py)
+IndexEvent
+Alert, AlertAudience, AlertEvent, Embargo   alerts and embargoes (models/alerts.py)
 """
 
 from __future__ import annotations
 
+from services.registry.models.alerts import Alert, AlertAudience, AlertEvent, Embargo
+from services.registry.models.index import DeclaredItem, IndexedDeclaration, IndexEvent
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
 from services.registry.models.missions import Mission
 from services.registry.tables import RegistryTable, idempotency_keys, metadata
 
 __all__ = [
+    "Alert",
+    "AlertAudience",
+    "AlertEvent",
+    "DeclaredItem",
+    "Embargo",
+    "IndexEvent",
+    "IndexedDeclaration",
     "LossReport",
     "LossReportItem",
     "Manifest",

@@ -27,8 +27,8 @@ def reconcile(
     discrepancies_only: bool = False,
 ) -> Page[ReconciliationLine]:
     """in − out − lost − destroyed for every weapon and ammunition lot of the mission, with
-    the latest evidence (manifest and loss-report ids and dates); discrepancies first.
-    Destroyed quantities are 0 until destruction declarations are linked (issue 6)."""
+    the latest evidence (manifest, loss-report and declaration ids and dates); discrepancies
+    first. Destroyed: destructions the contributing state declared of its own COE."""
     lines, cursor = service.reconcile(
         session=session,
         scope=scope,

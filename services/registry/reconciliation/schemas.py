@@ -13,8 +13,8 @@ Status = Literal["balanced", "held", "not_taken_out", "declared_in_twice", "more
 class Evidence(BaseModel):
     """The latest record of one kind behind a reconciliation line."""
 
-    movement: Literal["in", "out", "lost"]
-    record: Literal["manifest", "loss_report"]
+    movement: Literal["in", "out", "lost", "destroyed"]
+    record: Literal["manifest", "loss_report", "declaration"]
     id: str
     date: date
 
@@ -34,7 +34,9 @@ class ReconciliationLine(BaseModel):
     quantity_in: int
     quantity_out: int
     quantity_lost: int
-    quantity_destroyed: int = Field(description="0 until destruction declarations are linked")
+    quantity_destroyed: int = Field(
+        description="destroyed as declared by the contributing state itself (declarations index)"
+    )
     balance: int
     status: Status = Field(
         description="balanced: nothing left; held: in the area during the rotation; "

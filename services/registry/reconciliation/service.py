@@ -14,19 +14,24 @@ from services.registry.missions import repository as missions
 from services.registry.reconciliation import repository
 from services.registry.reconciliation.schemas import Evidence, ReconciliationLine
 
-_EVIDENCE = (("last_in", "in"), ("last_out", "out"), ("last_loss", "lost"))
+_EVIDENCE = (
+    ("last_in", "in", "manifest"),
+    ("last_out", "out", "manifest"),
+    ("last_loss", "lost", "loss_report"),
+    ("last_destroyed", "destroyed", "declaration"),
+)
 
 
 def _evidence(row: Any) -> list[Evidence]:
     found = []
-    for column, movement in _EVIDENCE:
+    for column, movement, record in _EVIDENCE:
         stamp = getattr(row, column)
         if stamp:
             day, record_id = str(stamp).split(" ", 1)
             found.append(
                 Evidence(
                     movement=movement,
-                    record="loss_report" if movement == "lost" else "manifest",
+                    record=record,
                     id=record_id,
                     date=date.fromisoformat(day[:10]),
                 )

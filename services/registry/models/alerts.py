@@ -1,0 +1,104 @@
+"""Alerts raised by the index and the manifests, their audit trail, and embargoes.
+
+Alert            one finding (diversion, linkage, embargo, unreturned) with its evidence
+AlertAudience    who may see an alert: (country, date) pairs read through the caller's
+                 tenancy, some for secretariats only
+AlertEvent       every lifecycle transition (raised, acknowledged, closed), append-only
+Embargo          an arms embargo on a country from a date (editable reference data)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Text
+from sqlmodel import Field
+
+from services.common.tables import utcnow
+from services.registry.models.manifests import ItemId
+from services.registry.tables import RegistryTable
+
+ALERT_KINDS = ("diversion", "linkage", "embargo", "unreturned")
+ALERT_STATUSES = ("open", "acknowledged", "closed")
+
+
+class Alert(RegistryTable, table=True):
+    """A finding for an analyst to follow up; ``dedupe_key`` makes raising idempotent."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        CheckConstraint("kind IN ('diversion', 'linkage', 'embargo', 'unreturned')", name="kind"),
+        CheckConstraint("status IN ('open', 'acknowledged', 'closed')", name="status"),
+        Index("ix_alerts_dedupe_key", "dedupe_key", unique=True),
+        Index("ix_alerts_created", "created_at", "id"),
+        Index("ix_alerts_declaration", "declaration_id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(max_length=16)
+    status: str = Field(default="open", max_length=16)
+    dedupe_key: str = Field(max_length=400)
+    summary: str = Field(max_length=1000)
+    country: str = Field(max_length=3, description="The state the alert concerns most")
+    mission_code: str | None = Field(default=None, max_length=32)
+    declaration_id: str | None = Field(default=None, max_length=64)
+    record_date: date
+    evidence: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class AlertAudience(RegistryTable, table=True):
+    """The alert is visible to ``country`` (unless ``secretariat_only``) and to the
+    secretariats of which ``country`` was a member on ``on_date``."""
+
+    __tablename__ = "alert_audiences"
+    __table_args__ = (Index("ix_alert_audiences_country", "country", "on_date", "alert_id"),)
+
+    id: int | None = Field(default=None, sa_type=ItemId, primary_key=True)
+    alert_id: str = Field(foreign_key="alerts.id", max_length=36, index=True)
+    country: str = Field(max_length=3)
+    on_date: date
+    secretariat_only: bool = Field(default=False)
+
+
+class AlertEvent(RegistryTable, table=True):
+    """One transition of an alert; rows are only ever added."""
+
+    __tablename__ = "alert_events"
+    __table_args__ = (Index("ix_alert_events_alert", "alert_id", "id"),)
+
+    id: int | None = Field(default=None, sa_type=ItemId, primary_key=True)
+    alert_id: str = Field(foreign_key="alerts.id", max_length=36)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    note: str | None = Field(default=None, sa_type=Text)
+    actor: str = Field(max_length=255)
+    actor_org: str = Field(max_length=64)
+    at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class Embargo(RegistryTable, table=True):
+    """An arms embargo on deliveries to ``country`` from ``starts_on`` (until ``ends_on``)."""
+
+    __tablename__ = "embargoes"
+    __table_args__ = (Index("ix_embargoes_country", "country", "starts_on"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    country: str = Field(max_length=3)
+    starts_on: date
+    ends_on: date | None = Field(default=None)
+    authority: str = Field(max_length=64)
+    reference: str = Field(max_length=255)
+    note: str | None = Field(default=None, max_length=1000)
+    created_by: str = Field(max_length=255)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )

@@ -1,0 +1,126 @@
+"""The declarations index: a projection of the declarations register.
+
+The declarations service is the source of truth (its Merkle log records every
+accepted version); these tables only hold what tracing, alerts, statistics and
+reconciliation need, delivered by its outbox through
+``POST /registry/v1/index/declarations``. They can be rebuilt by replaying it.
+
+IndexedDeclaration   the latest indexed version of one declaration (or its disposal)
+DeclaredItem         one item of that version, as declared plus normalized keys
+IndexEvent           every delivery received, so a redelivery changes nothing
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index
+from sqlmodel import Field
+
+from services.common.tables import utcnow
+from services.registry.models.manifests import ItemId
+from services.registry.tables import RegistryTable
+
+DECLARATION_TYPES = ("seizure", "collection", "destruction")
+
+
+class IndexedDeclaration(RegistryTable, table=True):
+    """One declaration as last delivered: its version, place and date (map, tenancy)."""
+
+    __tablename__ = "indexed_declarations"
+    __table_args__ = (
+        CheckConstraint(
+            "declaration_type IN ('seizure', 'collection', 'destruction')", name="type"
+        ),
+        Index("ix_indexed_declarations_country_date", "declaring_country", "event_date"),
+    )
+
+    declaration_id: str = Field(primary_key=True, max_length=64)
+    version: int
+    disposed: bool = Field(default=False)
+    declaration_type: str = Field(max_length=16)
+    declaring_country: str = Field(max_length=3)
+    mission_code: str | None = Field(default=None, max_length=32)
+    event_date: date
+    location_country: str = Field(max_length=3)
+    place: str | None = Field(default=None, max_length=255)
+    lat: float | None = Field(default=None)
+    lon: float | None = Field(default=None)
+    item_count: int
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class DeclaredItem(RegistryTable, table=True):
+    """One seized, collected or destroyed item of the indexed version of a declaration.
+
+    ``fuzzy_key`` (match key with S/5, B/8, Z/2, G/6 folded) is stored here
+    only: "possible" candidates are found by looking up the query's one-edit
+    neighbourhood on this indexed column.
+    """
+
+    __tablename__ = "declared_items"
+    __table_args__ = (
+        CheckConstraint("kind IN ('weapon', 'ammunition', 'part')", name="kind"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_declared_items_declaration", "declaration_id", "item_index", unique=True),
+        Index("ix_declared_items_serial_key", "serial_key"),
+        Index("ix_declared_items_fuzzy_key", "fuzzy_key"),
+        Index(
+            "ix_declared_items_weapon_signature",
+            "manufacturer_key",
+            "model_key",
+            "year_of_manufacture",
+        ),
+        Index("ix_declared_items_lot", "calibre_key", "lot_key"),
+        Index("ix_declared_items_country_date", "declaring_country", "event_date"),
+    )
+
+    id: int | None = Field(default=None, sa_type=ItemId, primary_key=True)
+    declaration_id: str = Field(max_length=64)
+    declaration_version: int
+    item_index: int
+    declaration_type: str = Field(max_length=16)
+    declaring_country: str = Field(max_length=3)
+    mission_code: str | None = Field(default=None, max_length=32)
+    event_date: date
+    location_country: str = Field(max_length=3)
+    place: str | None = Field(default=None, max_length=255)
+    lat: float | None = Field(default=None)
+    lon: float | None = Field(default=None)
+    presumed_user: str | None = Field(default=None, max_length=255)
+    undeclared: bool = Field(default=False)
+    kind: str = Field(max_length=16)
+    category: str | None = Field(default=None, max_length=32)
+    manufacturer: str | None = Field(default=None, max_length=255)
+    model: str | None = Field(default=None, max_length=255)
+    calibre: str | None = Field(default=None, max_length=64)
+    serial_number: str | None = Field(default=None, max_length=128)
+    lot_number: str | None = Field(default=None, max_length=128)
+    year_of_manufacture: int | None = Field(default=None)
+    quantity: int = Field(sa_type=BigInteger)
+    description: str | None = Field(default=None, max_length=1000)
+    serial_key: str | None = Field(default=None, max_length=128)
+    fuzzy_key: str | None = Field(default=None, max_length=128)
+    manufacturer_key: str | None = Field(default=None, max_length=255)
+    model_key: str | None = Field(default=None, max_length=255)
+    calibre_key: str | None = Field(default=None, max_length=64)
+    lot_key: str | None = Field(default=None, max_length=128)
+
+
+class IndexEvent(RegistryTable, table=True):
+    """A delivery received from the declarations outbox, and what it did."""
+
+    __tablename__ = "index_events"
+    __table_args__ = (CheckConstraint("status IN ('indexed', 'disposed', 'stale')", name="status"),)
+
+    event_id: str = Field(primary_key=True, max_length=36)
+    declaration_id: str = Field(max_length=64)
+    version: int
+    action: str = Field(max_length=8)
+    status: str = Field(max_length=8)
+    received_by: str = Field(max_length=255)
+    received_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
