@@ -46,6 +46,11 @@ def credentials_path(settings: AuthSettings) -> Path:
     return settings.var_dir / "credentials.json"
 
 
+def index_relay_credentials_path(settings: AuthSettings) -> Path:
+    """``var/declarations-index-client.json``: the declarations relay's own client."""
+    return settings.var_dir / "declarations-index-client.json"
+
+
 def write_credentials(path: Path, credentials: Credentials) -> None:
     """Write the credentials readable by the owner only (created 0600, replaced atomically)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,6 +110,36 @@ def bootstrap(
         return Credentials(client_id=created.client.client_id, client_secret=created.secret)
 
 
+def ensure_index_relay_client(*, settings: AuthSettings, engine: Engine) -> Credentials | None:
+    """Create the declarations relay's client (scope ``index:write`` only) unless one is saved.
+
+    The relay feeds declarations into the registry's weapon index; it gets its
+    own client so it can be disabled or rotated without touching anyone else.
+    """
+    path = index_relay_credentials_path(settings)
+    if path.exists():
+        return None
+    now = utcnow()
+    with transaction(engine) as session:
+        operator = organisations.first_of_type(session, "operator")
+        if operator is None:
+            return None
+        created = clients.create_client(
+            session=session,
+            settings=settings,
+            data=ClientCreate(
+                organisation=operator.code,
+                name="Declarations index relay",
+                scopes=["index:write"],
+            ),
+            actor=BOOTSTRAP,
+            now=now,
+        )
+    credentials = Credentials(client_id=created.client.client_id, client_secret=created.secret)
+    write_credentials(path, credentials)
+    return credentials
+
+
 def bootstrap_on_first_start(
     settings: AuthSettings | None = None, *, out: Callable[[str], None] = print
 ) -> Credentials | None:
@@ -114,6 +149,7 @@ def bootstrap_on_first_start(
     path = credentials_path(settings)
     try:
         credentials = bootstrap(settings=settings, engine=engine)
+        relay = ensure_index_relay_client(settings=settings, engine=engine)
     except AppError as error:
         print(f"auth: bootstrap failed: {error.detail}", file=sys.stderr)
         raise SystemExit(1) from error
@@ -121,12 +157,17 @@ def bootstrap_on_first_start(
         engine.dispose()
     if credentials is None:
         out(f"auth: already set up; the operator's first admin credentials were saved to {path}")
-        return None
-    write_credentials(path, credentials)
-    out(
-        "auth: created the operator's admin client (shown once, saved to "
-        f"{path}, mode 0600):\n"
-        f"  client_id:     {credentials.client_id}\n"
-        f"  client_secret: {credentials.client_secret}"
-    )
+    else:
+        write_credentials(path, credentials)
+        out(
+            "auth: created the operator's admin client (shown once, saved to "
+            f"{path}, mode 0600):\n"
+            f"  client_id:     {credentials.client_id}\n"
+            f"  client_secret: {credentials.client_secret}"
+        )
+    if relay is not None:
+        out(
+            "auth: created the declarations index relay's client (saved to "
+            f"{index_relay_credentials_path(settings)}, mode 0600)"
+        )
     return credentials

@@ -29,7 +29,8 @@ from sqlalchemy import ColumnElement, and_, false, or_, true
 from services.common.errors import Forbidden, ServiceUnavailable, Unauthorized
 
 ALLOWED_ALGORITHMS = ("ES256",)
-SCOPES = ("manifests:write", "declarations:write", "register:read", "admin")
+# ``index:write``: the declarations service's relay feeding the registry's weapon index.
+SCOPES = ("manifests:write", "declarations:write", "register:read", "admin", "index:write")
 OrgType = Literal["member_state", "secretariat", "operator"]
 JsonFetcher = Callable[[str, str | None], Awaitable[dict[str, Any]]]
 

@@ -9,7 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.auth.params import PRINTABLE
 
-ScopeField = Literal["manifests:write", "declarations:write", "register:read", "admin"]
+ScopeField = Literal[
+    "manifests:write", "declarations:write", "register:read", "admin", "index:write"
+]
 
 
 class ClientCreate(BaseModel):

@@ -22,7 +22,8 @@ from services.common.security import SCOPES
 SCOPES_BY_ORG_TYPE = {
     "member_state": frozenset({"manifests:write", "declarations:write", "register:read"}),
     "secretariat": frozenset({"register:read"}),
-    "operator": frozenset({"admin", "register:read"}),
+    # index:write belongs to the operator's service clients (the declarations relay).
+    "operator": frozenset({"admin", "register:read", "index:write"}),
 }
 
 
