@@ -151,7 +151,11 @@ def register_settings(database_urls: dict[str, str], tmp_path: Path) -> Embedded
     return EmbeddedSettings(
         auth=AuthSettings(database_url=database_urls["auth"], **common),
         registry=RegistrySettings(database_url=database_urls["registry"], **common),
-        declarations=DeclarationsSettings(database_url=database_urls["declarations"], **common),
+        # Tests deliver the weapon-index feed explicitly (POST .../index-feed/deliveries)
+        # rather than from a background task racing their assertions.
+        declarations=DeclarationsSettings(
+            database_url=database_urls["declarations"], index_relay_enabled=False, **common
+        ),
     )
 
 

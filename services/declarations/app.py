@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
@@ -12,6 +14,8 @@ from services.declarations import models
 from services.declarations.amendments import router as amendments_router
 from services.declarations.context import Clock, system_clock
 from services.declarations.declarations import router as declarations_router
+from services.declarations.index_feed import router as index_feed_router
+from services.declarations.index_feed.relay import IndexRelay
 from services.declarations.log import router as log_router
 from services.declarations.log.keys import load_signer
 from services.declarations.log.service import LogContext
@@ -46,6 +50,7 @@ def v1_router() -> APIRouter:
     router.include_router(amendments_router.router())
     router.include_router(retention_router.router())
     router.include_router(log_router.entries_router())
+    router.include_router(index_feed_router.router())
     return router
 
 
@@ -64,12 +69,29 @@ def create_app(
     settings = settings or DeclarationsSettings()
     missions = MissionDirectory(registry_client(settings.registry_base_url, registry_transport))
 
-    async def load_log_key(app: FastAPI) -> None:
+    async def start(app: FastAPI) -> None:
         # At startup, not at build time: building the app (e.g. for its OpenAPI
         # document) must not create a key file.
         app.state.log = LogContext(signer=load_signer(settings), origin=settings.log_origin)
+        app.state.index_relay = IndexRelay(
+            engine=app.state.engine,
+            settings=settings,
+            registry=registry_client(settings.registry_base_url, registry_transport),
+            auth=app.state.auth_client.client,
+            origin=settings.log_origin,
+        )
+        app.state.index_relay_stop = asyncio.Event()
+        app.state.index_relay_task = None
+        if settings.index_relay_enabled:
+            app.state.index_relay_task = asyncio.create_task(
+                app.state.index_relay.run(app.state.index_relay_stop)
+            )
 
-    async def close_missions(_app: FastAPI) -> None:
+    async def stop(app: FastAPI) -> None:
+        app.state.index_relay_stop.set()
+        if app.state.index_relay_task is not None:
+            await app.state.index_relay_task
+        await app.state.index_relay.registry.aclose()
         await missions.aclose()
 
     app = create_service_app(
@@ -81,8 +103,8 @@ def create_app(
         routers=[v1_router(), log_router.public_router()],
         idempotency_table=models.idempotency_keys,
         auth_transport=auth_transport,
-        on_startup=load_log_key,
-        on_shutdown=close_missions,
+        on_startup=start,
+        on_shutdown=stop,
     )
     app.state.clock = clock
     app.state.missions = missions

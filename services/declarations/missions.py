@@ -1,12 +1,16 @@
 """Missions belong to the registry: declarations check them over HTTP.
 
 ``GET /registry/v1/missions/{code}`` with the caller's own token: 200 means
-the mission exists, 404 that it does not; anything else means the registry
-could not answer, which is a 503 here, never a silent acceptance.
+the mission exists, 404 that it does not. Known missions are remembered for a
+few minutes (fewer round trips), and while the registry cannot be reached a
+mission it confirmed before is still accepted, so declaring does not stop
+when the registry is down. A mission never confirmed cannot be checked then:
+503, never a silent acceptance.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -16,32 +20,45 @@ from services.common.errors import ServiceUnavailable
 
 
 class MissionDirectory:
-    """Asks the registry whether missions exist."""
+    """Asks the registry whether missions exist, remembering the ones it confirmed."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, fresh_seconds: float = 300.0) -> None:
         self.client = client
+        self.fresh_seconds = fresh_seconds
+        self._confirmed: dict[str, tuple[dict[str, Any], float]] = {}
 
     async def find(self, code: str, token: str) -> dict[str, Any] | None:
         """The mission document, or None when the registry does not know ``code``."""
+        key = code.upper()
+        remembered = self._confirmed.get(key)
+        if remembered is not None and time.monotonic() - remembered[1] < self.fresh_seconds:
+            return remembered[0]
         try:
             response = await self.client.get(
                 f"/registry/v1/missions/{quote(code, safe='')}",
                 headers={"Authorization": f"Bearer {token}"},
             )
         except httpx.HTTPError as exc:
-            raise ServiceUnavailable(
-                "The registry could not be reached to check the mission",
-                code="registry_unavailable",
-            ) from exc
+            return self._confirmed_before(key, "could not be reached", exc)
         if response.status_code == 404:
+            self._confirmed.pop(key, None)
             return None
         if response.status_code != 200:
-            raise ServiceUnavailable(
-                f"The registry answered {response.status_code} when asked about mission {code!r}",
-                code="registry_unavailable",
-            )
+            return self._confirmed_before(key, f"answered {response.status_code}", None)
         document = response.json()
-        return document if isinstance(document, dict) else {"code": code}
+        if not isinstance(document, dict):
+            document = {"code": code}
+        self._confirmed[key] = (document, time.monotonic())
+        return document
+
+    def _confirmed_before(self, key: str, what: str, cause: Exception | None) -> dict[str, Any]:
+        remembered = self._confirmed.get(key)
+        if remembered is not None:
+            return remembered[0]
+        raise ServiceUnavailable(
+            f"The registry {what} when asked about mission {key!r}; try again later",
+            code="registry_unavailable",
+        ) from cause
 
     async def aclose(self) -> None:
         """Close the connection pool."""

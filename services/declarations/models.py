@@ -187,8 +187,31 @@ __all__ = [
     "hold_lifts",
     "holds",
     "idempotency_keys",
+    "index_deliveries",
+    "index_delivery_attempts",
     "items",
     "log_entries",
     "log_nodes",
     "metadata",
 ]
+
+# The weapon-index feed. The log is the outbox: every declaration version and
+# disposal is a log entry committed with the record. These two insert-only
+# tables say which entries the registry has acknowledged and what failed.
+index_deliveries = Table(
+    "index_deliveries",
+    metadata,
+    Column("log_index", BigInteger, ForeignKey("log_entries.index"), primary_key=True),
+    Column("delivered_at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(20), nullable=False),
+)
+
+index_delivery_attempts = Table(
+    "index_delivery_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("log_index", BigInteger, ForeignKey("log_entries.index"), nullable=False),
+    Column("attempted_at", DateTime(timezone=True), nullable=False),
+    Column("error", Text, nullable=False),
+    Index("ix_index_delivery_attempts_entry", "log_index", "attempted_at"),
+)

@@ -30,6 +30,21 @@ class DeclarationsSettings(ServiceSettings):
     # Never below the legal minimum; may be raised by a member state's own policy.
     retention_years: int = Field(default=RETENTION_YEARS, ge=RETENTION_YEARS, le=200)
 
+    # The weapon-index feed: a relay delivers log entries (declaration versions,
+    # disposals) to the registry with its own client (scope index:write). The
+    # credentials come from these settings or, in the embedded runner, from the
+    # file bootstrap writes (``<var_dir>/declarations-index-client.json``).
+    index_relay_enabled: bool = True
+    index_relay_interval_seconds: float = Field(default=2.0, gt=0)
+    index_relay_batch: int = Field(default=100, ge=1, le=1000)
+    index_client_id: str = ""
+    index_client_secret: str = Field(default="", repr=False)
+    index_credentials_file: Path | None = None
+
+    def resolved_index_credentials_file(self) -> Path:
+        """Where the relay's client credentials are saved when not given inline."""
+        return self.index_credentials_file or self.var_dir / "declarations-index-client.json"
+
     def resolved_log_key_file(self) -> Path:
         """Where the log's signing key lives when it is not given inline."""
         return self.log_key_file or self.var_dir / "keys" / "log-signer.key"

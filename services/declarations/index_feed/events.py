@@ -1,0 +1,62 @@
+"""Index events: what the registry's ``POST /registry/v1/index/declarations`` receives."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from services.declarations.index_feed.repository import PendingEntry
+
+# Event ids are derived from the log: redelivering an entry sends the same id,
+# so the registry recognises it and changes nothing.
+EVENT_NAMESPACE = uuid.UUID("6c1f3d0e-5d8a-4b51-9a4e-3c7f0b1d2e90")
+ITEM_FIELDS = (
+    "kind",
+    "category",
+    "manufacturer",
+    "model",
+    "calibre",
+    "serial_number",
+    "lot_number",
+    "year_of_manufacture",
+    "quantity",
+    "description",
+)
+
+
+def event_id(origin: str, log_index: int) -> str:
+    """The stable id of the event for a log entry."""
+    return str(uuid.uuid5(EVENT_NAMESPACE, f"{origin}#{log_index}"))
+
+
+def build_event(entry: PendingEntry, row: Any, *, origin: str) -> dict[str, Any] | None:
+    """The event for ``entry`` given its declaration ``row``; None when there is nothing to send."""
+    if row is None:
+        return None
+    base: dict[str, Any] = {
+        "event_id": event_id(origin, entry.log_index),
+        "declaration_id": entry.declaration_id,
+        "version": int(row.version),
+        "type": row.type,
+        "declaring_country": row.declaring_country,
+        "mission": row.mission,
+        "event_date": row.event_date.isoformat(),
+        "undeclared": bool(row.undeclared),
+    }
+    if entry.entry_type == "disposal" or row.content is None:
+        # The content is gone after retention: the index forgets the items too.
+        return base | {"action": "dispose", "location": None, "items": [], "references": []}
+    record = json.loads(row.content)
+    items = []
+    for position, item in enumerate(record.get("items", [])):
+        fields = {name: item.get(name) for name in ITEM_FIELDS}
+        fields["quantity"] = fields["quantity"] or 1
+        items.append({"item_index": position, **fields})
+    return base | {
+        "action": "upsert",
+        "location": record.get("location"),
+        "presumed_user": record.get("presumed_user"),
+        "references": record.get("references", []),
+        "items": items,
+    }

@@ -1,0 +1,199 @@
+"""The relay: delivers feed entries of the log to the registry's weapon index.
+
+The log is a transactional outbox: a declaration version and its log entry
+commit together, so nothing is lost when the registry is down; the relay
+catches up when it returns. Delivery is at-least-once with stable event ids,
+and the registry ignores what it has seen, so items arrive exactly once.
+Failures back off exponentially per entry (capped), and every failed attempt
+is recorded for operators (``GET /declarations/v1/index-feed``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+from anyio import to_thread
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from services.common.database import write_session
+from services.common.tables import utcnow
+from services.declarations.index_feed import repository
+from services.declarations.index_feed.events import build_event
+from services.declarations.settings import DeclarationsSettings
+
+logger = logging.getLogger("salw.declarations.index_feed")
+MAX_BACKOFF_SECONDS = 300.0
+INDEX_PATH = "/registry/v1/index/declarations"
+
+
+@dataclass
+class RelayReport:
+    """What one pass did."""
+
+    delivered: int = 0
+    failed: int = 0
+    waiting: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Wait after ``attempts`` failures: 1, 2, 4 ... seconds, at most five minutes."""
+    return float(min(2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
+
+
+def load_client_credentials(settings: DeclarationsSettings) -> tuple[str, str] | None:
+    """The relay's client id and secret, from settings or the saved file."""
+    if settings.index_client_id and settings.index_client_secret:
+        return settings.index_client_id, settings.index_client_secret
+    path: Path = settings.resolved_index_credentials_file()
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        return str(saved["client_id"]), str(saved["client_secret"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class IndexRelay:
+    """Delivers pending feed entries (:meth:`run` in the background, or one pass)."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        settings: DeclarationsSettings,
+        registry: httpx.AsyncClient,
+        auth: httpx.AsyncClient,
+        origin: str,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.registry = registry
+        self.auth = auth
+        self.origin = origin
+        self.clock = clock
+        self._token: str | None = None
+        self._token_expires = 0.0
+
+    async def _bearer(self) -> str:
+        if self._token and time.monotonic() < self._token_expires:
+            return self._token
+        credentials = load_client_credentials(self.settings)
+        if credentials is None:
+            raise RuntimeError(
+                "no client for the index relay: set DECLARATIONS_INDEX_CLIENT_ID and"
+                " DECLARATIONS_INDEX_CLIENT_SECRET (a client with scope index:write)"
+            )
+        response = await self.auth.post(
+            "/auth/v1/token",
+            data={"grant_type": "client_credentials", "scope": "index:write"},
+            auth=credentials,
+        )
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"the auth service refused the relay's token ({response.text[:200]})"
+            )
+        body = response.json()
+        self._token = str(body["access_token"])
+        self._token_expires = time.monotonic() + max(float(body.get("expires_in", 60)) - 30, 5)
+        return self._token
+
+    def _pending(self) -> list[tuple[repository.PendingEntry, dict[str, object] | None]]:
+        with Session(self.engine) as session:
+            entries = repository.pending_entries(session, limit=self.settings.index_relay_batch)
+            return [
+                (
+                    entry,
+                    build_event(
+                        entry,
+                        repository.declaration_version(
+                            session,
+                            entry.declaration_id,
+                            None if entry.entry_type == "disposal" else entry.version,
+                        ),
+                        origin=self.origin,
+                    ),
+                )
+                for entry in entries
+            ]
+
+    def _record(self, log_index: int, *, outcome: str | None, error: str | None) -> None:
+        with write_session(self.engine) as session:
+            now = self.clock()
+            if outcome is not None:
+                repository.record_delivery(session, log_index=log_index, outcome=outcome, now=now)
+            else:
+                repository.record_attempt(session, log_index=log_index, error=error or "", now=now)
+            session.commit()
+
+    def _due(self, entry: repository.PendingEntry) -> bool:
+        if entry.last_attempt_at is None:
+            return True
+        last = entry.last_attempt_at
+        if last.tzinfo is None:  # SQLite hands back naive UTC
+            last = last.replace(tzinfo=self.clock().tzinfo)
+        return self.clock() >= last + timedelta(seconds=backoff_seconds(entry.attempts))
+
+    async def _deliver(self, event: dict[str, object]) -> tuple[str | None, str | None]:
+        try:
+            token = await self._bearer()
+            response = await self.registry.post(
+                INDEX_PATH, json=event, headers={"Authorization": f"Bearer {token}"}
+            )
+        except (httpx.HTTPError, RuntimeError) as exc:
+            return None, f"{type(exc).__name__}: {exc}"
+        if response.status_code == 401:
+            self._token = None  # expired or rotated: fetch a new one next time
+        if response.status_code == 200:
+            return str(response.json().get("status", "indexed")), None
+        return None, f"registry answered {response.status_code}: {response.text[:500]}"
+
+    async def deliver_pending(self) -> RelayReport:
+        """Deliver every due pending entry once; failures are recorded for a later pass."""
+        report = RelayReport()
+        for entry, event in await to_thread.run_sync(self._pending):
+            if not self._due(entry):
+                report.waiting += 1
+                continue
+            outcome: str | None = "nothing_to_index"
+            error: str | None = None
+            if event is not None:
+                outcome, error = await self._deliver(event)
+            await to_thread.run_sync(
+                functools.partial(self._record, entry.log_index, outcome=outcome, error=error)
+            )
+            if outcome is None:
+                report.failed += 1
+                report.errors.append(f"log entry {entry.log_index}: {error}")
+            else:
+                report.delivered += 1
+        return report
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set, pausing between passes."""
+        while not stop.is_set():
+            try:
+                report = await self.deliver_pending()
+                if report.failed:
+                    logger.warning(
+                        "index feed: %d deliveries failed",
+                        report.failed,
+                        extra={"errors": report.errors[:5]},
+                    )
+            except Exception:  # a database outage must not kill the relay
+                logger.exception("index feed: pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    stop.wait(), timeout=self.settings.index_relay_interval_seconds
+                )

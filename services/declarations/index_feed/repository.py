@@ -1,0 +1,150 @@
+"""Queries of the weapon-index feed: which log entries still need delivering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from services.declarations.models import (
+    declaration_contents,
+    declaration_versions,
+    declarations,
+    index_deliveries,
+    index_delivery_attempts,
+    log_entries,
+)
+
+# Log entries the registry's index cares about; holds and fixity checks are not materiel.
+FEED_ENTRY_TYPES = ("declaration_version", "amendment", "disposal")
+
+
+@dataclass(frozen=True)
+class PendingEntry:
+    """A log entry not yet acknowledged by the registry."""
+
+    log_index: int
+    entry_type: str
+    declaration_id: str
+    version: int | None
+    attempts: int
+    last_attempt_at: datetime | None
+
+
+def _undelivered() -> Any:
+    return ~exists().where(index_deliveries.c.log_index == log_entries.c.index)
+
+
+def pending_entries(session: Session, *, limit: int) -> list[PendingEntry]:
+    """The oldest undelivered feed entries, with their failed-attempt counts."""
+    attempts = (
+        select(
+            index_delivery_attempts.c.log_index,
+            func.count().label("attempts"),
+            func.max(index_delivery_attempts.c.attempted_at).label("last_attempt_at"),
+        )
+        .group_by(index_delivery_attempts.c.log_index)
+        .subquery()
+    )
+    statement = (
+        select(
+            log_entries.c.index,
+            log_entries.c.entry_type,
+            log_entries.c.declaration_id,
+            log_entries.c.version,
+            func.coalesce(attempts.c.attempts, 0),
+            attempts.c.last_attempt_at,
+        )
+        .outerjoin(attempts, attempts.c.log_index == log_entries.c.index)
+        .where(log_entries.c.entry_type.in_(FEED_ENTRY_TYPES), _undelivered())
+        .order_by(log_entries.c.index)
+        .limit(limit)
+    )
+    return [
+        PendingEntry(
+            log_index=int(row[0]),
+            entry_type=str(row[1]),
+            declaration_id=str(row[2]),
+            version=row[3],
+            attempts=int(row[4]),
+            last_attempt_at=row[5],
+        )
+        for row in session.execute(statement).all()
+    ]
+
+
+def count_pending(session: Session) -> int:
+    """How many feed entries the registry has not acknowledged."""
+    statement = (
+        select(func.count())
+        .select_from(log_entries)
+        .where(log_entries.c.entry_type.in_(FEED_ENTRY_TYPES), _undelivered())
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def declaration_version(session: Session, declaration_id: str, version: int | None) -> Any:
+    """The declaration with the given version (the latest when None) and its content."""
+    statement = (
+        select(
+            declarations.c.type,
+            declarations.c.declaring_country,
+            declaration_versions.c.version,
+            declaration_versions.c.event_date,
+            declaration_versions.c.mission,
+            declaration_versions.c.undeclared,
+            declaration_contents.c.content,
+        )
+        .join(declaration_versions, declaration_versions.c.declaration_id == declarations.c.id)
+        .outerjoin(
+            declaration_contents,
+            (declaration_contents.c.declaration_id == declaration_versions.c.declaration_id)
+            & (declaration_contents.c.version == declaration_versions.c.version),
+        )
+        .where(declarations.c.id == declaration_id)
+        .order_by(declaration_versions.c.version.desc())
+        .limit(1)
+    )
+    if version is not None:
+        statement = statement.where(declaration_versions.c.version == version)
+    return session.execute(statement).first()
+
+
+def record_delivery(session: Session, *, log_index: int, outcome: str, now: datetime) -> None:
+    """Mark an entry delivered (a concurrent relay may have done it already: fine)."""
+    try:
+        with session.begin_nested():
+            session.execute(
+                insert(index_deliveries).values(
+                    log_index=log_index, outcome=outcome, delivered_at=now
+                )
+            )
+    except IntegrityError:
+        pass  # delivered twice by two relays; the registry ignored the duplicate
+
+
+def record_attempt(session: Session, *, log_index: int, error: str, now: datetime) -> None:
+    """Remember a failed delivery (for backoff and for operators)."""
+    session.execute(
+        insert(index_delivery_attempts).values(
+            log_index=log_index, error=error[:2000], attempted_at=now
+        )
+    )
+
+
+def last_error(session: Session) -> tuple[int, datetime, str] | None:
+    """The most recent failed attempt, if any."""
+    row = session.execute(
+        select(
+            index_delivery_attempts.c.log_index,
+            index_delivery_attempts.c.attempted_at,
+            index_delivery_attempts.c.error,
+        )
+        .order_by(index_delivery_attempts.c.id.desc())
+        .limit(1)
+    ).first()
+    return (int(row[0]), row[1], str(row[2])) if row else None
