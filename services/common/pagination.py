@@ -105,6 +105,24 @@ def decode_cursor(cursor: str, width: int) -> list[Any]:
         ) from exc
 
 
+_INT64 = 2**63
+
+
+def _fits(value: Any, column: ColumnElement[Any]) -> bool:
+    """Does a decoded cursor value have the column's type (and range)?"""
+    try:
+        expected = column.type.python_type
+    except NotImplementedError:
+        return True
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool) and -_INT64 <= value < _INT64
+    if expected is date:
+        return isinstance(value, date) and not isinstance(value, datetime)
+    if expected is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
 def paginate(
     session: Session,
     statement: Select[Any],
@@ -120,6 +138,13 @@ def paginate(
     """
     if params.cursor is not None:
         values = decode_cursor(params.cursor, len(key))
+        if not all(_fits(v, col) for v, col in zip(values, key, strict=True)):
+            # A cursor this list did not make (edited by hand): refuse it here,
+            # before the database sees a value of the wrong type.
+            raise BadRequest(
+                "The cursor is not one this list produced; start again without it",
+                code="invalid_cursor",
+            )
         bound = [literal(v, type_=col.type) for v, col in zip(values, key, strict=True)]
         statement = statement.where(tuple_(*key) > tuple_(*bound))
     statement = statement.order_by(*key).limit(params.limit + 1)

@@ -38,7 +38,9 @@ class ServiceSettings(BaseSettings):
     auth_base_url: str = "http://127.0.0.1:8000"
     token_issuer: str = "salw-register-auth"  # noqa: S105 - an issuer name, not a secret
     token_audience: str = "salw-register"  # noqa: S105 - an audience name, not a secret
-    jwks_min_refetch_seconds: float = 10.0
+    # Floor between JWKS refetches on an unknown kid: bounds the load forged
+    # tokens can cause, and is short so keys are seen soon after a rotation.
+    jwks_min_refetch_seconds: float = 1.0
     communities_cache_seconds: float = 300.0
 
     def resolved_database_url(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -119,3 +120,18 @@ def test_cursor_round_trips_typed_values() -> None:
 
     values = [datetime(2026, 1, 2, 3, 4, tzinfo=UTC), date(2025, 1, 29), uuid.uuid4(), 7, "x"]
     assert decode_cursor(encode_cursor(values), 5) == values
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1, "rec"],  # the key is (name, id): types swapped
+        ["rec", 2**70],  # an id past 64 bits
+        ["rec", True],  # a boolean is not an id
+        [date(2026, 1, 1), 1],  # a date where a name belongs
+    ],
+)
+def test_hand_made_cursor_of_wrong_type_is_400(api: TestClient, values: list[object]) -> None:
+    response = api.get("/registry/test/records", params={"cursor": encode_cursor(values)})
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "invalid_cursor"
