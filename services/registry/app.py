@@ -9,13 +9,17 @@ from services.common.app import create_service_app
 from services.common.errors import problem_responses
 from services.common.security import authenticated
 from services.registry import models
+from services.registry.alerts.router import router as alerts_router
+from services.registry.embargoes.router import router as embargoes_router
 from services.registry.holdings.router import router as holdings_router
+from services.registry.index.router import router as index_router
 from services.registry.loss_reports.router import router as loss_reports_router
 from services.registry.manifests.router import router as manifests_router
 from services.registry.missions.router import router as missions_router
 from services.registry.reconciliation.router import router as reconciliation_router
 from services.registry.reference.router import router as reference_router
 from services.registry.settings import RegistrySettings
+from services.registry.trace.router import router as trace_router
 
 VERSION = "0.1.0"
 DESCRIPTION = """Deployment manifests of contingent-owned small arms, light weapons and
@@ -39,6 +43,10 @@ OPENAPI_TAGS = [
     {"name": "loss-reports", "description": "Contingent-owned equipment lost, stolen, captured."},
     {"name": "holdings", "description": "What each contingent holds in a mission area now."},
     {"name": "reconciliation", "description": "in − out − lost − destroyed, per weapon and lot."},
+    {"name": "index", "description": "Declarations delivered by the declarations outbox."},
+    {"name": "trace", "description": "One weapon's story across both registers."},
+    {"name": "alerts", "description": "Diversion, linkage, embargo and unreturned alerts."},
+    {"name": "embargoes", "description": "Arms embargoes screened against declarations."},
 ]
 
 
@@ -56,6 +64,10 @@ def v1_router() -> APIRouter:
         loss_reports_router,
         holdings_router,
         reconciliation_router,
+        index_router,
+        trace_router,
+        alerts_router,
+        embargoes_router,
     ):
         router.include_router(domain)
     return router
@@ -75,8 +87,11 @@ def create_app(
         version=VERSION,
         routers=[v1_router()],
         idempotency_table=models.idempotency_keys,
-        # Manifests carry up to 100,000 items: the bulk limit (128 MiB by default).
-        body_limits={"/registry/v1/manifests": settings.bulk_max_body_bytes},
+        # Manifests and delivered declarations (up to 100,000 items each): the bulk limit.
+        body_limits={
+            "/registry/v1/manifests": settings.bulk_max_body_bytes,
+            "/registry/v1/index/declarations": settings.bulk_max_body_bytes,
+        },
         openapi_tags=OPENAPI_TAGS,
         auth_transport=auth_transport,
     )

@@ -51,3 +51,58 @@ def manifest(
     }
     body.update(overrides)
     return body
+
+
+INDEX = "/registry/v1/index/declarations"
+
+
+def declared_weapon(index: int, serial: str | None, **overrides: Any) -> dict[str, Any]:
+    """A weapon item of a delivered declaration (an AK-103 unless told otherwise)."""
+    item: dict[str, Any] = {
+        "item_index": index,
+        "kind": "weapon",
+        "category": "assault_rifle",
+        "manufacturer": "Kalashnikov Concern",
+        "model": "AK-103",
+        "calibre": "7.62x39mm",
+        "serial_number": serial,
+        "quantity": 1,
+    }
+    item.update(overrides)
+    return item
+
+
+def delivery(
+    items: list[dict[str, Any]],
+    *,
+    declaration_id: str = "decl-1",
+    version: int = 1,
+    event_id: str | None = None,
+    type_: str = "seizure",
+    country: str = "NER",
+    mission: str | None = "MINUSMA",
+    event_date: str = "2024-05-10",
+    location_country: str = "MLI",
+    action: str = "upsert",
+    **overrides: Any,
+) -> dict[str, Any]:
+    """A delivery of the declarations outbox to ``POST /registry/v1/index/declarations``."""
+    import uuid
+
+    body: dict[str, Any] = {
+        "event_id": event_id or str(uuid.uuid4()),
+        "declaration_id": declaration_id,
+        "version": version,
+        "action": action,
+        "type": type_,
+        "declaring_country": country,
+        "mission": mission,
+        "event_date": event_date,
+        "location": {"country": location_country, "place": "Ménaka", "lat": 15.9, "lon": 2.4},
+        "presumed_user": None,
+        "undeclared": False,
+        "references": [],
+        "items": items,
+    }
+    body.update(overrides)
+    return body

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from services.common.errors import NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
+from services.registry.alerts import detection
 from services.registry.ledger import manifests as manifests_table
 from services.registry.manifests import repository
 from services.registry.manifests.item_rules import ItemLocator, json_location, prepare_items
@@ -63,6 +64,8 @@ def create_manifest(
     A member state posts only for its own country (403). Weapons must balance:
     an ``in`` of a weapon already in the area, or an ``out`` of one that never
     came in, is refused unless the item or the manifest is marked as a correction.
+    An ``out`` manifest closing a rotation raises an ``unreturned`` alert when the
+    contingent still holds weapons in the area.
     """
     require_own_country(principal, header.contributing_country)
     errors = check_header(session=session, header=header)
@@ -89,6 +92,8 @@ def create_manifest(
     repository.bulk_insert_manifest_items(session, prepared.rows)
     if not header.correction:
         _check_weapon_balances(session=session, manifest=manifest, locate=locate)
+    # Same transaction: a rotation closed with weapons still held raises "unreturned".
+    detection.raise_unreturned_for_manifest(session=session, manifest=manifest)
     return manifest
 
 

@@ -1,0 +1,197 @@
+"""Queries behind alert detection: set-based joins on indexed match keys, bounded."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, literal, or_, select, true
+from sqlalchemy.engine import Row
+from sqlmodel import Session
+
+from services.registry.ledger import aggregate, declared_items, manifest_items, manifests
+from services.registry.models import Embargo, Mission
+
+RECOVERIES = ("seizure", "collection")
+MAX_LINKED = 1000
+MAX_EVIDENCE = 1000
+
+
+def diversion_matches(session: Session, *, declaration_id: str) -> list[Row[Any]]:
+    """Declared items of a declaration matching materiel declared in by a contingent:
+    weapons by serial key (and manufacturer when the declaration names one), ammunition by
+    calibre and lot (and manufacturer when both name one). One row per manifest item."""
+    di, mi = declared_items, manifest_items
+    columns = (
+        di.c.item_index,
+        di.c.kind,
+        di.c.serial_number.label("declared_serial"),
+        di.c.lot_number.label("declared_lot"),
+        mi.c.mission_code,
+        mi.c.contributing_country,
+        mi.c.manifest_id,
+        mi.c.line,
+        mi.c.crossing_date,
+        mi.c.unit,
+        mi.c.serial_number.label("manifest_serial"),
+        mi.c.lot_number.label("manifest_lot"),
+        mi.c.manufacturer,
+        mi.c.model,
+    )
+    weapons = (
+        select(*columns)
+        .select_from(di)
+        .join(mi, mi.c.serial_key == di.c.serial_key)
+        .where(
+            di.c.declaration_id == declaration_id,
+            di.c.kind == "weapon",
+            mi.c.kind == "weapon",
+            mi.c.direction == "in",
+            or_(di.c.manufacturer_key.is_(None), mi.c.manufacturer_key == di.c.manufacturer_key),
+        )
+    )
+    lots = (
+        select(*columns)
+        .select_from(di)
+        .join(mi, and_(mi.c.calibre_key == di.c.calibre_key, mi.c.lot_key == di.c.lot_key))
+        .where(
+            di.c.declaration_id == declaration_id,
+            di.c.kind == "ammunition",
+            mi.c.kind == "ammunition",
+            mi.c.direction == "in",
+            or_(
+                di.c.manufacturer_key.is_(None),
+                mi.c.manufacturer_key.is_(None),
+                mi.c.manufacturer_key == di.c.manufacturer_key,
+            ),
+        )
+    )
+    found = list(session.execute(weapons).all())
+    found += list(session.execute(lots).all())
+    return found
+
+
+def linked_declarations(session: Session, *, declaration_id: str) -> list[Row[Any]]:
+    """Other recoveries sharing a signature with this declaration's items: weapons by
+    manufacturer, model and year; ammunition by calibre, manufacturer, year and lot.
+    Distinct (signature, other declaration), at most MAX_LINKED rows."""
+    di = declared_items
+    found: list[Row[Any]] = []
+    for kind, keys in (
+        ("weapon", ("manufacturer_key", "model_key", "year_of_manufacture")),
+        ("ammunition", ("calibre_key", "manufacturer_key", "year_of_manufacture", "lot_key")),
+    ):
+        mine = (
+            select(*(di.c[k] for k in keys))
+            .where(
+                di.c.declaration_id == declaration_id,
+                di.c.kind == kind,
+                *(di.c[k].is_not(None) for k in keys),
+            )
+            .distinct()
+            .subquery("mine")
+        )
+        other = di.alias("other")
+        statement = (
+            select(
+                literal(kind).label("kind"),
+                *(mine.c[k] for k in keys),
+                other.c.declaration_id,
+                other.c.declaring_country,
+                other.c.event_date,
+                other.c.location_country,
+                other.c.place,
+                func.count().label("items"),
+            )
+            .select_from(mine)
+            .join(other, and_(*(other.c[k] == mine.c[k] for k in keys)))
+            .where(
+                other.c.declaration_id != declaration_id,
+                other.c.kind == kind,
+                other.c.declaration_type.in_(RECOVERIES),
+            )
+            .group_by(
+                *(mine.c[k] for k in keys),
+                other.c.declaration_id,
+                other.c.declaring_country,
+                other.c.event_date,
+                other.c.location_country,
+                other.c.place,
+            )
+            .limit(MAX_LINKED)
+        )
+        found += list(session.execute(statement).all())
+    return found
+
+
+def embargoes_for(session: Session, country: str) -> list[Embargo]:
+    """Embargoes configured for a country."""
+    t = Embargo.__table__  # type: ignore[attr-defined]
+    return list(session.execute(select(Embargo).where(t.c.country == country)).scalars())
+
+
+def items_made_between(
+    session: Session, *, declaration_id: str, after_year: int, until_year: int | None
+) -> tuple[int, list[Row[Any]]]:
+    """Items of a declaration made after ``after_year`` (and not after ``until_year``):
+    their count and the first MAX_EVIDENCE."""
+    di = declared_items
+    conditions = [
+        di.c.declaration_id == declaration_id,
+        di.c.year_of_manufacture > after_year,
+        di.c.year_of_manufacture <= until_year if until_year is not None else true(),
+    ]
+    count = session.execute(select(func.count()).where(*conditions)).scalar_one()
+    rows = session.execute(
+        select(
+            di.c.item_index,
+            di.c.kind,
+            di.c.manufacturer,
+            di.c.model,
+            di.c.calibre,
+            di.c.serial_number,
+            di.c.lot_number,
+            di.c.year_of_manufacture,
+        )
+        .where(*conditions)
+        .order_by(di.c.item_index)
+        .limit(MAX_EVIDENCE)
+    ).all()
+    return int(count), list(rows)
+
+
+def weapons_still_held(session: Session, *, mission: str, country: str) -> list[Row[Any]]:
+    """A contingent's weapons whose balance is still positive (at most MAX_EVIDENCE)."""
+    lines = aggregate(
+        mission=mission,
+        country=country,
+        kind="weapon",
+        visible=lambda *_: true(),
+        evidence=False,
+    ).subquery("lines")
+    statement = (
+        select(lines.c.serial_number, lines.c.manufacturer, lines.c.model, lines.c.balance)
+        .where(lines.c.balance > 0)
+        .order_by(lines.c.key1, lines.c.key2)
+        .limit(MAX_EVIDENCE)
+    )
+    return list(session.execute(statement).all())
+
+
+def ended_missions(session: Session, *, today: date) -> list[Mission]:
+    """Missions whose end date has passed."""
+    t = Mission.__table__  # type: ignore[attr-defined]
+    statement = select(Mission).where(t.c.end_date.is_not(None), t.c.end_date < today)
+    return list(session.execute(statement).scalars())
+
+
+def contingents_of(session: Session, mission: str) -> list[str]:
+    """Countries that declared materiel into a mission."""
+    t = manifests
+    statement = (
+        select(t.c.contributing_country)
+        .where(t.c.mission_code == mission, t.c.direction == "in")
+        .distinct()
+        .order_by(t.c.contributing_country)
+    )
+    return [str(c) for c in session.execute(statement).scalars()]

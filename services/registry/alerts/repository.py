@@ -1,0 +1,174 @@
+"""Queries on alerts: raising (idempotent by dedupe key), audiences, lists, transitions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, insert, select, update
+from sqlmodel import Session
+
+from services.common.pagination import PageParams, paginate
+from services.common.tables import utcnow
+from services.registry.models import Alert, AlertAudience, AlertEvent
+
+alerts = Alert.__table__  # type: ignore[attr-defined]
+audiences = AlertAudience.__table__  # type: ignore[attr-defined]
+alert_events = AlertEvent.__table__  # type: ignore[attr-defined]
+
+Audience = tuple[str, date, bool]
+"""(country, date, secretariat_only)."""
+
+
+def raise_alert(
+    session: Session,
+    *,
+    kind: str,
+    dedupe_key: str,
+    summary: str,
+    country: str,
+    mission: str | None,
+    declaration_id: str | None,
+    record_date: date,
+    evidence: dict[str, Any],
+    audience: Sequence[Audience],
+    actor: str,
+) -> str | None:
+    """Insert an open alert with its audience and its "raised" event; None if one with
+    ``dedupe_key`` exists already (raising twice changes nothing)."""
+    found = session.execute(select(alerts.c.id).where(alerts.c.dedupe_key == dedupe_key)).first()
+    if found is not None:
+        return None
+    alert_id = str(uuid.uuid4())
+    now = utcnow()
+    session.execute(
+        insert(alerts).values(
+            id=alert_id,
+            kind=kind,
+            status="open",
+            dedupe_key=dedupe_key,
+            summary=summary[:1000],
+            country=country,
+            mission_code=mission,
+            declaration_id=declaration_id,
+            record_date=record_date,
+            evidence=evidence,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    session.execute(
+        insert(audiences),
+        [
+            {"alert_id": alert_id, "country": c, "on_date": d, "secretariat_only": s}
+            for c, d, s in dict.fromkeys(audience)
+        ],
+    )
+    session.execute(
+        insert(alert_events).values(
+            alert_id=alert_id,
+            from_status=None,
+            to_status="open",
+            note=summary[:1000],
+            actor=actor,
+            actor_org="registry",
+            at=now,
+        )
+    )
+    return alert_id
+
+
+def visible_clause(visible: Any, *, member_state: bool) -> ColumnElement[bool]:
+    """Alerts having an audience row the caller's tenancy covers (``visible(country, date)``);
+    member states do not see audience rows meant for secretariats only."""
+    a = audiences
+    conditions = [a.c.alert_id == alerts.c.id, visible(a.c.country, a.c.on_date)]
+    if member_state:
+        conditions.append(a.c.secretariat_only.is_(False))
+    return exists(select(a.c.id).where(*conditions))
+
+
+def list_alerts(
+    session: Session,
+    *,
+    visible: ColumnElement[bool],
+    params: PageParams,
+    kind: str | None,
+    status: str | None,
+    country: str | None,
+    mission: str | None,
+) -> tuple[list[Alert], str | None]:
+    """A page of visible alerts, oldest first by (created_at, id)."""
+    t = alerts
+    statement = select(Alert).where(visible)
+    for column, value in (
+        (t.c.kind, kind),
+        (t.c.status, status),
+        (t.c.country, country),
+        (t.c.mission_code, mission),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    rows, cursor = paginate(
+        session,
+        statement,
+        key=[t.c.created_at, t.c.id],
+        params=params,
+        key_of=lambda row: [row[0].created_at, row[0].id],
+    )
+    return [row[0] for row in rows], cursor
+
+
+def get_alert(session: Session, *, alert_id: str, visible: ColumnElement[bool]) -> Alert | None:
+    """The alert if it exists and is visible."""
+    statement = select(Alert).where(alerts.c.id == alert_id, visible)
+    return session.execute(statement).scalars().first()
+
+
+def events_of(session: Session, alert_id: str) -> list[AlertEvent]:
+    """The alert's transitions in order."""
+    statement = (
+        select(AlertEvent).where(alert_events.c.alert_id == alert_id).order_by(alert_events.c.id)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def transition(
+    session: Session,
+    *,
+    alert_id: str,
+    from_statuses: Sequence[str],
+    to_status: str,
+    note: str | None,
+    actor: str,
+    actor_org: str,
+) -> bool:
+    """Move the alert to ``to_status`` if it is in one of ``from_statuses`` and append the
+    event; False (nothing written) when another transition got there first."""
+    current = session.execute(
+        select(alerts.c.status).where(alerts.c.id == alert_id)
+    ).scalar_one_or_none()
+    if current not in from_statuses:
+        return False
+    now = utcnow()
+    changed = session.execute(
+        update(alerts)
+        .where(alerts.c.id == alert_id, alerts.c.status == current)
+        .values(status=to_status, updated_at=now)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.execute(
+        insert(alert_events).values(
+            alert_id=alert_id,
+            from_status=current,
+            to_status=to_status,
+            note=note,
+            actor=actor,
+            actor_org=actor_org,
+            at=now,
+        )
+    )
+    return True

@@ -1,0 +1,35 @@
+"""Queries on embargoes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from services.common.pagination import PageParams, paginate
+from services.registry.models import Embargo
+
+embargoes = Embargo.__table__  # type: ignore[attr-defined]
+
+
+def add_embargo(session: Session, embargo: Embargo) -> None:
+    """Stage a new embargo."""
+    session.add(embargo)
+    session.flush()
+
+
+def list_embargoes(
+    session: Session, *, country: str | None, params: PageParams
+) -> tuple[list[Embargo], str | None]:
+    """A page of embargoes by country and start date."""
+    t = embargoes
+    statement = select(Embargo)
+    if country is not None:
+        statement = statement.where(t.c.country == country)
+    rows, cursor = paginate(
+        session,
+        statement,
+        key=[t.c.country, t.c.starts_on, t.c.id],
+        params=params,
+        key_of=lambda r: [r[0].country, r[0].starts_on, r[0].id],
+    )
+    return [r[0] for r in rows], cursor

@@ -1,0 +1,46 @@
+"""Arms embargoes screened by the ``embargo`` alert."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from services.common.database import SessionDep
+from services.common.errors import problem_responses
+from services.common.idempotency import IdempotencyDep
+from services.common.pagination import Page, PageParamsDep
+from services.common.security import PrincipalDep
+from services.registry.embargoes import service
+from services.registry.embargoes.schemas import EmbargoCreate, EmbargoRead
+
+router = APIRouter(prefix="/embargoes", tags=["embargoes"])
+
+
+@router.post("", status_code=201, response_model=EmbargoRead, responses=problem_responses(403, 422))
+def create_embargo(
+    payload: EmbargoCreate,
+    principal: PrincipalDep,
+    session: SessionDep,
+    idempotency: IdempotencyDep,
+) -> Response:
+    """Configure an embargo (secretariat or operator): items found in ``country`` made
+    after the year of ``starts_on`` (and not after ``ends_on``) raise ``embargo`` alerts."""
+    replayed = idempotency.replay()
+    if replayed is not None:
+        return replayed
+    embargo = service.create_embargo(session=session, principal=principal, data=payload)
+    body = EmbargoRead.model_validate(embargo)
+    return idempotency.respond(body, headers={"Location": "/registry/v1/embargoes"})
+
+
+@router.get("", response_model=Page[EmbargoRead])
+def list_embargoes(
+    session: SessionDep,
+    page: PageParamsDep,
+    country: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
+) -> Page[EmbargoRead]:
+    """Configured embargoes (seeded ones carry a "check" note where dates need confirming)."""
+    embargoes, cursor = service.list_embargoes(session=session, country=country, params=page)
+    return Page(items=[EmbargoRead.model_validate(e) for e in embargoes], next_cursor=cursor)

@@ -1,0 +1,51 @@
+"""Queries on the declarations index: delivery bookkeeping and bulk item replacement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlmodel import Session
+
+from services.registry.ledger import declared_items
+from services.registry.models import IndexedDeclaration, IndexEvent
+
+_CHUNK = 5000
+
+
+def event_seen(session: Session, event_id: str) -> bool:
+    """True if a delivery with this event id was received before."""
+    return session.get(IndexEvent, event_id) is not None
+
+
+def record_event(session: Session, event: IndexEvent) -> None:
+    """Remember a delivery (its primary key refuses a concurrent twin)."""
+    session.add(event)
+    session.flush()
+
+
+def get_declaration(session: Session, declaration_id: str) -> IndexedDeclaration | None:
+    """The indexed declaration, locked for update where the database can."""
+    t = IndexedDeclaration.__table__  # type: ignore[attr-defined]
+    statement = (
+        select(IndexedDeclaration).where(t.c.declaration_id == declaration_id).with_for_update()
+    )
+    return session.execute(statement).scalars().first()
+
+
+def save_declaration(session: Session, declaration: IndexedDeclaration) -> None:
+    """Insert or update the declaration row."""
+    session.add(declaration)
+    session.flush()
+
+
+def delete_items(session: Session, declaration_id: str) -> None:
+    """Remove every indexed item of a declaration."""
+    session.execute(delete(declared_items).where(declared_items.c.declaration_id == declaration_id))
+
+
+def insert_items(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert item rows in chunks (executemany of one prepared INSERT)."""
+    for start in range(0, len(rows), _CHUNK):
+        session.execute(insert(declared_items), list(rows[start : start + _CHUNK]))

@@ -1,0 +1,40 @@
+"""Ingestion of declarations into the registry's index (fed by the declarations outbox)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from services.common.database import SessionDep
+from services.common.errors import problem_responses
+from services.common.security import Principal, require_scope
+from services.registry.index import service
+from services.registry.index.schemas import DeclarationDelivery, DeliveryResult
+
+router = APIRouter(prefix="/index", tags=["index"])
+IndexWriterDep = Annotated[Principal, Depends(require_scope("index:write"))]
+
+
+@router.post(
+    "/declarations",
+    response_model=DeliveryResult,
+    responses=problem_responses(403, 409, 413, 422),
+)
+def deliver_declaration(
+    delivery: DeclarationDelivery, principal: IndexWriterDep, session: SessionDep
+) -> DeliveryResult:
+    """Index one declaration version delivered by the declarations service's outbox.
+
+    The index is a projection of the declarations register, whose Merkle log is the
+    source of truth; it can be rebuilt by replaying deliveries. Idempotent: a repeated
+    ``event_id``, or a ``version`` not newer than the indexed one, changes nothing and
+    answers 200 ``{"status": "duplicate"|"stale"}``. A newer ``upsert`` replaces the
+    declaration's indexed items and answers ``{"status": "indexed", "alerts": n}`` with
+    the number of diversion, linkage and embargo alerts raised in the same transaction.
+    ``dispose`` (content disposal after 30 years) removes the declaration's items.
+    A concurrent twin of the same delivery may get 409 ``concurrent_delivery``: retry.
+
+    Needs ``index:write`` (held only by the operator's service clients).
+    """
+    return service.ingest_declaration(session=session, principal=principal, delivery=delivery)

@@ -1,0 +1,87 @@
+"""The delivery contract of the declarations outbox (``POST /registry/v1/index/declarations``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from services.registry.countries import CountryCode
+
+Text255 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=128)]
+
+
+class DeliveredLocation(BaseModel):
+    """Where the materiel was found."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    country: CountryCode
+    place: Text255 | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+
+class DeliveredItem(BaseModel):
+    """One item of the delivered declaration version."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    item_index: int = Field(ge=0, le=1_000_000)
+    kind: Literal["weapon", "ammunition", "part"]
+    category: Annotated[str, StringConstraints(max_length=32)] | None = None
+    manufacturer: Text255 | None = None
+    model: Text255 | None = None
+    calibre: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = None
+    serial_number: Short | None = None
+    lot_number: Short | None = None
+    year_of_manufacture: int | None = Field(default=None, ge=1800, le=2200)
+    quantity: int = Field(default=1, ge=1, le=10**12)
+    description: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
+class DeclarationDelivery(BaseModel):
+    """One declaration version (``upsert``) or its disposal (``dispose``), as the
+    declarations outbox delivers it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    event_id: Annotated[str, StringConstraints(min_length=1, max_length=36)] = Field(
+        description="Unique per outbox row: a redelivery carries the same id"
+    )
+    declaration_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    version: int = Field(ge=1, le=2**31 - 1)
+    action: Literal["upsert", "dispose"]
+    type: Literal["seizure", "collection", "destruction"]
+    declaring_country: CountryCode
+    mission: (
+        Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=32)]
+        | None
+    ) = None
+    event_date: date
+    location: DeliveredLocation
+    presumed_user: Text255 | None = None
+    undeclared: bool = False
+    references: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
+        default_factory=list, max_length=1000
+    )
+    items: list[DeliveredItem] = Field(default_factory=list, max_length=100_000)
+
+    @model_validator(mode="after")
+    def _distinct_item_indexes(self) -> DeclarationDelivery:
+        indexes = [item.item_index for item in self.items]
+        if len(set(indexes)) != len(indexes):
+            raise ValueError("items carry the same item_index twice")
+        return self
+
+
+class DeliveryResult(BaseModel):
+    """What the delivery did: ``indexed`` (with the number of alerts raised),
+    ``disposed``, ``duplicate`` (event id seen before) or ``stale`` (an older version)."""
+
+    status: Literal["indexed", "disposed", "duplicate", "stale"]
+    declaration_id: str
+    version: int
+    alerts: int = 0

@@ -1,0 +1,183 @@
+"""Ingesting declarations into the index, idempotently, with their alerts.
+
+The index is a projection of the declarations register, whose Merkle log is the
+source of truth: a delivery replaces what the index holds for a declaration with
+the delivered version, and the index can be rebuilt by replaying the outbox.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from services.common.errors import Conflict, Forbidden
+from services.common.identifiers import serial_fuzzy_key
+from services.common.security import Principal
+from services.common.tables import utcnow
+from services.registry.alerts import detection
+from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
+from services.registry.index import repository
+from services.registry.index.schemas import DeclarationDelivery, DeliveredItem, DeliveryResult
+from services.registry.models import IndexedDeclaration, IndexEvent
+
+
+def ingest_declaration(
+    *, session: Session, principal: Principal, delivery: DeclarationDelivery
+) -> DeliveryResult:
+    """Apply one delivery from the declarations outbox.
+
+    - an ``event_id`` seen before changes nothing: ``duplicate``;
+    - an ``upsert`` whose version is not newer than the indexed one, or any delivery for
+      a disposed declaration, changes nothing: ``stale``;
+    - a newer ``upsert`` replaces the declaration's indexed items and raises its
+      diversion, linkage and embargo alerts in the same transaction: ``indexed``;
+    - a ``dispose`` (content disposal after the retention period) removes the items:
+      ``disposed``. Alerts already raised stay, with their evidence, for the audit trail.
+
+    Only the operator's service clients hold ``index:write`` (403 otherwise).
+    """
+    if principal.org_type != "operator":
+        raise Forbidden("Only the operator's service clients feed the index", code="forbidden")
+    result = DeliveryResult(
+        status="duplicate", declaration_id=delivery.declaration_id, version=delivery.version
+    )
+    if repository.event_seen(session, delivery.event_id):
+        return result
+    current = repository.get_declaration(session, delivery.declaration_id)
+    if _is_stale(current, delivery):
+        result.status = "stale"
+    elif delivery.action == "dispose":
+        result.status = "disposed"
+        _dispose(session, current, delivery)
+    else:
+        result.status = "indexed"
+        declaration = _replace(session, current, delivery)
+        result.alerts = detection.raise_for_declaration(session=session, declaration=declaration)
+    event = IndexEvent(
+        event_id=delivery.event_id,
+        declaration_id=delivery.declaration_id,
+        version=delivery.version,
+        action=delivery.action,
+        status=result.status,
+        received_by=principal.client_id,
+    )
+    try:
+        repository.record_event(session, event)
+    except IntegrityError as exc:
+        raise Conflict(
+            "The same delivery is being applied concurrently; retry", code="concurrent_delivery"
+        ) from exc
+    return result
+
+
+def _is_stale(current: IndexedDeclaration | None, delivery: DeclarationDelivery) -> bool:
+    if current is None:
+        return False
+    if current.disposed:
+        return True
+    if delivery.action == "dispose":
+        return delivery.version < current.version
+    return delivery.version <= current.version
+
+
+def _dispose(
+    session: Session, current: IndexedDeclaration | None, delivery: DeclarationDelivery
+) -> None:
+    repository.delete_items(session, delivery.declaration_id)
+    declaration = current or _header(None, delivery)
+    declaration.version = max(declaration.version, delivery.version)
+    declaration.disposed = True
+    declaration.item_count = 0
+    declaration.place = declaration.lat = declaration.lon = None
+    declaration.updated_at = utcnow()
+    repository.save_declaration(session, declaration)
+
+
+def _replace(
+    session: Session, current: IndexedDeclaration | None, delivery: DeclarationDelivery
+) -> IndexedDeclaration:
+    declaration = _header(current, delivery)
+    try:
+        repository.save_declaration(session, declaration)
+    except IntegrityError as exc:
+        raise Conflict(
+            "Another version of this declaration is being indexed; retry",
+            code="concurrent_delivery",
+        ) from exc
+    if current is not None:
+        repository.delete_items(session, delivery.declaration_id)
+    repository.insert_items(session, [_item_row(delivery, item) for item in delivery.items])
+    return declaration
+
+
+def _header(current: IndexedDeclaration | None, d: DeclarationDelivery) -> IndexedDeclaration:
+    declaration = current or IndexedDeclaration(
+        declaration_id=d.declaration_id,
+        version=d.version,
+        declaration_type=d.type,
+        declaring_country=d.declaring_country,
+        event_date=d.event_date,
+        location_country=d.location.country,
+        item_count=len(d.items),
+    )
+    declaration.version = d.version
+    declaration.declaration_type = d.type
+    declaration.declaring_country = d.declaring_country
+    declaration.mission_code = d.mission
+    declaration.event_date = d.event_date
+    declaration.location_country = d.location.country
+    declaration.place = d.location.place
+    declaration.lat = d.location.lat
+    declaration.lon = d.location.lon
+    declaration.item_count = len(d.items)
+    declaration.updated_at = utcnow()
+    return declaration
+
+
+def _key(value: str | None, normalize: Any) -> str | None:
+    if value is None:
+        return None
+    key = normalize(value)
+    return str(key) if key else None
+
+
+def _item_row(d: DeclarationDelivery, item: DeliveredItem) -> dict[str, Any]:
+    return {
+        "declaration_id": d.declaration_id,
+        "declaration_version": d.version,
+        "item_index": item.item_index,
+        "declaration_type": d.type,
+        "declaring_country": d.declaring_country,
+        "mission_code": d.mission,
+        "event_date": d.event_date,
+        "location_country": d.location.country,
+        "place": d.location.place,
+        "lat": d.location.lat,
+        "lon": d.location.lon,
+        "presumed_user": d.presumed_user,
+        "undeclared": d.undeclared,
+        "kind": item.kind,
+        "category": item.category,
+        "manufacturer": item.manufacturer,
+        "model": item.model,
+        "calibre": item.calibre,
+        "serial_number": item.serial_number,
+        "lot_number": item.lot_number,
+        "year_of_manufacture": item.year_of_manufacture,
+        "quantity": 1 if item.kind == "weapon" else item.quantity,
+        "description": item.description,
+        "serial_key": _key(item.serial_number, serial_key),
+        "fuzzy_key": _key(item.serial_number, serial_fuzzy_key),
+        "manufacturer_key": _key(item.manufacturer, manufacturer_key),
+        "model_key": _key(item.model, model_key),
+        "calibre_key": _key(item.calibre, calibre_key),
+        "lot_key": _key(item.lot_number, serial_key),
+    }
+
+
+def model_key(raw: str) -> str:
+    """A model's match key: the serial rules without the O/0, I/1 folding would be
+    wrong for names, so letters and digits only, upper-cased ("AK-47" -> "AK47")."""
+    return "".join(char for char in raw.upper() if char.isalnum())
