@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from services.cli import (
+    alert_commands,
     auth_commands,
     log_commands,
     migrate_commands,
@@ -18,7 +19,14 @@ from services.cli import (
     serve_commands,
 )
 
-COMMAND_GROUPS = [serve_commands, migrate_commands, openapi_commands, auth_commands, log_commands]
+COMMAND_GROUPS = [
+    serve_commands,
+    migrate_commands,
+    openapi_commands,
+    auth_commands,
+    log_commands,
+    alert_commands,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

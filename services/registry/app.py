@@ -19,6 +19,7 @@ from services.registry.missions.router import router as missions_router
 from services.registry.reconciliation.router import router as reconciliation_router
 from services.registry.reference.router import router as reference_router
 from services.registry.settings import RegistrySettings
+from services.registry.statistics.router import router as statistics_router
 from services.registry.trace.router import router as trace_router
 
 VERSION = "0.1.0"
@@ -47,6 +48,7 @@ OPENAPI_TAGS = [
     {"name": "trace", "description": "One weapon's story across both registers."},
     {"name": "alerts", "description": "Diversion, linkage, embargo and unreturned alerts."},
     {"name": "embargoes", "description": "Arms embargoes screened against declarations."},
+    {"name": "statistics", "description": "Counts over decades, map of declarations."},
 ]
 
 
@@ -68,6 +70,7 @@ def v1_router() -> APIRouter:
         trace_router,
         alerts_router,
         embargoes_router,
+        statistics_router,
     ):
         router.include_router(domain)
     return router

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
 
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.pagination import Page, PageParamsDep
 from services.common.security import ReadScopeDep
+from services.registry.export import CSV_RESPONSE, csv_response
+from services.registry.holdings.service import require_mission
 from services.registry.reconciliation import service
 from services.registry.reconciliation.schemas import ReconciliationLine
 
@@ -39,3 +42,56 @@ def reconcile(
         params=page,
     )
     return Page(items=lines, next_cursor=cursor)
+
+
+CSV_HEADER = (
+    "kind",
+    "mission",
+    "contributing_country",
+    "category",
+    "manufacturer",
+    "model",
+    "calibre",
+    "serial_number",
+    "lot_number",
+    "quantity_in",
+    "quantity_out",
+    "quantity_lost",
+    "quantity_destroyed",
+    "balance",
+    "status",
+    "rotation_ended",
+)
+
+
+@router.get(
+    "/export.csv",
+    response_class=StreamingResponse,
+    responses={**CSV_RESPONSE, **problem_responses(403, 422)},
+)
+def export_reconciliation(
+    request: Request,
+    session: SessionDep,
+    scope: ReadScopeDep,
+    mission: Annotated[str, Query(max_length=32, description="Mission code, e.g. MINUSCA")],
+    country: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
+    kind: Literal["weapon", "ammunition"] | None = None,
+    discrepancies_only: bool = False,
+) -> StreamingResponse:
+    """The whole reconciliation of a mission as CSV, streamed page by page."""
+    code = require_mission(session, mission)
+    return csv_response(
+        request.app.state.engine,
+        filename=f"reconciliation-{code}.csv",
+        header=CSV_HEADER,
+        fetch_page=lambda s, p: service.reconcile(
+            session=s,
+            scope=scope,
+            mission=code,
+            country=country,
+            kind=kind,
+            discrepancies_only=discrepancies_only,
+            params=p,
+        ),
+        to_row=lambda line: [getattr(line, column) for column in CSV_HEADER],
+    )

@@ -1,0 +1,133 @@
+"""Statistics queries: GROUP BY over manifest items and declared items, and map points."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, Table, case, cast, extract, func, select
+from sqlalchemy.engine import Row
+from sqlmodel import Session
+
+from services.registry.ledger import declared_items, manifest_items
+from services.registry.models import IndexedDeclaration
+
+indexed_declarations = IndexedDeclaration.__table__  # type: ignore[attr-defined]
+Visible = Callable[[ColumnElement[Any], ColumnElement[Any]], ColumnElement[bool]]
+
+
+def _manifest_key(group_by: str) -> ColumnElement[Any]:
+    mi = manifest_items
+    keys: dict[str, ColumnElement[Any]] = {
+        "country": mi.c.contributing_country,
+        "mission": mi.c.mission_code,
+        "category": mi.c.category,
+        "kind": mi.c.kind,
+        "year": cast(extract("year", mi.c.crossing_date), String),
+        "type": case((mi.c.direction == "in", "manifest_in"), else_="manifest_out"),
+    }
+    return keys[group_by]
+
+
+def _declared_key(group_by: str) -> ColumnElement[Any]:
+    di = declared_items
+    keys: dict[str, ColumnElement[Any]] = {
+        "country": di.c.declaring_country,
+        "mission": di.c.mission_code,
+        "category": di.c.category,
+        "kind": di.c.kind,
+        "year": cast(extract("year", di.c.event_date), String),
+        "type": di.c.declaration_type,
+    }
+    return keys[group_by]
+
+
+def _counts(
+    session: Session,
+    table: Table,
+    key: ColumnElement[Any],
+    date_col: ColumnElement[Any],
+    visible: ColumnElement[bool],
+    date_from: date | None,
+    date_to: date | None,
+) -> list[Row[Any]]:
+    statement = select(
+        key.label("key"),
+        func.count().label("records"),
+        func.sum(table.c.quantity).label("quantity"),
+    ).where(visible)
+    if date_from is not None:
+        statement = statement.where(date_col >= date_from)
+    if date_to is not None:
+        statement = statement.where(date_col <= date_to)
+    return list(session.execute(statement.group_by(key).order_by(key)).all())
+
+
+def manifest_counts(
+    session: Session,
+    *,
+    group_by: str,
+    visible: Visible,
+    date_from: date | None,
+    date_to: date | None,
+) -> list[Row[Any]]:
+    """Item rows and quantities of manifests per group."""
+    mi = manifest_items
+    return _counts(
+        session,
+        mi,
+        _manifest_key(group_by),
+        mi.c.crossing_date,
+        visible(mi.c.contributing_country, mi.c.crossing_date),
+        date_from,
+        date_to,
+    )
+
+
+def declared_counts(
+    session: Session,
+    *,
+    group_by: str,
+    visible: Visible,
+    date_from: date | None,
+    date_to: date | None,
+) -> list[Row[Any]]:
+    """Item rows and quantities of indexed declarations per group."""
+    di = declared_items
+    return _counts(
+        session,
+        di,
+        _declared_key(group_by),
+        di.c.event_date,
+        visible(di.c.declaring_country, di.c.event_date),
+        date_from,
+        date_to,
+    )
+
+
+def declaration_points(
+    session: Session,
+    *,
+    visible: Visible,
+    date_from: date | None,
+    date_to: date | None,
+    declaration_type: str | None,
+    limit: int,
+) -> list[IndexedDeclaration]:
+    """Located, not disposed declarations, oldest first, at most ``limit``."""
+    t = indexed_declarations
+    statement = select(IndexedDeclaration).where(
+        t.c.disposed.is_(False),
+        t.c.lat.is_not(None),
+        t.c.lon.is_not(None),
+        visible(t.c.declaring_country, t.c.event_date),
+    )
+    if date_from is not None:
+        statement = statement.where(t.c.event_date >= date_from)
+    if date_to is not None:
+        statement = statement.where(t.c.event_date <= date_to)
+    if declaration_type is not None:
+        statement = statement.where(t.c.declaration_type == declaration_type)
+    statement = statement.order_by(t.c.event_date, t.c.declaration_id).limit(limit)
+    return list(session.execute(statement).scalars())

@@ -1,0 +1,66 @@
+"""Statistics and the map of declarations."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from services.common.database import SessionDep
+from services.common.errors import problem_responses
+from services.common.security import ReadScopeDep
+from services.registry.statistics import service
+from services.registry.statistics.schemas import FeatureCollection, GroupBy, Statistics
+
+router = APIRouter(prefix="/statistics", tags=["statistics"])
+From = Annotated[date | None, Query(alias="from", description="First record date (inclusive)")]
+To = Annotated[date | None, Query(alias="to", description="Last record date (inclusive)")]
+
+
+@router.get("", response_model=Statistics, responses=problem_responses(403, 422))
+def statistics(
+    session: SessionDep,
+    scope: ReadScopeDep,
+    group_by: GroupBy,
+    date_from: From = None,
+    date_to: To = None,
+) -> Statistics:
+    """Counts of item rows and quantities per group over manifests (by crossing date) and
+    declarations (by event date) the caller may read. ``type`` groups manifests as
+    ``manifest_in``/``manifest_out`` and declarations by seizure, collection, destruction;
+    ``year`` is the year of the record's date."""
+    return service.statistics(
+        session=session, scope=scope, group_by=group_by, date_from=date_from, date_to=date_to
+    )
+
+
+@router.get(
+    "/locations.geojson",
+    response_model=FeatureCollection,
+    response_class=JSONResponse,
+    responses={
+        200: {"content": {"application/geo+json": {}}},
+        **problem_responses(403, 422),
+    },
+)
+def locations(
+    session: SessionDep,
+    scope: ReadScopeDep,
+    date_from: From = None,
+    date_to: To = None,
+    type: Literal["seizure", "collection", "destruction"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> JSONResponse:
+    """A GeoJSON FeatureCollection (RFC 7946, ``[lon, lat]``) of the locations of the
+    declarations the caller may read; ``truncated`` when more than ``limit`` matched."""
+    collection = service.locations(
+        session=session,
+        scope=scope,
+        date_from=date_from,
+        date_to=date_to,
+        declaration_type=type,
+        limit=limit,
+    )
+    return JSONResponse(collection.model_dump(), media_type="application/geo+json")

@@ -1,0 +1,44 @@
+"""Response models of statistics."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+GroupBy = Literal["country", "mission", "category", "kind", "year", "type"]
+
+
+class StatisticsRow(BaseModel):
+    """Counts of one group in one register."""
+
+    source: Literal["manifests", "declarations"]
+    key: str | None = Field(description="The group's value (null: not recorded)")
+    records: int = Field(description="Item rows")
+    quantity: int = Field(description="Weapons plus rounds and parts declared")
+
+
+class Statistics(BaseModel):
+    """Counts per group over manifests and declarations the caller may read."""
+
+    group_by: GroupBy
+    date_from: date | None
+    date_to: date | None
+    items: list[StatisticsRow]
+
+
+class Feature(BaseModel):
+    """A GeoJSON Feature: one declaration's location."""
+
+    type: Literal["Feature"] = "Feature"
+    geometry: dict[str, Any]
+    properties: dict[str, Any]
+
+
+class FeatureCollection(BaseModel):
+    """A GeoJSON FeatureCollection (RFC 7946)."""
+
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[Feature]
+    truncated: bool = False

@@ -1,0 +1,129 @@
+"""Statistics, the GeoJSON map and streaming CSV exports, within tenancy."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi.testclient import TestClient
+
+from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
+from tests.support.auth_fixtures import AuthApi
+
+STATS = "/registry/v1/statistics"
+
+
+def _seed(client: TestClient, auth_api: AuthApi) -> str:
+    sen = auth_api.member_state_headers("SEN")
+    created = client.post(
+        MANIFESTS,
+        json=manifest(
+            [weapon("S-1"), weapon("S-2"), weapon("S-3")],
+            mission="MINUSMA",
+            crossing_date="2023-02-01",
+        ),
+        headers=sen,
+    )
+    relay = auth_api.operator_headers(("index:write",))
+    client.post(
+        INDEX, json=delivery([declared_weapon(0, "X-1"), declared_weapon(1, "X-2")]), headers=relay
+    )
+    return str(created.json()["id"])
+
+
+def _counts(body: dict[str, object]) -> set[tuple[object, ...]]:
+    items = body["items"]
+    assert isinstance(items, list)
+    return {(i["source"], i["key"], i["records"]) for i in items}
+
+
+def test_statistics_count_both_registers_for_a_secretariat(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    _seed(client, auth_api)
+    ecowas = auth_api.secretariat_headers("ECOWAS")
+    by_type = client.get(STATS, params={"group_by": "type"}, headers=ecowas)
+    assert by_type.status_code == 200, by_type.text
+    assert _counts(by_type.json()) == {
+        ("manifests", "manifest_in", 3),
+        ("declarations", "seizure", 2),
+    }
+    by_year = client.get(STATS, params={"group_by": "year", "from": "2024-01-01"}, headers=ecowas)
+    assert _counts(by_year.json()) == {("declarations", "2024", 2)}
+
+
+def test_statistics_apply_tenancy(client: TestClient, auth_api: AuthApi) -> None:
+    _seed(client, auth_api)
+    sen = client.get(
+        STATS, params={"group_by": "country"}, headers=auth_api.member_state_headers("SEN")
+    )
+    assert _counts(sen.json()) == {("manifests", "SEN", 3)}
+    gha = client.get(
+        STATS, params={"group_by": "country"}, headers=auth_api.member_state_headers("GHA")
+    )
+    assert gha.json()["items"] == []
+    bad = client.get(
+        STATS, params={"group_by": "colour"}, headers=auth_api.member_state_headers("GHA")
+    )
+    assert bad.status_code == 422
+    backwards = client.get(
+        STATS,
+        params={"group_by": "kind", "from": "2025-01-01", "to": "2024-01-01"},
+        headers=auth_api.member_state_headers("GHA"),
+    )
+    assert backwards.status_code == 422
+
+
+def test_the_map_shows_declarations_the_caller_may_read(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    _seed(client, auth_api)
+    url = f"{STATS}/locations.geojson"
+    seen = client.get(url, headers=auth_api.secretariat_headers("ECOWAS"))
+    assert seen.headers["content-type"].startswith("application/geo+json")
+    (feature,) = seen.json()["features"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [2.4, 15.9]}
+    assert feature["properties"]["declaration_id"] == "decl-1"
+    hidden = client.get(url, headers=auth_api.member_state_headers("GHA"))
+    assert hidden.json()["features"] == []
+
+
+def _rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def test_manifest_items_export_streams_every_item_as_csv(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    manifest_id = _seed(client, auth_api)
+    sen = auth_api.member_state_headers("SEN")
+    url = f"{MANIFESTS}/{manifest_id}/items/export.csv"
+    response = client.get(url, headers=sen)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = _rows(response.text)
+    assert rows[0][:3] == ["line", "kind", "category"]
+    assert [r[6] for r in rows[1:]] == ["S-1", "S-2", "S-3"]
+    assert client.get(url, headers=auth_api.member_state_headers("GHA")).status_code == 404
+
+
+def test_alerts_and_reconciliation_export_as_csv(client: TestClient, auth_api: AuthApi) -> None:
+    _seed(client, auth_api)
+    relay = auth_api.operator_headers(("index:write",))
+    client.post(
+        INDEX, json=delivery([declared_weapon(0, "S-2")], declaration_id="decl-9"), headers=relay
+    )
+    sen = auth_api.member_state_headers("SEN")
+    alerts = _rows(client.get("/registry/v1/alerts/export.csv", headers=sen).text)
+    assert [r[1] for r in alerts[1:]] == ["diversion"]
+    lines = _rows(
+        client.get(
+            "/registry/v1/reconciliation/export.csv", params={"mission": "MINUSMA"}, headers=sen
+        ).text
+    )
+    assert lines[0][0] == "kind"
+    assert sorted(r[7] for r in lines[1:]) == ["S-1", "S-2", "S-3"]
+    unknown = client.get(
+        "/registry/v1/reconciliation/export.csv", params={"mission": "NOPE"}, headers=sen
+    )
+    assert unknown.status_code == 422

@@ -1,0 +1,73 @@
+"""Trace: wildcards for obliterated characters, look-alikes, filters, tenancy, bad input."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
+from tests.support.auth_fixtures import AuthApi
+
+TRACE = "/registry/v1/trace"
+
+
+def _trace(client: TestClient, headers: dict[str, str], **params: str) -> list[tuple[str, str]]:
+    response = client.get(TRACE, params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return [(r["serial_number"], r["match"]) for r in response.json()["items"]]
+
+
+def test_wildcards_find_partial_serials_as_possible(client: TestClient, auth_api: AuthApi) -> None:
+    sen = auth_api.member_state_headers("SEN")
+    client.post(MANIFESTS, json=manifest([weapon("56-0000123"), weapon("57-1111123")]), headers=sen)
+    assert _trace(client, sen, serial_number="56-00?0123") == [("56-0000123", "possible")]
+    assert sorted(_trace(client, sen, serial_number="*123")) == [
+        ("56-0000123", "possible"),
+        ("57-1111123", "possible"),
+    ]
+    too_vague = client.get(TRACE, params={"serial_number": "*1*"}, headers=sen)
+    assert too_vague.status_code == 422
+
+
+def test_secondary_lookalikes_and_one_edit_are_possible(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    relay = auth_api.operator_headers(("index:write",))
+    client.post(
+        INDEX,
+        json=delivery([declared_weapon(0, "SB-2046"), declared_weapon(1, "AK-9999")]),
+        headers=relay,
+    )
+    ner = auth_api.member_state_headers("NER")
+    assert _trace(client, ner, serial_number="58-2O46") == [("SB-2046", "possible")]
+    assert _trace(client, ner, serial_number="5B-2406") == [("SB-2046", "possible")]
+
+
+def test_manufacturer_and_model_narrow_the_trace(client: TestClient, auth_api: AuthApi) -> None:
+    sen = auth_api.member_state_headers("SEN")
+    client.post(
+        MANIFESTS,
+        json=manifest([weapon("F-1234"), weapon("F-1234", manufacturer="FN Herstal", model="FAL")]),
+        headers=sen,
+    )
+    assert len(_trace(client, sen, serial_number="F-1234")) == 2
+    only_fn = _trace(client, sen, serial_number="F-1234", manufacturer="Fabrique Nationale")
+    assert only_fn == [("F-1234", "exact")]
+    assert _trace(client, sen, serial_number="F-1234", model="ak103") == [("F-1234", "exact")]
+
+
+def test_trace_shows_only_records_the_caller_may_read(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    client.post(
+        MANIFESTS, json=manifest([weapon("T-5555")]), headers=auth_api.member_state_headers("SEN")
+    )
+    assert _trace(client, auth_api.member_state_headers("GHA"), serial_number="T-5555") == []
+    eccas = auth_api.secretariat_headers("ECCAS")
+    assert _trace(client, eccas, serial_number="T-5555") == []
+
+
+def test_a_serial_without_letters_or_digits_is_a_422(client: TestClient, auth_api: AuthApi) -> None:
+    sen = auth_api.member_state_headers("SEN")
+    response = client.get(TRACE, params={"serial_number": "--//"}, headers=sen)
+    assert response.status_code == 422
+    assert client.get(TRACE, headers=sen).status_code == 422
