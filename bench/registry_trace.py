@@ -1,0 +1,501 @@
+"""Trace and diversion bench: millions of indexed items on PostgreSQL.
+
+Generates realistic data straight into a fresh, migrated registry database with COPY
+(manifest items of contingents in four missions, and seized/collected/destroyed items
+of indexed declarations, serials in field formats such as "56-1234567" and "KC-…"),
+starts the auth service and the registry (2 uvicorn workers) on 127.0.0.1, and prints:
+
+- trace by serial under an open-loop load at BENCH_TRACE_RATE requests/s (default
+  1,000) for BENCH_TRACE_SECONDS (default 10), bounded to BENCH_TRACE_CONCURRENCY
+  requests in flight: achieved throughput, p50 and p99 latency, errors; 20 % of the
+  queries carry a field typo (found as "possible");
+- diversion matching: the time to ingest a 10,000-item seizure whose items partly
+  match contingents' manifests, alerts raised in the same transaction.
+
+Usage: ``python bench/registry_trace.py [--items 5000000]`` (``BENCH_ITEMS`` too).
+PostgreSQL from TEST_POSTGRES_URL, or a throwaway cluster. Figures only, no assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import psycopg
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from registry_manifest import free_port, postgres_server
+
+from services.common import migrations
+from services.common.identifiers import serial_fuzzy_key
+from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
+from services.registry.index.service import model_key
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+MISSIONS = ("MINUSMA", "MINUSCA", "MONUSCO", "UNMISS")
+COUNTRIES = ("SEN", "NER", "GHA", "NGA", "TCD", "CMR", "RWA", "BFA", "TGO", "BEN")
+PREFIXES = ("56-", "KC-", "AB", "1985", "M-", "FN", "NR-", "7")
+RIFLES = (
+    ("assault_rifle", "Norinco", "Type 56", "7.62x39mm"),
+    ("assault_rifle", "Kalashnikov Concern", "AK-103", "7.62x39mm"),
+    ("assault_rifle", "FN Herstal", "FAL", "7.62x51mm NATO"),
+    ("revolver_pistol", "Beretta", "92FS", "9x19mm"),
+    ("light_machine_gun", "Zastava Arms", "M84", "7.62x54mmR"),
+)
+MANIFEST_ITEMS = (
+    "manifest_id",
+    "line",
+    "kind",
+    "mission_code",
+    "contributing_country",
+    "direction",
+    "crossing_date",
+    "unit",
+    "is_correction",
+    "category",
+    "manufacturer",
+    "model",
+    "calibre",
+    "serial_number",
+    "year_of_manufacture",
+    "quantity",
+    "serial_key",
+    "manufacturer_key",
+    "calibre_key",
+)
+DECLARED_ITEMS = (
+    "declaration_id",
+    "declaration_version",
+    "item_index",
+    "declaration_type",
+    "declaring_country",
+    "mission_code",
+    "event_date",
+    "location_country",
+    "place",
+    "lat",
+    "lon",
+    "undeclared",
+    "kind",
+    "category",
+    "manufacturer",
+    "model",
+    "calibre",
+    "serial_number",
+    "year_of_manufacture",
+    "quantity",
+    "serial_key",
+    "fuzzy_key",
+    "manufacturer_key",
+    "model_key",
+    "calibre_key",
+)
+BATCH = 1000
+
+
+def serial(rng: random.Random, n: int) -> str:
+    return f"{PREFIXES[n % len(PREFIXES)]}{n:07d}"
+
+
+def typo(value: str, rng: random.Random) -> str:
+    chars = list(value)
+    idx = rng.randrange(len(chars) - 1)
+    chars[idx], chars[idx + 1] = chars[idx + 1], chars[idx]
+    return "".join(chars)
+
+
+def generate(url: str, items: int, rng: random.Random) -> list[str]:
+    """COPY ``items`` rows (80 % manifest items, 20 % declared items); returns sample serials."""
+    declared = items // 5
+    manifested = items - declared
+    start = time.perf_counter()
+    sample: list[str] = []
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as conn:
+        with conn.cursor() as cur:
+            manifests = []
+            for m in range((manifested + BATCH - 1) // BATCH):
+                crossing = date(2005, 1, 1) + timedelta(days=m * 7 % 6500)
+                manifests.append((str(uuid.uuid4()), MISSIONS[m % 4], COUNTRIES[m % 10], crossing))
+            with cur.copy(
+                "COPY manifests (id, direction, mission_code, contributing_country, unit,"
+                " crossing_date, is_correction, closes_rotation, item_count, submitted_by,"
+                " created_at) FROM STDIN"
+            ) as copy:
+                now = datetime.now(UTC)
+                for mid, mission, country, crossing in manifests:
+                    copy.write_row(
+                        (
+                            mid,
+                            "in",
+                            mission,
+                            country,
+                            "BATT",
+                            crossing,
+                            False,
+                            False,
+                            BATCH,
+                            "bench",
+                            now,
+                        )
+                    )
+            with cur.copy(f"COPY manifest_items ({', '.join(MANIFEST_ITEMS)}) FROM STDIN") as copy:
+                for n in range(manifested):
+                    mid, mission, country, crossing = manifests[n // BATCH]
+                    cat, maker, model, cal = RIFLES[n % len(RIFLES)]
+                    sn = serial(rng, n)
+                    if n % 997 == 0:
+                        sample.append(sn)
+                    copy.write_row(
+                        (
+                            mid,
+                            n % BATCH,
+                            "weapon",
+                            mission,
+                            country,
+                            "in",
+                            crossing,
+                            "BATT",
+                            False,
+                            cat,
+                            maker,
+                            model,
+                            cal,
+                            sn,
+                            1990 + n % 30,
+                            1,
+                            serial_key(sn),
+                            manufacturer_key(maker),
+                            calibre_key(cal),
+                        )
+                    )
+            decl_rows = []
+            for d in range((declared + BATCH - 1) // BATCH):
+                decl_rows.append(
+                    (
+                        f"bench-decl-{d}",
+                        ("seizure", "collection", "destruction")[d % 3],
+                        COUNTRIES[(d + 3) % 10],
+                        MISSIONS[d % 4],
+                        date(2006, 1, 1) + timedelta(days=d * 5 % 6500),
+                        ("MLI", "CAF", "COD", "SSD")[d % 4],
+                    )
+                )
+            with cur.copy(
+                "COPY indexed_declarations (declaration_id, version, disposed, declaration_type,"
+                " declaring_country, mission_code, event_date, location_country, place, lat, lon,"
+                " item_count, updated_at) FROM STDIN"
+            ) as copy:
+                for did, dtype, country, mission, day, loc in decl_rows:
+                    copy.write_row(
+                        (
+                            did,
+                            1,
+                            False,
+                            dtype,
+                            country,
+                            mission,
+                            day,
+                            loc,
+                            "bench",
+                            rng.uniform(-10, 20),
+                            rng.uniform(-15, 35),
+                            BATCH,
+                            now,
+                        )
+                    )
+            with cur.copy(f"COPY declared_items ({', '.join(DECLARED_ITEMS)}) FROM STDIN") as copy:
+                for n in range(declared):
+                    did, dtype, country, mission, day, loc = decl_rows[n // BATCH]
+                    cat, maker, model, cal = RIFLES[n % len(RIFLES)]
+                    sn = serial(rng, 10_000_000 + n)
+                    if n % 997 == 0:
+                        sample.append(sn)
+                    copy.write_row(
+                        (
+                            did,
+                            1,
+                            n % BATCH,
+                            dtype,
+                            country,
+                            mission,
+                            day,
+                            loc,
+                            "bench",
+                            None,
+                            None,
+                            False,
+                            "weapon",
+                            cat,
+                            maker,
+                            model,
+                            cal,
+                            sn,
+                            1990 + n % 30,
+                            1,
+                            serial_key(sn),
+                            serial_fuzzy_key(sn),
+                            manufacturer_key(maker),
+                            model_key(model),
+                            calibre_key(cal),
+                        )
+                    )
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE")
+    elapsed = time.perf_counter() - start
+    print(
+        f"  generated {items:,} items ({manifested:,} manifest, {declared:,} declared)"
+        f" in {elapsed:.0f} s ({items / elapsed:,.0f} items/s, COPY)"
+    )
+    return sample
+
+
+@contextmanager
+def services(workdir: Path, urls: dict[str, str]) -> Iterator[tuple[str, str]]:
+    auth_port, registry_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "AUTH_DATABASE_URL": urls["auth"],
+        "REGISTRY_DATABASE_URL": urls["registry"],
+        "AUTH_LOG_LEVEL": "WARNING",
+        "REGISTRY_LOG_LEVEL": "WARNING",
+        "REGISTRY_AUTH_BASE_URL": f"http://127.0.0.1:{auth_port}",
+    }
+    log = (workdir / "server.log").open("w")
+    procs = [
+        subprocess.Popen(
+            [PYTHON, "-m", "services.cli.main", "serve", "auth", "--port", str(auth_port)],
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "services.cli.main",
+                "serve",
+                "registry",
+                "--port",
+                str(registry_port),
+                "--workers",
+                "2",
+                "--no-migrate",
+            ],
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ),
+    ]
+    bases = (f"http://127.0.0.1:{auth_port}", f"http://127.0.0.1:{registry_port}")
+    try:
+        for base, service in zip(bases, ("auth", "registry"), strict=True):
+            for _ in range(600):
+                try:
+                    if httpx.get(f"{base}/{service}/readyz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
+            else:
+                raise RuntimeError((workdir / "server.log").read_text()[-3000:])
+        yield bases
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
+        log.close()
+
+
+def tokens(auth: str, workdir: Path) -> tuple[str, str]:
+    """(ECOWAS secretariat register:read token, operator index:write token)."""
+    http = httpx.Client(base_url=auth, timeout=30)
+    creds = json.loads((workdir / "var" / "credentials.json").read_text())
+    grant = {"grant_type": "client_credentials"}
+    admin = http.post("/auth/v1/token", data={**grant, **creds}).json()["access_token"]
+    hdrs = {"Authorization": f"Bearer {admin}"}
+    operator_org = http.get(f"/auth/v1/clients/{creds['client_id']}", headers=hdrs).json()[
+        "organisation"
+    ]
+    http.post(
+        "/auth/v1/organisations",
+        headers=hdrs,
+        json={"type": "secretariat", "code": "ECOWAS", "name": "ECOWAS Commission"},
+    )
+    out = []
+    for org, scopes in (("ECOWAS", ["register:read"]), (operator_org, ["index:write"])):
+        client = http.post(
+            "/auth/v1/clients",
+            headers=hdrs,
+            json={"organisation": org, "name": "bench", "scopes": scopes},
+        ).json()
+        out.append(
+            http.post(
+                "/auth/v1/token",
+                data={
+                    **grant,
+                    "client_id": client["client_id"],
+                    "client_secret": client["client_secret"],
+                },
+            ).json()["access_token"]
+        )
+    return out[0], out[1]
+
+
+async def trace_load(
+    base: str, token: str, queries: list[str], rate: float, seconds: float, concurrency: int
+) -> None:
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    gate = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient(
+        base_url=base, limits=limits, timeout=10, headers={"Authorization": f"Bearer {token}"}
+    ) as http:
+
+        async def one(serial_number: str) -> None:
+            nonlocal errors
+            async with gate:
+                t0 = time.perf_counter()
+                try:
+                    r = await http.get(
+                        "/registry/v1/trace", params={"serial_number": serial_number}
+                    )
+                    ok = r.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - t0)
+                errors += not ok
+
+        for q in queries[:50]:  # warm up connections, caches and JWKS
+            await one(q)
+        latencies.clear()
+        tasks = []
+        start = time.perf_counter()
+        total = int(rate * seconds)
+        for i in range(total):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(queries[i % len(queries)])))
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - start
+    ms = sorted(x * 1000 for x in latencies)
+    p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
+    print(
+        f"  trace at {rate:,.0f} req/s offered for {seconds:.0f} s: {len(ms) / elapsed:,.0f}"
+        f" req/s achieved, p50 {statistics.median(ms):.1f} ms, p99 {p99:.1f} ms,"
+        f" errors {errors}"
+    )
+
+
+def diversion(base: str, token: str, sample: list[str], rng: random.Random) -> None:
+    items = []
+    for i in range(10_000):
+        sn = rng.choice(sample) if i % 50 == 0 else f"ZZ-{rng.randrange(10**9):09d}"
+        items.append(
+            {
+                "item_index": i,
+                "kind": "weapon",
+                "category": "assault_rifle",
+                "manufacturer": None,
+                "model": "Type 56",
+                "calibre": "7.62x39mm",
+                "serial_number": sn.replace("-", " "),
+                "year_of_manufacture": 1999,
+            }
+        )
+    body = {
+        "event_id": str(uuid.uuid4()),
+        "declaration_id": "bench-10k",
+        "version": 1,
+        "action": "upsert",
+        "type": "seizure",
+        "declaring_country": "NER",
+        "mission": "MINUSMA",
+        "event_date": "2024-05-10",
+        "location": {"country": "MLI", "place": "Ménaka", "lat": 15.9, "lon": 2.4},
+        "items": items,
+    }
+    t0 = time.perf_counter()
+    r = httpx.post(
+        f"{base}/registry/v1/index/declarations",
+        json=body,
+        timeout=120,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    elapsed = time.perf_counter() - t0
+    print(
+        f"  diversion matching of a 10,000-item seizure (ingest + match + alerts, one"
+        f" transaction): {elapsed:.2f} s, status {r.status_code}, {r.json().get('alerts')}"
+        " alert(s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=int(os.environ.get("BENCH_ITEMS", "5000000")))
+    args = parser.parse_args()
+    rate = float(os.environ.get("BENCH_TRACE_RATE", "1000"))
+    seconds = float(os.environ.get("BENCH_TRACE_SECONDS", "10"))
+    concurrency = int(os.environ.get("BENCH_TRACE_CONCURRENCY", "64"))
+    rng = random.Random(6)
+    with postgres_server() as url:
+        if url is None:
+            print("[postgresql] skipped: no TEST_POSTGRES_URL and no PostgreSQL binaries")
+            return
+        admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        suffix = uuid.uuid4().hex[:8]
+        names = {s: f"bench_trace_{s}_{suffix}" for s in ("auth", "registry")}
+        try:
+            with admin.connect() as c:
+                for name in names.values():
+                    c.execute(text(f'CREATE DATABASE "{name}"'))
+            urls = {
+                s: make_url(url).set(database=n).render_as_string(hide_password=False)
+                for s, n in names.items()
+            }
+            for service, service_url in urls.items():
+                migrations.upgrade(service, service_url)
+            print(f"[postgresql] {args.items:,} indexed items")
+            sample = generate(urls["registry"], args.items, rng)
+            queries = [typo(s, rng) if i % 5 == 0 else s for i, s in enumerate(sample)]
+            rng.shuffle(queries)
+            with (
+                tempfile.TemporaryDirectory(prefix="bench-trace-") as tmp,
+                services(Path(tmp), urls) as (auth, registry),
+            ):
+                reader, relay = tokens(auth, Path(tmp))
+                asyncio.run(trace_load(registry, reader, queries, rate, seconds, concurrency))
+                diversion(registry, relay, sample, rng)
+        finally:
+            with admin.connect() as c:
+                for name in names.values():
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
