@@ -22,10 +22,15 @@ def free_port() -> int:
 
 @contextmanager
 def live_register(
-    database_urls: dict[str, str], var_dir: Path, *, service: str = "all"
+    database_urls: dict[str, str],
+    var_dir: Path,
+    *,
+    service: str = "all",
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Serve ``service`` (default: the whole register) and yield its base URL."""
-    port = free_port()
+    port = port or free_port()
     env = dict(os.environ)
     for prefix, name in (
         ("AUTH", "auth"),
@@ -35,7 +40,9 @@ def live_register(
         env[f"{prefix}_DATABASE_URL"] = database_urls[name]
         env[f"{prefix}_VAR_DIR"] = str(var_dir)
         env[f"{prefix}_LOG_LEVEL"] = "WARNING"
-    log = (var_dir / "server.log").open("wb")
+    env.update(extra_env or {})
+    log_path = var_dir / f"server-{service}-{port}.log"
+    log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "services.cli.main", "serve", service, "--port", str(port)],
         env=env,
@@ -47,9 +54,10 @@ def live_register(
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError((var_dir / "server.log").read_text(errors="replace"))
+                raise RuntimeError(log_path.read_text(errors="replace"))
             try:
-                if httpx.get(f"{base}/auth/healthz", timeout=1).status_code == 200:
+                probe = "auth" if service == "all" else service
+                if httpx.get(f"{base}/{probe}/healthz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
