@@ -57,7 +57,9 @@ def test_disposal_removes_the_items_and_later_versions_are_stale(
 ) -> None:
     relay = auth_api.operator_headers(("index:write",))
     client.post(INDEX, json=delivery([declared_weapon(0, "GONE-4242")]), headers=relay)
-    disposed = client.post(INDEX, json=delivery([], action="dispose", version=1), headers=relay)
+    disposed = client.post(
+        INDEX, json=delivery([], action="dispose", version=1, location=None), headers=relay
+    )
     assert disposed.json()["status"] == "disposed"
     late = client.post(
         INDEX, json=delivery([declared_weapon(0, "GONE-4242")], version=2), headers=relay
@@ -124,3 +126,15 @@ def test_own_destruction_counts_as_destroyed_in_reconciliation_without_an_alert(
         "date": "2024-09-01",
     }
     assert by_serial["KC-1002"]["quantity_destroyed"] == 0
+
+
+def test_a_dispose_for_a_declaration_never_indexed_is_kept_as_a_tombstone(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    relay = auth_api.operator_headers(("index:write",))
+    body = delivery([], action="dispose", version=3, location=None)
+    assert client.post(INDEX, json=body, headers=relay).json()["status"] == "disposed"
+    late = delivery([declared_weapon(0, "LATE-1")], version=3)
+    assert client.post(INDEX, json=late, headers=relay).json()["status"] == "stale"
+    no_place = delivery([declared_weapon(0, "X-1")], location=None)
+    assert client.post(INDEX, json=no_place, headers=relay).status_code == 422

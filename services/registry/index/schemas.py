@@ -61,7 +61,9 @@ class DeclarationDelivery(BaseModel):
         | None
     ) = None
     event_date: date
-    location: DeliveredLocation
+    location: DeliveredLocation | None = Field(
+        default=None, description="Required for upsert; null in a dispose (content is gone)"
+    )
     presumed_user: Text255 | None = None
     undeclared: bool = False
     references: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
@@ -71,6 +73,8 @@ class DeclarationDelivery(BaseModel):
 
     @model_validator(mode="after")
     def _distinct_item_indexes(self) -> DeclarationDelivery:
+        if self.action == "upsert" and self.location is None:
+            raise ValueError("an upsert needs the location")
         indexes = [item.item_index for item in self.items]
         if len(set(indexes)) != len(indexes):
             raise ValueError("items carry the same item_index twice")

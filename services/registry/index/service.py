@@ -19,7 +19,12 @@ from services.common.tables import utcnow
 from services.registry.alerts import detection
 from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
 from services.registry.index import repository
-from services.registry.index.schemas import DeclarationDelivery, DeliveredItem, DeliveryResult
+from services.registry.index.schemas import (
+    DeclarationDelivery,
+    DeliveredItem,
+    DeliveredLocation,
+    DeliveryResult,
+)
 from services.registry.models import IndexedDeclaration, IndexEvent
 
 
@@ -113,13 +118,16 @@ def _replace(
 
 
 def _header(current: IndexedDeclaration | None, d: DeclarationDelivery) -> IndexedDeclaration:
+    # A dispose carries no location: a declaration never indexed keeps a tombstone row
+    # (placed in the declaring country) so that late upserts of it are recognised as stale.
+    location = d.location or DeliveredLocation(country=d.declaring_country)
     declaration = current or IndexedDeclaration(
         declaration_id=d.declaration_id,
         version=d.version,
         declaration_type=d.type,
         declaring_country=d.declaring_country,
         event_date=d.event_date,
-        location_country=d.location.country,
+        location_country=location.country,
         item_count=len(d.items),
     )
     declaration.version = d.version
@@ -127,10 +135,10 @@ def _header(current: IndexedDeclaration | None, d: DeclarationDelivery) -> Index
     declaration.declaring_country = d.declaring_country
     declaration.mission_code = d.mission
     declaration.event_date = d.event_date
-    declaration.location_country = d.location.country
-    declaration.place = d.location.place
-    declaration.lat = d.location.lat
-    declaration.lon = d.location.lon
+    declaration.location_country = location.country
+    declaration.place = location.place
+    declaration.lat = location.lat
+    declaration.lon = location.lon
     declaration.item_count = len(d.items)
     declaration.updated_at = utcnow()
     return declaration
@@ -144,6 +152,7 @@ def _key(value: str | None, normalize: Any) -> str | None:
 
 
 def _item_row(d: DeclarationDelivery, item: DeliveredItem) -> dict[str, Any]:
+    assert d.location is not None  # upserts carry it (schema)
     return {
         "declaration_id": d.declaration_id,
         "declaration_version": d.version,
