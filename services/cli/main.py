@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from services.cli import (
     alert_commands,
     auth_commands,
+    index_commands,
     log_commands,
     migrate_commands,
     openapi_commands,
@@ -26,6 +27,7 @@ COMMAND_GROUPS = [
     auth_commands,
     log_commands,
     alert_commands,
+    index_commands,
 ]
 
 

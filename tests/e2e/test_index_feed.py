@@ -12,6 +12,7 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from services.embedded import EmbeddedSettings
@@ -177,3 +178,28 @@ def test_the_feed_is_for_the_operator_only(client: TestClient, auth_api: AuthApi
     niger = auth_api.member_state_headers("NER", ("declarations:write", "register:read"))
     assert client.get(FEED, headers=niger).status_code == 403
     assert client.post(DELIVER, headers=niger).status_code == 403
+
+
+def test_regctl_index_status_reports_pending_entries(
+    client: TestClient,
+    auth_api: AuthApi,
+    register_settings: EmbeddedSettings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from services.cli.main import main
+
+    niger = auth_api.member_state_headers("NER", ("declarations:write", "register:read"))
+    for serial in ("1000001", "1000002"):
+        declared = client.post(
+            "/declarations/v1/declarations", json=seizure_by_niger(serial), headers=niger
+        )
+        assert declared.status_code == 201, declared.text
+    monkeypatch.setenv(
+        "DECLARATIONS_DATABASE_URL", register_settings.declarations.resolved_database_url()
+    )
+    monkeypatch.setenv("DECLARATIONS_VAR_DIR", str(register_settings.declarations.var_dir))
+    assert main(["index", "status"]) == 0
+    printed = capsys.readouterr().out
+    assert "pending: 2" in printed
+    assert "relay client configured: no" in printed
