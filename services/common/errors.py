@@ -11,12 +11,14 @@
     ├── UnsupportedMediaType      415  unsupported_media_type
     ├── ValidationFailed          422  validation_failed (+ errors: [{loc, msg}])
     ├── PreconditionRequired      428  precondition_required
-    └── RateLimited               429  rate_limited (+ Retry-After)
+    ├── RateLimited               429  rate_limited (+ Retry-After)
+    └── ServiceUnavailable        503  database_unavailable (+ Retry-After), auth_unavailable
 
 Routes raise these (or services do); :func:`install_error_handlers` turns them,
-FastAPI's validation errors, Starlette's HTTP errors and anything unexpected
-into problem documents. Unexpected errors are logged with the request id and
-answered 500 without internals.
+FastAPI's validation errors, Starlette's HTTP errors, a database that cannot be
+reached (503, so clients retry) and anything unexpected into problem documents.
+Unexpected errors are logged with the request id and answered 500 without
+internals.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.common.request_context import current_request_id
@@ -332,12 +336,28 @@ def install_error_handlers(app: FastAPI) -> None:
         error.instance_code = "internal_error"
         return problem_response(request, error)
 
+    async def on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # Connection refused or cut, server shutting down, pool exhausted: transient,
+        # and nothing was committed (the session rolls back), so the client may retry.
+        logger.warning(
+            "database unavailable",
+            extra={"request_id": current_request_id(), "path": request.url.path},
+        )
+        error = ServiceUnavailable(
+            "The database is unavailable or busy; nothing was stored. Retry shortly.",
+            code="database_unavailable",
+            headers={"Retry-After": "5"},
+        )
+        return problem_response(request, error)
+
     async def on_too_large(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, BodyTooLarge)
         return problem_response(request, exc.as_problem())
 
     app.add_exception_handler(AppError, on_app_error)
     app.add_exception_handler(BodyTooLarge, on_too_large)
+    app.add_exception_handler(OperationalError, on_database_unavailable)
+    app.add_exception_handler(PoolTimeout, on_database_unavailable)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_unexpected)

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import Response
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -51,16 +51,17 @@ class Idempotency:
         """The first response for this key, or None when the key is new (or absent)."""
         if self.key is None:
             return None
-        row = (
+        row = self._remembered()
+        if row is None and self.session.get_bind().dialect.name == "postgresql":
+            # Duplicates in flight queue on the key until the first one commits (or
+            # fails), then find its response. Without this a duplicate that reaches
+            # the domain rules after the first committed is refused by them (e.g. "already
+            # declared in") instead of replaying. SQLite serializes writers already.
             self.session.execute(
-                select(self.table).where(
-                    self.table.c.client_id == self.client_id,
-                    self.table.c.idempotency_key == self.key,
-                )
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                {"key": f"{self.table.name}\n{self.client_id}\n{self.key}"},
             )
-            .mappings()
-            .first()
-        )
+            row = self._remembered()
         if row is None:
             return None
         if row["fingerprint"] != self.fingerprint:
@@ -81,6 +82,18 @@ class Idempotency:
             status_code=row["status_code"],
             media_type="application/json",
             headers=headers,
+        )
+
+    def _remembered(self) -> Any:
+        return (
+            self.session.execute(
+                select(self.table).where(
+                    self.table.c.client_id == self.client_id,
+                    self.table.c.idempotency_key == self.key,
+                )
+            )
+            .mappings()
+            .first()
         )
 
     def respond(
