@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Sourced by scripts/test.sh and bench/run.sh: a throwaway PostgreSQL cluster in
+# a temporary folder, on a free port of 127.0.0.1, stopped on exit. As root it
+# runs as the postgres user (PostgreSQL refuses root). Missing server binaries
+# are installed from Debian's packages rather than skipped.
+# After `start_throwaway_postgres`: PG_BINDIR, PG_DATA, PG_PORT, PG_URL are set.
+
+pg_bindir() {
+  local dir
+  for dir in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
+    [ -x "$dir/initdb" ] && { echo "$dir"; return 0; }
+  done
+  command -v initdb >/dev/null 2>&1 && { dirname "$(command -v initdb)"; return 0; }
+  return 1
+}
+
+install_postgres() {
+  echo "PostgreSQL server binaries missing: installing them (apt-get install -y postgresql)"
+  local sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq &&
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+}
+
+stop_throwaway_postgres() {
+  [ -n "${PG_TMP:-}" ] || return 0
+  "${PG_RUN_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PG_TMP"
+  PG_TMP=""
+}
+
+start_throwaway_postgres() {
+  local python=${1:-python3}
+  PG_BINDIR=$(pg_bindir) || { install_postgres && PG_BINDIR=$(pg_bindir); } ||
+    { echo "could not install PostgreSQL" >&2; return 1; }
+  PG_TMP=$(mktemp -d /tmp/salw-pg.XXXXXX)
+  PG_DATA="$PG_TMP/data"
+  PG_RUN_AS=()
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$PG_TMP"
+    PG_RUN_AS=(runuser -u postgres --)
+  fi
+  PG_PORT=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  trap stop_throwaway_postgres EXIT INT TERM
+  "${PG_RUN_AS[@]}" "$PG_BINDIR/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
+    >"$PG_TMP/initdb.log" 2>&1 || { cat "$PG_TMP/initdb.log"; return 1; }
+  "${PG_RUN_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -l "$PG_TMP/server.log" -w -t 60 start \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_TMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    >/dev/null || { cat "$PG_TMP/server.log"; return 1; }
+  PG_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
+  echo "throwaway PostgreSQL on 127.0.0.1:$PG_PORT ($PG_TMP)"
+}
