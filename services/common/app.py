@@ -101,6 +101,9 @@ def create_service_app(
         version=version,
         openapi_url=f"/{name}/openapi.json",
         docs_url=f"/{name}/docs" if settings.docs_enabled else None,
+        # Under the service's prefix like every other route, so a proxy routing by prefix
+        # reaches it (FastAPI's default, /docs/oauth2-redirect, is shared by all three).
+        swagger_ui_oauth2_redirect_url=f"/{name}/docs/oauth2-redirect",
         redoc_url=None,
         lifespan=lifespan,
         openapi_tags=openapi_tags,
