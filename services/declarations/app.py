@@ -102,6 +102,8 @@ def create_app(
         # The public router (checkpoint, verifier key, proofs) needs no token.
         routers=[v1_router(), log_router.public_router()],
         idempotency_table=models.idempotency_keys,
+        # A batch carries up to 1,000 declarations: the bulk limit (128 MiB by default).
+        body_limits={"/declarations/v1/declarations/batch": settings.bulk_max_body_bytes},
         auth_transport=auth_transport,
         on_startup=start,
         on_shutdown=stop,

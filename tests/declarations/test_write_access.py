@@ -25,7 +25,7 @@ def _amend(client: TestClient, declared: dict[str, str], headers: dict[str, str]
         json=AMENDMENT,
         headers=headers | {"If-Match": declared["etag"]},
     )
-    return response.status_code
+    return int(response.status_code)
 
 
 def test_a_secretariat_that_reads_a_declaration_gets_403_on_amendment(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Header
@@ -18,6 +17,7 @@ from services.declarations.amendments.schemas import Amendment
 from services.declarations.context import LogDep, MissionsDep, NowDep
 from services.declarations.declarations.router import SettingsDep, WriterDep, mission_known
 from services.declarations.declarations.schemas import DeclarationCreated
+from services.declarations.log.transaction import commit_holding_log_lock
 
 
 def router() -> APIRouter:
@@ -51,9 +51,9 @@ def router() -> APIRouter:
         mission_exists = await mission_known(
             missions, principal, mission if isinstance(mission, str) else None
         )
-        created = await run_in_threadpool(
-            partial(
-                service.amend,
+
+        def amend() -> Response:
+            created = service.amend(
                 session,
                 principal=principal,
                 declaration_id=declaration_id,
@@ -65,13 +65,12 @@ def router() -> APIRouter:
                 log_context=log,
                 retention_years=settings.retention_years,
             )
-        )
-        headers = {
-            "ETag": created.etag,
-            "Location": f"/declarations/v1/declarations/{declaration_id}/versions",
-        }
-        return await run_in_threadpool(
-            partial(idempotency.respond, created, status_code=201, headers=headers)
-        )
+            headers = {
+                "ETag": created.etag,
+                "Location": f"/declarations/v1/declarations/{declaration_id}/versions",
+            }
+            return idempotency.respond(created, status_code=201, headers=headers)
+
+        return await run_in_threadpool(commit_holding_log_lock, session, amend)
 
     return r

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import ValidationError
 from sqlalchemy import ColumnElement
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.common.errors import (
@@ -22,7 +23,8 @@ from services.declarations.access import require_declaring_state
 from services.declarations.amendments.merge_patch import merge_patch
 from services.declarations.amendments.schemas import Amendment
 from services.declarations.declarations import repository
-from services.declarations.declarations.checks import check_document
+from services.declarations.declarations.checks import check_document, item_rows
+from services.declarations.declarations.intake import store_item_index
 from services.declarations.declarations.records import (
     canonical_record,
     document_of,
@@ -32,7 +34,6 @@ from services.declarations.declarations.records import (
     retain_until,
 )
 from services.declarations.declarations.schemas import DeclarationCreated, DeclarationDocument
-from services.declarations.declarations.service import store_items
 from services.declarations.log import service as log
 from services.declarations.log.service import LogContext
 
@@ -115,7 +116,10 @@ def amend(
         row.retain_until,
         retain_until(event_date=document.event_date, declared_on=now.date(), years=retention_years),
     )
-    store_items(session, declaration_id, checked)
+    repository.delete_items(session, declaration_id)
+    store_item_index(
+        session, [{**row, "declaration_id": declaration_id} for row in item_rows(checked)]
+    )
     entry = log.make_entry(
         "amendment",
         now,
@@ -126,21 +130,33 @@ def amend(
         reason=amendment.reason,
     )
     (appended,) = log.append(session, log=log_context, entries=[entry], now=now)
-    repository.insert_version(
-        session,
-        content=content,
-        declaration_id=declaration_id,
-        version=version,
-        record_sha256=digest,
-        event_date=document.event_date,
-        mission=document.mission,
-        undeclared=checked.undeclared,
-        retain_until=keep_until,
-        reason=amendment.reason,
-        created_at=now,
-        created_by=principal.client_id,
-        log_index=appended.index,
-    )
+    try:
+        repository.insert_versions(
+            session,
+            [
+                {
+                    "declaration_id": declaration_id,
+                    "version": version,
+                    "record_sha256": digest,
+                    "event_date": document.event_date,
+                    "mission": document.mission,
+                    "undeclared": checked.undeclared,
+                    "retain_until": keep_until,
+                    "reason": amendment.reason,
+                    "created_at": now,
+                    "created_by": principal.client_id,
+                    "log_index": appended.index,
+                }
+            ],
+            [{"declaration_id": declaration_id, "version": version, "content": content}],
+        )
+    except IntegrityError as exc:
+        # A racing amendment of the same version committed first (same If-Match):
+        # version n+1 exists now. Nothing of this one is kept (the transaction rolls back).
+        raise PreconditionFailed(
+            "The declaration changed since you read it; fetch it again and re-apply",
+            code="stale_version",
+        ) from exc
     return DeclarationCreated(
         id=declaration_id,
         version=version,

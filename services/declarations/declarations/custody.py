@@ -17,10 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from services.common.errors import FieldProblem
-from services.common.identifiers import calibre_key, manufacturer_key, normalize_serial
+from services.common.identifiers import calibre_key as _calibre_key
+from services.common.identifiers import manufacturer_key as _manufacturer_key
+from services.common.identifiers import normalize_serial
 from services.declarations.declarations.schemas import Ammunition, Item, Part, Weapon
+
+# Pure functions of a spelling; a batch repeats a few makers and calibres many times.
+manufacturer_key = lru_cache(maxsize=4096)(_manufacturer_key)
+calibre_key = lru_cache(maxsize=4096)(_calibre_key)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ import json
 from datetime import date
 from typing import Any
 
-from services.common.transparency.canonical import canonical_json, sha256_hex
+from services.common.errors import ValidationFailed
+from services.common.transparency.canonical import sha256_hex
+from services.declarations.canonical import canonical_json
 from services.declarations.declarations.schemas import DeclarationDocument
 
 
@@ -25,8 +27,13 @@ def document_of(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def canonical_record(record: dict[str, Any]) -> tuple[str, str]:
-    """(canonical JSON text, its SHA-256 hex) of a record."""
-    data = canonical_json(record)
+    """(canonical JSON text, its SHA-256 hex) of a record; 422 when it has no canonical form."""
+    try:
+        data = canonical_json(record)
+    except ValueError as exc:  # e.g. text with unpaired surrogates: not Unicode, not JSON text
+        raise ValidationFailed(
+            [{"loc": "body", "msg": f"the declaration cannot be canonicalized: {exc}"}]
+        ) from exc
     return data.decode(), sha256_hex(data)
 
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select
 from sqlalchemy.sql.selectable import ScalarSelect
 from sqlmodel import Session
 
+from services.declarations.bulk import insert_rows
 from services.declarations.models import (
     declaration_contents,
     declaration_versions,
@@ -136,26 +137,27 @@ def content_of(session: Session, declaration_id: str, version: int) -> str | Non
     ).scalar_one_or_none()
 
 
-def insert_declaration(session: Session, **values: Any) -> None:
-    """Store the immutable head of a declaration."""
-    session.execute(insert(declarations).values(**values))
+def insert_declarations(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Store the immutable heads of new declarations (one bulk insert)."""
+    insert_rows(session, declarations, rows)
 
 
-def insert_version(session: Session, *, content: str, **values: Any) -> None:
-    """Store a version's metadata and its content."""
-    session.execute(insert(declaration_versions).values(**values))
-    session.execute(
-        insert(declaration_contents).values(
-            declaration_id=values["declaration_id"], version=values["version"], content=content
-        )
-    )
+def insert_items(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Add rows to the item index (one bulk insert; ``destroyed_key`` is unique)."""
+    insert_rows(session, items, rows)
 
 
-def replace_items(session: Session, declaration_id: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Rebuild the item index of a declaration (after creation or amendment)."""
+def insert_versions(
+    session: Session, versions: Sequence[dict[str, Any]], contents: Sequence[dict[str, Any]]
+) -> None:
+    """Store versions' metadata and their contents (two bulk inserts)."""
+    insert_rows(session, declaration_versions, versions)
+    insert_rows(session, declaration_contents, contents)
+
+
+def delete_items(session: Session, declaration_id: str) -> None:
+    """Empty a declaration's item index (before rebuilding it for an amendment)."""
     session.execute(delete(items).where(items.c.declaration_id == declaration_id))
-    if rows:
-        session.execute(insert(items), [{**r, "declaration_id": declaration_id} for r in rows])
 
 
 def recorded_keys(session: Session, declaration_ids: Sequence[str]) -> set[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import partial
+import asyncio
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,14 +15,20 @@ from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
 from services.common.security import Principal, ReadScopeDep, require_own_country, require_scope
 from services.declarations.context import LogDep, MissionsDep, NowDep
+from services.declarations.declarations import batch as batch_service
 from services.declarations.declarations import repository, service
 from services.declarations.declarations.schemas import (
+    MAX_BATCH_DECLARATIONS,
+    MAX_BATCH_ITEMS,
+    BatchCreated,
+    DeclarationBatch,
     DeclarationCreated,
     DeclarationDocument,
     DeclarationSummary,
     DeclarationView,
     VersionView,
 )
+from services.declarations.log.transaction import commit_holding_log_lock
 from services.declarations.models import declaration_versions, declarations
 from services.declarations.settings import DeclarationsSettings
 
@@ -73,9 +79,9 @@ def router() -> APIRouter:
         if replay is not None:
             return replay
         known = await mission_known(missions, principal, document.mission)
-        created = await run_in_threadpool(
-            partial(
-                service.create_declaration,
+
+        def declare() -> Response:
+            created = service.create_declaration(
                 session,
                 principal=principal,
                 document=document,
@@ -84,14 +90,55 @@ def router() -> APIRouter:
                 log_context=log,
                 retention_years=settings.retention_years,
             )
-        )
-        headers = {
-            "ETag": created.etag,
-            "Location": f"/declarations/v1/declarations/{created.id}",
-        }
-        return await run_in_threadpool(
-            partial(idempotency.respond, created, status_code=201, headers=headers)
-        )
+            headers = {
+                "ETag": created.etag,
+                "Location": f"/declarations/v1/declarations/{created.id}",
+            }
+            return idempotency.respond(created, status_code=201, headers=headers)
+
+        return await run_in_threadpool(commit_holding_log_lock, session, declare)
+
+    @r.post(
+        "/batch",
+        status_code=201,
+        response_model=BatchCreated,
+        summary=f"Declare up to {MAX_BATCH_DECLARATIONS:,} declarations at once, all or none",
+        description="Each declaration is checked as by a single POST; every problem of every"
+        " declaration is listed at once, located as `declarations[3].items[2]...`, and nothing"
+        " is stored unless all are accepted. The batch is logged in one append under one"
+        f" signed checkpoint. At most {MAX_BATCH_ITEMS:,} items in all.",
+        responses=problem_responses(403, 409, 413, 422, 503),
+    )
+    async def create_declaration_batch(
+        batch: DeclarationBatch,
+        principal: WriterDep,
+        session: SessionDep,
+        idempotency: IdempotencyDep,
+        missions: MissionsDep,
+        now: NowDep,
+        log: LogDep,
+        settings: SettingsDep,
+    ) -> Response:
+        batch_service.require_own_countries(principal, batch.declarations)
+        replay = await run_in_threadpool(idempotency.replay)
+        if replay is not None:
+            return replay
+        codes = sorted({d.mission for d in batch.declarations if d.mission is not None})
+        answers = await asyncio.gather(*(mission_known(missions, principal, c) for c in codes))
+
+        def declare_all() -> Response:
+            created = batch_service.create_batch(
+                session,
+                principal=principal,
+                documents=batch.declarations,
+                missions_known={c: bool(a) for c, a in zip(codes, answers, strict=True)},
+                now=now,
+                log_context=log,
+                retention_years=settings.retention_years,
+            )
+            return idempotency.respond(created, status_code=201)
+
+        return await run_in_threadpool(commit_holding_log_lock, session, declare_all)
 
     @r.get("", summary="List declarations the caller may read", responses=problem_responses(403))
     def list_declarations(

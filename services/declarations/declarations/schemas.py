@@ -7,7 +7,14 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 DeclarationType = Literal["seizure", "collection", "destruction"]
 WeaponCategory = Literal[
@@ -138,6 +145,24 @@ class DeclarationDocument(_Strict):
     )
 
 
+MAX_BATCH_DECLARATIONS = 1000
+MAX_BATCH_ITEMS = 100_000
+
+
+class DeclarationBatch(_Strict):
+    """Up to 1,000 declarations, stored together or not at all, under one log checkpoint."""
+
+    declarations: list[DeclarationDocument] = Field(min_length=1, max_length=MAX_BATCH_DECLARATIONS)
+
+    @field_validator("declarations")
+    @classmethod
+    def _bounded_items(cls, value: list[DeclarationDocument]) -> list[DeclarationDocument]:
+        total = sum(len(document.items) for document in value)
+        if total > MAX_BATCH_ITEMS:
+            raise ValueError(f"{total} items in one batch; at most {MAX_BATCH_ITEMS:,}")
+        return value
+
+
 class DeclarationCreated(BaseModel):
     """What a successful declaration or amendment returns (the ETag is also a header)."""
 
@@ -147,6 +172,13 @@ class DeclarationCreated(BaseModel):
     retain_until: date
     record_sha256: str
     etag: str
+
+
+class BatchCreated(BaseModel):
+    """The declarations of a batch, in request order, and the log size after them."""
+
+    items: list[DeclarationCreated]
+    tree_size: int = Field(description="size of the signed checkpoint that logged the batch")
 
 
 class DeclarationView(BaseModel):

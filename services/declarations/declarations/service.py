@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import ColumnElement
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from services.common.errors import Conflict, NotFound
+from services.common.errors import NotFound
 from services.common.pagination import PageParams, paginate
 from services.common.security import Principal
 from services.declarations.declarations import repository
-from services.declarations.declarations.checks import CheckedDocument, check_document, item_rows
-from services.declarations.declarations.records import (
-    canonical_record,
-    etag_of,
-    parse_record,
-    record_of,
-    retain_until,
-)
+from services.declarations.declarations.checks import check_document
+from services.declarations.declarations.intake import new_declaration, store_new_declarations
+from services.declarations.declarations.records import parse_record
 from services.declarations.declarations.schemas import (
     DeclarationCreated,
     DeclarationDocument,
@@ -28,21 +21,8 @@ from services.declarations.declarations.schemas import (
     DeclarationView,
     VersionView,
 )
-from services.declarations.log import service as log
 from services.declarations.log.service import LogContext
 from services.declarations.models import declarations
-
-
-def store_items(session: Session, declaration_id: str, checked: CheckedDocument) -> None:
-    """Rebuild the item index; a concurrent destruction of the same item is a 409."""
-    try:
-        with session.begin_nested():
-            repository.replace_items(session, declaration_id, item_rows(checked))
-    except IntegrityError as exc:
-        raise Conflict(
-            "An item in this destruction was destroyed by another declaration meanwhile",
-            code="already_destroyed",
-        ) from exc
 
 
 def create_declaration(
@@ -59,54 +39,11 @@ def create_declaration(
     checked = check_document(
         session, document=document, today=now.date(), mission_known=mission_known
     )
-    declaration_id = str(uuid.uuid4())
-    record = record_of(declaration_id, 1, document)
-    content, digest = canonical_record(record)
-    keep_until = retain_until(
-        event_date=document.event_date, declared_on=now.date(), years=retention_years
+    new = new_declaration(checked, declared_on=now.date(), retention_years=retention_years)
+    (created,) = store_new_declarations(
+        session, principal=principal, declarations=[new], now=now, log_context=log_context
     )
-    repository.insert_declaration(
-        session,
-        id=declaration_id,
-        type=document.type,
-        declaring_country=document.declaring_country,
-        declared_at=now,
-        declared_by=principal.client_id,
-    )
-    store_items(session, declaration_id, checked)
-    entry = log.make_entry(
-        "declaration_version",
-        now,
-        declaration_id=declaration_id,
-        version=1,
-        record_sha256=digest,
-        declaration_type=document.type,
-        declaring_country=document.declaring_country,
-    )
-    (appended,) = log.append(session, log=log_context, entries=[entry], now=now)
-    repository.insert_version(
-        session,
-        content=content,
-        declaration_id=declaration_id,
-        version=1,
-        record_sha256=digest,
-        event_date=document.event_date,
-        mission=document.mission,
-        undeclared=checked.undeclared,
-        retain_until=keep_until,
-        reason=None,
-        created_at=now,
-        created_by=principal.client_id,
-        log_index=appended.index,
-    )
-    return DeclarationCreated(
-        id=declaration_id,
-        version=1,
-        log_index=appended.index,
-        retain_until=keep_until,
-        record_sha256=digest,
-        etag=etag_of(digest),
-    )
+    return created
 
 
 def get_declaration(

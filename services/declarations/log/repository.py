@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, insert, select, text, tuple_
 from sqlmodel import Session
 
 from services.common.transparency.merkle import NodeId, StoredNode
+from services.declarations.bulk import insert_rows
 from services.declarations.models import (
     checkpoints,
     declaration_contents,
@@ -76,19 +77,44 @@ def fetch_nodes(session: Session, node_ids: Iterable[NodeId]) -> dict[NodeId, by
     return {(int(r[0]), int(r[1])): bytes(r[2]) for r in rows}
 
 
+# Levels 0..62 cover every tree size a BIGINT index allows.
+_LEVELS = ", ".join(f"({level})" for level in range(63))
+_SIZE_AND_FRONTIER = text(
+    f"""
+    WITH head AS (SELECT COALESCE(MAX(e."index") + 1, 0) AS size FROM log_entries AS e),
+         levels (level) AS (VALUES {_LEVELS})
+    SELECT head.size, levels.level, n."index", n.hash
+    FROM head
+    LEFT JOIN levels ON ((head.size >> levels.level) & 1) = 1
+    LEFT JOIN log_nodes AS n
+      ON n.level = levels.level AND n."index" = (head.size >> levels.level) - 1
+    """
+)
+
+
+def size_and_frontier(session: Session) -> tuple[int, dict[NodeId, bytes]]:
+    """The log's size and the hashes of its frontier (``merkle.frontier(size)``), in one query.
+
+    The frontier of size n has one node per set bit L of n: (L, (n >> L) - 1).
+    Call it after :func:`lock_log`: under READ COMMITTED the statement's
+    snapshot is then taken after the previous appender committed.
+    """
+    rows = session.execute(_SIZE_AND_FRONTIER).all()
+    size = int(rows[0][0])
+    nodes = {(int(r[1]), int(r[2])): bytes(r[3]) for r in rows if r[2] is not None}
+    return size, nodes
+
+
 def insert_entries(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Store log entries (index, entry_type, declaration_id, version, leaf_input, leaf_hash)."""
-    if rows:
-        session.execute(insert(log_entries), list(rows))
+    insert_rows(session, log_entries, rows)
 
 
 def insert_nodes(session: Session, nodes: Sequence[StoredNode]) -> None:
-    """Store completed perfect subtrees."""
-    if nodes:
-        session.execute(
-            insert(log_nodes),
-            [{"level": n.level, "index": n.index, "hash": n.hash} for n in nodes],
-        )
+    """Store completed perfect subtrees (one bulk insert)."""
+    insert_rows(
+        session, log_nodes, [{"level": n.level, "index": n.index, "hash": n.hash} for n in nodes]
+    )
 
 
 def insert_checkpoint(

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from services.common.errors import BadRequest
-from services.common.transparency.canonical import JsonValue, canonical_json
+from services.common.transparency.canonical import JsonValue
 from services.common.transparency.checkpoint import Checkpoint, sign_checkpoint
 from services.common.transparency.merkle import (
     EMPTY_ROOT,
@@ -31,6 +31,7 @@ from services.common.transparency.merkle import (
     root_hash,
 )
 from services.common.transparency.note import Signer
+from services.declarations.canonical import canonical_json
 from services.declarations.log import repository
 
 ENTRY_TYPES = (
@@ -83,15 +84,18 @@ def append(
 ) -> list[Appended]:
     """Append ``entries`` in order; store their nodes and the new signed checkpoint.
 
-    Takes the log lock, held until the caller's transaction ends: call it last
-    in a write, after every check that could fail.
+    All entries land in one pass: one lock, one query for the size and the
+    frontier, one bulk insert each for entries and new subtree nodes, and one
+    signed checkpoint for the whole batch. Takes the log lock, held until the
+    caller's transaction ends: call it last in a write, after every check and
+    every insert that could fail.
     """
-    repository.lock_log(session)
-    start = repository.log_size(session)
+    # Everything that needs no lock first: the entries' bytes and leaf hashes.
     payloads = [canonical_json(entry) for entry in entries]
     hashes = [leaf_hash(payload) for payload in payloads]
-    store = PrefetchedSubtrees(repository.fetch_nodes(session, frontier(start)))
-    result = append_leaves(start, hashes, store)
+    repository.lock_log(session)
+    start, frontier_nodes = repository.size_and_frontier(session)
+    result = append_leaves(start, hashes, PrefetchedSubtrees(frontier_nodes))
     repository.insert_entries(
         session,
         [
