@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from services.cli import (
     alert_commands,
+    archive_commands,
     auth_commands,
     index_commands,
     log_commands,
@@ -28,6 +29,7 @@ COMMAND_GROUPS = [
     log_commands,
     alert_commands,
     index_commands,
+    archive_commands,
 ]
 
 

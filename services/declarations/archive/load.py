@@ -1,0 +1,226 @@
+"""Import a declarations bag into an empty, migrated declarations database.
+
+The bag is validated first (both manifests, Payload-Oxum). Then, in one
+transaction: the records, holds, disposals, log entries and checkpoints are
+loaded as they were; every leaf hash is recomputed from its bytes; the
+subtree nodes are recomputed from the leaves (``append_leaves``); the item
+index is rebuilt from the records. The root recomputed from the leaves must
+equal the last checkpoint's root (and the bag's ``Log-Root-Hash``), or
+nothing is committed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, Table, func, select
+from sqlmodel import Session
+
+from services.common import migrations
+from services.common.database import write_session
+from services.common.transparency.checkpoint import parse_checkpoint
+from services.common.transparency.merkle import (
+    EMPTY_ROOT,
+    PrefetchedSubtrees,
+    append_leaves,
+    frontier,
+    leaf_hash,
+)
+from services.declarations.archive.bagit import BagError, validate_bag
+from services.declarations.archive.export import PAYLOAD
+from services.declarations.bulk import insert_rows
+from services.declarations.declarations.checks import CheckedDocument, item_rows
+from services.declarations.declarations.custody import identify, undeclared_positions
+from services.declarations.declarations.records import document_of, parse_record
+from services.declarations.declarations.schemas import DeclarationDocument
+from services.declarations.log.repository import insert_nodes
+from services.declarations.models import (
+    APPEND_ONLY_TABLES,
+    checkpoints,
+    declaration_contents,
+    declaration_versions,
+    declarations,
+    disposals,
+    hold_lifts,
+    holds,
+    items,
+    log_entries,
+)
+
+_CHUNK = 5000
+_DATES = {"event_date", "retain_until", "disposed_on"}
+_MOMENTS = {"declared_at", "created_at", "placed_at", "lifted_at", "disposed_at"}
+
+
+class ImportRefused(ValueError):
+    """The bag or the target database does not allow the import."""
+
+
+def _typed(row: dict[str, Any]) -> dict[str, Any]:
+    typed = dict(row)
+    for key, value in row.items():
+        if value is None:
+            continue
+        if key in _DATES:
+            typed[key] = date.fromisoformat(value)
+        elif key in _MOMENTS:
+            typed[key] = datetime.fromisoformat(value)
+        elif key in ("leaf_input", "leaf_hash", "root_hash"):
+            typed[key] = base64.b64decode(value, validate=True)
+    return typed
+
+
+def _lines(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                yield _typed(json.loads(line))
+            except (ValueError, TypeError) as exc:
+                raise ImportRefused(f"{path.name} line {number}: {exc}") from exc
+
+
+def _load(session: Session, table: Table, rows: Iterator[dict[str, Any]]) -> int:
+    chunk: list[dict[str, Any]] = []
+    count = 0
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == _CHUNK:
+            insert_rows(session, table, chunk)
+            count, chunk = count + len(chunk), []
+    insert_rows(session, table, chunk)
+    return count + len(chunk)
+
+
+def _split(
+    rows: Iterator[dict[str, Any]], name: str, key: str, into: list[dict[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """Yield ``rows`` without their nested ``name`` object, collected in ``into`` with ``key``."""
+    for row in rows:
+        nested = row.pop(name)
+        if nested is not None:
+            into.append(_typed(nested) | {key: row["id"]})
+        yield row
+
+
+def _require_empty_and_migrated(engine: Engine) -> None:
+    if migrations.current_revisions(engine) != migrations.head_revisions("declarations"):
+        raise ImportRefused("the target database is not migrated to head (regctl migrate)")
+    with engine.connect() as connection:
+        for name in (*APPEND_ONLY_TABLES, "declaration_contents", "items"):
+            table = declarations.metadata.tables[name]
+            if connection.execute(select(func.count()).select_from(table)).scalar_one():
+                raise ImportRefused(f"the target database is not empty ({name} has rows)")
+
+
+def _load_log(session: Session, path: Path) -> tuple[int, bytes]:
+    size = 0
+    known: dict[tuple[int, int], bytes] = {}  # the frontier of the tree loaded so far
+    chunk: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        nonlocal size, known, chunk
+        if not chunk:
+            return
+        hashes = [row["leaf_hash"] for row in chunk]
+        result = append_leaves(size, hashes, PrefetchedSubtrees(known))
+        insert_rows(session, log_entries, chunk)
+        insert_nodes(session, result.nodes)
+        every = known | {(n.level, n.index): n.hash for n in result.nodes}
+        size, chunk = result.size, []
+        known = {node: every[node] for node in frontier(size)}
+
+    for row in _lines(path):
+        if row["index"] != size + len(chunk):
+            raise ImportRefused(f"log entry {size + len(chunk)} is missing")
+        if leaf_hash(row["leaf_input"]) != row["leaf_hash"]:
+            raise ImportRefused(f"log entry {row['index']}: leaf_hash is not the hash of its bytes")
+        chunk.append(row)
+        if len(chunk) == _CHUNK:
+            flush()
+    flush()
+    root = append_leaves(size, [], PrefetchedSubtrees(known)).root if size else EMPTY_ROOT
+    return size, root
+
+
+def _rebuild_items(session: Session, data: Path) -> int:
+    """The item index of every declaration not disposed of, from its current record."""
+    current: dict[str, dict[str, Any]] = {}
+    for row in _lines(data / "versions.jsonl"):
+        current[row["declaration_id"]] = row  # in log order: the last version is current
+    documents = []
+    for version in current.values():
+        record = parse_record(version["content"])
+        if record is not None:
+            documents.append((version, DeclarationDocument.model_validate(document_of(record))))
+    # Seizures and collections first: destructions match their items against them.
+    documents.sort(key=lambda pair: pair[1].type == "destruction")
+    recorded: dict[str, set[str]] = {}
+    rows: list[dict[str, Any]] = []
+    for version, document in documents:
+        identities = [identify(item) for item in document.items]
+        undeclared: set[int] = set()
+        if document.type != "destruction":
+            recorded[version["declaration_id"]] = {i.match_key for i in identities}
+        elif version["undeclared"]:
+            keys = set().union(*(recorded.get(r, set()) for r in document.references))
+            undeclared = set(undeclared_positions(identities, keys))
+        checked = CheckedDocument(document, identities, undeclared)
+        rows += [{**r, "declaration_id": version["declaration_id"]} for r in item_rows(checked)]
+    insert_rows(session, items, rows)
+    return len(rows)
+
+
+def import_bag(engine: Engine, bag: Path) -> dict[str, Any]:
+    """Validate ``bag`` and load it; ImportRefused or BagError when it cannot be."""
+    info = validate_bag(bag)
+    data = bag / "data"
+    for name in PAYLOAD:
+        if not (data / name).is_file():
+            raise BagError(f"data/{name} is missing")
+    _require_empty_and_migrated(engine)
+    lifts: list[dict[str, Any]] = []
+    disposed: list[dict[str, Any]] = []
+    counts: dict[str, int] = {}
+    with write_session(engine) as session:
+        heads = _split(_lines(data / "declarations.jsonl"), "disposal", "declaration_id", disposed)
+        counts["declarations"] = _load(session, declarations, heads)
+        versions = list(_lines(data / "versions.jsonl"))
+        contents = [
+            {
+                "declaration_id": v["declaration_id"],
+                "version": v["version"],
+                "content": v.pop("content"),
+            }
+            for v in versions
+        ]
+        counts["versions"] = _load(session, declaration_versions, iter(versions))
+        _load(session, declaration_contents, iter(contents))
+        counts["holds"] = _load(
+            session, holds, _split(_lines(data / "holds.jsonl"), "lift", "hold_id", lifts)
+        )
+        _load(session, hold_lifts, iter(lifts))
+        _load(session, disposals, iter(disposed))
+        size, root = _load_log(session, data / "log_entries.jsonl")
+        signed = list(_lines(data / "checkpoints.jsonl"))
+        for row in signed:
+            body = parse_checkpoint(row["signed_note"].split("\n\n", 1)[0] + "\n")
+            if body.size != row["tree_size"] or body.root_hash != row["root_hash"]:
+                raise ImportRefused(f"checkpoint {row['tree_size']}: its note and columns disagree")
+        _load(session, checkpoints, iter(signed))
+        last_size, last_root = (
+            (signed[-1]["tree_size"], signed[-1]["root_hash"]) if signed else (0, EMPTY_ROOT)
+        )
+        if (last_size, last_root) != (size, root):
+            raise ImportRefused(
+                f"the root recomputed from the {size} entries differs from the last checkpoint's"
+            )
+        if info.get("Log-Root-Hash") != base64.b64encode(root).decode():
+            raise ImportRefused("the recomputed root differs from the bag's Log-Root-Hash")
+        counts["items"] = _rebuild_items(session, data)
+        session.commit()
+    return {"ok": True, "tree_size": size, "root_hash": base64.b64encode(root).decode(), **counts}
