@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi.testclient import TestClient
 
 from tests.declarations.support import Callers, declaration
@@ -151,3 +153,13 @@ def test_the_operator_without_register_read_reads_nothing(
 ) -> None:
     client.post(URL, json=declaration(), headers=callers.state("SEN"))
     assert client.get(URL, headers=callers.operator()).status_code == 403
+
+
+def test_text_that_is_not_unicode_is_a_422_never_a_500(
+    client: TestClient, callers: Callers
+) -> None:
+    body = json.dumps(declaration(circumstances="PLACEHOLDER")).replace("PLACEHOLDER", "\\ud800")
+    response = client.post(
+        URL, content=body, headers=callers.state("SEN") | {"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
