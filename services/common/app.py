@@ -171,7 +171,37 @@ def _register_problem_schema(app: FastAPI) -> None:
             )
             defs = components["Problem"].pop("$defs", {})
             components.update(defs)
+        _document_validation_problems(schema)
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+_PROBLEM_CONTENT = {"schema": {"$ref": "#/components/schemas/Problem"}}
+
+
+def _document_validation_problems(schema: dict[str, Any]) -> None:
+    """422s are problem documents (see errors.py), not FastAPI's default HTTPValidationError;
+    operations taking a body or a cursor also answer 400 (malformed JSON, foreign cursor)."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            takes_cursor = any(p.get("name") == "cursor" for p in operation.get("parameters", []))
+            if "requestBody" in operation or takes_cursor:
+                operation.setdefault("responses", {}).setdefault(
+                    "400",
+                    {
+                        "description": "Bad Request",
+                        "content": {"application/problem+json": _PROBLEM_CONTENT},
+                    },
+                )
+            response = operation.get("responses", {}).get("422")
+            if not isinstance(response, dict):
+                continue
+            content = response.setdefault("content", {})
+            default = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+            if default.endswith("/HTTPValidationError"):
+                del content["application/json"]
+            content.setdefault("application/problem+json", _PROBLEM_CONTENT)

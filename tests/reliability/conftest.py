@@ -102,3 +102,32 @@ def _is_running(cluster: PostgresCluster) -> bool:
     if os.geteuid() == 0:
         command = ["runuser", "-u", "postgres", "--", *command]
     return subprocess.run(command, capture_output=True, timeout=30).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def module_database_urls(
+    tmp_path_factory: pytest.TempPathFactory,
+    templates: dict[str, str],
+    postgres: PostgresServer | None,
+) -> Iterator[dict[str, str]]:
+    """Fresh migrated databases shared by one module's tests (long generated runs)."""
+    import shutil
+    import uuid
+
+    urls: dict[str, str] = {}
+    created: list[str] = []
+    folder = tmp_path_factory.mktemp("module") / "var"
+    folder.mkdir()
+    for service, template in templates.items():
+        if postgres is None:
+            shutil.copyfile(template, folder / f"{service}.db")
+            urls[service] = f"sqlite:///{folder / f'{service}.db'}"
+        else:
+            name = f"m_{uuid.uuid4().hex[:10]}_{service}"
+            urls[service] = postgres.create(name, template=template)
+            created.append(name)
+    urls["var_dir"] = str(folder)
+    yield urls
+    if postgres is not None:
+        for name in created:
+            postgres.drop(name)

@@ -6,7 +6,6 @@ Each test counts rows in the service's own database, not only what the API says.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections import Counter
@@ -29,7 +28,6 @@ from tests.reliability.live import LiveRegister, start_register
 from tests.support.auth_fixtures import AuthApi
 
 DECLARATIONS = "/declarations/v1/declarations"
-ON_POSTGRESQL = os.environ.get("TEST_DATABASE") == "postgresql"
 BIG = 100_000
 
 
@@ -206,14 +204,6 @@ def test_fifty_concurrent_duplicates_with_one_idempotency_key_create_one_manifes
     assert _manifest_rows(database_urls["registry"]) == (1, 25)
 
 
-@pytest.mark.xfail(
-    ON_POSTGRESQL,
-    strict=True,
-    reason="declarations amendments: racing amendments with one ETag both pass the If-Match"
-    " check under READ COMMITTED; the loser's INSERT INTO declaration_versions then fails"
-    " with UniqueViolation pk_declaration_versions (declaration_id, version) and is a 500"
-    " instead of 412 (no row lock on the declaration, IntegrityError not mapped)",
-)
 def test_concurrent_amendments_with_one_etag_let_exactly_one_win(
     client: TestClient, auth_api: AuthApi, database_urls: dict[str, str]
 ) -> None:
