@@ -8,7 +8,9 @@ convention, so migrations name constraints predictably on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
+from pydantic import AfterValidator
 from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, Text
 from sqlalchemy.orm import registry
 
@@ -29,6 +31,15 @@ def new_registry() -> registry:
 def utcnow() -> datetime:
     """Timezone-aware now in UTC (naive datetimes are banned in this code base)."""
     return datetime.now(UTC)
+
+
+def assume_utc(moment: datetime) -> datetime:
+    """A stored datetime as aware UTC: SQLite hands ``DateTime(timezone=True)`` back naive."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+# For response models: always RFC 3339 with an offset, whatever the database returned.
+UtcDatetime = Annotated[datetime, AfterValidator(assume_utc)]
 
 
 def idempotency_table(metadata: MetaData) -> Table:

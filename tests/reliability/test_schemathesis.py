@@ -120,23 +120,9 @@ BOUNDED = settings(
 SERVICES = ("auth", "registry", "declarations")
 OPENAPI = Path(__file__).resolve().parents[2] / "openapi"
 ON_POSTGRESQL = os.environ.get("TEST_DATABASE") == "postgresql"
-_NAIVE_CREATED_AT = (
-    "registry: created_at is read back from SQLite without its UTC offset and served as"
-    ' "2026-01-01T10:00:00.123456", which is not an RFC 3339 date-time as documented'
-    " (PostgreSQL's timestamptz keeps the offset)"
-)
 # (METHOD, path) -> (the bug it exposes, whether it shows on this backend). Strict xfail:
 # fixing the bug makes the test pass and fail as XPASS until the entry is removed.
-KNOWN_BUGS: dict[tuple[str, str], tuple[str, bool]] = {
-    ("GET", "/registry/v1/missions"): (_NAIVE_CREATED_AT, not ON_POSTGRESQL),
-    ("GET", "/registry/v1/embargoes"): (_NAIVE_CREATED_AT, not ON_POSTGRESQL),
-    ("GET", "/registry/v1/manifests"): (_NAIVE_CREATED_AT, not ON_POSTGRESQL),
-    ("GET", "/registry/v1/manifests/template.csv"): (
-        "registry: the template is served as text/csv but documented as application/json"
-        " (the route declares no text/csv response)",
-        True,
-    ),
-}
+KNOWN_BUGS: dict[tuple[str, str], tuple[str, bool]] = {}
 # Operations whose negative run is skipped, and why (their positive run still runs).
 NO_NEGATIVE_RUN: dict[tuple[str, str], str] = {
     ("GET", "/auth/v1/audit"): (

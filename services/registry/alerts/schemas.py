@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.tables import UtcDatetime
+
 AlertKind = Literal["diversion", "linkage", "embargo", "unreturned"]
 AlertStatus = Literal["open", "acknowledged", "closed"]
 
@@ -25,7 +27,7 @@ class AlertRead(BaseModel):
     declaration_id: str | None
     record_date: date
     evidence: dict[str, Any]
-    created_at: datetime
+    created_at: UtcDatetime
     updated_at: datetime
 
 
@@ -39,7 +41,7 @@ class AlertEventRead(BaseModel):
     note: str | None
     actor: str
     actor_org: str
-    at: datetime
+    at: UtcDatetime
 
 
 class AlertDetail(AlertRead):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.common.tables import UtcDatetime
 from services.registry.countries import CountryCode
 
 
@@ -35,4 +36,4 @@ class EmbargoRead(EmbargoCreate):
 
     id: str
     created_by: str
-    created_at: datetime
+    created_at: UtcDatetime

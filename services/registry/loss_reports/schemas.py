@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.tables import UtcDatetime
 from services.registry.countries import CountryCode
 from services.registry.manifests.schemas import Calibre, Identifier, LongText, Name
 from services.registry.missions.schemas import MissionCode
@@ -79,7 +80,7 @@ class LossReportRead(BaseModel):
     circumstances: str
     reference: str | None
     item_count: int
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class LossReportDetail(LossReportRead):

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
@@ -102,10 +102,10 @@ def import_manifest(
     return _created(idempotency, manifest)
 
 
-@router.get("/template.csv", response_class=PlainTextResponse)
-def manifest_template() -> PlainTextResponse:
+@router.get("/template.csv", response_class=Response, responses=CSV_RESPONSE)
+def manifest_template() -> Response:
     """An example CSV manifest with every column (English headers; French ones work too)."""
-    return PlainTextResponse(
+    return Response(
         TEMPLATE_CSV,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="manifest-template.csv"'},

@@ -8,12 +8,13 @@ reports every missing field of every item at once.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal, NotRequired
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from typing_extensions import TypedDict
 
+from services.common.tables import UtcDatetime
 from services.registry.countries import CountryCode
 from services.registry.missions.schemas import MissionCode
 
@@ -141,7 +142,7 @@ class ManifestRead(BaseModel):
     correction: bool = Field(validation_alias="is_correction")
     closes_rotation: bool
     item_count: int
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class ManifestItemRead(BaseModel):

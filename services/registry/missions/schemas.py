@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from services.common.tables import UtcDatetime
 from services.registry.countries import CountryCode
 
 MissionCode = Annotated[
@@ -55,4 +56,4 @@ class MissionRead(BaseModel):
     host_countries: list[str]
     start_date: date
     end_date: date | None
-    created_at: datetime
+    created_at: UtcDatetime
