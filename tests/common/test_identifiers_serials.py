@@ -1,12 +1,11 @@
 """Serial normalization: examples and properties of the match key."""
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.common.identifiers import (
+    MAX_FUZZY_LENGTH,
     normalize_serial,
     serial_fuzzy_key,
     serial_like_pattern,
@@ -110,12 +109,14 @@ def test_non_equivalent_character_keeps_keys_distinct(key: str, data: st.DataObj
         "﷽" * 20_000,  # expands 18-fold under NFKD
     ],
 )
-def test_long_input_is_handled_in_linear_time(raw: str) -> None:
-    started = time.perf_counter()
-    normalize_serial(raw)
-    serial_search_keys(raw)
-    serial_like_pattern(raw)
-    serial_match_quality(raw, raw[::-1])
-    serial_match_quality("*1?3*", raw)
-    # Generous bound: quadratic work on 200k characters would take minutes.
-    assert time.perf_counter() - started < 5.0
+def test_long_input_gets_bounded_work_not_fuzzy_expansion(raw: str) -> None:
+    # What keeps long input cheap is structural: past MAX_FUZZY_LENGTH there is
+    # one search key (no n+1 deletion keys), no LIKE pattern and no fuzzy match.
+    # (Speed itself is for benchmarks, not for assertions here.)
+    key = normalize_serial(raw)
+    assert key == normalize_serial(key)
+    assert len(serial_search_keys(raw)) <= 1
+    if len(key) > MAX_FUZZY_LENGTH:
+        assert serial_like_pattern(raw) is None
+        assert serial_match_quality(raw, raw[::-1]) in (None, "exact", "normalized")
+    assert serial_match_quality("*1?3*", raw) in (None, "possible")
