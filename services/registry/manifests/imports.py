@@ -106,11 +106,27 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
+# Bounds on what one upload may cost to read, whatever the workbook claims:
+# every row counts (blank ones too, with a small allowance), columns past the
+# last one a manifest could use are not read, and a workbook that unpacks to
+# more than MAX_XLSX_UNPACKED bytes (a zip bomb) is refused before parsing.
+MAX_SHEET_ROWS = MAX_MANIFEST_ITEMS + 10_000
+MAX_SHEET_COLUMNS = 64
+MAX_XLSX_UNPACKED = 256 * 1024 * 1024
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ValueError(
+            f"the workbook unpacks to {unpacked // (1024 * 1024)} MiB,"
+            f" over the {MAX_XLSX_UNPACKED // (1024 * 1024)} MiB limit"
+        )
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_SHEET_COLUMNS):
             yield list(row)
     finally:
         workbook.close()
@@ -138,6 +154,14 @@ def parse_sheet(data: bytes, filename: str | None) -> ParsedSheet:
         if sheet.errors:
             return sheet
         for number, row in enumerate(rows, start=2):
+            if number > MAX_SHEET_ROWS:
+                sheet.errors.append(
+                    {
+                        "loc": f"row {number}",
+                        "msg": f"more than {MAX_SHEET_ROWS} rows (blank ones count too)",
+                    }
+                )
+                return sheet
             cells = [_cell_text(c) for c in row]
             if not any(cells):
                 continue
