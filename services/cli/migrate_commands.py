@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from services.cli.settings import service_settings
@@ -13,7 +14,10 @@ from services.common.settings import ServiceSettings
 def register(subparsers: Any) -> None:
     """Add the migration commands."""
     up = subparsers.add_parser("migrate", help="Migrate service databases to the head revision")
-    up.add_argument("services", nargs="*", choices=[*migrations.SERVICES, []], default=[])
+    # No argparse ``choices`` here: with nargs="*" it also checks the empty default.
+    up.add_argument(
+        "services", nargs="*", default=[], metavar="SERVICE", help="auth, registry, declarations"
+    )
     up.add_argument("--revision", default="head")
     up.set_defaults(handler=run_migrate)
     down = subparsers.add_parser("downgrade", help="Migrate one service database down")
@@ -28,6 +32,14 @@ def _settings(name: str) -> ServiceSettings:
 
 def run_migrate(args: argparse.Namespace) -> int:
     """Upgrade each named service (all when none is named)."""
+    unknown = [name for name in args.services if name not in migrations.SERVICES]
+    if unknown:
+        print(
+            f"regctl migrate: unknown service {', '.join(unknown)}; choose from"
+            f" {', '.join(migrations.SERVICES)}",
+            file=sys.stderr,
+        )
+        return 2
     for name in args.services or migrations.SERVICES:
         url = _settings(name).resolved_database_url()
         migrations.upgrade(name, url, args.revision)

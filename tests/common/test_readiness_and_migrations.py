@@ -68,3 +68,18 @@ def test_readyz_is_503_when_database_unreachable(
         response = api.get("/registry/readyz")
     assert response.status_code == 503
     assert response.json()["code"] == "database_unavailable"
+
+
+def test_regctl_migrate_brings_a_named_service_to_head(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.cli.main import main
+
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", empty_database_url)
+    assert main(["migrate", "nope"]) == 2
+    assert main(["migrate", "registry"]) == 0
+    engine = create_engine(empty_database_url)
+    try:
+        assert migrations.current_revisions(engine) == migrations.head_revisions("registry")
+    finally:
+        engine.dispose()
