@@ -7,6 +7,7 @@ function; this module only assembles them.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -48,6 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``regctl``; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Register data, keys and credentials: whatever regctl creates (SQLite files,
+    # key files, logs) is readable by the service account only.
+    os.umask(0o077)
     try:
         status = args.handler(args)
     except KeyboardInterrupt:

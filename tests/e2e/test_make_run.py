@@ -42,3 +42,17 @@ def test_served_register_is_ready_and_bootstrapped(
         unauthenticated = httpx.get(f"{base}/registry/v1/missions", timeout=5)
         assert unauthenticated.status_code == 401
         assert unauthenticated.headers["content-type"] == "application/problem+json"
+
+
+def test_served_register_files_are_private(database_urls: dict[str, str], tmp_path: Path) -> None:
+    var_dir = tmp_path / "var-private"
+    var_dir.mkdir()
+    sqlite_urls = {name: f"sqlite:///{var_dir / (name + '.db')}" for name in database_urls}
+    if not next(iter(database_urls.values())).startswith("sqlite"):
+        sqlite_urls = database_urls  # PostgreSQL: only keys and credentials are files
+    with live_register(sqlite_urls, var_dir) as base:
+        assert httpx.get(f"{base}/auth/readyz", timeout=5).status_code == 200
+    created = [p for p in var_dir.rglob("*") if p.is_file() and not p.name.startswith("server-")]
+    assert created
+    for path in created:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
