@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -184,6 +184,10 @@ def test_alert_lifecycle_is_audited_and_never_moves_backwards(
         ("acknowledged", "closed"),
     ]
     assert events[2]["note"] == "confirmed diverted"
+    # RFC 3339 date-times with an offset on both databases (SQLite hands them back naive).
+    detail = client.get(url, headers=sen).json()
+    moments = [detail["created_at"], detail["updated_at"], *(e["at"] for e in events)]
+    assert all(datetime.fromisoformat(m).utcoffset() is not None for m in moments), moments
     assert _alerts(client, ecowas, status="open") == []
     assert len(_alerts(client, ecowas, status="closed")) == 1
 

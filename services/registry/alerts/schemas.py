@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,7 +28,7 @@ class AlertRead(BaseModel):
     record_date: date
     evidence: dict[str, Any]
     created_at: UtcDatetime
-    updated_at: datetime
+    updated_at: UtcDatetime
 
 
 class AlertEventRead(BaseModel):
