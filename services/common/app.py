@@ -26,6 +26,7 @@ from services.common.health import health_router
 from services.common.limits import BodyLimitMiddleware
 from services.common.migrations import head_revisions
 from services.common.request_context import RequestContextMiddleware, configure_logging
+from services.common.request_target import NulCharacterMiddleware
 from services.common.security import CommunityDirectory, JsonFetcher, TokenVerifier
 from services.common.settings import ServiceSettings
 
@@ -133,6 +134,7 @@ def create_service_app(
 
     limits = dict(body_limits or {})
     app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes, limits=limits)
+    app.add_middleware(NulCharacterMiddleware)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -32,7 +32,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -183,6 +183,14 @@ class ValidationFailed(AppError):
         self.extra["errors"] = [p.model_dump(exclude_none=True) for p in problems]
 
 
+class InternalError(AppError):
+    """500: a bug of ours, logged with its request id; the body reveals no internals."""
+
+    status = 500
+    code = "internal_error"
+    title = "Internal server error"
+
+
 class PreconditionRequired(AppError):
     status = 428
     code = "precondition_required"
@@ -305,6 +313,11 @@ def validation_error(request: Request, exc: RequestValidationError) -> AppError:
     return ValidationFailed(problems)
 
 
+_VALUE_REFUSED = (
+    "a value cannot be stored: text with a NUL character (U+0000) or a number out of range"
+)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every error through the problem renderer."""
 
@@ -327,13 +340,25 @@ def install_error_handlers(app: FastAPI) -> None:
             exc_info=exc,
             extra={"request_id": request_id, "path": request.url.path},
         )
-        error = AppError(
+        error = InternalError(
             "An unexpected error occurred; quote the request id when reporting it.",
             request_id=request_id,
             headers={"X-Request-ID": request_id} if request_id else None,
         )
-        error.status = 500
-        error.instance_code = "internal_error"
+        return problem_response(request, error)
+
+    async def on_value_refused(request: Request, exc: Exception) -> JSONResponse:
+        # The database refused a value the API let through (a NUL character in a
+        # body string on PostgreSQL, a number beyond a column's range): the
+        # client's data, not our fault, and nothing was stored (the session rolled back).
+        logger.warning(
+            "database refused a value",
+            extra={"request_id": current_request_id(), "path": request.url.path},
+        )
+        error = ValidationFailed(
+            [FieldProblem(loc="body", msg=_VALUE_REFUSED, type="value_refused")],
+            detail="The database refused a value in the request; nothing was stored.",
+        )
         return problem_response(request, error)
 
     async def on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -357,6 +382,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, on_app_error)
     app.add_exception_handler(BodyTooLarge, on_too_large)
     app.add_exception_handler(OperationalError, on_database_unavailable)
+    app.add_exception_handler(DataError, on_value_refused)
     app.add_exception_handler(PoolTimeout, on_database_unavailable)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)

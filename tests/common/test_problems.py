@@ -115,6 +115,7 @@ def test_unhandled_error_is_500_without_internals(
     with caplog.at_level(logging.ERROR, logger="salw.errors"):
         response = api.get("/registry/test/boom", headers={"X-Request-ID": "trace-me-42"})
     body = assert_problem(response, 500, "internal_error")
+    assert body["title"] == "Internal server error"
     assert "secret internal detail" not in response.text
     assert body["request_id"] == "trace-me-42"
     logged = [r for r in caplog.records if r.name == "salw.errors"]
