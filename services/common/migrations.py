@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sysconfig
 from pathlib import Path
 
 from alembic import command
@@ -10,8 +11,19 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-MIGRATIONS_ROOT = Path(__file__).resolve().parents[2] / "migrations"
 SERVICES = ("auth", "registry", "declarations")
+
+
+def migrations_root() -> Path:
+    """Where the Alembic trees are: beside ``services/`` in a checkout (or an editable
+    install), else where ``pip install .`` put them (``<prefix>/share/salw-register``)."""
+    checkout = Path(__file__).resolve().parents[2] / "migrations"
+    if (checkout / SERVICES[0] / "env.py").is_file():
+        return checkout
+    return Path(sysconfig.get_path("data")) / "share" / "salw-register" / "migrations"
+
+
+MIGRATIONS_ROOT = migrations_root()
 
 
 def alembic_config(service: str, database_url: str) -> Config:
