@@ -74,6 +74,22 @@ class MovableClock:
     def advance(self, *, years: int = 0, days: int = 0) -> None:
         self.offset += timedelta(days=365 * years + years // 4 + 1 + days)
 
+    def rewind(self, *, years: int) -> None:
+        """Move back ``years`` (and a day): what is declared now has expired by the real date.
+
+        The database checks retention against its own date, which tests cannot
+        move: a test that disposes declares in the past and disposes today.
+        """
+        self.offset -= timedelta(days=365 * years + years // 4 + 1)
+
+    def reset(self) -> None:
+        """Back to the real date."""
+        self.offset = timedelta()
+
+    def today(self) -> date:
+        """The clock's date (UTC)."""
+        return self().date()
+
 
 def weapon(serial: str = "AK-123456", **overrides: Any) -> dict[str, Any]:
     """A weapon item."""
@@ -111,6 +127,12 @@ def declaration(country: str = "SEN", **overrides: Any) -> dict[str, Any]:
         "items": [weapon(), ammunition()],
     }
     return {**body, **overrides}
+
+
+def declaration_at(clock: MovableClock, country: str = "SEN", **overrides: Any) -> dict[str, Any]:
+    """:func:`declaration` with its event ten days before ``clock``'s date."""
+    event_date = (clock.today() - timedelta(days=10)).isoformat()
+    return declaration(country, **{"event_date": event_date, **overrides})
 
 
 def destruction(
