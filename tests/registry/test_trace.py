@@ -71,3 +71,24 @@ def test_a_serial_without_letters_or_digits_is_a_422(client: TestClient, auth_ap
     response = client.get(TRACE, params={"serial_number": "--//"}, headers=sen)
     assert response.status_code == 422
     assert client.get(TRACE, headers=sen).status_code == 422
+
+
+def test_exact_and_normalized_records_are_kept_when_near_misses_fill_the_page(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    # A contingent's rifles carry consecutive serials: every one of them is a "possible"
+    # match of its neighbours, and they are older than the record actually traced.
+    sen = auth_api.member_state_headers("SEN")
+    siblings = [weapon(f"56-00001{n:02d}") for n in range(40) if n != 23]
+    client.post(MANIFESTS, json=manifest(siblings, crossing_date="2023-01-10"), headers=sen)
+    later = manifest([weapon("56-0000123")], crossing_date="2024-02-01", unit="SENBATT 8")
+    assert client.post(MANIFESTS, json=later, headers=sen).status_code == 201
+    for limit in ("1", "5", "10"):
+        response = client.get(
+            TRACE, params={"serial_number": "56 OOOO123", "limit": limit}, headers=sen
+        )
+        body = response.json()
+        assert body["truncated"] is True
+        assert ("56-0000123", "normalized") in [
+            (r["serial_number"], r["match"]) for r in body["items"]
+        ], limit

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, String, and_, case, func, literal, or_, select
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
@@ -43,15 +43,24 @@ def key_matches(
     return column.in_(list(keys))
 
 
+def _closest_first(column: ColumnElement[Any], key: str | None) -> ColumnElement[int]:
+    """Rows whose match key is the query's (exact or normalized matches) sort before the
+    near misses, so a page filled with a contingent's consecutive serials keeps them."""
+    if key is None:
+        return literal(0)
+    return case((column == key, 0), else_=1)
+
+
 def manifest_candidates(
     session: Session,
     *,
     match: ColumnElement[bool],
     visible: ColumnElement[bool],
     manufacturer_key: str | None,
+    serial_key: str | None,
     limit: int,
 ) -> list[Row[Any]]:
-    """Manifest items (in and out) whose serial key matches, oldest first."""
+    """Manifest items (in and out) whose serial key matches: closest, then oldest first."""
     mi = manifest_items
     statement = select(
         mi.c.manifest_id.label("record_id"),
@@ -74,7 +83,9 @@ def manifest_candidates(
         statement = statement.where(
             or_(mi.c.manufacturer_key == manufacturer_key, mi.c.manufacturer_key.is_(None))
         )
-    statement = statement.order_by(mi.c.crossing_date, mi.c.id).limit(limit)
+    statement = statement.order_by(
+        _closest_first(mi.c.serial_key, serial_key), mi.c.crossing_date, mi.c.id
+    ).limit(limit)
     return list(session.execute(statement).all())
 
 
@@ -84,9 +95,11 @@ def loss_candidates(
     match: ColumnElement[bool],
     visible: ColumnElement[bool],
     manufacturer_key: str | None,
+    serial_key: str | None,
     limit: int,
 ) -> list[Row[Any]]:
-    """Loss-report items whose serial key matches, oldest first, with the report's place."""
+    """Loss-report items whose serial key matches (closest, then oldest first), with the
+    report's place."""
     li, lr = loss_items, loss_reports
     statement = (
         select(
@@ -112,7 +125,9 @@ def loss_candidates(
         statement = statement.where(
             or_(li.c.manufacturer_key == manufacturer_key, li.c.manufacturer_key.is_(None))
         )
-    statement = statement.order_by(li.c.loss_date, li.c.id).limit(limit)
+    statement = statement.order_by(
+        _closest_first(li.c.serial_key, serial_key), li.c.loss_date, li.c.id
+    ).limit(limit)
     return list(session.execute(statement).all())
 
 
@@ -122,9 +137,11 @@ def declared_candidates(
     match: ColumnElement[bool],
     visible: ColumnElement[bool],
     manufacturer_key: str | None,
+    serial_key: str | None,
     limit: int,
 ) -> list[Row[Any]]:
-    """Declared items (seizures, collections, destructions) whose key matches, oldest first."""
+    """Declared items (seizures, collections, destructions) whose key matches: closest,
+    then oldest first."""
     di = declared_items
     statement = select(
         di.c.declaration_id.label("record_id"),
@@ -151,5 +168,7 @@ def declared_candidates(
         statement = statement.where(
             or_(di.c.manufacturer_key == manufacturer_key, di.c.manufacturer_key.is_(None))
         )
-    statement = statement.order_by(di.c.event_date, di.c.id).limit(limit)
+    statement = statement.order_by(
+        _closest_first(di.c.serial_key, serial_key), di.c.event_date, di.c.id
+    ).limit(limit)
     return list(session.execute(statement).all())

@@ -40,7 +40,8 @@ def trace(
 
     Candidates come from indexed keys only (see ``trace.candidates``); tenancy is a
     SQL filter on each source (country and date of the record). At most ``limit``
-    records; when more matched, exact and normalized ones are kept first.
+    records; when more matched, exact and normalized ones are kept first (each source
+    returns its closest rows first, then the oldest).
     """
     key = normalize_serial(serial_number)
     if not key:
@@ -52,7 +53,11 @@ def trace(
             raise _invalid("a wildcard query needs at least 3 literal characters (at most 64)")
     maker = manufacturer_key(manufacturer) if manufacturer else None
     fetch = 2 * limit + 1
-    common: dict[str, Any] = {"manufacturer_key": maker or None, "limit": fetch}
+    common: dict[str, Any] = {
+        "manufacturer_key": maker or None,
+        "serial_key": None if pattern is not None else key,
+        "limit": fetch,
+    }
     mi, li, di = manifest_items, loss_items, declared_items
     if pattern is not None:
         in_manifests = repository.key_matches(session, mi.c.serial_key, like=pattern)
