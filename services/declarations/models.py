@@ -2,9 +2,11 @@
 
 The register is append-only. Every table below except ``items`` (a derived
 index) and ``idempotency_keys`` refuses UPDATE, DELETE and TRUNCATE in the
-database itself (triggers, see the migration), with one narrow exception:
+database itself (triggers, see the migrations), with one narrow exception:
 ``declaration_contents.content`` may go from a value to NULL, and only once a
-``disposals`` row for that declaration exists (disposal after retention).
+``disposals`` row for that declaration exists. A ``disposals`` row is refused
+unless retention has expired by the database's own date, no hold is active,
+and its ``log_index`` is that declaration's disposal entry in the log.
 
 Tables are SQLAlchemy Core: the log is written in bulk and read by key, and
 nothing here needs ORM identity or relationships.
@@ -105,7 +107,8 @@ disposals = Table(
     Column("disposed_at", DateTime(timezone=True), nullable=False),
     Column("disposed_by", String(255), nullable=False),
     Column("reason", Text, nullable=True),
-    Column("log_index", BigInteger, nullable=False, unique=True),
+    # Its disposal entry in the log (the trigger also checks type and declaration).
+    Column("log_index", BigInteger, ForeignKey("log_entries.index"), nullable=False, unique=True),
 )
 
 holds = Table(

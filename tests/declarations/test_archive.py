@@ -18,17 +18,32 @@ from services.declarations.log.keys import load_signer
 from services.declarations.log.service import LogContext
 from services.declarations.models import items
 from services.declarations.settings import DeclarationsSettings
-from tests.declarations.support import Callers, MovableClock, declaration, destruction, weapon
+from tests.declarations.support import (
+    Callers,
+    MovableClock,
+    declaration,
+    declaration_at,
+    destruction,
+    weapon,
+)
 
 URL = "/declarations/v1/declarations"
 
 
 def _populate(client: TestClient, callers: Callers, clock: MovableClock) -> None:
+    # Everything happens 31 years ago, so one declaration can be disposed of today.
+    clock.rewind(years=31)
     sen = callers.state("SEN")
-    seized = client.post(URL, json=declaration(items=[weapon("AK-1"), weapon("AK-2")]), headers=sen)
-    kept = client.post(URL, json=declaration(), headers=sen).json()
+    seized = client.post(
+        URL, json=declaration_at(clock, items=[weapon("AK-1"), weapon("AK-2")]), headers=sen
+    )
+    kept = client.post(URL, json=declaration_at(clock), headers=sen).json()
+    event_date = declaration_at(clock)["event_date"]
     destroyed = destruction(
-        [seized.json()["id"]], [weapon("AK-1"), weapon("ZZ-9")], undeclared=True
+        [seized.json()["id"]],
+        [weapon("AK-1"), weapon("ZZ-9")],
+        undeclared=True,
+        event_date=event_date,
     )
     assert client.post(URL, json=destroyed, headers=sen).status_code == 201
     amended = client.post(
@@ -37,14 +52,16 @@ def _populate(client: TestClient, callers: Callers, clock: MovableClock) -> None
         headers=sen | {"If-Match": kept["etag"]},
     )
     assert amended.status_code == 201
-    batch = {"declarations": [declaration("CIV", items=[weapon(f"C-{n}")]) for n in range(3)]}
+    batch = {
+        "declarations": [declaration_at(clock, "CIV", items=[weapon(f"C-{n}")]) for n in range(3)]
+    }
     assert client.post(f"{URL}/batch", json=batch, headers=callers.state("CIV")).status_code == 201
     operator = callers.operator()
     client.post(f"{URL}/{kept['id']}/holds", json={"reason": "inquiry"}, headers=operator)
     lift = {"reason": "closed"}
     client.request("DELETE", f"{URL}/{kept['id']}/holds", json=lift, headers=operator)
     client.post(f"{URL}/{seized.json()['id']}/holds", json={"reason": "open"}, headers=operator)
-    clock.advance(years=31)
+    clock.reset()
     assert client.delete(f"{URL}/{kept['id']}", headers=operator).status_code == 200
 
 

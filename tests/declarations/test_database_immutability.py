@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from services.declarations.models import APPEND_ONLY_TABLES
-from tests.declarations.support import Callers, MovableClock, declaration
+from tests.declarations.support import Callers, MovableClock, declaration, declaration_at
 
 URL = "/declarations/v1/declarations"
 
@@ -79,9 +79,11 @@ def test_a_disposal_before_expiry_is_refused_by_the_database(
 
 
 def test_after_disposal_content_stays_null(
-    client: TestClient, callers: Callers, engine: Engine, populated: str, clock: MovableClock
+    client: TestClient, callers: Callers, engine: Engine, clock: MovableClock
 ) -> None:
-    clock.advance(years=31)
-    assert client.delete(f"{URL}/{populated}", headers=callers.operator()).status_code == 200
+    clock.rewind(years=31)
+    expired = client.post(URL, json=declaration_at(clock), headers=callers.state("SEN")).json()
+    clock.reset()
+    assert client.delete(f"{URL}/{expired['id']}", headers=callers.operator()).status_code == 200
     _refused(engine, "UPDATE declaration_contents SET content = '{}'")
     _refused(engine, "DELETE FROM disposals")

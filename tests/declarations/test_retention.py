@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.declarations.support import Callers, MovableClock, declaration
+from tests.declarations.support import Callers, MovableClock, declaration, declaration_at
 
 URL = "/declarations/v1/declarations"
 
@@ -12,6 +12,15 @@ URL = "/declarations/v1/declarations"
 def _create(client: TestClient, callers: Callers) -> str:
     response = client.post(URL, json=declaration(), headers=callers.state("SEN"))
     assert response.status_code == 201
+    return str(response.json()["id"])
+
+
+def _create_expired(client: TestClient, callers: Callers, clock: MovableClock) -> str:
+    """Declared 31 years ago: retention has expired by the database's date too."""
+    clock.rewind(years=31)
+    response = client.post(URL, json=declaration_at(clock), headers=callers.state("SEN"))
+    assert response.status_code == 201
+    clock.reset()
     return str(response.json()["id"])
 
 
@@ -38,9 +47,8 @@ def test_retain_until_is_30_years_after_the_declaration(
 def test_disposal_after_expiry_removes_content_but_keeps_hashes_and_log(
     client: TestClient, callers: Callers, clock: MovableClock
 ) -> None:
-    declaration_id = _create(client, callers)
+    declaration_id = _create_expired(client, callers, clock)
     before = client.get(f"{URL}/{declaration_id}", headers=callers.state("SEN")).json()
-    clock.advance(years=31)
     response = client.delete(f"{URL}/{declaration_id}", headers=callers.operator())
     assert response.status_code == 200, response.text
     assert response.json()["log_index"] == 1
@@ -61,14 +69,13 @@ def test_disposal_after_expiry_removes_content_but_keeps_hashes_and_log(
 def test_a_legal_hold_blocks_disposal_until_lifted(
     client: TestClient, callers: Callers, clock: MovableClock
 ) -> None:
-    declaration_id = _create(client, callers)
+    declaration_id = _create_expired(client, callers, clock)
     hold = client.post(
         f"{URL}/{declaration_id}/holds",
         json={"reason": "Panel of Experts inquiry"},
         headers=callers.secretariat(),
     )
     assert hold.status_code == 201, hold.text
-    clock.advance(years=31)
     blocked = client.delete(f"{URL}/{declaration_id}", headers=callers.state("SEN"))
     assert blocked.status_code == 409
     assert blocked.json()["code"] == "legal_hold_active"

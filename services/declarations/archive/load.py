@@ -1,7 +1,7 @@
 """Import a declarations bag into an empty, migrated declarations database.
 
 The bag is validated first (both manifests, Payload-Oxum). Then, in one
-transaction: the records, holds, disposals, log entries and checkpoints are
+transaction: the records, holds, log entries, disposals and checkpoints are
 loaded as they were; every leaf hash is recomputed from its bytes; the
 subtree nodes are recomputed from the leaves (``append_leaves``); the item
 index is rebuilt from the records. The root recomputed from the leaves must
@@ -204,8 +204,9 @@ def import_bag(engine: Engine, bag: Path) -> dict[str, Any]:
             session, holds, _split(_lines(data / "holds.jsonl"), "lift", "hold_id", lifts)
         )
         _load(session, hold_lifts, iter(lifts))
-        _load(session, disposals, iter(disposed))
         size, root = _load_log(session, data / "log_entries.jsonl")
+        # After the log: the database checks each disposal against its logged entry.
+        _load(session, disposals, iter(disposed))
         signed = list(_lines(data / "checkpoints.jsonl"))
         for row in signed:
             body = parse_checkpoint(row["signed_note"].split("\n\n", 1)[0] + "\n")

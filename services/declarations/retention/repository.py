@@ -46,8 +46,22 @@ def insert_lift(session: Session, **values: Any) -> None:
 
 
 def insert_disposal(session: Session, **values: Any) -> None:
-    """Record a disposal (the database refuses it before expiry or under a hold)."""
+    """Record a disposal.
+
+    The database refuses it before expiry by its own date, under a hold, or
+    without the declaration's disposal entry at ``log_index``.
+    """
     session.execute(insert(disposals).values(**values))
+
+
+def disposed(session: Session, declaration_id: str) -> bool:
+    """True when a disposal of the declaration is recorded."""
+    return (
+        session.execute(
+            select(disposals.c.declaration_id).where(disposals.c.declaration_id == declaration_id)
+        ).first()
+        is not None
+    )
 
 
 def remove_content(session: Session, declaration_id: str) -> int:

@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import ColumnElement
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.common.errors import Conflict, Forbidden, NotFound
@@ -150,6 +151,22 @@ def lift_holds(
     ]
 
 
+def _refused_by_database(session: Session, declaration_id: str) -> Conflict:
+    """Why the database refused a disposal the checks above let through.
+
+    A hold or a disposal that committed meanwhile, or a service clock ahead of
+    the database's date (the database decides retention by its own date).
+    """
+    if any(h.lifted_at is None for h in repository.holds_of(session, declaration_id)):
+        return Conflict("A legal hold blocks disposal", code="legal_hold_active")
+    if repository.disposed(session, declaration_id):
+        return Conflict("The declaration was already disposed of", code="already_disposed")
+    return Conflict(
+        "By the database's date the retention period has not expired",
+        code="retention_active",
+    )
+
+
 def dispose(
     session: Session,
     *,
@@ -181,15 +198,19 @@ def dispose(
         by=principal.org,
     )
     (appended,) = log.append(session, log=log_context, entries=[entry], now=now)
-    repository.insert_disposal(
-        session,
-        declaration_id=declaration_id,
-        disposed_on=now.date(),
-        disposed_at=now,
-        disposed_by=principal.client_id,
-        reason=None,
-        log_index=appended.index,
-    )
+    try:
+        with session.begin_nested():
+            repository.insert_disposal(
+                session,
+                declaration_id=declaration_id,
+                disposed_on=now.date(),
+                disposed_at=now,
+                disposed_by=principal.client_id,
+                reason=None,
+                log_index=appended.index,
+            )
+    except IntegrityError as exc:
+        raise _refused_by_database(session, declaration_id) from exc
     removed = repository.remove_content(session, declaration_id)
     return DisposalView(
         declaration_id=declaration_id,
