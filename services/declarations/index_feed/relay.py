@@ -5,7 +5,8 @@ commit together, so nothing is lost when the registry is down; the relay
 catches up when it returns. Delivery is at-least-once with stable event ids,
 and the registry ignores what it has seen, so items arrive exactly once.
 Failures back off exponentially per entry (capped), and every failed attempt
-is recorded for operators (``GET /declarations/v1/index-feed``).
+is recorded for operators (``GET /declarations/v1/index-feed``). An entry in
+backoff is skipped, so the entries behind it still go through.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -33,7 +34,6 @@ from services.declarations.index_feed.events import build_event
 from services.declarations.settings import DeclarationsSettings
 
 logger = logging.getLogger("salw.declarations.index_feed")
-MAX_BACKOFF_SECONDS = 300.0
 INDEX_PATH = "/registry/v1/index/declarations"
 
 
@@ -45,11 +45,6 @@ class RelayReport:
     failed: int = 0
     waiting: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-def backoff_seconds(attempts: int) -> float:
-    """Wait after ``attempts`` failures: 1, 2, 4 ... seconds, at most five minutes."""
-    return float(min(2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
 
 
 def load_client_credentials(settings: DeclarationsSettings) -> tuple[str, str] | None:
@@ -109,10 +104,14 @@ class IndexRelay:
         self._token_expires = time.monotonic() + max(float(body.get("expires_in", 60)) - 30, 5)
         return self._token
 
-    def _pending(self) -> list[tuple[repository.PendingEntry, dict[str, object] | None]]:
+    def _pending(
+        self, now: datetime
+    ) -> tuple[list[tuple[repository.PendingEntry, dict[str, object] | None]], int]:
         with Session(self.engine) as session:
-            entries = repository.pending_entries(session, limit=self.settings.index_relay_batch)
-            return [
+            entries = repository.pending_entries(
+                session, limit=self.settings.index_relay_batch, now=now
+            )
+            events = [
                 (
                     entry,
                     build_event(
@@ -127,6 +126,7 @@ class IndexRelay:
                 )
                 for entry in entries
             ]
+            return events, repository.count_waiting(session, now=now)
 
     def _record(self, log_index: int, *, outcome: str | None, error: str | None) -> None:
         with write_session(self.engine) as session:
@@ -136,14 +136,6 @@ class IndexRelay:
             else:
                 repository.record_attempt(session, log_index=log_index, error=error or "", now=now)
             session.commit()
-
-    def _due(self, entry: repository.PendingEntry) -> bool:
-        if entry.last_attempt_at is None:
-            return True
-        last = entry.last_attempt_at
-        if last.tzinfo is None:  # SQLite hands back naive UTC
-            last = last.replace(tzinfo=self.clock().tzinfo)
-        return self.clock() >= last + timedelta(seconds=backoff_seconds(entry.attempts))
 
     async def _deliver(self, event: dict[str, object]) -> tuple[str | None, str | None]:
         try:
@@ -160,12 +152,13 @@ class IndexRelay:
         return None, f"registry answered {response.status_code}: {response.text[:500]}"
 
     async def deliver_pending(self) -> RelayReport:
-        """Deliver every due pending entry once; failures are recorded for a later pass."""
+        """Deliver up to a batch of due pending entries once.
+
+        Failures are recorded and retried in a later pass after their backoff.
+        """
         report = RelayReport()
-        for entry, event in await to_thread.run_sync(self._pending):
-            if not self._due(entry):
-                report.waiting += 1
-                continue
+        events, report.waiting = await to_thread.run_sync(self._pending, self.clock())
+        for entry, event in events:
             outcome: str | None = "nothing_to_index"
             error: str | None = None
             if event is not None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from services.declarations.index_feed.backoff import MAX_BACKOFF_SECONDS, backoff_seconds
 from services.declarations.models import (
     declaration_contents,
     declaration_versions,
@@ -39,9 +40,8 @@ def _undelivered() -> Any:
     return ~exists().where(index_deliveries.c.log_index == log_entries.c.index)
 
 
-def pending_entries(session: Session, *, limit: int) -> list[PendingEntry]:
-    """The oldest undelivered feed entries, with their failed-attempt counts."""
-    attempts = (
+def _attempt_counts() -> Any:
+    return (
         select(
             index_delivery_attempts.c.log_index,
             func.count().label("attempts"),
@@ -50,6 +50,33 @@ def pending_entries(session: Session, *, limit: int) -> list[PendingEntry]:
         .group_by(index_delivery_attempts.c.log_index)
         .subquery()
     )
+
+
+def _due(attempts: Any, *, now: datetime) -> Any:
+    """True for entries never tried, or whose backoff after their last failure is over.
+
+    The wait after n failures depends on n only, so "due" is one threshold per n,
+    compared in SQL on both databases; from the cap on, one threshold covers all.
+    """
+    count = func.coalesce(attempts.c.attempts, 0)
+    due = [count == 0]
+    failures = 1
+    while backoff_seconds(failures) < MAX_BACKOFF_SECONDS:
+        threshold = now - timedelta(seconds=backoff_seconds(failures))
+        due.append((count == failures) & (attempts.c.last_attempt_at <= threshold))
+        failures += 1
+    threshold = now - timedelta(seconds=MAX_BACKOFF_SECONDS)
+    due.append((count >= failures) & (attempts.c.last_attempt_at <= threshold))
+    return or_(*due)
+
+
+def pending_entries(session: Session, *, limit: int, now: datetime) -> list[PendingEntry]:
+    """The oldest undelivered feed entries that are due at ``now``, with their failure counts.
+
+    Entries waiting out a backoff are skipped, not merely counted: otherwise a
+    batch of entries that keep failing would hide every entry behind them.
+    """
+    attempts = _attempt_counts()
     statement = (
         select(
             log_entries.c.index,
@@ -60,7 +87,11 @@ def pending_entries(session: Session, *, limit: int) -> list[PendingEntry]:
             attempts.c.last_attempt_at,
         )
         .outerjoin(attempts, attempts.c.log_index == log_entries.c.index)
-        .where(log_entries.c.entry_type.in_(FEED_ENTRY_TYPES), _undelivered())
+        .where(
+            log_entries.c.entry_type.in_(FEED_ENTRY_TYPES),
+            _undelivered(),
+            _due(attempts, now=now),
+        )
         .order_by(log_entries.c.index)
         .limit(limit)
     )
@@ -83,6 +114,22 @@ def count_pending(session: Session) -> int:
         select(func.count())
         .select_from(log_entries)
         .where(log_entries.c.entry_type.in_(FEED_ENTRY_TYPES), _undelivered())
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def count_waiting(session: Session, *, now: datetime) -> int:
+    """How many pending entries are waiting out their backoff at ``now``."""
+    attempts = _attempt_counts()
+    statement = (
+        select(func.count())
+        .select_from(log_entries)
+        .join(attempts, attempts.c.log_index == log_entries.c.index)
+        .where(
+            log_entries.c.entry_type.in_(FEED_ENTRY_TYPES),
+            _undelivered(),
+            ~_due(attempts, now=now),
+        )
     )
     return int(session.execute(statement).scalar_one())
 
