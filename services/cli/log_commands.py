@@ -134,10 +134,14 @@ def _check_declaration(
     if token is None:
         raise CheckFailed("checking a declaration needs --token (register:read)")
     versions = _get(client, f"{V1}/declarations/{declaration_id}/versions", token).json()["items"]
+    removed = False
     for version in versions:
         where = f"declaration {declaration_id} version {version['version']}"
         record = version["record"]
-        if record is not None:
+        if record is None:
+            # Only a logged disposal may remove a record: checked below, once.
+            removed = True
+        else:
             digest = hashlib.sha256(canonical_json(record)).hexdigest()
             if digest != version["record_sha256"]:
                 raise CheckFailed(f"{where}: the record does not hash to its recorded SHA-256")
@@ -145,29 +149,61 @@ def _check_declaration(
         if index >= checkpoint.size:
             report.notes.append(f"{where}: logged after this checkpoint, not checked")
             continue
-        entries = _get(client, f"{V1}/log/entries", token, start=index, end=index + 1).json()
-        entry = entries["entries"][0]
-        leaf_input = _b64(entry["leaf_input"])
+        leaf_input = _entry_bytes(client, index, token)
         logged = json.loads(leaf_input)
         if (
             logged.get("declaration_id") != declaration_id
             or logged.get("record_sha256") != version["record_sha256"]
         ):
             raise CheckFailed(f"{where}: the log entry at {index} is not this record's")
-        leaf = hashlib.sha256(b"\0" + leaf_input).digest()
-        proof = _get(
-            client, f"{V1}/log/proof/inclusion", index=index, tree_size=checkpoint.size
-        ).json()
-        try:
-            verify_inclusion(
-                index,
-                checkpoint.size,
-                leaf,
-                [_b64(h) for h in proof["hashes"]],
-                checkpoint.root_hash,
-            )
-        except ProofError as exc:
-            raise CheckFailed(f"{where}: not included in the signed log: {exc}") from exc
+        _check_included(client, checkpoint, index, leaf_input, where)
+    if removed:
+        _check_disposal(client, checkpoint, declaration_id, token)
+
+
+def _check_disposal(
+    client: httpx.Client, checkpoint: Checkpoint, declaration_id: str, token: str
+) -> None:
+    """A removed record needs its disposal entry in the signed log."""
+    where = f"declaration {declaration_id}"
+    index = _get(client, f"{V1}/declarations/{declaration_id}", token).json()["disposal_log_index"]
+    if index is None:
+        raise CheckFailed(f"{where}: the record is gone but no disposal of it is logged")
+    index = int(index)
+    if index >= checkpoint.size:
+        raise CheckFailed(
+            f"{where}: the record is gone and its disposal entry {index} is outside the signed"
+            f" checkpoint of {checkpoint.size} entries (verify again once it is signed)"
+        )
+    leaf_input = _entry_bytes(client, index, token)
+    logged = json.loads(leaf_input)
+    if logged.get("type") != "disposal" or logged.get("declaration_id") != declaration_id:
+        raise CheckFailed(
+            f"{where}: the record is gone and the log entry at {index} is not its disposal"
+        )
+    _check_included(client, checkpoint, index, leaf_input, f"{where} disposal")
+
+
+def _entry_bytes(client: httpx.Client, index: int, token: str) -> bytes:
+    entries = _get(client, f"{V1}/log/entries", token, start=index, end=index + 1).json()
+    return _b64(entries["entries"][0]["leaf_input"])
+
+
+def _check_included(
+    client: httpx.Client, checkpoint: Checkpoint, index: int, leaf_input: bytes, where: str
+) -> None:
+    leaf = hashlib.sha256(b"\0" + leaf_input).digest()
+    proof = _get(client, f"{V1}/log/proof/inclusion", index=index, tree_size=checkpoint.size).json()
+    try:
+        verify_inclusion(
+            index,
+            checkpoint.size,
+            leaf,
+            [_b64(h) for h in proof["hashes"]],
+            checkpoint.root_hash,
+        )
+    except ProofError as exc:
+        raise CheckFailed(f"{where}: not included in the signed log: {exc}") from exc
 
 
 def run_verify(args: argparse.Namespace) -> int:

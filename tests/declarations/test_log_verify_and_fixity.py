@@ -16,7 +16,7 @@ from services.cli.log_commands import CheckFailed, verify_log
 from services.cli.main import main as regctl
 from services.common.transparency.note import generate_signer, parse_verifier_key
 from services.declarations.settings import DeclarationsSettings
-from tests.declarations.support import Callers, declaration
+from tests.declarations.support import Callers, MovableClock, declaration, declaration_at
 
 URL = "/declarations/v1/declarations"
 
@@ -98,6 +98,49 @@ def test_verify_catches_a_record_altered_in_the_database(
     )
     with pytest.raises(CheckFailed, match="does not hash"):
         _verify(client, callers, {}, [declaration_id])
+
+
+def test_verify_catches_content_nulled_without_a_logged_disposal(
+    client: TestClient, callers: Callers, declarations_url: str
+) -> None:
+    (declaration_id,) = _declare(client, callers)
+    tamper(
+        declarations_url,
+        "UPDATE declaration_contents SET content = NULL WHERE declaration_id = :id",
+        {"id": declaration_id},
+    )
+    with pytest.raises(CheckFailed, match="no disposal"):
+        _verify(client, callers, {}, [declaration_id])
+
+
+def test_verify_catches_a_disposal_row_pointing_at_another_entry(
+    client: TestClient, callers: Callers, declarations_url: str
+) -> None:
+    (declaration_id,) = _declare(client, callers)
+    tamper(
+        declarations_url,
+        "INSERT INTO disposals (declaration_id, disposed_on, disposed_at, disposed_by, log_index)"
+        " VALUES (:id, '2000-01-01', '2000-01-01 00:00:00', 'forger', 0)",
+        {"id": declaration_id},
+    )
+    tamper(
+        declarations_url,
+        "UPDATE declaration_contents SET content = NULL WHERE declaration_id = :id",
+        {"id": declaration_id},
+    )
+    with pytest.raises(CheckFailed, match="not its disposal"):
+        _verify(client, callers, {}, [declaration_id])
+
+
+def test_verify_accepts_a_declaration_disposed_of_through_the_api(
+    client: TestClient, callers: Callers, clock: MovableClock
+) -> None:
+    clock.rewind(years=31)
+    created = client.post(URL, json=declaration_at(clock), headers=callers.state("SEN")).json()
+    clock.reset()
+    assert client.delete(f"{URL}/{created['id']}", headers=callers.operator()).status_code == 200
+    report = _verify(client, callers, {}, [created["id"]])
+    assert report.declarations == [created["id"]]
 
 
 def test_verify_and_fixity_catch_a_log_entry_altered_in_the_database(

@@ -38,6 +38,7 @@ class DeclarationRow:
     retain_until: date
     log_index: int
     disposed_at: datetime | None
+    disposal_log_index: int | None
 
 
 def _latest_version() -> ScalarSelect[Any]:
@@ -67,6 +68,7 @@ def current_select() -> Select[Any]:
             v.c.retain_until,
             v.c.log_index,
             disposals.c.disposed_at,
+            disposals.c.log_index.label("disposal_log_index"),
         )
         .select_from(declarations)
         .join(v, and_(v.c.declaration_id == declarations.c.id, v.c.version == _latest_version()))

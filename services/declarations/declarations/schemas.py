@@ -196,6 +196,11 @@ class DeclarationView(BaseModel):
     record_sha256: str
     log_index: int
     disposed_at: datetime | None = None
+    disposal_log_index: int | None = Field(
+        default=None,
+        description="index of the disposal entry in the log once disposed: a record that is"
+        " null without one was removed behind the register's back",
+    )
     record: dict[str, Any] | None = Field(
         description="the canonical record of this version; null once disposed"
     )

@@ -67,6 +67,7 @@ def get_declaration(
         record_sha256=row.record_sha256,
         log_index=row.log_index,
         disposed_at=row.disposed_at,
+        disposal_log_index=row.disposal_log_index,
         record=parse_record(content),
     )
 
