@@ -2,12 +2,15 @@
 
 Other services fetch ``/auth/v1/jwks.json`` and ``/auth/v1/communities`` over
 HTTP; the auth service need not call itself, so it answers the same documents
-from its own tables (in a worker thread: the queries are synchronous).
+from its own tables (in a worker thread: the queries are synchronous). The
+communities document holds every page at once (``next_cursor`` null), so the
+query string a paging reader sends is not needed here.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -31,8 +34,9 @@ class LocalAuthDocuments:
         """The document the HTTP route at ``path`` would answer."""
         return await run_in_threadpool(self._read, path)
 
-    def _read(self, path: str) -> dict[str, Any]:
+    def _read(self, target: str) -> dict[str, Any]:
         assert self.engine is not None, "LocalAuthDocuments.engine is not set"
+        path = urlsplit(target).path
         with Session(self.engine) as session:
             if path == "/auth/v1/jwks.json":
                 return keys.jwks(session=session, settings=self.settings, now=utcnow())
@@ -46,4 +50,4 @@ class LocalAuthDocuments:
                     items.extend(c.model_dump(mode="json") for c in page)
                     if cursor is None:
                         return {"items": items, "next_cursor": None}
-        raise LookupError(f"no local document at {path}")
+        raise LookupError(f"no local document at {target}")

@@ -2,9 +2,17 @@
 
 Tokens are ES256 JWTs from the auth service. The verifier accepts only ES256
 (so ``alg=none`` and HS256-with-the-public-key tricks fail before any key is
-touched), finds the key by ``kid`` in the JWKS it fetched over HTTP, refetches
-on an unknown ``kid`` no more often than a floor allows, and checks ``iss``,
-``aud``, ``exp``, ``iat`` and ``nbf``.
+touched), finds the key by ``kid`` in the JWKS it fetched over HTTP, and checks
+``iss``, ``aud``, ``exp``, ``iat`` and ``nbf``. It also refuses tokens issued in
+the future or living longer than the auth service ever issues (900 s): a
+leaked signing key must not mint long-lived tokens.
+
+The JWKS is cached for a TTL, so a key the auth service stops publishing stops
+being accepted once the TTL has passed. It is refetched on an unknown ``kid``
+or an expired cache, but no more often than a floor allows, failed fetches
+included: forged kids and an auth outage cost one fetch per floor, not one per
+request. When a refetch fails the last keys fetched keep serving (an auth
+outage must not refuse every valid token); an unknown ``kid`` is then a 503.
 
 Tenancy: a member state reads its own country's records; a secretariat reads
 the records of states that were members of its community at the record's date
@@ -15,11 +23,13 @@ reads nothing unless it holds ``register:read``.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -33,6 +43,12 @@ ALLOWED_ALGORITHMS = ("ES256",)
 SCOPES = ("manifests:write", "declarations:write", "register:read", "admin", "index:write")
 OrgType = Literal["member_state", "secretariat", "operator"]
 JsonFetcher = Callable[[str, str | None], Awaitable[dict[str, Any]]]
+Clock = Callable[[], float]
+# The auth service issues tokens for at most this long (ARCHITECTURE: expires_in <= 900 s).
+MAX_TOKEN_LIFETIME_SECONDS = 900
+# Page size when reading every community (the route's maximum).
+COMMUNITIES_PAGE_LIMIT = 1000
+logger = logging.getLogger("salw.security")
 
 
 @dataclass(frozen=True)
@@ -54,7 +70,7 @@ class Principal:
 
 
 class TokenVerifier:
-    """Verifies bearer tokens against the auth service's JWKS."""
+    """Verifies bearer tokens against the auth service's JWKS (cached for ``keys_ttl_seconds``)."""
 
     def __init__(
         self,
@@ -63,46 +79,79 @@ class TokenVerifier:
         issuer: str,
         audience: str,
         min_refetch_seconds: float = 10.0,
+        keys_ttl_seconds: float = 300.0,
         leeway_seconds: int = 30,
+        max_lifetime_seconds: int = MAX_TOKEN_LIFETIME_SECONDS,
+        clock: Clock = time.monotonic,
     ) -> None:
         self._fetch_json = fetch_json
         self.issuer = issuer
         self.audience = audience
         self.min_refetch_seconds = min_refetch_seconds
+        self.keys_ttl_seconds = keys_ttl_seconds
         self.leeway_seconds = leeway_seconds
+        self.max_lifetime_seconds = max_lifetime_seconds
+        self._clock = clock
         self._keys: dict[str, dict[str, Any]] = {}
-        self._fetched_at = float("-inf")
+        self._fetched_at = float("-inf")  # last successful fetch: starts the TTL
+        self._attempted_at = float("-inf")  # last fetch, failed or not: starts the floor
+        self._last_fetch_failed = False
         self._lock = asyncio.Lock()
 
-    async def _refresh(self) -> None:
+    def _fresh(self, now: float) -> bool:
+        return now - self._fetched_at < self.keys_ttl_seconds
+
+    async def _refresh(self, kid: str) -> None:
         async with self._lock:
-            if time.monotonic() - self._fetched_at < self.min_refetch_seconds:
+            now = self._clock()
+            if kid in self._keys and self._fresh(now):
+                return  # refreshed by another request while this one waited
+            if now - self._attempted_at < self.min_refetch_seconds:
                 return
+            self._attempted_at = now
             try:
                 document = await self._fetch_json("/auth/v1/jwks.json", None)
-            except Exception as exc:  # any transport failure: fail closed, retry later
-                if self._keys:
-                    return
+                keys = {
+                    str(k["kid"]): k
+                    for k in document.get("keys", [])
+                    if isinstance(k, dict) and "kid" in k
+                }
+            except Exception as exc:  # any transport or format failure: keep the last keys
+                logger.warning("JWKS fetch from the auth service failed: %r", exc)
+                self._last_fetch_failed = True
+                return
+            self._keys = keys
+            self._fetched_at = now
+            self._last_fetch_failed = False
+
+    async def _key_for(self, kid: str) -> dict[str, Any]:
+        if kid not in self._keys or not self._fresh(self._clock()):
+            await self._refresh(kid)
+        key = self._keys.get(kid)
+        if key is None:
+            if self._last_fetch_failed:
+                # Fail closed, but say why: the key may be new and the auth service down.
                 raise ServiceUnavailable(
                     "Token keys could not be fetched from the auth service",
                     code="auth_unavailable",
-                ) from exc
-            self._keys = {
-                str(k["kid"]): k
-                for k in document.get("keys", [])
-                if isinstance(k, dict) and "kid" in k
-            }
-            self._fetched_at = time.monotonic()
-
-    async def _key_for(self, kid: str) -> dict[str, Any]:
-        if kid not in self._keys:
-            await self._refresh()
-        key = self._keys.get(kid)
-        if key is None:
+                )
             raise Unauthorized("The token was signed by a key the auth service does not publish")
         if key.get("kty") != "EC" or key.get("alg", "ES256") not in ALLOWED_ALGORITHMS:
             raise Unauthorized("The token's key is not an ES256 key")
         return key
+
+    def _check_lifetime(self, claims: dict[str, Any]) -> None:
+        # python-jose checks that iat is a number, not when it is: a correctly signed token
+        # must still look like one the auth service issued (now, for at most 900 s).
+        issued_at, expires_at = claims.get("iat"), claims.get("exp")
+        if not isinstance(issued_at, int | float) or not isinstance(expires_at, int | float):
+            raise Unauthorized("The token's iat and exp claims must be numbers")
+        if issued_at > time.time() + self.leeway_seconds:
+            raise Unauthorized("The token was issued in the future (iat)")
+        if expires_at - issued_at > self.max_lifetime_seconds + self.leeway_seconds:
+            raise Unauthorized(
+                f"The token lives longer than {self.max_lifetime_seconds} s (exp - iat)"
+            )
 
     async def verify(self, token: str) -> Principal:
         """Verify ``token`` and return its principal; 401 on any defect."""
@@ -135,6 +184,7 @@ class TokenVerifier:
             )
         except JWTError as exc:
             raise Unauthorized(f"The token was refused: {exc}") from exc
+        self._check_lifetime(claims)
         return _principal_from_claims(claims, token)
 
 
@@ -198,9 +248,25 @@ class CommunityDirectory:
                     await self._load(token)
         return self._periods.get(community, [])
 
+    async def _fetch_all(self, token: str) -> list[dict[str, Any]]:
+        """Every community, following ``next_cursor`` page after page."""
+        items: list[dict[str, Any]] = []
+        cursor: str | None = None
+        seen: set[str] = set()
+        while True:
+            query = {"limit": COMMUNITIES_PAGE_LIMIT, **({"cursor": cursor} if cursor else {})}
+            document = await self._fetch_json(f"/auth/v1/communities?{urlencode(query)}", token)
+            items.extend(document.get("items", []))
+            cursor = document.get("next_cursor")
+            if not cursor:
+                return items
+            if cursor in seen:  # a server bug must not loop forever
+                raise ValueError("GET /auth/v1/communities repeated a cursor")
+            seen.add(cursor)
+
     async def _load(self, token: str) -> None:
         try:
-            document = await self._fetch_json("/auth/v1/communities", token)
+            communities = await self._fetch_all(token)
         except Exception as exc:
             if self._periods:
                 return  # keep serving the last known memberships
@@ -209,7 +275,7 @@ class CommunityDirectory:
                 code="auth_unavailable",
             ) from exc
         periods: dict[str, list[MembershipPeriod]] = {}
-        for community in document.get("items", []):
+        for community in communities:
             periods[community["code"]] = [
                 MembershipPeriod(
                     country=m["country"],

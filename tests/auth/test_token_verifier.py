@@ -1,0 +1,239 @@
+"""TokenVerifier and CommunityDirectory used directly: key cache TTL, refetch floor,
+token lifetime checks, and reading every page of the communities list.
+
+The fetchers here stand in for the auth service's HTTP documents; the clock is
+a counter the test moves, so nothing depends on how fast the test runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Coroutine
+from datetime import date
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from services.auth.keys import keystore
+from services.common.errors import ServiceUnavailable, Unauthorized
+from services.common.security import CommunityDirectory, Principal, TokenVerifier
+from tests.auth import forge
+
+T = TypeVar("T")
+FLOOR = 10.0
+TTL = 300.0
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+class Clock:
+    """A monotonic clock the test advances by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class JwksServer:
+    """Serves a JWKS document (or fails, like an auth outage) and counts the fetches."""
+
+    def __init__(self, *keys: dict[str, Any]) -> None:
+        self.keys = list(keys)
+        self.down = False
+        self.fetches = 0
+
+    async def fetch_json(self, path: str, token: str | None) -> dict[str, Any]:
+        assert path == "/auth/v1/jwks.json"
+        self.fetches += 1
+        if self.down:
+            raise ConnectionError("auth service unreachable")
+        return {"keys": list(self.keys)}
+
+
+class SigningKey:
+    """A private key and its published public JWK."""
+
+    def __init__(self) -> None:
+        self.pem = keystore.generate_private_pem()
+        self.jwk = keystore.public_jwk(self.pem)
+        self.kid = str(self.jwk["kid"])
+
+    def token(self, **claims: Any) -> str:
+        return forge.sign_es256(self.pem, self.kid, forge.claims(**claims))
+
+
+def verifier(server: JwksServer, clock: Clock) -> TokenVerifier:
+    return TokenVerifier(
+        fetch_json=server.fetch_json,
+        issuer="salw-register-auth",
+        audience="salw-register",
+        min_refetch_seconds=FLOOR,
+        keys_ttl_seconds=TTL,
+        clock=clock,
+    )
+
+
+def test_a_published_key_verifies_and_is_fetched_once_within_the_ttl() -> None:
+    key, clock = SigningKey(), Clock()
+    server = JwksServer(key.jwk)
+    tokens = verifier(server, clock)
+    assert isinstance(run(tokens.verify(key.token())), Principal)
+    clock.advance(TTL - 1)
+    run(tokens.verify(key.token()))
+    assert server.fetches == 1
+
+
+def test_a_key_no_longer_published_is_refused_once_the_ttl_passed() -> None:
+    key, clock = SigningKey(), Clock()
+    server = JwksServer(key.jwk)
+    tokens = verifier(server, clock)
+    run(tokens.verify(key.token()))
+    server.keys = []  # the auth service unpublished the key
+    clock.advance(TTL)
+    with pytest.raises(Unauthorized):
+        run(tokens.verify(key.token()))
+    assert server.fetches == 2
+
+
+def test_an_expired_cache_keeps_serving_its_keys_while_the_auth_service_is_down() -> None:
+    key, clock = SigningKey(), Clock()
+    server = JwksServer(key.jwk)
+    tokens = verifier(server, clock)
+    run(tokens.verify(key.token()))
+    server.down = True
+    clock.advance(TTL)
+    assert isinstance(run(tokens.verify(key.token())), Principal)
+    assert server.fetches == 2
+
+
+def test_unknown_kids_refetch_no_more_often_than_the_floor() -> None:
+    known, stranger, clock = SigningKey(), SigningKey(), Clock()
+    server = JwksServer(known.jwk)
+    tokens = verifier(server, clock)
+    run(tokens.verify(known.token()))
+    clock.advance(FLOOR)
+    for _ in range(3):
+        with pytest.raises(Unauthorized):
+            run(tokens.verify(stranger.token()))
+    assert server.fetches == 2
+    server.keys.append(stranger.jwk)  # a rotation publishes a new key
+    clock.advance(FLOOR - 1)
+    with pytest.raises(Unauthorized):
+        run(tokens.verify(stranger.token()))
+    clock.advance(1)
+    assert isinstance(run(tokens.verify(stranger.token())), Principal)
+    assert server.fetches == 3
+
+
+def test_the_floor_also_holds_after_a_failed_fetch() -> None:
+    known, stranger, clock = SigningKey(), SigningKey(), Clock()
+    server = JwksServer(known.jwk)
+    tokens = verifier(server, clock)
+    run(tokens.verify(known.token()))
+    clock.advance(FLOOR)
+    server.down = True
+    for _ in range(5):
+        with pytest.raises(ServiceUnavailable):
+            run(tokens.verify(stranger.token()))
+        assert isinstance(run(tokens.verify(known.token())), Principal)
+    assert server.fetches == 2  # one failed fetch for five unknown-kid requests
+    clock.advance(FLOOR)
+    with pytest.raises(ServiceUnavailable):
+        run(tokens.verify(stranger.token()))
+    assert server.fetches == 3
+
+
+def test_no_keys_at_all_while_the_auth_service_is_down_is_503() -> None:
+    key, clock = SigningKey(), Clock()
+    server = JwksServer(key.jwk)
+    server.down = True
+    tokens = verifier(server, clock)
+    with pytest.raises(ServiceUnavailable):
+        run(tokens.verify(key.token()))
+    server.down = False
+    clock.advance(FLOOR)
+    assert isinstance(run(tokens.verify(key.token())), Principal)
+
+
+def test_a_token_issued_in_the_future_is_refused() -> None:
+    key = SigningKey()
+    tokens = verifier(JwksServer(key.jwk), Clock())
+    now = int(time.time())
+    with pytest.raises(Unauthorized, match="future"):
+        run(tokens.verify(key.token(iat=now + 3600, nbf=now - 60, exp=now + 3600 + 600)))
+
+
+def test_a_correctly_signed_multi_year_token_is_refused() -> None:
+    key = SigningKey()
+    tokens = verifier(JwksServer(key.jwk), Clock())
+    now = int(time.time())
+    with pytest.raises(Unauthorized, match="longer than 900 s"):
+        run(tokens.verify(key.token(iat=now, nbf=now, exp=now + 3 * 365 * 86400)))
+
+
+def test_lifetime_and_issue_time_within_the_leeway_are_accepted() -> None:
+    key = SigningKey()
+    tokens = verifier(JwksServer(key.jwk), Clock())
+    now = int(time.time())
+    token = key.token(iat=now + 10, nbf=now, exp=now + 10 + 900 + 20)
+    assert isinstance(run(tokens.verify(token)), Principal)
+
+
+class CommunitiesServer:
+    """Serves GET /auth/v1/communities in pages of one community, keyed by cursor."""
+
+    def __init__(self, communities: list[dict[str, Any]]) -> None:
+        self.communities = communities
+        self.requests: list[str] = []
+
+    async def fetch_json(self, path: str, token: str | None) -> dict[str, Any]:
+        assert token == "caller-token"
+        self.requests.append(path)
+        url = urlsplit(path)
+        assert url.path == "/auth/v1/communities"
+        cursor = parse_qs(url.query).get("cursor", ["0"])[0]
+        index = int(cursor)
+        more = index + 1 < len(self.communities)
+        return {
+            "items": self.communities[index : index + 1],
+            "next_cursor": str(index + 1) if more else None,
+        }
+
+
+def _community(code: str, country: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "name": code,
+        "memberships": [{"id": 1, "country": country, "joined": "1975-05-28", "left": None}],
+    }
+
+
+def test_the_directory_reads_every_page_of_communities() -> None:
+    server = CommunitiesServer([_community("CEMAC", "CMR"), _community("ECOWAS", "SEN")])
+    directory = CommunityDirectory(fetch_json=server.fetch_json)
+    periods = run(directory.periods("ECOWAS", "caller-token"))
+    assert [(p.country, p.joined, p.left) for p in periods] == [("SEN", date(1975, 5, 28), None)]
+    assert len(server.requests) == 2
+    assert parse_qs(urlsplit(server.requests[1]).query)["cursor"] == ["1"]
+
+
+def test_a_cursor_that_repeats_is_a_failed_fetch_not_an_endless_loop() -> None:
+    class Looping(CommunitiesServer):
+        async def fetch_json(self, path: str, token: str | None) -> dict[str, Any]:
+            self.requests.append(path)
+            return {"items": [_community("ECOWAS", "SEN")], "next_cursor": "same"}
+
+    server = Looping([])
+    directory = CommunityDirectory(fetch_json=server.fetch_json)
+    with pytest.raises(ServiceUnavailable):
+        run(directory.periods("ECOWAS", "caller-token"))
+    assert len(server.requests) == 2
