@@ -31,8 +31,9 @@ Legal basis:
 Tokens: `POST /auth/v1/token` (OAuth2 client credentials, form body or HTTP
 Basic) returns an ES256 JWT valid for at most 900 s; its keys are at
 `GET /auth/v1/jwks.json`. Both need no token; every other `/auth/v1` route does.
-Failed token requests are limited per client id and per address (429 with
-`Retry-After`; counted in memory, per process).
+Failed token requests are limited per client id from one address and per
+address (429 with `Retry-After`; counted in memory, per process): failures from
+elsewhere never lock a client out.
 
 Errors are RFC 9457 problem documents (`application/problem+json`) with a
 stable `code`; validation errors list every problem in `errors`. The token

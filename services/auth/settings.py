@@ -28,7 +28,9 @@ class AuthSettings(ServiceSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_cost_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
-    # Failed token requests allowed per sliding window, per client id and per address.
+    # Failed token requests allowed per sliding window: per client id from one address
+    # (``token_failures_per_client``; ids are not secret, so never per id alone) and
+    # per address whatever the client id.
     token_failures_per_client: int = Field(default=10, ge=1)
     token_failures_per_address: int = Field(default=50, ge=1)
     token_failure_window_seconds: int = Field(default=300, ge=1)

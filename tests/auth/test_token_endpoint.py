@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from jose import jwt
+from sqlalchemy import Engine, event
 
+from services.auth.clients import secrets
 from tests.support.auth_fixtures import AuthApi
 
 FORM = "/auth/v1/token"
@@ -97,3 +102,47 @@ def test_jwks_needs_no_token_and_holds_only_public_ec_keys(
     for key in keys:
         assert (key["kty"], key["crv"], key["alg"]) == ("EC", "P-256", "ES256")
         assert "d" not in key
+
+
+def _on_the_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def test_secret_checks_and_queries_run_off_the_event_loop(
+    client: TestClient, auth_api: AuthApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """argon2 and the database block: on the event loop they would stall every service."""
+    client_id, secret = auth_api.create_member_state("SEN")
+    verified_on_loop: list[bool] = []
+    queried_on_loop: list[bool] = []
+    real_verify = secrets.verify_secret
+
+    def verify_secret(*args: Any, **kwargs: Any) -> bool:
+        verified_on_loop.append(_on_the_event_loop())
+        return real_verify(*args, **kwargs)
+
+    def before_cursor_execute(*_args: Any) -> None:
+        queried_on_loop.append(_on_the_event_loop())
+
+    monkeypatch.setattr(secrets, "verify_secret", verify_secret)
+    engine: Engine = client.app.auth.state.engine  # type: ignore[attr-defined]
+    event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        assert client.post(FORM, data=_form(client_id, secret)).status_code == 200
+        assert client.post(FORM, data=_form(client_id, "wrong")).status_code == 401
+        basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+        response = client.post(
+            FORM,
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {basic}"},
+        )
+        assert response.status_code == 200, response.text
+    finally:
+        event.remove(engine, "before_cursor_execute", before_cursor_execute)
+    assert verified_on_loop == [False, False, False]
+    assert queried_on_loop
+    assert not any(queried_on_loop)

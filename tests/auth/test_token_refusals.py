@@ -119,7 +119,15 @@ def test_malformed_authorization_is_invalid_client(
     _oauth_error(response, 401, "invalid_client")
 
 
-def test_repeated_failures_for_a_client_id_get_429_with_retry_after(
+def _client_from(client: TestClient, address: str) -> TestClient:
+    """Another HTTP client of the same running register, calling from ``address``."""
+    other = TestClient(client.app, base_url=str(client.base_url), client=(address, 50000))
+    other.portal = client.portal  # the running register's event loop, lifespan already run
+    other.app_state.update(client.app_state)
+    return other
+
+
+def test_repeated_failures_for_a_client_id_from_an_address_get_429_with_retry_after(
     client: TestClient, auth_api: AuthApi, register_settings: object
 ) -> None:
     client_id, secret = auth_api.create_member_state("SEN")
@@ -129,8 +137,25 @@ def test_repeated_failures_for_a_client_id_get_429_with_retry_after(
     response = client.post(TOKEN, data=_form(client_id, "guess"))
     _oauth_error(response, 429, "rate_limited")
     assert int(response.headers["retry-after"]) >= 1
-    # Even the right secret waits: guessing must not continue behind the limit.
+    # From the address that failed, even the right secret waits: guessing must not
+    # continue behind the limit.
     assert client.post(TOKEN, data=_form(client_id, secret)).status_code == 429
+
+
+def test_failures_from_one_address_do_not_lock_the_client_out_elsewhere(
+    client: TestClient, auth_api: AuthApi, register_settings: object
+) -> None:
+    client_id, secret = auth_api.create_member_state("SEN")
+    limit = register_settings.auth.token_failures_per_client  # type: ignore[attr-defined]
+    attacker = _client_from(client, "203.0.113.66")
+    for _ in range(limit + 5):
+        attacker.post(TOKEN, data=_form(client_id, "guess"))
+    _oauth_error(attacker.post(TOKEN, data=_form(client_id, secret)), 429, "rate_limited")
+    # The ministry, from its own address, still gets its token (client ids are not secret).
+    ministry = _client_from(client, "198.51.100.10")
+    response = ministry.post(TOKEN, data=_form(client_id, secret))
+    assert response.status_code == 200, response.text
+    assert response.json()["access_token"]
 
 
 def test_repeated_failures_from_an_address_get_429(client: TestClient, auth_api: AuthApi) -> None:

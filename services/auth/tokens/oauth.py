@@ -7,9 +7,10 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
+from typing import Annotated
 from urllib.parse import unquote_plus
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -148,3 +149,15 @@ async def read_token_request(request: Request) -> TokenRequest:
             "invalid_scope", "The scope parameter is too long or not text", client_id=client_id
         )
     return TokenRequest(client_id=client_id, client_secret=secret, scope=scope or None)
+
+
+async def token_request_or_refusal(request: Request) -> TokenRequest | OAuthError:
+    """Dependency: the parsed request, or the refusal to answer (returned, not raised, so
+    the route can record it). Async because reading a form is; the route itself is not."""
+    try:
+        return await read_token_request(request)
+    except OAuthError as error:
+        return error
+
+
+TokenRequestDep = Annotated[TokenRequest | OAuthError, Depends(token_request_or_refusal)]

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from services.auth.deps import ActorDep, SettingsDep
 from services.auth.tokens import service
-from services.auth.tokens.oauth import NO_STORE, OAuthError, error_response, read_token_request
+from services.auth.tokens.oauth import NO_STORE, OAuthError, TokenRequestDep, error_response
 from services.auth.tokens.ratelimit import FailureLimiter
 from services.auth.tokens.schemas import TOKEN_ERRORS, TOKEN_REQUEST_BODY, TokenResponse
 from services.common.database import SessionDep
@@ -23,15 +23,22 @@ router = APIRouter(prefix="/auth/v1", tags=["tokens"])
     responses=TOKEN_ERRORS,
     openapi_extra=TOKEN_REQUEST_BODY,
 )
-async def token(
-    request: Request, session: SessionDep, settings: SettingsDep, actor: ActorDep
+def token(
+    request: Request,
+    token_request: TokenRequestDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: ActorDep,
 ) -> JSONResponse:
     """Form body ``grant_type=client_credentials&client_id=..&client_secret=..[&scope=..]``
     or HTTP Basic; errors in the OAuth2 format ``{"error", "error_description"}``."""
+    # A plain ``def``: argon2 verification and the queries block, so they run in the
+    # threadpool; on the event loop they would stall every request of every service.
     limiter: FailureLimiter = request.app.state.token_limiter
     now = utcnow()
     try:
-        token_request = await read_token_request(request)
+        if isinstance(token_request, OAuthError):
+            raise token_request
         service.check_rate_limit(limiter=limiter, client_id=token_request.client_id, actor=actor)
         issued = service.issue_token(
             session=session, settings=settings, request=token_request, actor=actor, now=now

@@ -55,6 +55,6 @@ TOKEN_ERRORS: dict[int | str, dict[str, Any]] = {
     for status, description in (
         (400, "invalid_request, invalid_scope or unsupported_grant_type"),
         (401, "invalid_client (unknown, wrong secret or disabled)"),
-        (429, "too many failed requests for this client id or address"),
+        (429, "too many failed requests from this address, for this client id or in all"),
     )
 }

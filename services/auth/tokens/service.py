@@ -32,7 +32,11 @@ class IssuedToken:
 
 
 def check_rate_limit(*, limiter: FailureLimiter, client_id: str | None, actor: Actor) -> None:
-    """Refuse (429) a client id or an address that failed too often lately."""
+    """Refuse (429) a client id from an address, or an address, that failed too often lately.
+
+    Runs before the secret is checked, so guessing stops behind the limit; failures of a
+    client id from other addresses never count here (client ids are not secret).
+    """
     wait = limiter.retry_after(client_id=client_id, address=actor.address)
     if wait is not None:
         raise OAuthError(
