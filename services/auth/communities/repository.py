@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from services.auth.models import Community, CommunityMembership
@@ -15,6 +16,24 @@ from services.common.pagination import PageParams, paginate
 def get(session: Session, code: str) -> Community | None:
     """One community by code."""
     return session.get(Community, code)
+
+
+def add_new(session: Session, community: Community) -> bool:
+    """Insert ``community``; False when its code is taken.
+
+    The primary key decides, not a look before the insert: two concurrent creates
+    both see no row, and the loser's insert fails once the winner commits. The
+    insert runs in a SAVEPOINT so that failure leaves the request's transaction usable.
+    """
+    try:
+        with session.begin_nested():
+            session.add(community)
+            session.flush()
+    except IntegrityError:
+        if get(session, community.code) is None:
+            raise  # another constraint: a bug, not a duplicate
+        return False
+    return True
 
 
 def page(session: Session, *, params: PageParams) -> tuple[list[Community], str | None]:

@@ -63,11 +63,10 @@ def _community(session: Session, code: str) -> Community:
 def create_community(
     *, session: Session, data: CommunityCreate, actor: Actor, now: datetime
 ) -> CommunityOut:
-    """Add a community (409 when the code is taken)."""
-    if repository.get(session, data.code) is not None:
+    """Add a community (409 ``community_exists`` when the code is taken, also by a
+    concurrent create)."""
+    if not repository.add_new(session, Community(code=data.code, name=data.name.strip())):
         raise Conflict(f"A community {data.code} exists", code="community_exists")
-    session.add(Community(code=data.code, name=data.name.strip()))
-    session.flush()
     audit.record(
         session=session,
         actor=actor,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from services.auth.models import Organisation
@@ -12,6 +13,24 @@ from services.common.pagination import PageParams, paginate
 def get(session: Session, code: str) -> Organisation | None:
     """One organisation by code."""
     return session.get(Organisation, code)
+
+
+def add_new(session: Session, organisation: Organisation) -> bool:
+    """Insert ``organisation``; False when its code is taken.
+
+    The primary key decides, not a look before the insert: two concurrent creates
+    both see no row, and the loser's insert fails once the winner commits. The
+    insert runs in a SAVEPOINT so that failure leaves the request's transaction usable.
+    """
+    try:
+        with session.begin_nested():
+            session.add(organisation)
+            session.flush()
+    except IntegrityError:
+        if get(session, organisation.code) is None:
+            raise  # another constraint: a bug, not a duplicate
+        return False
+    return True
 
 
 def first_of_type(session: Session, org_type: str) -> Organisation | None:

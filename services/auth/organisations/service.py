@@ -35,14 +35,13 @@ def _check_code(session: Session, org_type: str, code: str) -> None:
 def create_organisation(
     *, session: Session, data: OrganisationCreate, actor: Actor, now: datetime
 ) -> Organisation:
-    """Create an organisation (409 ``organisation_exists`` when the code is taken)."""
+    """Create an organisation (409 ``organisation_exists`` when the code is taken, also
+    by a concurrent create)."""
     code = data.code.strip().upper()
     _check_code(session, data.type, code)
-    if repository.get(session, code) is not None:
-        raise Conflict(f"An organisation with code {code} exists", code="organisation_exists")
     organisation = Organisation(code=code, type=data.type, name=data.name.strip(), created_at=now)
-    session.add(organisation)
-    session.flush()
+    if not repository.add_new(session, organisation):
+        raise Conflict(f"An organisation with code {code} exists", code="organisation_exists")
     audit.record(
         session=session,
         actor=actor,
