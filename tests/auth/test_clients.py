@@ -50,6 +50,30 @@ def test_idempotent_replay_never_repeats_the_secret(client: TestClient, auth_api
     assert again.json()["client_secret"] is None
 
 
+def test_a_secret_lost_with_the_first_response_is_recovered_by_rotation(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    auth_api.ensure_organisation("member_state", "SEN")
+    body = {"organisation": "SEN", "name": "G3", "scopes": ["register:read"]}
+    headers = {**auth_api.admin_headers(), "Idempotency-Key": "client-lost"}
+    client.post("/auth/v1/clients", json=body, headers=headers)  # its answer never arrived
+    replayed = client.post("/auth/v1/clients", json=body, headers=headers).json()
+    assert replayed["client_secret"] is None
+    rotated = client.post(
+        f"/auth/v1/clients/{replayed['client_id']}/secret", headers=auth_api.admin_headers()
+    )
+    assert rotated.status_code == 200
+    assert auth_api.token(replayed["client_id"], rotated.json()["client_secret"])
+
+
+def test_the_create_operation_documents_replays_without_the_secret(client: TestClient) -> None:
+    operation = client.get("/auth/openapi.json").json()["paths"]["/auth/v1/clients"]["post"]
+    description = operation["description"]
+    assert "Idempotency-Key" in description
+    assert "without its secret" in description
+    assert "POST /auth/v1/clients/{client_id}/secret" in description
+
+
 def test_rotated_secret_replaces_the_old_one(client: TestClient, auth_api: AuthApi) -> None:
     client_id, old = auth_api.create_member_state("SEN")
     rotated = client.post(f"/auth/v1/clients/{client_id}/secret", headers=auth_api.admin_headers())

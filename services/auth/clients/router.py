@@ -48,7 +48,14 @@ def create_client(
     actor: ActorDep,
     idempotency: IdempotencyDep,
 ) -> Response:
-    """Scopes must suit the organisation: writes for member states, admin for the operator."""
+    """Scopes must suit the organisation: writes for member states, admin for the operator.
+
+    The secret is in this response only; it is stored as an argon2id hash. A replay with
+    the same `Idempotency-Key` returns the client without its secret (`client_secret`
+    null). If the first response was lost, rotate the secret with
+    `POST /auth/v1/clients/{client_id}/secret`: the new one is shown once and the old
+    one stops working.
+    """
     replayed = idempotency.replay()
     if replayed is not None:
         return replayed
