@@ -2,7 +2,9 @@
 
 The declarations log is the outbox: entries not yet acknowledged by the
 registry are pending, including everything declared before the feed existed,
-so ``regctl index deliver --until-empty`` is also the backfill.
+so ``regctl index deliver --until-empty`` is also the backfill. Entries the
+registry refused for good are settled as rejected: ``regctl index rejected``
+lists them with the registry's answer.
 """
 
 from __future__ import annotations
@@ -22,33 +24,74 @@ from services.declarations.settings import DeclarationsSettings
 
 
 def register(subparsers: Any) -> None:
-    """Add ``index status`` and ``index deliver``."""
+    """Add ``index status``, ``index deliver`` and ``index rejected``."""
     index = subparsers.add_parser("index", help="The declarations feed into the weapon index")
     commands = index.add_subparsers(dest="index_command", required=True, metavar="COMMAND")
-    status = commands.add_parser("status", help="Pending entries and the last failure")
+    status = commands.add_parser(
+        "status", help="Pending and rejected entries, the last failure and the last rejection"
+    )
     status.set_defaults(handler=run_status)
     deliver = commands.add_parser(
         "deliver", help="Deliver pending entries now (--until-empty: backfill everything)"
     )
     deliver.add_argument("--until-empty", action="store_true")
     deliver.set_defaults(handler=run_deliver)
+    rejected = commands.add_parser(
+        "rejected", help="List the entries the registry refused for good, with its answers"
+    )
+    rejected.add_argument(
+        "--after", type=int, default=None, metavar="LOG_INDEX", help="start after this entry"
+    )
+    rejected.add_argument("--limit", type=int, default=100, help="at most this many (100)")
+    rejected.set_defaults(handler=run_rejected)
 
 
 def run_status(_args: argparse.Namespace) -> int:
-    """Print how far the index is behind the log."""
+    """Print how far the index is behind the log, and what the registry refused."""
     settings = DeclarationsSettings()
     engine = make_engine(settings.resolved_database_url())
     try:
         with Session(engine) as session:
             pending = repository.count_pending(session)
+            rejected = repository.count_rejected(session)
             last = repository.last_error(session)
+            rejection = repository.last_rejection(session)
     finally:
         engine.dispose()
     configured = load_client_credentials(settings) is not None
     print(f"pending: {pending}")
+    print(f"rejected: {rejected}")
     print(f"relay client configured: {'yes' if configured else 'no'}")
     if last is not None:
         print(f"last failure: log entry {last[0]} at {last[1].isoformat()}: {last[2]}")
+    if rejection is not None:
+        print(f"last rejection: {_describe(rejection)}")
+    return 0
+
+
+def _describe(entry: repository.RejectedEntry) -> str:
+    version = "" if entry.version is None else f" version {entry.version}"
+    return (
+        f"log entry {entry.log_index} ({entry.entry_type} of declaration"
+        f" {entry.declaration_id}{version}) at {entry.rejected_at.isoformat()}: {entry.error}"
+    )
+
+
+def run_rejected(args: argparse.Namespace) -> int:
+    """List rejected entries in log order (``--after`` the last one shown for more)."""
+    settings = DeclarationsSettings()
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        with Session(engine) as session:
+            entries = repository.rejected_entries(
+                session, after=args.after, limit=max(args.limit, 1)
+            )
+    finally:
+        engine.dispose()
+    for entry in entries:
+        print(_describe(entry))
+    if len(entries) == max(args.limit, 1):
+        print(f"more may follow: regctl index rejected --after {entries[-1].log_index}")
     return 0
 
 

@@ -1,9 +1,12 @@
-"""The feed keeps flowing past entries that fail.
+"""The feed keeps flowing past entries that fail or that the registry refuses for good.
 
 Real parts only, as in test_index_feed: the embedded register on real databases,
-the relay delivering through the registry's real endpoint. The relay fetches two
-entries a pass, so two stuck entries would stop everything. The relay's clock is
-set by the test, so backoff never depends on how fast the machine is.
+the relay delivering through the registry's real endpoint. The registry here
+takes index deliveries of at most 16 KiB (``REGISTRY_BULK_MAX_BODY_BYTES``), so a
+declaration of many items is refused with 413 whatever the schemas allow; the
+relay fetches two entries a pass, so two stuck entries would stop everything.
+The relay's clock is set by the test, so backoff never depends on how fast the
+machine is.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from services.declarations.index_feed.relay import IndexRelay
+from services.cli.main import main
+from services.declarations.index_feed.relay import IndexRelay, is_rejection
 from services.embedded import EmbeddedRegister, EmbeddedSettings
-from tests.e2e.test_index_feed import give_relay_a_client, seizure_by_niger
+from tests.e2e.test_index_feed import give_relay_a_client, rifle, seizure_by_niger
 from tests.support.auth_fixtures import AuthApi
 
 DECLARATIONS = "/declarations/v1/declarations"
 DELIVER = "/declarations/v1/index-feed/deliveries"
 FEED = "/declarations/v1/index-feed"
+REGISTRY_INDEX_BODY_LIMIT = 16 * 1024
 
 
 class ManualClock:
@@ -41,7 +46,9 @@ class ManualClock:
 def register_settings(register_settings: EmbeddedSettings) -> EmbeddedSettings:
     return EmbeddedSettings(
         auth=register_settings.auth,
-        registry=register_settings.registry,
+        registry=register_settings.registry.model_copy(
+            update={"bulk_max_body_bytes": REGISTRY_INDEX_BODY_LIMIT}
+        ),
         declarations=register_settings.declarations.model_copy(update={"index_relay_batch": 2}),
     )
 
@@ -61,6 +68,13 @@ def declare(client: TestClient, auth_api: AuthApi, body: dict[str, Any]) -> int:
     return int(response.json()["log_index"])
 
 
+def too_large_for_the_registry(serial_prefix: str) -> dict[str, Any]:
+    """A declaration the declarations service accepts (1 MiB limit), over the registry's 16 KiB."""
+    body = seizure_by_niger(f"{serial_prefix}-0")
+    body["items"] = [rifle(f"{serial_prefix}-{n:04d}") for n in range(150)]
+    return body
+
+
 def deliver(client: TestClient, auth_api: AuthApi) -> dict[str, Any]:
     response = client.post(DELIVER, headers=auth_api.admin_headers())
     assert response.status_code == 200, response.text
@@ -71,6 +85,46 @@ def feed(client: TestClient, auth_api: AuthApi) -> dict[str, Any]:
     response = client.get(FEED, headers=auth_api.admin_headers())
     assert response.status_code == 200, response.text
     return dict(response.json())
+
+
+@pytest.mark.parametrize("status", [400, 413, 415, 422])
+def test_a_4xx_about_the_entry_is_a_rejection(status: int) -> None:
+    assert is_rejection(status)
+
+
+@pytest.mark.parametrize("status", [200, 401, 403, 404, 405, 408, 409, 425, 429, 500, 502, 503])
+def test_token_time_load_concurrency_and_server_answers_are_worth_retrying(status: int) -> None:
+    assert not is_rejection(status)
+
+
+def test_entries_the_registry_refuses_are_rejected_and_the_feed_flows_past_them(
+    client: TestClient,
+    auth_api: AuthApi,
+    register_settings: EmbeddedSettings,
+    relay_clock: ManualClock,
+) -> None:
+    declare(client, auth_api, too_large_for_the_registry("BIG1"))
+    second_big = declare(client, auth_api, too_large_for_the_registry("BIG2"))
+    declare(client, auth_api, seizure_by_niger("56-0000123"))
+    give_relay_a_client(auth_api, register_settings)
+
+    first = deliver(client, auth_api)
+    assert (first["delivered"], first["rejected"], first["failed"]) == (0, 2, 0)
+    assert all("413" in error for error in first["errors"])
+    # Same instant: nothing is in backoff, the good entry behind them goes through.
+    second = deliver(client, auth_api)
+    assert (second["delivered"], second["rejected"], second["failed"]) == (1, 0, 0)
+
+    status = feed(client, auth_api)
+    assert status["pending"] == 0
+    assert status["rejected"] == 2
+    assert status["last_rejection"]["log_index"] == second_big
+    assert status["last_rejection"]["version"] == 1
+    assert "registry answered 413" in status["last_rejection"]["error"]
+    assert status["last_error"]["log_index"] == second_big
+    # Settled: later passes do not send them again.
+    relay_clock.advance(3600)
+    assert deliver(client, auth_api)["rejected"] == 0
 
 
 def test_entries_in_backoff_do_not_starve_the_entries_behind_them(
@@ -94,3 +148,36 @@ def test_entries_in_backoff_do_not_starve_the_entries_behind_them(
     retried = deliver(client, auth_api)
     assert (retried["delivered"], retried["waiting"]) == (2, 0)
     assert feed(client, auth_api)["pending"] == 0
+
+
+def test_regctl_index_status_and_rejected_show_what_the_registry_refused(
+    client: TestClient,
+    auth_api: AuthApi,
+    register_settings: EmbeddedSettings,
+    relay_clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    big = declare(client, auth_api, too_large_for_the_registry("BIG4"))
+    declare(client, auth_api, seizure_by_niger("4000001"))
+    give_relay_a_client(auth_api, register_settings)
+    assert deliver(client, auth_api)["rejected"] == 1
+    monkeypatch.setenv(
+        "DECLARATIONS_DATABASE_URL", register_settings.declarations.resolved_database_url()
+    )
+    monkeypatch.setenv("DECLARATIONS_VAR_DIR", str(register_settings.declarations.var_dir))
+    capsys.readouterr()
+
+    assert main(["index", "status"]) == 0
+    status = capsys.readouterr().out
+    assert "pending: 0" in status
+    assert "rejected: 1" in status
+    assert f"last rejection: log entry {big} (declaration_version of declaration" in status
+    assert "registry answered 413" in status
+
+    assert main(["index", "rejected"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 1
+    assert listed[0].startswith(f"log entry {big} ")
+    assert main(["index", "rejected", "--after", str(big)]) == 0
+    assert capsys.readouterr().out == ""

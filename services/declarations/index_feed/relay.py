@@ -6,7 +6,10 @@ catches up when it returns. Delivery is at-least-once with stable event ids,
 and the registry ignores what it has seen, so items arrive exactly once.
 Failures back off exponentially per entry (capped), and every failed attempt
 is recorded for operators (``GET /declarations/v1/index-feed``). An entry in
-backoff is skipped, so the entries behind it still go through.
+backoff is skipped, so the entries behind it still go through. An entry the
+registry refuses for good (a 4xx about the entry itself, such as a 422) is
+settled with the outcome ``rejected``: retrying cannot help, and it must not
+hold up the feed. Rejections are counted and listed for operators.
 """
 
 from __future__ import annotations
@@ -35,6 +38,17 @@ from services.declarations.settings import DeclarationsSettings
 
 logger = logging.getLogger("salw.declarations.index_feed")
 INDEX_PATH = "/registry/v1/index/declarations"
+ERROR_TEXT_LIMIT = 1800  # of the registry's answer kept with a failed attempt
+# 4xx answers that say nothing about the entry: the relay's token (401, 403), time or
+# load (408, 425, 429), a concurrent twin of the same delivery (409, which the registry
+# documents as "retry"), and a registry without the index route (404, 405: a wrong base
+# URL or an older registry), which would otherwise settle the whole log as rejected.
+RETRYABLE_CLIENT_ERRORS = frozenset({401, 403, 404, 405, 408, 409, 425, 429})
+
+
+def is_rejection(status_code: int) -> bool:
+    """True if the registry refused the entry itself: redelivering it cannot succeed."""
+    return 400 <= status_code < 500 and status_code not in RETRYABLE_CLIENT_ERRORS
 
 
 @dataclass
@@ -42,6 +56,7 @@ class RelayReport:
     """What one pass did."""
 
     delivered: int = 0
+    rejected: int = 0
     failed: int = 0
     waiting: int = 0
     errors: list[str] = field(default_factory=list)
@@ -131,13 +146,15 @@ class IndexRelay:
     def _record(self, log_index: int, *, outcome: str | None, error: str | None) -> None:
         with write_session(self.engine) as session:
             now = self.clock()
+            if outcome is None or outcome == repository.REJECTED:
+                repository.record_attempt(session, log_index=log_index, error=error or "", now=now)
             if outcome is not None:
                 repository.record_delivery(session, log_index=log_index, outcome=outcome, now=now)
-            else:
-                repository.record_attempt(session, log_index=log_index, error=error or "", now=now)
             session.commit()
 
     async def _deliver(self, event: dict[str, object]) -> tuple[str | None, str | None]:
+        """``(outcome, None)`` when settled, ``(rejected, error)`` when refused for good,
+        ``(None, error)`` when worth another try."""
         try:
             token = await self._bearer()
             response = await self.registry.post(
@@ -149,12 +166,19 @@ class IndexRelay:
             self._token = None  # expired or rotated: fetch a new one next time
         if response.status_code == 200:
             return str(response.json().get("status", "indexed")), None
-        return None, f"registry answered {response.status_code}: {response.text[:500]}"
+        answer = response.text
+        if len(answer) > ERROR_TEXT_LIMIT:
+            answer = answer[:ERROR_TEXT_LIMIT] + f"... ({len(response.text)} characters in all)"
+        error = f"registry answered {response.status_code}: {answer}"
+        if is_rejection(response.status_code):
+            return repository.REJECTED, error
+        return None, error
 
     async def deliver_pending(self) -> RelayReport:
         """Deliver up to a batch of due pending entries once.
 
-        Failures are recorded and retried in a later pass after their backoff.
+        Failures are recorded and retried in a later pass after their backoff;
+        rejections are settled (outcome ``rejected``) and not retried.
         """
         report = RelayReport()
         events, report.waiting = await to_thread.run_sync(self._pending, self.clock())
@@ -169,6 +193,9 @@ class IndexRelay:
             if outcome is None:
                 report.failed += 1
                 report.errors.append(f"log entry {entry.log_index}: {error}")
+            elif outcome == repository.REJECTED:
+                report.rejected += 1
+                report.errors.append(f"log entry {entry.log_index} rejected: {error}")
             else:
                 report.delivered += 1
         return report
@@ -178,10 +205,11 @@ class IndexRelay:
         while not stop.is_set():
             try:
                 report = await self.deliver_pending()
-                if report.failed:
+                if report.failed or report.rejected:
                     logger.warning(
-                        "index feed: %d deliveries failed",
+                        "index feed: %d deliveries failed, %d rejected by the registry",
                         report.failed,
+                        report.rejected,
                         extra={"errors": report.errors[:5]},
                     )
             except Exception:  # a database outage must not kill the relay

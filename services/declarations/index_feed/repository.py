@@ -10,6 +10,7 @@ from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from services.common.tables import assume_utc
 from services.declarations.index_feed.backoff import MAX_BACKOFF_SECONDS, backoff_seconds
 from services.declarations.models import (
     declaration_contents,
@@ -22,6 +23,9 @@ from services.declarations.models import (
 
 # Log entries the registry's index cares about; holds and fixity checks are not materiel.
 FEED_ENTRY_TYPES = ("declaration_version", "amendment", "disposal")
+# The outcome of an entry the registry refused for good (a 4xx about the entry itself):
+# it is settled, so it no longer holds up the feed, and it is counted and listed.
+REJECTED = "rejected"
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def pending_entries(session: Session, *, limit: int, now: datetime) -> list[Pend
 
 
 def count_pending(session: Session) -> int:
-    """How many feed entries the registry has not acknowledged."""
+    """How many feed entries are not settled: not yet delivered, nor rejected."""
     statement = (
         select(func.count())
         .select_from(log_entries)
@@ -184,7 +188,7 @@ def record_attempt(session: Session, *, log_index: int, error: str, now: datetim
 
 
 def last_error(session: Session) -> tuple[int, datetime, str] | None:
-    """The most recent failed attempt, if any."""
+    """The most recent failed attempt (a rejection included), if any."""
     row = session.execute(
         select(
             index_delivery_attempts.c.log_index,
@@ -194,4 +198,80 @@ def last_error(session: Session) -> tuple[int, datetime, str] | None:
         .order_by(index_delivery_attempts.c.id.desc())
         .limit(1)
     ).first()
-    return (int(row[0]), row[1], str(row[2])) if row else None
+    return (int(row[0]), assume_utc(row[1]), str(row[2])) if row else None
+
+
+@dataclass(frozen=True)
+class RejectedEntry:
+    """A log entry the registry refused for good, and what it said."""
+
+    log_index: int
+    entry_type: str
+    declaration_id: str
+    version: int | None
+    rejected_at: datetime
+    error: str
+
+
+def count_rejected(session: Session) -> int:
+    """How many feed entries the registry refused for good."""
+    statement = (
+        select(func.count())
+        .select_from(index_deliveries)
+        .where(index_deliveries.c.outcome == REJECTED)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def _rejections() -> Any:
+    # Every rejection records an attempt, and a rejected entry is not tried
+    # again: its latest attempt is its rejection.
+    latest = (
+        select(
+            index_delivery_attempts.c.log_index,
+            func.max(index_delivery_attempts.c.id).label("attempt_id"),
+        )
+        .group_by(index_delivery_attempts.c.log_index)
+        .subquery()
+    )
+    return (
+        select(
+            index_deliveries.c.log_index,
+            log_entries.c.entry_type,
+            log_entries.c.declaration_id,
+            log_entries.c.version,
+            index_delivery_attempts.c.attempted_at,
+            index_delivery_attempts.c.error,
+        )
+        .join(log_entries, log_entries.c.index == index_deliveries.c.log_index)
+        .join(latest, latest.c.log_index == index_deliveries.c.log_index)
+        .join(index_delivery_attempts, index_delivery_attempts.c.id == latest.c.attempt_id)
+        .where(index_deliveries.c.outcome == REJECTED)
+    )
+
+
+def _rejected_entry(row: Any) -> RejectedEntry:
+    return RejectedEntry(
+        log_index=int(row[0]),
+        entry_type=str(row[1]),
+        declaration_id=str(row[2]),
+        version=row[3],
+        rejected_at=assume_utc(row[4]),
+        error=str(row[5]),
+    )
+
+
+def rejected_entries(session: Session, *, after: int | None, limit: int) -> list[RejectedEntry]:
+    """Rejected entries in log order, those after log index ``after`` (keyset), with the
+    registry's answer."""
+    statement = _rejections().order_by(index_deliveries.c.log_index).limit(limit)
+    if after is not None:
+        statement = statement.where(index_deliveries.c.log_index > after)
+    return [_rejected_entry(row) for row in session.execute(statement).all()]
+
+
+def last_rejection(session: Session) -> RejectedEntry | None:
+    """The entry the registry refused most recently, if any."""
+    statement = _rejections().order_by(index_delivery_attempts.c.id.desc())
+    row = session.execute(statement.limit(1)).first()
+    return _rejected_entry(row) if row else None

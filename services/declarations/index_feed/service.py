@@ -6,19 +6,35 @@ from sqlmodel import Session
 
 from services.declarations.index_feed import repository
 from services.declarations.index_feed.relay import IndexRelay, load_client_credentials
-from services.declarations.index_feed.schemas import FeedError, FeedPass, FeedStatus
+from services.declarations.index_feed.schemas import (
+    FeedError,
+    FeedPass,
+    FeedRejection,
+    FeedStatus,
+)
 from services.declarations.settings import DeclarationsSettings
 
 
 def feed_status(session: Session, *, settings: DeclarationsSettings) -> FeedStatus:
-    """Pending entries and the last failure, for operators."""
+    """Pending and rejected entries, the last failure and the last rejection, for operators."""
     last = repository.last_error(session)
+    rejection = repository.last_rejection(session)
     return FeedStatus(
         relay_enabled=settings.index_relay_enabled,
         relay_configured=load_client_credentials(settings) is not None,
         pending=repository.count_pending(session),
+        rejected=repository.count_rejected(session),
         last_error=FeedError(log_index=last[0], attempted_at=last[1], error=last[2])
         if last
+        else None,
+        last_rejection=FeedRejection(
+            log_index=rejection.log_index,
+            declaration_id=rejection.declaration_id,
+            version=rejection.version,
+            rejected_at=rejection.rejected_at,
+            error=rejection.error,
+        )
+        if rejection
         else None,
     )
 
@@ -28,6 +44,7 @@ async def deliver_now(*, relay: IndexRelay) -> FeedPass:
     report = await relay.deliver_pending()
     return FeedPass(
         delivered=report.delivered,
+        rejected=report.rejected,
         failed=report.failed,
         waiting=report.waiting,
         errors=report.errors,
