@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.common.auth_client import auth_http_client
 from services.common.database import make_engine
 from services.declarations.index_feed import repository
+from services.declarations.index_feed.backoff import MAX_BACKOFF_SECONDS
 from services.declarations.index_feed.relay import IndexRelay, load_client_credentials
 from services.declarations.missions import registry_client
 from services.declarations.settings import DeclarationsSettings
@@ -32,7 +35,9 @@ def register(subparsers: Any) -> None:
     )
     status.set_defaults(handler=run_status)
     deliver = commands.add_parser(
-        "deliver", help="Deliver pending entries now (--until-empty: backfill everything)"
+        "deliver",
+        help="Deliver pending entries now (--until-empty: backfill everything, and exit 1"
+        " if anything is left pending or rejected)",
     )
     deliver.add_argument("--until-empty", action="store_true")
     deliver.set_defaults(handler=run_deliver)
@@ -95,6 +100,46 @@ def run_rejected(args: argparse.Namespace) -> int:
     return 0
 
 
+async def deliver(relay: IndexRelay, *, engine: Engine, until_empty: bool) -> int:
+    """Delivery passes; the exit status of ``regctl index deliver``.
+
+    1 when a pass failed or rejected an entry, and with ``until_empty`` also when
+    anything is still pending (entries in backoff after earlier failures) or
+    rejected once it stops: a backfill that did not finish must not look finished.
+    """
+    delivered = rejected = 0
+    while True:
+        report = await relay.deliver_pending()
+        delivered += report.delivered
+        rejected += report.rejected
+        for error in report.errors[:5]:
+            print(f"failed: {error}")
+        if report.failed:
+            print(f"delivered {delivered}; {report.failed} failed (they will be retried)")
+            return 1
+        if not until_empty or (report.delivered == 0 and report.rejected == 0):
+            break
+    print(f"delivered {delivered}" + (f"; rejected {rejected}" if rejected else ""))
+    if not until_empty:
+        return 1 if rejected else 0
+    with Session(engine) as session:
+        pending = repository.count_pending(session)
+        rejected_in_all = repository.count_rejected(session)
+    if pending:
+        print(
+            f"not empty: {pending} entries still pending, waiting out a backoff after"
+            f" failures (at most {MAX_BACKOFF_SECONDS:.0f} s); see regctl index status",
+            file=sys.stderr,
+        )
+    if rejected_in_all:
+        print(
+            f"not empty: {rejected_in_all} entries rejected by the registry;"
+            " see regctl index rejected",
+            file=sys.stderr,
+        )
+    return 1 if pending or rejected_in_all else 0
+
+
 async def _deliver(settings: DeclarationsSettings, until_empty: bool) -> int:
     engine = make_engine(settings.resolved_database_url())
     registry = registry_client(settings.registry_base_url)
@@ -102,24 +147,12 @@ async def _deliver(settings: DeclarationsSettings, until_empty: bool) -> int:
     relay = IndexRelay(
         engine=engine, settings=settings, registry=registry, auth=auth, origin=settings.log_origin
     )
-    delivered = 0
     try:
-        while True:
-            report = await relay.deliver_pending()
-            delivered += report.delivered
-            for error in report.errors[:5]:
-                print(f"failed: {error}")
-            if report.failed:
-                print(f"delivered {delivered}; {report.failed} failed (they will be retried)")
-                return 1
-            if not until_empty or report.delivered == 0:
-                break
+        return await deliver(relay, engine=engine, until_empty=until_empty)
     finally:
         await registry.aclose()
         await auth.aclose()
         engine.dispose()
-    print(f"delivered {delivered}")
-    return 0
 
 
 def run_deliver(args: argparse.Namespace) -> int:

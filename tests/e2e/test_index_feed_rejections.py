@@ -11,12 +11,14 @@ machine is.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from services.cli import index_commands
 from services.cli.main import main
 from services.declarations.index_feed.relay import IndexRelay, is_rejection
 from services.embedded import EmbeddedRegister, EmbeddedSettings
@@ -148,6 +150,57 @@ def test_entries_in_backoff_do_not_starve_the_entries_behind_them(
     retried = deliver(client, auth_api)
     assert (retried["delivered"], retried["waiting"]) == (2, 0)
     assert feed(client, auth_api)["pending"] == 0
+
+
+def test_deliver_until_empty_fails_while_entries_wait_in_backoff(
+    client: TestClient,
+    auth_api: AuthApi,
+    register: EmbeddedRegister,
+    register_settings: EmbeddedSettings,
+    relay_clock: ManualClock,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    declare(client, auth_api, seizure_by_niger("2000001"))
+    relay: IndexRelay = register.declarations.state.index_relay
+    until_empty = functools.partial(
+        index_commands.deliver, relay, engine=relay.engine, until_empty=True
+    )
+    assert client.portal.call(until_empty) == 1  # no relay client: the pass fails
+    capsys.readouterr()
+
+    give_relay_a_client(auth_api, register_settings)
+    # The entry waits out its backoff: nothing delivered, yet the log is not empty.
+    assert client.portal.call(until_empty) == 1
+    printed = capsys.readouterr()
+    assert "delivered 0" in printed.out
+    assert "not empty: 1 entries still pending" in printed.err
+
+    relay_clock.advance(1)
+    assert client.portal.call(until_empty) == 0
+    assert "delivered 1" in capsys.readouterr().out
+
+
+def test_deliver_until_empty_fails_while_entries_are_rejected(
+    client: TestClient,
+    auth_api: AuthApi,
+    register: EmbeddedRegister,
+    register_settings: EmbeddedSettings,
+    relay_clock: ManualClock,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    declare(client, auth_api, too_large_for_the_registry("BIG3"))
+    declare(client, auth_api, seizure_by_niger("3000001"))
+    give_relay_a_client(auth_api, register_settings)
+    relay: IndexRelay = register.declarations.state.index_relay
+    until_empty = functools.partial(
+        index_commands.deliver, relay, engine=relay.engine, until_empty=True
+    )
+    assert client.portal.call(until_empty) == 1
+    printed = capsys.readouterr()
+    assert "delivered 1; rejected 1" in printed.out
+    assert "not empty: 1 entries rejected by the registry" in printed.err
+    # Nothing new is delivered, and the rejection still keeps the backfill from looking done.
+    assert client.portal.call(until_empty) == 1
 
 
 def test_regctl_index_status_and_rejected_show_what_the_registry_refused(
