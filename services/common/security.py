@@ -23,6 +23,7 @@ reads nothing unless it holds ``register:read``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -311,13 +312,31 @@ class ReadScope:
             return true()
         if not self.periods:
             return false()
-        conditions = []
-        for period in self.periods:
-            condition = and_(country == period.country, on >= period.joined)
-            if period.left is not None:
-                condition = and_(condition, on < period.left)
-            conditions.append(condition)
-        return or_(*conditions)
+        return _periods_clause(tuple(self.periods), country, on)
+
+
+@functools.lru_cache(maxsize=512)
+def _periods_clause(
+    periods: tuple[MembershipPeriod, ...], country: ColumnElement[Any], on: ColumnElement[Any]
+) -> ColumnElement[bool]:
+    """``country IN (...) AND on >= joined [AND on < left]`` per distinct membership period.
+
+    A community's states mostly share their dates (ECOWAS: 16 states, 4 periods), so
+    grouping keeps the filter small; it is built once per caller community and column
+    pair (expressions are immutable), not on every request of every list.
+    """
+    by_period: dict[tuple[date, date | None], list[str]] = {}
+    for period in periods:
+        by_period.setdefault((period.joined, period.left), []).append(period.country)
+    conditions = []
+    for (joined, left), countries in by_period.items():
+        states = sorted(set(countries))
+        member = country == states[0] if len(states) == 1 else country.in_(states)
+        condition = and_(member, on >= joined)
+        if left is not None:
+            condition = and_(condition, on < left)
+        conditions.append(condition)
+    return or_(*conditions)
 
 
 FOREVER = date(1900, 1, 1)
