@@ -4,13 +4,15 @@ The declarations log is the outbox: entries not yet acknowledged by the
 registry are pending, including everything declared before the feed existed,
 so ``regctl index deliver --until-empty`` is also the backfill. Entries the
 registry refused for good are settled as rejected: ``regctl index rejected``
-lists them with the registry's answer.
+lists them with the registry's answer, and after a fix ``regctl index retry``
+makes them pending again (a retry request is recorded; nothing is removed).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import sys
 from typing import Any
 
@@ -18,7 +20,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.common.auth_client import auth_http_client
-from services.common.database import make_engine
+from services.common.database import make_engine, write_session
+from services.common.tables import utcnow
 from services.declarations.index_feed import repository
 from services.declarations.index_feed.backoff import MAX_BACKOFF_SECONDS
 from services.declarations.index_feed.relay import IndexRelay, load_client_credentials
@@ -27,7 +30,7 @@ from services.declarations.settings import DeclarationsSettings
 
 
 def register(subparsers: Any) -> None:
-    """Add ``index status``, ``index deliver`` and ``index rejected``."""
+    """Add ``index status``, ``index deliver``, ``index rejected`` and ``index retry``."""
     index = subparsers.add_parser("index", help="The declarations feed into the weapon index")
     commands = index.add_subparsers(dest="index_command", required=True, metavar="COMMAND")
     status = commands.add_parser(
@@ -49,6 +52,20 @@ def register(subparsers: Any) -> None:
     )
     rejected.add_argument("--limit", type=int, default=100, help="at most this many (100)")
     rejected.set_defaults(handler=run_rejected)
+    retry = commands.add_parser(
+        "retry", help="Deliver rejected entries again after a fix (they become pending)"
+    )
+    which = retry.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--log-index",
+        type=int,
+        action="append",
+        metavar="N",
+        help="a rejected entry (repeat for more)",
+    )
+    which.add_argument("--rejected", action="store_true", help="every rejected entry")
+    retry.add_argument("--reason", default=None, help="why (kept with the retry request)")
+    retry.set_defaults(handler=run_retry)
 
 
 def run_status(_args: argparse.Namespace) -> int:
@@ -97,6 +114,51 @@ def run_rejected(args: argparse.Namespace) -> int:
         print(_describe(entry))
     if len(entries) == max(args.limit, 1):
         print(f"more may follow: regctl index rejected --after {entries[-1].log_index}")
+    return 0
+
+
+def _operator() -> str:
+    try:
+        return f"regctl ({getpass.getuser()})"[:255]
+    except (OSError, KeyError):  # no login name in some containers
+        return "regctl"
+
+
+def run_retry(args: argparse.Namespace) -> int:
+    """Record retry requests for rejected entries; the relay delivers them in its next passes.
+
+    Named entries that are not rejected (pending, delivered, or no such entry) are
+    refused and nothing is requested, so a typo cannot half-apply.
+    """
+    named: list[int] | None = None if args.rejected else sorted(set(args.log_index))
+    settings = DeclarationsSettings()
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        with write_session(engine) as session:
+            retried = repository.request_retries(
+                session,
+                log_indexes=named,
+                requested_by=_operator(),
+                reason=args.reason,
+                now=utcnow(),
+            )
+            refused = sorted(set(named or ()) - set(retried))
+            if refused:
+                session.rollback()
+                listed = ", ".join(str(index) for index in refused)
+                print(
+                    f"error: not rejected, nothing retried: log entries {listed}"
+                    " (see regctl index rejected)",
+                    file=sys.stderr,
+                )
+                return 2
+            session.commit()
+    finally:
+        engine.dispose()
+    print(
+        f"retry requested for {len(retried)} entries; they are pending again and the relay"
+        " delivers them in its next passes (or run regctl index deliver)"
+    )
     return 0
 
 

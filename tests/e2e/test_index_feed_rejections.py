@@ -17,11 +17,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from services.cli import index_commands
 from services.cli.main import main
 from services.declarations.index_feed.relay import IndexRelay, is_rejection
-from services.embedded import EmbeddedRegister, EmbeddedSettings
+from services.declarations.index_feed.tables import index_retries, index_retry_outcomes
+from services.declarations.models import index_deliveries
+from services.embedded import EmbeddedRegister, EmbeddedSettings, create_embedded_app
 from tests.e2e.test_index_feed import give_relay_a_client, rifle, seizure_by_niger
 from tests.support.auth_fixtures import AuthApi
 
@@ -234,3 +237,97 @@ def test_regctl_index_status_and_rejected_show_what_the_registry_refused(
     assert listed[0].startswith(f"log entry {big} ")
     assert main(["index", "rejected", "--after", str(big)]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_a_rejected_entry_retried_after_a_fix_reaches_the_index_and_nothing_is_removed(
+    client: TestClient,
+    auth_api: AuthApi,
+    register: EmbeddedRegister,
+    register_settings: EmbeddedSettings,
+    relay_clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    big = declare(client, auth_api, too_large_for_the_registry("BIG5"))
+    give_relay_a_client(auth_api, register_settings)
+    assert deliver(client, auth_api)["rejected"] == 1
+    monkeypatch.setenv(
+        "DECLARATIONS_DATABASE_URL", register_settings.declarations.resolved_database_url()
+    )
+    monkeypatch.setenv("DECLARATIONS_VAR_DIR", str(register_settings.declarations.var_dir))
+
+    # Retried before the fix: pending again, then rejected again.
+    assert main(["index", "retry", "--log-index", str(big), "--reason", "too early"]) == 0
+    assert (feed(client, auth_api)["pending"], feed(client, auth_api)["rejected"]) == (1, 0)
+    relay_clock.advance(1)
+    assert deliver(client, auth_api)["rejected"] == 1
+    again = feed(client, auth_api)
+    assert (again["pending"], again["rejected"]) == (0, 1)
+    assert again["last_rejection"]["log_index"] == big
+
+    # The fix: the registry takes bodies of the default size again (a restart on the
+    # same databases); the operator retries every rejected entry.
+    assert main(["index", "retry", "--rejected"]) == 0
+    fixed_settings = EmbeddedSettings(
+        auth=register_settings.auth,
+        registry=register_settings.registry.model_copy(update={"bulk_max_body_bytes": 2**27}),
+        declarations=register_settings.declarations,
+    )
+    with TestClient(create_embedded_app(fixed_settings), base_url="http://127.0.0.1") as fixed:
+        fixed_relay: IndexRelay = fixed.app.declarations.state.index_relay  # type: ignore[attr-defined]
+        fixed_relay.clock = relay_clock
+        relay_clock.advance(2)
+        admin = auth_api.admin_headers()
+        delivered = fixed.post(DELIVER, headers=admin).json()
+        assert (delivered["delivered"], delivered["rejected"]) == (1, 0), delivered["errors"]
+        status = fixed.get(FEED, headers=admin).json()
+        assert (status["pending"], status["rejected"], status["last_rejection"]) == (0, 0, None)
+        traced = fixed.get(
+            "/registry/v1/trace",
+            params={"serial_number": "BIG5-0149"},
+            headers=auth_api.operator_headers(("register:read",)),
+        ).json()["items"]
+        exact = [r["record"] for r in traced if r["match"] == "exact"]
+        assert exact == ["seizure"]
+
+    # Nothing was removed: the first rejection, both retries and their outcomes remain.
+    engine = register.declarations.state.engine
+    with engine.connect() as connection:
+        first = connection.execute(
+            select(index_deliveries.c.outcome).where(index_deliveries.c.log_index == big)
+        ).scalar_one()
+        outcomes = connection.execute(
+            select(index_retries.c.reason, index_retry_outcomes.c.outcome)
+            .join(index_retry_outcomes, index_retry_outcomes.c.retry_id == index_retries.c.id)
+            .where(index_retries.c.log_index == big)
+            .order_by(index_retries.c.id)
+        ).all()
+    assert first == "rejected"
+    assert [tuple(row) for row in outcomes] == [("too early", "rejected"), (None, "indexed")]
+    capsys.readouterr()
+    assert main(["index", "rejected"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_retrying_an_entry_that_is_not_rejected_is_refused_and_requests_nothing(
+    client: TestClient,
+    auth_api: AuthApi,
+    register_settings: EmbeddedSettings,
+    relay_clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    big = declare(client, auth_api, too_large_for_the_registry("BIG6"))
+    good = declare(client, auth_api, seizure_by_niger("6000001"))
+    give_relay_a_client(auth_api, register_settings)
+    assert deliver(client, auth_api)["rejected"] == 1
+    monkeypatch.setenv(
+        "DECLARATIONS_DATABASE_URL", register_settings.declarations.resolved_database_url()
+    )
+    monkeypatch.setenv("DECLARATIONS_VAR_DIR", str(register_settings.declarations.var_dir))
+    capsys.readouterr()
+
+    assert main(["index", "retry", "--log-index", str(big), "--log-index", str(good)]) == 2
+    assert f"not rejected, nothing retried: log entries {good}" in capsys.readouterr().err
+    status = feed(client, auth_api)
+    assert (status["pending"], status["rejected"]) == (0, 1)

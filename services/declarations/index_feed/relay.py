@@ -9,7 +9,9 @@ is recorded for operators (``GET /declarations/v1/index-feed``). An entry in
 backoff is skipped, so the entries behind it still go through. An entry the
 registry refuses for good (a 4xx about the entry itself, such as a 422) is
 settled with the outcome ``rejected``: retrying cannot help, and it must not
-hold up the feed. Rejections are counted and listed for operators.
+hold up the feed. Rejections are counted and listed for operators, who can ask
+for a rejected entry to be delivered again after a fix (``regctl index retry``):
+the entry is pending again until that redelivery has an outcome.
 """
 
 from __future__ import annotations
@@ -143,13 +145,18 @@ class IndexRelay:
             ]
             return events, repository.count_waiting(session, now=now)
 
-    def _record(self, log_index: int, *, outcome: str | None, error: str | None) -> None:
+    def _record(
+        self, entry: repository.PendingEntry, *, outcome: str | None, error: str | None
+    ) -> None:
         with write_session(self.engine) as session:
             now = self.clock()
+            index = entry.log_index
             if outcome is None or outcome == repository.REJECTED:
-                repository.record_attempt(session, log_index=log_index, error=error or "", now=now)
-            if outcome is not None:
-                repository.record_delivery(session, log_index=log_index, outcome=outcome, now=now)
+                repository.record_attempt(session, log_index=index, error=error or "", now=now)
+            if outcome is not None and entry.retrying:
+                repository.record_retry_outcome(session, log_index=index, outcome=outcome, now=now)
+            elif outcome is not None:
+                repository.record_delivery(session, log_index=index, outcome=outcome, now=now)
             session.commit()
 
     async def _deliver(self, event: dict[str, object]) -> tuple[str | None, str | None]:
@@ -188,7 +195,7 @@ class IndexRelay:
             if event is not None:
                 outcome, error = await self._deliver(event)
             await to_thread.run_sync(
-                functools.partial(self._record, entry.log_index, outcome=outcome, error=error)
+                functools.partial(self._record, entry, outcome=outcome, error=error)
             )
             if outcome is None:
                 report.failed += 1

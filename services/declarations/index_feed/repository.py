@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, insert, or_, select
+from sqlalchemy import exists, func, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.common.tables import assume_utc
 from services.declarations.index_feed.backoff import MAX_BACKOFF_SECONDS, backoff_seconds
+from services.declarations.index_feed.tables import index_retries, index_retry_outcomes
 from services.declarations.models import (
     declaration_contents,
     declaration_versions,
@@ -38,10 +39,21 @@ class PendingEntry:
     version: int | None
     attempts: int
     last_attempt_at: datetime | None
+    retrying: bool = False  # rejected before, and an operator asked for it again
 
 
-def _undelivered() -> Any:
-    return ~exists().where(index_deliveries.c.log_index == log_entries.c.index)
+def _open_retry(log_index: Any) -> Any:
+    """A retry of the entry at ``log_index`` that has no outcome yet."""
+    return exists().where(
+        index_retries.c.log_index == log_index,
+        ~exists().where(index_retry_outcomes.c.retry_id == index_retries.c.id),
+    )
+
+
+def _pending() -> Any:
+    """Not settled yet: never delivered, or rejected and asked for again."""
+    never_delivered = ~exists().where(index_deliveries.c.log_index == log_entries.c.index)
+    return or_(never_delivered, _open_retry(log_entries.c.index))
 
 
 def _attempt_counts() -> Any:
@@ -89,11 +101,12 @@ def pending_entries(session: Session, *, limit: int, now: datetime) -> list[Pend
             log_entries.c.version,
             func.coalesce(attempts.c.attempts, 0),
             attempts.c.last_attempt_at,
+            _open_retry(log_entries.c.index),
         )
         .outerjoin(attempts, attempts.c.log_index == log_entries.c.index)
         .where(
             log_entries.c.entry_type.in_(FEED_ENTRY_TYPES),
-            _undelivered(),
+            _pending(),
             _due(attempts, now=now),
         )
         .order_by(log_entries.c.index)
@@ -107,17 +120,18 @@ def pending_entries(session: Session, *, limit: int, now: datetime) -> list[Pend
             version=row[3],
             attempts=int(row[4]),
             last_attempt_at=row[5],
+            retrying=bool(row[6]),
         )
         for row in session.execute(statement).all()
     ]
 
 
 def count_pending(session: Session) -> int:
-    """How many feed entries are not settled: not yet delivered, nor rejected."""
+    """How many feed entries are not settled (retries of rejected entries included)."""
     statement = (
         select(func.count())
         .select_from(log_entries)
-        .where(log_entries.c.entry_type.in_(FEED_ENTRY_TYPES), _undelivered())
+        .where(log_entries.c.entry_type.in_(FEED_ENTRY_TYPES), _pending())
     )
     return int(session.execute(statement).scalar_one())
 
@@ -131,7 +145,7 @@ def count_waiting(session: Session, *, now: datetime) -> int:
         .join(attempts, attempts.c.log_index == log_entries.c.index)
         .where(
             log_entries.c.entry_type.in_(FEED_ENTRY_TYPES),
-            _undelivered(),
+            _pending(),
             ~_due(attempts, now=now),
         )
     )
@@ -178,6 +192,25 @@ def record_delivery(session: Session, *, log_index: int, outcome: str, now: date
         pass  # delivered twice by two relays; the registry ignored the duplicate
 
 
+def record_retry_outcome(session: Session, *, log_index: int, outcome: str, now: datetime) -> None:
+    """Settle the open retries of a rejected entry with what the redelivery did."""
+    open_retries = select(
+        index_retries.c.id, literal(now, index_retry_outcomes.c.delivered_at.type), literal(outcome)
+    ).where(
+        index_retries.c.log_index == log_index,
+        ~exists().where(index_retry_outcomes.c.retry_id == index_retries.c.id),
+    )
+    try:
+        with session.begin_nested():
+            session.execute(
+                insert(index_retry_outcomes).from_select(
+                    ["retry_id", "delivered_at", "outcome"], open_retries
+                )
+            )
+    except IntegrityError:
+        pass  # settled by a concurrent relay
+
+
 def record_attempt(session: Session, *, log_index: int, error: str, now: datetime) -> None:
     """Remember a failed delivery (for backoff and for operators)."""
     session.execute(
@@ -213,19 +246,33 @@ class RejectedEntry:
     error: str
 
 
-def count_rejected(session: Session) -> int:
-    """How many feed entries the registry refused for good."""
-    statement = (
-        select(func.count())
-        .select_from(index_deliveries)
-        .where(index_deliveries.c.outcome == REJECTED)
+def _rejected_now() -> Any:
+    """Rejected, and not delivered since: the latest outcome (of the first delivery or of
+    the latest retry) is a rejection, and no retry is waiting."""
+    latest_retry_outcome = (
+        select(index_retry_outcomes.c.outcome)
+        .join(index_retries, index_retries.c.id == index_retry_outcomes.c.retry_id)
+        .where(index_retries.c.log_index == index_deliveries.c.log_index)
+        .order_by(index_retries.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
+    return (
+        (index_deliveries.c.outcome == REJECTED)
+        & ~_open_retry(index_deliveries.c.log_index)
+        & (func.coalesce(latest_retry_outcome, REJECTED) == REJECTED)
+    )
+
+
+def count_rejected(session: Session) -> int:
+    """How many feed entries the registry refused for good (and not delivered since)."""
+    statement = select(func.count()).select_from(index_deliveries).where(_rejected_now())
     return int(session.execute(statement).scalar_one())
 
 
 def _rejections() -> Any:
-    # Every rejection records an attempt, and a rejected entry is not tried
-    # again: its latest attempt is its rejection.
+    # Every rejection records an attempt, and a rejected entry is not tried again
+    # unless retried: its latest attempt is its latest rejection.
     latest = (
         select(
             index_delivery_attempts.c.log_index,
@@ -246,7 +293,7 @@ def _rejections() -> Any:
         .join(log_entries, log_entries.c.index == index_deliveries.c.log_index)
         .join(latest, latest.c.log_index == index_deliveries.c.log_index)
         .join(index_delivery_attempts, index_delivery_attempts.c.id == latest.c.attempt_id)
-        .where(index_deliveries.c.outcome == REJECTED)
+        .where(_rejected_now())
     )
 
 
@@ -275,3 +322,27 @@ def last_rejection(session: Session) -> RejectedEntry | None:
     statement = _rejections().order_by(index_delivery_attempts.c.id.desc())
     row = session.execute(statement.limit(1)).first()
     return _rejected_entry(row) if row else None
+
+
+def request_retries(
+    session: Session,
+    *,
+    log_indexes: list[int] | None,
+    requested_by: str,
+    reason: str | None,
+    now: datetime,
+) -> list[int]:
+    """Ask for rejected entries to be delivered again: those of ``log_indexes`` that are
+    rejected now (every rejected entry when None). Returns the log indexes asked for."""
+    statement = select(index_deliveries.c.log_index).where(_rejected_now())
+    if log_indexes is not None:
+        statement = statement.where(index_deliveries.c.log_index.in_(log_indexes))
+    statement = statement.order_by(index_deliveries.c.log_index)
+    retried = [int(row[0]) for row in session.execute(statement).all()]
+    rows = [
+        {"log_index": index, "requested_at": now, "requested_by": requested_by, "reason": reason}
+        for index in retried
+    ]
+    for start in range(0, len(rows), 1000):
+        session.execute(insert(index_retries), rows[start : start + 1000])
+    return retried
