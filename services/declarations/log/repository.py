@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -202,4 +202,49 @@ def all_leaf_rows(session: Session, batch: int = 10_000) -> Iterable[tuple[int, 
             return
         for index, leaf_input, stored_hash in rows:
             yield int(index), bytes(leaf_input), bytes(stored_hash)
+        start = int(rows[-1][0]) + 1
+
+
+def nodes_of_level(session: Session, level: int, batch: int = 2_000) -> Iterator[tuple[int, bytes]]:
+    """Every stored (index, hash) of one level of subtree nodes in index order, in batches."""
+    start = 0
+    while True:
+        rows = session.execute(
+            select(log_nodes.c.index, log_nodes.c.hash)
+            .where(log_nodes.c.level == level, log_nodes.c.index >= start)
+            .order_by(log_nodes.c.index)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        for index, digest in rows:
+            yield int(index), bytes(digest)
+        start = int(rows[-1][0]) + 1
+
+
+def nodes_above(session: Session, level: int, limit: int) -> list[NodeId]:
+    """Up to ``limit`` stored nodes higher than ``level`` (a tree that small has none)."""
+    rows = session.execute(
+        select(log_nodes.c.level, log_nodes.c.index)
+        .where(log_nodes.c.level > level)
+        .order_by(log_nodes.c.level, log_nodes.c.index)
+        .limit(limit)
+    ).all()
+    return [(int(r[0]), int(r[1])) for r in rows]
+
+
+def all_checkpoints(session: Session, batch: int = 2_000) -> Iterator[CheckpointRow]:
+    """Every stored signed tree head, smallest tree first, in batches."""
+    start = 0
+    while True:
+        rows = session.execute(
+            select(checkpoints.c.tree_size, checkpoints.c.root_hash, checkpoints.c.signed_note)
+            .where(checkpoints.c.tree_size >= start)
+            .order_by(checkpoints.c.tree_size)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield CheckpointRow(int(row.tree_size), bytes(row.root_hash), str(row.signed_note))
         start = int(rows[-1][0]) + 1
