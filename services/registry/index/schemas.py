@@ -8,9 +8,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from services.registry.countries import CountryCode
+from services.registry.models import DeclaredItem
 
-Text255 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=128)]
+
+def _stored(column: str, *, strip: bool = True) -> StringConstraints:
+    """At most what ``declared_items.<column>`` holds. The column is the one bound: a
+    migration widening it widens what deliveries may carry, and the schema and the
+    database always agree (PostgreSQL enforces the length, SQLite would not)."""
+    length = DeclaredItem.__table__.c[column].type.length  # type: ignore[attr-defined]
+    return StringConstraints(strip_whitespace=strip or None, max_length=length)
 
 
 class DeliveredLocation(BaseModel):
@@ -19,7 +25,7 @@ class DeliveredLocation(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     country: CountryCode
-    place: Text255 | None = None
+    place: Annotated[str, _stored("place")] | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
 
@@ -31,15 +37,15 @@ class DeliveredItem(BaseModel):
 
     item_index: int = Field(ge=0, le=1_000_000)
     kind: Literal["weapon", "ammunition", "part"]
-    category: Annotated[str, StringConstraints(max_length=32)] | None = None
-    manufacturer: Text255 | None = None
-    model: Text255 | None = None
-    calibre: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = None
-    serial_number: Short | None = None
-    lot_number: Short | None = None
+    category: Annotated[str, _stored("category", strip=False)] | None = None
+    manufacturer: Annotated[str, _stored("manufacturer")] | None = None
+    model: Annotated[str, _stored("model")] | None = None
+    calibre: Annotated[str, _stored("calibre")] | None = None
+    serial_number: Annotated[str, _stored("serial_number")] | None = None
+    lot_number: Annotated[str, _stored("lot_number")] | None = None
     year_of_manufacture: int | None = Field(default=None, ge=1800, le=2200)
     quantity: int = Field(default=1, ge=1, le=10**12)
-    description: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    description: Annotated[str, _stored("description", strip=False)] | None = None
 
 
 class DeclarationDelivery(BaseModel):
@@ -64,7 +70,7 @@ class DeclarationDelivery(BaseModel):
     location: DeliveredLocation | None = Field(
         default=None, description="Required for upsert; null in a dispose (content is gone)"
     )
-    presumed_user: Text255 | None = None
+    presumed_user: Annotated[str, _stored("presumed_user")] | None = None
     undeclared: bool = False
     references: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
         default_factory=list, max_length=1000
