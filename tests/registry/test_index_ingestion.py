@@ -138,3 +138,17 @@ def test_a_dispose_for_a_declaration_never_indexed_is_kept_as_a_tombstone(
     assert client.post(INDEX, json=late, headers=relay).json()["status"] == "stale"
     no_place = delivery([declared_weapon(0, "X-1")], location=None)
     assert client.post(INDEX, json=no_place, headers=relay).status_code == 422
+
+
+def test_a_value_whose_match_key_outgrows_its_column_is_a_422_naming_it(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    relay = auth_api.operator_headers(("index:write",))
+    # NFKD spells U+FDFA out in 18 characters, 15 of them kept: a 150-character key
+    # from a 10-character serial, over the 128 the serial key column holds.
+    spelled_out = "\ufdfa" * 10
+    body = delivery([declared_weapon(0, "AB-12345"), declared_weapon(1, spelled_out)])
+    response = client.post(INDEX, json=body, headers=relay)
+    assert response.status_code == 422, response.text
+    assert [e["loc"] for e in response.json()["errors"]] == ["items[1].serial_number"]
+    assert _serials(client, auth_api.member_state_headers("NER"), "AB-12345") == []

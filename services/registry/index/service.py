@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from services.common.errors import Conflict, Forbidden
+from services.common.errors import Conflict, FieldProblem, Forbidden, ValidationFailed
 from services.common.identifiers import serial_fuzzy_key
 from services.common.security import Principal
 from services.common.tables import utcnow
@@ -25,7 +25,18 @@ from services.registry.index.schemas import (
     DeliveredLocation,
     DeliveryResult,
 )
-from services.registry.models import IndexedDeclaration, IndexEvent
+from services.registry.models import DeclaredItem, IndexedDeclaration, IndexEvent
+
+# Match keys and the field each is computed from. A key can be longer than its
+# field: NFKD spells some characters out ("\ufdfa" becomes 18 letters).
+KEY_FIELDS = {
+    "serial_key": "serial_number",
+    "fuzzy_key": "serial_number",
+    "manufacturer_key": "manufacturer",
+    "model_key": "model",
+    "calibre_key": "calibre",
+    "lot_key": "lot_number",
+}
 
 
 def ingest_declaration(
@@ -111,10 +122,37 @@ def _replace(
             "Another version of this declaration is being indexed; retry",
             code="concurrent_delivery",
         ) from exc
+    rows = [_item_row(delivery, item) for item in delivery.items]
+    _check_key_lengths(rows)
     if current is not None:
         repository.delete_items(session, delivery.declaration_id)
-    repository.insert_items(session, [_item_row(delivery, item) for item in delivery.items])
+    repository.insert_items(session, rows)
     return declaration
+
+
+def _check_key_lengths(rows: list[dict[str, Any]]) -> None:
+    """Refuse, naming the field, a value whose match key its column cannot hold.
+
+    PostgreSQL would refuse the row without saying which value, and SQLite would
+    keep it: a clear 422 on both, never a key cut short (it would match wrongly).
+    """
+    columns = DeclaredItem.__table__.c  # type: ignore[attr-defined]
+    problems: dict[str, FieldProblem] = {}
+    for position, row in enumerate(rows):
+        for key, field in KEY_FIELDS.items():
+            limit = columns[key].type.length
+            value = row[key]
+            loc = f"items[{position}].{field}"
+            if value is None or limit is None or len(value) <= limit or loc in problems:
+                continue
+            problems[loc] = FieldProblem(
+                loc=loc,
+                msg=f"normalizes to a match key of {len(value)} characters;"
+                f" the index holds at most {limit}",
+                type="match_key_too_long",
+            )
+    if problems:
+        raise ValidationFailed(list(problems.values()))
 
 
 def _header(current: IndexedDeclaration | None, d: DeclarationDelivery) -> IndexedDeclaration:
