@@ -16,7 +16,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -31,10 +31,15 @@ from services.common.transparency.note import (
 )
 
 V1 = "/declarations/v1"
+T = TypeVar("T")
 
 
 class CheckFailed(Exception):
-    """The log or a record failed a check: the message says which."""
+    """The log or a record failed a check, or the server's reply was malformed: says which."""
+
+
+class StateError(Exception):
+    """The saved state file cannot be used."""
 
 
 @dataclass
@@ -46,11 +51,44 @@ class VerifyReport:
     notes: list[str] = field(default_factory=list)
 
 
-def _b64(text: str) -> bytes:
-    return base64.b64decode(text, validate=True)
+# Every reply is untrusted input: each reading below names what was malformed
+# and raises CheckFailed, so a hostile or broken server gets exit 1, never a traceback.
 
 
-def _get(client: httpx.Client, path: str, token: str | None = None, **params: Any) -> Any:
+def _b64(text: object, what: str) -> bytes:
+    if not isinstance(text, str):
+        raise CheckFailed(f"{what} is not a base64 string")
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError as exc:  # binascii.Error
+        raise CheckFailed(f"{what} is not valid base64") from exc
+
+
+def _member(document: object, key: str, kind: type[T], where: str) -> T:
+    """``document[key]``, which must be of ``kind`` (bool is no int)."""
+    if not isinstance(document, dict) or key not in document:
+        raise CheckFailed(f"{where}: the reply has no {key!r}")
+    value = document[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise CheckFailed(f"{where}: {key!r} is not a {kind.__name__}")
+    return value
+
+
+def _optional(document: object, key: str, kind: type[T], where: str) -> T | None:
+    """Like :func:`_member`, but null is allowed."""
+    if isinstance(document, dict) and key in document and document[key] is None:
+        return None
+    return _member(document, key, kind, where)
+
+
+def _hashes(document: object, where: str) -> list[bytes]:
+    items = _member(document, "hashes", list, where)
+    return [_b64(item, f"{where}: hashes[{n}]") for n, item in enumerate(items)]
+
+
+def _get(
+    client: httpx.Client, path: str, token: str | None = None, **params: Any
+) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     response = client.get(path, params=params, headers=headers)
     if response.status_code != 200:
@@ -58,9 +96,33 @@ def _get(client: httpx.Client, path: str, token: str | None = None, **params: An
     return response
 
 
+def _get_json(client: httpx.Client, path: str, token: str | None = None, **params: Any) -> object:
+    response = _get(client, path, token, **params)
+    try:
+        return cast(object, response.json())
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        kind = response.headers.get("content-type", "no content type")
+        raise CheckFailed(f"GET {path}: the reply is not JSON ({kind})") from exc
+
+
 def load_state(path: Path) -> dict[str, Any]:
-    """The verifier's saved state (pinned key, last checkpoint), or {}."""
-    return dict(json.loads(path.read_text())) if path.exists() else {}
+    """The verifier's saved state (pinned key, last checkpoint), or {}; StateError if unusable."""
+    if not path.exists():
+        return {}
+    try:
+        state = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise StateError(f"the state file {path} cannot be read: {exc}") from exc
+    if not isinstance(state, dict):
+        raise StateError(f"the state file {path} is not a JSON object")
+    if "tree_size" in state:
+        try:
+            _member(state, "tree_size", int, "state")
+            if len(_b64(state.get("root_hash"), "state: root_hash")) != 32:
+                raise CheckFailed("state: root_hash is not 32 bytes")
+        except CheckFailed as exc:
+            raise StateError(f"the state file {path} is damaged: {exc}") from exc
+    return state
 
 
 def save_state(path: Path, state: dict[str, Any]) -> None:
@@ -104,15 +166,14 @@ def _check_consistency(
     if "tree_size" not in state:
         report.notes.append("no saved checkpoint: this one is saved for next time")
         return
-    old_size, old_root = int(state["tree_size"]), _b64(state["root_hash"])
+    old_size, old_root = int(state["tree_size"]), _b64(state["root_hash"], "state: root_hash")
     if checkpoint.size < old_size:
         raise CheckFailed(f"the log shrank from {old_size} to {checkpoint.size} entries")
     proof: list[bytes] = []
     if 0 < old_size < checkpoint.size:
-        body = _get(
-            client, f"{V1}/log/proof/consistency", first=old_size, second=checkpoint.size
-        ).json()
-        proof = [_b64(h) for h in body["hashes"]]
+        path = f"{V1}/log/proof/consistency"
+        body = _get_json(client, path, first=old_size, second=checkpoint.size)
+        proof = _hashes(body, f"GET {path}")
     if old_size == 0 and checkpoint.size > 0:
         return
     try:
@@ -133,27 +194,28 @@ def _check_declaration(
 ) -> None:
     if token is None:
         raise CheckFailed("checking a declaration needs --token (register:read)")
-    versions = _get(client, f"{V1}/declarations/{declaration_id}/versions", token).json()["items"]
+    path = f"{V1}/declarations/{declaration_id}/versions"
+    versions = _member(_get_json(client, path, token), "items", list, f"GET {path}")
     removed = False
-    for version in versions:
-        where = f"declaration {declaration_id} version {version['version']}"
-        record = version["record"]
+    for position, version in enumerate(versions):
+        where = f"declaration {declaration_id} version {position + 1}"
+        number = _member(version, "version", int, where)
+        where = f"declaration {declaration_id} version {number}"
+        record_sha256 = _member(version, "record_sha256", str, where)
+        index = _member(version, "log_index", int, where)
+        record = _optional(version, "record", dict, where)
         if record is None:
             # Only a logged disposal may remove a record: checked below, once.
             removed = True
-        else:
-            digest = hashlib.sha256(canonical_json(record)).hexdigest()
-            if digest != version["record_sha256"]:
-                raise CheckFailed(f"{where}: the record does not hash to its recorded SHA-256")
-        index = int(version["log_index"])
+        elif _record_sha256(record, where) != record_sha256:
+            raise CheckFailed(f"{where}: the record does not hash to its recorded SHA-256")
         if index >= checkpoint.size:
             report.notes.append(f"{where}: logged after this checkpoint, not checked")
             continue
-        leaf_input = _entry_bytes(client, index, token)
-        logged = json.loads(leaf_input)
+        leaf_input, logged = _entry(client, index, token)
         if (
             logged.get("declaration_id") != declaration_id
-            or logged.get("record_sha256") != version["record_sha256"]
+            or logged.get("record_sha256") != record_sha256
         ):
             raise CheckFailed(f"{where}: the log entry at {index} is not this record's")
         _check_included(client, checkpoint, index, leaf_input, where)
@@ -161,22 +223,28 @@ def _check_declaration(
         _check_disposal(client, checkpoint, declaration_id, token)
 
 
+def _record_sha256(record: dict[str, Any], where: str) -> str:
+    try:
+        return hashlib.sha256(canonical_json(record)).hexdigest()
+    except (ValueError, TypeError) as exc:  # e.g. 1e400 parses to an infinity
+        raise CheckFailed(f"{where}: the record is not canonical JSON: {exc}") from exc
+
+
 def _check_disposal(
     client: httpx.Client, checkpoint: Checkpoint, declaration_id: str, token: str
 ) -> None:
     """A removed record needs its disposal entry in the signed log."""
     where = f"declaration {declaration_id}"
-    index = _get(client, f"{V1}/declarations/{declaration_id}", token).json()["disposal_log_index"]
+    path = f"{V1}/declarations/{declaration_id}"
+    index = _optional(_get_json(client, path, token), "disposal_log_index", int, f"GET {path}")
     if index is None:
         raise CheckFailed(f"{where}: the record is gone but no disposal of it is logged")
-    index = int(index)
     if index >= checkpoint.size:
         raise CheckFailed(
             f"{where}: the record is gone and its disposal entry {index} is outside the signed"
             f" checkpoint of {checkpoint.size} entries (verify again once it is signed)"
         )
-    leaf_input = _entry_bytes(client, index, token)
-    logged = json.loads(leaf_input)
+    leaf_input, logged = _entry(client, index, token)
     if logged.get("type") != "disposal" or logged.get("declaration_id") != declaration_id:
         raise CheckFailed(
             f"{where}: the record is gone and the log entry at {index} is not its disposal"
@@ -184,23 +252,37 @@ def _check_disposal(
     _check_included(client, checkpoint, index, leaf_input, f"{where} disposal")
 
 
-def _entry_bytes(client: httpx.Client, index: int, token: str) -> bytes:
-    entries = _get(client, f"{V1}/log/entries", token, start=index, end=index + 1).json()
-    return _b64(entries["entries"][0]["leaf_input"])
+def _entry(client: httpx.Client, index: int, token: str) -> tuple[bytes, dict[str, Any]]:
+    """The bytes of log entry ``index`` and the JSON object they encode."""
+    path = f"{V1}/log/entries"
+    where = f"GET {path} (entry {index})"
+    entries = _member(
+        _get_json(client, path, token, start=index, end=index + 1), "entries", list, where
+    )
+    if len(entries) != 1:
+        raise CheckFailed(f"{where}: {len(entries)} entries instead of 1")
+    shown = _optional(entries[0], "leaf_input", str, where)
+    if shown is None:
+        raise CheckFailed(f"{where}: the entry's bytes are not shown to this token")
+    leaf_input = _b64(shown, f"{where}: leaf_input")
+    try:
+        logged = json.loads(leaf_input)
+    except ValueError as exc:
+        raise CheckFailed(f"{where}: leaf_input is not JSON") from exc
+    if not isinstance(logged, dict):
+        raise CheckFailed(f"{where}: leaf_input is not a JSON object")
+    return leaf_input, logged
 
 
 def _check_included(
     client: httpx.Client, checkpoint: Checkpoint, index: int, leaf_input: bytes, where: str
 ) -> None:
     leaf = hashlib.sha256(b"\0" + leaf_input).digest()
-    proof = _get(client, f"{V1}/log/proof/inclusion", index=index, tree_size=checkpoint.size).json()
+    path = f"{V1}/log/proof/inclusion"
+    proof = _get_json(client, path, index=index, tree_size=checkpoint.size)
     try:
         verify_inclusion(
-            index,
-            checkpoint.size,
-            leaf,
-            [_b64(h) for h in proof["hashes"]],
-            checkpoint.root_hash,
+            index, checkpoint.size, leaf, _hashes(proof, f"GET {path}"), checkpoint.root_hash
         )
     except ProofError as exc:
         raise CheckFailed(f"{where}: not included in the signed log: {exc}") from exc
@@ -209,7 +291,11 @@ def _check_included(
 def run_verify(args: argparse.Namespace) -> int:
     """``regctl log verify``."""
     state_path = Path(args.state)
-    state = load_state(state_path)
+    try:
+        state = load_state(state_path)
+    except StateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     key_text = args.key or state.get("verifier_key")
     if not key_text:
         print(
@@ -237,7 +323,7 @@ def run_verify(args: argparse.Namespace) -> int:
     except CheckFailed as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         print(f"error: could not reach {args.url}: {exc}", file=sys.stderr)
         return 2
     save_state(state_path, state)
