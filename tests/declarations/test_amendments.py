@@ -112,3 +112,14 @@ def test_another_state_cannot_amend(client: TestClient, callers: Callers) -> Non
         headers=callers.state("CIV") | {"If-Match": created["etag"]},
     )
     assert response.status_code == 404
+
+
+def test_a_weak_etag_in_if_match_never_matches(client: TestClient, callers: Callers) -> None:
+    # RFC 9110 13.1.1: If-Match uses the strong comparison; a weak tag matches nothing.
+    created = _create(client, callers)
+    patch = {"reason": "r", "changes": {"circumstances": "x"}}
+    weak = _amend(client, callers, created, patch, f"W/{created['etag']}")
+    assert weak.status_code == 412, weak.text
+    assert weak.json()["code"] == "stale_version"
+    listed = _amend(client, callers, created, patch, f"W/{created['etag']}, {created['etag']}")
+    assert listed.status_code == 201, listed.text

@@ -41,7 +41,9 @@ IMMUTABLE = ("type", "declaring_country")
 
 
 def _matches(if_match: str, current_etag: str) -> bool:
-    candidates = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+    # RFC 9110 13.1.1: If-Match compares strongly, so a weak tag (W/"...") matches
+    # nothing; it stays in the list as itself and never equals a strong tag.
+    candidates = [tag.strip() for tag in if_match.split(",")]
     return "*" in candidates or current_etag in candidates
 
 
