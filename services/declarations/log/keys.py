@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 from services.common.transparency.note import (
@@ -26,16 +27,36 @@ def load_signer(settings: DeclarationsSettings) -> Signer:
 
 
 def load_or_create_key_file(path: Path, name: str) -> Signer:
-    """Read the signer key at ``path``; create it (mode 0600, atomically) when absent."""
+    """Read the signer key at ``path``; create it (mode 0600, atomically) when absent.
+
+    The key is written and flushed to a private temporary file in the same
+    folder, then hard-linked to ``path``: the key file appears complete or not
+    at all, and ``link`` refuses to replace an existing file, so of two workers
+    starting together one key wins and both read it.
+    """
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        text = format_signer_key(generate_signer(name)) + "\n"
-        # O_EXCL: of two workers starting together, one writes and both read its key.
-        with contextlib.suppress(FileExistsError):
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(text)
+        _create_once(path, format_signer_key(generate_signer(name)) + "\n")
     return parse_signer_key(path.read_text().strip())
+
+
+def _create_once(path: Path, text: str) -> None:
+    # mkstemp creates the file 0600 whatever the umask.
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the new name survives a crash
+    finally:
+        os.close(folder)
 
 
 def _checked(signer: Signer, origin: str) -> Signer:
