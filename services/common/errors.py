@@ -314,7 +314,8 @@ def validation_error(request: Request, exc: RequestValidationError) -> AppError:
 
 
 _VALUE_REFUSED = (
-    "a value cannot be stored: text with a NUL character (U+0000) or a number out of range"
+    "a value cannot be stored: text with a NUL character (U+0000), or text or a number"
+    " beyond what the register holds"
 )
 
 

@@ -85,16 +85,16 @@ items = Table(
     Column("position", Integer, nullable=False),
     Column("kind", String(20), nullable=False),
     Column("declaration_type", String(20), nullable=False),
-    Column("match_key", String(400), nullable=False),
-    Column("serial_key", String(100), nullable=True),
-    Column("manufacturer_key", String(200), nullable=True),
-    Column("calibre_key", String(100), nullable=True),
+    Column("match_key", String(1000), nullable=False),
+    Column("serial_key", String(400), nullable=True),
+    Column("manufacturer_key", String(400), nullable=True),
+    Column("calibre_key", String(400), nullable=True),
     Column("destroyed", Boolean, nullable=False),
     Column("undeclared", Boolean, nullable=False),
     # Set only on destroyed items with a unique identity (serialled weapons and
     # parts): the unique constraint makes a second destruction fail in the
     # database even between concurrent requests (NULLs never collide).
-    Column("destroyed_key", String(400), nullable=True, unique=True),
+    Column("destroyed_key", String(1000), nullable=True, unique=True),
     Index("ix_items_match_key", "match_key"),
     Index("ix_items_declaration", "declaration_id"),
 )

@@ -196,13 +196,6 @@ def longest_seizure() -> dict[str, Any]:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the registry's declared_items columns are narrower than what declarations accept"
-    " (calibre 64, serial_number and lot_number 128, description 1000, their match keys):"
-    " the registry needs a migration widening them, and its delivery schema follows the columns",
-)
 def test_a_declaration_with_the_longest_fields_reaches_the_index(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:

@@ -144,9 +144,9 @@ def test_a_value_whose_match_key_outgrows_its_column_is_a_422_naming_it(
     client: TestClient, auth_api: AuthApi
 ) -> None:
     relay = auth_api.operator_headers(("index:write",))
-    # NFKD spells U+FDFA out in 18 characters, 15 of them kept: a 150-character key
-    # from a 10-character serial, over the 128 the serial key column holds.
-    spelled_out = "\ufdfa" * 10
+    # NFKD spells U+FDFA out in 18 characters, 15 of them kept: a 450-character key
+    # from a 30-character serial, over the 400 the serial key column holds.
+    spelled_out = "\ufdfa" * 30
     body = delivery([declared_weapon(0, "AB-12345"), declared_weapon(1, spelled_out)])
     response = client.post(INDEX, json=body, headers=relay)
     assert response.status_code == 422, response.text

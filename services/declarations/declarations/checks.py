@@ -13,6 +13,7 @@ from services.declarations.declarations.custody import (
     ItemIdentity,
     duplicate_problems,
     identify,
+    key_length_problems,
     undeclared_positions,
 )
 from services.declarations.declarations.schemas import DeclarationDocument
@@ -85,6 +86,7 @@ def check_document(
     problems = _context_problems(document, today=today, mission_known=mission_known)
     identities = [identify(item) for item in document.items]
     problems += duplicate_problems(identities)
+    problems += key_length_problems(identities)
     undeclared: set[int] = set()
     if document.type == "destruction":
         own = declarations.c.declaring_country == document.declaring_country

@@ -9,12 +9,18 @@ identifier rules), never on the declared spelling:
 - ammunition: calibre key + lot; lots are counted, not unique;
 - part without a serial: description; not unique.
 
+A part's description enters its key as its words, or as their SHA-256 when longer
+than ``DESCRIPTION_WORDS_IN_KEY`` (a 4,000-character description would not fit the
+indexed key). A key longer than its indexed column (Unicode compatibility forms can
+spell one character out in many) is refused with a 422 naming the item.
+
 An item no referenced declaration recorded is refused, unless the
 destruction is flagged ``undeclared`` (kept and listable by secretariats).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +30,9 @@ from services.common.identifiers import calibre_key as _calibre_key
 from services.common.identifiers import manufacturer_key as _manufacturer_key
 from services.common.identifiers import normalize_serial
 from services.declarations.declarations.schemas import Ammunition, Item, Part, Weapon
+from services.declarations.models import items as item_index
+
+DESCRIPTION_WORDS_IN_KEY = 200
 
 # Pure functions of a spelling; a batch repeats a few makers and calibres many times.
 manufacturer_key = lru_cache(maxsize=4096)(_manufacturer_key)
@@ -43,7 +52,10 @@ class ItemIdentity:
 
 
 def _words(text: str) -> str:
-    return " ".join(text.casefold().split())
+    words = " ".join(text.casefold().split())
+    if len(words) <= DESCRIPTION_WORDS_IN_KEY:
+        return words
+    return "sha256:" + hashlib.sha256(words.encode()).hexdigest()
 
 
 def identify(item: Item) -> ItemIdentity:
@@ -86,6 +98,40 @@ def duplicate_problems(identities: Sequence[ItemIdentity]) -> list[FieldProblem]
             )
         else:
             seen[identity.match_key] = position
+    return problems
+
+
+def _room(column: str) -> int:
+    length: int = item_index.c[column].type.length
+    return length
+
+
+# (identity attribute, where a problem with it is located within the item)
+_KEYED_FIELDS = (
+    ("serial_key", "serial_number"),
+    ("manufacturer_key", "manufacturer"),
+    ("calibre_key", "calibre"),
+    ("match_key", None),
+)
+
+
+def key_length_problems(identities: Sequence[ItemIdentity]) -> list[FieldProblem]:
+    """Items whose normalized keys would not fit the item index, each located."""
+    problems = []
+    for position, identity in enumerate(identities):
+        for attribute, field in _KEYED_FIELDS:
+            key = getattr(identity, attribute)
+            if key is not None and len(key) > _room(attribute):
+                where = f"items[{position}]" + (f".{field}" if field else "")
+                problems.append(
+                    FieldProblem(
+                        loc=where,
+                        msg=f"too long once normalized ({len(key)} characters; at most"
+                        f" {_room(attribute)}): Unicode compatibility forms spell some"
+                        " characters out; send the identifier as written on the item",
+                    )
+                )
+                break
     return problems
 
 
