@@ -86,10 +86,21 @@ def test_materiel_made_after_an_embargo_raises_an_embargo_alert(
     assert evidence["embargo"]["reference"] == "UNSC res. 1572 (2004)"
 
 
-def test_an_embargo_configured_by_a_secretariat_screens_later_declarations(
+def test_an_embargo_configured_by_a_secretariat_screens_indexed_and_later_declarations(
     client: TestClient, auth_api: AuthApi
 ) -> None:
     ecowas = auth_api.secretariat_headers("ECOWAS")
+    ner = auth_api.member_state_headers("NER")
+    found_before = delivery(
+        [
+            declared_weapon(0, "N-1", year_of_manufacture=2022),
+            declared_weapon(1, "N-2", year_of_manufacture=2019),
+        ],
+        declaration_id="decl-before",
+        location_country="NER",
+        event_date="2023-05-02",
+    )
+    assert _deliver(client, auth_api, found_before) == 0
     created = client.post(
         "/registry/v1/embargoes",
         json={
@@ -107,12 +118,24 @@ def test_an_embargo_configured_by_a_secretariat_screens_later_declarations(
         headers=auth_api.member_state_headers("NER"),
     )
     assert refused.status_code == 403
-    body = delivery(
-        [declared_weapon(0, "N-5", year_of_manufacture=2022)],
+    # The declaration indexed before the embargo existed was screened when it was configured.
+    (screened,) = _alerts(client, ner, kind="embargo")
+    assert screened["declaration_id"] == "decl-before"
+    evidence = screened["evidence"]
+    assert isinstance(evidence, dict)
+    assert evidence["embargo"]["id"] == created.json()["id"]
+    assert evidence["item_count"] == 1
+    assert [i["serial_number"] for i in evidence["items"]] == ["N-1"]
+    assert evidence["declaration"]["declaration_id"] == "decl-before"
+    # Later declarations are screened as they are indexed; re-indexing raises nothing twice.
+    later = delivery(
+        [declared_weapon(0, "N-5", year_of_manufacture=2023)],
         location_country="NER",
         event_date="2024-01-10",
     )
-    assert _deliver(client, auth_api, body) == 1
+    assert _deliver(client, auth_api, later) == 1
+    assert _deliver(client, auth_api, {**found_before, "event_id": "again", "version": 2}) == 0
+    assert len(_alerts(client, ner, kind="embargo")) == 2
     listed = client.get("/registry/v1/embargoes", params={"country": "CIV"}, headers=ecowas)
     assert [e["country"] for e in listed.json()["items"]] == ["CIV"]
 

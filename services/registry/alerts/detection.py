@@ -13,87 +13,55 @@
 - ``unreturned``: weapons still held when a contingent's rotation closed (an ``out``
   manifest with ``closes_rotation``) or when its mission ended (``regctl alerts scan``).
 
+Diversions and embargoes are raised by whichever record comes second: a declaration
+indexed after the manifest or embargo, or a manifest ``in`` / an embargo arriving after
+the declaration (:mod:`.diversions`, :mod:`.embargo_alerts`). Matching runs under one
+lock (:func:`repository.lock_matching`) so that two records committing at the same time
+cannot both miss each other.
+
 "Possible" (fuzzy) matches never raise alerts: matching here is on stored keys only.
 Every alert has a dedupe key, so re-delivering or re-scanning raises nothing twice.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session
 
 from services.registry.alerts import detection_queries as queries
-from services.registry.alerts import repository
-from services.registry.models import IndexedDeclaration, Manifest
-
-SYSTEM_ACTOR = "registry"
+from services.registry.alerts import diversions, embargo_alerts, repository
+from services.registry.alerts.evidence import DeclarationRef
+from services.registry.models import Embargo, IndexedDeclaration, Manifest
 
 
 def raise_for_declaration(*, session: Session, declaration: IndexedDeclaration) -> int:
     """Raise the diversion, linkage and embargo alerts of a just-indexed declaration;
     returns how many new alerts were raised."""
+    repository.lock_matching(session)
     return (
-        _raise_diversions(session, declaration)
+        diversions.raise_for_declaration(session, declaration)
         + _raise_linkages(session, declaration)
-        + _raise_embargoes(session, declaration)
+        + embargo_alerts.raise_for_declaration(session, declaration)
     )
 
 
-def _raise_diversions(session: Session, d: IndexedDeclaration) -> int:
-    groups: dict[tuple[int, str, str], list[Any]] = defaultdict(list)
-    for row in queries.diversion_matches(session, declaration_id=d.declaration_id):
-        own_destruction = (
-            d.declaration_type == "destruction" and row.contributing_country == d.declaring_country
-        )
-        if not own_destruction:
-            groups[(row.item_index, row.mission_code, row.contributing_country)].append(row)
+def raise_for_manifest(*, session: Session, manifest: Manifest) -> int:
+    """Raise the alerts of a just-stored manifest: diversions of an ``in`` matching items
+    already declared seized, collected or destroyed, and ``unreturned`` for an ``out``
+    closing a rotation. Returns how many new alerts were raised."""
     raised = 0
-    for (item_index, mission, country), rows in groups.items():
-        first = rows[0]
-        declared = first.declared_serial if first.kind == "weapon" else first.declared_lot
-        recorded = first.manifest_serial if first.kind == "weapon" else first.manifest_lot
-        quality = "exact" if (declared or "").strip() == (recorded or "").strip() else "normalized"
-        summary = (
-            f"{d.declaration_type.capitalize()} by {d.declaring_country} on "
-            f"{d.event_date.isoformat()}: {first.kind} {declared!r} matches ({quality}) "
-            f"{recorded!r} declared in to {mission} by {country}"
-        )
-        evidence = {
-            "declaration": _declaration_evidence(d),
-            "item_index": item_index,
-            "declared": declared,
-            "match": quality,
-            "manifests": [
-                {
-                    "manifest_id": r.manifest_id,
-                    "line": r.line,
-                    "crossing_date": r.crossing_date.isoformat(),
-                    "unit": r.unit,
-                    "recorded": r.manifest_serial if r.kind == "weapon" else r.manifest_lot,
-                    "manufacturer": r.manufacturer,
-                    "model": r.model,
-                }
-                for r in rows[:50]
-            ],
-        }
-        new = repository.raise_alert(
-            session,
-            kind="diversion",
-            dedupe_key=f"diversion:{d.declaration_id}:{item_index}:{mission}:{country}",
-            summary=summary,
-            country=country,
-            mission=mission,
-            declaration_id=d.declaration_id,
-            record_date=d.event_date,
-            evidence=evidence,
-            audience=[(country, d.event_date, False), (d.declaring_country, d.event_date, True)],
-            actor=SYSTEM_ACTOR,
-        )
-        raised += new is not None
-    return raised
+    if manifest.direction == "in":
+        repository.lock_matching(session)
+        raised += diversions.raise_for_manifest(session, manifest)
+    return raised + raise_unreturned_for_manifest(session=session, manifest=manifest)
+
+
+def screen_indexed_for_embargo(*, session: Session, embargo: Embargo) -> int:
+    """Raise the embargo alerts of a just-configured embargo over the declarations already
+    indexed (later ones are screened as they are indexed)."""
+    repository.lock_matching(session)
+    return embargo_alerts.raise_for_embargo(session, embargo)
 
 
 def _raise_linkages(session: Session, d: IndexedDeclaration) -> int:
@@ -132,7 +100,7 @@ def _raise_linkages(session: Session, d: IndexedDeclaration) -> int:
                 "kind": row.kind,
                 "signature": signature,
                 "declarations": [
-                    _declaration_evidence(d),
+                    DeclarationRef.of(d).evidence(),
                     {
                         "declaration_id": row.declaration_id,
                         "declaring_country": row.declaring_country,
@@ -147,52 +115,7 @@ def _raise_linkages(session: Session, d: IndexedDeclaration) -> int:
                 (d.declaring_country, d.event_date, False),
                 (row.declaring_country, row.event_date, False),
             ],
-            actor=SYSTEM_ACTOR,
-        )
-        raised += new is not None
-    return raised
-
-
-def _raise_embargoes(session: Session, d: IndexedDeclaration) -> int:
-    raised = 0
-    for embargo in queries.embargoes_for(session, d.location_country):
-        if d.event_date < embargo.starts_on:
-            continue
-        count, rows = queries.items_made_between(
-            session,
-            declaration_id=d.declaration_id,
-            after_year=embargo.starts_on.year,
-            until_year=embargo.ends_on.year if embargo.ends_on else None,
-        )
-        if not count:
-            continue
-        new = repository.raise_alert(
-            session,
-            kind="embargo",
-            dedupe_key=f"embargo:{d.declaration_id}:{embargo.id}",
-            summary=(
-                f"{count} item(s) found in {d.location_country} by {d.declaring_country} on "
-                f"{d.event_date.isoformat()} were made after the embargo of "
-                f"{embargo.starts_on.isoformat()} ({embargo.reference})"
-            ),
-            country=d.declaring_country,
-            mission=d.mission_code,
-            declaration_id=d.declaration_id,
-            record_date=d.event_date,
-            evidence={
-                "declaration": _declaration_evidence(d),
-                "embargo": {
-                    "id": embargo.id,
-                    "country": embargo.country,
-                    "starts_on": embargo.starts_on.isoformat(),
-                    "ends_on": embargo.ends_on.isoformat() if embargo.ends_on else None,
-                    "reference": embargo.reference,
-                },
-                "item_count": count,
-                "items": [dict(r._mapping) for r in rows],
-            },
-            audience=[(d.declaring_country, d.event_date, False)],
-            actor=SYSTEM_ACTOR,
+            actor=repository.SYSTEM_ACTOR,
         )
         raised += new is not None
     return raised
@@ -260,19 +183,6 @@ def _raise_unreturned(
             "truncated": len(held) >= queries.MAX_EVIDENCE,
         },
         audience=[(country, on, False)],
-        actor=SYSTEM_ACTOR,
+        actor=repository.SYSTEM_ACTOR,
     )
     return int(new is not None)
-
-
-def _declaration_evidence(d: IndexedDeclaration) -> dict[str, Any]:
-    return {
-        "declaration_id": d.declaration_id,
-        "version": d.version,
-        "type": d.declaration_type,
-        "declaring_country": d.declaring_country,
-        "mission": d.mission_code,
-        "event_date": d.event_date.isoformat(),
-        "location_country": d.location_country,
-        "place": d.place,
-    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, true
+from sqlalchemy import and_, func, literal, or_, select, true, union_all
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
@@ -15,6 +15,16 @@ from services.registry.models import Embargo, Mission
 RECOVERIES = ("seizure", "collection")
 MAX_LINKED = 1000
 MAX_EVIDENCE = 1000
+EMBARGO_ITEM_FIELDS = (
+    "item_index",
+    "kind",
+    "manufacturer",
+    "model",
+    "calibre",
+    "serial_number",
+    "lot_number",
+    "year_of_manufacture",
+)
 
 
 def diversion_matches(session: Session, *, declaration_id: str) -> list[Row[Any]]:
@@ -69,6 +79,75 @@ def diversion_matches(session: Session, *, declaration_id: str) -> list[Row[Any]
     found = list(session.execute(weapons).all())
     found += list(session.execute(lots).all())
     return found
+
+
+def manifest_diversion_matches(session: Session, *, manifest_id: str) -> list[Row[Any]]:
+    """Items of a just-stored manifest ``in`` matching declared items already indexed, by
+    the rule of :func:`diversion_matches` seen from the other side. One query over the
+    manifest's items (each probes the indexed keys), ordered by declared item then line;
+    each row carries the declaration's header as its items repeat it."""
+    di, mi = declared_items, manifest_items
+    columns = (
+        di.c.declaration_id,
+        di.c.declaration_version,
+        di.c.declaration_type,
+        di.c.declaring_country,
+        di.c.mission_code.label("declared_mission"),
+        di.c.event_date,
+        di.c.location_country,
+        di.c.place,
+        di.c.item_index,
+        di.c.kind,
+        di.c.serial_number.label("declared_serial"),
+        di.c.lot_number.label("declared_lot"),
+        mi.c.manifest_id,
+        mi.c.line,
+        mi.c.crossing_date,
+        mi.c.unit,
+        mi.c.serial_number.label("manifest_serial"),
+        mi.c.lot_number.label("manifest_lot"),
+        mi.c.manufacturer,
+        mi.c.model,
+    )
+    # "No maker declared, or the same maker", written so that it can only filter what the
+    # serial-key probe found: as an OR, PostgreSQL may AND in the maker's index entries,
+    # all 100,000 of them for a manifest of one maker (a weapon always names its maker).
+    same_maker = func.coalesce(di.c.manufacturer_key, mi.c.manufacturer_key) == (
+        mi.c.manufacturer_key
+    )
+    weapons = (
+        select(*columns)
+        .select_from(mi)
+        .join(di, di.c.serial_key == mi.c.serial_key)
+        .where(
+            mi.c.manifest_id == manifest_id,
+            mi.c.kind == "weapon",
+            mi.c.direction == "in",
+            di.c.kind == "weapon",
+            same_maker,
+        )
+    )
+    lots = (
+        select(*columns)
+        .select_from(mi)
+        .join(di, and_(di.c.calibre_key == mi.c.calibre_key, di.c.lot_key == mi.c.lot_key))
+        .where(
+            mi.c.manifest_id == manifest_id,
+            mi.c.kind == "ammunition",
+            mi.c.direction == "in",
+            di.c.kind == "ammunition",
+            or_(
+                di.c.manufacturer_key.is_(None),
+                mi.c.manufacturer_key.is_(None),
+                mi.c.manufacturer_key == di.c.manufacturer_key,
+            ),
+        )
+    )
+    matches = union_all(weapons, lots).subquery("matches")
+    statement = select(matches).order_by(
+        matches.c.declaration_id, matches.c.item_index, matches.c.line
+    )
+    return list(session.execute(statement).all())
 
 
 def linked_declarations(session: Session, *, declaration_id: str) -> list[Row[Any]]:
@@ -143,21 +222,58 @@ def items_made_between(
     ]
     count = session.execute(select(func.count()).where(*conditions)).scalar_one()
     rows = session.execute(
-        select(
-            di.c.item_index,
-            di.c.kind,
-            di.c.manufacturer,
-            di.c.model,
-            di.c.calibre,
-            di.c.serial_number,
-            di.c.lot_number,
-            di.c.year_of_manufacture,
-        )
+        select(*(di.c[name] for name in EMBARGO_ITEM_FIELDS))
         .where(*conditions)
         .order_by(di.c.item_index)
         .limit(MAX_EVIDENCE)
     ).all()
     return int(count), list(rows)
+
+
+def items_under_embargo(
+    session: Session,
+    *,
+    country: str,
+    starts_on: date,
+    after_year: int,
+    until_year: int | None,
+) -> list[Row[Any]]:
+    """Indexed items found in ``country`` on or after ``starts_on`` and made after
+    ``after_year`` (and not after ``until_year``): the first MAX_EVIDENCE of each
+    declaration, each row with its declaration's header and ``item_count``, the number
+    of such items in that declaration. One query (window functions)."""
+    di = declared_items
+    by_declaration = di.c.declaration_id
+    matching = (
+        select(
+            di.c.declaration_id,
+            di.c.declaration_version,
+            di.c.declaration_type,
+            di.c.declaring_country,
+            di.c.mission_code.label("declared_mission"),
+            di.c.event_date,
+            di.c.location_country,
+            di.c.place,
+            *(di.c[name] for name in EMBARGO_ITEM_FIELDS),
+            func.count().over(partition_by=by_declaration).label("item_count"),
+            func.row_number()
+            .over(partition_by=by_declaration, order_by=di.c.item_index)
+            .label("position"),
+        )
+        .where(
+            di.c.location_country == country,
+            di.c.event_date >= starts_on,
+            di.c.year_of_manufacture > after_year,
+            di.c.year_of_manufacture <= until_year if until_year is not None else true(),
+        )
+        .subquery("matching")
+    )
+    statement = (
+        select(matching)
+        .where(matching.c.position <= MAX_EVIDENCE)
+        .order_by(matching.c.declaration_id, matching.c.item_index)
+    )
+    return list(session.execute(statement).all())
 
 
 def weapons_still_held(session: Session, *, mission: str, country: str) -> list[Row[Any]]:

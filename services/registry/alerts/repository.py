@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, insert, select, update
+from sqlalchemy import ColumnElement, exists, insert, select, text, update
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
@@ -20,6 +20,24 @@ alert_events = AlertEvent.__table__  # type: ignore[attr-defined]
 
 Audience = tuple[str, date, bool]
 """(country, date, secretariat_only)."""
+SYSTEM_ACTOR = "registry"
+"""The actor of the "raised" event of alerts the registry raises itself."""
+
+
+def lock_matching(session: Session) -> None:
+    """Take the alert-matching lock until the transaction ends.
+
+    Matching reads what other transactions committed. Without this, a manifest and a
+    declaration delivery that match each other, committing at the same moment on
+    PostgreSQL, would each miss the other's uncommitted rows and raise nothing. Each
+    takes the lock after writing its rows and before matching: whichever waits sees the
+    other's rows once it is granted. SQLite has one writer at a time already.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended('registry:alert-matching', 0))")
+    )
 
 
 def raise_alert(

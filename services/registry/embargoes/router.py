@@ -26,7 +26,8 @@ def create_embargo(
     idempotency: IdempotencyDep,
 ) -> Response:
     """Configure an embargo (secretariat or operator): items found in ``country`` made
-    after the year of ``starts_on`` (and not after ``ends_on``) raise ``embargo`` alerts."""
+    after the year of ``starts_on`` (and not after ``ends_on``) raise ``embargo`` alerts,
+    for the declarations already indexed (screened now) and for later ones."""
     replayed = idempotency.replay()
     if replayed is not None:
         return replayed

@@ -64,8 +64,8 @@ def create_manifest(
     A member state posts only for its own country (403). Weapons must balance:
     an ``in`` of a weapon already in the area, or an ``out`` of one that never
     came in, is refused unless the item or the manifest is marked as a correction.
-    An ``out`` manifest closing a rotation raises an ``unreturned`` alert when the
-    contingent still holds weapons in the area.
+    A manifest ``in`` raises diversion alerts for declared items it matches; an ``out``
+    closing a rotation raises ``unreturned`` when the contingent still holds weapons.
     """
     require_own_country(principal, header.contributing_country)
     errors = check_header(session=session, header=header)
@@ -92,8 +92,8 @@ def create_manifest(
     repository.bulk_insert_manifest_items(session, prepared.rows)
     if not header.correction:
         _check_weapon_balances(session=session, manifest=manifest, locate=locate)
-    # Same transaction: a rotation closed with weapons still held raises "unreturned".
-    detection.raise_unreturned_for_manifest(session=session, manifest=manifest)
+    # Same transaction: diversions matched, a rotation closed with weapons still held.
+    detection.raise_for_manifest(session=session, manifest=manifest)
     return manifest
 
 

@@ -1,0 +1,123 @@
+"""Concurrent writers on PostgreSQL: diversion matching holds when two transactions race
+(SQLite has one writer at a time, so there is no race to lose there).
+
+The first transaction does its work and stays open; the second runs in a thread until it
+waits on a lock (seen in ``pg_locks``, not guessed from the clock) or ends; then the
+first commits, and the second must have seen its rows.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter
+from sqlalchemy import Engine, text
+from sqlmodel import Session
+
+from services.common.database import make_engine
+from services.common.security import Principal
+from services.registry.index.schemas import DeclarationDelivery
+from services.registry.index.service import ingest_declaration
+from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
+from services.registry.manifests.service import create_manifest
+from tests.conftest import BACKEND
+from tests.registry.factories import declared_weapon, delivery, weapon
+
+pytestmark = pytest.mark.skipif(
+    BACKEND != "postgresql", reason="PostgreSQL only: SQLite serializes writers"
+)
+
+SEN = Principal(
+    client_id="sen-client",
+    org="SEN",
+    org_type="member_state",
+    country="SEN",
+    community=None,
+    scopes=frozenset({"manifests:write"}),
+    token_id="t-sen",
+)
+RELAY = Principal(
+    client_id="relay",
+    org="OPERATOR",
+    org_type="operator",
+    country=None,
+    community=None,
+    scopes=frozenset({"index:write"}),
+    token_id="t-relay",
+)
+GIVE_UP_AFTER_SECONDS = 60  # a safety net for a hung test, not an assertion on time
+
+
+@pytest.fixture
+def engine(database_urls: dict[str, str]) -> Iterator[Engine]:
+    made = make_engine(database_urls["registry"])
+    yield made
+    made.dispose()
+
+
+def _post_in(session: Session, serial: str, *, mission: str = "MINUSCA") -> None:
+    header = ManifestHeader(
+        direction="in",
+        mission=mission,
+        contributing_country="SEN",
+        unit="SENBATT 7",
+        crossing_date=date(2023, 2, 1),
+    )
+    items = TypeAdapter(list[ManifestItemIn]).validate_python([weapon(serial)])
+    create_manifest(session=session, principal=SEN, header=header, items=list(items))
+
+
+def _race(engine: Engine, first: Callable[[Session], Any], second: Callable[[Session], Any]) -> Any:
+    """Run ``first`` in an open transaction and ``second`` in a thread until it waits on a
+    lock (or ends, having raced past), commit ``first``, and return what ``second``
+    returned or raised."""
+    outcome: dict[str, Any] = {}
+
+    def run_second() -> None:
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                outcome["value"] = second(session)
+                session.commit()
+            except Exception as exc:  # handed back to the test
+                session.rollback()
+                outcome["value"] = exc
+
+    with Session(engine, expire_on_commit=False) as holder:
+        first(holder)
+        thread = threading.Thread(target=run_second)
+        thread.start()
+        deadline = time.monotonic() + GIVE_UP_AFTER_SECONDS
+        with engine.connect() as watcher:
+            while thread.is_alive() and not _someone_waits_on_a_lock(watcher):
+                assert time.monotonic() < deadline, "the second writer neither waited nor ended"
+                time.sleep(0.05)
+        holder.commit()
+    thread.join(GIVE_UP_AFTER_SECONDS)
+    return outcome["value"]
+
+
+def _someone_waits_on_a_lock(connection: Any) -> bool:
+    waiting = connection.execute(
+        text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    ).scalar_one()
+    connection.rollback()
+    return bool(waiting)
+
+
+def test_a_manifest_racing_the_matching_seizure_still_raises_the_diversion(
+    engine: Engine,
+) -> None:
+    def index_seizure(session: Session) -> None:
+        body = DeclarationDelivery.model_validate(delivery([declared_weapon(0, "56 OOOO123")]))
+        result = ingest_declaration(session=session, principal=RELAY, delivery=body)
+        assert result.alerts == 0  # no manifest yet
+
+    _race(engine, index_seizure, lambda session: _post_in(session, "56-0000123", mission="MINUSMA"))
+    with engine.connect() as connection:
+        kinds = connection.execute(text("SELECT kind FROM alerts")).scalars().all()
+    assert kinds == ["diversion"]
