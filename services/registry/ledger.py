@@ -7,6 +7,11 @@ aggregation, and group it by the normalized keys:
     weapons      (mission, country, serial_key, manufacturer_key)
     ammunition   (mission, country, calibre_key, lot_key)
 
+A weapon's (or lot's) unit is the unit of its latest in-movement (by crossing
+date; between two ins on one day, the later unit name): weapons are tracked per
+serial, and a contingent is a country and a unit, so rotation rules ask which
+unit brought the weapon in last.
+
 Destroyed quantities come from the declarations index (:mod:`models.index`): a
 destruction declared by the contributing state itself, of an item with the
 contingent's keys, in that mission (or naming no mission), is destroyed COE.
@@ -154,6 +159,17 @@ def _stamp(date_col: ColumnElement[Any], id_col: ColumnElement[Any]) -> ColumnEl
     return cast(date_col, String) + literal(" ") + id_col
 
 
+# "YYYY-MM-DD " is 11 characters: what follows a stamp is the value it carries.
+_STAMPED_VALUE_START = 12
+
+
+def latest_in_unit(is_in: ColumnElement[bool]) -> ColumnElement[Any]:
+    """Aggregate: the unit of the latest in-movement of the group (None without an in)."""
+    mi = manifest_items
+    stamped = func.max(case((is_in, _stamp(mi.c.crossing_date, mi.c.unit)), else_=None))
+    return func.substr(stamped, _STAMPED_VALUE_START)
+
+
 def aggregate(
     *, mission: str, country: str | None, kind: str, visible: Any, evidence: bool = True
 ) -> Select[Any]:
@@ -224,7 +240,7 @@ def aggregate(
         mi.c.contributing_country,
         mi.c[k1].label("key1"),
         mi.c[k2].label("key2"),
-        func.max(mi.c.unit).label("unit"),
+        latest_in_unit(is_in).label("unit"),
         func.max(mi.c.category).label("category"),
         func.max(mi.c.manufacturer).label("manufacturer"),
         func.max(mi.c.model).label("model"),

@@ -123,15 +123,17 @@ def _raise_linkages(session: Session, d: IndexedDeclaration) -> int:
 
 def raise_unreturned_for_manifest(*, session: Session, manifest: Manifest) -> int:
     """After an ``out`` manifest closing a rotation: one alert listing the weapons the
-    contingent still holds in the mission area (0 or 1 alert)."""
+    unit (country and unit: a contingent) still holds in the mission area, that is whose
+    latest in-movement was that unit's (0 or 1 alert)."""
     if manifest.direction != "out" or not manifest.closes_rotation:
         return 0
     return _raise_unreturned(
         session,
         mission=manifest.mission_code,
         country=manifest.contributing_country,
+        unit=manifest.unit,
         on=manifest.crossing_date,
-        reason=f"rotation closed by out manifest {manifest.id}",
+        reason=f"rotation of {manifest.unit} closed by out manifest {manifest.id}",
         dedupe=f"unreturned:{manifest.mission_code}:{manifest.contributing_country}:{manifest.id}",
     )
 
@@ -155,27 +157,37 @@ def scan_ended_missions(*, session: Session, today: date) -> int:
 
 
 def _raise_unreturned(
-    session: Session, *, mission: str, country: str, on: date, reason: str, dedupe: str
+    session: Session,
+    *,
+    mission: str,
+    country: str,
+    on: date,
+    reason: str,
+    dedupe: str,
+    unit: str | None = None,
 ) -> int:
-    held = queries.weapons_still_held(session, mission=mission, country=country)
+    held = queries.weapons_still_held(session, mission=mission, country=country, unit=unit)
     if not held:
         return 0
+    holder = f"{country} ({unit})" if unit is not None else country
     new = repository.raise_alert(
         session,
         kind="unreturned",
         dedupe_key=dedupe,
-        summary=f"{len(held)} weapon(s) of {country} not taken out of {mission}: {reason}",
+        summary=f"{len(held)} weapon(s) of {holder} not taken out of {mission}: {reason}",
         country=country,
         mission=mission,
         declaration_id=None,
         record_date=on,
         evidence={
             "reason": reason,
+            "unit": unit,
             "weapons": [
                 {
                     "serial_number": r.serial_number,
                     "manufacturer": r.manufacturer,
                     "model": r.model,
+                    "unit": r.unit,
                     "balance": int(r.balance),
                 }
                 for r in held

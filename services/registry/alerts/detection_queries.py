@@ -276,8 +276,11 @@ def items_under_embargo(
     return list(session.execute(statement).all())
 
 
-def weapons_still_held(session: Session, *, mission: str, country: str) -> list[Row[Any]]:
-    """A contingent's weapons whose balance is still positive (at most MAX_EVIDENCE)."""
+def weapons_still_held(
+    session: Session, *, mission: str, country: str, unit: str | None = None
+) -> list[Row[Any]]:
+    """A contingent's weapons whose balance is still positive (at most MAX_EVIDENCE);
+    with ``unit``, those whose latest in-movement was that unit's."""
     lines = aggregate(
         mission=mission,
         country=country,
@@ -285,9 +288,18 @@ def weapons_still_held(session: Session, *, mission: str, country: str) -> list[
         visible=lambda *_: true(),
         evidence=False,
     ).subquery("lines")
+    conditions = [lines.c.balance > 0]
+    if unit is not None:
+        conditions.append(lines.c.unit == unit)
     statement = (
-        select(lines.c.serial_number, lines.c.manufacturer, lines.c.model, lines.c.balance)
-        .where(lines.c.balance > 0)
+        select(
+            lines.c.serial_number,
+            lines.c.manufacturer,
+            lines.c.model,
+            lines.c.unit,
+            lines.c.balance,
+        )
+        .where(*conditions)
         .order_by(lines.c.key1, lines.c.key2)
         .limit(MAX_EVIDENCE)
     )

@@ -17,17 +17,21 @@ def list_holdings(
     *,
     mission: str,
     country: str | None,
+    unit: str | None,
     kinds: tuple[str, ...],
     visible: Any,
     params: PageParams,
 ) -> tuple[list[Row[Any]], str | None]:
-    """A page of positive balances ordered by (kind, country, key), aggregated in SQL."""
+    """A page of positive balances ordered by (kind, country, key), aggregated in SQL;
+    with ``unit``, only those whose latest in-movement was that unit's."""
     parts = [
         aggregate(mission=mission, country=country, kind=kind, visible=visible, evidence=False)
         for kind in kinds
     ]
     grouped = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("grouped")
     statement = select(grouped).where(grouped.c.balance > 0)
+    if unit is not None:
+        statement = statement.where(grouped.c.unit == unit)
     key = [grouped.c.kind, grouped.c.contributing_country, grouped.c.key1, grouped.c.key2]
     return paginate(
         session,

@@ -24,10 +24,25 @@ def list_holdings(
     mission: Annotated[str, Query(max_length=32, description="Mission code, e.g. MINUSCA")],
     country: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
     kind: Literal["weapon", "ammunition"] | None = None,
+    unit: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=255,
+            description="Only what this unit brought in last, e.g. SENBATT 8",
+        ),
+    ] = None,
 ) -> Page[Holding]:
     """What each contingent holds in the mission area now: every weapon declared in and not
-    taken out, lost or destroyed, and the ammunition balance per calibre and lot."""
+    taken out, lost or destroyed, and the ammunition balance per calibre and lot. A line's
+    ``unit`` is the unit of its latest in-movement; ``unit=`` filters on it."""
     items, cursor = service.list_holdings(
-        session=session, scope=scope, mission=mission, country=country, kind=kind, params=page
+        session=session,
+        scope=scope,
+        mission=mission,
+        country=country,
+        unit=unit,
+        kind=kind,
+        params=page,
     )
     return Page(items=items, next_cursor=cursor)

@@ -13,7 +13,9 @@ class Holding(BaseModel):
     kind: Literal["weapon", "ammunition"]
     mission: str
     contributing_country: str
-    unit: str | None = Field(description="Unit that declared it in (latest by name)")
+    unit: str | None = Field(
+        description="Unit of the latest in-movement (by crossing date): the unit holding it"
+    )
     category: str | None
     manufacturer: str | None
     model: str | None

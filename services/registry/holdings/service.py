@@ -30,14 +30,20 @@ def list_holdings(
     country: str | None,
     kind: str | None,
     params: PageParams,
+    unit: str | None = None,
 ) -> tuple[list[Holding], str | None]:
     """Weapons in the area (in − out − lost − destroyed = 1) and ammunition balances > 0,
-    per contingent, for the movements the caller may read."""
+    per contingent, for the movements the caller may read.
+
+    Each line's unit is the unit of its latest in-movement (a weapon moves between
+    units only by going out and in again); ``unit`` keeps that unit's lines.
+    """
     code = require_mission(session, mission)
     rows, cursor = repository.list_holdings(
         session,
         mission=code,
         country=country.upper() if country else None,
+        unit=unit.strip() if unit else None,
         kinds=(kind,) if kind else ALL_KINDS,
         visible=scope.clause,
         params=params,

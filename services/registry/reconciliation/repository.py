@@ -26,8 +26,10 @@ def list_lines(
 ) -> tuple[list[Row[Any]], str | None]:
     """A page of reconciliation lines: discrepancies first, then by kind, country, key.
 
-    A contingent's rotation has ended when the mission has, or when its latest
-    ``closes_rotation`` out manifest is not older than its latest in manifest.
+    A contingent is a country and a unit; a line belongs to the unit of its latest
+    in-movement. That contingent's rotation has ended when the mission has, or when
+    the unit's latest ``closes_rotation`` out manifest is not older than its latest
+    in manifest (another unit of the same country closing its rotation ends nothing).
     """
     parts = [
         aggregate(mission=mission, country=country, kind=kind, visible=visible) for kind in kinds
@@ -37,11 +39,12 @@ def list_lines(
     rotations = (
         select(
             t.c.contributing_country,
+            t.c.unit,
             func.max(case((t.c.direction == "in", t.c.crossing_date))).label("last_in"),
             func.max(case((t.c.closes_rotation.is_(True), t.c.crossing_date))).label("last_close"),
         )
         .where(t.c.mission_code == mission)
-        .group_by(t.c.contributing_country)
+        .group_by(t.c.contributing_country, t.c.unit)
         .subquery("rotations")
     )
     ended = or_(
@@ -67,7 +70,10 @@ def list_lines(
         .select_from(grouped)
         .join(
             rotations,
-            rotations.c.contributing_country == grouped.c.contributing_country,
+            and_(
+                rotations.c.contributing_country == grouped.c.contributing_country,
+                rotations.c.unit == grouped.c.unit,
+            ),
             isouter=True,
         )
         .subquery("lines")

@@ -25,6 +25,9 @@ class ReconciliationLine(BaseModel):
     kind: Literal["weapon", "ammunition"]
     mission: str
     contributing_country: str
+    unit: str | None = Field(
+        description="Unit of the latest in-movement: whose rotation decides not_taken_out"
+    )
     category: str | None
     manufacturer: str | None
     model: str | None
@@ -40,7 +43,7 @@ class ReconciliationLine(BaseModel):
     balance: int
     status: Status = Field(
         description="balanced: nothing left; held: in the area during the rotation; "
-        "not_taken_out: still held after the rotation ended; declared_in_twice: a weapon's "
+        "not_taken_out: still held after the unit's rotation ended; declared_in_twice: a weapon's "
         "balance above 1; more_out_than_in: a negative balance"
     )
     discrepancy: bool

@@ -52,7 +52,8 @@ def reconcile(
     """A page of reconciliation lines of one mission, discrepancies first.
 
     A weapon still held after its contingent's rotation ended (mission end date
-    passed, or an ``out`` manifest marked ``closes_rotation``) is ``not_taken_out``.
+    passed, or an ``out`` manifest of the unit that brought it in last marked
+    ``closes_rotation``) is ``not_taken_out``.
     """
     from services.registry.holdings.service import require_mission
 
@@ -75,6 +76,7 @@ def reconcile(
             kind=row.kind,
             mission=row.mission_code,
             contributing_country=row.contributing_country,
+            unit=row.unit,
             category=row.category,
             manufacturer=row.manufacturer,
             model=row.model,
