@@ -24,6 +24,12 @@ def register(subparsers: Any) -> None:
     serve.add_argument(
         "--no-migrate", action="store_true", help="do not migrate the databases before serving"
     )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("FORWARDED_ALLOW_IPS", ""),
+        help="addresses of reverse proxies whose X-Forwarded-For is trusted (comma-separated;"
+        " default none: the peer address is the client's)",
+    )
     serve.set_defaults(handler=run_serve)
 
 
@@ -50,7 +56,11 @@ def run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=workers,
         log_config=None,
-        proxy_headers=True,
+        # Only a configured proxy may name the client's address: the token endpoint's
+        # failure limits and the audit trail key on it, and any local caller could
+        # otherwise send X-Forwarded-For (uvicorn trusts 127.0.0.1 by default).
+        proxy_headers=bool(args.forwarded_allow_ips),
+        forwarded_allow_ips=args.forwarded_allow_ips or None,
         server_header=False,
     )
     return 0

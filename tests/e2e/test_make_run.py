@@ -56,3 +56,47 @@ def test_served_register_files_are_private(database_urls: dict[str, str], tmp_pa
     assert created
     for path in created:
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+def _refused_token_address(
+    base: str, var_dir: Path, forwarded_for: str, client_id: str
+) -> str | None:
+    """Where the audit trail says a refused token request came from."""
+    refused = httpx.post(
+        f"{base}/auth/v1/token",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": "x"},
+        headers={"X-Forwarded-For": forwarded_for},
+        timeout=10,
+    )
+    assert refused.status_code == 401, refused.text
+    credentials = json.loads((var_dir / "credentials.json").read_text())
+    token = httpx.post(
+        f"{base}/auth/v1/token",
+        data={"grant_type": "client_credentials"},
+        auth=(credentials["client_id"], credentials["client_secret"]),
+        timeout=10,
+    ).json()["access_token"]
+    audit = httpx.get(
+        f"{base}/auth/v1/audit",
+        params={"subject": client_id},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert audit.status_code == 200, audit.text
+    (event,) = audit.json()["items"]
+    address: str | None = event["address"]
+    return address
+
+
+def test_only_a_configured_proxy_may_name_the_client_address(
+    database_urls: dict[str, str], tmp_path: Path
+) -> None:
+    # Token-failure limits and the audit trail key on the address: by default a caller
+    # cannot choose it with X-Forwarded-For, not even from the loopback.
+    var_dir = tmp_path / "var-proxy"
+    var_dir.mkdir()
+    with live_register(database_urls, var_dir) as base:
+        assert _refused_token_address(base, var_dir, "10.9.9.9", "nobody-1") == "127.0.0.1"
+    trusted = {"FORWARDED_ALLOW_IPS": "127.0.0.1"}
+    with live_register(database_urls, var_dir, extra_env=trusted) as base:
+        assert _refused_token_address(base, var_dir, "10.9.9.9", "nobody-2") == "10.9.9.9"
