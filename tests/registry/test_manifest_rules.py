@@ -79,6 +79,38 @@ def test_marked_correction_allows_a_second_in(client: TestClient, sen: dict[str,
     assert client.post(MANIFESTS, json=whole, headers=sen).status_code == 201
 
 
+def test_an_out_dated_before_the_weapons_latest_in_is_refused(
+    client: TestClient, sen: dict[str, str]
+) -> None:
+    client.post(MANIFESTS, json=manifest([weapon("AK-1")], crossing_date="2024-06-01"), headers=sen)
+    early = manifest([weapon("AK-1")], direction="out", crossing_date="2024-01-01")
+    response = client.post(MANIFESTS, json=early, headers=sen)
+    assert response.status_code == 422
+    (problem,) = response.json()["errors"]
+    assert problem["loc"] == "items[0].serial_number"
+    assert "crosses out on 2024-01-01, before its latest crossing in" in problem["msg"]
+    assert "2024-06-01" in problem["msg"]
+    held = client.get("/registry/v1/holdings?mission=MINUSCA", headers=sen).json()["items"]
+    assert [h["serial_number"] for h in held] == ["AK-1"]
+    corrected = manifest(
+        [weapon("AK-1", correction=True)], direction="out", crossing_date="2024-01-01"
+    )
+    assert client.post(MANIFESTS, json=corrected, headers=sen).status_code == 201
+
+
+def test_the_latest_in_counts_not_the_first(client: TestClient, sen: dict[str, str]) -> None:
+    for direction, day in (("in", "2024-01-01"), ("out", "2024-03-01"), ("in", "2024-06-01")):
+        body = manifest([weapon("AK-1")], direction=direction, crossing_date=day)
+        assert client.post(MANIFESTS, json=body, headers=sen).status_code == 201
+    # Balanced by the sums (in twice, out once), but before the weapon came back.
+    between = manifest([weapon("AK-1")], direction="out", crossing_date="2024-04-01")
+    response = client.post(MANIFESTS, json=between, headers=sen)
+    assert response.status_code == 422
+    assert "2024-06-01" in response.json()["errors"][0]["msg"]
+    later = manifest([weapon("AK-1")], direction="out", crossing_date="2024-06-01")
+    assert client.post(MANIFESTS, json=later, headers=sen).status_code == 201
+
+
 def test_out_without_in_is_refused(client: TestClient, sen: dict[str, str]) -> None:
     response = client.post(
         MANIFESTS, json=manifest([weapon("NEVER-IN")], direction="out"), headers=sen

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
@@ -51,28 +52,54 @@ def bulk_insert_manifest_items(session: Session, rows: Sequence[tuple[Any, ...]]
     )
 
 
+@dataclass(frozen=True)
+class BrokenBalance:
+    """An item of a just-inserted manifest that the in/out rules refuse."""
+
+    line: int
+    serial_number: str
+    held: int
+    latest_in: date | None
+    crossing_date: date
+
+
 def weapons_breaking_balance(
     session: Session, *, manifest_id: str, mission: str, country: str, direction: str
-) -> list[tuple[int, str, int]]:
-    """Weapons of a just-inserted manifest whose contingent balance is now impossible.
+) -> list[BrokenBalance]:
+    """Weapons of a just-inserted manifest that the in/out rules refuse, in line order.
 
     After an ``in`` a weapon's balance (in − out − lost − destroyed) must be at
-    most 1 (else it was already in the area); after an ``out`` at least 0
-    (else it never came in). Items marked as corrections are exempt. Returns
-    (line, serial_number, balance) of at most 1,000 offending items.
+    most 1 (else it was already in the area). An ``out`` must leave it at least
+    0 (else it never came in) and cross no earlier than the weapon's latest
+    ``in`` (a movement cannot precede the arrival it undoes). Items marked as
+    corrections are exempt. One grouped query over the contingent's movements;
+    at most 1,000 offending items.
     """
     m = movements(mission=mission, country=country, kinds=("weapon",))
     per_weapon = (
-        select(m.c.serial_key, m.c.manufacturer_key, balance(m).label("held"))
+        select(
+            m.c.serial_key,
+            m.c.manufacturer_key,
+            balance(m).label("held"),
+            func.max(case((m.c.qty_in > 0, m.c.record_date), else_=None)).label("latest_in"),
+        )
         .group_by(m.c.serial_key, m.c.manufacturer_key)
         .subquery("per_weapon")
     )
     mi = manifest_items
-    broken: ColumnElement[bool] = (
-        per_weapon.c.held > 1 if direction == "in" else per_weapon.c.held < 0
-    )
+    broken: ColumnElement[bool]
+    if direction == "in":
+        broken = per_weapon.c.held > 1
+    else:
+        broken = or_(per_weapon.c.held < 0, per_weapon.c.latest_in > mi.c.crossing_date)
     statement = (
-        select(mi.c.line, mi.c.serial_number, per_weapon.c.held)
+        select(
+            mi.c.line,
+            mi.c.serial_number,
+            per_weapon.c.held,
+            per_weapon.c.latest_in,
+            mi.c.crossing_date,
+        )
         .join(
             per_weapon,
             and_(
@@ -89,7 +116,23 @@ def weapons_breaking_balance(
         .order_by(mi.c.line)
         .limit(1000)
     )
-    return [(int(r[0]), str(r[1]), int(r[2])) for r in session.execute(statement)]
+    return [
+        BrokenBalance(
+            line=int(r.line),
+            serial_number=str(r.serial_number),
+            held=int(r.held),
+            latest_in=_as_date(r.latest_in),
+            crossing_date=_as_date(r.crossing_date) or date.min,
+        )
+        for r in session.execute(statement)
+    ]
+
+
+def _as_date(value: object) -> date | None:
+    # A date through a UNION and MAX comes back as text on SQLite.
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def get_manifest(session: Session, manifest_id: str) -> Manifest | None:

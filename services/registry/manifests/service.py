@@ -63,7 +63,8 @@ def create_manifest(
 
     A member state posts only for its own country (403). Weapons must balance:
     an ``in`` of a weapon already in the area, or an ``out`` of one that never
-    came in, is refused unless the item or the manifest is marked as a correction.
+    came in or dated before its latest ``in``, is refused unless the item or the
+    manifest is marked as a correction.
     A manifest ``in`` raises diversion alerts for declared items it matches; an ``out``
     closing a rotation raises ``unreturned`` when the contingent still holds weapons.
     """
@@ -108,20 +109,28 @@ def _check_weapon_balances(*, session: Session, manifest: Manifest, locate: Item
     if not broken:
         return
     errors = []
-    for line, serial, held in broken:
+    for item in broken:
+        serial = item.serial_number
         if manifest.direction == "in":
             msg = (
                 f"weapon {serial!r} is already in {manifest.mission_code} for "
-                f"{manifest.contributing_country} (declared in {held - 1} time(s) more than out)"
+                f"{manifest.contributing_country} (declared in {item.held - 1} time(s) more "
+                "than out)"
             )
-        else:
+        elif item.held < 0:
             msg = (
                 f"weapon {serial!r} was never declared in to {manifest.mission_code} by "
                 f"{manifest.contributing_country}, or is already out or reported lost"
             )
+        else:
+            latest = item.latest_in.isoformat() if item.latest_in else "?"
+            msg = (
+                f"weapon {serial!r} crosses out on {item.crossing_date.isoformat()}, before "
+                f"its latest crossing in to {manifest.mission_code} on {latest}"
+            )
         errors.append(
             {
-                "loc": locate(line, "serial_number"),
+                "loc": locate(item.line, "serial_number"),
                 "msg": msg + "; mark it as a correction if this is deliberate",
             }
         )
