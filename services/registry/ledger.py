@@ -34,9 +34,11 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.sql import Subquery
+from sqlmodel import Session
 
 from services.registry.models import DeclaredItem, LossReportItem, Manifest, ManifestItem
 
@@ -168,6 +170,18 @@ def latest_in_unit(is_in: ColumnElement[bool]) -> ColumnElement[Any]:
     mi = manifest_items
     stamped = func.max(case((is_in, _stamp(mi.c.crossing_date, mi.c.unit)), else_=None))
     return func.substr(stamped, _STAMPED_VALUE_START)
+
+
+def lock_contingent_ledger(session: Session, *, mission: str, country: str) -> None:
+    """Serialize writers of one contingent's movements until the transaction ends, so a
+    balance check sees every movement committed before it (PostgreSQL: a transaction-level
+    advisory lock; SQLite already has one writer at a time)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+        {"key": f"registry:ledger\n{mission}\n{country}"},
+    )
 
 
 def aggregate(

@@ -1,5 +1,5 @@
-"""Concurrent writers on PostgreSQL: diversion matching holds when two transactions race
-(SQLite has one writer at a time, so there is no race to lose there).
+"""Concurrent writers on PostgreSQL: the in/out rules and diversion matching hold when two
+transactions race (SQLite has one writer at a time, so there is no race to lose there).
 
 The first transaction does its work and stays open; the second runs in a thread until it
 waits on a lock (seen in ``pg_locks``, not guessed from the clock) or ends; then the
@@ -20,6 +20,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from services.common.database import make_engine
+from services.common.errors import ValidationFailed
 from services.common.security import Principal
 from services.registry.index.schemas import DeclarationDelivery
 from services.registry.index.service import ingest_declaration
@@ -107,6 +108,16 @@ def _someone_waits_on_a_lock(connection: Any) -> bool:
     ).scalar_one()
     connection.rollback()
     return bool(waiting)
+
+
+def test_two_concurrent_manifests_in_of_one_weapon_cannot_both_pass(engine: Engine) -> None:
+    refused = _race(
+        engine,
+        lambda session: _post_in(session, "RACE-1"),
+        lambda session: _post_in(session, "race 1"),
+    )
+    assert isinstance(refused, ValidationFailed), refused
+    assert "already in MINUSCA" in refused.extra["errors"][0]["msg"]
 
 
 def test_a_manifest_racing_the_matching_seizure_still_raises_the_diversion(

@@ -83,6 +83,23 @@ def test_bad_cells_are_named_by_row_and_column(client: TestClient, sen: dict[str
     assert "row 4, column lot_number (absent from the file)" in locs
 
 
+def test_bad_cells_and_balance_problems_are_named_together(
+    client: TestClient, sen: dict[str, str]
+) -> None:
+    first = b"kind,category,manufacturer,model,calibre,serial_number\n" + (
+        b"weapon,assault_rifle,Kalashnikov Concern,AK-103,7.62x39mm,KC-1\n"
+    )
+    assert _post(client, sen, first).status_code == 201
+    again = first + b"weapon,flamethrower,Kalashnikov Concern,AK-103,7.62x39mm,KC-2\n"
+    response = _post(client, sen, again)
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["errors"]] == [
+        "row 3, column B (category)",
+        "row 2, column F (serial_number)",
+    ]
+    assert "already in MINUSCA" in response.json()["errors"][1]["msg"]
+
+
 def test_unknown_header_is_named(client: TestClient, sen: dict[str, str]) -> None:
     response = _post(client, sen, b"kind,colour\nweapon,red\n")
     assert response.status_code == 422

@@ -24,9 +24,76 @@ def test_every_problem_is_listed_with_its_item_location(
     ]
     response = client.post(MANIFESTS, json=manifest(items), headers=sen)
     assert response.status_code == 422
-    locs = {e["loc"] for e in response.json()["errors"]}
-    assert {"items[2].quantity", "items[4].category"} <= locs
+    locs = [e["loc"] for e in response.json()["errors"]]
+    assert sorted(locs) == [
+        "items[1].serial_number",
+        "items[2].quantity",
+        "items[3].description",
+        "items[4].category",
+    ]
     assert _count(client, sen) == 0
+
+
+def test_type_errors_kind_rules_and_balances_are_listed_in_one_refusal(
+    client: TestClient, sen: dict[str, str]
+) -> None:
+    assert client.post(MANIFESTS, json=manifest([weapon("IN-1")]), headers=sen).status_code == 201
+    items = [
+        weapon("IN-1", year_of_manufacture="old"),  # a type error, and already in the area
+        {"kind": "weapon", "serial_number": "X-2", "colour": "green"},  # unknown field + kind
+        ammunition("L-1", "many"),  # type error on a required field: said once
+        {"kind": "bazooka"},
+        "not an item",
+        weapon("IN-2"),
+    ]
+    body = manifest(items, crossing_point=["not", "text"])
+    response = client.post(MANIFESTS, json=body, headers=sen)
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [e["loc"] for e in errors] == [
+        "crossing_point",
+        "items[0].year_of_manufacture",
+        "items[1].colour",
+        "items[1].category",
+        "items[1].manufacturer",
+        "items[1].model",
+        "items[1].calibre",
+        "items[2].quantity",
+        "items[3].kind",
+        "items[4]",
+        "items[0].serial_number",
+    ]
+    assert "already in MINUSCA" in errors[-1]["msg"]
+    assert _count(client, sen) == 1
+
+
+def test_a_broken_header_is_listed_with_the_items_problems(
+    client: TestClient, sen: dict[str, str]
+) -> None:
+    body = manifest([weapon("OK-1"), {"kind": "part"}], unit="", crossing_date="soon")
+    response = client.post(MANIFESTS, json=body, headers=sen)
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["errors"]] == [
+        "unit",
+        "crossing_date",
+        "items[1].description",
+        "items[1].quantity",
+    ]
+
+
+def test_a_body_that_is_not_a_manifest_object_is_refused(
+    client: TestClient, sen: dict[str, str]
+) -> None:
+    not_object = client.post(MANIFESTS, json=[weapon("A")], headers=sen)
+    assert not_object.status_code == 422
+    assert [e["loc"] for e in not_object.json()["errors"]] == ["body"]
+    no_items = client.post(MANIFESTS, json={**manifest([]), "items": "none"}, headers=sen)
+    assert [e["loc"] for e in no_items.json()["errors"]] == ["items"]
+    broken = client.post(
+        MANIFESTS, content=b'{"items": [', headers={**sen, "Content-Type": "application/json"}
+    )
+    assert broken.status_code == 400
+    assert broken.json()["code"] == "malformed_json"
 
 
 def test_kind_rules_name_each_missing_field(client: TestClient, sen: dict[str, str]) -> None:

@@ -4,11 +4,16 @@ One pass over the items checks what pydantic cannot (which fields each kind
 needs, country codes, usable serials, the same weapon twice in one manifest),
 computes the normalized match keys, and builds insert rows as plain tuples in
 ``ITEM_COLUMNS`` order, so 100,000 items cost one loop and no ORM objects.
+
+Problems found earlier (pydantic's, per item) are listed with the item's own, once per
+location. Every item the database could hold gets a row even when the manifest is
+refused: the balance rules run on those rows in the same pass, so one refusal lists
+every problem (the rows are rolled back with the refusal).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -51,11 +56,13 @@ REQUIRED: Final[dict[str, tuple[str, ...]]] = {
 }
 # Locations are "items[17].serial_number" for JSON; imports map them to row and column.
 ItemLocator = Callable[[int, str], str]
+Problem = dict[str, str]
+"""``{"loc": ..., "msg": ...}`` (and pydantic's ``type`` when it found the problem)."""
 
 
 def json_location(index: int, field_name: str) -> str:
-    """``items[17].serial_number``."""
-    return f"items[{index}].{field_name}"
+    """``items[17].serial_number`` (``items[17]`` for the whole item)."""
+    return f"items[{index}].{field_name}" if field_name else f"items[{index}]"
 
 
 @dataclass
@@ -63,34 +70,52 @@ class PreparedItems:
     """Insert rows and the problems found, in item order."""
 
     rows: list[tuple[Any, ...]] = field(default_factory=list)
-    errors: list[dict[str, str]] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
 
 
 def prepare_items(
     *,
     manifest_id: str,
-    header: ManifestHeader,
-    items: Sequence[ManifestItemIn],
+    header: ManifestHeader | None,
+    items: Sequence[ManifestItemIn | None],
     locate: ItemLocator = json_location,
+    earlier: Mapping[int, Sequence[Problem]] | None = None,
 ) -> PreparedItems:
-    """Check every item and build its insert row; collect every problem, not the first."""
+    """Check every item and build its insert row; collect every problem, not the first.
+
+    ``items[i]`` is None for an item that could not be read at all (its problems are in
+    ``earlier[i]``). Rows are built only with a ``header`` (it supplies the mission,
+    country, direction and date every row repeats), for the items the database can
+    hold: the fields their kind needs present, serial and lot usable, not a repeat.
+    """
     out = PreparedItems()
     errors = out.errors
     rows = out.rows
+    earlier = earlier or {}
     seen_weapons: dict[tuple[str, str], int] = {}
-    manifest_correction = header.correction
-    mission, country, direction = header.mission, header.contributing_country, header.direction
-    crossing: date = header.crossing_date
-    unit = header.unit
+    manifest_correction = header.correction if header is not None else False
+    # Rows repeat the header's values; without a header no row is built.
+    mission = header.mission if header is not None else None
+    country = header.contributing_country if header is not None else None
+    direction = header.direction if header is not None else None
+    crossing: date | None = header.crossing_date if header is not None else None
+    unit = header.unit if header is not None else None
     for index, item in enumerate(items):
+        reported = earlier.get(index)
+        if reported:
+            errors.extend(reported)
+        if item is None:
+            continue
+        found: list[Problem] = []
         kind = item["kind"]
         get = item.get
         missing = [name for name in REQUIRED[kind] if get(name) is None]
         for name in missing:
-            errors.append({"loc": locate(index, name), "msg": f"required for a {kind} item"})
+            found.append({"loc": locate(index, name), "msg": f"required for a {kind} item"})
+        blocked = bool(missing)
         origin = get("country_of_manufacture")
         if origin is not None and origin not in ALPHA3:
-            errors.append(
+            found.append(
                 {
                     "loc": locate(index, "country_of_manufacture"),
                     "msg": f"{origin!r} is not an ISO 3166-1 alpha-3 country code",
@@ -99,7 +124,7 @@ def prepare_items(
         quantity = get("quantity")
         if kind == "weapon":
             if quantity not in (None, 1):
-                errors.append(
+                found.append(
                     {
                         "loc": locate(index, "quantity"),
                         "msg": "a weapon item is one weapon: quantity must be 1 or absent",
@@ -109,7 +134,8 @@ def prepare_items(
         serial = item.get("serial_number")
         s_key = serial_key(serial) if serial is not None else None
         if serial is not None and not s_key:
-            errors.append(
+            blocked = True
+            found.append(
                 {"loc": locate(index, "serial_number"), "msg": "has no letter or digit to match on"}
             )
         maker = get("manufacturer")
@@ -119,7 +145,8 @@ def prepare_items(
         lot = item.get("lot_number")
         l_key = serial_key(lot) if lot is not None else None
         if lot is not None and not l_key:
-            errors.append(
+            blocked = True
+            found.append(
                 {"loc": locate(index, "lot_number"), "msg": "has no letter or digit to match on"}
             )
         correction = manifest_correction or get("correction", False)
@@ -127,7 +154,8 @@ def prepare_items(
             weapon = (s_key, m_key or "")
             first = seen_weapons.setdefault(weapon, index)
             if first != index and not correction:
-                errors.append(
+                blocked = True
+                found.append(
                     {
                         "loc": locate(index, "serial_number"),
                         "msg": f"the same weapon as {locate(first, 'serial_number')} "
@@ -135,8 +163,14 @@ def prepare_items(
                         "mark it as a correction if this is deliberate",
                     }
                 )
-        if errors:
-            continue  # no rows once the manifest is refused; keep collecting problems
+        if found:
+            if reported:
+                # A field pydantic refused was set aside: "required" would say it twice.
+                said = {problem["loc"] for problem in reported}
+                found = [problem for problem in found if problem["loc"] not in said]
+            errors.extend(found)
+        if blocked or header is None:
+            continue
         rows.append(
             (
                 manifest_id,

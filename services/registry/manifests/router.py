@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 
 from services.common.database import SessionDep
@@ -15,9 +15,10 @@ from services.common.pagination import Page, PageParamsDep
 from services.common.security import Principal, ReadScopeDep, require_scope
 from services.registry.export import CSV_RESPONSE, csv_response
 from services.registry.manifests import service
+from services.registry.manifests.drafts import read_manifest
 from services.registry.manifests.schemas import (
     Direction,
-    ManifestCreate,
+    ManifestBody,
     ManifestItemRead,
     ManifestRead,
 )
@@ -35,7 +36,7 @@ def _created(idempotency: IdempotencyDep, manifest: object) -> Response:
 
 @router.post("", status_code=201, response_model=ManifestRead, responses=WRITE_PROBLEMS)
 def create_manifest(
-    payload: ManifestCreate,
+    payload: Annotated[ManifestBody, Body()],
     principal: WriterDep,
     session: SessionDep,
     idempotency: IdempotencyDep,
@@ -43,14 +44,21 @@ def create_manifest(
     """Declare materiel crossing into or out of a mission area: all items stored or none.
 
     Up to 100,000 items (body limit: the service's bulk limit, 128 MiB by
-    default). Every problem is listed, located as ``items[17].serial_number``.
+    default). Every problem is listed in one 422, located as ``items[17].serial_number``:
+    type errors, the fields each kind needs, and the in/out rules together.
     Needs ``manifests:write``; a member state posts only for its own country.
     """
     replayed = idempotency.replay()
     if replayed is not None:
         return replayed
+    draft = read_manifest(payload)
     manifest = service.create_manifest(
-        session=session, principal=principal, header=payload, items=payload.items
+        session=session,
+        principal=principal,
+        header=draft.header,
+        items=draft.items,
+        problems=draft.problems,
+        item_problems=draft.item_problems,
     )
     return _created(idempotency, manifest)
 
@@ -98,6 +106,8 @@ def import_manifest(
         header=upload.header,
         items=upload.items,
         locate=upload.sheet.locate,
+        problems=upload.problems,
+        item_problems=upload.item_problems,
     )
     return _created(idempotency, manifest)
 

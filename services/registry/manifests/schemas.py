@@ -9,9 +9,10 @@ reports every missing field of every item at once.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal, NotRequired
+from typing import Annotated, Any, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StringConstraints
+from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
 from services.common.tables import UtcDatetime
@@ -124,6 +125,20 @@ class ManifestCreate(ManifestHeader):
     """A deployment manifest: materiel crossing into (``in``) or out of a mission area."""
 
     items: list[ManifestItemIn] = Field(min_length=1, max_length=MAX_MANIFEST_ITEMS)
+
+
+def _json_object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise PydanticCustomError("dict_type", "Input should be a valid dictionary")
+    return value
+
+
+ManifestBody = Annotated[
+    dict[str, Any], PlainValidator(_json_object, json_schema_input_type=ManifestCreate)
+]
+"""The body of ``POST /manifests``: documented as :class:`ManifestCreate`, received as the
+parsed JSON object, so that the service reads it and lists every problem at once
+(type errors, per-kind rules, in/out rules) instead of FastAPI stopping at the first kind."""
 
 
 class ManifestRead(BaseModel):

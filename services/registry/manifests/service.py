@@ -1,9 +1,9 @@
-"""Rules on manifests: tenancy, all-or-nothing validation, duplicate in/out rules."""
+"""Rules on manifests: tenancy, all-or-nothing validation, in/out rules, alerts raised."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sqlmodel import Session
@@ -12,9 +12,15 @@ from services.common.errors import NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
 from services.registry.alerts import detection
+from services.registry.ledger import lock_contingent_ledger
 from services.registry.ledger import manifests as manifests_table
 from services.registry.manifests import repository
-from services.registry.manifests.item_rules import ItemLocator, json_location, prepare_items
+from services.registry.manifests.item_rules import (
+    ItemLocator,
+    Problem,
+    json_location,
+    prepare_items,
+)
 from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
 from services.registry.missions import repository as missions
 from services.registry.models import Manifest, ManifestItem
@@ -22,7 +28,7 @@ from services.registry.models import Manifest, ManifestItem
 MAX_LISTED_PROBLEMS = 1000
 
 
-def _refuse(errors: list[dict[str, str]]) -> ValidationFailed:
+def _refuse(errors: list[Problem]) -> ValidationFailed:
     total = len(errors)
     if total <= MAX_LISTED_PROBLEMS:
         return ValidationFailed(errors, detail=f"{total} problem(s); nothing was stored")
@@ -33,9 +39,10 @@ def _refuse(errors: list[dict[str, str]]) -> ValidationFailed:
     )
 
 
-def check_header(*, session: Session, header: ManifestHeader) -> list[dict[str, str]]:
-    """Problems with the manifest's header (unknown mission, crossing outside the mission)."""
-    errors: list[dict[str, str]] = []
+def check_header(*, session: Session, header: ManifestHeader) -> tuple[list[Problem], bool]:
+    """Problems with the manifest's header (unknown mission, crossing outside the mission),
+    and whether the mission exists (the in/out rules can run only then)."""
+    errors: list[Problem] = []
     mission = missions.get_mission(session, header.mission)
     if mission is None:
         errors.append({"loc": "mission", "msg": f"unknown mission {header.mission!r}"})
@@ -48,33 +55,48 @@ def check_header(*, session: Session, header: ManifestHeader) -> list[dict[str, 
         )
     if header.direction == "in" and header.closes_rotation:
         errors.append({"loc": "closes_rotation", "msg": "only an 'out' manifest ends a rotation"})
-    return errors
+    return errors, mission is not None
 
 
 def create_manifest(
     *,
     session: Session,
     principal: Principal,
-    header: ManifestHeader,
-    items: Sequence[ManifestItemIn],
+    header: ManifestHeader | None,
+    items: Sequence[ManifestItemIn | None],
     locate: ItemLocator = json_location,
+    problems: Sequence[Problem] = (),
+    item_problems: Mapping[int, Sequence[Problem]] | None = None,
 ) -> Manifest:
     """Store a manifest and all its items, or nothing (422 listing every problem).
 
-    A member state posts only for its own country (403). Weapons must balance:
-    an ``in`` of a weapon already in the area, or an ``out`` of one that never
+    ``problems`` and ``item_problems`` are what reading the body found (type errors);
+    they are listed with the header rules, the per-kind rules and the in/out rules in
+    one refusal. A member state posts only for its own country (403). Weapons must
+    balance: an ``in`` of a weapon already in the area, or an ``out`` of one that never
     came in or dated before its latest ``in``, is refused unless the item or the
-    manifest is marked as a correction.
+    manifest is marked as a correction. The balance rules need a usable header and a
+    known mission; they run on every usable item in the same pass as the insert, under
+    a lock on the contingent's ledger, so two concurrent manifests cannot both pass.
     A manifest ``in`` raises diversion alerts for declared items it matches; an ``out``
-    closing a rotation raises ``unreturned`` when the contingent still holds weapons.
+    closing a rotation raises ``unreturned`` when the unit still holds weapons.
     """
-    require_own_country(principal, header.contributing_country)
-    errors = check_header(session=session, header=header)
+    if header is not None:
+        require_own_country(principal, header.contributing_country)
+    errors = list(problems)
+    mission_known = False
+    if header is not None:
+        header_errors, mission_known = check_header(session=session, header=header)
+        errors.extend(header_errors)
     manifest_id = str(uuid.uuid4())
-    prepared = prepare_items(manifest_id=manifest_id, header=header, items=items, locate=locate)
+    prepared = prepare_items(
+        manifest_id=manifest_id, header=header, items=items, locate=locate, earlier=item_problems
+    )
     errors.extend(prepared.errors)
-    if errors:
+    if header is None or not mission_known or not prepared.rows:
+        assert errors, "a manifest without a header, a mission or a usable item has problems"
         raise _refuse(errors)
+    lock_contingent_ledger(session, mission=header.mission, country=header.contributing_country)
     manifest = Manifest(
         id=manifest_id,
         direction=header.direction,
@@ -92,13 +114,18 @@ def create_manifest(
     repository.add_manifest(session, manifest)
     repository.bulk_insert_manifest_items(session, prepared.rows)
     if not header.correction:
-        _check_weapon_balances(session=session, manifest=manifest, locate=locate)
+        errors.extend(_balance_problems(session=session, manifest=manifest, locate=locate))
+    if errors:
+        # Raising rolls back the header and the rows just inserted: all or nothing.
+        raise _refuse(errors)
     # Same transaction: diversions matched, a rotation closed with weapons still held.
     detection.raise_for_manifest(session=session, manifest=manifest)
     return manifest
 
 
-def _check_weapon_balances(*, session: Session, manifest: Manifest, locate: ItemLocator) -> None:
+def _balance_problems(
+    *, session: Session, manifest: Manifest, locate: ItemLocator
+) -> list[Problem]:
     broken = repository.weapons_breaking_balance(
         session,
         manifest_id=manifest.id,
@@ -106,9 +133,7 @@ def _check_weapon_balances(*, session: Session, manifest: Manifest, locate: Item
         country=manifest.contributing_country,
         direction=manifest.direction,
     )
-    if not broken:
-        return
-    errors = []
+    problems = []
     for item in broken:
         serial = item.serial_number
         if manifest.direction == "in":
@@ -128,14 +153,13 @@ def _check_weapon_balances(*, session: Session, manifest: Manifest, locate: Item
                 f"weapon {serial!r} crosses out on {item.crossing_date.isoformat()}, before "
                 f"its latest crossing in to {manifest.mission_code} on {latest}"
             )
-        errors.append(
+        problems.append(
             {
                 "loc": locate(item.line, "serial_number"),
                 "msg": msg + "; mark it as a correction if this is deliberate",
             }
         )
-    # Raising rolls back the header and the rows just inserted: all or nothing.
-    raise _refuse(errors)
+    return problems
 
 
 def get_manifest(*, session: Session, scope: ReadScope, manifest_id: str) -> Manifest:

@@ -6,14 +6,11 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Final
 
-from pydantic import TypeAdapter, ValidationError
-
 from services.common.errors import ValidationFailed
+from services.registry.manifests.drafts import read_header, read_items
 from services.registry.manifests.imports import ParsedSheet, parse_sheet
-from services.registry.manifests.item_rules import REQUIRED
+from services.registry.manifests.item_rules import Problem
 from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
-
-ITEMS_ADAPTER: Final = TypeAdapter(list[ManifestItemIn])
 
 TEMPLATE_CSV: Final = (
     "kind,category,manufacturer,model,calibre,serial_number,year_of_manufacture,"
@@ -28,58 +25,40 @@ TEMPLATE_CSV: Final = (
 
 @dataclass
 class Upload:
-    """A validated upload, ready for the manifest service."""
+    """A read upload, ready for the manifest service, which lists ``problems`` and
+    ``item_problems`` with its own (a header or item may be None when unusable)."""
 
-    header: ManifestHeader
-    items: list[ManifestItemIn]
+    header: ManifestHeader | None
+    items: list[ManifestItemIn | None]
     sheet: ParsedSheet
     fingerprint: dict[str, Any]
-
-
-def _header_problems(exc: ValidationError) -> list[dict[str, str]]:
-    return [
-        {"loc": ".".join(str(p) for p in e["loc"]) or "form", "msg": e["msg"]}
-        for e in exc.errors(include_url=False)
-    ]
-
-
-def _cell_problems(sheet: ParsedSheet, exc: ValidationError) -> list[dict[str, str]]:
-    """Type errors and missing fields together, in row order (the service would only see
-    the missing fields once the types are right)."""
-    found: list[tuple[int, int, str, str]] = []
-    for error in exc.errors(include_url=False):
-        loc = error["loc"]
-        index = loc[0] if loc and isinstance(loc[0], int) else 0
-        name = str(loc[1]) if len(loc) > 1 else "kind"
-        found.append((index, 0, sheet.locate(index, name), error["msg"]))
-    for index, item in enumerate(sheet.items):
-        kind = item.get("kind")
-        for name in REQUIRED.get(kind, ()) if isinstance(kind, str) else ():
-            if item.get(name) is None:
-                found.append((index, 1, sheet.locate(index, name), f"required for a {kind} item"))
-    return [{"loc": loc, "msg": msg} for _, _, loc, msg in sorted(found)]
+    problems: list[Problem]
+    item_problems: dict[int, list[Problem]]
 
 
 def read_upload(*, form: dict[str, Any], data: bytes, filename: str | None) -> Upload:
-    """Validate the form fields and the file together; 422 naming every row and column."""
-    errors: list[dict[str, str]] = []
-    header: ManifestHeader | None = None
-    try:
-        header = ManifestHeader.model_validate({k: v for k, v in form.items() if v is not None})
-    except ValidationError as exc:
-        errors.extend(_header_problems(exc))
+    """Read the form fields and the file together.
+
+    A file that cannot be read as a table (422 at once, with the form's problems) ends
+    here; problems in cells are returned for the service to list with the per-kind and
+    in/out rules, each named by row and column.
+    """
+    fields = {k: v for k, v in form.items() if v is not None}
+    header, problems = read_header(fields, root="form")
     sheet = parse_sheet(data, filename)
-    errors.extend(sheet.errors)
-    items: list[ManifestItemIn] = []
-    if not sheet.errors:
-        try:
-            items = ITEMS_ADAPTER.validate_python(sheet.items)
-        except ValidationError as exc:
-            errors.extend(_cell_problems(sheet, exc))
-    if errors or header is None:
+    if sheet.errors:
+        errors = problems + sheet.errors
         raise ValidationFailed(errors, detail=f"{len(errors)} problem(s); nothing was stored")
+    draft = read_items(sheet.items, locate=sheet.locate, list_loc="file")
     fingerprint = {
-        "form": header.model_dump(mode="json"),
+        "form": header.model_dump(mode="json") if header is not None else fields,
         "file_sha256": hashlib.sha256(data).hexdigest(),
     }
-    return Upload(header=header, items=items, sheet=sheet, fingerprint=fingerprint)
+    return Upload(
+        header=header,
+        items=draft.items,
+        sheet=sheet,
+        fingerprint=fingerprint,
+        problems=problems + draft.problems,
+        item_problems=draft.item_problems,
+    )

@@ -1,0 +1,148 @@
+"""Reading a manifest's header and items into typed values without stopping at the first
+kind of problem.
+
+Validating the whole body at once (as FastAPI would) stops at pydantic's type errors:
+the per-kind rules and the in/out balances never run, and a ministry fixes its file
+in several rounds. Here the header and each item are read apart. A field with a type
+error is reported and set aside; what remains of the item is kept, so the service can
+still say which required fields are missing and whether the weapon balances. An item
+that is not an object, or whose ``kind`` is unusable, is reported and skipped (its
+kind decides every other rule). Valid bodies take the fast path: one validation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Final
+
+from pydantic import Field, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+from services.registry.manifests.item_rules import ItemLocator, Problem, json_location
+from services.registry.manifests.schemas import (
+    MAX_MANIFEST_ITEMS,
+    ManifestCreate,
+    ManifestHeader,
+    ManifestItemIn,
+)
+
+ITEM_LIST_ADAPTER: Final = TypeAdapter(
+    Annotated[list[ManifestItemIn], Field(min_length=1, max_length=MAX_MANIFEST_ITEMS)]
+)
+_ITEMS_ADAPTER: Final = TypeAdapter(list[ManifestItemIn])
+_ITEM_ADAPTER: Final = TypeAdapter(ManifestItemIn)
+
+
+@dataclass
+class Draft:
+    """What could be read of a manifest, and the problems found while reading it.
+
+    ``header`` is None when a required header field is unusable; ``items[i]`` is None
+    when item ``i`` cannot be checked further. ``problems`` are the header's and the
+    item list's; ``item_problems`` are keyed by item index.
+    """
+
+    header: ManifestHeader | None
+    items: list[ManifestItemIn | None] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    item_problems: dict[int, list[Problem]] = field(default_factory=dict)
+
+
+def _problem(loc: str, error: ErrorDetails) -> Problem:
+    return {"loc": loc, "msg": error["msg"], "type": error["type"]}
+
+
+def _path(loc: Sequence[int | str]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else ("." if text else "") + str(part)
+    return text
+
+
+def read_header(
+    raw: Mapping[str, Any], *, root: str
+) -> tuple[ManifestHeader | None, list[Problem]]:
+    """The header and its problems (located by field name, ``root`` for the whole).
+
+    Optional fields with a type error are set aside; a required one leaves no header.
+    """
+    try:
+        return ManifestHeader.model_validate(raw), []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    problems = [_problem(_path(e["loc"]) or root, e) for e in errors]
+    if any(not e["loc"] for e in errors):
+        return None, problems
+    unusable = {e["loc"][0] for e in errors}
+    try:
+        header = ManifestHeader.model_validate({k: v for k, v in raw.items() if k not in unusable})
+    except ValidationError:
+        header = None
+    return header, problems
+
+
+def _salvage(raw: Any, errors: list[ErrorDetails]) -> ManifestItemIn | None:
+    if not isinstance(raw, dict) or any(len(e["loc"]) < 2 for e in errors):
+        return None
+    unusable = {e["loc"][1] for e in errors}
+    if "kind" in unusable:
+        return None
+    try:
+        return _ITEM_ADAPTER.validate_python({k: v for k, v in raw.items() if k not in unusable})
+    except ValidationError:
+        return None
+
+
+def read_items(raw: Any, *, locate: ItemLocator, list_loc: str = "items") -> Draft:
+    """Items and their problems; a list that is not one, empty or over the limit is one
+    problem at ``list_loc`` and no items."""
+    try:
+        return Draft(header=None, items=list(ITEM_LIST_ADAPTER.validate_python(raw)))
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    whole = [e for e in errors if not e["loc"]]
+    if whole:
+        return Draft(header=None, problems=[_problem(list_loc, e) for e in whole])
+    by_item: dict[int, list[ErrorDetails]] = {}
+    for error in errors:
+        by_item.setdefault(int(error["loc"][0]), []).append(error)
+    items: list[ManifestItemIn | None] = [None] * len(raw)
+    fine = [index for index in range(len(raw)) if index not in by_item]
+    for index, item in zip(
+        fine, _ITEMS_ADAPTER.validate_python([raw[i] for i in fine]), strict=True
+    ):
+        items[index] = item
+    draft = Draft(header=None, items=items)
+    for index, item_errors in sorted(by_item.items()):
+        items[index] = _salvage(raw[index], item_errors)
+        draft.item_problems[index] = [
+            _problem(_item_loc(locate, index, e["loc"][1:]), e) for e in item_errors
+        ]
+    return draft
+
+
+def _item_loc(locate: ItemLocator, index: int, rest: Sequence[int | str]) -> str:
+    if not rest:
+        return locate(index, "")
+    suffix = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest[1:])
+    return locate(index, str(rest[0])) + suffix
+
+
+def read_manifest(raw: dict[str, Any]) -> Draft:
+    """A JSON manifest body read into a :class:`Draft` (one validation when it is valid)."""
+    try:
+        created = ManifestCreate.model_validate(raw)
+    except ValidationError:
+        pass
+    else:
+        return Draft(header=created, items=list(created.items))
+    header, problems = read_header({k: v for k, v in raw.items() if k != "items"}, root="body")
+    if "items" not in raw:
+        draft = Draft(header=None)
+        problems.append({"loc": "items", "msg": "Field required", "type": "missing"})
+    else:
+        draft = read_items(raw["items"], locate=json_location)
+    draft.header = header
+    draft.problems = problems + draft.problems
+    return draft
