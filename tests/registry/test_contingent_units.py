@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.registry.factories import MANIFESTS, manifest, weapon
+from tests.support.auth_fixtures import AuthApi
 
 HOLDINGS = "/registry/v1/holdings"
 RECONCILIATION = "/registry/v1/reconciliation"
@@ -62,6 +63,21 @@ def test_the_unreturned_alert_lists_only_the_closing_units_weapons(
         ("B-1", "SENBATT 7")
     ]
     assert "(SENBATT 7)" in alert["summary"]
+
+
+def test_a_missions_end_date_ends_every_units_rotation(
+    client: TestClient, auth_api: AuthApi, sen: dict[str, str]
+) -> None:
+    _two_units_then_senbatt_7_closes(client, sen)
+    ended = client.patch(
+        "/registry/v1/missions/MINUSCA",
+        json={"end_date": "2025-01-31"},
+        headers=auth_api.secretariat_headers("ECCAS"),
+    )
+    assert ended.status_code == 200, ended.text
+    lines = _lines(client, sen)
+    assert lines["C-1"] == ("SENBATT 8", "not_taken_out", True)
+    assert lines["B-1"] == ("SENBATT 7", "not_taken_out", True)
 
 
 def test_holdings_give_the_unit_of_the_latest_in_and_filter_on_it(

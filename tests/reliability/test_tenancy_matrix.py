@@ -112,6 +112,10 @@ EXPECTED: dict[tuple[str, str], Expected] = {
         state_a=403, state_b=403, ecowas=201, eccas=201, operator=201
     ),
     ("GET", f"{R}/missions/{{code}}"): any_token(404),
+    # Role first (states 403), then the code: "unknown" is no mission (404).
+    ("PATCH", f"{R}/missions/{{code}}"): _guarded(
+        state_a=403, state_b=403, ecowas=404, eccas=404, operator=404
+    ),
     ("GET", f"{R}/reference/categories"): any_token(200),
     ("GET", f"{R}/reference/ammunition-types"): any_token(200),
     ("POST", f"{R}/manifests"): state_writers(422),

@@ -31,6 +31,6 @@ def list_missions(
 
 
 def add_mission(session: Session, mission: Mission) -> None:
-    """Stage a new mission (the request boundary commits)."""
+    """Stage a new or changed mission (the request boundary commits)."""
     session.add(mission)
     session.flush()

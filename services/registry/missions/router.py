@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from services.common.database import SessionDep
@@ -13,7 +13,7 @@ from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
 from services.common.security import PrincipalDep
 from services.registry.missions import service
-from services.registry.missions.schemas import MissionCreate, MissionRead
+from services.registry.missions.schemas import MissionCreate, MissionRead, MissionUpdate
 
 router = APIRouter(prefix="/missions", tags=["missions"])
 
@@ -56,3 +56,32 @@ def get_mission(code: str, session: SessionDep) -> MissionRead:
     """One mission by code; any authenticated caller (the declarations service checks
     missions here)."""
     return MissionRead.model_validate(service.get_mission(session=session, code=code))
+
+
+@router.patch(
+    "/{code}",
+    response_model=MissionRead,
+    responses=problem_responses(403, 404, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                media: {"schema": {"$ref": "#/components/schemas/MissionUpdate"}}
+                for media in ("application/json", "application/merge-patch+json")
+            },
+        }
+    },
+)
+def update_mission(
+    code: Annotated[str, Path(max_length=32)],
+    changes: MissionUpdate,
+    principal: PrincipalDep,
+    session: SessionDep,
+) -> MissionRead:
+    """Change a mission's ``name`` or ``end_date`` (JSON Merge Patch: members left out are
+    unchanged, ``"end_date": null`` removes it). Same callers as adding a mission: the
+    operator (``admin``) or a secretariat; member states 403, unknown code 404."""
+    mission = service.update_mission(
+        session=session, principal=principal, code=code, changes=changes
+    )
+    return MissionRead.model_validate(mission)

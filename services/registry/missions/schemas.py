@@ -45,6 +45,28 @@ class MissionCreate(BaseModel):
         return self
 
 
+class MissionUpdate(BaseModel):
+    """Changes to a mission (JSON Merge Patch, RFC 7396): a member left out is unchanged;
+    ``end_date: null`` removes the end date. Code, authority, host countries and start
+    date are not editable (manifests and declarations refer to them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+        | None
+    ) = Field(default=None, description="Cannot be null")
+    end_date: date | None = Field(
+        default=None, description="When the mission ended (its contingents' rotations too)"
+    )
+
+    @model_validator(mode="after")
+    def _name_not_null(self) -> MissionUpdate:
+        if "name" in self.model_fields_set and self.name is None:
+            raise ValueError("name cannot be null")
+        return self
+
+
 class MissionRead(BaseModel):
     """A mission as the register knows it."""
 

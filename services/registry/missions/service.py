@@ -1,17 +1,20 @@
-"""Rules on missions: who may add one, and looking them up for manifests."""
+"""Rules on missions: who may add or change one, and looking them up for manifests."""
 
 from __future__ import annotations
 
+import logging
+
 from sqlmodel import Session
 
-from services.common.errors import Conflict, Forbidden, NotFound
+from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.security import Principal
 from services.registry.missions import repository
-from services.registry.missions.schemas import MissionCreate
+from services.registry.missions.schemas import MissionCreate, MissionUpdate
 from services.registry.models import Mission
 
 MISSION_EDITOR_SCOPES = frozenset({"admin", "register:read"})
+logger = logging.getLogger("salw.registry.missions")
 
 
 def ensure_may_edit_missions(principal: Principal) -> None:
@@ -34,6 +37,46 @@ def create_mission(*, session: Session, principal: Principal, payload: MissionCr
         raise Conflict(f"Mission {payload.code} already exists", code="mission_exists")
     mission = Mission(**payload.model_dump())
     repository.add_mission(session, mission)
+    return mission
+
+
+def update_mission(
+    *, session: Session, principal: Principal, code: str, changes: MissionUpdate
+) -> Mission:
+    """Change a mission's name or end date (same authority as adding one: 403 otherwise;
+    404 for an unknown code). Setting ``end_date`` ends every contingent's rotation once
+    it has passed (reconciliation, ``regctl alerts scan``). An end date before the start
+    date is a 422. Each change is logged with its old and new values and who made it."""
+    ensure_may_edit_missions(principal)
+    mission = get_mission(session=session, code=code)
+    fields = changes.model_fields_set
+    end_date = changes.end_date if "end_date" in fields else mission.end_date
+    if end_date is not None and end_date < mission.start_date:
+        raise ValidationFailed(
+            [
+                {
+                    "loc": "end_date",
+                    "msg": f"before the start of {mission.code} ({mission.start_date.isoformat()})",
+                }
+            ]
+        )
+    before = {"name": mission.name, "end_date": mission.end_date}
+    if "name" in fields and changes.name is not None:
+        mission.name = changes.name
+    mission.end_date = end_date
+    after = {"name": mission.name, "end_date": mission.end_date}
+    changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+    if changed:
+        repository.add_mission(session, mission)
+        logger.info(
+            "mission updated",
+            extra={
+                "mission": mission.code,
+                "changes": {k: [str(old), str(new)] for k, (old, new) in changed.items()},
+                "actor": principal.client_id,
+                "actor_org": principal.org,
+            },
+        )
     return mission
 
 
