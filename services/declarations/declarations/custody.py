@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from sqlalchemy import String
+
 from services.common.errors import FieldProblem
 from services.common.identifiers import calibre_key as _calibre_key
 from services.common.identifiers import manufacturer_key as _manufacturer_key
@@ -102,8 +104,9 @@ def duplicate_problems(identities: Sequence[ItemIdentity]) -> list[FieldProblem]
 
 
 def _room(column: str) -> int:
-    length: int = item_index.c[column].type.length
-    return length
+    column_type = item_index.c[column].type
+    assert isinstance(column_type, String) and column_type.length is not None
+    return column_type.length
 
 
 # (identity attribute, where a problem with it is located within the item)
