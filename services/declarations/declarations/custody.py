@@ -105,7 +105,8 @@ def duplicate_problems(identities: Sequence[ItemIdentity]) -> list[FieldProblem]
 
 def _room(column: str) -> int:
     column_type = item_index.c[column].type
-    assert isinstance(column_type, String) and column_type.length is not None
+    assert isinstance(column_type, String)
+    assert column_type.length is not None
     return column_type.length
 
 
