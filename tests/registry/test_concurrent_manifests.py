@@ -24,6 +24,8 @@ from services.common.errors import ValidationFailed
 from services.common.security import Principal
 from services.registry.index.schemas import DeclarationDelivery
 from services.registry.index.service import ingest_declaration
+from services.registry.loss_reports.schemas import LossReportCreate
+from services.registry.loss_reports.service import create_loss_report
 from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
 from services.registry.manifests.service import create_manifest
 from tests.conftest import BACKEND
@@ -61,13 +63,22 @@ def engine(database_urls: dict[str, str]) -> Iterator[Engine]:
     made.dispose()
 
 
-def _post_in(session: Session, serial: str, *, mission: str = "MINUSCA") -> None:
-    header = ManifestHeader(
-        direction="in",
-        mission=mission,
-        contributing_country="SEN",
-        unit="SENBATT 7",
-        crossing_date=date(2023, 2, 1),
+def _post_in(
+    session: Session,
+    serial: str,
+    *,
+    mission: str = "MINUSCA",
+    direction: str = "in",
+    crossing_date: date = date(2023, 2, 1),
+) -> None:
+    header = ManifestHeader.model_validate(
+        {
+            "direction": direction,
+            "mission": mission,
+            "contributing_country": "SEN",
+            "unit": "SENBATT 7",
+            "crossing_date": crossing_date,
+        }
     )
     items = TypeAdapter(list[ManifestItemIn]).validate_python([weapon(serial)])
     create_manifest(session=session, principal=SEN, header=header, items=list(items))
@@ -132,3 +143,35 @@ def test_a_manifest_racing_the_matching_seizure_still_raises_the_diversion(
     with engine.connect() as connection:
         kinds = connection.execute(text("SELECT kind FROM alerts")).scalars().all()
     assert kinds == ["diversion"]
+
+
+def test_a_loss_report_racing_the_weapons_out_manifest_cannot_overdraw_it(
+    engine: Engine,
+) -> None:
+    with Session(engine) as session:
+        _post_in(session, "LOST-1")
+        session.commit()
+
+    def report_lost(session: Session) -> None:
+        report = LossReportCreate.model_validate(
+            {
+                "mission": "MINUSCA",
+                "contributing_country": "SEN",
+                "loss_type": "stolen",
+                "loss_date": "2024-03-01",
+                "place": "Bambari",
+                "circumstances": "taken from the armoury",
+                "items": [{"kind": "weapon", "serial_number": "LOST-1"}],
+            }
+        )
+        create_loss_report(session=session, principal=SEN, payload=report)
+
+    refused = _race(
+        engine,
+        lambda session: _post_in(
+            session, "LOST-1", direction="out", crossing_date=date(2024, 2, 1)
+        ),
+        report_lost,
+    )
+    assert isinstance(refused, ValidationFailed), refused
+    assert "more than the contingent holds" in refused.extra["errors"][0]["msg"]

@@ -11,6 +11,7 @@ from services.common.errors import NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
 from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
+from services.registry.ledger import lock_contingent_ledger
 from services.registry.loss_reports import repository
 from services.registry.loss_reports.schemas import LossItemIn, LossReportCreate
 from services.registry.missions import repository as missions
@@ -34,6 +35,9 @@ def create_loss_report(
     _check_fields(payload.items, errors)
     if errors:
         raise ValidationFailed(errors)
+    # Manifests of this contingent wait for us (and we for them) until commit, so the
+    # balance check below sees an "out" of the same weapon committed meanwhile.
+    lock_contingent_ledger(session, mission=mission, country=country)
     weapons = _weapons_by_key(session, mission, country, payload.items)
     lots = repository.declared_lots(
         session,
