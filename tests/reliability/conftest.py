@@ -1,4 +1,5 @@
-"""Fixtures of the reliability suite: real callers, and the test cluster when it may be stopped."""
+"""Fixtures of the reliability suite: real callers, seeded records, and the test cluster when it
+may be stopped."""
 
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
     from tests.conftest import PostgresServer
+    from tests.declarations.support import MovableClock
+    from tests.support.auth_fixtures import AuthApi
 
 PG_ENV = ("TEST_PG_BINDIR", "TEST_PG_DATA", "TEST_PG_PORT")
 
@@ -131,3 +136,170 @@ def module_database_urls(
     if postgres is not None:
         for name in created:
             postgres.drop(name)
+
+
+@dataclass
+class SeededRecords:
+    """Real objects of every kind a route with an id looks up, all of them SEN's.
+
+    Generated and matrix requests name these so that a lookup succeeds and the
+    request reaches what lies behind it (tenancy, state changes, validation).
+    """
+
+    manifest_id: str
+    loss_report_id: str
+    alert_ids: list[str]
+    declaration_id: str  # amended once, with an active legal hold
+    hold_id: str
+    expired_declaration_ids: list[str]  # retention over: disposal goes through
+    community: str  # a community of its own, so edits leave ECOWAS and ECCAS alone
+    membership_ids: list[int]
+    client_id: str  # a SEN client nobody calls with (disabling it locks no caller out)
+    mission: str  # a mission of its own, so edits leave the seeded missions alone
+
+
+ALERT_SERIALS = ("56-0000123", "56-0000124", "56-0000125")
+
+
+def seed_records(
+    client: TestClient,
+    api: AuthApi,
+    *,
+    clock: MovableClock | None = None,
+    alerts: int = 3,
+    memberships: int = 4,
+    expired: int = 2,
+) -> SeededRecords:
+    """Seed one of each record through the API, as the callers who may create it.
+
+    Alerts come from the diversion scenario: SEN's rifles declared in to MINUSMA, then
+    seized by NER's troops and delivered to the weapon index noted as "56 OOOO12x".
+    Expired declarations need ``clock`` (the declarations app's clock): they are
+    declared 31 years in the past.
+    """
+    from tests.declarations.support import declaration, declaration_at
+    from tests.registry.factories import (
+        INDEX,
+        MANIFESTS,
+        declared_weapon,
+        delivery,
+        manifest,
+        weapon,
+    )
+
+    sen = api.member_state_headers("SEN")
+    admin = api.admin_headers()
+
+    def created(response: Any) -> dict[str, Any]:
+        assert response.status_code in (200, 201), response.text
+        return dict(response.json())
+
+    manifest_id = created(
+        client.post(MANIFESTS, json=manifest([weapon("KC-1"), weapon("KC-2")]), headers=sen)
+    )["id"]
+    loss = {
+        "mission": "MINUSCA",
+        "contributing_country": "SEN",
+        "loss_type": "stolen",
+        "loss_date": "2024-05-01",
+        "place": "Bambari",
+        "circumstances": "taken from the armoury",
+        "items": [{"kind": "weapon", "serial_number": "KC-2"}],
+    }
+    loss_report_id = created(client.post("/registry/v1/loss-reports", json=loss, headers=sen))["id"]
+
+    serials = ALERT_SERIALS[:alerts]
+    senbatt = manifest([weapon(s) for s in serials], mission="MINUSMA", crossing_date="2023-02-01")
+    created(client.post(MANIFESTS, json=senbatt, headers=sen))
+    relay = api.operator_headers(("index:write",))
+    for number, serial in enumerate(serials, start=1):
+        seized = delivery(
+            [declared_weapon(0, serial.replace("-", " ").replace("0", "O"))],
+            declaration_id=f"ner-seizure-{number}",
+        )
+        assert created(client.post(INDEX, json=seized, headers=relay))["alerts"] == 1
+    alert_items = created(
+        client.get(
+            "/registry/v1/alerts",
+            params={"kind": "diversion"},
+            headers=api.secretariat_headers("ECOWAS"),
+        )
+    )["items"]
+    alert_ids = [str(alert["id"]) for alert in alert_items]
+    assert len(alert_ids) == alerts
+
+    declarations = "/declarations/v1/declarations"
+    declared = client.post(declarations, json=declaration(), headers=sen)
+    declaration_id = created(declared)["id"]
+    amended = client.post(
+        f"{declarations}/{declaration_id}/amendments",
+        json={"reason": "place corrected", "changes": {"location": {"place": "Gao nord"}}},
+        headers={**sen, "If-Match": declared.headers["ETag"]},
+    )
+    created(amended)
+    hold = client.post(
+        f"{declarations}/{declaration_id}/holds",
+        json={"reason": "Panel of Experts inquiry"},
+        headers=admin,
+    )
+    hold_id = created(hold)["id"]
+
+    expired_ids: list[str] = []
+    if expired:
+        assert clock is not None, "expired declarations need the declarations app's clock"
+        clock.rewind(years=31)
+        try:
+            for _ in range(expired):
+                body = declaration_at(clock)
+                expired_ids.append(created(client.post(declarations, json=body, headers=sen))["id"])
+        finally:
+            clock.reset()
+
+    community = "AESTEST"
+    created(
+        client.post(
+            "/auth/v1/communities",
+            json={"code": community, "name": "Test community"},
+            headers=admin,
+        )
+    )
+    membership_ids = [
+        int(
+            created(
+                client.post(
+                    f"/auth/v1/communities/{community}/memberships",
+                    json={"country": country, "joined": "2023-09-16"},
+                    headers=admin,
+                )
+            )["id"]
+        )
+        for country in ("MLI", "BFA", "NER", "TCD", "GIN", "TGO")[:memberships]
+    ]
+    victim = api.create_client("SEN", ["register:read"], name="SEN client nobody calls with")
+
+    mission = "TESTMISSION"
+    created(
+        client.post(
+            "/registry/v1/missions",
+            json={
+                "code": mission,
+                "name": "Test mission",
+                "authority": "UN",
+                "host_countries": ["MLI"],
+                "start_date": "2020-01-01",
+            },
+            headers=admin,
+        )
+    )
+    return SeededRecords(
+        manifest_id=str(manifest_id),
+        loss_report_id=str(loss_report_id),
+        alert_ids=alert_ids,
+        declaration_id=str(declaration_id),
+        hold_id=str(hold_id),
+        expired_declaration_ids=expired_ids,
+        community=community,
+        membership_ids=membership_ids,
+        client_id=victim.client_id,
+        mission=mission,
+    )
