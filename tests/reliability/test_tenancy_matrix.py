@@ -7,9 +7,14 @@ no token, an expired token and a token for another audience (both signed with th
 auth service's real key, so only the claim is wrong). The routes come from the
 services' own route tables: a route without an entry in ``EXPECTED`` fails the test.
 
-Write routes are called with a body that is valid where the service checks the
-caller's role after validation, and with ``{}`` where the scope check comes first
-(422 then means "let through to validation").
+Every id in a path names a real record (``seed_records``: a manifest, a loss report,
+alerts, a declaration with an amendment and a hold, a community with memberships, a
+client, a mission), so a 404 means "hidden from this caller", never "no such id"; a
+path parameter without a seeded value fails the test. Every route that takes a body or
+a required query parameter gets a valid one in ``REQUESTS`` (a route without one fails
+the test), so the status is the service's decision about the caller, not a 422 from
+validation. Writes name state A (SEN): state A gets 2xx, state B 403 (404 for a record
+it may not know exists).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import routing
@@ -26,7 +32,8 @@ from jose import jwt
 from services.embedded import EmbeddedRegister, EmbeddedSettings
 from tests.auth import forge
 from tests.declarations.support import declaration
-from tests.registry.factories import MANIFESTS, manifest, weapon
+from tests.registry.factories import declared_weapon, delivery, manifest, weapon
+from tests.reliability.conftest import SeededRecords, seed_records
 from tests.support.auth_fixtures import AuthApi
 
 TOKEN_HOLDERS = ("state_a", "state_b", "ecowas", "eccas", "operator")
@@ -63,9 +70,21 @@ def owner_and_community(status: int) -> Expected:
     return _guarded(state_a=status, state_b=404, ecowas=status, eccas=404, operator=403)
 
 
-def state_writers(status: int) -> Expected:
-    """Member-state writes (write scopes exist for states only)."""
-    return _guarded(state_a=status, state_b=status, ecowas=403, eccas=403, operator=403)
+def state_a_writes(status: int) -> Expected:
+    """A write naming state A: state A gets ``status``; state B is refused (403, it may not
+    write for another state); callers without a write scope 403."""
+    return _guarded(state_a=status, state_b=403, ecowas=403, eccas=403, operator=403)
+
+
+def secretariats_and_operator(status: int) -> Expected:
+    """Reference data secretariats and the operator maintain (missions, embargoes)."""
+    return _guarded(state_a=403, state_b=403, ecowas=status, eccas=status, operator=status)
+
+
+def alert_managers(status: int) -> Expected:
+    """Acknowledging or closing SEN's alert: ECOWAS manages it; SEN sees it but manages
+    none (403); CIV and ECCAS may not know it exists; the admin-only operator 403."""
+    return _guarded(state_a=403, state_b=404, ecowas=status, eccas=404, operator=403)
 
 
 def nobody_here(status: int = 403) -> Expected:
@@ -88,72 +107,66 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     },
     ("POST", "/auth/v1/token"): everyone(400),  # OAuth2 invalid_request: no form
     ("GET", "/auth/v1/jwks.json"): everyone(200),
-    ("POST", "/auth/v1/organisations"): operator_only(422),
+    ("POST", "/auth/v1/organisations"): operator_only(201),
     ("GET", "/auth/v1/organisations"): operator_only(200),
+    # SEN's own organisation: SEN and the operator read it; nobody else may know it.
     ("GET", "/auth/v1/organisations/{code}"): _with(
-        operator_only(404), state_a=404, state_b=404, ecowas=404, eccas=404
+        operator_only(200), state_a=200, state_b=404, ecowas=404, eccas=404
     ),
-    ("POST", "/auth/v1/clients"): operator_only(422),
+    ("POST", "/auth/v1/clients"): operator_only(201),
     ("GET", "/auth/v1/clients"): operator_only(200),
-    ("GET", "/auth/v1/clients/{client_id}"): operator_only(404),
-    ("POST", "/auth/v1/clients/{client_id}/disable"): operator_only(404),
-    ("POST", "/auth/v1/clients/{client_id}/enable"): operator_only(404),
-    ("POST", "/auth/v1/clients/{client_id}/secret"): operator_only(404),
+    ("GET", "/auth/v1/clients/{client_id}"): operator_only(200),
+    ("POST", "/auth/v1/clients/{client_id}/disable"): operator_only(200),
+    ("POST", "/auth/v1/clients/{client_id}/enable"): operator_only(200),
+    ("POST", "/auth/v1/clients/{client_id}/secret"): operator_only(200),
     ("GET", "/auth/v1/communities"): any_token(200),
-    ("GET", "/auth/v1/communities/{code}"): any_token(404),
-    ("POST", "/auth/v1/communities"): operator_only(422),
-    ("POST", "/auth/v1/communities/{code}/memberships"): operator_only(422),
-    ("PATCH", "/auth/v1/communities/{code}/memberships/{membership_id}"): operator_only(422),
-    ("DELETE", "/auth/v1/communities/{code}/memberships/{membership_id}"): operator_only(422),
+    ("GET", "/auth/v1/communities/{code}"): any_token(200),
+    ("POST", "/auth/v1/communities"): operator_only(201),
+    ("POST", "/auth/v1/communities/{code}/memberships"): operator_only(201),
+    ("PATCH", "/auth/v1/communities/{code}/memberships/{membership_id}"): operator_only(200),
+    ("DELETE", "/auth/v1/communities/{code}/memberships/{membership_id}"): operator_only(204),
     ("GET", "/auth/v1/audit"): operator_only(200),
     # registry
     ("GET", f"{R}/missions"): any_token(200),
-    ("POST", f"{R}/missions"): _guarded(
-        state_a=403, state_b=403, ecowas=201, eccas=201, operator=201
-    ),
-    ("GET", f"{R}/missions/{{code}}"): any_token(404),
-    # Role first (states 403), then the code: "unknown" is no mission (404).
-    ("PATCH", f"{R}/missions/{{code}}"): _guarded(
-        state_a=403, state_b=403, ecowas=404, eccas=404, operator=404
-    ),
+    ("POST", f"{R}/missions"): secretariats_and_operator(201),
+    ("GET", f"{R}/missions/{{code}}"): any_token(200),
+    ("PATCH", f"{R}/missions/{{code}}"): secretariats_and_operator(200),
     ("GET", f"{R}/reference/categories"): any_token(200),
     ("GET", f"{R}/reference/ammunition-types"): any_token(200),
-    ("POST", f"{R}/manifests"): state_writers(422),
-    ("POST", f"{R}/manifests/import"): state_writers(422),
+    ("POST", f"{R}/manifests"): state_a_writes(201),
+    ("POST", f"{R}/manifests/import"): state_a_writes(201),
     ("GET", f"{R}/manifests/template.csv"): any_token(200),
     ("GET", f"{R}/manifests"): readers(200),
     ("GET", f"{R}/manifests/{{manifest_id}}"): owner_and_community(200),
     ("GET", f"{R}/manifests/{{manifest_id}}/items"): owner_and_community(200),
     ("GET", f"{R}/manifests/{{manifest_id}}/items/export.csv"): owner_and_community(200),
-    ("POST", f"{R}/loss-reports"): state_writers(422),
+    ("POST", f"{R}/loss-reports"): state_a_writes(201),
     ("GET", f"{R}/loss-reports"): readers(200),
-    ("GET", f"{R}/loss-reports/{{report_id}}"): readers(404),
-    ("GET", f"{R}/holdings"): readers(422),  # mission is required
-    ("GET", f"{R}/reconciliation"): readers(422),
-    ("GET", f"{R}/reconciliation/export.csv"): readers(422),
+    ("GET", f"{R}/loss-reports/{{report_id}}"): owner_and_community(200),
+    ("GET", f"{R}/holdings"): readers(200),
+    ("GET", f"{R}/reconciliation"): readers(200),
+    ("GET", f"{R}/reconciliation/export.csv"): readers(200),
     ("POST", f"{R}/index/declarations"): nobody_here(),
-    ("GET", f"{R}/trace"): readers(422),  # serial_number is required
+    ("GET", f"{R}/trace"): readers(200),
     ("GET", f"{R}/alerts"): readers(200),
     ("GET", f"{R}/alerts/export.csv"): readers(200),
-    ("GET", f"{R}/alerts/{{alert_id}}"): readers(404),
-    ("POST", f"{R}/alerts/{{alert_id}}/acknowledge"): readers(404),
-    ("POST", f"{R}/alerts/{{alert_id}}/close"): readers(404),
-    ("POST", f"{R}/embargoes"): _guarded(
-        state_a=403, state_b=403, ecowas=201, eccas=201, operator=201
-    ),
+    ("GET", f"{R}/alerts/{{alert_id}}"): owner_and_community(200),
+    ("POST", f"{R}/alerts/{{alert_id}}/acknowledge"): alert_managers(200),
+    ("POST", f"{R}/alerts/{{alert_id}}/close"): alert_managers(200),
+    ("POST", f"{R}/embargoes"): secretariats_and_operator(201),
     ("GET", f"{R}/embargoes"): any_token(200),
-    ("GET", f"{R}/statistics"): readers(422),  # group_by is required
+    ("GET", f"{R}/statistics"): readers(200),
     ("GET", f"{R}/statistics/locations.geojson"): readers(200),
     # declarations
-    ("POST", D): state_writers(422),
-    ("POST", f"{D}/batch"): state_writers(422),
+    ("POST", D): state_a_writes(201),
+    ("POST", f"{D}/batch"): state_a_writes(201),
     ("GET", D): readers(200),
     ("GET", f"{D}/{{declaration_id}}"): owner_and_community(200),
     ("GET", f"{D}/{{declaration_id}}/versions"): owner_and_community(200),
-    # Without If-Match: the owner is told 428; a state that may not know it 404; callers
+    # With the current ETag: the owner amends; a state that may not know it 404; callers
     # without a write scope are refused by scope before any lookup (403, nothing revealed).
     ("POST", f"{D}/{{declaration_id}}/amendments"): _guarded(
-        state_a=428, state_b=404, ecowas=403, eccas=403, operator=403
+        state_a=201, state_b=404, ecowas=403, eccas=403, operator=403
     ),
     ("GET", f"{D}/{{declaration_id}}/holds"): _with(owner_and_community(200), operator=200),
     # Holds are for secretariats (of the record's community) and the operator; states are
@@ -161,53 +174,206 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("POST", f"{D}/{{declaration_id}}/holds"): _guarded(
         state_a=403, state_b=403, ecowas=201, eccas=404, operator=201
     ),
-    # ECOWAS lifts the active holds first, so the operator finds none left (404).
+    # ECOWAS lifts the seeded hold first, so the operator finds it no longer active (404).
     ("DELETE", f"{D}/{{declaration_id}}/holds"): _guarded(
         state_a=403, state_b=403, ecowas=200, eccas=404, operator=404
     ),
+    # Retention runs for 30 years: the owner and the operator are told 409.
     ("DELETE", f"{D}/{{declaration_id}}"): _guarded(
         state_a=409, state_b=404, ecowas=403, eccas=404, operator=409
     ),
-    ("GET", "/declarations/v1/log/entries"): readers(422),  # start and end are required
+    ("GET", "/declarations/v1/log/entries"): readers(200),
     ("GET", "/declarations/v1/index-feed"): operator_only(200),
     ("POST", "/declarations/v1/index-feed/deliveries"): operator_only(200),
     ("GET", "/declarations/v1/log/checkpoint"): everyone(200),
     ("GET", "/declarations/v1/log/public-key"): everyone(200),
-    ("GET", "/declarations/v1/log/proof/inclusion"): everyone(422),
-    ("GET", "/declarations/v1/log/proof/consistency"): everyone(422),
-}
-
-# Bodies for the routes that check the caller's role after validating the body.
-BODIES: dict[tuple[str, str], Callable[[str], dict[str, Any]]] = {
-    ("POST", f"{R}/missions"): lambda caller: {
-        "code": "TEST" + re.sub(r"[^A-Z]", "", caller.upper())[:6],
-        "name": f"Test mission of {caller}",
-        "authority": "UN",
-        "host_countries": ["MLI"],
-        "start_date": "2024-01-01",
-    },
-    ("POST", f"{R}/embargoes"): lambda caller: {
-        "country": "MLI",
-        "starts_on": "2024-01-01",
-        "authority": "UN",
-        "reference": f"resolution noted by {caller}",
-    },
-    ("POST", f"{R}/alerts/{{alert_id}}/close"): lambda caller: {"note": "checked"},
-    ("POST", f"{D}/{{declaration_id}}/amendments"): lambda caller: {
-        "reason": "place corrected",
-        "changes": {"circumstances": "corrected"},
-    },
-    ("POST", f"{D}/{{declaration_id}}/holds"): lambda caller: {"reason": "Panel of Experts"},
-    ("DELETE", f"{D}/{{declaration_id}}/holds"): lambda caller: {"reason": "inquiry closed"},
+    ("GET", "/declarations/v1/log/proof/inclusion"): everyone(200),
+    ("GET", "/declarations/v1/log/proof/consistency"): everyone(200),
 }
 
 
-def _route_table(register: EmbeddedRegister) -> list[tuple[str, str]]:
+@dataclass
+class Scene:
+    """What requests are built from: the seeded records and the owner's headers."""
+
+    client: TestClient
+    seeded: SeededRecords
+    owner: dict[str, str]
+
+
+def _path_values(method: str, path: str, seeded: SeededRecords) -> dict[str, str]:
+    """The seeded record each path parameter names (routes that change a record get one of
+    their own: membership edit and deletion, acknowledging and closing)."""
+    values = {
+        "manifest_id": seeded.manifest_id,
+        "report_id": seeded.loss_report_id,
+        "declaration_id": seeded.declaration_id,
+        "client_id": seeded.client_id,
+    }
+    if path.startswith("/auth/v1/organisations/"):
+        values["code"] = "SEN"
+    elif path.startswith("/auth/v1/communities/"):
+        values["code"] = seeded.community
+        values["membership_id"] = str(seeded.membership_ids[0 if method == "PATCH" else 1])
+    elif path.startswith(f"{R}/missions/"):
+        values["code"] = seeded.mission
+    if path.startswith(f"{R}/alerts/"):
+        which = {"acknowledge": 0, "close": 1}.get(path.rsplit("/", 1)[-1], 2)
+        values["alert_id"] = seeded.alert_ids[which]
+    return values
+
+
+def _url(method: str, path: str, seeded: SeededRecords) -> str:
+    values = _path_values(method, path, seeded)
+    missing = set(re.findall(r"\{(\w+)\}", path)) - set(values)
+    assert not missing, f"{method} {path}: no seeded record for {missing}"
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+
+
+CSV = "kind,category,manufacturer,model,calibre,serial_number\n"
+Request = Callable[[Scene, str], dict[str, Any]]
+
+
+def _body(build: Callable[[str], Any]) -> Request:
+    return lambda _scene, caller: {"json": build(caller)}
+
+
+def _query(**params: Any) -> Request:
+    return lambda _scene, _caller: {"params": params}
+
+
+def _current_etag(scene: Scene, _caller: str) -> dict[str, Any]:
+    """An amendment with the declaration's ETag as it is when this caller sends it."""
+    current = scene.client.get(f"{D}/{scene.seeded.declaration_id}", headers=scene.owner)
+    assert current.status_code == 200, current.text
+    return {
+        "json": {"reason": "place corrected", "changes": {"circumstances": "corrected"}},
+        "headers": {"If-Match": current.headers["ETag"]},
+    }
+
+
+def _code(caller: str) -> str:
+    return re.sub(r"[^A-Z]", "", caller.upper())[:6]
+
+
+# A valid request for every route that takes a body or a required query parameter.
+REQUESTS: dict[tuple[str, str], Request] = {
+    ("POST", "/auth/v1/token"): lambda _scene, _caller: {},  # the OAuth2 form is the subject
+    ("POST", "/auth/v1/organisations"): _body(
+        lambda caller: {"type": "member_state", "code": "BEN", "name": f"Benin, by {caller}"}
+    ),
+    ("POST", "/auth/v1/clients"): _body(
+        lambda caller: {"organisation": "SEN", "name": f"by {caller}", "scopes": ["register:read"]}
+    ),
+    ("POST", "/auth/v1/communities"): _body(
+        lambda caller: {"code": f"T{_code(caller)}", "name": f"Community added by {caller}"}
+    ),
+    ("POST", "/auth/v1/communities/{code}/memberships"): _body(
+        lambda _caller: {"country": "SEN", "joined": "2024-01-01"}
+    ),
+    ("PATCH", "/auth/v1/communities/{code}/memberships/{membership_id}"): _body(
+        lambda _caller: {"left": "2025-01-01"}
+    ),
+    ("POST", f"{R}/missions"): _body(
+        lambda caller: {
+            "code": f"TEST{_code(caller)}",
+            "name": f"Test mission of {caller}",
+            "authority": "UN",
+            "host_countries": ["MLI"],
+            "start_date": "2024-01-01",
+        }
+    ),
+    ("PATCH", f"{R}/missions/{{code}}"): _body(lambda caller: {"name": f"Renamed by {caller}"}),
+    ("POST", f"{R}/manifests"): _body(
+        lambda caller: manifest([weapon(f"MATRIX-{_code(caller)}")], country="SEN")
+    ),
+    ("POST", f"{R}/manifests/import"): lambda _scene, caller: {
+        "data": {
+            "direction": "in",
+            "mission": "MINUSCA",
+            "contributing_country": "SEN",
+            "unit": "SENBATT 7",
+            "crossing_date": "2024-03-01",
+        },
+        "files": {
+            "file": (
+                "m.csv",
+                CSV + f"weapon,assault_rifle,Kalashnikov Concern,AK-103,7.62x39mm,CSV-{caller}\n",
+            )
+        },
+    },
+    ("POST", f"{R}/loss-reports"): _body(
+        lambda _caller: {
+            "mission": "MINUSCA",
+            "contributing_country": "SEN",
+            "loss_type": "captured_in_attack",
+            "loss_date": "2024-05-01",
+            "place": "Bambari",
+            "circumstances": "base overrun",
+            "items": [{"kind": "weapon", "serial_number": "KC-1"}],
+        }
+    ),
+    ("GET", f"{R}/holdings"): _query(mission="MINUSCA"),
+    ("GET", f"{R}/reconciliation"): _query(mission="MINUSCA"),
+    ("GET", f"{R}/reconciliation/export.csv"): _query(mission="MINUSCA"),
+    ("POST", f"{R}/index/declarations"): _body(
+        lambda caller: delivery(
+            [declared_weapon(0, "KC-1")], declaration_id=f"matrix-{caller}", country="SEN"
+        )
+    ),
+    ("GET", f"{R}/trace"): _query(serial_number="KC-1"),
+    ("GET", f"{R}/statistics"): _query(group_by="country"),
+    ("POST", f"{R}/alerts/{{alert_id}}/acknowledge"): _body(lambda _caller: {}),
+    ("POST", f"{R}/alerts/{{alert_id}}/close"): _body(lambda _caller: {"note": "checked"}),
+    ("POST", f"{R}/embargoes"): _body(
+        lambda caller: {
+            "country": "MLI",
+            "starts_on": "2024-01-01",
+            "authority": "UN",
+            "reference": f"resolution noted by {caller}",
+        }
+    ),
+    ("POST", D): _body(lambda _caller: declaration("SEN")),
+    ("POST", f"{D}/batch"): _body(lambda _caller: {"declarations": [declaration("SEN")]}),
+    ("POST", f"{D}/{{declaration_id}}/amendments"): _current_etag,
+    ("POST", f"{D}/{{declaration_id}}/holds"): _body(lambda _caller: {"reason": "Panel"}),
+    ("DELETE", f"{D}/{{declaration_id}}/holds"): lambda scene, _caller: {
+        "json": {"reason": "inquiry closed", "hold_id": scene.seeded.hold_id}
+    },
+    ("GET", "/declarations/v1/log/entries"): _query(start=0, end=3),
+    ("GET", "/declarations/v1/log/proof/inclusion"): _query(index=1, tree_size=3),
+    ("GET", "/declarations/v1/log/proof/consistency"): _query(first=1, second=3),
+}
+
+
+def _routes(register: EmbeddedRegister) -> list[tuple[str, str, Any]]:
+    """(method, path, route) of every route the three services serve."""
     table = []
     for service in ("auth", "registry", "declarations"):
         for context in routing.iter_route_contexts(getattr(register, service).routes):
-            table += [(m, str(context.path)) for m in sorted(context.methods or ()) if m != "HEAD"]
+            methods = sorted(m for m in context.methods or () if m != "HEAD")
+            table += [(m, str(context.path), context.original_route) for m in methods]
     return table
+
+
+def _route_table(register: EmbeddedRegister) -> list[tuple[str, str]]:
+    return [(method, path) for method, path, _route in _routes(register)]
+
+
+def _needs_a_request(route: Any) -> bool:
+    """Whether the route takes a body or a required query parameter."""
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return False
+    required_query = any(p.field_info.is_required() for p in _all_query_params(dependant))
+    return getattr(route, "body_field", None) is not None or required_query
+
+
+def _all_query_params(dependant: Any) -> list[Any]:
+    params = list(dependant.query_params)
+    for sub in dependant.dependencies:
+        params += _all_query_params(sub)
+    return params
 
 
 def _callers(
@@ -239,31 +405,35 @@ def test_every_route_has_an_expected_status_for_every_caller(register: EmbeddedR
         assert set(expected) == set(TOKEN_HOLDERS + NO_VALID_TOKEN), key
 
 
+def test_every_route_that_takes_input_gets_a_valid_request(register: EmbeddedRegister) -> None:
+    needing = {(m, p) for m, p, route in _routes(register) if _needs_a_request(route)}
+    assert needing - set(REQUESTS) == set(), "routes without a valid request in REQUESTS"
+    assert set(REQUESTS) - set(_route_table(register)) == set(), "requests for no route"
+
+
 def test_every_caller_gets_the_expected_status_on_every_route(
     client: TestClient,
     register: EmbeddedRegister,
     register_settings: EmbeddedSettings,
     auth_api: AuthApi,
 ) -> None:
+    seeded = seed_records(client, auth_api, expired=0)
     sen = auth_api.member_state_headers("SEN")
-    seeded = client.post(MANIFESTS, json=manifest([weapon("KC-0000001")]), headers=sen)
-    declared = client.post(D, json=declaration(), headers=sen)
-    assert seeded.status_code == 201, seeded.text
-    assert declared.status_code == 201, declared.text
-    ids = {"manifest_id": seeded.json()["id"], "declaration_id": declared.json()["id"]}
+    scene = Scene(client, seeded, sen)
     callers = _callers(auth_api, register_settings, sen)
 
     wrong: list[str] = []
     for method, path in _route_table(register):
-        url = re.sub(r"\{(\w+)\}", lambda m: ids.get(m.group(1), "unknown"), path)
+        url = _url(method, path, seeded)
+        build = REQUESTS.get((method, path), lambda _scene, _caller: {})
         for caller, headers in callers.items():
-            body = BODIES.get((method, path), lambda _caller: {})(caller)
-            response = client.request(
-                method, url, headers=headers, json=body if method != "GET" else None
-            )
+            request = build(scene, caller)
+            sent = {**headers, **request.pop("headers", {})}
+            response = client.request(method, url, headers=sent, **request)
             expected = EXPECTED[(method, path)][caller]
             if response.status_code != expected:
                 wrong.append(
                     f"{method} {path} as {caller}: {response.status_code}, expected {expected}"
+                    f" ({response.text[:160]})"
                 )
     assert not wrong, "\n".join(wrong)
