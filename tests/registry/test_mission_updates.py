@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.registry.factories import MANIFESTS, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
 
 MISSIONS = "/registry/v1/missions"
@@ -58,3 +59,19 @@ def test_bad_changes_are_refused(client: TestClient, auth_api: AuthApi) -> None:
     for body in ({"name": None}, {"name": ""}, {"code": "OTHER"}, {"start_date": "2020-01-01"}):
         response = client.patch(f"{MISSIONS}/MINUSCA", json=body, headers=admin)
         assert response.status_code == 422, body
+
+
+def test_a_mission_cannot_end_before_a_crossing_it_records(
+    client: TestClient, auth_api: AuthApi, sen: dict[str, str]
+) -> None:
+    crossed = client.post(
+        MANIFESTS, json=manifest([weapon("E-1")], crossing_date="2024-05-01"), headers=sen
+    )
+    assert crossed.status_code == 201, crossed.text
+    admin = auth_api.admin_headers()
+    early = client.patch(f"{MISSIONS}/MINUSCA", json={"end_date": "2024-04-30"}, headers=admin)
+    assert early.status_code == 422
+    assert "2024-05-01" in early.json()["errors"][0]["msg"]
+    assert client.get(f"{MISSIONS}/MINUSCA", headers=sen).json()["end_date"] is None
+    on_time = client.patch(f"{MISSIONS}/MINUSCA", json={"end_date": "2024-05-01"}, headers=admin)
+    assert on_time.status_code == 200, on_time.text

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from services.common.pagination import PageParams, paginate
-from services.registry.models import Mission
+from services.registry.models import Manifest, Mission
 
 
 def get_mission(session: Session, code: str) -> Mission | None:
@@ -34,3 +37,12 @@ def add_mission(session: Session, mission: Mission) -> None:
     """Stage a new or changed mission (the request boundary commits)."""
     session.add(mission)
     session.flush()
+
+
+def latest_crossing(session: Session, code: str) -> date | None:
+    """The latest crossing date any manifest of the mission records, or None."""
+    manifests = Manifest.__table__  # type: ignore[attr-defined]
+    latest: date | None = session.execute(
+        select(func.max(manifests.c.crossing_date)).where(manifests.c.mission_code == code)
+    ).scalar_one()
+    return latest

@@ -46,7 +46,8 @@ def update_mission(
     """Change a mission's name or end date (same authority as adding one: 403 otherwise;
     404 for an unknown code). Setting ``end_date`` ends every contingent's rotation once
     it has passed (reconciliation, ``regctl alerts scan``). An end date before the start
-    date is a 422. Each change is logged with its old and new values and who made it."""
+    date or before a crossing already recorded is a 422. Each change is logged with its
+    old and new values and who made it."""
     ensure_may_edit_missions(principal)
     mission = get_mission(session=session, code=code)
     fields = changes.model_fields_set
@@ -57,6 +58,19 @@ def update_mission(
                 {
                     "loc": "end_date",
                     "msg": f"before the start of {mission.code} ({mission.start_date.isoformat()})",
+                }
+            ]
+        )
+    latest = repository.latest_crossing(session, mission.code) if end_date is not None else None
+    if end_date is not None and latest is not None and end_date < latest:
+        # Ending a mission before crossings it already records would turn contingents'
+        # recorded movements into refusals and flag every rotation as unreturned.
+        raise ValidationFailed(
+            [
+                {
+                    "loc": "end_date",
+                    "msg": f"before the latest crossing recorded for {mission.code}"
+                    f" ({latest.isoformat()})",
                 }
             ]
         )
