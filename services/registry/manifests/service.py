@@ -94,8 +94,9 @@ def create_manifest(
     )
     errors.extend(prepared.errors)
     if header is None or not mission_known or not prepared.rows:
-        assert errors, "a manifest without a header, a mission or a usable item has problems"
-        raise _refuse(errors)
+        # Each of these has put its problem in ``errors``; the fallback keeps a refusal
+        # (never a 500) should a new path forget to.
+        raise _refuse(errors or [{"loc": "items", "msg": "no usable item"}])
     lock_contingent_ledger(session, mission=header.mission, country=header.contributing_country)
     manifest = Manifest(
         id=manifest_id,
