@@ -46,3 +46,30 @@ def test_an_identifier_whose_normalized_key_outgrows_the_index_is_a_422_naming_i
     assert [e["loc"] for e in response.json()["errors"]] == ["items[1].serial_number"]
     listed = client.get(URL, headers=callers.state("SEN")).json()
     assert listed["items"] == []
+
+
+def test_the_migration_rekeys_stored_parts_as_the_service_now_keys_them() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    from services.declarations.declarations.custody import identify
+    from services.declarations.declarations.schemas import Part
+
+    path = next(
+        (Path(__file__).resolve().parents[2] / "migrations" / "declarations" / "versions").glob(
+            "*_declarations0006_*.py"
+        )
+    )
+    spec = importlib.util.spec_from_file_location("declarations0006", path)
+    assert spec is not None
+    assert spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+
+    description = "Receiver  and BOLT carrier, filed " * 20
+    part = Part(kind="part", description=description, quantity=1, serial_number="P-77")
+    words = " ".join(description.casefold().split())
+    stored_before = f"part|{words}|P77"  # as the item index keyed it until now
+    assert migration._rekeyed(stored_before) == identify(part).match_key
+    short = Part(kind="part", description="spare barrel", quantity=1)
+    assert migration._rekeyed(identify(short).match_key) is None
