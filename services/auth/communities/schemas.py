@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.auth.params import PRINTABLE
+from services.common.dates import IsoDate
 
 
 class MembershipOut(BaseModel):
@@ -41,8 +42,8 @@ class MembershipCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     country: str = Field(pattern=r"^[A-Za-z]{3}$", examples=["SEN"])
-    joined: date
-    left: date | None = None
+    joined: IsoDate
+    left: IsoDate | None = None
 
 
 class MembershipUpdate(BaseModel):
@@ -51,5 +52,5 @@ class MembershipUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     country: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
-    joined: date | None = None
-    left: date | None = None
+    joined: IsoDate | None = None
+    left: IsoDate | None = None

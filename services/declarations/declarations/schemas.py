@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -15,6 +14,8 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
+
+from services.common.dates import IsoDate
 
 DeclarationType = Literal["seizure", "collection", "destruction"]
 WeaponCategory = Literal[
@@ -120,7 +121,7 @@ class Destruction(_Strict):
     method: DestructionMethod
     method_detail: Text | None = None
     place: Text | None = None
-    date: dt.date | None = Field(default=None, description="default: the event date")
+    date: IsoDate | None = Field(default=None, description="default: the event date")
     witnesses: list[Text] = Field(default_factory=list, max_length=100)
 
 
@@ -130,7 +131,7 @@ class DeclarationDocument(_Strict):
     type: DeclarationType
     declaring_country: Alpha3
     mission: MissionCode | None = None
-    event_date: date
+    event_date: IsoDate
     location: Location
     circumstances: LongText | None = None
     presumed_user: Text | None = None

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.common.dates import IsoDate
 from services.common.tables import UtcDatetime
 from services.registry.countries import CountryCode
 
@@ -16,8 +15,8 @@ class EmbargoCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     country: CountryCode
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: IsoDate
+    ends_on: IsoDate | None = None
     authority: str = Field(min_length=1, max_length=64, examples=["UN"])
     reference: str = Field(min_length=1, max_length=255, examples=["UNSC res. 1572 (2004)"])
     note: str | None = Field(default=None, max_length=1000)

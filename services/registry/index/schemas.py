@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from services.common.dates import IsoDate
 from services.registry.countries import CountryCode
 from services.registry.models import DeclaredItem
 
@@ -66,7 +66,7 @@ class DeclarationDelivery(BaseModel):
         Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=32)]
         | None
     ) = None
-    event_date: date
+    event_date: IsoDate
     location: DeliveredLocation | None = Field(
         default=None, description="Required for upsert; null in a dispose (content is gone)"
     )

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.dates import IsoDate
 from services.common.tables import UtcDatetime
 from services.registry.countries import CountryCode
 from services.registry.manifests.schemas import Calibre, Identifier, LongText, Name
@@ -39,7 +40,7 @@ class LossReportCreate(BaseModel):
     contributing_country: CountryCode
     unit: Name | None = None
     loss_type: LossType
-    loss_date: date
+    loss_date: IsoDate
     place: Name
     circumstances: LongText
     reference: Name | None = None

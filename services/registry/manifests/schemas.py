@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StringConstra
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
+from services.common.dates import IsoDate
 from services.common.tables import UtcDatetime
 from services.registry.countries import CountryCode
 from services.registry.missions.schemas import MissionCode
@@ -107,7 +108,7 @@ class ManifestHeader(BaseModel):
     mission: MissionCode = Field(examples=["MINUSCA"])
     contributing_country: CountryCode = Field(examples=["SEN"])
     unit: Name = Field(examples=["SENBATT 7"])
-    crossing_date: date
+    crossing_date: IsoDate
     crossing_point: Name | None = None
     reference: Name | None = None
     correction: bool = Field(

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from services.common.dates import IsoDate
 from services.common.tables import UtcDatetime
 from services.registry.countries import CountryCode
 
@@ -35,8 +36,8 @@ class MissionCreate(BaseModel):
         description="Mandating body: UN, AU, ECOWAS, ECCAS, ...", examples=["UN"]
     )
     host_countries: list[CountryCode] = Field(min_length=1, max_length=20)
-    start_date: date
-    end_date: date | None = None
+    start_date: IsoDate
+    end_date: IsoDate | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> MissionCreate:
@@ -56,7 +57,7 @@ class MissionUpdate(BaseModel):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
         | None
     ) = Field(default=None, description="Cannot be null")
-    end_date: date | None = Field(
+    end_date: IsoDate | None = Field(
         default=None, description="When the mission ended (its contingents' rotations too)"
     )
 
