@@ -221,3 +221,16 @@ def test_items_page_with_a_cursor(client: TestClient, sen: dict[str, str]) -> No
     ).json()
     assert [i["line"] for i in first["items"] + rest["items"]] == [0, 1, 2, 3, 4]
     assert rest["next_cursor"] is None
+
+
+def test_a_serial_whose_match_key_outgrows_its_column_is_a_422_naming_it(
+    client: TestClient, sen: dict[str, str]
+) -> None:
+    # NFKD spells U+FDFA out in 18 characters: 10 of them make a 150-character key,
+    # over the 128 a manifest item's serial key holds. Both databases answer alike
+    # (PostgreSQL refused the row without naming it; SQLite stored it).
+    body = manifest([weapon("KC-1"), weapon("\ufdfa" * 10), weapon("KC-2")])
+    response = client.post(MANIFESTS, json=body, headers=sen)
+    assert response.status_code == 422, response.text
+    assert [e["loc"] for e in response.json()["errors"]] == ["items[1].serial_number"]
+    assert client.get(MANIFESTS, headers=sen).json()["items"] == []

@@ -21,6 +21,24 @@ from typing import Any, Final
 from services.registry.countries import ALPHA3
 from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
 from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
+from services.registry.models import ManifestItem
+
+
+def _key_room(column: str) -> int:
+    length: int = ManifestItem.__table__.c[column].type.length  # type: ignore[attr-defined]
+    return length
+
+
+# What each key column holds. ASCII never normalizes longer than it was written, but
+# Unicode compatibility forms can spell one character out in many: such a key is
+# refused by name, never cut short (it would match wrongly) nor left to the database
+# (PostgreSQL refuses the row without naming it; SQLite keeps it).
+KEY_ROOM: Final = {
+    "serial_number": _key_room("serial_key"),
+    "manufacturer": _key_room("manufacturer_key"),
+    "calibre": _key_room("calibre_key"),
+    "lot_number": _key_room("lot_key"),
+}
 
 ITEM_COLUMNS: Final = (
     "manifest_id",
@@ -149,6 +167,21 @@ def prepare_items(
             found.append(
                 {"loc": locate(index, "lot_number"), "msg": "has no letter or digit to match on"}
             )
+        for name, key in (
+            ("serial_number", s_key),
+            ("manufacturer", m_key),
+            ("calibre", c_key),
+            ("lot_number", l_key),
+        ):
+            if key is not None and len(key) > KEY_ROOM[name]:
+                blocked = True
+                found.append(
+                    {
+                        "loc": locate(index, name),
+                        "msg": f"normalizes to a match key of {len(key)} characters;"
+                        f" the register holds at most {KEY_ROOM[name]}",
+                    }
+                )
         correction = manifest_correction or get("correction", False)
         if kind == "weapon" and s_key and not missing:
             weapon = (s_key, m_key or "")
