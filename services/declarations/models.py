@@ -192,6 +192,8 @@ __all__ = [
     "idempotency_keys",
     "index_deliveries",
     "index_delivery_attempts",
+    "index_retries",
+    "index_retry_outcomes",
     "items",
     "log_entries",
     "log_nodes",
@@ -217,4 +219,26 @@ index_delivery_attempts = Table(
     Column("attempted_at", DateTime(timezone=True), nullable=False),
     Column("error", Text, nullable=False),
     Index("ix_index_delivery_attempts_entry", "log_index", "attempted_at"),
+)
+
+# An operator's request to deliver a rejected entry again (after a fix), and what
+# that redelivery did (its outcome, as in index_deliveries). Both insert-only: a
+# retry is a request row, its result an outcome row; nothing is changed or removed.
+index_retries = Table(
+    "index_retries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("log_index", BigInteger, ForeignKey("index_deliveries.log_index"), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("requested_by", String(255), nullable=False),
+    Column("reason", Text, nullable=True),
+    Index("ix_index_retries_log_index", "log_index", "id"),
+)
+
+index_retry_outcomes = Table(
+    "index_retry_outcomes",
+    metadata,
+    Column("retry_id", Integer, ForeignKey("index_retries.id"), primary_key=True),
+    Column("delivered_at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(20), nullable=False),
 )

@@ -22,8 +22,7 @@ from sqlalchemy import select
 from services.cli import index_commands
 from services.cli.main import main
 from services.declarations.index_feed.relay import IndexRelay, is_rejection
-from services.declarations.index_feed.tables import index_retries, index_retry_outcomes
-from services.declarations.models import index_deliveries
+from services.declarations.models import index_deliveries, index_retries, index_retry_outcomes
 from services.embedded import EmbeddedRegister, EmbeddedSettings, create_embedded_app
 from tests.e2e.test_index_feed import give_relay_a_client, rifle, seizure_by_niger
 from tests.support.auth_fixtures import AuthApi

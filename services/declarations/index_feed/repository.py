@@ -12,13 +12,14 @@ from sqlmodel import Session
 
 from services.common.tables import assume_utc
 from services.declarations.index_feed.backoff import MAX_BACKOFF_SECONDS, backoff_seconds
-from services.declarations.index_feed.tables import index_retries, index_retry_outcomes
 from services.declarations.models import (
     declaration_contents,
     declaration_versions,
     declarations,
     index_deliveries,
     index_delivery_attempts,
+    index_retries,
+    index_retry_outcomes,
     log_entries,
 )
 
