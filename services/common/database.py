@@ -9,7 +9,7 @@ when the route returns and rolls back when it raises: services never commit.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +17,7 @@ import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 
@@ -120,3 +121,22 @@ def get_session(
 # scope="function": the commit runs before the response is sent, so a failed
 # commit is reported to the client instead of being lost after a 201.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def insert_unless_exists(session: Session, row: Any, *, exists: Callable[[], bool]) -> bool:
+    """Insert ``row``; False when its key is taken (``exists`` says so after a failure).
+
+    The key decides, not a look before the insert: two concurrent creates both see no
+    row, and the loser's insert fails once the winner commits. The insert runs in a
+    SAVEPOINT so that failure leaves the request's transaction usable; an integrity
+    error with no existing row (another constraint) is a bug and is raised.
+    """
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        if not exists():
+            raise
+        return False
+    return True

@@ -42,6 +42,16 @@ def assume_utc(moment: datetime) -> datetime:
 UtcDatetime = Annotated[datetime, AfterValidator(assume_utc)]
 
 
+def column_length(table: Table, column: str) -> int:
+    """The declared length of ``table.column`` (a ``String(n)``): what the database holds,
+    so request limits and key checks follow a migration that widens the column."""
+    # String(n), or a type decorating it (SQLModel's AutoString): both carry ``length``.
+    length = getattr(table.c[column].type, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{table.name}.{column} has no length")
+    return length
+
+
 def idempotency_table(metadata: MetaData) -> Table:
     """The per-service table remembering responses to creating POSTs."""
     return Table(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from services.auth.models import Community, CommunityMembership
 from services.auth.tables import check_cursor, sort_key
+from services.common.database import insert_unless_exists
 from services.common.pagination import PageParams, paginate
 
 
@@ -19,21 +19,10 @@ def get(session: Session, code: str) -> Community | None:
 
 
 def add_new(session: Session, community: Community) -> bool:
-    """Insert ``community``; False when its code is taken.
-
-    The primary key decides, not a look before the insert: two concurrent creates
-    both see no row, and the loser's insert fails once the winner commits. The
-    insert runs in a SAVEPOINT so that failure leaves the request's transaction usable.
-    """
-    try:
-        with session.begin_nested():
-            session.add(community)
-            session.flush()
-    except IntegrityError:
-        if get(session, community.code) is None:
-            raise  # another constraint: a bug, not a duplicate
-        return False
-    return True
+    """Insert ``community``; False when its code is taken (concurrent creates included)."""
+    return insert_unless_exists(
+        session, community, exists=lambda: get(session, community.code) is not None
+    )
 
 
 def page(session: Session, *, params: PageParams) -> tuple[list[Community], str | None]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from services.auth.models import Organisation
 from services.auth.tables import check_cursor, sort_key
+from services.common.database import insert_unless_exists
 from services.common.pagination import PageParams, paginate
 
 
@@ -16,21 +16,10 @@ def get(session: Session, code: str) -> Organisation | None:
 
 
 def add_new(session: Session, organisation: Organisation) -> bool:
-    """Insert ``organisation``; False when its code is taken.
-
-    The primary key decides, not a look before the insert: two concurrent creates
-    both see no row, and the loser's insert fails once the winner commits. The
-    insert runs in a SAVEPOINT so that failure leaves the request's transaction usable.
-    """
-    try:
-        with session.begin_nested():
-            session.add(organisation)
-            session.flush()
-    except IntegrityError:
-        if get(session, organisation.code) is None:
-            raise  # another constraint: a bug, not a duplicate
-        return False
-    return True
+    """Insert ``organisation``; False when its code is taken (concurrent creates included)."""
+    return insert_unless_exists(
+        session, organisation, exists=lambda: get(session, organisation.code) is not None
+    )
 
 
 def first_of_type(session: Session, org_type: str) -> Organisation | None:

@@ -25,12 +25,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import String
-
 from services.common.errors import FieldProblem
 from services.common.identifiers import calibre_key as _calibre_key
 from services.common.identifiers import manufacturer_key as _manufacturer_key
 from services.common.identifiers import normalize_serial
+from services.common.tables import column_length
 from services.declarations.declarations.schemas import Ammunition, Item, Part, Weapon
 from services.declarations.models import items as item_index
 
@@ -104,10 +103,7 @@ def duplicate_problems(identities: Sequence[ItemIdentity]) -> list[FieldProblem]
 
 
 def _room(column: str) -> int:
-    column_type = item_index.c[column].type
-    assert isinstance(column_type, String)
-    assert column_type.length is not None
-    return column_type.length
+    return column_length(item_index, column)
 
 
 # (identity attribute, where a problem with it is located within the item)

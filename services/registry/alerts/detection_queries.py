@@ -27,6 +27,24 @@ EMBARGO_ITEM_FIELDS = (
 )
 
 
+# The diversion rule for ammunition, the same whichever record comes second: the lot
+# of a contingent's "in" (calibre and lot keys), and makers that do not disagree.
+_SAME_LOT = and_(
+    manifest_items.c.calibre_key == declared_items.c.calibre_key,
+    manifest_items.c.lot_key == declared_items.c.lot_key,
+)
+_AMMUNITION_IN = and_(
+    declared_items.c.kind == "ammunition",
+    manifest_items.c.kind == "ammunition",
+    manifest_items.c.direction == "in",
+)
+_LOT_MAKERS_AGREE = or_(
+    declared_items.c.manufacturer_key.is_(None),
+    manifest_items.c.manufacturer_key.is_(None),
+    manifest_items.c.manufacturer_key == declared_items.c.manufacturer_key,
+)
+
+
 def diversion_matches(session: Session, *, declaration_id: str) -> list[Row[Any]]:
     """Declared items of a declaration matching materiel declared in by a contingent:
     weapons by serial key (and manufacturer when the declaration names one), ammunition by
@@ -63,18 +81,8 @@ def diversion_matches(session: Session, *, declaration_id: str) -> list[Row[Any]
     lots = (
         select(*columns)
         .select_from(di)
-        .join(mi, and_(mi.c.calibre_key == di.c.calibre_key, mi.c.lot_key == di.c.lot_key))
-        .where(
-            di.c.declaration_id == declaration_id,
-            di.c.kind == "ammunition",
-            mi.c.kind == "ammunition",
-            mi.c.direction == "in",
-            or_(
-                di.c.manufacturer_key.is_(None),
-                mi.c.manufacturer_key.is_(None),
-                mi.c.manufacturer_key == di.c.manufacturer_key,
-            ),
-        )
+        .join(mi, _SAME_LOT)
+        .where(di.c.declaration_id == declaration_id, _AMMUNITION_IN, _LOT_MAKERS_AGREE)
     )
     found = list(session.execute(weapons).all())
     found += list(session.execute(lots).all())
@@ -130,18 +138,8 @@ def manifest_diversion_matches(session: Session, *, manifest_id: str) -> list[Ro
     lots = (
         select(*columns)
         .select_from(mi)
-        .join(di, and_(di.c.calibre_key == mi.c.calibre_key, di.c.lot_key == mi.c.lot_key))
-        .where(
-            mi.c.manifest_id == manifest_id,
-            mi.c.kind == "ammunition",
-            mi.c.direction == "in",
-            di.c.kind == "ammunition",
-            or_(
-                di.c.manufacturer_key.is_(None),
-                mi.c.manufacturer_key.is_(None),
-                mi.c.manufacturer_key == di.c.manufacturer_key,
-            ),
-        )
+        .join(di, _SAME_LOT)
+        .where(mi.c.manifest_id == manifest_id, _AMMUNITION_IN, _LOT_MAKERS_AGREE)
     )
     matches = union_all(weapons, lots).subquery("matches")
     statement = select(matches).order_by(

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from services.common.errors import Conflict, FieldProblem, Forbidden, ValidationFailed
 from services.common.identifiers import serial_fuzzy_key
 from services.common.security import Principal
-from services.common.tables import utcnow
+from services.common.tables import column_length, utcnow
 from services.registry.alerts import detection
 from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
 from services.registry.index import repository
@@ -136,14 +136,15 @@ def _check_key_lengths(rows: list[dict[str, Any]]) -> None:
     PostgreSQL would refuse the row without saying which value, and SQLite would
     keep it: a clear 422 on both, never a key cut short (it would match wrongly).
     """
-    columns = DeclaredItem.__table__.c  # type: ignore[attr-defined]
+    table = DeclaredItem.__table__  # type: ignore[attr-defined]
+    limits = {key: column_length(table, key) for key in KEY_FIELDS}
     problems: dict[str, FieldProblem] = {}
     for position, row in enumerate(rows):
         for key, field in KEY_FIELDS.items():
-            limit = columns[key].type.length
+            limit = limits[key]
             value = row[key]
             loc = f"items[{position}].{field}"
-            if value is None or limit is None or len(value) <= limit or loc in problems:
+            if value is None or len(value) <= limit or loc in problems:
                 continue
             problems[loc] = FieldProblem(
                 loc=loc,

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Final
 from pydantic import Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from services.common.errors import format_loc
 from services.registry.manifests.item_rules import ItemLocator, Problem, json_location
 from services.registry.manifests.schemas import (
     MAX_MANIFEST_ITEMS,
@@ -53,13 +54,6 @@ def _problem(loc: str, error: ErrorDetails) -> Problem:
     return {"loc": loc, "msg": error["msg"], "type": error["type"]}
 
 
-def _path(loc: Sequence[int | str]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else ("." if text else "") + str(part)
-    return text
-
-
 def read_header(
     raw: Mapping[str, Any], *, root: str
 ) -> tuple[ManifestHeader | None, list[Problem]]:
@@ -71,7 +65,7 @@ def read_header(
         return ManifestHeader.model_validate(raw), []
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-    problems = [_problem(_path(e["loc"]) or root, e) for e in errors]
+    problems = [_problem(format_loc(e["loc"]) if e["loc"] else root, e) for e in errors]
     if any(not e["loc"] for e in errors):
         return None, problems
     unusable = {e["loc"][0] for e in errors}

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
+from services.common.tables import column_length
 from services.registry.countries import ALPHA3
 from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
 from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
@@ -25,8 +26,7 @@ from services.registry.models import ManifestItem
 
 
 def _key_room(column: str) -> int:
-    length: int = ManifestItem.__table__.c[column].type.length  # type: ignore[attr-defined]
-    return length
+    return column_length(ManifestItem.__table__, column)  # type: ignore[attr-defined]
 
 
 # What each key column holds. ASCII never normalizes longer than it was written, but
