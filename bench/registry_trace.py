@@ -47,6 +47,7 @@ from services.common import migrations
 from services.common.identifiers import serial_fuzzy_key
 from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
 from services.registry.index.service import model_key
+from services.registry.trace.neighbours import neighbour_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -266,7 +267,38 @@ def generate(url: str, items: int, rng: random.Random) -> list[str]:
         f"  generated {items:,} items ({manifested:,} manifest, {declared:,} declared)"
         f" in {elapsed:.0f} s ({items / elapsed:,.0f} items/s, COPY)"
     )
+    index_neighbours(dsn)
     return sample
+
+
+def index_neighbours(dsn: str) -> None:
+    """Fill the serial neighbourhood index as the registry's indexer would (the same
+    ``neighbour_rows``), in bulk: COPY, then the primary key built once."""
+    start = time.perf_counter()
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+        keys: set[str] = set()
+        for table in ("manifest_items", "loss_report_items", "declared_items"):
+            cur.execute(f"SELECT DISTINCT serial_key FROM {table} WHERE serial_key IS NOT NULL")
+            keys.update(row[0] for row in cur)
+        cur.execute("ALTER TABLE serial_neighbours DROP CONSTRAINT pk_serial_neighbours")
+        rows = 0
+        with cur.copy("COPY serial_neighbours (search_key, serial_key) FROM STDIN") as copy:
+            for key in keys:
+                for row in neighbour_rows((key,)):
+                    copy.write_row(row)
+                    rows += 1
+        cur.execute(
+            "ALTER TABLE serial_neighbours ADD CONSTRAINT pk_serial_neighbours"
+            " PRIMARY KEY (search_key, serial_key)"
+        )
+        cur.execute("DELETE FROM serial_index_backlog")
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE serial_neighbours")
+    print(
+        f"  indexed {len(keys):,} serials ({rows:,} neighbour rows) in"
+        f" {time.perf_counter() - start:.0f} s"
+    )
 
 
 @contextmanager

@@ -150,9 +150,12 @@ def register_settings(database_urls: dict[str, str], tmp_path: Path) -> Embedded
     common = {"var_dir": tmp_path / "var", "log_level": "WARNING"}
     return EmbeddedSettings(
         auth=AuthSettings(database_url=database_urls["auth"], **common),
-        registry=RegistrySettings(database_url=database_urls["registry"], **common),
+        registry=RegistrySettings(
+            database_url=database_urls["registry"], neighbour_indexer_enabled=False, **common
+        ),
         # Tests deliver the weapon-index feed explicitly (POST .../index-feed/deliveries)
-        # rather than from a background task racing their assertions.
+        # and index serial neighbours explicitly rather than from background tasks
+        # racing their assertions.
         declarations=DeclarationsSettings(
             database_url=database_urls["declarations"], index_relay_enabled=False, **common
         ),

@@ -6,6 +6,10 @@ so ``regctl index deliver --until-empty`` is also the backfill. Entries the
 registry refused for good are settled as rejected: ``regctl index rejected``
 lists them with the registry's answer, and after a fix ``regctl index retry``
 makes them pending again (a retry request is recorded; nothing is removed).
+
+``regctl index neighbours`` drains the registry's serial neighbourhood backlog now
+(trace's "possible" matches; the registry's background indexer does it otherwise),
+e.g. after the upgrade that created the index queued every stored record.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from services.declarations.index_feed.backoff import MAX_BACKOFF_SECONDS
 from services.declarations.index_feed.relay import IndexRelay, load_client_credentials
 from services.declarations.missions import registry_client
 from services.declarations.settings import DeclarationsSettings
+from services.registry.settings import RegistrySettings
+from services.registry.trace import neighbours
 
 
 def register(subparsers: Any) -> None:
@@ -66,6 +72,25 @@ def register(subparsers: Any) -> None:
     which.add_argument("--rejected", action="store_true", help="every rejected entry")
     retry.add_argument("--reason", default=None, help="why (kept with the retry request)")
     retry.set_defaults(handler=run_retry)
+    neighbour_index = commands.add_parser(
+        "neighbours",
+        help="Index every queued record in the registry's serial neighbourhood index now",
+    )
+    neighbour_index.set_defaults(handler=run_neighbours)
+
+
+def run_neighbours(_args: argparse.Namespace) -> int:
+    """Drain the registry's neighbourhood backlog; exit 1 if records are left queued."""
+    settings = RegistrySettings()
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        indexed = neighbours.index_until_empty(engine)
+        with Session(engine) as session:
+            left = neighbours.backlog_size(session)
+    finally:
+        engine.dispose()
+    print(f"serial neighbourhood index: {indexed} records indexed, {left} queued")
+    return 1 if left else 0
 
 
 def run_status(_args: argparse.Namespace) -> int:

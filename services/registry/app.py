@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
@@ -20,6 +22,7 @@ from services.registry.reconciliation.router import router as reconciliation_rou
 from services.registry.reference.router import router as reference_router
 from services.registry.settings import RegistrySettings
 from services.registry.statistics.router import router as statistics_router
+from services.registry.trace import neighbours
 from services.registry.trace.router import router as trace_router
 
 VERSION = "0.1.0"
@@ -83,6 +86,25 @@ def create_app(
 ) -> FastAPI:
     """Build the registry service; its database must be migrated (``regctl migrate``)."""
     settings = settings or RegistrySettings()
+    resolved = settings
+
+    async def start(app: FastAPI) -> None:
+        app.state.neighbour_indexer_stop = asyncio.Event()
+        app.state.neighbour_indexer_task = None
+        if resolved.neighbour_indexer_enabled:
+            app.state.neighbour_indexer_task = asyncio.create_task(
+                neighbours.run_indexer(
+                    app,
+                    app.state.neighbour_indexer_stop,
+                    interval_seconds=resolved.neighbour_indexer_interval_seconds,
+                )
+            )
+
+    async def stop(app: FastAPI) -> None:
+        app.state.neighbour_indexer_stop.set()
+        if app.state.neighbour_indexer_task is not None:
+            await app.state.neighbour_indexer_task
+
     return create_service_app(
         settings=settings,
         title="SALW register: registry",
@@ -97,4 +119,6 @@ def create_app(
         },
         openapi_tags=OPENAPI_TAGS,
         auth_transport=auth_transport,
+        on_startup=start,
+        on_shutdown=stop,
     )

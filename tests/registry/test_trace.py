@@ -2,25 +2,54 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+from collections.abc import Callable, Iterator
 
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from services.common.database import make_engine
+from services.embedded import EmbeddedSettings
+from services.registry.trace import neighbours
 from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
 
 TRACE = "/registry/v1/trace"
+Indexer = Callable[[], None]
 
 
-def _trace(client: TestClient, headers: dict[str, str], **params: str) -> list[tuple[str, str]]:
+@pytest.fixture(params=["neighbour index", "backlog probing"])
+def index(request: pytest.FixtureRequest, register_settings: EmbeddedSettings) -> Iterator[Indexer]:
+    """Every trace runs twice: once after the serial neighbourhood index has taken in every
+    record, once with records still queued (the probing fallback). Same answers."""
+    engine = make_engine(register_settings.registry.resolved_database_url())
+
+    def run() -> None:
+        if request.param == "neighbour index":
+            neighbours.index_until_empty(engine)
+            with Session(engine) as session:
+                assert not neighbours.backlog_pending(session)
+
+    yield run
+    engine.dispose()
+
+
+def _trace(
+    client: TestClient, index: Indexer, headers: dict[str, str], **params: str
+) -> list[tuple[str, str]]:
+    index()
     response = client.get(TRACE, params=params, headers=headers)
     assert response.status_code == 200, response.text
     return [(r["serial_number"], r["match"]) for r in response.json()["items"]]
 
 
-def test_wildcards_find_partial_serials_as_possible(client: TestClient, auth_api: AuthApi) -> None:
+def test_wildcards_find_partial_serials_as_possible(
+    client: TestClient, auth_api: AuthApi, index: Indexer
+) -> None:
     sen = auth_api.member_state_headers("SEN")
     client.post(MANIFESTS, json=manifest([weapon("56-0000123"), weapon("57-1111123")]), headers=sen)
-    assert _trace(client, sen, serial_number="56-00?0123") == [("56-0000123", "possible")]
-    assert sorted(_trace(client, sen, serial_number="*123")) == [
+    assert _trace(client, index, sen, serial_number="56-00?0123") == [("56-0000123", "possible")]
+    assert sorted(_trace(client, index, sen, serial_number="*123")) == [
         ("56-0000123", "possible"),
         ("57-1111123", "possible"),
     ]
@@ -29,7 +58,7 @@ def test_wildcards_find_partial_serials_as_possible(client: TestClient, auth_api
 
 
 def test_secondary_lookalikes_and_one_edit_are_possible(
-    client: TestClient, auth_api: AuthApi
+    client: TestClient, auth_api: AuthApi, index: Indexer
 ) -> None:
     relay = auth_api.operator_headers(("index:write",))
     client.post(
@@ -38,35 +67,41 @@ def test_secondary_lookalikes_and_one_edit_are_possible(
         headers=relay,
     )
     ner = auth_api.member_state_headers("NER")
-    assert _trace(client, ner, serial_number="58-2O46") == [("SB-2046", "possible")]
-    assert _trace(client, ner, serial_number="5B-2406") == [("SB-2046", "possible")]
+    assert _trace(client, index, ner, serial_number="58-2O46") == [("SB-2046", "possible")]
+    assert _trace(client, index, ner, serial_number="5B-2406") == [("SB-2046", "possible")]
 
 
-def test_manufacturer_and_model_narrow_the_trace(client: TestClient, auth_api: AuthApi) -> None:
+def test_manufacturer_and_model_narrow_the_trace(
+    client: TestClient, auth_api: AuthApi, index: Indexer
+) -> None:
     sen = auth_api.member_state_headers("SEN")
     client.post(
         MANIFESTS,
         json=manifest([weapon("F-1234"), weapon("F-1234", manufacturer="FN Herstal", model="FAL")]),
         headers=sen,
     )
-    assert len(_trace(client, sen, serial_number="F-1234")) == 2
-    only_fn = _trace(client, sen, serial_number="F-1234", manufacturer="Fabrique Nationale")
+    assert len(_trace(client, index, sen, serial_number="F-1234")) == 2
+    only_fn = _trace(client, index, sen, serial_number="F-1234", manufacturer="Fabrique Nationale")
     assert only_fn == [("F-1234", "exact")]
-    assert _trace(client, sen, serial_number="F-1234", model="ak103") == [("F-1234", "exact")]
+    assert _trace(client, index, sen, serial_number="F-1234", model="ak103") == [
+        ("F-1234", "exact")
+    ]
 
 
 def test_trace_shows_only_records_the_caller_may_read(
-    client: TestClient, auth_api: AuthApi
+    client: TestClient, auth_api: AuthApi, index: Indexer
 ) -> None:
     client.post(
         MANIFESTS, json=manifest([weapon("T-5555")]), headers=auth_api.member_state_headers("SEN")
     )
-    assert _trace(client, auth_api.member_state_headers("GHA"), serial_number="T-5555") == []
+    assert _trace(client, index, auth_api.member_state_headers("GHA"), serial_number="T-5555") == []
     eccas = auth_api.secretariat_headers("ECCAS")
-    assert _trace(client, eccas, serial_number="T-5555") == []
+    assert _trace(client, index, eccas, serial_number="T-5555") == []
 
 
-def test_a_serial_without_letters_or_digits_is_a_422(client: TestClient, auth_api: AuthApi) -> None:
+def test_a_serial_without_letters_or_digits_is_a_422(
+    client: TestClient, auth_api: AuthApi, index: Indexer
+) -> None:
     sen = auth_api.member_state_headers("SEN")
     response = client.get(TRACE, params={"serial_number": "--//"}, headers=sen)
     assert response.status_code == 422
@@ -74,7 +109,7 @@ def test_a_serial_without_letters_or_digits_is_a_422(client: TestClient, auth_ap
 
 
 def test_exact_and_normalized_records_are_kept_when_near_misses_fill_the_page(
-    client: TestClient, auth_api: AuthApi
+    client: TestClient, auth_api: AuthApi, index: Indexer
 ) -> None:
     # A contingent's rifles carry consecutive serials: every one of them is a "possible"
     # match of its neighbours, and they are older than the record actually traced.
@@ -83,6 +118,7 @@ def test_exact_and_normalized_records_are_kept_when_near_misses_fill_the_page(
     client.post(MANIFESTS, json=manifest(siblings, crossing_date="2023-01-10"), headers=sen)
     later = manifest([weapon("56-0000123")], crossing_date="2024-02-01", unit="SENBATT 8")
     assert client.post(MANIFESTS, json=later, headers=sen).status_code == 201
+    index()
     for limit in ("1", "5", "10"):
         response = client.get(
             TRACE, params={"serial_number": "56 OOOO123", "limit": limit}, headers=sen

@@ -81,24 +81,50 @@ def serial_match_quality(query_raw: str, candidate_raw: str) -> MatchQuality | N
     without any usable character). The classes are described in the module
     docstring.
     """
-    query_key = normalize_serial(query_raw)
-    candidate_key = normalize_serial(candidate_raw)
-    if not query_key or not candidate_key:
-        return None
-    if query_raw.strip() == candidate_raw.strip():
-        return "exact"
-    if has_serial_wildcards(query_raw):
-        pattern = _usable_pattern(query_raw)
-        if pattern is None or len(candidate_key) > MAX_FUZZY_LENGTH:
+    return SerialQuery(query_raw).quality(candidate_raw)
+
+
+class SerialQuery:
+    """A query prepared once to classify many candidates (``serial_match_quality``)."""
+
+    def __init__(self, query_raw: str) -> None:
+        self.stripped = query_raw.strip()
+        self.key = normalize_serial(query_raw)
+        self.wildcards = has_serial_wildcards(query_raw)
+        self.pattern = _usable_pattern(query_raw) if self.wildcards else None
+        self.fuzzy = fold_secondary_lookalikes(self.key) if _fuzzy_comparable(self.key) else None
+
+    def quality(self, candidate_raw: str, candidate_key: str | None = None) -> MatchQuality | None:
+        """How well ``candidate_raw`` matches; ``candidate_key``, when the caller has it
+        stored, must be ``normalize_serial(candidate_raw)`` (it saves recomputing it)."""
+        if candidate_key is None:
+            candidate_key = normalize_serial(candidate_raw)
+        if not self.key or not candidate_key:
             return None
-        return "possible" if wildcard_matches(pattern, candidate_key) else None
-    if query_key == candidate_key:
-        return "normalized"
-    if not (_fuzzy_comparable(query_key) and _fuzzy_comparable(candidate_key)):
-        return None
-    query_fuzzy = fold_secondary_lookalikes(query_key)
-    candidate_fuzzy = fold_secondary_lookalikes(candidate_key)
-    return "possible" if within_one_edit(query_fuzzy, candidate_fuzzy) else None
+        if self.stripped == candidate_raw.strip():
+            return "exact"
+        if self.wildcards:
+            if self.pattern is None or len(candidate_key) > MAX_FUZZY_LENGTH:
+                return None
+            return "possible" if wildcard_matches(self.pattern, candidate_key) else None
+        if self.key == candidate_key:
+            return "normalized"
+        if self.fuzzy is None or not _fuzzy_comparable(candidate_key):
+            return None
+        candidate_fuzzy = fold_secondary_lookalikes(candidate_key)
+        return "possible" if within_one_edit(self.fuzzy, candidate_fuzzy) else None
+
+    def near(self, candidate_key: str) -> bool:
+        """True when a stored match key can match a query without wildcards: the same
+        key, or fuzzy keys at most one edit apart (``quality(raw, key)`` is not None for
+        any raw serial of that key)."""
+        if candidate_key == self.key:
+            return bool(candidate_key)
+        return (
+            self.fuzzy is not None
+            and _fuzzy_comparable(candidate_key)
+            and within_one_edit(self.fuzzy, fold_secondary_lookalikes(candidate_key))
+        )
 
 
 def serial_search_keys(raw: str) -> tuple[str, ...]:

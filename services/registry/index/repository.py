@@ -40,6 +40,17 @@ def save_declaration(session: Session, declaration: IndexedDeclaration) -> None:
     session.flush()
 
 
+def item_serial_keys(session: Session, declaration_id: str) -> list[str]:
+    """The distinct match keys of a declaration's indexed items."""
+    di = declared_items
+    statement = (
+        select(di.c.serial_key)
+        .where(di.c.declaration_id == declaration_id, di.c.serial_key.is_not(None))
+        .distinct()
+    )
+    return list(session.execute(statement).scalars())
+
+
 def delete_items(session: Session, declaration_id: str) -> None:
     """Remove every indexed item of a declaration."""
     session.execute(delete(declared_items).where(declared_items.c.declaration_id == declaration_id))

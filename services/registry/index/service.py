@@ -26,6 +26,7 @@ from services.registry.index.schemas import (
     DeliveryResult,
 )
 from services.registry.models import DeclaredItem, IndexedDeclaration, IndexEvent
+from services.registry.trace import neighbours
 
 # Match keys and the field each is computed from. A key can be longer than its
 # field: NFKD spells some characters out ("\ufdfa" becomes 18 letters).
@@ -101,7 +102,9 @@ def _is_stale(current: IndexedDeclaration | None, delivery: DeclarationDelivery)
 def _dispose(
     session: Session, current: IndexedDeclaration | None, delivery: DeclarationDelivery
 ) -> None:
+    disposed = repository.item_serial_keys(session, delivery.declaration_id)
     repository.delete_items(session, delivery.declaration_id)
+    neighbours.forget_keys(session, disposed)
     declaration = current or _header(None, delivery)
     declaration.version = max(declaration.version, delivery.version)
     declaration.disposed = True
@@ -124,9 +127,12 @@ def _replace(
         ) from exc
     rows = [_item_row(delivery, item) for item in delivery.items]
     _check_key_lengths(rows)
+    replaced = repository.item_serial_keys(session, delivery.declaration_id) if current else []
     if current is not None:
         repository.delete_items(session, delivery.declaration_id)
     repository.insert_items(session, rows)
+    neighbours.enqueue(session, "declaration", delivery.declaration_id)
+    neighbours.forget_keys(session, replaced)
     return declaration
 
 

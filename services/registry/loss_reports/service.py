@@ -16,6 +16,7 @@ from services.registry.loss_reports import repository
 from services.registry.loss_reports.schemas import LossItemIn, LossReportCreate
 from services.registry.missions import repository as missions
 from services.registry.models import LossReport, LossReportItem
+from services.registry.trace import neighbours
 
 WeaponIdentity = tuple[str, str, str | None, str | None, str | None]
 
@@ -80,6 +81,7 @@ def create_loss_report(
         submitted_by=principal.client_id,
     )
     repository.add_loss_report(session, report, rows)
+    neighbours.enqueue(session, "loss_report", report_id)
     overdrawn = repository.overdrawn_items(
         session, report_id=report_id, mission=mission, country=country
     )

@@ -24,6 +24,7 @@ from services.registry.manifests.item_rules import (
 from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
 from services.registry.missions import repository as missions
 from services.registry.models import Manifest, ManifestItem
+from services.registry.trace import neighbours
 
 MAX_LISTED_PROBLEMS = 1000
 
@@ -114,6 +115,7 @@ def create_manifest(
     )
     repository.add_manifest(session, manifest)
     repository.bulk_insert_manifest_items(session, prepared.rows)
+    neighbours.enqueue(session, "manifest", manifest.id)
     if not header.correction:
         errors.extend(_balance_problems(session=session, manifest=manifest, locate=locate))
     if errors:

@@ -11,6 +11,8 @@ IndexedDeclaration the declarations index (a projection of the declarations regi
 DeclaredItem,      its items and the deliveries received (models/index.py)
 IndexEvent
 Alert, AlertAudience, AlertEvent, Embargo   alerts and embargoes (models/alerts.py)
+SerialNeighbour,   trace's index of serials one edit apart, and the records
+SerialIndexBacklog awaiting it (models/neighbours.py)
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from services.registry.models.index import DeclaredItem, IndexedDeclaration, Ind
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
 from services.registry.models.missions import Mission
+from services.registry.models.neighbours import SerialIndexBacklog, SerialNeighbour
 from services.registry.tables import RegistryTable, idempotency_keys, metadata
 
 __all__ = [
@@ -36,6 +39,8 @@ __all__ = [
     "ManifestItem",
     "Mission",
     "RegistryTable",
+    "SerialIndexBacklog",
+    "SerialNeighbour",
     "idempotency_keys",
     "metadata",
 ]

@@ -1,0 +1,238 @@
+"""The serial neighbourhood index: which stored match keys are one edit from a query.
+
+Every stored match key of 4 to 64 characters has rows in ``serial_neighbours`` for its
+symmetric-delete search keys (``serial_search_keys``: the fuzzy key and the fuzzy key
+with each character deleted). Two serials whose fuzzy keys are one substitution,
+insertion, deletion or adjacent swap apart share a search key, so a trace looks up the
+query's own n + 1 search keys (one B-tree probe each) and gets every candidate match
+key, plus a few two edits away that classification drops.
+
+Writing those rows costs n + 1 index entries per item, too much for the 100,000-item
+manifest path, so they are written after the fact:
+
+- a store (manifest, loss report, indexed declaration) adds one ``serial_index_backlog``
+  row in its own transaction (``enqueue``);
+- the indexer (``index_backlog``: the registry's background task, or
+  ``regctl index neighbours``) adds the record's neighbour rows and removes its backlog
+  row in one transaction;
+- while the backlog holds anything, trace does not rely on the index and probes the
+  query's whole one-edit neighbourhood instead (``trace.candidates``). A record is
+  therefore always found: through its backlog row until indexed, through the index
+  after.
+
+Neighbour rows outlive the records they came from only until a disposal removes them
+(``forget_keys``): a disposed declaration's serials must not linger in the index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import Iterable
+from typing import Any, Final
+
+import anyio
+from anyio import to_thread
+from fastapi import FastAPI
+from sqlalchemy import (
+    CompoundSelect,
+    Engine,
+    String,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    func,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from services.common.database import write_session
+from services.common.identifiers import (
+    MAX_FUZZY_LENGTH,
+    MIN_FUZZY_LENGTH,
+    SerialQuery,
+    serial_search_keys,
+)
+from services.common.tables import utcnow
+from services.registry.ledger import declared_items, loss_items, manifest_items
+from services.registry.models import SerialIndexBacklog, SerialNeighbour
+
+neighbours = SerialNeighbour.__table__  # type: ignore[attr-defined]
+backlog = SerialIndexBacklog.__table__  # type: ignore[attr-defined]
+logger = logging.getLogger("salw.registry.neighbours")
+
+# Records per indexer transaction: a 100,000-item manifest is about a million rows alone.
+BATCH_RECORDS: Final = 20
+_INSERT_CHUNK: Final = 5000
+_SOURCES: Final = {
+    "manifest": (manifest_items, manifest_items.c.manifest_id),
+    "loss_report": (loss_items, loss_items.c.loss_report_id),
+    "declaration": (declared_items, declared_items.c.declaration_id),
+}
+
+
+def enqueue(session: Session, source: str, record_id: str) -> None:
+    """Queue a just-stored record for the indexer (same transaction as the record)."""
+    session.execute(backlog.insert().values(source=source, record_id=record_id, queued_at=utcnow()))
+
+
+def backlog_pending(session: Session) -> bool:
+    """True while some stored record's keys are not in the index yet."""
+    return bool(session.execute(select(exists().where(backlog.c.id.is_not(None)))).scalar())
+
+
+def backlog_size(session: Session) -> int:
+    """Records awaiting the indexer."""
+    return len(session.execute(select(backlog.c.id)).all())
+
+
+def neighbour_rows(keys: Iterable[str]) -> set[tuple[str, str]]:
+    """(search_key, serial_key) rows for these match keys (those of 4 to 64 characters)."""
+    rows: set[tuple[str, str]] = set()
+    for key in keys:
+        if MIN_FUZZY_LENGTH <= len(key) <= MAX_FUZZY_LENGTH:
+            rows.update((search, key) for search in serial_search_keys(key))
+    return rows
+
+
+def candidate_keys(session: Session, query: SerialQuery) -> set[str] | None:
+    """Stored match keys within one edit of the query (or equal to its key); None while
+    the backlog holds records the index lacks (then only probing finds everything).
+
+    Keys sharing a search key with the query can be two edits away ("ABCD", "BCDX");
+    among a contingent's consecutive serials most are, so they are dropped here, before
+    any item row is read. One statement: the lookup, and a NULL row if anything is queued.
+    """
+    searches = list(serial_search_keys(query.key)) or [query.key]
+    dialect = session.get_bind().dialect.name
+    keys = session.execute(_lookup(dialect), {"searches": _searches(dialect, searches)})
+    found = keys.scalars().all()
+    if None in found:
+        return None
+    return {key for key in found if key is not None and query.near(key)}
+
+
+def _searches(dialect: str, searches: list[str]) -> str | list[str]:
+    # Keys are letters and digits: on PostgreSQL one comma-joined text parameter keeps
+    # the statement text the same for every query, so it is prepared once.
+    return ",".join(searches) if dialect == "postgresql" else searches
+
+
+@functools.cache
+def _lookup(dialect: str) -> CompoundSelect[Any]:
+    if dialect == "postgresql":
+        joined = bindparam("searches", type_=String())
+        wanted: Any = select(func.unnest(func.string_to_array(joined, ","))).scalar_subquery()
+    else:
+        wanted = bindparam("searches", expanding=True)
+    found = select(neighbours.c.serial_key).where(neighbours.c.search_key.in_(wanted))
+    queued = select(cast(null(), String())).where(exists().where(backlog.c.id.is_not(None)))
+    return union_all(found, queued)
+
+
+def index_backlog(session: Session, *, limit: int = BATCH_RECORDS) -> int:
+    """Index up to ``limit`` queued records in the session's transaction; how many.
+
+    On PostgreSQL the backlog rows are taken with SKIP LOCKED, so several indexers (one
+    per registry worker) share the work; on SQLite the write lock serializes them.
+    """
+    statement = select(backlog.c.id, backlog.c.source, backlog.c.record_id).order_by(backlog.c.id)
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True)
+    entries = session.execute(statement.limit(limit)).all()
+    if not entries:
+        return 0
+    keys: set[str] = set()
+    for source, (table, record_column) in _SOURCES.items():
+        ids = sorted({e.record_id for e in entries if e.source == source})
+        if ids:
+            keys.update(
+                session.execute(
+                    select(table.c.serial_key)
+                    .where(record_column.in_(ids), table.c.serial_key.is_not(None))
+                    .distinct()
+                ).scalars()
+            )
+    _insert_ignoring_duplicates(session, sorted(neighbour_rows(keys)))
+    session.execute(delete(backlog).where(backlog.c.id.in_([e.id for e in entries])))
+    return len(entries)
+
+
+def forget_keys(session: Session, keys: Iterable[str]) -> None:
+    """Remove the neighbour rows of match keys no item table holds any more."""
+    gone = [key for key in sorted(set(keys)) if not _stored_anywhere(session, key)]
+    for key in gone:
+        session.execute(
+            delete(neighbours).where(
+                neighbours.c.serial_key == key,
+                neighbours.c.search_key.in_(serial_search_keys(key)),
+            )
+        )
+
+
+def _stored_anywhere(session: Session, key: str) -> bool:
+    return any(
+        session.execute(select(exists().where(table.c.serial_key == key))).scalar()
+        for table, _ in _SOURCES.values()
+    )
+
+
+def _insert_ignoring_duplicates(session: Session, rows: list[tuple[str, str]]) -> None:
+    dialect = session.get_bind().dialect.name
+    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        chunk = rows[start : start + _INSERT_CHUNK]
+        session.execute(
+            insert(neighbours).on_conflict_do_nothing(),
+            [{"search_key": search, "serial_key": key} for search, key in chunk],
+        )
+
+
+def index_until_empty(engine: Engine, *, limit: int = BATCH_RECORDS) -> int:
+    """Index the whole backlog, one transaction per ``limit`` records; how many records.
+
+    Stops when a pass finds nothing it can take (empty, or the rest locked by another
+    indexer on PostgreSQL).
+    """
+    total = 0
+    while True:
+        with Session(engine, expire_on_commit=False) as session:
+            if not backlog_pending(session):
+                return total
+        with write_session(engine) as session:
+            done = index_backlog(session, limit=limit)
+            session.commit()
+        if not done:
+            return total
+        total += done
+
+
+async def run_indexer(app: FastAPI, stop: asyncio.Event, *, interval_seconds: float) -> None:
+    """The registry's background indexer: drain the backlog, pause, until ``stop`` is set.
+
+    On SQLite each pass waits its turn at the app's write gate like a writing request,
+    so it never holds a threadpool thread waiting for the database's one write lock.
+    """
+    engine: Engine = app.state.engine
+    while not stop.is_set():
+        try:
+            if engine.dialect.name == "sqlite":
+                gate = getattr(app.state, "sqlite_write_gate", None)
+                if gate is None:
+                    gate = app.state.sqlite_write_gate = anyio.Lock()
+                async with gate:
+                    indexed = await to_thread.run_sync(index_until_empty, engine)
+            else:
+                indexed = await to_thread.run_sync(index_until_empty, engine)
+            if indexed:
+                logger.info("serial neighbourhood index: %d records indexed", indexed)
+        except Exception:  # a database outage must not kill the indexer
+            logger.exception("serial neighbourhood index: pass failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
