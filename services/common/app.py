@@ -20,7 +20,7 @@ from sqlalchemy import Table
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.auth_client import AuthServiceClient, auth_http_client
-from services.common.database import make_engine
+from services.common.database import make_engine, make_read_engine
 from services.common.errors import Problem, install_error_handlers
 from services.common.health import health_router
 from services.common.limits import BodyLimitMiddleware
@@ -95,6 +95,7 @@ def create_service_app(
                 await on_shutdown(app)
             await auth_client.aclose()
             app.state.engine.dispose()
+            app.state.read_engine.dispose()
 
     app = FastAPI(
         title=title,
@@ -112,6 +113,7 @@ def create_service_app(
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url())
+    app.state.read_engine = make_read_engine(app.state.engine)
     app.state.idempotency_table = idempotency_table
     # Every service verifies tokens the same way: over HTTP against the auth
     # service's JWKS (an ASGI transport in the embedded runner and in tests).

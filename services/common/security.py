@@ -7,6 +7,12 @@ touched), finds the key by ``kid`` in the JWKS it fetched over HTTP, and checks
 the future or living longer than the auth service ever issues (900 s): a
 leaked signing key must not mint long-lived tokens.
 
+A verified token is remembered (up to VERIFIED_TOKENS_CACHED of them) until its
+``exp``, as long as the key that signed it is still among the fresh keys: a caller
+sending the same token a thousand times a second pays for one ES256 verification,
+and a token whose key was withdrawn stops working when the key cache expires, as an
+unremembered one would.
+
 The JWKS is cached for a TTL, so a key the auth service stops publishing stops
 being accepted once the TTL has passed. It is refetched on an unknown ``kid``
 or an expired cache, but no more often than a floor allows, failed fetches
@@ -26,6 +32,7 @@ import asyncio
 import functools
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,6 +54,8 @@ JsonFetcher = Callable[[str, str | None], Awaitable[dict[str, Any]]]
 Clock = Callable[[], float]
 # The auth service issues tokens for at most this long (ARCHITECTURE: expires_in <= 900 s).
 MAX_TOKEN_LIFETIME_SECONDS = 900
+# Verified tokens remembered per process (least recently used dropped first).
+VERIFIED_TOKENS_CACHED = 4096
 # Page size when reading every community (the route's maximum).
 COMMUNITIES_PAGE_LIMIT = 1000
 logger = logging.getLogger("salw.security")
@@ -84,6 +93,7 @@ class TokenVerifier:
         leeway_seconds: int = 30,
         max_lifetime_seconds: int = MAX_TOKEN_LIFETIME_SECONDS,
         clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
     ) -> None:
         self._fetch_json = fetch_json
         self.issuer = issuer
@@ -93,6 +103,9 @@ class TokenVerifier:
         self.leeway_seconds = leeway_seconds
         self.max_lifetime_seconds = max_lifetime_seconds
         self._clock = clock
+        self._wall_clock = wall_clock
+        # token -> (principal, exp, kid of the signing key)
+        self._verified: OrderedDict[str, tuple[Principal, float, str]] = OrderedDict()
         self._keys: dict[str, dict[str, Any]] = {}
         self._fetched_at = float("-inf")  # last successful fetch: starts the TTL
         self._attempted_at = float("-inf")  # last fetch, failed or not: starts the floor
@@ -147,7 +160,10 @@ class TokenVerifier:
         issued_at, expires_at = claims.get("iat"), claims.get("exp")
         if not isinstance(issued_at, int | float) or not isinstance(expires_at, int | float):
             raise Unauthorized("The token's iat and exp claims must be numbers")
-        if issued_at > time.time() + self.leeway_seconds:
+        now = self._wall_clock()
+        if expires_at + self.leeway_seconds <= now:  # python-jose checked it too, by time.time
+            raise Unauthorized("The token has expired (exp)")
+        if issued_at > now + self.leeway_seconds:
             raise Unauthorized("The token was issued in the future (iat)")
         if expires_at - issued_at > self.max_lifetime_seconds + self.leeway_seconds:
             raise Unauthorized(
@@ -156,6 +172,9 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Principal:
         """Verify ``token`` and return its principal; 401 on any defect."""
+        remembered = self._remembered(token)
+        if remembered is not None:
+            return remembered
         try:
             header = jwt.get_unverified_header(token)
         except JWTError as exc:
@@ -186,7 +205,24 @@ class TokenVerifier:
         except JWTError as exc:
             raise Unauthorized(f"The token was refused: {exc}") from exc
         self._check_lifetime(claims)
-        return _principal_from_claims(claims, token)
+        principal = _principal_from_claims(claims, token)
+        self._verified[token] = (principal, float(claims["exp"]), kid)
+        if len(self._verified) > VERIFIED_TOKENS_CACHED:
+            self._verified.popitem(last=False)
+        return principal
+
+    def _remembered(self, token: str) -> Principal | None:
+        """The principal of a token verified before, while it has not expired and its
+        key is still among the fresh keys; otherwise None (and it is forgotten)."""
+        entry = self._verified.get(token)
+        if entry is None:
+            return None
+        principal, expires_at, kid = entry
+        if self._wall_clock() < expires_at and kid in self._keys and self._fresh(self._clock()):
+            self._verified.move_to_end(token)
+            return principal
+        del self._verified[token]
+        return None
 
 
 def _principal_from_claims(claims: dict[str, Any], token: str) -> Principal:

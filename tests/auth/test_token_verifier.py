@@ -237,3 +237,63 @@ def test_a_cursor_that_repeats_is_a_failed_fetch_not_an_endless_loop() -> None:
     with pytest.raises(ServiceUnavailable):
         run(directory.periods("ECOWAS", "caller-token"))
     assert len(server.requests) == 2
+
+
+class WallClock(Clock):
+    """Seconds since the epoch, moved by hand (for exp)."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+
+def remembering_verifier(server: JwksServer, clock: Clock, wall: WallClock) -> TokenVerifier:
+    return TokenVerifier(
+        fetch_json=server.fetch_json,
+        issuer="salw-register-auth",
+        audience="salw-register",
+        min_refetch_seconds=FLOOR,
+        keys_ttl_seconds=TTL,
+        clock=clock,
+        wall_clock=wall,
+    )
+
+
+def test_a_remembered_token_is_refused_once_it_expired() -> None:
+    key, clock, wall = SigningKey(), Clock(), WallClock()
+    tokens = remembering_verifier(JwksServer(key.jwk), clock, wall)
+    now = int(wall.now)
+    token = key.token(iat=now, nbf=now, exp=now + 60)
+    first = run(tokens.verify(token))
+    assert run(tokens.verify(token)) is first  # remembered, not verified again
+    wall.advance(60 + 30)  # exp, and the 30 s leeway every verification allows
+    with pytest.raises(Unauthorized, match="expired"):
+        run(tokens.verify(token))
+
+
+def test_a_remembered_token_is_refused_once_its_key_is_withdrawn_and_the_ttl_passed() -> None:
+    key, clock, wall = SigningKey(), Clock(), WallClock()
+    server = JwksServer(key.jwk)
+    tokens = remembering_verifier(server, clock, wall)
+    now = int(wall.now)
+    token = key.token(iat=now, nbf=now, exp=now + 900)
+    run(tokens.verify(token))
+    server.keys = []  # the auth service unpublished the key (rotation after a leak)
+    clock.advance(TTL - 1)
+    assert isinstance(run(tokens.verify(token)), Principal)  # keys still fresh
+    clock.advance(1)
+    with pytest.raises(Unauthorized):
+        run(tokens.verify(token))
+    assert server.fetches == 2
+
+
+def test_a_tampered_copy_of_a_remembered_token_is_verified_and_refused() -> None:
+    key, clock, wall = SigningKey(), Clock(), WallClock()
+    tokens = remembering_verifier(JwksServer(key.jwk), clock, wall)
+    token = key.token()
+    run(tokens.verify(token))
+    header, payload, signature = token.split(".")
+    forged = ".".join(
+        (header, payload, signature[:-4] + ("AAAA" if signature[-4:] != "AAAA" else "BBBB"))
+    )
+    with pytest.raises(Unauthorized):
+        run(tokens.verify(forged))

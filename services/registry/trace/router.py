@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+import anyio
+from fastapi import APIRouter, Query, Request, Response
 
-from services.common.database import SessionDep
+from services.common.database import run_read
 from services.common.errors import problem_responses
 from services.common.pagination import MAX_LIMIT
 from services.common.security import ReadScopeDep
@@ -17,8 +18,8 @@ router = APIRouter(prefix="/trace", tags=["trace"])
 
 
 @router.get("", response_model=TraceResult, responses=problem_responses(403, 422))
-def trace(
-    session: SessionDep,
+async def trace(
+    request: Request,
     scope: ReadScopeDep,
     serial_number: Annotated[
         str,
@@ -32,7 +33,7 @@ def trace(
     manufacturer: Annotated[str | None, Query(max_length=255)] = None,
     model: Annotated[str | None, Query(max_length=255)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-) -> TraceResult:
+) -> Response:
     """Every record of a weapon across manifests (in and out), loss reports and declared
     seizures, collections and destructions, in date order, each with its match quality:
     ``exact`` (as declared), ``normalized`` (spacing, dashes, case, O/0, I/L/1, Cyrillic or
@@ -40,11 +41,25 @@ def trace(
     G/6 look-alikes, or a wildcard pattern) for an analyst to judge. Only records the
     caller may read (own country; a secretariat's members at the record's date); at most
     ``limit`` records, ``truncated`` says when more matched."""
-    return service.trace(
-        session=session,
-        scope=scope,
-        serial_number=serial_number,
-        manufacturer=manufacturer,
-        model=model,
-        limit=limit,
+    result = await run_read(
+        request,
+        lambda session: service.trace(
+            session=session,
+            scope=scope,
+            serial_number=serial_number,
+            manufacturer=manufacturer,
+            model=model,
+            limit=limit,
+        ),
+        limiter=_limiter(request),
     )
+    # Already validated by the service: serialized once, straight to JSON.
+    return Response(result.model_dump_json(), media_type="application/json")
+
+
+def _limiter(request: Request) -> anyio.CapacityLimiter:
+    state = request.app.state
+    limiter = getattr(state, "trace_limiter", None)
+    if limiter is None:
+        limiter = state.trace_limiter = anyio.CapacityLimiter(state.settings.trace_concurrency)
+    return limiter
