@@ -5,10 +5,11 @@ Generates realistic data straight into a fresh, migrated registry database with 
 of indexed declarations, serials in field formats such as "56-1234567" and "KC-…"),
 starts the auth service and the registry (2 uvicorn workers) on 127.0.0.1, and prints:
 
-- trace by serial under an open-loop load at each of the BENCH_TRACE_RATE requests/s
-  (comma-separated, default "150,300,1000": what is sustained, and the target) for
-  BENCH_TRACE_SECONDS each (default 10), bounded to BENCH_TRACE_CONCURRENCY requests
-  in flight: achieved throughput, p50 and p99 latency, errors; 20 % of the queries
+- trace by serial under an open-loop load (``bench/loadgen.py``: keep-alive
+  connections, latency counted from each request's due time) at each of the
+  BENCH_TRACE_RATE requests/s (comma-separated, default "500,800,1000") for
+  BENCH_TRACE_SECONDS each (default 10), over BENCH_TRACE_CONCURRENCY connections
+  (default 64): achieved throughput, p50 and p99 latency, errors; 20 % of the queries
   carry a field typo (found as "possible");
 - diversion matching: the time to ingest a 10,000-item seizure whose items partly
   match contingents' manifests, alerts raised in the same transaction.
@@ -20,11 +21,9 @@ PostgreSQL from TEST_POSTGRES_URL, or a throwaway cluster. Figures only, no asse
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import psycopg
@@ -41,6 +41,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import build_requests, run_load
 from registry_manifest import free_port, postgres_server
 
 from services.common import migrations
@@ -397,55 +398,14 @@ def tokens(auth: str, workdir: Path) -> tuple[str, str]:
     return out[0], out[1]
 
 
-async def trace_load(
-    base: str, token: str, queries: list[str], rate: float, seconds: float, concurrency: int
+def trace_load(
+    base: str, token: str, queries: list[str], rate: float, seconds: float, connections: int
 ) -> None:
-    latencies: list[float] = []
-    errors = 0
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    gate = asyncio.Semaphore(concurrency)
-    async with httpx.AsyncClient(
-        base_url=base, limits=limits, timeout=10, headers={"Authorization": f"Bearer {token}"}
-    ) as http:
-
-        async def one(serial_number: str) -> None:
-            nonlocal errors
-            async with gate:
-                t0 = time.perf_counter()
-                try:
-                    r = await http.get(
-                        "/registry/v1/trace", params={"serial_number": serial_number}
-                    )
-                    ok = r.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                latencies.append(time.perf_counter() - t0)
-                errors += not ok
-
-        for q in queries[:50]:  # warm up connections, caches and JWKS
-            await one(q)
-        latencies.clear()
-        tasks = []
-        start = time.perf_counter()
-        total = int(rate * seconds)
-        for i in range(total):
-            delay = start + i / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(queries[i % len(queries)])))
-        # Bounded in time too: what has not finished 5 s after the last send is dropped.
-        _done, pending = await asyncio.wait(tasks, timeout=5) if tasks else (set(), set())
-        for task in pending:
-            task.cancel()
-        elapsed = time.perf_counter() - start
-        unfinished = len(pending)
-    ms = sorted(x * 1000 for x in latencies)
-    p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
-    print(
-        f"  trace at {rate:,.0f} req/s offered for {seconds:.0f} s: {len(ms) / elapsed:,.0f}"
-        f" req/s achieved, p50 {statistics.median(ms):.1f} ms, p99 {p99:.1f} ms,"
-        f" errors {errors}, unfinished {unfinished} of {total}"
-    )
+    paths = ["/registry/v1/trace?" + urlencode({"serial_number": q}) for q in queries]
+    requests = build_requests(base, paths, {"Authorization": f"Bearer {token}"})
+    run_load(base, requests[:200], rate=50, seconds=2, connections=connections)  # warm up
+    result = run_load(base, requests, rate=rate, seconds=seconds, connections=connections)
+    print(result.line("trace"))
 
 
 def diversion(base: str, token: str, sample: list[str], rng: random.Random) -> None:
@@ -495,7 +455,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=int(os.environ.get("BENCH_ITEMS", "5000000")))
     args = parser.parse_args()
-    rates = [float(r) for r in os.environ.get("BENCH_TRACE_RATE", "150,300,1000").split(",")]
+    rates = [float(r) for r in os.environ.get("BENCH_TRACE_RATE", "500,800,1000").split(",")]
     seconds = float(os.environ.get("BENCH_TRACE_SECONDS", "10"))
     concurrency = int(os.environ.get("BENCH_TRACE_CONCURRENCY", "64"))
     rng = random.Random(6)
@@ -526,7 +486,7 @@ def main() -> None:
             ):
                 reader, relay = tokens(auth, Path(tmp))
                 for rate in rates:
-                    asyncio.run(trace_load(registry, reader, queries, rate, seconds, concurrency))
+                    trace_load(registry, reader, queries, rate, seconds, concurrency)
                 diversion(registry, relay, sample, rng)
         finally:
             with admin.connect() as c:

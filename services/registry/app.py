@@ -62,7 +62,11 @@ def v1_router() -> APIRouter:
         dependencies=[Depends(authenticated)],
         responses=problem_responses(401),
     )
+    # Routes are matched in order, one after the other: trace, the hottest read (a
+    # thousand requests a second), comes first. Prefixes do not overlap, so the order
+    # changes nothing else (OpenAPI groups by the tags declared above).
     for domain in (
+        trace_router,
         missions_router,
         reference_router,
         manifests_router,
@@ -70,7 +74,6 @@ def v1_router() -> APIRouter:
         holdings_router,
         reconciliation_router,
         index_router,
-        trace_router,
         alerts_router,
         embargoes_router,
         statistics_router,

@@ -8,8 +8,10 @@ from hypothesis import strategies as st
 
 from services.common.identifiers import (
     normalize_serial,
+    serial_index_keys,
     serial_like_pattern,
     serial_match_quality,
+    serial_probe_keys,
     serial_search_keys,
 )
 
@@ -146,3 +148,40 @@ def test_like_pattern_agrees_with_match_quality(key: str, data: st.DataObject) -
             assert (quality is not None) == expected
     if pattern is not None:
         assert serial_match_quality(query, key) is not None
+
+
+@FAST
+@given(st.text(alphabet=KEY_CHARS, min_size=5, max_size=24), st.data())
+def test_one_edit_is_found_by_positional_index_keys(key: str, data: st.DataObject) -> None:
+    variant = _one_edit(key, data)
+    assert set(serial_probe_keys(variant)) & set(serial_index_keys(key))
+    assert set(serial_probe_keys(key)) & set(serial_index_keys(variant))
+
+
+@FAST
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_positional_keys_never_miss_a_comparable_match(query: str, candidate: str) -> None:
+    quality = serial_match_quality(query, candidate)
+    if quality is None or "*" in query or "?" in query or not serial_index_keys(candidate):
+        return
+    if serial_probe_keys(query):  # both keys comparable (4 to 64 characters)
+        assert set(serial_probe_keys(query)) & set(serial_index_keys(candidate))
+
+
+@pytest.mark.parametrize("query", ["561234567", "561243567", "56123456", "5612345678"])
+def test_positional_keys_find_exactly_the_keys_one_edit_away(query: str) -> None:
+    # Consecutive serials share plain deletions with many keys two edits away
+    # ("561234567" and "561203567"); positional keys find only the matches.
+    stored = [f"5612{n:05d}" for n in range(100_000)]
+    shared = {k for k in stored if set(serial_search_keys(k)) & set(serial_search_keys(query))}
+    found = {k for k in stored if set(serial_index_keys(k)) & set(serial_probe_keys(query))}
+    near = {k for k in stored if serial_match_quality(query, k) is not None}
+    assert found == near
+    if len(query) == 9:  # same length: plain deletions would read many more rows
+        assert len(shared) > 2 * len(near)
+
+
+def test_positional_keys_name_the_deleted_position() -> None:
+    assert serial_index_keys("S6-12") == ("5612/0", "612/1", "512/2", "562/3", "561/4")
+    assert serial_index_keys("123") == ()  # too short for one-edit matching
+    assert {"5612/0", "612/1", "6512/0", "5612/5"} <= set(serial_probe_keys("5612"))

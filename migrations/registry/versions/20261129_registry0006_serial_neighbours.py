@@ -3,8 +3,9 @@
 Trace found serials one edit from the query by looking up the query's whole one-edit
 neighbourhood (about 600 keys) in each item table: some 1,500 index probes per trace,
 which capped it near 200 requests/s over 5 million items. ``serial_neighbours`` holds
-the symmetric-delete keys of every stored match key instead, so a trace looks up the
-query's own n + 1 keys. Stores add one backlog row per record in their transaction;
+the positional symmetric-delete keys of every stored match key instead (the key and
+each single-character deletion, with its position), so a trace looks up about 5n keys
+of its own and reads only rows that can match. Stores add one backlog row per record in their transaction;
 the indexer (a background task of the registry, or ``regctl index neighbours``) turns
 it into neighbour rows. Until then trace falls back to the probing above, so no match
 is ever missed.
@@ -29,12 +30,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 KEY_LENGTH = 64  # MAX_FUZZY_LENGTH: longer keys take no part in one-edit matching
+SEARCH_KEY_LENGTH = KEY_LENGTH + 8  # a deletion of the key, "/", the deleted position
 
 
 def upgrade() -> None:
     op.create_table(
         "serial_neighbours",
-        sa.Column("search_key", sa.String(length=KEY_LENGTH), nullable=False),
+        sa.Column("search_key", sa.String(length=SEARCH_KEY_LENGTH), nullable=False),
         sa.Column("serial_key", sa.String(length=KEY_LENGTH), nullable=False),
         sa.PrimaryKeyConstraint("search_key", "serial_key", name=op.f("pk_serial_neighbours")),
     )

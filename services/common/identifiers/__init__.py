@@ -21,8 +21,10 @@ from services.common.identifiers.serial_matching import (
     MIN_WILDCARD_LITERALS,
     MatchQuality,
     SerialQuery,
+    serial_index_keys,
     serial_like_pattern,
     serial_match_quality,
+    serial_probe_keys,
     serial_search_keys,
 )
 from services.common.identifiers.serials import (
@@ -52,7 +54,9 @@ __all__ = [
     "normalize_serial",
     "normalize_serial_pattern",
     "serial_fuzzy_key",
+    "serial_index_keys",
     "serial_like_pattern",
     "serial_match_quality",
+    "serial_probe_keys",
     "serial_search_keys",
 ]

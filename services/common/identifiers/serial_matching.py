@@ -114,18 +114,6 @@ class SerialQuery:
         candidate_fuzzy = fold_secondary_lookalikes(candidate_key)
         return "possible" if within_one_edit(self.fuzzy, candidate_fuzzy) else None
 
-    def near(self, candidate_key: str) -> bool:
-        """True when a stored match key can match a query without wildcards: the same
-        key, or fuzzy keys at most one edit apart (``quality(raw, key)`` is not None for
-        any raw serial of that key)."""
-        if candidate_key == self.key:
-            return bool(candidate_key)
-        return (
-            self.fuzzy is not None
-            and _fuzzy_comparable(candidate_key)
-            and within_one_edit(self.fuzzy, fold_secondary_lookalikes(candidate_key))
-        )
-
 
 def serial_search_keys(raw: str) -> tuple[str, ...]:
     """Return the symmetric-delete search keys of a serial, sorted, unique.
@@ -140,6 +128,47 @@ def serial_search_keys(raw: str) -> tuple[str, ...]:
         return (fuzzy_key,)
     deletions = {fuzzy_key[:idx] + fuzzy_key[idx + 1 :] for idx in range(len(fuzzy_key))}
     return tuple(sorted(deletions | {fuzzy_key}))
+
+
+def serial_index_keys(key: str) -> tuple[str, ...]:
+    """Positional search keys to store for a match key: ``<fuzzy>/0`` and, for each
+    position j (from 1), ``<fuzzy with character j deleted>/j``. Empty unless the key has
+    MIN_FUZZY_LENGTH to MAX_FUZZY_LENGTH characters.
+
+    With the position kept, a query probes exactly the keys one edit can produce
+    (``serial_probe_keys``) rather than every key sharing a deletion: among consecutive
+    serials most of those are two edits away ("561234567" and "561203567" share
+    "56123567" and "56120567" at other positions).
+    """
+    fuzzy = fold_secondary_lookalikes(normalize_serial(key))
+    if not _fuzzy_comparable(fuzzy):
+        return ()
+    deletions = (f"{fuzzy[:idx]}{fuzzy[idx + 1 :]}/{idx + 1}" for idx in range(len(fuzzy)))
+    return (f"{fuzzy}/0", *deletions)
+
+
+def serial_probe_keys(query_raw: str) -> tuple[str, ...]:
+    """The ``serial_index_keys`` of exactly the keys at most one edit from the query.
+
+    For the query's fuzzy key q (n characters), a stored fuzzy key k is found by:
+
+    - ``<q>/0``: k is q;
+    - ``<q>/j``, 1 <= j <= n + 1: k is q with one character inserted at j;
+    - ``<q minus i>/0``: k is q without its character i;
+    - ``<q minus i>/i``: k is q with character i replaced;
+    - ``<q with i, i + 1 swapped>/0``: k is q with two adjacent characters swapped.
+    """
+    fuzzy = fold_secondary_lookalikes(normalize_serial(query_raw))
+    if not _fuzzy_comparable(fuzzy):
+        return ()
+    probes = {f"{fuzzy}/{j}" for j in range(len(fuzzy) + 2)}
+    for idx in range(len(fuzzy)):
+        deleted = f"{fuzzy[:idx]}{fuzzy[idx + 1 :]}"
+        probes.update((f"{deleted}/0", f"{deleted}/{idx + 1}"))
+        if idx + 1 < len(fuzzy):
+            swapped = f"{fuzzy[:idx]}{fuzzy[idx + 1]}{fuzzy[idx]}{fuzzy[idx + 2 :]}"
+            probes.add(f"{swapped}/0")
+    return tuple(sorted(probes))
 
 
 def serial_like_pattern(query_raw: str) -> str | None:

@@ -1,8 +1,8 @@
 """The serial neighbourhood index behind trace's "possible" matches.
 
-SerialNeighbour     one symmetric-delete search key of a stored match key: the fuzzy
+SerialNeighbour     one positional symmetric-delete key of a stored match key: the fuzzy
                     key itself and the fuzzy key with each single character deleted
-                    (``serial_search_keys``); two serials one edit apart share one
+                    (``serial_index_keys``); two serials one edit apart share one
 SerialIndexBacklog  records whose match keys are not in SerialNeighbour yet: written in
                     the transaction that stores the record, removed by the indexer in
                     the transaction that adds its neighbours (see trace.neighbours)
@@ -19,7 +19,7 @@ from services.common.identifiers import MAX_FUZZY_LENGTH
 from services.common.tables import utcnow
 from services.registry.tables import RegistryTable
 
-BACKLOG_SOURCES = ("manifest", "loss_report", "declaration")
+SEARCH_KEY_LENGTH = MAX_FUZZY_LENGTH + 8
 
 
 class SerialNeighbour(RegistryTable, table=True):
@@ -27,7 +27,8 @@ class SerialNeighbour(RegistryTable, table=True):
 
     __tablename__ = "serial_neighbours"
 
-    search_key: str = Field(primary_key=True, max_length=MAX_FUZZY_LENGTH)
+    # The fuzzy key or a deletion of it, "/", and the deleted position (0: none).
+    search_key: str = Field(primary_key=True, max_length=SEARCH_KEY_LENGTH)
     serial_key: str = Field(primary_key=True, max_length=MAX_FUZZY_LENGTH)
 
 

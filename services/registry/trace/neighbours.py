@@ -1,11 +1,13 @@
 """The serial neighbourhood index: which stored match keys are one edit from a query.
 
 Every stored match key of 4 to 64 characters has rows in ``serial_neighbours`` for its
-symmetric-delete search keys (``serial_search_keys``: the fuzzy key and the fuzzy key
-with each character deleted). Two serials whose fuzzy keys are one substitution,
-insertion, deletion or adjacent swap apart share a search key, so a trace looks up the
-query's own n + 1 search keys (one B-tree probe each) and gets every candidate match
-key, plus a few two edits away that classification drops.
+positional symmetric-delete keys (``serial_index_keys``: the fuzzy key, and the fuzzy
+key with each character deleted, each with the deleted position). Two serials whose
+fuzzy keys are one substitution, insertion, deletion or adjacent swap apart always
+share one, so a trace looks up the query's probe keys (``serial_probe_keys``, about
+5n B-tree probes for n characters) and gets every candidate match key, and hardly any
+that classification then drops (positions keep out the many keys two edits away that
+a contingent's consecutive serials share a plain deletion with).
 
 Writing those rows costs n + 1 index entries per item, too much for the 100,000-item
 manifest path, so they are written after the fact:
@@ -28,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 from collections.abc import Iterable
 from typing import Any, Final
@@ -37,17 +38,10 @@ import anyio
 from anyio import to_thread
 from fastapi import FastAPI
 from sqlalchemy import (
-    CompoundSelect,
     Engine,
-    String,
-    bindparam,
-    cast,
     delete,
     exists,
-    func,
-    null,
     select,
-    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
@@ -56,8 +50,7 @@ from services.common.database import write_session
 from services.common.identifiers import (
     MAX_FUZZY_LENGTH,
     MIN_FUZZY_LENGTH,
-    SerialQuery,
-    serial_search_keys,
+    serial_index_keys,
 )
 from services.common.tables import utcnow
 from services.registry.ledger import declared_items, loss_items, manifest_items
@@ -97,43 +90,8 @@ def neighbour_rows(keys: Iterable[str]) -> set[tuple[str, str]]:
     rows: set[tuple[str, str]] = set()
     for key in keys:
         if MIN_FUZZY_LENGTH <= len(key) <= MAX_FUZZY_LENGTH:
-            rows.update((search, key) for search in serial_search_keys(key))
+            rows.update((search, key) for search in serial_index_keys(key))
     return rows
-
-
-def candidate_keys(session: Session, query: SerialQuery) -> set[str] | None:
-    """Stored match keys within one edit of the query (or equal to its key); None while
-    the backlog holds records the index lacks (then only probing finds everything).
-
-    Keys sharing a search key with the query can be two edits away ("ABCD", "BCDX");
-    among a contingent's consecutive serials most are, so they are dropped here, before
-    any item row is read. One statement: the lookup, and a NULL row if anything is queued.
-    """
-    searches = list(serial_search_keys(query.key)) or [query.key]
-    dialect = session.get_bind().dialect.name
-    keys = session.execute(_lookup(dialect), {"searches": _searches(dialect, searches)})
-    found = keys.scalars().all()
-    if None in found:
-        return None
-    return {key for key in found if key is not None and query.near(key)}
-
-
-def _searches(dialect: str, searches: list[str]) -> str | list[str]:
-    # Keys are letters and digits: on PostgreSQL one comma-joined text parameter keeps
-    # the statement text the same for every query, so it is prepared once.
-    return ",".join(searches) if dialect == "postgresql" else searches
-
-
-@functools.cache
-def _lookup(dialect: str) -> CompoundSelect[Any]:
-    if dialect == "postgresql":
-        joined = bindparam("searches", type_=String())
-        wanted: Any = select(func.unnest(func.string_to_array(joined, ","))).scalar_subquery()
-    else:
-        wanted = bindparam("searches", expanding=True)
-    found = select(neighbours.c.serial_key).where(neighbours.c.search_key.in_(wanted))
-    queued = select(cast(null(), String())).where(exists().where(backlog.c.id.is_not(None)))
-    return union_all(found, queued)
 
 
 def index_backlog(session: Session, *, limit: int = BATCH_RECORDS) -> int:
@@ -171,7 +129,7 @@ def forget_keys(session: Session, keys: Iterable[str]) -> None:
         session.execute(
             delete(neighbours).where(
                 neighbours.c.serial_key == key,
-                neighbours.c.search_key.in_(serial_search_keys(key)),
+                neighbours.c.search_key.in_(serial_index_keys(key)),
             )
         )
 

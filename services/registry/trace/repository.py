@@ -25,6 +25,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    exists,
     func,
     literal,
     null,
@@ -36,45 +37,60 @@ from sqlalchemy.engine import Row
 from sqlmodel import Session
 
 from services.registry.ledger import declared_items, loss_items, manifest_items
-from services.registry.models import LossReport
+from services.registry.models import LossReport, SerialIndexBacklog, SerialNeighbour
 
 loss_reports = LossReport.__table__  # type: ignore[attr-defined]
+serial_neighbours = SerialNeighbour.__table__  # type: ignore[attr-defined]
+serial_index_backlog = SerialIndexBacklog.__table__  # type: ignore[attr-defined]
 # Keys hold only letters and digits, so no key starting with the prefix sorts above this.
 _TOP = "\uffff"
 
 
-KeyMatch = Literal["keys", "fuzzy_keys", "like"]
+KeyMatch = Literal["neighbours", "probe", "like"]
+"""How a trace finds its candidate keys.
+
+- ``neighbours``: the match keys the serial neighbourhood index lists for the query's
+  probe keys (``serial_probe_keys``), and the query's own match key;
+- ``probe``: the query's whole one-edit neighbourhood, looked up in the item tables
+  (``trace.candidates``): the fallback while records await the index;
+- ``like``: a wildcard pattern on the match key.
+"""
 
 
-def _key_condition(column: ColumnElement[Any], how: KeyMatch, dialect: str) -> ColumnElement[bool]:
-    """``column`` among the bound ``keys`` (``fuzzy_keys``), or LIKE the bound ``pattern``
-    bounded by its literal ``prefix`` so a B-tree range serves it."""
-    if how == "like":
-        prefix = bindparam("prefix", type_=String())
-        return and_(
-            column >= prefix,
-            column < prefix + _TOP,
-            column.like(bindparam("pattern", type_=String())),
-        )
+def _text_list(name: str, dialect: str) -> Any:
+    """A bound list of keys: on PostgreSQL one comma-joined text (keys are letters and
+    digits) unnested, so the statement text never changes and is prepared once, and the
+    planner sees a nested loop of index probes without per-element estimates."""
     if dialect == "postgresql":
-        # IN (SELECT unnest(...)): one text parameter (keys are letters and digits, so a
-        # comma separates them safely and the driver has no array to escape), a nested
-        # loop of index probes, and none of the per-element selectivity estimates that
-        # "= ANY(array)" costs the planner.
-        joined = bindparam(how, type_=String())
-        return column.in_(select(func.unnest(func.string_to_array(joined, ","))).scalar_subquery())
-    return column.in_(bindparam(how, expanding=True))
+        joined = bindparam(name, type_=String())
+        return select(func.unnest(func.string_to_array(joined, ","))).scalar_subquery()
+    return bindparam(name, expanding=True)
 
 
 def key_parameters(
-    dialect: str, *, keys: Sequence[str] = (), fuzzy_keys: Sequence[str] = (), like: str = ""
+    dialect: str,
+    *,
+    probes: Sequence[str] = (),
+    keys: Sequence[str] = (),
+    fuzzy_keys: Sequence[str] = (),
+    like: str = "",
 ) -> dict[str, Any]:
-    """The bound values ``_key_condition`` expects."""
+    """The bound values a trace statement expects for its ``KeyMatch``."""
     if like:
         return {"pattern": like, "prefix": like.split("%", 1)[0].split("_", 1)[0]}
+    values = {"probes": probes or [""], "keys": keys or [""], "fuzzy_keys": fuzzy_keys or [""]}
     if dialect == "postgresql":
-        return {"keys": ",".join(keys), "fuzzy_keys": ",".join(fuzzy_keys)}
-    return {"keys": list(keys), "fuzzy_keys": list(fuzzy_keys)}
+        return {name: ",".join(value) for name, value in values.items()}
+    return {name: list(value) for name, value in values.items()}
+
+
+def _like(column: ColumnElement[Any]) -> ColumnElement[bool]:
+    prefix = bindparam("prefix", type_=String())
+    return and_(
+        column >= prefix,
+        column < prefix + _TOP,
+        column.like(bindparam("pattern", type_=String())),
+    )
 
 
 def _closest_first(column: ColumnElement[Any]) -> ColumnElement[int]:
@@ -109,18 +125,24 @@ def candidates(
     manufacturer_key: str | None,
     serial_key: str,
     limit: int,
-) -> list[Row[Any]]:
+) -> list[Row[Any]] | None:
     """Candidate rows of manifest items (in and out), loss-report items (with the report's
     place) and declared items, each source cut at ``limit`` rows, closest then oldest
-    first. Keys match as ``how`` says (``fuzzy_keys``: declared items by fuzzy key, the
-    others by ``keys``) with ``parameters`` from ``key_parameters``; ``visible`` holds
-    each source's tenancy filter."""
+    first; ``parameters`` from ``key_parameters``, ``visible`` each source's tenancy
+    filter. None when ``how`` is ``neighbours`` and records await the index (the same
+    statement says so): the caller probes instead."""
     dialect = session.get_bind().dialect.name
     statement = _statement(dialect, how, manufacturer_key is not None, limit, visible)
     values = {**parameters, "serial_key": serial_key}
     if manufacturer_key is not None:
         values["manufacturer_key"] = manufacturer_key
-    return list(session.execute(statement, values).all())
+    rows = list(session.execute(statement, values).all())
+    if any(row.source == _QUEUED for row in rows):
+        return None
+    return rows
+
+
+_QUEUED = "queued"
 
 
 @functools.lru_cache(maxsize=256)
@@ -132,9 +154,25 @@ def _statement(
     visible: tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]],
 ) -> CompoundSelect[Any]:
     """The UNION ALL for one shape of trace (tenancy filters are cached per community)."""
+    if how == "like":
+        matches = (_like(manifest_items.c.serial_key), _like(loss_items.c.serial_key))
+        declared_match = _like(declared_items.c.serial_key)
+    elif how == "probe":
+        keys = _text_list("keys", dialect)
+        matches = (manifest_items.c.serial_key.in_(keys), loss_items.c.serial_key.in_(keys))
+        declared_match = declared_items.c.fuzzy_key.in_(_text_list("fuzzy_keys", dialect))
+    else:
+        # Materialized once (a CTE), read by the three branches.
+        near = (
+            select(serial_neighbours.c.serial_key)
+            .where(serial_neighbours.c.search_key.in_(_text_list("probes", dialect)))
+            .union_all(select(bindparam("serial_key", type_=String())))
+            .cte("near")
+        )
+        wanted = select(near.c.serial_key)
+        matches = (manifest_items.c.serial_key.in_(wanted), loss_items.c.serial_key.in_(wanted))
+        declared_match = declared_items.c.serial_key.in_(wanted)
     mi, li, lr, di = manifest_items, loss_items, loss_reports, declared_items
-    # Declared items may match by fuzzy key; manifest and loss items by match key only.
-    item_keys: KeyMatch = "like" if how == "like" else "keys"
     manifests = select(
         literal("manifest").label("source"),
         mi.c.manifest_id.label("record_id"),
@@ -159,7 +197,7 @@ def _statement(
         _none(Float()).label("lon"),
         _none(String()).label("declaration_type"),
         _none(Integer()).label("declaration_version"),
-    ).where(_key_condition(mi.c.serial_key, item_keys, dialect), visible[0])
+    ).where(matches[0], visible[0])
     losses = (
         select(
             literal("loss_report").label("source"),
@@ -187,7 +225,7 @@ def _statement(
             _none(Integer()).label("declaration_version"),
         )
         .join(lr, lr.c.id == li.c.loss_report_id)
-        .where(_key_condition(li.c.serial_key, item_keys, dialect), visible[1])
+        .where(matches[1], visible[1])
     )
     declared = select(
         literal("declaration").label("source"),
@@ -213,11 +251,8 @@ def _statement(
         di.c.lon,
         di.c.declaration_type,
         di.c.declaration_version,
-    ).where(
-        _key_condition(di.c.fuzzy_key if how == "fuzzy_keys" else di.c.serial_key, how, dialect),
-        visible[2],
-    )
-    return union_all(
+    ).where(declared_match, visible[2])
+    branches = [
         _branch(
             manifests,
             maker_column=mi.c.manufacturer_key if by_maker else None,
@@ -236,4 +271,15 @@ def _statement(
             order=(_closest_first(di.c.serial_key), di.c.event_date, di.c.id),
             limit=limit,
         ),
-    )
+    ]
+    if how == "neighbours":
+        # One more row when the index lacks some stored record: same statement, same
+        # snapshot, so a record is either indexed or reported queued, never missed.
+        queued = [
+            literal(_QUEUED).label("source")
+            if column.name == "source"
+            else cast(null(), column.type).label(column.name)
+            for column in manifests.selected_columns
+        ]
+        branches.append(select(*queued).where(exists().where(serial_index_backlog.c.id > 0)))
+    return union_all(*branches)

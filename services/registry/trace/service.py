@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlmodel import Session
@@ -13,12 +14,13 @@ from services.common.identifiers import (
     normalize_serial,
     serial_fuzzy_key,
     serial_like_pattern,
+    serial_probe_keys,
 )
 from services.common.security import ReadScope
 from services.registry.identifier_keys import manufacturer_key
 from services.registry.index.service import model_key
 from services.registry.ledger import declared_items, loss_items, manifest_items
-from services.registry.trace import neighbours, repository
+from services.registry.trace import repository
 from services.registry.trace.candidates import fuzzy_key_candidates, match_key_candidates
 from services.registry.trace.schemas import TraceResult
 
@@ -57,33 +59,36 @@ def trace(
     maker = manufacturer_key(manufacturer) if manufacturer else None
     mi, li, di = manifest_items, loss_items, declared_items
     dialect = session.get_bind().dialect.name
-    found = None if pattern is not None else neighbours.candidate_keys(session, matcher)
-    how: repository.KeyMatch
+    how: repository.KeyMatch = "neighbours"
     if pattern is not None:
         how, parameters = "like", repository.key_parameters(dialect, like=pattern)
-    elif found is None:
-        # Some record is not in the neighbourhood index yet: probe the whole neighbourhood.
-        how = "fuzzy_keys"
-        parameters = repository.key_parameters(
-            dialect,
-            keys=match_key_candidates(serial_number),
-            fuzzy_keys=fuzzy_key_candidates(serial_number),
-        )
     else:
-        how, parameters = "keys", repository.key_parameters(dialect, keys=sorted({key} | found))
-    rows = repository.candidates(
+        parameters = repository.key_parameters(dialect, probes=serial_probe_keys(serial_number))
+    visible = (
+        scope.clause(mi.c.contributing_country, mi.c.crossing_date),
+        scope.clause(li.c.contributing_country, li.c.loss_date),
+        scope.clause(di.c.declaring_country, di.c.event_date),
+    )
+    search = functools.partial(
+        repository.candidates,
         session,
-        how=how,
-        parameters=parameters,
-        visible=(
-            scope.clause(mi.c.contributing_country, mi.c.crossing_date),
-            scope.clause(li.c.contributing_country, li.c.loss_date),
-            scope.clause(di.c.declaring_country, di.c.event_date),
-        ),
+        visible=visible,
         manufacturer_key=maker or None,
         serial_key=key,
         limit=2 * limit + 1,
     )
+    rows = search(how=how, parameters=parameters)
+    if rows is None:
+        # Some record is not in the neighbourhood index yet: probe the whole neighbourhood.
+        rows = search(
+            how="probe",
+            parameters=repository.key_parameters(
+                dialect,
+                keys=match_key_candidates(serial_number),
+                fuzzy_keys=fuzzy_key_candidates(serial_number),
+            ),
+        )
+    assert rows is not None  # only the neighbours lookup reports a backlog
     records = [record for row in rows if (record := _record(matcher, row)) is not None]
     if model:
         wanted = model_key(model)
