@@ -16,6 +16,7 @@ Responses must carry ``Content-Length`` (uvicorn's do); anything else counts as 
 from __future__ import annotations
 
 import asyncio
+import gc
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -150,17 +151,28 @@ async def _run(
         errors += status != 200
 
     total = int(rate * seconds)
-    tasks = []
-    start = loop.time()
-    for i in range(total):
-        due = start + i / rate
-        delay = due - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(requests[i % len(requests)], due)))
-    _done, pending = await asyncio.wait(tasks, timeout=drain_seconds) if tasks else (set(), set())
-    for task in pending:
-        task.cancel()
+    in_flight: set[asyncio.Task[None]] = set()
+    # The generator's own pauses would count as server latency (every request due
+    # during one is late): no garbage collection while it runs, no finished tasks kept.
+    gc.collect()
+    gc.disable()
+    try:
+        start = loop.time()
+        for i in range(total):
+            due = start + i / rate
+            delay = due - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            task = asyncio.create_task(one(requests[i % len(requests)], due))
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
+        pending: set[asyncio.Task[None]] = set()
+        if in_flight:
+            _done, pending = await asyncio.wait(set(in_flight), timeout=drain_seconds)
+        for task in pending:
+            task.cancel()
+    finally:
+        gc.enable()
     elapsed = max(last, start + total / rate) - start
     for protocol in opened:
         if protocol.transport is not None:

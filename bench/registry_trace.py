@@ -333,7 +333,7 @@ def services(workdir: Path, urls: dict[str, str]) -> Iterator[tuple[str, str]]:
                 "--port",
                 str(registry_port),
                 "--workers",
-                "2",
+                os.environ.get("BENCH_TRACE_WORKERS", "2"),
                 "--no-migrate",
             ],
             cwd=workdir,

@@ -20,9 +20,10 @@ from sqlalchemy import Table
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.auth_client import AuthServiceClient, auth_http_client
-from services.common.database import make_engine, make_read_engine
+from services.common.database import make_engine
 from services.common.errors import Problem, install_error_handlers
 from services.common.health import health_router
+from services.common.hot_reads import HotReads
 from services.common.limits import BodyLimitMiddleware
 from services.common.migrations import head_revisions
 from services.common.request_context import RequestContextMiddleware, configure_logging
@@ -94,8 +95,8 @@ def create_service_app(
             if on_shutdown is not None:
                 await on_shutdown(app)
             await auth_client.aclose()
+            await app.state.hot_reads.close()
             app.state.engine.dispose()
-            app.state.read_engine.dispose()
 
     app = FastAPI(
         title=title,
@@ -113,7 +114,7 @@ def create_service_app(
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url())
-    app.state.read_engine = make_read_engine(app.state.engine)
+    app.state.hot_reads = HotReads(app.state.engine, concurrency=settings.hot_read_concurrency)
     app.state.idempotency_table = idempotency_table
     # Every service verifies tokens the same way: over HTTP against the auth
     # service's JWKS (an ASGI transport in the embedded runner and in tests).

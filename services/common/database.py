@@ -17,7 +17,7 @@ import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 T = TypeVar("T")
@@ -78,27 +78,6 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     )
 
 
-def make_read_engine(engine: Engine) -> Engine:
-    """The engine ``run_read`` uses: on PostgreSQL, autocommit connections without a ping.
-
-    A hot read costs its statements' round trips only: no BEGIN and ROLLBACK around
-    them (each statement reads committed data, as it would in a READ COMMITTED
-    transaction) and no ping at checkout. A connection the server dropped fails its
-    statement instead, which invalidates the pool; ``run_read`` then retries once on a
-    fresh connection. SQLite: the engine itself (nothing to ping, no round trips).
-    """
-    if engine.dialect.name == "sqlite":
-        return engine
-    return create_engine(
-        engine.url,
-        isolation_level="AUTOCOMMIT",
-        pool_pre_ping=False,
-        pool_size=10,
-        max_overflow=20,
-        pool_timeout=10,
-    )
-
-
 def write_session(engine: Engine) -> Session:
     """A session for a command-line write (takes the SQLite write lock at BEGIN)."""
     session = Session(engine, expire_on_commit=False)
@@ -141,30 +120,15 @@ def get_session(
             raise
 
 
-async def run_read(
-    request: Request, work: Callable[[Session], T], *, limiter: anyio.CapacityLimiter
+async def run_read_session(
+    engine: Engine, work: Callable[[Session], T], *, limiter: anyio.CapacityLimiter
 ) -> T:
-    """Run read-only ``work`` with its own session in one worker thread.
-
-    For hot read routes: a ``SessionDep`` and a sync route cost three threadpool hops
-    per request (open the session, run the route, close it); this costs one, and
-    ``limiter`` bounds how many run at once, so a burst waits on the event loop
-    instead of piling threads and connections onto a database with two cores.
-    Nothing is committed (``make_read_engine``: autocommit, so nothing to commit).
-    """
-    engine: Engine = request.app.state.read_engine
+    """Run read-only ``work`` with its own session in one worker thread, at most
+    ``limiter`` at once (``hot_reads`` on SQLite). Nothing is committed."""
 
     def run() -> T:
-        for attempt in (1, 2):
-            try:
-                with Session(engine, expire_on_commit=False) as session:
-                    return work(session)
-            except DBAPIError as exc:
-                # A connection the server closed (restart, failover): the pool is
-                # invalidated; one retry runs on a new connection.
-                if not exc.connection_invalidated or attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        with Session(engine, expire_on_commit=False) as session:
+            return work(session)
 
     return await anyio.to_thread.run_sync(run, limiter=limiter)
 

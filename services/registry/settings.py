@@ -18,6 +18,3 @@ class RegistrySettings(ServiceSettings):
     # records stored since its last pass are traced by slower probing until it runs.
     neighbour_indexer_enabled: bool = True
     neighbour_indexer_interval_seconds: float = Field(default=0.5, gt=0)
-    # Traces one worker process runs at once (each holds a thread and a connection);
-    # more wait their turn on the event loop.
-    trace_concurrency: int = Field(default=4, ge=1, le=64)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -33,8 +34,6 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.engine import Row
-from sqlmodel import Session
 
 from services.registry.ledger import declared_items, loss_items, manifest_items
 from services.registry.models import LossReport, SerialIndexBacklog, SerialNeighbour
@@ -116,30 +115,39 @@ def _none(kind: Any) -> ColumnElement[Any]:
     return cast(null(), kind)
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """One trace statement and its bound values, ready for a session or ``HotReads``."""
+
+    statement: CompoundSelect[Any]
+    parameters: dict[str, Any]
+
+
 def candidates(
-    session: Session,
     *,
+    dialect: str,
     how: KeyMatch,
     parameters: dict[str, Any],
     visible: tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]],
     manufacturer_key: str | None,
     serial_key: str,
     limit: int,
-) -> list[Row[Any]] | None:
-    """Candidate rows of manifest items (in and out), loss-report items (with the report's
-    place) and declared items, each source cut at ``limit`` rows, closest then oldest
-    first; ``parameters`` from ``key_parameters``, ``visible`` each source's tenancy
-    filter. None when ``how`` is ``neighbours`` and records await the index (the same
-    statement says so): the caller probes instead."""
-    dialect = session.get_bind().dialect.name
+) -> Lookup:
+    """The statement reading candidate rows of manifest items (in and out), loss-report
+    items (with the report's place) and declared items, each source cut at ``limit``
+    rows, closest then oldest first; ``parameters`` from ``key_parameters``,
+    ``visible`` each source's tenancy filter. With ``how`` = ``neighbours`` it also
+    reports, in the same snapshot, whether records await the index (``queued``)."""
     statement = _statement(dialect, how, manufacturer_key is not None, limit, visible)
     values = {**parameters, "serial_key": serial_key}
     if manufacturer_key is not None:
         values["manufacturer_key"] = manufacturer_key
-    rows = list(session.execute(statement, values).all())
-    if any(row.source == _QUEUED for row in rows):
-        return None
-    return rows
+    return Lookup(statement, values)
+
+
+def queued(rows: Sequence[Any]) -> bool:
+    """True when a ``neighbours`` lookup found records the index does not hold yet."""
+    return any(row.source == _QUEUED for row in rows)
 
 
 _QUEUED = "queued"

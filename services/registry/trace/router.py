@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import anyio
 from fastapi import APIRouter, Query, Request, Response
 
-from services.common.database import run_read
 from services.common.errors import problem_responses
 from services.common.pagination import MAX_LIMIT
 from services.common.security import ReadScopeDep
@@ -41,25 +39,13 @@ async def trace(
     G/6 look-alikes, or a wildcard pattern) for an analyst to judge. Only records the
     caller may read (own country; a secretariat's members at the record's date); at most
     ``limit`` records, ``truncated`` says when more matched."""
-    result = await run_read(
-        request,
-        lambda session: service.trace(
-            session=session,
-            scope=scope,
-            serial_number=serial_number,
-            manufacturer=manufacturer,
-            model=model,
-            limit=limit,
-        ),
-        limiter=_limiter(request),
+    result = await service.trace(
+        reads=request.app.state.hot_reads,
+        scope=scope,
+        serial_number=serial_number,
+        manufacturer=manufacturer,
+        model=model,
+        limit=limit,
     )
     # Already validated by the service: serialized once, straight to JSON.
     return Response(result.model_dump_json(), media_type="application/json")
-
-
-def _limiter(request: Request) -> anyio.CapacityLimiter:
-    state = request.app.state
-    limiter = getattr(state, "trace_limiter", None)
-    if limiter is None:
-        limiter = state.trace_limiter = anyio.CapacityLimiter(state.settings.trace_concurrency)
-    return limiter

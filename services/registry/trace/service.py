@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
-
 from services.common.errors import ValidationFailed
+from services.common.hot_reads import HotReads
 from services.common.identifiers import (
     SerialQuery,
     has_serial_wildcards,
@@ -27,25 +28,37 @@ from services.registry.trace.schemas import TraceResult
 _RANK = {"exact": 0, "normalized": 1, "possible": 2}
 
 
-def trace(
+@dataclass(frozen=True)
+class TracePlan:
+    """A trace query understood: its statement, and what shapes its result."""
+
+    serial_number: str
+    key: str
+    pattern: str | None
+    maker: str | None
+    model: str | None
+    limit: int
+    lookup: repository.Lookup
+    # Probing, when the index has a backlog (built then: ~600 keys per source).
+    fallback: Callable[[], repository.Lookup] | None
+
+
+def plan(
     *,
-    session: Session,
+    dialect: str,
     scope: ReadScope,
     serial_number: str,
     manufacturer: str | None,
     model: str | None,
     limit: int,
-) -> TraceResult:
-    """Every record of a weapon the caller may read, in date order, each with its match
-    quality: ``exact``, ``normalized`` or ``possible`` (one edit or transposition,
-    look-alike characters, or a ``*``/``?`` wildcard for obliterated characters).
+) -> TracePlan:
+    """Check the query and build its statement (422 for a query without a usable key).
 
-    Candidates come from indexed keys only: the query's neighbours in the serial
-    neighbourhood index (``trace.neighbours``), or, while that index has a backlog, the
-    query's whole one-edit neighbourhood (``trace.candidates``); tenancy is a
-    SQL filter on each source (country and date of the record). At most ``limit``
-    records; when more matched, exact and normalized ones are kept first (each source
-    returns its closest rows first, then the oldest).
+    Candidates come from indexed keys only: the match keys the serial neighbourhood
+    index lists for the query's probe keys (``trace.neighbours``), or, while that index
+    has a backlog, the query's whole one-edit neighbourhood (``trace.candidates``), or
+    a wildcard pattern on the match key. Tenancy is a SQL filter on each source
+    (country and date of the record).
     """
     key = normalize_serial(serial_number)
     if not key:
@@ -55,59 +68,94 @@ def trace(
         pattern = serial_like_pattern(serial_number)
         if pattern is None:
             raise _invalid("a wildcard query needs at least 3 literal characters (at most 64)")
-    matcher = SerialQuery(serial_number)
     maker = manufacturer_key(manufacturer) if manufacturer else None
     mi, li, di = manifest_items, loss_items, declared_items
-    dialect = session.get_bind().dialect.name
-    how: repository.KeyMatch = "neighbours"
-    if pattern is not None:
-        how, parameters = "like", repository.key_parameters(dialect, like=pattern)
-    else:
-        parameters = repository.key_parameters(dialect, probes=serial_probe_keys(serial_number))
-    visible = (
-        scope.clause(mi.c.contributing_country, mi.c.crossing_date),
-        scope.clause(li.c.contributing_country, li.c.loss_date),
-        scope.clause(di.c.declaring_country, di.c.event_date),
-    )
-    search = functools.partial(
+    lookup = functools.partial(
         repository.candidates,
-        session,
-        visible=visible,
+        dialect=dialect,
+        visible=(
+            scope.clause(mi.c.contributing_country, mi.c.crossing_date),
+            scope.clause(li.c.contributing_country, li.c.loss_date),
+            scope.clause(di.c.declaring_country, di.c.event_date),
+        ),
         manufacturer_key=maker or None,
         serial_key=key,
         limit=2 * limit + 1,
     )
-    rows = search(how=how, parameters=parameters)
-    if rows is None:
-        # Some record is not in the neighbourhood index yet: probe the whole neighbourhood.
-        rows = search(
-            how="probe",
-            parameters=repository.key_parameters(
-                dialect,
-                keys=match_key_candidates(serial_number),
-                fuzzy_keys=fuzzy_key_candidates(serial_number),
-            ),
+    fallback = None
+    if pattern is not None:
+        first = lookup(how="like", parameters=repository.key_parameters(dialect, like=pattern))
+    else:
+        probes = serial_probe_keys(serial_number)
+        first = lookup(
+            how="neighbours", parameters=repository.key_parameters(dialect, probes=probes)
         )
-    assert rows is not None  # only the neighbours lookup reports a backlog
+
+        def fallback() -> repository.Lookup:
+            return lookup(
+                how="probe",
+                parameters=repository.key_parameters(
+                    dialect,
+                    keys=match_key_candidates(serial_number),
+                    fuzzy_keys=fuzzy_key_candidates(serial_number),
+                ),
+            )
+
+    return TracePlan(serial_number, key, pattern, maker or None, model, limit, first, fallback)
+
+
+def result(plan: TracePlan, rows: Sequence[Any]) -> TraceResult:
+    """Classify the candidate rows and keep at most ``limit`` records in date order; when
+    more matched, exact and normalized ones are kept first (each source returned its
+    closest rows first, then the oldest)."""
+    matcher = SerialQuery(plan.serial_number)
     records = [record for row in rows if (record := _record(matcher, row)) is not None]
-    if model:
-        wanted = model_key(model)
+    if plan.model:
+        wanted = model_key(plan.model)
         records = [r for r in records if not r["model"] or model_key(r["model"]) == wanted]
     records.sort(key=lambda r: (_RANK[r["match"]], r["date"]))
-    truncated = len(records) > limit
+    truncated = len(records) > plan.limit
     kept = sorted(
-        records[:limit], key=lambda r: (r["date"], r["record"], r["record_id"], r["line"])
+        records[: plan.limit], key=lambda r: (r["date"], r["record"], r["record_id"], r["line"])
     )
     query = {
-        "serial_number": serial_number,
-        "match_key": key,
-        "fuzzy_key": serial_fuzzy_key(serial_number),
-        "pattern": pattern,
-        "manufacturer": maker,
-        "model": model,
+        "serial_number": plan.serial_number,
+        "match_key": plan.key,
+        "fuzzy_key": serial_fuzzy_key(plan.serial_number),
+        "pattern": plan.pattern,
+        "manufacturer": plan.maker,
+        "model": plan.model,
     }
     # Validated once, as a whole (pydantic-core walks the records in one call).
     return TraceResult.model_validate({"query": query, "items": kept, "truncated": truncated})
+
+
+async def trace(
+    *,
+    reads: HotReads,
+    scope: ReadScope,
+    serial_number: str,
+    manufacturer: str | None,
+    model: str | None,
+    limit: int,
+) -> TraceResult:
+    """Every record of a weapon the caller may read, in date order, each with its match
+    quality: ``exact``, ``normalized`` or ``possible`` (one edit or transposition,
+    look-alike characters, or a ``*``/``?`` wildcard for obliterated characters)."""
+    traced = plan(
+        dialect=reads.engine.dialect.name,
+        scope=scope,
+        serial_number=serial_number,
+        manufacturer=manufacturer,
+        model=model,
+        limit=limit,
+    )
+    rows = await reads.fetch(traced.lookup.statement, traced.lookup.parameters)
+    if traced.fallback is not None and repository.queued(rows):
+        # Some record is not in the neighbourhood index yet: probe the whole neighbourhood.
+        probing = traced.fallback()
+        rows = await reads.fetch(probing.statement, probing.parameters)
+    return result(traced, rows)
 
 
 def _record(matcher: SerialQuery, row: Any) -> dict[str, Any] | None:
