@@ -4,6 +4,7 @@
 # runs as the postgres user (PostgreSQL refuses root). Missing server binaries
 # are installed from Debian's packages rather than skipped.
 # After `start_throwaway_postgres`: PG_BINDIR, PG_DATA, PG_PORT, PG_URL are set.
+# PG_EXTRA_OPTIONS adds server options (bench/run.sh sizes shared_buffers with it).
 
 pg_bindir() {
   local dir
@@ -45,7 +46,7 @@ start_throwaway_postgres() {
   "${PG_RUN_AS[@]}" "$PG_BINDIR/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
     >"$PG_TMP/initdb.log" 2>&1 || { cat "$PG_TMP/initdb.log"; return 1; }
   "${PG_RUN_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -l "$PG_TMP/server.log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_TMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_TMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${PG_EXTRA_OPTIONS:-}" \
     >/dev/null || { cat "$PG_TMP/server.log"; return 1; }
   PG_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
   echo "throwaway PostgreSQL on 127.0.0.1:$PG_PORT ($PG_TMP)"

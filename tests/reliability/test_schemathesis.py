@@ -186,6 +186,11 @@ DROPPED_CASES = {
         " the repeat as invalid data accepted when the last value happens to be valid"
         " (seen on GET /auth/v1/audit and GET /registry/v1/missions)"
     ),
+    "a boolean or number sent for a string query parameter (?organisation=false)": (
+        "a query string carries text only: the negative case's false arrives as the string"
+        " 'false', which the parameter's pattern accepts, and schemathesis counts it as"
+        " invalid data accepted (seen on GET /auth/v1/clients)"
+    ),
 }
 # Operations where a caller with a valid token may be answered 401, and why.
 MAY_ANSWER_401: dict[tuple[str, str], str] = {
@@ -333,6 +338,18 @@ def _repeats_a_scalar_query_parameter(case: Any) -> bool:
     )
 
 
+def _sends_a_typed_value_as_query_text(case: Any) -> bool:
+    """Whether a boolean or number is sent for a query parameter whose schema allows text."""
+    texts = {p.name for p in case.operation.query if '"string"' in json.dumps(p.definition)}
+
+    def typed(value: Any) -> bool:
+        if isinstance(value, list):
+            return any(typed(item) for item in value)
+        return isinstance(value, bool | int | float)
+
+    return any(name in texts and typed(value) for name, value in (case.query or {}).items())
+
+
 def _as_bytes(content: Any) -> bytes | str:
     return content if isinstance(content, bytes | str) else json.dumps(content)
 
@@ -460,6 +477,7 @@ def test_operation_conforms_to_its_openapi_document_for_every_caller(
         @given(case=operation.as_strategy(generation_mode=mode), data=st.data())
         def run(case: Any, data: st.DataObject) -> None:
             assume(not _repeats_a_scalar_query_parameter(case))  # DROPPED_CASES
+            assume(not _sends_a_typed_value_as_query_text(case))  # DROPPED_CASES
             _aim_at_real_data(
                 case, data, real, mode=mode, client=client, owner=callers["member_state"]
             )
