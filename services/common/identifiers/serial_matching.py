@@ -130,7 +130,7 @@ def serial_search_keys(raw: str) -> tuple[str, ...]:
     return tuple(sorted(deletions | {fuzzy_key}))
 
 
-def serial_index_keys(key: str) -> tuple[str, ...]:
+def serial_index_keys(key: str, *, normalized: bool = False) -> tuple[str, ...]:
     """Positional search keys to store for a match key: ``<fuzzy>/0`` and, for each
     position j (from 1), ``<fuzzy with character j deleted>/j``. Empty unless the key has
     MIN_FUZZY_LENGTH to MAX_FUZZY_LENGTH characters.
@@ -138,9 +138,10 @@ def serial_index_keys(key: str) -> tuple[str, ...]:
     With the position kept, a query probes exactly the keys one edit can produce
     (``serial_probe_keys``) rather than every key sharing a deletion: among consecutive
     serials most of those are two edits away ("561234567" and "561203567" share
-    "56123567" and "56120567" at other positions).
+    "56123567" and "56120567" at other positions). ``normalized``: ``key`` is already a
+    match key (``normalize_serial``), as stored, and is not normalized again.
     """
-    fuzzy = fold_secondary_lookalikes(normalize_serial(key))
+    fuzzy = fold_secondary_lookalikes(key if normalized else normalize_serial(key))
     if not _fuzzy_comparable(fuzzy):
         return ()
     deletions = (f"{fuzzy[:idx]}{fuzzy[idx + 1 :]}/{idx + 1}" for idx in range(len(fuzzy)))

@@ -102,6 +102,7 @@ def _is_stale(current: IndexedDeclaration | None, delivery: DeclarationDelivery)
 def _dispose(
     session: Session, current: IndexedDeclaration | None, delivery: DeclarationDelivery
 ) -> None:
+    neighbours.hold_queued(session, "declaration", delivery.declaration_id)
     disposed = repository.item_serial_keys(session, delivery.declaration_id)
     repository.delete_items(session, delivery.declaration_id)
     neighbours.forget_keys(session, disposed)
@@ -127,6 +128,7 @@ def _replace(
         ) from exc
     rows = [_item_row(delivery, item) for item in delivery.items]
     _check_key_lengths(rows)
+    neighbours.hold_queued(session, "declaration", delivery.declaration_id)
     replaced = repository.item_serial_keys(session, delivery.declaration_id) if current else []
     if current is not None:
         repository.delete_items(session, delivery.declaration_id)

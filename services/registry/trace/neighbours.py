@@ -32,18 +32,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Final
 
 import anyio
 from anyio import to_thread
 from fastapi import FastAPI
-from sqlalchemy import (
-    Engine,
-    delete,
-    exists,
-    select,
-)
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, delete, exists, func, select
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Session
 
 from services.common.database import write_session
@@ -63,6 +58,11 @@ logger = logging.getLogger("salw.registry.neighbours")
 # Records per indexer transaction: a 100,000-item manifest is about a million rows alone.
 BATCH_RECORDS: Final = 20
 _INSERT_CHUNK: Final = 5000
+# Per connection, emptied after each use (and at commit): never seen by another session.
+_STAGING_SQL: Final = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS serial_neighbours_staging"
+    " (search_key text NOT NULL, serial_key text NOT NULL) ON COMMIT DELETE ROWS"
+)
 _SOURCES: Final = {
     "manifest": (manifest_items, manifest_items.c.manifest_id),
     "loss_report": (loss_items, loss_items.c.loss_report_id),
@@ -82,7 +82,24 @@ def backlog_pending(session: Session) -> bool:
 
 def backlog_size(session: Session) -> int:
     """Records awaiting the indexer."""
-    return len(session.execute(select(backlog.c.id)).all())
+    return int(session.execute(select(func.count()).select_from(backlog)).scalar_one())
+
+
+def hold_queued(session: Session, source: str, record_id: str) -> None:
+    """Wait for an indexer busy with this record, and keep others off it until commit.
+
+    Before a store removes a record's items (a newer version, a disposal): otherwise an
+    indexer that read the old keys could add their neighbours after ``forget_keys`` ran,
+    leaving a disposed serial in the index. PostgreSQL only; SQLite has one writer.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    statement = (
+        select(backlog.c.id)
+        .where(backlog.c.source == source, backlog.c.record_id == record_id)
+        .with_for_update()
+    )
+    session.execute(statement).all()
 
 
 def neighbour_rows(keys: Iterable[str]) -> set[tuple[str, str]]:
@@ -90,7 +107,7 @@ def neighbour_rows(keys: Iterable[str]) -> set[tuple[str, str]]:
     rows: set[tuple[str, str]] = set()
     for key in keys:
         if MIN_FUZZY_LENGTH <= len(key) <= MAX_FUZZY_LENGTH:
-            rows.update((search, key) for search in serial_index_keys(key))
+            rows.update((search, key) for search in serial_index_keys(key, normalized=True))
     return rows
 
 
@@ -117,7 +134,7 @@ def index_backlog(session: Session, *, limit: int = BATCH_RECORDS) -> int:
                     .distinct()
                 ).scalars()
             )
-    _insert_ignoring_duplicates(session, sorted(neighbour_rows(keys)))
+    _insert_ignoring_duplicates(session, list(neighbour_rows(keys)))
     session.execute(delete(backlog).where(backlog.c.id.in_([e.id for e in entries])))
     return len(entries)
 
@@ -129,7 +146,7 @@ def forget_keys(session: Session, keys: Iterable[str]) -> None:
         session.execute(
             delete(neighbours).where(
                 neighbours.c.serial_key == key,
-                neighbours.c.search_key.in_(serial_index_keys(key)),
+                neighbours.c.search_key.in_(serial_index_keys(key, normalized=True)),
             )
         )
 
@@ -142,12 +159,30 @@ def _stored_anywhere(session: Session, key: str) -> bool:
 
 
 def _insert_ignoring_duplicates(session: Session, rows: list[tuple[str, str]]) -> None:
-    dialect = session.get_bind().dialect.name
-    insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    """Add rows, skipping those already there: on PostgreSQL by COPY into a temporary
+    table and one INSERT ... ON CONFLICT DO NOTHING (a 100,000-item manifest is a
+    million rows), on SQLite by an executemany of INSERT OR IGNORE."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor:
+            cursor.execute(_STAGING_SQL)
+            with cursor.copy("COPY serial_neighbours_staging FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                "INSERT INTO serial_neighbours (search_key, serial_key)"
+                " SELECT search_key, serial_key FROM serial_neighbours_staging"
+                " ORDER BY search_key, serial_key ON CONFLICT DO NOTHING"
+            )
+            cursor.execute("TRUNCATE serial_neighbours_staging")
+        return
+    rows = sorted(rows)  # B-tree pages filled in order
     for start in range(0, len(rows), _INSERT_CHUNK):
         chunk = rows[start : start + _INSERT_CHUNK]
         session.execute(
-            insert(neighbours).on_conflict_do_nothing(),
+            sqlite.insert(neighbours).on_conflict_do_nothing(),
             [{"search_key": search, "serial_key": key} for search, key in chunk],
         )
 
@@ -159,38 +194,52 @@ def index_until_empty(engine: Engine, *, limit: int = BATCH_RECORDS) -> int:
     indexer on PostgreSQL).
     """
     total = 0
-    while True:
-        with Session(engine, expire_on_commit=False) as session:
-            if not backlog_pending(session):
-                return total
-        with write_session(engine) as session:
-            done = index_backlog(session, limit=limit)
-            session.commit()
-        if not done:
-            return total
+    while done := index_batch(engine, limit=limit):
         total += done
+    return total
+
+
+def index_batch(engine: Engine, *, limit: int = BATCH_RECORDS) -> int:
+    """One indexer transaction: up to ``limit`` queued records; how many (0: none to take).
+
+    The backlog is looked at first without the write lock, so an idle indexer never
+    holds SQLite's one writer.
+    """
+    with Session(engine, expire_on_commit=False) as session:
+        if not backlog_pending(session):
+            return 0
+    with write_session(engine) as session:
+        done = index_backlog(session, limit=limit)
+        session.commit()
+    return done
 
 
 async def run_indexer(app: FastAPI, stop: asyncio.Event, *, interval_seconds: float) -> None:
     """The registry's background indexer: drain the backlog, pause, until ``stop`` is set.
 
-    On SQLite each pass waits its turn at the app's write gate like a writing request,
-    so it never holds a threadpool thread waiting for the database's one write lock.
+    On SQLite each batch waits its turn at the app's write gate like a writing request
+    (so it never holds a threadpool thread waiting for the database's one write lock),
+    and gives the gate back between batches: a long backlog never stalls the writers.
     """
     engine: Engine = app.state.engine
     while not stop.is_set():
+        indexed = 0
         try:
-            if engine.dialect.name == "sqlite":
-                gate = getattr(app.state, "sqlite_write_gate", None)
-                if gate is None:
-                    gate = app.state.sqlite_write_gate = anyio.Lock()
-                async with gate:
-                    indexed = await to_thread.run_sync(index_until_empty, engine)
-            else:
-                indexed = await to_thread.run_sync(index_until_empty, engine)
-            if indexed:
-                logger.info("serial neighbourhood index: %d records indexed", indexed)
+            while not stop.is_set():
+                if engine.dialect.name == "sqlite":
+                    gate = getattr(app.state, "sqlite_write_gate", None)
+                    if gate is None:
+                        gate = app.state.sqlite_write_gate = anyio.Lock()
+                    async with gate:
+                        done = await to_thread.run_sync(index_batch, engine)
+                else:
+                    done = await to_thread.run_sync(index_batch, engine)
+                if not done:
+                    break
+                indexed += done
         except Exception:  # a database outage must not kill the indexer
             logger.exception("serial neighbourhood index: pass failed")
+        if indexed:
+            logger.info("serial neighbourhood index: %d records indexed", indexed)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
