@@ -399,13 +399,20 @@ def tokens(auth: str, workdir: Path) -> tuple[str, str]:
 
 
 def trace_load(
-    base: str, token: str, queries: list[str], rate: float, seconds: float, connections: int
+    base: str,
+    token: str,
+    queries: list[str],
+    rates: list[float],
+    seconds: float,
+    connections: int,
 ) -> None:
     paths = ["/registry/v1/trace?" + urlencode({"serial_number": q}) for q in queries]
     requests = build_requests(base, paths, {"Authorization": f"Bearer {token}"})
-    run_load(base, requests[:200], rate=50, seconds=2, connections=connections)  # warm up
-    result = run_load(base, requests, rate=rate, seconds=seconds, connections=connections)
-    print(result.line("trace"))
+    # Warm up: every query once (PostgreSQL's shared buffers start empty), then measure.
+    run_load(base, requests, rate=400, seconds=len(requests) / 400, connections=connections)
+    for rate in rates:
+        result = run_load(base, requests, rate=rate, seconds=seconds, connections=connections)
+        print(result.line("trace"))
 
 
 def diversion(base: str, token: str, sample: list[str], rng: random.Random) -> None:
@@ -485,8 +492,7 @@ def main() -> None:
                 services(Path(tmp), urls) as (auth, registry),
             ):
                 reader, relay = tokens(auth, Path(tmp))
-                for rate in rates:
-                    trace_load(registry, reader, queries, rate, seconds, concurrency)
+                trace_load(registry, reader, queries, rates, seconds, concurrency)
                 diversion(registry, relay, sample, rng)
         finally:
             with admin.connect() as c:

@@ -56,6 +56,9 @@ def run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=workers,
         log_config=None,
+        # RequestContextMiddleware writes the access log (JSON, with the request id);
+        # uvicorn's own line would repeat it, and costs formatting on every request.
+        access_log=False,
         # Only a configured proxy may name the client's address: the token endpoint's
         # failure limits and the audit trail key on it, and any local caller could
         # otherwise send X-Forwarded-For (uvicorn trusts 127.0.0.1 by default).
