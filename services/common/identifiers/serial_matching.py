@@ -21,6 +21,11 @@ Match classes (`serial_match_quality`), strongest first
 
 Index scheme for finding "possible" candidates without a scan
 -------------------------------------------------------------
+The registry stores positional keys (`serial_index_keys`: each deletion with its
+position) and probes exactly the keys one edit produces (`serial_probe_keys`), so
+it reads only true candidates; the plain scheme below (`serial_search_keys`) is the
+simpler variant, a superset to classify.
+
 Symmetric-delete neighbourhoods on the fuzzy key. For each record, store the
 rows (search_key, record_id) for every key in `serial_search_keys(serial)`:
 the fuzzy key itself plus the fuzzy key with each single character deleted

@@ -56,8 +56,8 @@ class DeclaredItem(RegistryTable, table=True):
     """One seized, collected or destroyed item of the indexed version of a declaration.
 
     ``fuzzy_key`` (match key with S/5, B/8, Z/2, G/6 folded) is stored here
-    only: "possible" candidates are found by looking up the query's one-edit
-    neighbourhood on this indexed column.
+    only: while the serial neighbourhood index has a backlog, trace finds "possible"
+    candidates by looking up the query's one-edit neighbourhood on this column.
     """
 
     __tablename__ = "declared_items"

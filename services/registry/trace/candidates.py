@@ -1,11 +1,11 @@
-"""Which stored keys can match a traced serial, computed on the query side.
+"""Which stored keys can match a traced serial, computed on the query side: trace's
+fallback while the serial neighbourhood index (``trace.neighbours``) has a backlog.
 
 Manifest and loss-report items store only the match key (``serial_key``, B-tree
 indexed); declared items also store the fuzzy key (``fuzzy_key``, indexed). A
 "possible" match (``serial_match_quality``) is a candidate whose fuzzy key is at
-most one edit from the query's. Instead of storing symmetric-delete rows for every
-manifest item (n + 1 index rows per item on the 100,000-item bulk path), the query
-expands its own one-edit neighbourhood and looks it up with ``key = ANY(...)``:
+most one edit from the query's. Without the index, the query expands its own one-edit
+neighbourhood and looks it up with ``key IN (...)``:
 
 - declared items: every key one substitution, insertion, deletion or adjacent swap
   from the query's fuzzy key, over the fuzzy alphabet (29 symbols): complete;
