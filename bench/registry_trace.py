@@ -5,7 +5,7 @@ Generates realistic data straight into a fresh, migrated registry database with 
 of indexed declarations, serials in field formats such as "56-1234567" and "KC-…"),
 starts the auth service and the registry (2 uvicorn workers) on 127.0.0.1, and prints:
 
-- trace by serial under an open-loop load (``bench/loadgen.py``: keep-alive
+- trace by serial under an open-loop load (``bench/_loadgen.py``: keep-alive
   connections, latency counted from each request's due time) at each of the
   BENCH_TRACE_RATE requests/s (comma-separated, default "500,800,1000") for
   BENCH_TRACE_SECONDS each (default 10), over BENCH_TRACE_CONCURRENCY connections
@@ -41,7 +41,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import build_requests, run_load
+from _loadgen import build_requests, run_load
 from registry_manifest import free_port, postgres_server
 
 from services.common import migrations

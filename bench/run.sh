@@ -16,6 +16,7 @@ fi
 status=0
 for script in bench/*.py; do
   [ -e "$script" ] || continue
+  case $(basename "$script") in _*) continue ;; esac  # helpers (bench/_loadgen.py)
   echo "== $script"
   PYTHONPATH=. "$VENV/bin/python" "$script" || status=$?
 done
