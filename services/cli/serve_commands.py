@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import socket
 from typing import Any
 
 import uvicorn
@@ -49,21 +53,68 @@ def run_serve(args: argparse.Namespace) -> int:
     else:
         target = f"services.{args.service}.app:create_app"
         workers = args.workers
-    uvicorn.run(
-        target,
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=workers,
-        log_config=None,
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": args.host,
+        "port": args.port,
+        "log_config": None,
         # RequestContextMiddleware writes the access log (JSON, with the request id);
         # uvicorn's own line would repeat it, and costs formatting on every request.
-        access_log=False,
+        "access_log": False,
         # Only a configured proxy may name the client's address: the token endpoint's
         # failure limits and the audit trail key on it, and any local caller could
         # otherwise send X-Forwarded-For (uvicorn trusts 127.0.0.1 by default).
-        proxy_headers=bool(args.forwarded_allow_ips),
-        forwarded_allow_ips=args.forwarded_allow_ips or None,
-        server_header=False,
-    )
+        "proxy_headers": bool(args.forwarded_allow_ips),
+        "forwarded_allow_ips": args.forwarded_allow_ips or None,
+        "server_header": False,
+    }
+    if workers > 1 and hasattr(socket, "SO_REUSEPORT"):
+        return serve_with_reuseport(target, workers, options)
+    uvicorn.run(target, workers=workers, **options)
     return 0
+
+
+def serve_with_reuseport(target: str, workers: int, options: dict[str, Any]) -> int:
+    """Run ``workers`` uvicorn processes, each with its own listening socket on the port.
+
+    uvicorn's workers share one socket, and the first to wake accepts a whole burst of
+    connections: 64 keep-alive clients arriving together were seen split 64/0, leaving
+    one worker saturated (trace p99 135 ms at 1,000 requests/s) while the other idled.
+    With SO_REUSEPORT the kernel spreads new connections across the workers' sockets.
+    A worker that exits stops the others (the supervisor restarts the service).
+    """
+    context = multiprocessing.get_context("spawn")
+    processes = [
+        context.Process(target=_reuseport_worker, args=(target, options), daemon=False)
+        for _ in range(workers)
+    ]
+    for process in processes:
+        process.start()
+
+    def stop(_signum: int, _frame: Any) -> None:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        sentinels = [process.sentinel for process in processes]
+        multiprocessing.connection.wait(sentinels)  # the first worker to exit
+        stop(0, None)
+        for process in processes:
+            process.join(timeout=30)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return max((process.exitcode or 0) for process in processes)
+
+
+def _reuseport_worker(target: str, options: dict[str, Any]) -> None:
+    listener = socket.socket(socket.AF_INET6 if ":" in options["host"] else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listener.bind((options["host"], options["port"]))
+    listener.listen(2048)
+    listener.set_inheritable(True)
+    server = uvicorn.Server(uvicorn.Config(target, **options))
+    server.run(sockets=[listener])

@@ -28,6 +28,7 @@ def live_register(
     service: str = "all",
     port: int | None = None,
     extra_env: dict[str, str] | None = None,
+    workers: int = 1,
 ) -> Iterator[str]:
     """Serve ``service`` (default: the whole register) and yield its base URL."""
     port = port or free_port()
@@ -44,7 +45,10 @@ def live_register(
     log_path = var_dir / f"server-{service}-{port}.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "services.cli.main", "serve", service, "--port", str(port)],
+        [
+            *(sys.executable, "-m", "services.cli.main", "serve", service, "--port", str(port)),
+            *(("--workers", str(workers)) if workers > 1 else ()),
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
