@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -116,5 +117,11 @@ def _reuseport_worker(target: str, options: dict[str, Any]) -> None:
     listener.bind((options["host"], options["port"]))
     listener.listen(2048)
     listener.set_inheritable(True)
-    server = uvicorn.Server(uvicorn.Config(target, **options))
-    server.run(sockets=[listener])
+    config = uvicorn.Config(target, **options)
+    config.load()  # builds the app
+    # What the worker built to serve (modules, routes, schemas, SQLAlchemy metadata)
+    # lives as long as it does: out of the collector's generations, a full collection
+    # no longer walks it (such a pause lands on every request in flight).
+    gc.collect()
+    gc.freeze()
+    uvicorn.Server(config).run(sockets=[listener])

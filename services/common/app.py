@@ -8,8 +8,6 @@ routers: ``v1`` routers are authenticated by default by the service itself.
 
 from __future__ import annotations
 
-import gc
-import os
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -91,9 +89,6 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if on_startup is not None:
             await on_startup(app)
-        if not os.environ.get("NOFREEZE"):
-            gc.collect()
-            gc.freeze()
         try:
             yield
         finally:
