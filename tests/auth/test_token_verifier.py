@@ -71,7 +71,7 @@ class SigningKey:
         return forge.sign_es256(self.pem, self.kid, forge.claims(**claims))
 
 
-def verifier(server: JwksServer, clock: Clock) -> TokenVerifier:
+def verifier(server: JwksServer, clock: Clock, wall: Clock | None = None) -> TokenVerifier:
     return TokenVerifier(
         fetch_json=server.fetch_json,
         issuer="salw-register-auth",
@@ -79,6 +79,7 @@ def verifier(server: JwksServer, clock: Clock) -> TokenVerifier:
         min_refetch_seconds=FLOOR,
         keys_ttl_seconds=TTL,
         clock=clock,
+        wall_clock=wall or time.time,
     )
 
 
@@ -246,21 +247,9 @@ class WallClock(Clock):
         self.now = time.time()
 
 
-def remembering_verifier(server: JwksServer, clock: Clock, wall: WallClock) -> TokenVerifier:
-    return TokenVerifier(
-        fetch_json=server.fetch_json,
-        issuer="salw-register-auth",
-        audience="salw-register",
-        min_refetch_seconds=FLOOR,
-        keys_ttl_seconds=TTL,
-        clock=clock,
-        wall_clock=wall,
-    )
-
-
 def test_a_remembered_token_is_refused_once_it_expired() -> None:
     key, clock, wall = SigningKey(), Clock(), WallClock()
-    tokens = remembering_verifier(JwksServer(key.jwk), clock, wall)
+    tokens = verifier(JwksServer(key.jwk), clock, wall)
     now = int(wall.now)
     token = key.token(iat=now, nbf=now, exp=now + 60)
     first = run(tokens.verify(token))
@@ -273,7 +262,7 @@ def test_a_remembered_token_is_refused_once_it_expired() -> None:
 def test_a_remembered_token_is_refused_once_its_key_is_withdrawn_and_the_ttl_passed() -> None:
     key, clock, wall = SigningKey(), Clock(), WallClock()
     server = JwksServer(key.jwk)
-    tokens = remembering_verifier(server, clock, wall)
+    tokens = verifier(server, clock, wall)
     now = int(wall.now)
     token = key.token(iat=now, nbf=now, exp=now + 900)
     run(tokens.verify(token))
@@ -288,7 +277,7 @@ def test_a_remembered_token_is_refused_once_its_key_is_withdrawn_and_the_ttl_pas
 
 def test_a_tampered_copy_of_a_remembered_token_is_verified_and_refused() -> None:
     key, clock, wall = SigningKey(), Clock(), WallClock()
-    tokens = remembering_verifier(JwksServer(key.jwk), clock, wall)
+    tokens = verifier(JwksServer(key.jwk), clock, wall)
     token = key.token()
     run(tokens.verify(token))
     header, payload, signature = token.split(".")
