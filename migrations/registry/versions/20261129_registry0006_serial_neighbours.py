@@ -4,10 +4,10 @@ Trace found serials one edit from the query by looking up the query's whole one-
 neighbourhood (about 600 keys) in each item table: some 1,500 index probes per trace,
 which capped it near 200 requests/s over 5 million items. ``serial_neighbours`` holds
 the positional symmetric-delete keys of every stored match key instead (the key and
-each single-character deletion, with its position), so a trace looks up about 5n keys
-of its own and reads only rows that can match. Stores add one backlog row per record in their transaction;
-the indexer (a background task of the registry, or ``regctl index neighbours``) turns
-it into neighbour rows. Until then trace falls back to the probing above, so no match
+each single-character deletion, with its position), so a trace looks up about 4n keys
+of its own and reads only rows that can match. Stores add one backlog row per record
+in their transaction; the indexer (a background task of the registry, or ``regctl
+index neighbours``) turns it into neighbour rows. Until then trace falls back to the probing above, so no match
 is ever missed.
 
 Upgrading queues every stored manifest, loss report and indexed declaration; the
