@@ -7,8 +7,8 @@ the positional symmetric-delete keys of every stored match key instead (the key 
 each single-character deletion, with its position), so a trace looks up about 4n keys
 of its own and reads only rows that can match. Stores add one backlog row per record
 in their transaction; the indexer (a background task of the registry, or ``regctl
-index neighbours``) turns it into neighbour rows. Until then trace falls back to the probing above, so no match
-is ever missed.
+index neighbours``) turns it into neighbour rows. Until then trace falls back to the
+probing above, so no match is ever missed.
 
 Upgrading queues every stored manifest, loss report and indexed declaration; the
 registry indexes them after it starts (``regctl index neighbours --until-empty`` does
