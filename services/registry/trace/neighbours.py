@@ -37,7 +37,7 @@ from typing import Final
 import anyio
 from anyio import to_thread
 from fastapi import FastAPI
-from sqlalchemy import Engine, delete, exists, func, select
+from sqlalchemy import Engine, Exists, delete, exists, func, select
 from sqlalchemy.dialects import sqlite
 from sqlmodel import Session
 
@@ -75,9 +75,14 @@ def enqueue(session: Session, source: str, record_id: str) -> None:
     session.execute(backlog.insert().values(source=source, record_id=record_id, queued_at=utcnow()))
 
 
+def anything_queued() -> Exists:
+    """SQL: some stored record's keys are not in the index yet."""
+    return exists().where(backlog.c.id.is_not(None))
+
+
 def backlog_pending(session: Session) -> bool:
     """True while some stored record's keys are not in the index yet."""
-    return bool(session.execute(select(exists().where(backlog.c.id.is_not(None)))).scalar())
+    return bool(session.execute(select(anything_queued())).scalar())
 
 
 def backlog_size(session: Session) -> int:

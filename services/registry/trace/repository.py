@@ -26,7 +26,6 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    exists,
     func,
     literal,
     null,
@@ -36,11 +35,11 @@ from sqlalchemy import (
 )
 
 from services.registry.ledger import declared_items, loss_items, manifest_items
-from services.registry.models import LossReport, SerialIndexBacklog, SerialNeighbour
+from services.registry.models import LossReport
+from services.registry.trace.neighbours import anything_queued
+from services.registry.trace.neighbours import neighbours as serial_neighbours
 
 loss_reports = LossReport.__table__  # type: ignore[attr-defined]
-serial_neighbours = SerialNeighbour.__table__  # type: ignore[attr-defined]
-serial_index_backlog = SerialIndexBacklog.__table__  # type: ignore[attr-defined]
 # Keys hold only letters and digits, so no key starting with the prefix sorts above this.
 _TOP = "\uffff"
 
@@ -289,5 +288,5 @@ def _statement(
             else cast(null(), column.type).label(column.name)
             for column in manifests.selected_columns
         ]
-        branches.append(select(*queued).where(exists().where(serial_index_backlog.c.id > 0)))
+        branches.append(select(*queued).where(anything_queued()))
     return union_all(*branches)
