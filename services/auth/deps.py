@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from services.auth.audit.service import Actor
 from services.auth.settings import AuthSettings
 from services.common.request_context import current_request_id
+from services.common.scopes import Scope
 from services.common.security import Principal, require_scope
 
 
@@ -36,5 +37,5 @@ def request_actor(request: Request) -> Actor:
 
 
 SettingsDep = Annotated[AuthSettings, Depends(auth_settings)]
-AdminDep = Annotated[Principal, Depends(require_scope("admin"))]
+AdminDep = Annotated[Principal, Depends(require_scope(Scope.ADMIN))]
 ActorDep = Annotated[Actor, Depends(request_actor)]

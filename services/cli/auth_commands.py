@@ -33,7 +33,7 @@ from services.auth.settings import AuthSettings
 from services.common.database import make_engine
 from services.common.errors import AppError
 from services.common.pagination import MAX_LIMIT, PageParams
-from services.common.security import SCOPES
+from services.common.scopes import SCOPES
 from services.common.tables import utcnow
 
 

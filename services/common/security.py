@@ -45,10 +45,9 @@ from jose import JWTError, jwt
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from services.common.errors import Forbidden, ServiceUnavailable, Unauthorized
+from services.common.scopes import Scope
 
 ALLOWED_ALGORITHMS = ("ES256",)
-# ``index:write``: the declarations service's relay feeding the registry's weapon index.
-SCOPES = ("manifests:write", "declarations:write", "register:read", "admin", "index:write")
 OrgType = Literal["member_state", "secretariat", "operator"]
 JsonFetcher = Callable[[str, str | None], Awaitable[dict[str, Any]]]
 Clock = Callable[[], float]
@@ -399,12 +398,12 @@ async def authenticated(
 PrincipalDep = Annotated[Principal, Depends(authenticated)]
 
 
-def require_scope(scope: str) -> Callable[..., Awaitable[Principal]]:
+def require_scope(scope: Scope) -> Callable[..., Awaitable[Principal]]:
     """Dependency factory: the caller's token must carry ``scope`` (403 otherwise)."""
 
     async def dependency(principal: PrincipalDep) -> Principal:
         if not principal.has_scope(scope):
-            raise Forbidden(f"This needs the {scope!r} scope", code="insufficient_scope")
+            raise Forbidden(f"This needs the '{scope}' scope", code="insufficient_scope")
         return principal
 
     dependency.__name__ = f"require_{scope.replace(':', '_')}"

@@ -16,7 +16,7 @@ from services.auth.organisations import repository as organisations
 from services.auth.settings import AuthSettings
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.pagination import PageParams
-from services.common.security import SCOPES
+from services.common.scopes import SCOPES
 
 # Who may hold which scope: writes are a member state's own, admin is the operator's.
 SCOPES_BY_ORG_TYPE = {

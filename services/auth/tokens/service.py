@@ -19,7 +19,7 @@ from services.auth.organisations import repository as organisations
 from services.auth.settings import AuthSettings
 from services.auth.tokens.oauth import OAuthError, TokenRequest, invalid_client
 from services.auth.tokens.ratelimit import FailureLimiter
-from services.common.security import SCOPES
+from services.common.scopes import SCOPES
 
 
 @dataclass(frozen=True)

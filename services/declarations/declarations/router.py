@@ -13,6 +13,7 @@ from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
+from services.common.scopes import Scope
 from services.common.security import Principal, ReadScopeDep, require_own_country, require_scope
 from services.declarations.context import LogDep, MissionsDep, NowDep
 from services.declarations.declarations import batch as batch_service
@@ -32,7 +33,7 @@ from services.declarations.log.transaction import commit_holding_log_lock
 from services.declarations.models import declaration_versions, declarations
 from services.declarations.settings import DeclarationsSettings
 
-WriterDep = Annotated[Principal, Depends(require_scope("declarations:write"))]
+WriterDep = Annotated[Principal, Depends(require_scope(Scope.DECLARATIONS_WRITE))]
 
 
 def settings_of(request: Request) -> DeclarationsSettings:

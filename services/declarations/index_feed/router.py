@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Request
 
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
+from services.common.scopes import Scope
 from services.common.security import Principal, require_scope
 from services.declarations.index_feed import service
 from services.declarations.index_feed.schemas import FeedPass, FeedStatus
 
-AdminDep = Annotated[Principal, Depends(require_scope("admin"))]
+AdminDep = Annotated[Principal, Depends(require_scope(Scope.ADMIN))]
 
 
 def router() -> APIRouter:

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends
 
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
+from services.common.scopes import Scope
 from services.common.security import Principal, require_scope
 from services.registry.index import service
 from services.registry.index.schemas import DeclarationDelivery, DeliveryResult
 
 router = APIRouter(prefix="/index", tags=["index"])
-IndexWriterDep = Annotated[Principal, Depends(require_scope("index:write"))]
+IndexWriterDep = Annotated[Principal, Depends(require_scope(Scope.INDEX_WRITE))]
 
 
 @router.post(

@@ -11,6 +11,7 @@ from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
+from services.common.scopes import Scope
 from services.common.security import Principal, ReadScopeDep, require_scope
 from services.registry.loss_reports import service
 from services.registry.loss_reports.schemas import (
@@ -22,7 +23,7 @@ from services.registry.loss_reports.schemas import (
 from services.registry.models import LossReport, LossReportItem
 
 router = APIRouter(prefix="/loss-reports", tags=["loss-reports"])
-WriterDep = Annotated[Principal, Depends(require_scope("manifests:write"))]
+WriterDep = Annotated[Principal, Depends(require_scope(Scope.MANIFESTS_WRITE))]
 
 
 def _detail(report: LossReport, items: list[LossReportItem]) -> LossReportDetail:

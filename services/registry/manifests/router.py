@@ -12,6 +12,7 @@ from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
+from services.common.scopes import Scope
 from services.common.security import Principal, ReadScopeDep, require_scope
 from services.registry.export import CSV_RESPONSE, csv_response
 from services.registry.manifests import service
@@ -25,7 +26,7 @@ from services.registry.manifests.schemas import (
 from services.registry.manifests.uploads import TEMPLATE_CSV, read_upload
 
 router = APIRouter(prefix="/manifests", tags=["manifests"])
-WriterDep = Annotated[Principal, Depends(require_scope("manifests:write"))]
+WriterDep = Annotated[Principal, Depends(require_scope(Scope.MANIFESTS_WRITE))]
 WRITE_PROBLEMS = problem_responses(403, 413, 415, 422)
 
 

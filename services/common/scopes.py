@@ -1,0 +1,25 @@
+"""The scopes a token can carry: one vocabulary for every service.
+
+``Scope`` is a ``StrEnum``, so a member compares equal to the string a token
+carries (``Scope.REGISTER_READ == "register:read"``); the order of ``SCOPES``
+is the order tokens list them in.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+
+class Scope(StrEnum):
+    """What a token lets its holder do."""
+
+    MANIFESTS_WRITE = "manifests:write"
+    DECLARATIONS_WRITE = "declarations:write"
+    REGISTER_READ = "register:read"
+    ADMIN = "admin"
+    # The declarations service's relay feeding the registry's weapon index.
+    INDEX_WRITE = "index:write"
+
+
+SCOPES: Final[tuple[Scope, ...]] = tuple(Scope)
