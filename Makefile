@@ -28,10 +28,12 @@ test: $(STAMP) ## Run the suite on SQLite and on a throwaway PostgreSQL 15 clust
 test-sqlite: $(STAMP) ## Run the suite on SQLite only (quick)
 	TEST_DATABASE=sqlite $(BIN)/python -m pytest $(ARGS)
 
-lint: $(STAMP) ## ruff and mypy --strict on services/
-	$(BIN)/ruff check services tests bench migrations
-	$(BIN)/ruff format --check services tests bench migrations
+lint: $(STAMP) ## ruff, mypy --strict, the import contracts and the tenancy check
+	$(BIN)/ruff check services tests bench migrations scripts
+	$(BIN)/ruff format --check services tests bench migrations scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/linters/tenancy.py
 
 fmt: $(STAMP) ## Format and fix imports
 	$(BIN)/ruff check --fix services tests bench migrations

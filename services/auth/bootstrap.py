@@ -19,7 +19,7 @@ from typing import NamedTuple
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from services.auth.audit.service import Actor
+from services.auth.actors import Actor
 from services.auth.clients import service as clients
 from services.auth.clients.schemas import ClientCreate
 from services.auth.keys import service as keys

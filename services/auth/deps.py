@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from services.auth.audit.service import Actor
+from services.auth.actors import Actor
 from services.auth.settings import AuthSettings
 from services.common.request_context import current_request_id
 from services.common.scopes import Scope

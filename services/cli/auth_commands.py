@@ -17,7 +17,7 @@ import pycountry
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from services.auth.audit.service import COMMAND_LINE
+from services.auth.actors import COMMAND_LINE
 from services.auth.bootstrap import (
     bootstrap,
     credentials_path,

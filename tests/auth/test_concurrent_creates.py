@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from services.auth.audit.service import Actor
+from services.auth.actors import Actor
 from services.auth.communities import repository as communities_repository
 from services.auth.communities import service as communities
 from services.auth.communities.schemas import CommunityCreate

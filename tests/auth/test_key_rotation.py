@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from jose import jwt
 from sqlmodel import Session
 
+from services.auth.actors import COMMAND_LINE
 from services.auth.app import create_app
-from services.auth.audit.service import COMMAND_LINE
 from services.auth.keys import keystore
 from services.auth.keys import service as keys
 from services.auth.settings import AuthSettings

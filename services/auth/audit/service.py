@@ -3,28 +3,15 @@ organisations, memberships and keys, with who, when and from which address."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
+from services.auth.actors import Actor
 from services.auth.audit import repository
 from services.auth.models import AuditEvent
 from services.common.pagination import PageParams
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a client id (or ``regctl``, ``bootstrap``), its organisation, its address."""
-
-    actor: str
-    actor_org: str | None = None
-    address: str | None = None
-    request_id: str | None = None
-
-
-COMMAND_LINE = Actor(actor="regctl")
 
 
 def record(

@@ -10,7 +10,7 @@ from services.auth.clients.schemas import ClientCreate, ClientCreated, ClientOut
 from services.auth.deps import ActorDep, AdminDep, SettingsDep
 from services.auth.models import ApiClient
 from services.auth.params import ClientIdPath, OrganisationQuery
-from services.auth.tokens.oauth import NO_STORE
+from services.auth.responses import NO_STORE
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import REPLAYED_HEADER, IdempotencyDep

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from services.auth.actors import Actor
 from services.auth.audit import service as audit
-from services.auth.audit.service import Actor
 from services.auth.clients import repository, secrets
 from services.auth.clients.schemas import ClientCreate
 from services.auth.models import ApiClient

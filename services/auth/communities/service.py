@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from services.auth.actors import Actor
 from services.auth.audit import service as audit
-from services.auth.audit.service import Actor
 from services.auth.communities import repository
 from services.auth.communities.schemas import (
     CommunityCreate,

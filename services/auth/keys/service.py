@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from services.auth.actors import Actor
 from services.auth.audit import service as audit
-from services.auth.audit.service import Actor
 from services.auth.keys import keystore, repository
 from services.auth.models import SigningKey
 from services.auth.settings import AuthSettings

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from services.auth.actors import Actor
 from services.auth.audit import service as audit
-from services.auth.audit.service import Actor
 from services.auth.countries import is_alpha3
 from services.auth.models import Community, Organisation
 from services.auth.organisations import repository

@@ -13,11 +13,12 @@ from urllib.parse import unquote_plus
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
+from services.auth.responses import NO_STORE
+
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MAX_CLIENT_ID = 64
 MAX_SECRET = 256
 MAX_SCOPE = 255
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 class OAuthError(Exception):

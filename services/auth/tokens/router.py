@@ -6,8 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from services.auth.deps import ActorDep, SettingsDep
+from services.auth.responses import NO_STORE
 from services.auth.tokens import service
-from services.auth.tokens.oauth import NO_STORE, OAuthError, TokenRequestDep, error_response
+from services.auth.tokens.oauth import OAuthError, TokenRequestDep, error_response
 from services.auth.tokens.ratelimit import FailureLimiter
 from services.auth.tokens.schemas import TOKEN_ERRORS, TOKEN_REQUEST_BODY, TokenResponse
 from services.common.database import SessionDep

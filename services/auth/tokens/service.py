@@ -9,8 +9,8 @@ from datetime import datetime
 from jose import jwt
 from sqlmodel import Session
 
+from services.auth.actors import Actor
 from services.auth.audit import service as audit
-from services.auth.audit.service import Actor
 from services.auth.clients import repository as clients
 from services.auth.clients import secrets
 from services.auth.keys import service as keys
