@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, literal, tuple_
+from sqlalchemy import ColumnElement, Select, TypeDecorator, literal, tuple_
 from sqlmodel import Session
 
 from services.common.errors import BadRequest
@@ -72,15 +73,27 @@ def _encode_value(value: Any) -> Any:
     return value
 
 
+_INT64 = 2**63
+
+
 def _decode_value(value: Any) -> Any:
+    """One value of a cursor: a scalar this module encodes, or ValueError."""
     if isinstance(value, dict) and len(value) == 1:
         ((tag, text),) = value.items()
+        if not isinstance(text, str):
+            raise ValueError("a tagged value is text")
         if tag == "dt":
             return datetime.fromisoformat(text)
         if tag == "d":
             return date.fromisoformat(text)
         if tag == "u":
             return uuid.UUID(text)
+    if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+        raise ValueError("not a sort key value")
+    if isinstance(value, int) and not -_INT64 <= value < _INT64:
+        raise ValueError("an integer past 64 bits")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("not a finite number")
     return value
 
 
@@ -105,13 +118,14 @@ def decode_cursor(cursor: str, width: int) -> list[Any]:
         ) from exc
 
 
-_INT64 = 2**63
-
-
 def _fits(value: Any, column: ColumnElement[Any]) -> bool:
     """Does a decoded cursor value have the column's type (and range)?"""
+    column_type = column.type
+    if isinstance(column_type, TypeDecorator):
+        # SQLModel's AutoString says ``object``; the type it decorates says ``str``.
+        column_type = column_type.impl_instance
     try:
-        expected = column.type.python_type
+        expected = column_type.python_type
     except NotImplementedError:
         return True
     if expected is int:
