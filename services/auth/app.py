@@ -13,6 +13,7 @@ from services.auth.keys.router import router as keys_router
 from services.auth.local_documents import LocalAuthDocuments
 from services.auth.organisations.router import router as organisations_router
 from services.auth.settings import AuthSettings
+from services.auth.tokens.check_gate import CheckGate
 from services.auth.tokens.ratelimit import FailureLimiter
 from services.auth.tokens.router import router as token_router
 from services.common.app import create_service_app
@@ -81,6 +82,10 @@ def create_app(
         openapi_tags=TAGS,
     )
     documents.engine = app.state.engine
+    app.state.secret_check_gate = CheckGate(
+        concurrency=settings.secret_check_concurrency,
+        per_address_waiting=settings.secret_checks_waiting_per_address,
+    )
     app.state.token_limiter = FailureLimiter(
         per_client=settings.token_failures_per_client,
         per_address=settings.token_failures_per_address,

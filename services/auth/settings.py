@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -28,6 +29,10 @@ class AuthSettings(ServiceSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_cost_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
+    # Secret checks (argon2id) running at once, and waiting per address beyond which
+    # an address is told to slow down (429): see auth/tokens/check_gate.py.
+    secret_check_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
+    secret_checks_waiting_per_address: int = Field(default=8, ge=1)
     # Failed token requests allowed per sliding window: per client id from one address
     # (``token_failures_per_client``; ids are not secret, so never per id alone) and
     # per address whatever the client id.

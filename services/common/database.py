@@ -93,15 +93,47 @@ async def sqlite_write_gate(request: Request) -> AsyncIterator[None]:
     finds no thread to finish in and all wait out the busy timeout (500s under
     ~40 concurrent writes). Waiting here holds no thread. PostgreSQL: no gate.
     """
-    engine: Engine = request.app.state.engine
-    if request.method not in WRITE_METHODS or engine.dialect.name != "sqlite":
+    if request.method not in WRITE_METHODS:
         yield
         return
-    gate = getattr(request.app.state, "sqlite_write_gate", None)
+    async with _write_turn(request.app.state):
+        yield
+
+
+@contextlib.asynccontextmanager
+async def _write_turn(state: Any) -> AsyncIterator[None]:
+    """The app's SQLite write gate (nothing to wait for on PostgreSQL)."""
+    engine: Engine = state.engine
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    gate = getattr(state, "sqlite_write_gate", None)
     if gate is None:
-        gate = request.app.state.sqlite_write_gate = anyio.Lock()
+        gate = state.sqlite_write_gate = anyio.Lock()
     async with gate:
         yield
+
+
+async def run_write_session(request: Request, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in one write transaction in a worker thread, committed when it returns.
+
+    For routes that must do slow work (a password check) outside any database lock
+    and write only afterwards: they take no ``SessionDep`` and call this for the
+    short write, which waits its turn at the SQLite write gate like any write.
+    """
+
+    def run() -> T:
+        with write_session(request.app.state.engine) as session:
+            try:
+                result = work(session)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            return result
+
+    async with _write_turn(request.app.state):
+        return await anyio.to_thread.run_sync(run)
 
 
 def get_session(

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
 
 from services.auth.deps import ActorDep, SettingsDep
 from services.auth.responses import NO_STORE
 from services.auth.tokens import service
+from services.auth.tokens.check_gate import CheckGate, GateFull
 from services.auth.tokens.oauth import OAuthError, TokenRequestDep, error_response
 from services.auth.tokens.ratelimit import FailureLimiter
 from services.auth.tokens.schemas import TOKEN_ERRORS, TOKEN_REQUEST_BODY, TokenResponse
-from services.common.database import SessionDep
+from services.common.database import run_read_session, run_write_session
 from services.common.tables import utcnow
 
 router = APIRouter(prefix="/auth/v1", tags=["tokens"])
@@ -24,30 +29,60 @@ router = APIRouter(prefix="/auth/v1", tags=["tokens"])
     responses=TOKEN_ERRORS,
     openapi_extra=TOKEN_REQUEST_BODY,
 )
-def token(
+async def token(
     request: Request,
     token_request: TokenRequestDep,
-    session: SessionDep,
     settings: SettingsDep,
     actor: ActorDep,
 ) -> JSONResponse:
     """Form body ``grant_type=client_credentials&client_id=..&client_secret=..[&scope=..]``
     or HTTP Basic; errors in the OAuth2 format ``{"error", "error_description"}``."""
-    # A plain ``def``: argon2 verification and the queries block, so they run in the
-    # threadpool; on the event loop they would stall every request of every service.
+    # Three steps, so the slow one holds no lock: read the client; check its secret
+    # (argon2id) in a worker thread, taking turns by address at the check gate; then
+    # one short write transaction signs the token and records it.
     limiter: FailureLimiter = request.app.state.token_limiter
+    gate: CheckGate = request.app.state.secret_check_gate
+    engine: Engine = request.app.state.engine
     now = utcnow()
     try:
         if isinstance(token_request, OAuthError):
             raise token_request
         service.check_rate_limit(limiter=limiter, client_id=token_request.client_id, actor=actor)
-        issued = service.issue_token(
-            session=session, settings=settings, request=token_request, actor=actor, now=now
+        client = await run_read_session(
+            engine,
+            partial(service.find_client, client_id=token_request.client_id),
+            limiter=anyio.to_thread.current_default_thread_limiter(),
+        )
+        try:
+            checked = await gate.run(
+                actor.address,
+                partial(
+                    service.check_secret, settings=settings, client=client, request=token_request
+                ),
+            )
+        except GateFull:
+            raise service.busy(token_request.client_id) from None
+        issued = await run_write_session(
+            request,
+            lambda session: service.issue_token(
+                session=session,
+                settings=settings,
+                checked=checked,
+                requested_scope=token_request.scope,
+                actor=actor,
+                now=now,
+            ),
         )
     except OAuthError as error:
         # Answered, not raised: the refusal's audit entry must commit.
-        service.refuse(session=session, limiter=limiter, error=error, actor=actor, now=now)
-        return error_response(error)
+        refusal = error
+        await run_write_session(
+            request,
+            lambda session: service.refuse(
+                session=session, limiter=limiter, error=refusal, actor=actor, now=now
+            ),
+        )
+        return error_response(refusal)
     body = TokenResponse(
         access_token=issued.access_token, expires_in=issued.expires_in, scope=issued.scope
     )

@@ -48,17 +48,44 @@ def check_rate_limit(*, limiter: FailureLimiter, client_id: str | None, actor: A
         )
 
 
-def _authenticate(*, session: Session, settings: AuthSettings, request: TokenRequest) -> ApiClient:
-    client = clients.get(session, request.client_id)
+@dataclass(frozen=True)
+class CheckedSecret:
+    """A client whose secret was right, and its new hash when the stored one is outdated."""
+
+    client_id: str
+    new_hash: str | None
+
+
+def find_client(session: Session, client_id: str) -> ApiClient | None:
+    """The client a token request names (read before its secret is checked)."""
+    return clients.get(session, client_id)
+
+
+def check_secret(
+    *, settings: AuthSettings, client: ApiClient | None, request: TokenRequest
+) -> CheckedSecret:
+    """Verify the secret (argon2id: slow on purpose, so run outside any database lock).
+
+    Unknown clients cost the same verification as known ones. Raises ``invalid_client``.
+    """
     stored = client.secret_hash if client is not None else None
-    # Unknown clients cost the same argon2 verification as known ones.
     if not secrets.verify_secret(settings, stored, request.client_secret) or client is None:
         raise invalid_client("Unknown client or wrong secret", request.client_id)
-    if not client.enabled:
-        raise invalid_client("This client is disabled", request.client_id)
+    new_hash = None
     if secrets.needs_rehash(settings, client.secret_hash):
-        client.secret_hash = secrets.hash_secret(settings, request.client_secret)
-    return client
+        new_hash = secrets.hash_secret(settings, request.client_secret)
+    return CheckedSecret(client_id=client.client_id, new_hash=new_hash)
+
+
+def busy(client_id: str | None) -> OAuthError:
+    """The refusal for an address with too many secret checks already waiting."""
+    return OAuthError(
+        "rate_limited",
+        "Too many token requests from this address are waiting; retry in a second",
+        status=429,
+        headers={"Retry-After": "1"},
+        client_id=client_id,
+    )
 
 
 def _granted_scopes(client: ApiClient, requested: str | None) -> list[str]:
@@ -111,18 +138,26 @@ def issue_token(
     *,
     session: Session,
     settings: AuthSettings,
-    request: TokenRequest,
+    checked: CheckedSecret,
+    requested_scope: str | None,
     actor: Actor,
     now: datetime,
 ) -> IssuedToken:
-    """Authenticate the client, check the scope, sign a token and record it in the audit trail.
+    """Check the client is still enabled and the scope allowed, sign a token, record it.
 
-    Raises :class:`OAuthError` for any refusal (the caller records it with :func:`refuse`).
+    ``checked`` comes from :func:`check_secret`; the client is read again in this
+    (write) transaction, so one disabled meanwhile gets no token. Raises
+    :class:`OAuthError` for any refusal (the caller records it with :func:`refuse`).
     """
-    client = _authenticate(session=session, settings=settings, request=request)
-    scopes = _granted_scopes(client, request.scope)
+    client = clients.get(session, checked.client_id)
+    if client is None or not client.enabled:
+        raise invalid_client("This client is disabled", checked.client_id)
+    if checked.new_hash is not None:
+        client.secret_hash = checked.new_hash
+    scopes = _granted_scopes(client, requested_scope)
     org = organisations.get(session, client.organisation)
-    assert org is not None  # foreign key
+    if org is None:
+        raise invalid_client("This client's organisation is gone", checked.client_id)
     claims = _claims(settings=settings, client=client, org=org, scopes=scopes, now=now)
     key = keys.current_signing_key(session=session, settings=settings, now=now)
     token = jwt.encode(
