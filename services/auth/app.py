@@ -12,6 +12,7 @@ from services.auth.communities.router import router as communities_router
 from services.auth.keys.router import router as keys_router
 from services.auth.local_documents import LocalAuthDocuments
 from services.auth.organisations.router import router as organisations_router
+from services.auth.revocations.router import router as revocations_router
 from services.auth.settings import AuthSettings
 from services.auth.tokens.check_gate import CheckGate
 from services.auth.tokens.ratelimit import FailureLimiter
@@ -75,7 +76,7 @@ def create_app(
         title="SALW register: auth",
         description=DESCRIPTION,
         version=VERSION,
-        routers=[token_router, keys_router, v1_router()],
+        routers=[token_router, keys_router, revocations_router, v1_router()],
         idempotency_table=models.idempotency_keys,
         auth_transport=auth_transport,
         fetch_auth_json=documents.fetch_json,

@@ -96,6 +96,7 @@ def test_unauthenticated_v1_routes_answer_401_with_the_security_headers(
     open_paths = {
         "/auth/v1/token",
         "/auth/v1/jwks.json",
+        "/auth/v1/revocations.json",
         "/declarations/v1/log/checkpoint",
         "/declarations/v1/log/public-key",
         "/declarations/v1/log/proof/inclusion",

@@ -107,6 +107,7 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     },
     ("POST", "/auth/v1/token"): everyone(400),  # OAuth2 invalid_request: no form
     ("GET", "/auth/v1/jwks.json"): everyone(200),
+    ("GET", "/auth/v1/revocations.json"): everyone(200),
     ("POST", "/auth/v1/organisations"): operator_only(201),
     ("GET", "/auth/v1/organisations"): operator_only(200),
     # SEN's own organisation: SEN and the operator read it; nobody else may know it.

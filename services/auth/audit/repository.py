@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from services.auth.models import AuditEvent
@@ -34,3 +37,18 @@ def page(
         key_of=lambda row: [row[0].id],
     )
     return [row[0] for row in rows], cursor
+
+
+def latest_since(
+    session: Session, *, events: frozenset[str], since: datetime
+) -> list[tuple[str, datetime]]:
+    """Per subject, the latest of ``events`` that occurred after ``since``."""
+    statement = (
+        select(col(AuditEvent.subject), func.max(col(AuditEvent.occurred_at)))
+        .where(col(AuditEvent.event).in_(sorted(events)))
+        .where(col(AuditEvent.occurred_at) > since)
+        .where(col(AuditEvent.subject).is_not(None))
+        .group_by(col(AuditEvent.subject))
+        .order_by(col(AuditEvent.subject))
+    )
+    return [(str(subject), occurred) for subject, occurred in session.exec(statement).all()]
