@@ -15,6 +15,7 @@ import uvicorn
 
 from services.cli.settings import service_settings
 from services.common import migrations
+from services.common.http_protocol import DEFAULT_MAX_HEAD_BYTES, BoundedHttpToolsProtocol
 
 
 def register(subparsers: Any) -> None:
@@ -34,6 +35,12 @@ def register(subparsers: Any) -> None:
         default=os.environ.get("FORWARDED_ALLOW_IPS", ""),
         help="addresses of reverse proxies whose X-Forwarded-For is trusted (comma-separated;"
         " default none: the peer address is the client's)",
+    )
+    serve.add_argument(
+        "--max-header-bytes",
+        type=int,
+        default=int(os.environ.get("MAX_HEADER_BYTES", str(DEFAULT_MAX_HEAD_BYTES))),
+        help="largest request line and headers accepted, in bytes (431 beyond; default 64 KiB)",
     )
     serve.set_defaults(handler=run_serve)
 
@@ -68,6 +75,9 @@ def run_serve(args: argparse.Namespace) -> int:
         "proxy_headers": bool(args.forwarded_allow_ips),
         "forwarded_allow_ips": args.forwarded_allow_ips or None,
         "server_header": False,
+        # A request line and headers over --max-header-bytes: 431, never read in full.
+        "http": BoundedHttpToolsProtocol,
+        "h11_max_incomplete_event_size": args.max_header_bytes,
     }
     if workers > 1 and hasattr(socket, "SO_REUSEPORT"):
         return serve_with_reuseport(target, workers, options)
