@@ -21,8 +21,6 @@ from services.registry.models.handles import (
 )
 
 RECOVERIES = ("seizure", "collection")
-# Detection reads every contingent's movements; who sees an alert is its audience's say.
-_EVERY_RECORD = ReadScope(everything=True, periods=())
 MAX_LINKED = 1000
 MAX_EVIDENCE = 1000
 EMBARGO_ITEM_FIELDS = (
@@ -35,6 +33,8 @@ EMBARGO_ITEM_FIELDS = (
     "lot_number",
     "year_of_manufacture",
 )
+# Detection reads every contingent's movements; an alert's audience rows say who sees it.
+_EVERY_RECORD = ReadScope(everything=True, periods=())
 
 
 # The diversion rule for ammunition, the same whichever record comes second: the lot

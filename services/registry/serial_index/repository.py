@@ -15,14 +15,13 @@ from services.registry.models.handles import (
     declared_items,
     loss_items,
     manifest_items,
-    serial_index_backlog,
     serial_neighbours,
 )
+from services.registry.models.handles import serial_index_backlog as backlog
 
 Source = Literal["manifest", "loss_report", "declaration"]
 """The kinds of record whose serials the index holds (``serial_index_backlog.source``)."""
 
-backlog = serial_index_backlog
 _INSERT_CHUNK: Final = 5000
 # Per connection, emptied after each use (and at commit): never seen by another session.
 _STAGING_SQL: Final = (
@@ -83,15 +82,20 @@ def remove_backlog_entries(session: Session, entry_ids: Iterable[int]) -> None:
     session.execute(delete(backlog).where(backlog.c.id.in_(list(entry_ids))))
 
 
-def stored_serial_keys(session: Session, source: Source, record_ids: Sequence[str]) -> set[str]:
-    """The distinct match keys of these records' items."""
-    table, record_column = _SOURCES[source]
-    statement = (
-        select(table.c.serial_key)
-        .where(record_column.in_(record_ids), table.c.serial_key.is_not(None))
-        .distinct()
-    )
-    return set(session.execute(statement).scalars())
+def stored_serial_keys(session: Session, records: Iterable[tuple[str, str]]) -> set[str]:
+    """The distinct match keys of the items of these (source, record_id) records."""
+    wanted = list(records)
+    keys: set[str] = set()
+    for source, (table, record_column) in _SOURCES.items():
+        ids = sorted({record_id for of, record_id in wanted if of == source})
+        if ids:
+            statement = (
+                select(table.c.serial_key)
+                .where(record_column.in_(ids), table.c.serial_key.is_not(None))
+                .distinct()
+            )
+            keys.update(session.execute(statement).scalars())
+    return keys
 
 
 def serial_key_stored(session: Session, key: str) -> bool:

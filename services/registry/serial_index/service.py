@@ -56,12 +56,7 @@ def index_backlog(session: Session, *, limit: int = BATCH_RECORDS) -> int:
     entries = repository.take_backlog_entries(session, limit=limit)
     if not entries:
         return 0
-    keys: set[str] = set()
-    sources: tuple[Source, ...] = ("manifest", "loss_report", "declaration")
-    for source in sources:
-        ids = sorted({e.record_id for e in entries if e.source == source})
-        if ids:
-            keys.update(repository.stored_serial_keys(session, source, ids))
+    keys = repository.stored_serial_keys(session, [(e.source, e.record_id) for e in entries])
     repository.insert_neighbours(session, list(neighbour_rows(keys)))
     repository.remove_backlog_entries(session, [e.id for e in entries])
     return len(entries)
