@@ -14,9 +14,9 @@ manifest path, so they are written after the fact:
 
 - a store (manifest, loss report, indexed declaration) adds one ``serial_index_backlog``
   row in its own transaction (``enqueue``);
-- the indexer (``index_backlog``: the registry's background task ``run_indexer``, or
-  ``regctl index neighbours``) adds the record's neighbour rows and removes its backlog
-  row in one transaction;
+- the indexer (``run_indexer``, the registry's background task, or
+  ``index_until_empty`` behind ``regctl index neighbours``) adds the record's neighbour
+  rows and removes its backlog row in one transaction;
 - while the backlog holds anything (``anything_queued``), trace does not rely on the
   index and probes the query's whole one-edit neighbourhood instead
   (``trace.candidates``). A record is therefore always found: through its backlog row
@@ -38,17 +38,14 @@ from services.registry.serial_index.repository import (
     backlog_size,
 )
 from services.registry.serial_index.service import (
-    BATCH_RECORDS,
     enqueue,
     forget_keys,
     hold_queued,
-    index_backlog,
     neighbour_rows,
 )
-from services.registry.serial_index.worker import index_batch, index_until_empty, run_indexer
+from services.registry.serial_index.worker import index_until_empty, run_indexer
 
 __all__ = [
-    "BATCH_RECORDS",
     "Source",
     "anything_queued",
     "backlog_pending",
@@ -56,8 +53,6 @@ __all__ = [
     "enqueue",
     "forget_keys",
     "hold_queued",
-    "index_backlog",
-    "index_batch",
     "index_until_empty",
     "neighbour_rows",
     "run_indexer",
