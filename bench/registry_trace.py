@@ -48,7 +48,7 @@ from services.common import migrations
 from services.common.identifiers import serial_fuzzy_key
 from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
 from services.registry.index.service import model_key
-from services.registry.trace.neighbours import neighbour_rows
+from services.registry.serial_index import neighbour_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable

@@ -31,8 +31,8 @@ from services.declarations.index_feed.backoff import MAX_BACKOFF_SECONDS
 from services.declarations.index_feed.relay import IndexRelay, load_client_credentials
 from services.declarations.missions import registry_client
 from services.declarations.settings import DeclarationsSettings
+from services.registry import serial_index
 from services.registry.settings import RegistrySettings
-from services.registry.trace import neighbours
 
 
 def register(subparsers: Any) -> None:
@@ -84,9 +84,9 @@ def run_neighbours(_args: argparse.Namespace) -> int:
     settings = RegistrySettings()
     engine = make_engine(settings.resolved_database_url())
     try:
-        indexed = neighbours.index_until_empty(engine)
+        indexed = serial_index.index_until_empty(engine)
         with Session(engine) as session:
-            left = neighbours.backlog_size(session)
+            left = serial_index.backlog_size(session)
     finally:
         engine.dispose()
     print(f"serial neighbourhood index: {indexed} records indexed, {left} queued")

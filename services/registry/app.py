@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from services.common.app import create_service_app
 from services.common.errors import problem_responses
 from services.common.security import authenticated
-from services.registry import models
+from services.registry import models, serial_index
 from services.registry.alerts.router import router as alerts_router
 from services.registry.embargoes.router import router as embargoes_router
 from services.registry.holdings.router import router as holdings_router
@@ -22,7 +22,6 @@ from services.registry.reconciliation.router import router as reconciliation_rou
 from services.registry.reference.router import router as reference_router
 from services.registry.settings import RegistrySettings
 from services.registry.statistics.router import router as statistics_router
-from services.registry.trace import neighbours
 from services.registry.trace.router import router as trace_router
 
 VERSION = "0.1.0"
@@ -96,7 +95,7 @@ def create_app(
         app.state.neighbour_indexer_task = None
         if resolved.neighbour_indexer_enabled:
             app.state.neighbour_indexer_task = asyncio.create_task(
-                neighbours.run_indexer(
+                serial_index.run_indexer(
                     app,
                     app.state.neighbour_indexer_stop,
                     interval_seconds=resolved.neighbour_indexer_interval_seconds,

@@ -40,12 +40,8 @@ from sqlalchemy import (
 from sqlalchemy.sql import Subquery
 from sqlmodel import Session
 
-from services.registry.models import DeclaredItem, LossReportItem, Manifest, ManifestItem
-
-manifest_items = ManifestItem.__table__  # type: ignore[attr-defined]
-loss_items = LossReportItem.__table__  # type: ignore[attr-defined]
-declared_items = DeclaredItem.__table__  # type: ignore[attr-defined]
-manifests = Manifest.__table__  # type: ignore[attr-defined]
+from services.common.security import ReadScope
+from services.registry.models.handles import declared_items, loss_items, manifest_items
 
 
 def _zero() -> ColumnElement[Any]:
@@ -185,7 +181,7 @@ def lock_contingent_ledger(session: Session, *, mission: str, country: str) -> N
 
 
 def aggregate(
-    *, mission: str, country: str | None, kind: str, visible: Any, evidence: bool = True
+    *, mission: str, country: str | None, kind: str, scope: ReadScope, evidence: bool = True
 ) -> Select[Any]:
     """Per weapon (or lot) of one mission: declared values, in/out/lost/destroyed, balance
     and (``evidence``) the latest "YYYY-MM-DD <record id>" of each movement kind.
@@ -193,9 +189,9 @@ def aggregate(
     Manifest items are grouped directly, in the order of their covering index
     (no sort, no temporary union); the few loss items and the contingent's own
     declared destructions are grouped apart and joined per key.
-    ``visible(country_col, date_col)`` is the caller's tenancy filter, applied
-    to each movement before grouping.
+    Only the movements ``scope`` may read (by country and date) are grouped.
     """
+    visible = scope.clause
     mi, li, di = manifest_items, loss_items, declared_items
     k1, k2 = GROUP_KEYS[kind]
     loss_filter = [

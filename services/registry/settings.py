@@ -14,7 +14,7 @@ class RegistrySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore")
 
     service_name: str = "registry"
-    # The background indexer of trace's serial neighbourhood index (trace.neighbours):
+    # The background indexer of trace's serial neighbourhood index (serial_index):
     # records stored since its last pass are traced by slower probing until it runs.
     neighbour_indexer_enabled: bool = True
     neighbour_indexer_interval_seconds: float = Field(default=0.5, gt=0)

@@ -20,7 +20,8 @@ from services.cli.main import main as regctl
 from services.common import migrations
 from services.common.database import make_engine
 from services.embedded import EmbeddedSettings, create_embedded_app
-from services.registry.trace import neighbours
+from services.registry import serial_index
+from services.registry.models.handles import serial_index_backlog, serial_neighbours
 from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
 
@@ -36,13 +37,13 @@ def engine(register_settings: EmbeddedSettings) -> Iterator[Engine]:
 
 def _stored(engine: Engine) -> set[tuple[str, str]]:
     with Session(engine) as session:
-        rows = session.execute(select(neighbours.neighbours)).all()
+        rows = session.execute(select(serial_neighbours)).all()
     return {(row.search_key, row.serial_key) for row in rows}
 
 
 def _queued(engine: Engine) -> list[tuple[str, str]]:
     with Session(engine) as session:
-        statement = select(neighbours.backlog.c.source, neighbours.backlog.c.record_id)
+        statement = select(serial_index_backlog.c.source, serial_index_backlog.c.record_id)
         return [(row.source, row.record_id) for row in session.execute(statement)]
 
 
@@ -56,14 +57,14 @@ def test_a_stored_manifest_is_queued_then_indexed_once(
     assert _queued(engine) == [("manifest", created.json()["id"])]
     assert _stored(engine) == set()
 
-    assert neighbours.index_until_empty(engine) == 1
+    assert serial_index.index_until_empty(engine) == 1
     assert _queued(engine) == []
-    expected = neighbours.neighbour_rows({"560000123", "S60000124"})
+    expected = serial_index.neighbour_rows({"560000123", "S60000124"})
     assert _stored(engine) == expected  # "123" is too short for one-edit matching
     assert ("560000123/0", "560000123") in expected
     assert ("560000124/0", "S60000124") in expected  # keyed by the fuzzy key (S/5)
     assert ("56000024/7", "S60000124") in expected  # the deletion and its position
-    assert neighbours.index_until_empty(engine) == 0
+    assert serial_index.index_until_empty(engine) == 0
 
 
 def test_a_refused_manifest_leaves_nothing_queued(
@@ -95,7 +96,7 @@ def test_loss_reports_and_delivered_declarations_are_queued_too(
     indexed = client.post(INDEX, json=delivery([declared_weapon(0, "KC-7770001")]), headers=relay)
     assert indexed.status_code == 200, indexed.text
     assert [source for source, _ in _queued(engine)] == ["manifest", "loss_report", "declaration"]
-    assert neighbours.index_until_empty(engine) == 3
+    assert serial_index.index_until_empty(engine) == 3
     keys = {key for _, key in _stored(engine)}
     assert keys == {"AK5550001", "KC7770001"}
 
@@ -108,7 +109,7 @@ def test_a_disposal_removes_the_serials_no_record_holds_any_more(
     relay = auth_api.operator_headers(("index:write",))
     items = [declared_weapon(0, "AK-5550001"), declared_weapon(1, "KC-7770001")]
     client.post(INDEX, json=delivery(items), headers=relay)
-    neighbours.index_until_empty(engine)
+    serial_index.index_until_empty(engine)
     dispose = delivery([], version=2, action="dispose")
     assert client.post(INDEX, json=dispose, headers=relay).status_code == 200
     keys = {key for _, key in _stored(engine)}
@@ -165,8 +166,7 @@ def test_the_upgrade_queues_every_record_stored_before_it(empty_database_url: st
         assert _queued(engine) == [("manifest", "m-1")]
         with Session(engine) as session:
             assert (
-                session.execute(select(func.count()).select_from(neighbours.neighbours)).scalar()
-                == 0
+                session.execute(select(func.count()).select_from(serial_neighbours)).scalar() == 0
             )
         migrations.downgrade("registry", empty_database_url, "registry0005")
         migrations.upgrade("registry", empty_database_url)

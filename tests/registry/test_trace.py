@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from services.common.database import make_engine
 from services.embedded import EmbeddedSettings
-from services.registry.trace import neighbours
+from services.registry import serial_index
 from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
 
@@ -26,9 +26,9 @@ def index(request: pytest.FixtureRequest, register_settings: EmbeddedSettings) -
 
     def run() -> None:
         if request.param == "neighbour index":
-            neighbours.index_until_empty(engine)
+            serial_index.index_until_empty(engine)
             with Session(engine) as session:
-                assert not neighbours.backlog_pending(session)
+                assert not serial_index.backlog_pending(session)
 
     yield run
     engine.dispose()

@@ -9,8 +9,16 @@ from sqlalchemy import and_, func, literal, or_, select, true, union_all
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
-from services.registry.ledger import aggregate, declared_items, manifest_items, manifests
+from services.common.security import ReadScope
+from services.registry.ledger import aggregate
 from services.registry.models import Embargo, Mission
+from services.registry.models.handles import (
+    declared_items,
+    embargoes,
+    manifest_items,
+    manifests,
+    missions,
+)
 
 RECOVERIES = ("seizure", "collection")
 MAX_LINKED = 1000
@@ -25,6 +33,8 @@ EMBARGO_ITEM_FIELDS = (
     "lot_number",
     "year_of_manufacture",
 )
+# Detection reads every contingent's movements; an alert's audience rows say who sees it.
+_EVERY_RECORD = ReadScope(everything=True, periods=())
 
 
 # The diversion rule for ammunition, the same whichever record comes second: the lot
@@ -203,8 +213,8 @@ def linked_declarations(session: Session, *, declaration_id: str) -> list[Row[An
 
 def embargoes_for(session: Session, country: str) -> list[Embargo]:
     """Embargoes configured for a country."""
-    t = Embargo.__table__  # type: ignore[attr-defined]
-    return list(session.execute(select(Embargo).where(t.c.country == country)).scalars())
+    statement = select(Embargo).where(embargoes.c.country == country)
+    return list(session.execute(statement).scalars())
 
 
 def items_made_between(
@@ -283,7 +293,7 @@ def weapons_still_held(
         mission=mission,
         country=country,
         kind="weapon",
-        visible=lambda *_: true(),
+        scope=_EVERY_RECORD,
         evidence=False,
     ).subquery("lines")
     conditions = [lines.c.balance > 0]
@@ -306,7 +316,7 @@ def weapons_still_held(
 
 def ended_missions(session: Session, *, today: date) -> list[Mission]:
     """Missions whose end date has passed."""
-    t = Mission.__table__  # type: ignore[attr-defined]
+    t = missions
     statement = select(Mission).where(t.c.end_date.is_not(None), t.c.end_date < today)
     return list(session.execute(statement).scalars())
 

@@ -11,12 +11,10 @@ from sqlalchemy import ColumnElement, exists, insert, select, text, update
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
+from services.common.security import ReadScope
 from services.common.tables import utcnow
-from services.registry.models import Alert, AlertAudience, AlertEvent
-
-alerts = Alert.__table__  # type: ignore[attr-defined]
-audiences = AlertAudience.__table__  # type: ignore[attr-defined]
-alert_events = AlertEvent.__table__  # type: ignore[attr-defined]
+from services.registry.models import Alert, AlertEvent
+from services.registry.models.handles import alert_audiences, alert_events, alerts
 
 Audience = tuple[str, date, bool]
 """(country, date, secretariat_only)."""
@@ -78,7 +76,7 @@ def raise_alert(
         )
     )
     session.execute(
-        insert(audiences),
+        insert(alert_audiences),
         [
             {"alert_id": alert_id, "country": c, "on_date": d, "secretariat_only": s}
             for c, d, s in dict.fromkeys(audience)
@@ -98,11 +96,11 @@ def raise_alert(
     return alert_id
 
 
-def visible_clause(visible: Any, *, member_state: bool) -> ColumnElement[bool]:
-    """Alerts having an audience row the caller's tenancy covers (``visible(country, date)``);
-    member states do not see audience rows meant for secretariats only."""
-    a = audiences
-    conditions = [a.c.alert_id == alerts.c.id, visible(a.c.country, a.c.on_date)]
+def _visible(scope: ReadScope, *, member_state: bool) -> ColumnElement[bool]:
+    """Alerts having an audience row ``scope`` covers (its country and date); member
+    states do not see audience rows meant for secretariats only."""
+    a = alert_audiences
+    conditions = [a.c.alert_id == alerts.c.id, scope.clause(a.c.country, a.c.on_date)]
     if member_state:
         conditions.append(a.c.secretariat_only.is_(False))
     return exists(select(a.c.id).where(*conditions))
@@ -111,16 +109,18 @@ def visible_clause(visible: Any, *, member_state: bool) -> ColumnElement[bool]:
 def list_alerts(
     session: Session,
     *,
-    visible: ColumnElement[bool],
+    scope: ReadScope,
+    member_state: bool,
     params: PageParams,
     kind: str | None,
     status: str | None,
     country: str | None,
     mission: str | None,
 ) -> tuple[list[Alert], str | None]:
-    """A page of visible alerts, oldest first by (created_at, id)."""
+    """A page of the alerts the caller sees (``scope``; a ``member_state`` sees no alert
+    meant for secretariats only), oldest first by (created_at, id)."""
     t = alerts
-    statement = select(Alert).where(visible)
+    statement = select(Alert).where(_visible(scope, member_state=member_state))
     for column, value in (
         (t.c.kind, kind),
         (t.c.status, status),
@@ -139,9 +139,13 @@ def list_alerts(
     return [row[0] for row in rows], cursor
 
 
-def get_alert(session: Session, *, alert_id: str, visible: ColumnElement[bool]) -> Alert | None:
-    """The alert if it exists and is visible."""
-    statement = select(Alert).where(alerts.c.id == alert_id, visible)
+def get_alert(
+    session: Session, *, alert_id: str, scope: ReadScope, member_state: bool
+) -> Alert | None:
+    """The alert if it exists and the caller sees it (as in ``list_alerts``)."""
+    statement = select(Alert).where(
+        alerts.c.id == alert_id, _visible(scope, member_state=member_state)
+    )
     return session.execute(statement).scalars().first()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement
 from sqlmodel import Session
 
 from services.common.errors import Conflict, Forbidden, NotFound
@@ -17,12 +16,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "acknowledged": ("open",),
     "closed": ("open", "acknowledged"),
 }
-
-
-def _visible(scope: ReadScope, principal: Principal) -> ColumnElement[bool]:
-    return repository.visible_clause(
-        scope.clause, member_state=principal.org_type == "member_state"
-    )
 
 
 def list_alerts(
@@ -44,7 +37,8 @@ def list_alerts(
     """
     return repository.list_alerts(
         session,
-        visible=_visible(scope, principal),
+        scope=scope,
+        member_state=principal.org_type == "member_state",
         params=params,
         kind=kind,
         status=status,
@@ -57,7 +51,12 @@ def get_alert(
     *, session: Session, scope: ReadScope, principal: Principal, alert_id: str
 ) -> tuple[Alert, list[AlertEvent]]:
     """An alert and its events; 404 if it does not exist or the caller may not see it."""
-    alert = repository.get_alert(session, alert_id=alert_id, visible=_visible(scope, principal))
+    alert = repository.get_alert(
+        session,
+        alert_id=alert_id,
+        scope=scope,
+        member_state=principal.org_type == "member_state",
+    )
     if alert is None:
         raise NotFound("No such alert", code="alert_not_found")
     return alert, repository.events_of(session, alert_id)

@@ -7,8 +7,7 @@ from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
 from services.registry.models import Embargo
-
-embargoes = Embargo.__table__  # type: ignore[attr-defined]
+from services.registry.models.handles import embargoes
 
 
 def add_embargo(session: Session, embargo: Embargo) -> None:

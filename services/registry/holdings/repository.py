@@ -9,6 +9,7 @@ from sqlalchemy.engine import Row
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
+from services.common.security import ReadScope
 from services.registry.ledger import aggregate
 
 
@@ -19,13 +20,14 @@ def list_holdings(
     country: str | None,
     unit: str | None,
     kinds: tuple[str, ...],
-    visible: Any,
+    scope: ReadScope,
     params: PageParams,
 ) -> tuple[list[Row[Any]], str | None]:
-    """A page of positive balances ordered by (kind, country, key), aggregated in SQL;
-    with ``unit``, only those whose latest in-movement was that unit's."""
+    """A page of positive balances ordered by (kind, country, key), aggregated in SQL over
+    the movements ``scope`` may read; with ``unit``, only those whose latest in-movement
+    was that unit's."""
     parts = [
-        aggregate(mission=mission, country=country, kind=kind, visible=visible, evidence=False)
+        aggregate(mission=mission, country=country, kind=kind, scope=scope, evidence=False)
         for kind in kinds
     ]
     grouped = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("grouped")

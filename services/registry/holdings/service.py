@@ -45,7 +45,7 @@ def list_holdings(
         country=country.upper() if country else None,
         unit=unit.strip() if unit else None,
         kinds=(kind,) if kind else ALL_KINDS,
-        visible=scope.clause,
+        scope=scope,
         params=params,
     )
     holdings = [

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
-from services.registry.ledger import declared_items
 from services.registry.models import IndexedDeclaration, IndexEvent
+from services.registry.models.handles import declared_items, indexed_declarations
 
 _CHUNK = 5000
 
@@ -27,7 +27,7 @@ def record_event(session: Session, event: IndexEvent) -> None:
 
 def get_declaration(session: Session, declaration_id: str) -> IndexedDeclaration | None:
     """The indexed declaration, locked for update where the database can."""
-    t = IndexedDeclaration.__table__  # type: ignore[attr-defined]
+    t = indexed_declarations
     statement = (
         select(IndexedDeclaration).where(t.c.declaration_id == declaration_id).with_for_update()
     )

@@ -9,14 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from services.common.dates import IsoDate
 from services.common.tables import column_length
 from services.registry.countries import CountryCode
-from services.registry.models import DeclaredItem
+from services.registry.models.handles import declared_items
 
 
 def _stored(column: str, *, strip: bool = True) -> StringConstraints:
     """At most what ``declared_items.<column>`` holds. The column is the one bound: a
     migration widening it widens what deliveries may carry, and the schema and the
     database always agree (PostgreSQL enforces the length, SQLite would not)."""
-    length = column_length(DeclaredItem.__table__, column)  # type: ignore[attr-defined]
+    length = column_length(declared_items, column)
     return StringConstraints(strip_whitespace=strip or None, max_length=length)
 
 

@@ -16,6 +16,7 @@ from services.common.errors import Conflict, FieldProblem, Forbidden, Validation
 from services.common.identifiers import serial_fuzzy_key
 from services.common.security import Principal
 from services.common.tables import column_length, utcnow
+from services.registry import serial_index
 from services.registry.alerts import detection
 from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
 from services.registry.index import repository
@@ -25,8 +26,8 @@ from services.registry.index.schemas import (
     DeliveredLocation,
     DeliveryResult,
 )
-from services.registry.models import DeclaredItem, IndexedDeclaration, IndexEvent
-from services.registry.trace import neighbours
+from services.registry.models import IndexedDeclaration, IndexEvent
+from services.registry.models.handles import declared_items
 
 # Match keys and the field each is computed from. A key can be longer than its
 # field: NFKD spells some characters out ("\ufdfa" becomes 18 letters).
@@ -102,10 +103,10 @@ def _is_stale(current: IndexedDeclaration | None, delivery: DeclarationDelivery)
 def _dispose(
     session: Session, current: IndexedDeclaration | None, delivery: DeclarationDelivery
 ) -> None:
-    neighbours.hold_queued(session, "declaration", delivery.declaration_id)
+    serial_index.hold_queued(session, "declaration", delivery.declaration_id)
     disposed = repository.item_serial_keys(session, delivery.declaration_id)
     repository.delete_items(session, delivery.declaration_id)
-    neighbours.forget_keys(session, disposed)
+    serial_index.forget_keys(session, disposed)
     declaration = current or _header(None, delivery)
     declaration.version = max(declaration.version, delivery.version)
     declaration.disposed = True
@@ -128,13 +129,13 @@ def _replace(
         ) from exc
     rows = [_item_row(delivery, item) for item in delivery.items]
     _check_key_lengths(rows)
-    neighbours.hold_queued(session, "declaration", delivery.declaration_id)
+    serial_index.hold_queued(session, "declaration", delivery.declaration_id)
     replaced = repository.item_serial_keys(session, delivery.declaration_id) if current else []
     if current is not None:
         repository.delete_items(session, delivery.declaration_id)
     repository.insert_items(session, rows)
-    neighbours.enqueue(session, "declaration", delivery.declaration_id)
-    neighbours.forget_keys(session, replaced)
+    serial_index.enqueue(session, "declaration", delivery.declaration_id)
+    serial_index.forget_keys(session, replaced)
     return declaration
 
 
@@ -144,8 +145,7 @@ def _check_key_lengths(rows: list[dict[str, Any]]) -> None:
     PostgreSQL would refuse the row without saying which value, and SQLite would
     keep it: a clear 422 on both, never a key cut short (it would match wrongly).
     """
-    table = DeclaredItem.__table__  # type: ignore[attr-defined]
-    limits = {key: column_length(table, key) for key in KEY_FIELDS}
+    limits = {key: column_length(declared_items, key) for key in KEY_FIELDS}
     problems: dict[str, FieldProblem] = {}
     for position, row in enumerate(rows):
         for key, field in KEY_FIELDS.items():

@@ -9,8 +9,10 @@ from sqlalchemy import ColumnElement, and_, insert, select
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
-from services.registry.ledger import balance, loss_items, manifest_items, movements
+from services.common.security import ReadScope
+from services.registry.ledger import balance, movements
 from services.registry.models import LossReport, LossReportItem
+from services.registry.models.handles import loss_items, loss_reports, manifest_items
 
 _CHUNK = 500
 
@@ -128,14 +130,15 @@ def report_items(session: Session, report_id: str) -> list[LossReportItem]:
 def list_loss_reports(
     session: Session,
     *,
-    visible: ColumnElement[bool],
+    scope: ReadScope,
     params: PageParams,
     mission: str | None,
     country: str | None,
 ) -> tuple[list[LossReport], str | None]:
-    """A page of visible loss reports, oldest first."""
-    t = LossReport.__table__  # type: ignore[attr-defined]
-    statement = select(LossReport).where(visible)
+    """A page of the loss reports ``scope`` may read (by country and loss date), oldest
+    first."""
+    t = loss_reports
+    statement = select(LossReport).where(scope.clause(t.c.contributing_country, t.c.loss_date))
     if mission is not None:
         statement = statement.where(t.c.mission_code == mission)
     if country is not None:

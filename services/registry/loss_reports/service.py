@@ -10,13 +10,13 @@ from sqlmodel import Session
 from services.common.errors import NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
+from services.registry import serial_index
 from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
 from services.registry.ledger import lock_contingent_ledger
 from services.registry.loss_reports import repository
 from services.registry.loss_reports.schemas import LossItemIn, LossReportCreate
 from services.registry.missions import repository as missions
 from services.registry.models import LossReport, LossReportItem
-from services.registry.trace import neighbours
 
 WeaponIdentity = tuple[str, str, str | None, str | None, str | None]
 
@@ -81,7 +81,7 @@ def create_loss_report(
         submitted_by=principal.client_id,
     )
     repository.add_loss_report(session, report, rows)
-    neighbours.enqueue(session, "loss_report", report_id)
+    serial_index.enqueue(session, "loss_report", report_id)
     overdrawn = repository.overdrawn_items(
         session, report_id=report_id, mission=mission, country=country
     )
@@ -210,10 +210,9 @@ def list_loss_reports(
     country: str | None = None,
 ) -> tuple[list[LossReport], str | None]:
     """A page of the loss reports the caller may read."""
-    t = LossReport.__table__  # type: ignore[attr-defined]
     return repository.list_loss_reports(
         session,
-        visible=scope.clause(t.c.contributing_country, t.c.loss_date),
+        scope=scope,
         params=params,
         mission=mission.upper() if mission else None,
         country=country.upper() if country else None,

@@ -11,9 +11,10 @@ from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, or_
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
-from services.registry.ledger import balance, manifest_items, manifests, movements
+from services.registry.ledger import balance, movements
 from services.registry.manifests.item_rules import ITEM_COLUMNS
 from services.registry.models import Manifest, ManifestItem
+from services.registry.models.handles import manifest_items, manifests
 
 _COLUMN_LIST = ", ".join(ITEM_COLUMNS)
 _COPY_SQL = f"COPY manifest_items ({_COLUMN_LIST}) FROM STDIN"
@@ -191,13 +192,3 @@ def list_manifest_items(
         session, statement, key=[mi.c.line], params=params, key_of=lambda row: [row[0].line]
     )
     return [row[0] for row in rows], cursor
-
-
-def count_items(session: Session, manifest_id: str) -> int:
-    """How many items a manifest has stored."""
-    mi = manifest_items
-    return int(
-        session.execute(
-            select(func.count()).select_from(mi).where(mi.c.manifest_id == manifest_id)
-        ).scalar_one()
-    )

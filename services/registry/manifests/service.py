@@ -11,9 +11,9 @@ from sqlmodel import Session
 from services.common.errors import NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
+from services.registry import serial_index as neighbours
 from services.registry.alerts import detection
 from services.registry.ledger import lock_contingent_ledger
-from services.registry.ledger import manifests as manifests_table
 from services.registry.manifests import repository
 from services.registry.manifests.item_rules import (
     ItemLocator,
@@ -24,7 +24,7 @@ from services.registry.manifests.item_rules import (
 from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
 from services.registry.missions import repository as missions
 from services.registry.models import Manifest, ManifestItem
-from services.registry.trace import neighbours
+from services.registry.models.handles import manifests as manifests_table
 
 MAX_LISTED_PROBLEMS = 1000
 

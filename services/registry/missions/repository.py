@@ -8,7 +8,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from services.common.pagination import PageParams, paginate
-from services.registry.models import Manifest, Mission
+from services.registry.models import Mission
+from services.registry.models.handles import manifests, missions
 
 
 def get_mission(session: Session, code: str) -> Mission | None:
@@ -26,7 +27,7 @@ def list_missions(
     rows, cursor = paginate(
         session,
         statement,
-        key=[Mission.__table__.c.code],  # type: ignore[attr-defined]
+        key=[missions.c.code],
         params=params,
         key_of=lambda row: [row[0].code],
     )
@@ -41,7 +42,6 @@ def add_mission(session: Session, mission: Mission) -> None:
 
 def latest_crossing(session: Session, code: str) -> date | None:
     """The latest crossing date any manifest of the mission records, or None."""
-    manifests = Manifest.__table__  # type: ignore[attr-defined]
     latest: date | None = session.execute(
         select(func.max(manifests.c.crossing_date)).where(manifests.c.mission_code == code)
     ).scalar_one()

@@ -12,7 +12,10 @@ DeclaredItem,      its items and the deliveries received (models/index.py)
 IndexEvent
 Alert, AlertAudience, AlertEvent, Embargo   alerts and embargoes (models/alerts.py)
 SerialNeighbour,   trace's index of serials one edit apart, and the records
-SerialIndexBacklog awaiting it (models/neighbours.py)
+SerialIndexBacklog awaiting it (models/serial_index.py)
+
+Queries that name columns take each table's typed Core handle from models/handles.py
+(``manifest_items``, ``declared_items`` ...), not from the classes here.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from services.registry.models.index import DeclaredItem, IndexedDeclaration, Ind
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
 from services.registry.models.missions import Mission
-from services.registry.models.neighbours import SerialIndexBacklog, SerialNeighbour
+from services.registry.models.serial_index import SerialIndexBacklog, SerialNeighbour
 from services.registry.tables import RegistryTable, idempotency_keys, metadata
 
 __all__ = [

@@ -19,9 +19,6 @@ from services.common.tables import utcnow
 from services.registry.models.manifests import ItemId
 from services.registry.tables import RegistryTable
 
-ALERT_KINDS = ("diversion", "linkage", "embargo", "unreturned")
-ALERT_STATUSES = ("open", "acknowledged", "closed")
-
 
 class Alert(RegistryTable, table=True):
     """A finding for an analyst to follow up; ``dedupe_key`` makes raising idempotent."""

@@ -21,8 +21,6 @@ from services.common.tables import utcnow
 from services.registry.models.manifests import ItemId
 from services.registry.tables import RegistryTable
 
-DECLARATION_TYPES = ("seizure", "collection", "destruction")
-
 
 class IndexedDeclaration(RegistryTable, table=True):
     """One declaration as last delivered: its version, place and date (map, tenancy)."""

@@ -11,8 +11,6 @@ from services.common.tables import utcnow
 from services.registry.models.manifests import ItemId
 from services.registry.tables import RegistryTable
 
-LOSS_TYPES = ("lost", "stolen", "captured_in_attack")
-
 
 class LossReport(RegistryTable, table=True):
     """A contingent's report of materiel it no longer holds."""

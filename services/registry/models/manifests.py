@@ -10,9 +10,6 @@ from sqlmodel import Field
 from services.common.tables import utcnow
 from services.registry.tables import RegistryTable
 
-DIRECTIONS = ("in", "out")
-ITEM_KINDS = ("weapon", "ammunition", "part")
-
 # BIGINT on PostgreSQL; SQLite only auto-increments an INTEGER PRIMARY KEY.
 ItemId = BigInteger().with_variant(Integer(), "sqlite")
 

@@ -10,7 +10,9 @@ from sqlalchemy.engine import Row
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
-from services.registry.ledger import aggregate, manifests
+from services.common.security import ReadScope
+from services.registry.ledger import aggregate
+from services.registry.models.handles import manifests
 
 
 def list_lines(
@@ -20,20 +22,19 @@ def list_lines(
     mission_ended: bool,
     country: str | None,
     kinds: tuple[str, ...],
-    visible: Any,
+    scope: ReadScope,
     discrepancies_only: bool,
     params: PageParams,
 ) -> tuple[list[Row[Any]], str | None]:
-    """A page of reconciliation lines: discrepancies first, then by kind, country, key.
+    """A page of reconciliation lines over the movements ``scope`` may read: discrepancies
+    first, then by kind, country, key.
 
     A contingent is a country and a unit; a line belongs to the unit of its latest
     in-movement. That contingent's rotation has ended when the mission has, or when
     the unit's latest ``closes_rotation`` out manifest is not older than its latest
     in manifest (another unit of the same country closing its rotation ends nothing).
     """
-    parts = [
-        aggregate(mission=mission, country=country, kind=kind, visible=visible) for kind in kinds
-    ]
+    parts = [aggregate(mission=mission, country=country, kind=kind, scope=scope) for kind in kinds]
     grouped = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("grouped")
     t = manifests
     rotations = (

@@ -67,7 +67,7 @@ def reconcile(
         mission_ended=ended,
         country=country.upper() if country else None,
         kinds=(kind,) if kind else ALL_KINDS,
-        visible=scope.clause,
+        scope=scope,
         discrepancies_only=discrepancies_only,
         params=params,
     )

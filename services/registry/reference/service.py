@@ -117,9 +117,6 @@ AMMUNITION_TYPES: Final[tuple[LabelledCode, ...]] = (
     LabelledCode(code="other", label_en="Other", label_fr="Autre"),
 )
 
-CATEGORY_CODES: Final = frozenset(c.code for c in WEAPON_CATEGORIES)
-AMMUNITION_TYPE_CODES: Final = frozenset(t.code for t in AMMUNITION_TYPES)
-
 
 def weapon_categories() -> list[LabelledCode]:
     """The 14 weapon category codes of the contract with their labels."""

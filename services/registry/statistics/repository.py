@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -10,11 +9,9 @@ from sqlalchemy import ColumnElement, String, Table, case, cast, extract, func, 
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
-from services.registry.ledger import declared_items, manifest_items
+from services.common.security import ReadScope
 from services.registry.models import IndexedDeclaration
-
-indexed_declarations = IndexedDeclaration.__table__  # type: ignore[attr-defined]
-Visible = Callable[[ColumnElement[Any], ColumnElement[Any]], ColumnElement[bool]]
+from services.registry.models.handles import declared_items, indexed_declarations, manifest_items
 
 
 def _manifest_key(group_by: str) -> ColumnElement[Any]:
@@ -68,18 +65,18 @@ def manifest_counts(
     session: Session,
     *,
     group_by: str,
-    visible: Visible,
+    scope: ReadScope,
     date_from: date | None,
     date_to: date | None,
 ) -> list[Row[Any]]:
-    """Item rows and quantities of manifests per group."""
+    """Item rows and quantities of the manifests ``scope`` may read, per group."""
     mi = manifest_items
     return _counts(
         session,
         mi,
         _manifest_key(group_by),
         mi.c.crossing_date,
-        visible(mi.c.contributing_country, mi.c.crossing_date),
+        scope.clause(mi.c.contributing_country, mi.c.crossing_date),
         date_from,
         date_to,
     )
@@ -89,18 +86,18 @@ def declared_counts(
     session: Session,
     *,
     group_by: str,
-    visible: Visible,
+    scope: ReadScope,
     date_from: date | None,
     date_to: date | None,
 ) -> list[Row[Any]]:
-    """Item rows and quantities of indexed declarations per group."""
+    """Item rows and quantities of the indexed declarations ``scope`` may read, per group."""
     di = declared_items
     return _counts(
         session,
         di,
         _declared_key(group_by),
         di.c.event_date,
-        visible(di.c.declaring_country, di.c.event_date),
+        scope.clause(di.c.declaring_country, di.c.event_date),
         date_from,
         date_to,
     )
@@ -109,19 +106,20 @@ def declared_counts(
 def declaration_points(
     session: Session,
     *,
-    visible: Visible,
+    scope: ReadScope,
     date_from: date | None,
     date_to: date | None,
     declaration_type: str | None,
     limit: int,
 ) -> list[IndexedDeclaration]:
-    """Located, not disposed declarations, oldest first, at most ``limit``."""
+    """Located, not disposed declarations ``scope`` may read, oldest first, at most
+    ``limit``."""
     t = indexed_declarations
     statement = select(IndexedDeclaration).where(
         t.c.disposed.is_(False),
         t.c.lat.is_not(None),
         t.c.lon.is_not(None),
-        visible(t.c.declaring_country, t.c.event_date),
+        scope.clause(t.c.declaring_country, t.c.event_date),
     )
     if date_from is not None:
         statement = statement.where(t.c.event_date >= date_from)

@@ -41,7 +41,7 @@ def statistics(
             quantity=int(r.quantity or 0),
         )
         for r in repository.manifest_counts(
-            session, group_by=group_by, visible=scope.clause, date_from=date_from, date_to=date_to
+            session, group_by=group_by, scope=scope, date_from=date_from, date_to=date_to
         )
     ]
     rows += [
@@ -52,7 +52,7 @@ def statistics(
             quantity=int(r.quantity or 0),
         )
         for r in repository.declared_counts(
-            session, group_by=group_by, visible=scope.clause, date_from=date_from, date_to=date_to
+            session, group_by=group_by, scope=scope, date_from=date_from, date_to=date_to
         )
     ]
     return Statistics(group_by=group_by, date_from=date_from, date_to=date_to, items=rows)
@@ -75,7 +75,7 @@ def locations(
     _check_range(date_from, date_to)
     found = repository.declaration_points(
         session,
-        visible=scope.clause,
+        scope=scope,
         date_from=date_from,
         date_to=date_to,
         declaration_type=declaration_type,

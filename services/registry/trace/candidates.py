@@ -1,5 +1,5 @@
 """Which stored keys can match a traced serial, computed on the query side: trace's
-fallback while the serial neighbourhood index (``trace.neighbours``) has a backlog.
+fallback while the serial neighbourhood index (``serial_index``) has a backlog.
 
 Manifest and loss-report items store only the match key (``serial_key``, B-tree
 indexed); declared items also store the fuzzy key (``fuzzy_key``, indexed). A

@@ -34,12 +34,16 @@ from sqlalchemy import (
     union_all,
 )
 
-from services.registry.ledger import declared_items, loss_items, manifest_items
-from services.registry.models import LossReport
-from services.registry.trace.neighbours import anything_queued
-from services.registry.trace.neighbours import neighbours as serial_neighbours
+from services.common.security import ReadScope
+from services.registry.models.handles import (
+    declared_items,
+    loss_items,
+    loss_reports,
+    manifest_items,
+    serial_neighbours,
+)
+from services.registry.serial_index import anything_queued
 
-loss_reports = LossReport.__table__  # type: ignore[attr-defined]
 # Keys hold only letters and digits, so no key starting with the prefix sorts above this.
 _TOP = "\uffff"
 
@@ -127,16 +131,25 @@ def candidates(
     dialect: str,
     how: KeyMatch,
     parameters: dict[str, Any],
-    visible: tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]],
+    scope: ReadScope,
     manufacturer_key: str | None,
     serial_key: str,
     limit: int,
 ) -> Lookup:
     """The statement reading candidate rows of manifest items (in and out), loss-report
     items (with the report's place) and declared items, each source cut at ``limit``
-    rows, closest then oldest first; ``parameters`` from ``key_parameters``,
-    ``visible`` each source's tenancy filter. With ``how`` = ``neighbours`` it also
-    reports, in the same snapshot, whether records await the index (``queued``)."""
+    rows, closest then oldest first, each within the caller's ``scope`` (the record's
+    country and date); ``parameters`` from ``key_parameters``. With ``how`` =
+    ``neighbours`` it also reports, in the same snapshot, whether records await the
+    index (``queued``)."""
+    mi, li, di = manifest_items, loss_items, declared_items
+    # The same expressions for the same community (``ReadScope.clause`` caches them), so
+    # the statement cache below sees one tenancy filter per community.
+    visible = (
+        scope.clause(mi.c.contributing_country, mi.c.crossing_date),
+        scope.clause(li.c.contributing_country, li.c.loss_date),
+        scope.clause(di.c.declaring_country, di.c.event_date),
+    )
     statement = _statement(dialect, how, manufacturer_key is not None, limit, visible)
     values = {**parameters, "serial_key": serial_key}
     if manufacturer_key is not None:

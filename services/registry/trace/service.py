@@ -20,7 +20,6 @@ from services.common.identifiers import (
 from services.common.security import ReadScope
 from services.registry.identifier_keys import manufacturer_key
 from services.registry.index.service import model_key
-from services.registry.ledger import declared_items, loss_items, manifest_items
 from services.registry.trace import repository
 from services.registry.trace.candidates import fuzzy_key_candidates, match_key_candidates
 from services.registry.trace.schemas import TraceResult
@@ -55,10 +54,10 @@ def plan(
     """Check the query and build its statement (422 for a query without a usable key).
 
     Candidates come from indexed keys only: the match keys the serial neighbourhood
-    index lists for the query's probe keys (``trace.neighbours``), or, while that index
+    index lists for the query's probe keys (``serial_index``), or, while that index
     has a backlog, the query's whole one-edit neighbourhood (``trace.candidates``), or
-    a wildcard pattern on the match key. Tenancy is a SQL filter on each source
-    (country and date of the record).
+    a wildcard pattern on the match key. Tenancy is the repository's SQL filter on each
+    source (country and date of the record).
     """
     key = normalize_serial(serial_number)
     if not key:
@@ -69,15 +68,10 @@ def plan(
         if pattern is None:
             raise _invalid("a wildcard query needs at least 3 literal characters (at most 64)")
     maker = manufacturer_key(manufacturer) if manufacturer else None
-    mi, li, di = manifest_items, loss_items, declared_items
     lookup = functools.partial(
         repository.candidates,
         dialect=dialect,
-        visible=(
-            scope.clause(mi.c.contributing_country, mi.c.crossing_date),
-            scope.clause(li.c.contributing_country, li.c.loss_date),
-            scope.clause(di.c.declaring_country, di.c.event_date),
-        ),
+        scope=scope,
         manufacturer_key=maker or None,
         serial_key=key,
         limit=2 * limit + 1,

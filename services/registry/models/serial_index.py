@@ -5,7 +5,7 @@ SerialNeighbour     one positional symmetric-delete key of a stored match key: t
                     (``serial_index_keys``); two serials one edit apart share one
 SerialIndexBacklog  records whose match keys are not in SerialNeighbour yet: written in
                     the transaction that stores the record, removed by the indexer in
-                    the transaction that adds its neighbours (see trace.neighbours)
+                    the transaction that adds its neighbours (see serial_index)
 """
 
 from __future__ import annotations
