@@ -231,4 +231,3 @@ def _item_row(d: DeclarationDelivery, item: DeliveredItem) -> dict[str, Any]:
         "calibre_key": _key(item.calibre, calibre_key),
         "lot_key": _key(item.lot_number, serial_key),
     }
-

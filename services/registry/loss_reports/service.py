@@ -8,9 +8,9 @@ from typing import Any
 from sqlmodel import Session
 
 from services.common.errors import NotFound, ValidationFailed
+from services.common.identifiers import calibre_key, manufacturer_key
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
-from services.common.identifiers import calibre_key, manufacturer_key
 from services.registry.identifier_keys import serial_key
 from services.registry.ledger import lock_contingent_ledger
 from services.registry.loss_reports import repository
