@@ -20,6 +20,7 @@ import pytest
 from pydantic import TypeAdapter
 from sqlalchemy import Engine, create_engine, insert, select
 
+from services.cli.main import main
 from services.common import migrations
 from services.common.identifiers import normalize_serial
 from services.common.identifiers.calibres import structural_calibre_key
@@ -184,7 +185,7 @@ def _index(engine: Engine) -> dict[tuple[str, int], dict[str, Any]]:
 
 
 def test_upgrade_rekeys_the_index_keeps_both_duplicate_destructions_and_downgrade_restores(
-    empty_database_url: str,
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     migrations.upgrade("declarations", empty_database_url, "declarations0006")
     engine = create_engine(empty_database_url)
@@ -222,6 +223,11 @@ def test_upgrade_rekeys_the_index_keeps_both_duplicate_destructions_and_downgrad
             "weapon|Heckler & Koch|7",
         }
         assert {p["found_by"] for p in pairs} == {"declarations0007"}
+        monkeypatch.setenv("DECLARATIONS_DATABASE_URL", empty_database_url)
+        assert main(["destructions", "duplicates", "--limit", "1"]) == 0
+        listed = capsys.readouterr().out.splitlines()
+        assert listed[0].startswith("1: weapon|Kalashnikov Concern|991 destroyed by destroy-1")
+        assert listed[1] == "more may follow: regctl destructions duplicates --after 1"
 
         migrations.downgrade("declarations", empty_database_url, "declarations0006")
         assert _index(engine) == before
