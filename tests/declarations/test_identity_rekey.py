@@ -178,6 +178,18 @@ def _store_structurally_keyed(engine: Engine) -> None:
                 )
 
 
+def _expected_after_upgrade() -> dict[tuple[str, int], dict[str, Any]]:
+    """The service's keys; the later of two destructions of one weapon is told apart."""
+    expected = {}
+    for declaration_id, kind, _, declared in REGISTER:
+        for position, item in enumerate(declared):
+            keys = _service_keys(item, destroyed=kind == "destruction")
+            if (declaration_id, position) in (("destroy-2", 0), ("destroy-3", 1)):
+                keys["destroyed_key"] = f"{keys['match_key']}|duplicate|{declaration_id}|{position}"
+            expected[(declaration_id, position)] = keys
+    return expected
+
+
 def _index(engine: Engine) -> dict[tuple[str, int], dict[str, Any]]:
     with engine.connect() as connection:
         rows = connection.execute(select(items)).mappings().all()
@@ -198,15 +210,7 @@ def test_upgrade_rekeys_the_index_keeps_both_duplicate_destructions_and_downgrad
         )
 
         migrations.upgrade("declarations", empty_database_url)
-        after = _index(engine)
-        for declaration_id, kind, _, declared in REGISTER:
-            for position, item in enumerate(declared):
-                expected = _service_keys(item, destroyed=kind == "destruction")
-                if (declaration_id, position) in (("destroy-2", 0), ("destroy-3", 1)):
-                    expected["destroyed_key"] = (
-                        f"{expected['match_key']}|duplicate|{declaration_id}|{position}"
-                    )
-                assert after[(declaration_id, position)] == expected
+        assert _index(engine) == _expected_after_upgrade()
         with engine.connect() as connection:
             pairs = connection.execute(select(duplicate_destructions)).mappings().all()
         assert sorted(
@@ -231,5 +235,25 @@ def test_upgrade_rekeys_the_index_keeps_both_duplicate_destructions_and_downgrad
 
         migrations.downgrade("declarations", empty_database_url, "declarations0006")
         assert _index(engine) == before
+    finally:
+        engine.dispose()
+
+
+def test_rekeying_page_by_page_gives_the_same_keys(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A register holds millions of items: the migration reads them in keyset pages.
+    migration = _migration()
+    monkeypatch.setattr(migration, "_PAGE", 1)
+    migrations.upgrade("declarations", empty_database_url, "declarations0006")
+    engine = create_engine(empty_database_url)
+    try:
+        _store_structurally_keyed(engine)
+        with engine.begin() as connection:
+            found = migration._rekey(
+                connection, lambda _bind, page: [migration.rekeyed(row) for row in page]
+            )
+        assert _index(engine) == _expected_after_upgrade()
+        assert len(found) == 2
     finally:
         engine.dispose()

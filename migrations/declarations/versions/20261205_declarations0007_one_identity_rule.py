@@ -30,7 +30,7 @@ Create Date: 2026-12-05 19:30:00
 """
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,7 +48,7 @@ depends_on: str | Sequence[str] | None = None
 
 # Column lengths of the item index (declarations0006).
 ROOM = {"match_key": 1000, "manufacturer_key": 400, "calibre_key": 400, "destroyed_key": 1000}
-_CHUNK = 5000
+_PAGE = 5000
 
 items = sa.table(
     "items",
@@ -119,68 +119,85 @@ def duplicate_key(key: str, declaration_id: str, position: int) -> str:
     return f"{key}|duplicate|{declaration_id}|{position}"
 
 
-def _rows(bind: sa.Connection) -> list[Any]:
-    return list(
-        bind.execute(
+_REKEYED_KINDS = ("weapon", "ammunition")
+_ORDER = (declarations.c.declared_at, items.c.declaration_id, items.c.position)
+
+
+def _pages(bind: sa.Connection) -> Iterator[list[Any]]:
+    """Weapon and ammunition rows, earliest declaration first, a page at a time (keyset)."""
+    after: tuple[Any, ...] | None = None
+    while True:
+        statement = (
             sa.select(items, declarations.c.declared_at)
             .join(declarations, declarations.c.id == items.c.declaration_id)
-            .where(items.c.kind.in_(("weapon", "ammunition")))
-            .order_by(declarations.c.declared_at, items.c.declaration_id, items.c.position)
-        ).all()
+            .where(items.c.kind.in_(_REKEYED_KINDS))
+            .order_by(*_ORDER)
+            .limit(_PAGE)
+        )
+        if after is not None:
+            bound = (
+                sa.literal(value, column.type) for value, column in zip(after, _ORDER, strict=True)
+            )
+            statement = statement.where(sa.tuple_(*_ORDER) > sa.tuple_(*bound))
+        page = list(bind.execute(statement).all())
+        if not page:
+            return
+        yield page
+        after = (page[-1].declared_at, page[-1].declaration_id, page[-1].position)
+
+
+def _park_destroyed_keys(bind: sa.Connection) -> None:
+    """Give each rekeyed destroyed key a placeholder of its own first: the unique
+    constraint is checked row by row on PostgreSQL, and a row's new key may be what a
+    later row still holds. Placeholders hold no "|" in third place: never a match key."""
+    placeholder = sa.literal("rekeying|") + sa.cast(items.c.id, sa.String)
+    bind.execute(
+        items.update()
+        .where(items.c.kind.in_(_REKEYED_KINDS), items.c.destroyed_key.is_not(None))
+        .values(destroyed_key=placeholder)
     )
 
 
-def _write(bind: sa.Connection, changes: dict[int, Keys]) -> None:
-    """Apply new keys; destroyed keys that change are cleared first, as the unique
-    constraint is checked row by row on PostgreSQL and two rows may trade keys."""
-    changed = sorted(changes)
+def _current(row: Any) -> Keys:
+    """A row's keys as they are (its destroyed key is its match key, unparked)."""
+    return _keys(row, row.match_key, row.manufacturer_key, row.calibre_key)
+
+
+KeysOf = Callable[[sa.Connection, list[Any]], list[Keys | None]]
+
+
+def _rekey(bind: sa.Connection, keys_of: KeysOf) -> list[dict[str, Any]]:
+    """Rekey every weapon and ammunition row; returns the duplicate destructions found."""
+    _park_destroyed_keys(bind)
     # Without values(), each parameter set's column names are what the update sets.
     statement = items.update().where(items.c.id == sa.bindparam("row_id"))
-    clearing = [
-        {"row_id": row_id, "destroyed_key": None}
-        for row_id in changed
-        if changes[row_id]["destroyed_key"] is not None
-    ]
-    for chunk in _chunks(clearing):
-        bind.execute(statement, chunk)
-    for chunk in _chunks([{"row_id": row_id, **changes[row_id]} for row_id in changed]):
-        bind.execute(statement, chunk)
-
-
-def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
-    for start in range(0, len(rows), _CHUNK):
-        yield rows[start : start + _CHUNK]
-
-
-def _rekey(bind: sa.Connection, key_of: Callable[[Any], Keys | None]) -> list[dict[str, Any]]:
-    """Rekey every weapon and ammunition row; returns the duplicate destructions found."""
-    changes: dict[int, Keys] = {}
-    holder: dict[str, Any] = {}  # destroyed key -> the row keeping it
+    holder: dict[str, tuple[str, int]] = {}  # destroyed key -> (declaration, position)
     duplicates: list[dict[str, Any]] = []
-    for row in _rows(bind):  # earliest declaration first: it keeps a contested key
-        keys = key_of(row)
-        if keys is None or not _fits(keys):
-            keys = {name: getattr(row, name) for name in ROOM}
-        destroyed = keys["destroyed_key"]
-        if destroyed is not None and destroyed in holder:
-            kept = holder[destroyed]
-            other = duplicate_key(destroyed, row.declaration_id, row.position)
-            keys = {**keys, "destroyed_key": other}
-            duplicates.append(
-                {
-                    "destroyed_key": destroyed,
-                    "kept_declaration_id": kept.declaration_id,
-                    "kept_position": kept.position,
-                    "other_declaration_id": row.declaration_id,
-                    "other_position": row.position,
-                    "other_destroyed_key": other,
-                }
-            )
-        elif destroyed is not None:
-            holder[destroyed] = row
-        if any(keys[name] != getattr(row, name) for name in ROOM):
-            changes[row.id] = keys
-    _write(bind, changes)
+    for page in _pages(bind):  # earliest declaration first: it keeps a contested key
+        changes = []
+        for row, found in zip(page, keys_of(bind, page), strict=True):
+            keys = found if found is not None and _fits(found) else _current(row)
+            destroyed = keys["destroyed_key"]
+            if destroyed is not None and destroyed in holder:
+                kept_declaration, kept_position = holder[destroyed]
+                other = duplicate_key(destroyed, row.declaration_id, row.position)
+                keys = {**keys, "destroyed_key": other}
+                duplicates.append(
+                    {
+                        "destroyed_key": destroyed,
+                        "kept_declaration_id": kept_declaration,
+                        "kept_position": kept_position,
+                        "other_declaration_id": row.declaration_id,
+                        "other_position": row.position,
+                        "other_destroyed_key": other,
+                    }
+                )
+            elif destroyed is not None:
+                holder[destroyed] = (row.declaration_id, row.position)
+            if any(keys[name] != getattr(row, name) for name in ROOM):
+                changes.append({"row_id": row.id, **keys})
+        if changes:
+            bind.execute(statement, changes)
     return duplicates
 
 
@@ -209,7 +226,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_duplicate_destructions")),
     )
     assert pairs is not None
-    found = _rekey(op.get_bind(), rekeyed)
+    found = _rekey(op.get_bind(), lambda _bind, page: [rekeyed(row) for row in page])
     now = datetime.now(UTC)
     if found:
         op.bulk_insert(pairs, [{**pair, "found_by": revision, "found_at": now} for pair in found])
@@ -217,42 +234,40 @@ def upgrade() -> None:
         op.execute("ANALYZE items")
 
 
-def _indexed_items(bind: sa.Connection) -> dict[tuple[str, int], dict[str, Any]]:
-    """(declaration id, position) -> the declared item, for each current version's items."""
+def _declared_items(bind: sa.Connection, page: list[Any]) -> list[Keys | None]:
+    """The structural keys of a page's rows, from their current versions' items."""
+    ids = sorted({row.declaration_id for row in page})
     current = (
         sa.select(versions.c.declaration_id, sa.func.max(versions.c.version).label("version"))
+        .where(versions.c.declaration_id.in_(ids))
         .group_by(versions.c.declaration_id)
         .subquery()
     )
-    indexed = sa.select(items.c.declaration_id).where(items.c.kind.in_(("weapon", "ammunition")))
-    rows = bind.execute(
-        sa.select(contents.c.declaration_id, contents.c.content)
-        .join(
+    stored = bind.execute(
+        sa.select(contents.c.declaration_id, contents.c.content).join(
             current,
             sa.and_(
                 current.c.declaration_id == contents.c.declaration_id,
                 current.c.version == contents.c.version,
             ),
         )
-        .where(contents.c.declaration_id.in_(indexed), contents.c.content.is_not(None))
     )
-    found: dict[tuple[str, int], dict[str, Any]] = {}
-    for declaration_id, content in rows:
-        for position, item in enumerate(json.loads(content).get("items", [])):
-            found[(declaration_id, position)] = item
-    return found
+    declared = {
+        declaration_id: json.loads(content).get("items", [])
+        for declaration_id, content in stored
+        if content is not None
+    }
+    keys: list[Keys | None] = []
+    for row in page:
+        listed = declared.get(row.declaration_id, [])
+        keys.append(structural(row, listed[row.position]) if row.position < len(listed) else None)
+    return keys
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    declared = _indexed_items(bind)
-
-    def old_keys(row: Any) -> Keys | None:
-        item = declared.get((row.declaration_id, row.position))
-        return None if item is None else structural(row, item)
-
     # The structural rule keeps apart whatever the shared keys keep apart: nothing collides.
-    _rekey(bind, old_keys)
+    _rekey(bind, _declared_items)
     op.drop_table("duplicate_destructions")
     if bind.dialect.name == "postgresql":
         op.execute("ANALYZE items")
