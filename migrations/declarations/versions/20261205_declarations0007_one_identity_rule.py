@@ -149,7 +149,7 @@ def _pages(bind: sa.Connection) -> Iterator[list[Any]]:
 def _park_destroyed_keys(bind: sa.Connection) -> None:
     """Give each rekeyed destroyed key a placeholder of its own first: the unique
     constraint is checked row by row on PostgreSQL, and a row's new key may be what a
-    later row still holds. Placeholders hold no "|" in third place: never a match key."""
+    later row still holds. No match key starts with "rekeying|"."""
     placeholder = sa.literal("rekeying|") + sa.cast(items.c.id, sa.String)
     bind.execute(
         items.update()
