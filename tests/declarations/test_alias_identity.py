@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
 
+from services.cli.main import main as regctl
+from services.common import migrations
+from services.common.identifiers.manufacturers import structural_manufacturer_key
+from services.declarations.declarations import custody
+from services.declarations.settings import DeclarationsSettings
 from tests.declarations.support import Callers, ammunition, declaration, destruction, weapon
 
 URL = "/declarations/v1/declarations"
@@ -39,3 +48,34 @@ def test_ammunition_is_matched_by_calibre_alias(client: TestClient, callers: Cal
     body = destruction([seized.json()["id"]], [ammunition("LOT-9") | {"calibre": "7,62 x 39"}])
     response = client.post(URL, json=body, headers=callers.state("SEN"))
     assert response.status_code == 201, response.text
+
+
+def test_an_archive_holding_one_weapon_destroyed_twice_imports_with_the_pair_listed(
+    client: TestClient,
+    callers: Callers,
+    declarations_settings: DeclarationsSettings,
+    declarations_url: str,
+    empty_database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Records made under the old rule, which told the two spellings apart.
+    with monkeypatch.context() as old_rule:
+        old_rule.setattr(custody, "manufacturer_key", structural_manufacturer_key)
+        for maker in ("Izhmash", "Kalashnikov Concern"):
+            body = destruction([], [weapon("AK-79", manufacturer=maker)], undeclared=True)
+            assert client.post(URL, json=body, headers=callers.state("SEN")).status_code == 201
+    monkeypatch.setenv("DECLARATIONS_VAR_DIR", str(declarations_settings.var_dir))
+    monkeypatch.setenv("DECLARATIONS_DATABASE_URL", declarations_url)
+    assert regctl(["archive", "export", "--out", str(tmp_path / "bag")]) == 0
+
+    migrations.upgrade("declarations", empty_database_url)
+    monkeypatch.setenv("DECLARATIONS_DATABASE_URL", empty_database_url)
+    capsys.readouterr()
+    assert regctl(["archive", "import", "--bag", str(tmp_path / "bag")]) == 0, capsys.readouterr()
+    assert json.loads(capsys.readouterr().out)["items"] == 2
+    assert regctl(["destructions", "duplicates"]) == 0
+    (listed,) = capsys.readouterr().out.splitlines()
+    assert listed.startswith("1: weapon|Kalashnikov Concern|AK79 destroyed by")
+    assert "(found by archive import at" in listed
