@@ -257,3 +257,10 @@ def test_rekeying_page_by_page_gives_the_same_keys(
         assert len(found) == 2
     finally:
         engine.dispose()
+
+
+def test_the_migration_and_the_archive_import_tell_duplicates_apart_alike() -> None:
+    from services.declarations.duplicates.service import duplicate_destroyed_key
+
+    key = "weapon|Kalashnikov Concern|991"
+    assert _migration().duplicate_key(key, "d-2", 3) == duplicate_destroyed_key(key, "d-2", 3)
