@@ -45,9 +45,8 @@ from _loadgen import build_requests, run_load
 from registry_manifest import free_port, postgres_server
 
 from services.common import migrations
-from services.common.identifiers import serial_fuzzy_key
-from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
-from services.registry.index.service import model_key
+from services.common.identifiers import calibre_key, manufacturer_key, model_key, serial_fuzzy_key
+from services.registry.identifier_keys import serial_key
 from services.registry.serial_index import neighbour_rows
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,6 +15,7 @@ from services.cli import (
     alert_commands,
     archive_commands,
     auth_commands,
+    destruction_commands,
     index_commands,
     log_commands,
     migrate_commands,
@@ -30,6 +31,7 @@ COMMAND_GROUPS = [
     log_commands,
     alert_commands,
     index_commands,
+    destruction_commands,
     archive_commands,
 ]
 

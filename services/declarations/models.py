@@ -99,6 +99,25 @@ items = Table(
     Index("ix_items_declaration", "declaration_id"),
 )
 
+# Two destructions of one weapon that an older identity rule kept apart (spellings
+# of one maker or calibre it did not resolve), found when declarations0007 rekeyed
+# the item index. The first destruction keeps the destroyed key; the other's item
+# holds ``other_destroyed_key`` instead, so both records stay, and an operator lists
+# the pairs (``regctl destructions duplicates``) to settle them with the declarants.
+duplicate_destructions = Table(
+    "duplicate_destructions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("destroyed_key", String(1000), nullable=False),
+    Column("kept_declaration_id", String(36), ForeignKey("declarations.id"), nullable=False),
+    Column("kept_position", Integer, nullable=False),
+    Column("other_declaration_id", String(36), ForeignKey("declarations.id"), nullable=False),
+    Column("other_position", Integer, nullable=False),
+    Column("other_destroyed_key", String(1000), nullable=False),
+    Column("found_by", String(32), nullable=False),
+    Column("found_at", DateTime(timezone=True), nullable=False),
+)
+
 disposals = Table(
     "disposals",
     metadata,
@@ -187,6 +206,7 @@ __all__ = [
     "declaration_versions",
     "declarations",
     "disposals",
+    "duplicate_destructions",
     "hold_lifts",
     "holds",
     "idempotency_keys",

@@ -1,23 +1,19 @@
-"""Fast access to the shared identifier normalizers for bulk paths.
+"""A fast serial key for the registry's bulk paths.
 
-Manifests carry up to 100,000 items with few distinct calibres and makers, so
-those normalizations are memoized; serials are all distinct, so ASCII serials
-(nearly all of them) take a one-pass ``str.translate`` equal to
+Manifests carry up to 100,000 items, all with distinct serials, so ASCII
+serials (nearly all of them) take a one-pass ``str.translate`` equal to
 ``normalize_serial`` on ASCII input (a property test holds the two equal);
-anything else goes through ``normalize_serial`` itself.
+anything else goes through ``normalize_serial`` itself. Makers, calibres and
+models have one match key each in ``services.common.identifiers`` (memoized
+there), which both registers use.
 """
 
 from __future__ import annotations
 
 import string
-from functools import lru_cache
 from typing import Final
 
-from services.common.identifiers import (
-    normalize_calibre,
-    normalize_manufacturer,
-    normalize_serial,
-)
+from services.common.identifiers import normalize_serial
 
 
 def _ascii_serial_table() -> dict[int, int | None]:
@@ -39,15 +35,3 @@ def serial_key(raw: str) -> str:
     if raw.isascii():
         return raw.translate(_ASCII_SERIAL)
     return normalize_serial(raw)
-
-
-@lru_cache(maxsize=8192)
-def calibre_key(raw: str) -> str:
-    """The canonical calibre (memoized ``normalize_calibre``)."""
-    return normalize_calibre(raw)
-
-
-@lru_cache(maxsize=8192)
-def manufacturer_key(raw: str) -> str:
-    """The canonical manufacturer (memoized ``normalize_manufacturer``)."""
-    return normalize_manufacturer(raw)

@@ -4,13 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.common.identifiers import (
-    is_known_manufacturer,
-    manufacturer_key,
-    normalize_calibre,
-    normalize_manufacturer,
-)
+from services.common.identifiers import calibre_key, is_known_manufacturer, manufacturer_key
 from services.common.identifiers.manufacturer_aliases import MANUFACTURER_ALIASES
+from services.common.identifiers.manufacturers import structural_manufacturer_key
 
 FAST = settings(max_examples=300, deadline=None)
 NAME_CHARS = "abcoltdsgmhjkAELTDSG &.,'’-()ÉéöüÖ ООО АО Ижмаш"
@@ -59,7 +55,7 @@ NAME_CHARS = "abcoltdsgmhjkAELTDSG &.,'’-()ÉéöüÖ ООО АО Ижмаш"
     ],
 )
 def test_aliases(raw: str, canonical: str) -> None:
-    assert normalize_manufacturer(raw) == canonical
+    assert manufacturer_key(raw) == canonical
 
 
 @pytest.mark.parametrize(
@@ -72,44 +68,52 @@ def test_aliases(raw: str, canonical: str) -> None:
     ],
 )
 def test_unknown_makers_normalize_structurally(left: str, right: str, key: str) -> None:
-    assert normalize_manufacturer(left) == normalize_manufacturer(right) == key
+    assert manufacturer_key(left) == manufacturer_key(right) == key
     assert not is_known_manufacturer(left)
 
 
 def test_models_are_not_manufacturers() -> None:
     assert not is_known_manufacturer("Type 56")
-    assert normalize_manufacturer("Type 56") == "type 56"
+    assert manufacturer_key("Type 56") == "type 56"
     assert not is_known_manufacturer("Arsenal")  # several unrelated companies
 
 
 def test_empty_name_is_detectable() -> None:
-    assert normalize_manufacturer(" .,- ") == ""
+    assert manufacturer_key(" .,- ") == ""
 
 
 def test_canonical_names_are_fixed_points() -> None:
     for canonical in MANUFACTURER_ALIASES:
-        assert normalize_manufacturer(canonical) == canonical
+        assert manufacturer_key(canonical) == canonical
 
 
 @FAST
 @given(st.text())
-def test_normalize_manufacturer_is_idempotent(raw: str) -> None:
-    once = normalize_manufacturer(raw)
-    assert normalize_manufacturer(once) == once
+def test_manufacturer_key_is_idempotent(raw: str) -> None:
+    once = manufacturer_key(raw)
+    assert manufacturer_key(once) == once
 
 
 @FAST
 @given(st.text(alphabet=NAME_CHARS))
-def test_normalize_manufacturer_is_idempotent_on_name_text(raw: str) -> None:
-    once = normalize_manufacturer(raw)
-    assert normalize_manufacturer(once) == once
-    assert manufacturer_key(manufacturer_key(raw)) == manufacturer_key(raw)
+def test_manufacturer_key_is_idempotent_on_name_text(raw: str) -> None:
+    once = manufacturer_key(raw)
+    assert manufacturer_key(once) == once
+    structural = structural_manufacturer_key(raw)
+    assert structural_manufacturer_key(structural) == structural
 
 
 @pytest.mark.parametrize("raw", ["Co " * 100_000, "&." * 100_000, "7,x" * 100_000])
 def test_long_input_normalizes_to_a_fixed_point(raw: str) -> None:
     # Huge names are handled (no exception, idempotent); speed belongs to benchmarks.
-    maker = normalize_manufacturer(raw)
-    assert normalize_manufacturer(maker) == maker
-    calibre = normalize_calibre(raw)
-    assert normalize_calibre(calibre) == calibre
+    maker = manufacturer_key(raw)
+    assert manufacturer_key(maker) == maker
+    calibre = calibre_key(raw)
+    assert calibre_key(calibre) == calibre
+
+
+@FAST
+@given(st.one_of(st.text(), st.text(alphabet=NAME_CHARS)))
+def test_the_key_of_a_structural_form_is_the_key_of_the_spelling(raw: str) -> None:
+    # declarations0007 rekeys stored structural forms (the spelling is not stored).
+    assert manufacturer_key(structural_manufacturer_key(raw)) == manufacturer_key(raw)

@@ -3,17 +3,20 @@
 Field identifiers are messy (DOMAIN.md, "Identifiers are messy in the
 field"). Records store what was declared exactly; these pure functions give
 the normalized forms used to compare them. None of them touches a database.
+
+Both registers match on these and nothing else: `manufacturer_key`,
+`calibre_key` and `model_key` (aliases resolved where a table exists) and
+`normalize_serial`. Keys stored in a database are these functions' results,
+so a change of rule or of an alias table needs a migration that rekeys them.
 """
 
 from services.common.identifiers.calibres import (
     calibre_key,
     is_known_calibre,
-    normalize_calibre,
 )
 from services.common.identifiers.manufacturers import (
     is_known_manufacturer,
     manufacturer_key,
-    normalize_manufacturer,
 )
 from services.common.identifiers.serial_matching import (
     MAX_FUZZY_LENGTH,
@@ -35,6 +38,7 @@ from services.common.identifiers.serials import (
     normalize_serial_pattern,
     serial_fuzzy_key,
 )
+from services.common.identifiers.weapon_models import model_key
 
 __all__ = [
     "MAX_FUZZY_LENGTH",
@@ -49,8 +53,7 @@ __all__ = [
     "is_known_calibre",
     "is_known_manufacturer",
     "manufacturer_key",
-    "normalize_calibre",
-    "normalize_manufacturer",
+    "model_key",
     "normalize_serial",
     "normalize_serial_pattern",
     "serial_fuzzy_key",

@@ -1,7 +1,8 @@
-"""Calibres: one canonical name for every way of writing a calibre.
+"""Calibres: one match key for every way of writing a calibre.
 
 "7.62x39", "7,62 × 39 mm", "7.62X39MM" and "7.62 x 39" are one calibre.
-`normalize_calibre` first reduces any input to a structural key:
+`calibre_key` is the one rule both registers match calibres on. It first
+reduces any input to a structural form (`structural_calibre_key`):
 
 1. the common folding (NFKD, accents dropped, casefold, Cyrillic/Greek
    look-alikes to Latin, so Russian "7,62х39 мм" works too);
@@ -11,14 +12,18 @@
    dashes, brackets ...), as is a dot not followed by a digit;
 4. "mm" right after a number is dropped ("7.62x39mm" -> "7.62x39").
 
-The key is then looked up in `CALIBRE_ALIASES` (data, see
-`calibre_aliases`). Unknown calibres keep their structural key, with "mm"
-appended when the key is purely metric ("5.7 x 28" -> "5.7x28mm"), so equal
-inputs still match. The function is idempotent, and like every normalized
-identifier the result is for matching: records keep the calibre as declared.
+The structural form is then looked up in `CALIBRE_ALIASES` (data, see
+`calibre_aliases`). Unknown calibres keep their structural form, with "mm"
+appended when it is purely metric ("5.7 x 28" -> "5.7x28mm"), so equal
+inputs still match. The key is idempotent, and like every normalized
+identifier it is for matching: records keep the calibre as declared.
+
+The structural form alone is not a match key (it leaves aliases apart); it is
+public only for the alias index and for migrations of keys stored under it.
 """
 
 import re
+from functools import lru_cache
 from typing import Final
 
 from services.common.identifiers._text import (
@@ -38,22 +43,24 @@ _MILLIMETRES: Final = re.compile(r"(?<=\d)(?:mm)+")
 _METRIC: Final = re.compile(r"\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)*")
 
 
-def calibre_key(raw: str) -> str:
-    """Return the structural key of a calibre ("7,62 × 39 mm" -> "7.62x39")."""
+def structural_calibre_key(raw: str) -> str:
+    """The spelling reduced, aliases NOT resolved ("7,62 × 39 mm" -> "7.62x39")."""
     text = _DECIMAL_COMMA.sub(".", fold_text(raw).translate(_TIMES_SIGNS))
     text = "".join(char for char in text if char == "." or is_word_char(char))
     return _MILLIMETRES.sub("", _STRAY_DOT.sub("", text))
 
 
-_BY_KEY: Final = build_alias_index(CALIBRE_ALIASES, calibre_key)
+_BY_KEY: Final = build_alias_index(CALIBRE_ALIASES, structural_calibre_key)
 
 
-def normalize_calibre(raw: str) -> str:
-    """Return the canonical calibre name, or a structural form if unknown.
+# Memoized: a manifest or a batch of declarations repeats a few calibres many times.
+@lru_cache(maxsize=8192)
+def calibre_key(raw: str) -> str:
+    """The match key of a calibre: its canonical name, or a structural form if unknown.
 
     "" means nothing usable was declared; callers decide whether to reject.
     """
-    key = calibre_key(raw)
+    key = structural_calibre_key(raw)
     canonical = _BY_KEY.get(key)
     if canonical is not None:
         return canonical
@@ -64,4 +71,4 @@ def normalize_calibre(raw: str) -> str:
 
 def is_known_calibre(raw: str) -> bool:
     """True if the calibre is in the alias table (not only structural)."""
-    return calibre_key(raw) in _BY_KEY
+    return structural_calibre_key(raw) in _BY_KEY

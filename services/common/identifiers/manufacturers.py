@@ -1,6 +1,7 @@
-"""Manufacturers: one canonical name for the spellings of a maker's name.
+"""Manufacturers: one match key for the spellings of a maker's name.
 
-`normalize_manufacturer` first reduces any input to a structural key:
+`manufacturer_key` is the one rule both registers match makers on. It first
+reduces any input to a structural form (`structural_manufacturer_key`):
 
 1. the common folding (NFKD, accents dropped, casefold, Cyrillic/Greek
    look-alikes to Latin);
@@ -10,13 +11,18 @@
 3. legal-form words (LEGAL_FORMS: "corporation", "co", "ltd", "sa", "gmbh",
    "jsc", ...) are dropped at either end, never the last remaining word.
 
-The key is looked up in `MANUFACTURER_ALIASES` (data, see
-`manufacturer_aliases`). Unknown makers keep their structural key, so
-"Société Générale d'Armes S.A." and "SOCIETE GENERALE D'ARMES SA"
-still match.
-The function is idempotent; records keep the name as declared.
+The structural form is looked up in `MANUFACTURER_ALIASES` (data, see
+`manufacturer_aliases`): a known maker's key is its canonical name, so
+"Izhmash" and "Kalashnikov Concern" are one maker. Unknown makers keep their
+structural form, so "Société Générale d'Armes S.A." and
+"SOCIETE GENERALE D'ARMES SA" still match. The key is idempotent; records
+keep the name as declared.
+
+The structural form alone is not a match key (it leaves aliases apart); it is
+public only for the alias index and for migrations of keys stored under it.
 """
 
+from functools import lru_cache
 from typing import Final
 
 from services.common.identifiers._text import (
@@ -44,8 +50,8 @@ LEGAL_FORMS: Final = frozenset(
 _JOINERS: Final = str.maketrans({".": None, "'": None, "’": None, "ʼ": None})
 
 
-def manufacturer_key(raw: str) -> str:
-    """Return the structural key ("Heckler & Koch GmbH" -> "heckler and koch")."""
+def structural_manufacturer_key(raw: str) -> str:
+    """The spelling reduced, aliases NOT resolved ("H&K GmbH" -> "h and k")."""
     text = fold_text(raw).replace("&", " and ").translate(_JOINERS)
     words = "".join(char if is_word_char(char) else " " for char in text).split()
     while len(words) > 1 and words[-1] in LEGAL_FORMS:
@@ -56,18 +62,20 @@ def manufacturer_key(raw: str) -> str:
     return " ".join(words[start:])
 
 
-_BY_KEY: Final = build_alias_index(MANUFACTURER_ALIASES, manufacturer_key)
+_BY_KEY: Final = build_alias_index(MANUFACTURER_ALIASES, structural_manufacturer_key)
 
 
-def normalize_manufacturer(raw: str) -> str:
-    """Return the canonical manufacturer name, or the structural key if unknown.
+# Memoized: a manifest or a batch of declarations repeats a few makers many times.
+@lru_cache(maxsize=8192)
+def manufacturer_key(raw: str) -> str:
+    """The match key of a maker: its canonical name, or its structural form if unknown.
 
     "" means nothing usable was declared; callers decide whether to reject.
     """
-    key = manufacturer_key(raw)
+    key = structural_manufacturer_key(raw)
     return _BY_KEY.get(key, key)
 
 
 def is_known_manufacturer(raw: str) -> bool:
     """True if the manufacturer is in the alias table (not only structural)."""
-    return manufacturer_key(raw) in _BY_KEY
+    return structural_manufacturer_key(raw) in _BY_KEY

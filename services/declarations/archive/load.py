@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from services.common import migrations
 from services.common.database import write_session
+from services.common.tables import utcnow
 from services.common.transparency.checkpoint import parse_checkpoint
 from services.common.transparency.merkle import (
     EMPTY_ROOT,
@@ -38,6 +39,7 @@ from services.declarations.declarations.checks import CheckedDocument, item_rows
 from services.declarations.declarations.custody import identify, undeclared_positions
 from services.declarations.declarations.records import document_of, parse_record
 from services.declarations.declarations.schemas import DeclarationDocument
+from services.declarations.duplicates.service import separate_duplicate_destructions
 from services.declarations.log.repository import insert_nodes
 from services.declarations.models import (
     APPEND_ONLY_TABLES,
@@ -46,6 +48,7 @@ from services.declarations.models import (
     declaration_versions,
     declarations,
     disposals,
+    duplicate_destructions,
     hold_lifts,
     holds,
     items,
@@ -171,7 +174,10 @@ def _rebuild_items(session: Session, data: Path) -> int:
             undeclared = set(undeclared_positions(identities, keys))
         checked = CheckedDocument(document, identities, undeclared)
         rows += [{**r, "declaration_id": version["declaration_id"]} for r in item_rows(checked)]
+    # Records made under an older identity rule may destroy one weapon twice: keep both.
+    pairs = separate_duplicate_destructions(rows, found_by="archive import", found_at=utcnow())
     insert_rows(session, items, rows)
+    insert_rows(session, duplicate_destructions, pairs)
     return len(rows)
 
 

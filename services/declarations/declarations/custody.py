@@ -1,8 +1,9 @@
 """Item identity and the custody chain of destroyed materiel.
 
 A destruction lists the items destroyed and references the declarations
-that recorded them. Items are matched on normalized identity (the shared
-identifier rules), never on the declared spelling:
+that recorded them. Items are matched on normalized identity, never on the
+declared spelling: the match keys of ``services.common.identifiers``, the same
+the registry traces on (so "Izhmash" and "Kalashnikov Concern" are one maker):
 
 - weapon: manufacturer key + serial key; unique, so destroyed at most once;
 - part with a serial: description + serial key; unique likewise;
@@ -23,21 +24,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from services.common.errors import FieldProblem
-from services.common.identifiers import calibre_key as _calibre_key
-from services.common.identifiers import manufacturer_key as _manufacturer_key
-from services.common.identifiers import normalize_serial
+from services.common.identifiers import calibre_key, manufacturer_key, normalize_serial
 from services.common.tables import column_length
 from services.declarations.declarations.schemas import Ammunition, Item, Part, Weapon
 from services.declarations.models import items as item_index
 
 DESCRIPTION_WORDS_IN_KEY = 200
-
-# Pure functions of a spelling; a batch repeats a few makers and calibres many times.
-manufacturer_key = lru_cache(maxsize=4096)(_manufacturer_key)
-calibre_key = lru_cache(maxsize=4096)(_calibre_key)
 
 
 @dataclass(frozen=True)

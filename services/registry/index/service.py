@@ -13,12 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.common.errors import Conflict, FieldProblem, Forbidden, ValidationFailed
-from services.common.identifiers import serial_fuzzy_key
+from services.common.identifiers import calibre_key, manufacturer_key, model_key, serial_fuzzy_key
 from services.common.security import Principal
 from services.common.tables import column_length, utcnow
 from services.registry import serial_index
 from services.registry.alerts import detection
-from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
+from services.registry.identifier_keys import serial_key
 from services.registry.index import repository
 from services.registry.index.schemas import (
     DeclarationDelivery,
@@ -231,9 +231,3 @@ def _item_row(d: DeclarationDelivery, item: DeliveredItem) -> dict[str, Any]:
         "calibre_key": _key(item.calibre, calibre_key),
         "lot_key": _key(item.lot_number, serial_key),
     }
-
-
-def model_key(raw: str) -> str:
-    """A model's match key: the serial rules without the O/0, I/1 folding would be
-    wrong for names, so letters and digits only, upper-cased ("AK-47" -> "AK47")."""
-    return "".join(char for char in raw.upper() if char.isalnum())

@@ -8,10 +8,11 @@ from typing import Any
 from sqlmodel import Session
 
 from services.common.errors import NotFound, ValidationFailed
+from services.common.identifiers import calibre_key, manufacturer_key
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
 from services.registry import serial_index
-from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
+from services.registry.identifier_keys import serial_key
 from services.registry.ledger import lock_contingent_ledger
 from services.registry.loss_reports import repository
 from services.registry.loss_reports.schemas import LossItemIn, LossReportCreate

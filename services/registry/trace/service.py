@@ -12,14 +12,14 @@ from services.common.hot_reads import HotReads
 from services.common.identifiers import (
     SerialQuery,
     has_serial_wildcards,
+    manufacturer_key,
+    model_key,
     normalize_serial,
     serial_fuzzy_key,
     serial_like_pattern,
     serial_probe_keys,
 )
 from services.common.security import ReadScope
-from services.registry.identifier_keys import manufacturer_key
-from services.registry.index.service import model_key
 from services.registry.trace import repository
 from services.registry.trace.candidates import fuzzy_key_candidates, match_key_candidates
 from services.registry.trace.schemas import TraceResult

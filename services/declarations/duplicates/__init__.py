@@ -1,0 +1,1 @@
+"""Two destructions of one weapon found when the item index was rekeyed (operator's list)."""
