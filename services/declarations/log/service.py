@@ -31,7 +31,7 @@ from services.common.transparency.merkle import (
     root_hash,
 )
 from services.common.transparency.note import Signer
-from services.declarations.canonical import canonical_json
+from services.declarations.canonical import fast_canonical_json
 from services.declarations.log import repository
 
 ENTRY_TYPES = (
@@ -91,7 +91,7 @@ def append(
     every insert that could fail.
     """
     # Everything that needs no lock first: the entries' bytes and leaf hashes.
-    payloads = [canonical_json(entry) for entry in entries]
+    payloads = [fast_canonical_json(entry) for entry in entries]
     hashes = [leaf_hash(payload) for payload in payloads]
     repository.lock_log(session)
     start, frontier_nodes = repository.size_and_frontier(session)
