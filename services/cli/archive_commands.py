@@ -21,7 +21,7 @@ def run_export(args: argparse.Namespace) -> int:
     """``regctl archive export``."""
     from services.common.database import make_engine
     from services.declarations.archive.export import export_bag
-    from services.declarations.context import system_clock
+    from services.declarations.deps import system_clock
     from services.declarations.settings import DeclarationsSettings
 
     settings = DeclarationsSettings()

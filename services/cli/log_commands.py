@@ -339,7 +339,7 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_fixity(args: argparse.Namespace) -> int:
     """``regctl log fixity``: recompute from storage, compare, log the outcome."""
     from services.common.database import make_engine, write_session
-    from services.declarations.context import system_clock
+    from services.declarations.deps import system_clock
     from services.declarations.log import fixity
     from services.declarations.log.keys import load_signer
     from services.declarations.log.service import LogContext

@@ -8,44 +8,47 @@ may change it (403), and only then checks the declaration's state (409, 412).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import dataclass
 
-from fastapi import Depends, Request
-from sqlalchemy import ColumnElement, false, or_, true
+from fastapi import Request
 
 from services.common.errors import Forbidden
-from services.common.security import Principal, PrincipalDep, read_scope
-from services.declarations.declarations.repository import DeclarationRow, readable_clause_columns
-from services.declarations.models import declarations
+from services.common.scopes import Scope
+from services.common.security import Principal, PrincipalDep, ReadScope, read_scope
+from services.declarations.declarations.repository import DeclarationRow
+
+_NOTHING = ReadScope(everything=False, periods=())
+_EVERYTHING = ReadScope(everything=True, periods=())
 
 
-async def known_declarations(request: Request, principal: PrincipalDep) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class Visibility:
+    """Declarations a caller sees: what ``scope`` lets it read and, when ``own_country``
+    is set, every declaration of that country whatever its date."""
+
+    scope: ReadScope
+    own_country: str | None = None
+
+
+async def known_declarations(request: Request, principal: PrincipalDep) -> Visibility:
     """Declarations the caller may know exist: a member state's own and whatever it may read."""
-    clauses: list[ColumnElement[bool]] = []
-    if principal.org_type == "member_state":
-        clauses.append(declarations.c.declaring_country == (principal.country or ""))
-    if principal.has_scope("register:read"):
-        scope = await read_scope(request, principal)
-        clauses.append(scope.clause(*readable_clause_columns()))
-    return or_(*clauses) if clauses else false()
+    own = (principal.country or "") if principal.org_type == "member_state" else None
+    if principal.has_scope(Scope.REGISTER_READ):
+        return Visibility(await read_scope(request, principal), own_country=own)
+    return Visibility(_NOTHING, own_country=own)
 
 
-async def retention_visibility(request: Request, principal: PrincipalDep) -> ColumnElement[bool]:
+async def retention_visibility(request: Request, principal: PrincipalDep) -> Visibility:
     """Declarations the caller may act on for retention (holds, disposal).
 
     The operator administers retention for the whole register; a member state
     its own declarations; a secretariat what it may read.
     """
     if principal.org_type == "operator":
-        return true()
+        return Visibility(_EVERYTHING)
     if principal.org_type == "member_state":
-        return declarations.c.declaring_country == (principal.country or "")
-    scope = await read_scope(request, principal)
-    return scope.clause(*readable_clause_columns())
-
-
-KnownDep = Annotated[ColumnElement[Any], Depends(known_declarations)]
-RetentionVisibleDep = Annotated[ColumnElement[Any], Depends(retention_visibility)]
+        return Visibility(_NOTHING, own_country=principal.country or "")
+    return Visibility(await read_scope(request, principal))
 
 
 def is_declaring_state(principal: Principal, row: DeclarationRow) -> bool:
@@ -53,7 +56,7 @@ def is_declaring_state(principal: Principal, row: DeclarationRow) -> bool:
     return (
         principal.org_type == "member_state"
         and principal.country == row.declaring_country
-        and principal.has_scope("declarations:write")
+        and principal.has_scope(Scope.DECLARATIONS_WRITE)
     )
 
 
@@ -68,7 +71,7 @@ def require_declaring_state(principal: Principal, row: DeclarationRow) -> None:
 
 def require_disposer(principal: Principal, row: DeclarationRow) -> None:
     """Disposal is for the declaring state or the operator (``admin``): 403 for others."""
-    operator = principal.org_type == "operator" and principal.has_scope("admin")
+    operator = principal.org_type == "operator" and principal.has_scope(Scope.ADMIN)
     if not (operator or is_declaring_state(principal, row)):
         raise Forbidden(
             "Disposal is for the declaring state or the operator", code="disposal_not_allowed"

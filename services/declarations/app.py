@@ -11,16 +11,17 @@ from services.common.app import create_service_app
 from services.common.errors import problem_responses
 from services.common.security import authenticated
 from services.declarations import models
-from services.declarations.amendments import router as amendments_router
-from services.declarations.context import Clock, system_clock
-from services.declarations.declarations import router as declarations_router
-from services.declarations.index_feed import router as index_feed_router
+from services.declarations.amendments.router import router as amendments_router
+from services.declarations.declarations.router import router as declarations_router
+from services.declarations.deps import Clock, system_clock
 from services.declarations.index_feed.relay import IndexRelay
-from services.declarations.log import router as log_router
+from services.declarations.index_feed.router import router as index_feed_router
 from services.declarations.log.keys import load_signer
+from services.declarations.log.router import public_router as log_public_router
+from services.declarations.log.router import router as log_router
 from services.declarations.log.service import LogContext
 from services.declarations.missions import MissionDirectory, registry_client
-from services.declarations.retention import router as retention_router
+from services.declarations.retention.router import router as retention_router
 from services.declarations.settings import DeclarationsSettings
 
 VERSION = "0.1.0"
@@ -46,11 +47,14 @@ def v1_router() -> APIRouter:
         dependencies=[Depends(authenticated)],
         responses=problem_responses(401),
     )
-    router.include_router(declarations_router.router())
-    router.include_router(amendments_router.router())
-    router.include_router(retention_router.router())
-    router.include_router(log_router.entries_router())
-    router.include_router(index_feed_router.router())
+    for domain in (
+        declarations_router,
+        amendments_router,
+        retention_router,
+        log_router,
+        index_feed_router,
+    ):
+        router.include_router(domain)
     return router
 
 
@@ -100,7 +104,7 @@ def create_app(
         description=DESCRIPTION,
         version=VERSION,
         # The public router (checkpoint, verifier key, proofs) needs no token.
-        routers=[v1_router(), log_router.public_router()],
+        routers=[v1_router(), log_public_router],
         idempotency_table=models.idempotency_keys,
         # A batch carries up to 1,000 declarations: the bulk limit (128 MiB by default).
         body_limits={"/declarations/v1/declarations/batch": settings.bulk_max_body_bytes},

@@ -51,6 +51,12 @@ class MissionDirectory:
         self._confirmed[key] = (document, time.monotonic())
         return document
 
+    async def knows(self, code: str | None, token: str) -> bool | None:
+        """Whether the registry knows mission ``code``; None when no mission is named."""
+        if code is None:
+            return None
+        return await self.find(code, token) is not None
+
     def _confirmed_before(self, key: str, what: str, cause: Exception | None) -> dict[str, Any]:
         remembered = self._confirmed.get(key)
         if remembered is not None:

@@ -25,12 +25,17 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    MetaData,
     String,
     Table,
     Text,
 )
 
-from services.declarations.tables import DeclarationsTable, idempotency_keys, metadata
+from services.common.tables import NAMING_CONVENTION, idempotency_table
+
+# The service's own metadata: its own database, its own Alembic tree.
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+idempotency_keys = idempotency_table(metadata)
 
 declarations = Table(
     "declarations",
@@ -200,7 +205,6 @@ APPEND_ONLY_TABLES = (
 
 __all__ = [
     "APPEND_ONLY_TABLES",
-    "DeclarationsTable",
     "checkpoints",
     "declaration_contents",
     "declaration_versions",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -19,7 +18,7 @@ from services.common.errors import (
     format_loc,
 )
 from services.common.security import Principal
-from services.declarations.access import require_declaring_state
+from services.declarations.access import Visibility, require_declaring_state
 from services.declarations.amendments.merge_patch import merge_patch
 from services.declarations.amendments.schemas import Amendment
 from services.declarations.declarations import repository
@@ -74,7 +73,7 @@ def amend(
     principal: Principal,
     declaration_id: str,
     amendment: Amendment,
-    knowable: ColumnElement[bool],
+    knowable: Visibility,
     if_match: str | None,
     mission_known: bool | None,
     now: datetime,
@@ -87,7 +86,9 @@ def amend(
     when it may know it but is not the declaring state, 428 without
     ``If-Match``, 412 when it names another version than the current one.
     """
-    row = repository.find_current(session, declaration_id, knowable)
+    row = repository.find_current(
+        session, declaration_id, knowable.scope, own_country=knowable.own_country
+    )
     if row is None:
         raise NotFound(f"No declaration {declaration_id}", code="declaration_not_found")
     require_declaring_state(principal, row)

@@ -17,7 +17,6 @@ from services.declarations.declarations.custody import (
     undeclared_positions,
 )
 from services.declarations.declarations.schemas import DeclarationDocument
-from services.declarations.models import declarations
 
 
 @dataclass(frozen=True)
@@ -89,8 +88,9 @@ def check_document(
     problems += key_length_problems(identities)
     undeclared: set[int] = set()
     if document.type == "destruction":
-        own = declarations.c.declaring_country == document.declaring_country
-        found = repository.find_many(session, document.references, own)
+        found = repository.find_many(
+            session, document.references, declaring_country=document.declaring_country
+        )
         for position, reference in enumerate(document.references):
             row = found.get(reference)
             if row is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from services.common.errors import ValidationFailed
 from services.common.transparency.canonical import sha256_hex
-from services.declarations.canonical import canonical_json
+from services.declarations.canonical import fast_canonical_json
 from services.declarations.declarations.schemas import DeclarationDocument
 
 
@@ -29,7 +29,7 @@ def document_of(record: dict[str, Any]) -> dict[str, Any]:
 def canonical_record(record: dict[str, Any]) -> tuple[str, str]:
     """(canonical JSON text, its SHA-256 hex) of a record; 422 when it has no canonical form."""
     try:
-        data = canonical_json(record)
+        data = fast_canonical_json(record)
     except ValueError as exc:  # e.g. text with unpaired surrogates: not Unicode, not JSON text
         raise ValidationFailed(
             [{"loc": "body", "msg": f"the declaration cannot be canonicalized: {exc}"}]

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.sql.selectable import ScalarSelect
 from sqlmodel import Session
 
+from services.common.pagination import PageParams, paginate
+from services.common.security import ReadScope
 from services.declarations.bulk import insert_rows
 from services.declarations.models import (
     declaration_contents,
@@ -50,7 +52,7 @@ def _latest_version() -> ScalarSelect[Any]:
     )
 
 
-def current_select() -> Select[Any]:
+def _current_select() -> Select[Any]:
     """Declarations joined to their latest version and their disposal, if any."""
     v = declaration_versions
     return (
@@ -76,9 +78,14 @@ def current_select() -> Select[Any]:
     )
 
 
-def readable_clause_columns() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """The (country, date) columns tenancy filters on, within :func:`current_select`."""
-    return declarations.c.declaring_country, declaration_versions.c.event_date
+def _visible(scope: ReadScope, own_country: str | None) -> ColumnElement[bool]:
+    """Declarations ``scope`` lets the caller read, by declaring country and event date of
+    the current version, and (``own_country``) every declaration of that country."""
+    readable = scope.clause(declarations.c.declaring_country, declaration_versions.c.event_date)
+    if own_country is None:
+        return readable
+    # or_() drops a false() ``readable`` and becomes true() with a true() one.
+    return or_(declarations.c.declaring_country == own_country, readable)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -86,8 +93,8 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def to_row(row: Any) -> DeclarationRow:
-    """A result row of :func:`current_select` as a :class:`DeclarationRow`."""
+def _to_row(row: Any) -> DeclarationRow:
+    """A result row of :func:`_current_select` as a :class:`DeclarationRow`."""
     values = dict(row._mapping)
     values["declared_at"] = as_utc(values["declared_at"])
     if values["disposed_at"] is not None:
@@ -96,23 +103,65 @@ def to_row(row: Any) -> DeclarationRow:
 
 
 def find_current(
-    session: Session, declaration_id: str, readable: ColumnElement[bool]
+    session: Session, declaration_id: str, scope: ReadScope, *, own_country: str | None = None
 ) -> DeclarationRow | None:
-    """The declaration with its latest version, if it exists and ``readable`` allows it."""
+    """The declaration with its latest version, if it exists and the caller sees it.
+
+    The caller sees what ``scope`` lets it read and, when ``own_country`` is given,
+    every declaration of that country whatever its date.
+    """
     row = session.execute(
-        current_select().where(declarations.c.id == declaration_id, readable)
+        _current_select().where(declarations.c.id == declaration_id, _visible(scope, own_country))
     ).first()
-    return None if row is None else to_row(row)
+    return None if row is None else _to_row(row)
 
 
 def find_many(
-    session: Session, ids: Sequence[str], readable: ColumnElement[bool]
+    session: Session, ids: Sequence[str], *, declaring_country: str
 ) -> dict[str, DeclarationRow]:
-    """Readable declarations among ``ids``."""
+    """The declarations among ``ids`` that ``declaring_country`` declared."""
     if not ids:
         return {}
-    rows = session.execute(current_select().where(declarations.c.id.in_(ids), readable)).all()
-    return {r.id: to_row(r) for r in rows}
+    rows = session.execute(
+        _current_select().where(
+            declarations.c.id.in_(ids), declarations.c.declaring_country == declaring_country
+        )
+    ).all()
+    return {r.id: _to_row(r) for r in rows}
+
+
+def list_current(
+    session: Session,
+    *,
+    scope: ReadScope,
+    page: PageParams,
+    declaration_type: str | None = None,
+    declaring_country: str | None = None,
+    mission: str | None = None,
+    undeclared: bool | None = None,
+) -> tuple[list[DeclarationRow], str | None]:
+    """Declarations ``scope`` lets the caller read, oldest declared first, one page of them.
+
+    The filters left as None select everything; ``mission`` and ``undeclared``
+    are those of the current version.
+    """
+    filters: list[ColumnElement[bool]] = [_visible(scope, None)]
+    if declaration_type is not None:
+        filters.append(declarations.c.type == declaration_type)
+    if declaring_country is not None:
+        filters.append(declarations.c.declaring_country == declaring_country)
+    if mission is not None:
+        filters.append(declaration_versions.c.mission == mission)
+    if undeclared is not None:
+        filters.append(declaration_versions.c.undeclared == undeclared)
+    rows, cursor = paginate(
+        session,
+        _current_select().where(*filters),
+        key=[declarations.c.declared_at, declarations.c.id],
+        params=page,
+        key_of=lambda r: (r.declared_at, r.id),
+    )
+    return [_to_row(r) for r in rows], cursor
 
 
 def versions_of(session: Session, declaration_id: str) -> list[Any]:

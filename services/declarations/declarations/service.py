@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement
 from sqlmodel import Session
 
 from services.common.errors import NotFound
-from services.common.pagination import PageParams, paginate
-from services.common.security import Principal
+from services.common.pagination import PageParams
+from services.common.security import Principal, ReadScope
 from services.declarations.declarations import repository
 from services.declarations.declarations.checks import check_document
 from services.declarations.declarations.intake import new_declaration, store_new_declarations
@@ -22,7 +21,6 @@ from services.declarations.declarations.schemas import (
     VersionView,
 )
 from services.declarations.log.service import LogContext
-from services.declarations.models import declarations
 
 
 def create_declaration(
@@ -46,11 +44,9 @@ def create_declaration(
     return created
 
 
-def get_declaration(
-    session: Session, *, declaration_id: str, readable: ColumnElement[bool]
-) -> DeclarationView:
+def get_declaration(session: Session, *, declaration_id: str, scope: ReadScope) -> DeclarationView:
     """One declaration the caller may read (404 otherwise), with its current record."""
-    row = repository.find_current(session, declaration_id, readable)
+    row = repository.find_current(session, declaration_id, scope)
     if row is None:
         raise NotFound(f"No declaration {declaration_id}", code="declaration_not_found")
     content = repository.content_of(session, row.id, row.version)
@@ -72,11 +68,9 @@ def get_declaration(
     )
 
 
-def list_versions(
-    session: Session, *, declaration_id: str, readable: ColumnElement[bool]
-) -> list[VersionView]:
+def list_versions(session: Session, *, declaration_id: str, scope: ReadScope) -> list[VersionView]:
     """Every version of a readable declaration, oldest first."""
-    if repository.find_current(session, declaration_id, readable) is None:
+    if repository.find_current(session, declaration_id, scope) is None:
         raise NotFound(f"No declaration {declaration_id}", code="declaration_not_found")
     return [
         VersionView(
@@ -96,34 +90,36 @@ def list_versions(
 def list_declarations(
     session: Session,
     *,
-    readable: ColumnElement[bool],
-    filters: list[ColumnElement[bool]],
+    scope: ReadScope,
     page: PageParams,
+    declaration_type: str | None = None,
+    declaring_country: str | None = None,
+    mission: str | None = None,
+    undeclared: bool | None = None,
 ) -> tuple[list[DeclarationSummary], str | None]:
-    """Readable declarations, oldest declared first, keyset-paginated."""
-    statement = repository.current_select().where(readable, *filters)
-    rows, cursor = paginate(
+    """Readable declarations, oldest declared first, keyset-paginated; None filters select all."""
+    rows, cursor = repository.list_current(
         session,
-        statement,
-        key=[declarations.c.declared_at, declarations.c.id],
-        params=page,
-        key_of=lambda r: (r.declared_at, r.id),
+        scope=scope,
+        page=page,
+        declaration_type=declaration_type,
+        declaring_country=declaring_country,
+        mission=mission,
+        undeclared=undeclared,
     )
-    summaries = []
-    for raw in rows:
-        row = repository.to_row(raw)
-        summaries.append(
-            DeclarationSummary(
-                id=row.id,
-                type=row.type,
-                declaring_country=row.declaring_country,
-                version=row.version,
-                event_date=row.event_date,
-                mission=row.mission,
-                undeclared=row.undeclared,
-                declared_at=row.declared_at,
-                retain_until=row.retain_until,
-                disposed=row.disposed_at is not None,
-            )
+    summaries = [
+        DeclarationSummary(
+            id=row.id,
+            type=row.type,
+            declaring_country=row.declaring_country,
+            version=row.version,
+            event_date=row.event_date,
+            mission=row.mission,
+            undeclared=row.undeclared,
+            declared_at=row.declared_at,
+            retain_until=row.retain_until,
+            disposed=row.disposed_at is not None,
         )
+        for row in rows
+    ]
     return summaries, cursor

@@ -33,6 +33,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.common.database import write_session
+from services.common.scopes import Scope
 from services.common.tables import utcnow
 from services.declarations.index_feed import repository
 from services.declarations.index_feed.events import build_event
@@ -109,7 +110,7 @@ class IndexRelay:
             )
         response = await self.auth.post(
             "/auth/v1/token",
-            data={"grant_type": "client_credentials", "scope": "index:write"},
+            data={"grant_type": "client_credentials", "scope": Scope.INDEX_WRITE},
             auth=credentials,
         )
         if response.status_code != 200:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, select, text, tuple_
+from sqlalchemy import func, insert, select, text, tuple_
 from sqlmodel import Session
 
+from services.common.security import ReadScope
 from services.common.transparency.merkle import NodeId, StoredNode
 from services.declarations.bulk import insert_rows
 from services.declarations.models import (
@@ -153,14 +154,15 @@ def _entry(row: Any) -> EntryRow:
 
 
 def entries_between(
-    session: Session, start: int, end: int, readable: ColumnElement[bool]
+    session: Session, start: int, end: int, scope: ReadScope
 ) -> list[tuple[EntryRow, bool, str | None]]:
     """Entries [start, end), each with whether the caller may read it and its record content.
 
-    ``readable`` is a filter on ``declarations.declaring_country`` and
-    ``declaration_versions.event_date``; entries about no declaration
-    (fixity) are readable by every register reader.
+    ``scope`` decides by the declaring country and the event date of the version
+    an entry covers; entries about no declaration (fixity) are readable by every
+    register reader.
     """
+    readable = scope.clause(declarations.c.declaring_country, declaration_versions.c.event_date)
     row_readable = (log_entries.c.declaration_id.is_(None)) | (
         declarations.c.id.is_not(None) & readable
     )

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+
+def base64_text(data: bytes) -> str:
+    """``data`` as base64 text: how these models carry hashes and entry bytes."""
+    return base64.b64encode(data).decode()
 
 
 class InclusionProof(BaseModel):

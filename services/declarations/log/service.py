@@ -9,6 +9,7 @@ transaction stores the signed checkpoint of the tree it leaves behind.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session
 
 from services.common.errors import BadRequest
+from services.common.security import ReadScope
 from services.common.transparency.canonical import JsonValue
 from services.common.transparency.checkpoint import Checkpoint, sign_checkpoint
 from services.common.transparency.merkle import (
@@ -31,8 +33,9 @@ from services.common.transparency.merkle import (
     root_hash,
 )
 from services.common.transparency.note import Signer
-from services.declarations.canonical import canonical_json
+from services.declarations.canonical import fast_canonical_json
 from services.declarations.log import repository
+from services.declarations.log.schemas import LogEntries, LogEntry, base64_text
 
 ENTRY_TYPES = (
     "declaration_version",
@@ -42,6 +45,8 @@ ENTRY_TYPES = (
     "disposal",
     "fixity",
 )
+
+MAX_ENTRIES = 1000
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ def append(
     every insert that could fail.
     """
     # Everything that needs no lock first: the entries' bytes and leaf hashes.
-    payloads = [canonical_json(entry) for entry in entries]
+    payloads = [fast_canonical_json(entry) for entry in entries]
     hashes = [leaf_hash(payload) for payload in payloads]
     repository.lock_log(session)
     start, frontier_nodes = repository.size_and_frontier(session)
@@ -130,6 +135,28 @@ def current_checkpoint(session: Session, *, log: LogContext) -> str:
     if stored is not None:
         return stored.signed_note
     return sign_checkpoint(Checkpoint(log.origin, 0, EMPTY_ROOT), log.signer)
+
+
+def list_entries(session: Session, *, scope: ReadScope, start: int, end: int) -> LogEntries:
+    """Entries [start, end): index and leaf hash of each, bytes and record where readable.
+
+    400 unless 0 <= start < end <= the log's size and at most ``MAX_ENTRIES`` are asked.
+    """
+    size = repository.log_size(session)
+    if not 0 <= start < end <= size or end - start > MAX_ENTRIES:
+        raise BadRequest(
+            f"need 0 <= start < end <= {size} and at most {MAX_ENTRIES} entries",
+            code="range_out_of_bounds",
+        )
+    entries = []
+    for row, may_read, content in repository.entries_between(session, start, end, scope):
+        entry = LogEntry(index=row.index, leaf_hash=base64_text(row.leaf_hash))
+        if may_read:
+            entry.leaf_input = base64_text(row.leaf_input)
+            entry.entry = json.loads(row.leaf_input)
+            entry.record = json.loads(content) if content is not None else None
+        entries.append(entry)
+    return LogEntries(start=start, end=end, tree_size=size, entries=entries)
 
 
 def _checked_tree_size(session: Session, tree_size: int | None) -> int:

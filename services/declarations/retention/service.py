@@ -12,13 +12,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.security import Principal
-from services.declarations.access import require_disposer
+from services.declarations.access import Visibility, require_disposer
 from services.declarations.declarations import repository as declarations_repository
 from services.declarations.declarations.repository import DeclarationRow, as_utc
 from services.declarations.log import service as log
@@ -27,10 +26,10 @@ from services.declarations.retention import repository
 from services.declarations.retention.schemas import DisposalView, HoldView
 
 
-def _declaration(
-    session: Session, declaration_id: str, visible: ColumnElement[bool]
-) -> DeclarationRow:
-    row = declarations_repository.find_current(session, declaration_id, visible)
+def _declaration(session: Session, declaration_id: str, visible: Visibility) -> DeclarationRow:
+    row = declarations_repository.find_current(
+        session, declaration_id, visible.scope, own_country=visible.own_country
+    )
     if row is None:
         raise NotFound(f"No declaration {declaration_id}", code="declaration_not_found")
     return row
@@ -44,9 +43,7 @@ def _view(row: object) -> HoldView:
     return HoldView(**values)
 
 
-def list_holds(
-    session: Session, *, declaration_id: str, visible: ColumnElement[bool]
-) -> list[HoldView]:
+def list_holds(session: Session, *, declaration_id: str, visible: Visibility) -> list[HoldView]:
     """Every hold of a visible declaration."""
     _declaration(session, declaration_id, visible)
     return [_view(r) for r in repository.holds_of(session, declaration_id)]
@@ -67,7 +64,7 @@ def place_hold(
     principal: Principal,
     declaration_id: str,
     reason: str,
-    visible: ColumnElement[bool],
+    visible: Visibility,
     now: datetime,
     log_context: LogContext,
 ) -> HoldView:
@@ -106,7 +103,7 @@ def lift_holds(
     declaration_id: str,
     reason: str,
     hold_id: str | None,
-    visible: ColumnElement[bool],
+    visible: Visibility,
     now: datetime,
     log_context: LogContext,
 ) -> list[HoldView]:
@@ -172,7 +169,7 @@ def dispose(
     *,
     principal: Principal,
     declaration_id: str,
-    visible: ColumnElement[bool],
+    visible: Visibility,
     now: datetime,
     log_context: LogContext,
 ) -> DisposalView:
