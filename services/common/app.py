@@ -136,7 +136,13 @@ def create_service_app(
         app.include_router(router)
 
     limits = dict(body_limits or {})
-    app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes, limits=limits)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default_limit=settings.max_body_bytes,
+        limits=limits,
+        drain_max_bytes=settings.body_drain_max_bytes,
+        drain_seconds=settings.body_drain_seconds,
+    )
     app.add_middleware(NulCharacterMiddleware)
     if settings.cors_origins:
         app.add_middleware(
