@@ -29,6 +29,7 @@ from services.auth.organisations.schemas import OrganisationCreate
 from services.auth.settings import AuthSettings
 from services.common.database import make_engine, write_session
 from services.common.errors import AppError
+from services.common.scopes import Scope
 from services.common.tables import utcnow
 
 BOOTSTRAP = Actor(actor="bootstrap")
@@ -103,7 +104,9 @@ def bootstrap(
         created = clients.create_client(
             session=session,
             settings=settings,
-            data=ClientCreate(organisation=operator.code, name="Operator admin", scopes=["admin"]),
+            data=ClientCreate(
+                organisation=operator.code, name="Operator admin", scopes=[Scope.ADMIN]
+            ),
             actor=BOOTSTRAP,
             now=now,
         )
@@ -130,7 +133,7 @@ def ensure_index_relay_client(*, settings: AuthSettings, engine: Engine) -> Cred
             data=ClientCreate(
                 organisation=operator.code,
                 name="Declarations index relay",
-                scopes=["index:write"],
+                scopes=[Scope.INDEX_WRITE],
             ),
             actor=BOOTSTRAP,
             now=now,

@@ -412,9 +412,10 @@ def require_scope(scope: Scope) -> Callable[..., Awaitable[Principal]]:
 
 async def read_scope(request: Request, principal: PrincipalDep) -> ReadScope:
     """What register data the caller may read (needs ``register:read``)."""
-    if not principal.has_scope("register:read"):
+    if not principal.has_scope(Scope.REGISTER_READ):
         raise Forbidden(
-            "Reading the register needs the 'register:read' scope", code="insufficient_scope"
+            f"Reading the register needs the '{Scope.REGISTER_READ}' scope",
+            code="insufficient_scope",
         )
     if principal.org_type == "operator":
         return ReadScope(everything=True, periods=())
