@@ -9,10 +9,10 @@ from sqlmodel import Session
 
 from services.auth.audit import service as audit
 from services.auth.audit.service import Actor
-from services.auth.countries import is_alpha3
 from services.auth.models import Community, Organisation
 from services.auth.organisations import repository
 from services.auth.organisations.schemas import OrganisationCreate
+from services.common.countries import is_alpha3
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.scopes import Scope

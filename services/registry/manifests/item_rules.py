@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
+from services.common.countries import ALPHA3
 from services.common.tables import column_length
-from services.registry.countries import ALPHA3
 from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
 from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
 from services.registry.models import ManifestItem

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StringConstra
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
+from services.common.countries import CountryCode
 from services.common.dates import IsoDate
 from services.common.tables import UtcDatetime
-from services.registry.countries import CountryCode
 from services.registry.missions.schemas import MissionCode
 
 MAX_MANIFEST_ITEMS = 100_000
