@@ -1,4 +1,4 @@
-"""Who may read which records: services/common/security.py's read_scope, with real tokens
+"""Who may read which records: services.common.security's read_scope, with real tokens
 verified by the registry's verifier and memberships fetched from the real auth service."""
 
 from __future__ import annotations
