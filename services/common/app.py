@@ -21,7 +21,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.auth_client import AuthServiceClient, auth_http_client
 from services.common.database import make_engine
-from services.common.errors import Problem, install_error_handlers
+from services.common.error_handlers import install_error_handlers
+from services.common.errors import Problem
 from services.common.health import health_router
 from services.common.hot_reads import HotReads
 from services.common.limits import BodyLimitMiddleware
