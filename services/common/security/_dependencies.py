@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from services.common.errors import Forbidden, Unauthorized
+from services.common.errors import Forbidden, Unauthorized, problem_responses
 from services.common.scopes import Scope
 from services.common.security._tenancy import (
     FOREVER,
@@ -83,3 +83,10 @@ def require_own_country(principal: Principal, country: str) -> None:
             f"Only {country}'s own ministry may submit records for {country}",
             code="outside_tenancy",
         )
+
+
+def authenticated_router(prefix: str) -> APIRouter:
+    """A router whose every route needs a valid bearer token (401 documented on each)."""
+    return APIRouter(
+        prefix=prefix, dependencies=[Depends(authenticated)], responses=problem_responses(401)
+    )
