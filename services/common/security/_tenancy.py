@@ -116,10 +116,6 @@ class ReadScope:
             return True
         return any(p.country == country and p.covers(on) for p in self.periods)
 
-    def countries(self) -> set[str]:
-        """Countries the caller may read at some date."""
-        return {p.country for p in self.periods}
-
     def clause(self, country: ColumnElement[Any], on: ColumnElement[Any]) -> ColumnElement[bool]:
         """SQL filter for rows whose ``country`` and date ``on`` the caller may read."""
         if self.everything:
