@@ -46,3 +46,22 @@ def test_a_client_that_sends_the_whole_body_first_reads_the_413(
     assert headers.get("content-type") == "application/problem+json"
     assert headers.get("connection") == "close"
     assert json.loads(body)["code"] == "payload_too_large"
+
+
+def test_a_chunked_body_passing_its_limit_is_drained_before_the_413(
+    database_urls: dict[str, str], tmp_path: Path
+) -> None:
+    # No declared length: the limit is found while the route reads, and the rest is
+    # drained before the answer all the same.
+    var_dir = tmp_path / "var-chunked"
+    var_dir.mkdir()
+    chunks = (b" " * 65536 for _ in range(OVERSIZED // 65536))
+    headers = {"Content-Type": "application/json", "Transfer-Encoding": "chunked"}
+    with live_register(database_urls, var_dir, service="registry") as base:
+        url = f"{base}/registry/v1/missions"
+        request = urllib.request.Request(url, data=chunks, method="POST", headers=headers)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=60)
+    assert refused.value.code == 413
+    assert refused.value.headers.get("connection") == "close"
+    assert json.loads(refused.value.read())["code"] == "payload_too_large"
