@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 
 from services.auth import models
 from services.auth.audit.router import router as audit_router
@@ -18,8 +18,7 @@ from services.auth.tokens.check_gate import CheckGate
 from services.auth.tokens.ratelimit import FailureLimiter
 from services.auth.tokens.router import router as token_router
 from services.common.app import create_service_app
-from services.common.errors import problem_responses
-from services.common.security import authenticated
+from services.common.security import authenticated_router
 
 VERSION = "0.1.0"
 DESCRIPTION = """Organisations, regional communities, API clients and tokens for the regional
@@ -53,11 +52,7 @@ TAGS = [
 
 def v1_router() -> APIRouter:
     """Every authenticated ``/auth/v1`` route (token and JWKS are public, see their routers)."""
-    router = APIRouter(
-        prefix="/auth/v1",
-        dependencies=[Depends(authenticated)],
-        responses=problem_responses(401),
-    )
+    router = authenticated_router("/auth/v1")
     for domain in (organisations_router, clients_router, communities_router, audit_router):
         router.include_router(domain)
     return router

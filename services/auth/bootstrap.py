@@ -11,13 +11,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from services.auth.actors import Actor
 from services.auth.clients import service as clients
@@ -27,8 +25,9 @@ from services.auth.organisations import repository as organisations
 from services.auth.organisations import service as organisation_service
 from services.auth.organisations.schemas import OrganisationCreate
 from services.auth.settings import AuthSettings
-from services.common.database import make_engine, write_session
+from services.common.database import make_engine, write_transaction
 from services.common.errors import AppError
+from services.common.scopes import Scope
 from services.common.tables import utcnow
 
 BOOTSTRAP = Actor(actor="bootstrap")
@@ -65,18 +64,6 @@ def write_credentials(path: Path, credentials: Credentials) -> None:
     os.replace(temporary, path)
 
 
-@contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """A write session that commits on success (commands are their own request boundary)."""
-    with write_session(engine) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
 def bootstrap(
     *, settings: AuthSettings, engine: Engine, new_admin_client: bool = False
 ) -> Credentials | None:
@@ -86,7 +73,7 @@ def bootstrap(
     sure a signing key exists.
     """
     now = utcnow()
-    with transaction(engine) as session:
+    with write_transaction(engine) as session:
         keys.current_signing_key(session=session, settings=settings, now=now)
         operator = organisations.first_of_type(session, "operator")
         if operator is not None and not new_admin_client:
@@ -103,7 +90,9 @@ def bootstrap(
         created = clients.create_client(
             session=session,
             settings=settings,
-            data=ClientCreate(organisation=operator.code, name="Operator admin", scopes=["admin"]),
+            data=ClientCreate(
+                organisation=operator.code, name="Operator admin", scopes=[Scope.ADMIN]
+            ),
             actor=BOOTSTRAP,
             now=now,
         )
@@ -120,7 +109,7 @@ def ensure_index_relay_client(*, settings: AuthSettings, engine: Engine) -> Cred
     if path.exists():
         return None
     now = utcnow()
-    with transaction(engine) as session:
+    with write_transaction(engine) as session:
         operator = organisations.first_of_type(session, "operator")
         if operator is None:
             return None
@@ -130,7 +119,7 @@ def ensure_index_relay_client(*, settings: AuthSettings, engine: Engine) -> Cred
             data=ClientCreate(
                 organisation=operator.code,
                 name="Declarations index relay",
-                scopes=["index:write"],
+                scopes=[Scope.INDEX_WRITE],
             ),
             actor=BOOTSTRAP,
             now=now,

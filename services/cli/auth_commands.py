@@ -21,7 +21,6 @@ from services.auth.actors import COMMAND_LINE
 from services.auth.bootstrap import (
     bootstrap,
     credentials_path,
-    transaction,
     write_credentials,
 )
 from services.auth.clients import service as clients
@@ -30,7 +29,7 @@ from services.auth.keys import service as keys
 from services.auth.organisations import service as organisations
 from services.auth.organisations.schemas import OrganisationCreate
 from services.auth.settings import AuthSettings
-from services.common.database import make_engine
+from services.common.database import make_engine, write_transaction
 from services.common.errors import AppError
 from services.common.pagination import MAX_LIMIT, PageParams
 from services.common.scopes import SCOPES
@@ -94,7 +93,7 @@ def _session() -> Iterator[tuple[Session, AuthSettings]]:
     settings = AuthSettings()
     engine = make_engine(settings.resolved_database_url())
     try:
-        with transaction(engine) as session:
+        with write_transaction(engine) as session:
             yield session, settings
     finally:
         engine.dispose()

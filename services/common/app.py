@@ -21,7 +21,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.auth_client import AuthServiceClient, auth_http_client
 from services.common.database import make_engine
-from services.common.errors import Problem, install_error_handlers
+from services.common.error_handlers import install_error_handlers
+from services.common.errors import Problem
 from services.common.health import health_router
 from services.common.hot_reads import HotReads
 from services.common.limits import BodyLimitMiddleware
@@ -136,7 +137,13 @@ def create_service_app(
         app.include_router(router)
 
     limits = dict(body_limits or {})
-    app.add_middleware(BodyLimitMiddleware, default_limit=settings.max_body_bytes, limits=limits)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default_limit=settings.max_body_bytes,
+        limits=limits,
+        drain_max_bytes=settings.body_drain_max_bytes,
+        drain_seconds=settings.body_drain_seconds,
+    )
     app.add_middleware(NulCharacterMiddleware)
     if settings.cors_origins:
         app.add_middleware(

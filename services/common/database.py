@@ -85,6 +85,25 @@ def write_session(engine: Engine) -> Session:
     return session
 
 
+@contextlib.contextmanager
+def committed(session: Session) -> Iterator[Session]:
+    """Commit ``session`` when the block ends; roll it back when the block raises."""
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+@contextlib.contextmanager
+def write_transaction(engine: Engine) -> Iterator[Session]:
+    """A command's write session that commits on success (a command is its own request
+    boundary) and rolls back on error."""
+    with write_session(engine) as session, committed(session):
+        yield session
+
+
 async def sqlite_write_gate(request: Request) -> AsyncIterator[None]:
     """Writing requests on SQLite take turns here, on the event loop, before their session.
 
@@ -144,12 +163,8 @@ def get_session(
     with Session(engine, expire_on_commit=False) as session:
         if request.method in WRITE_METHODS:
             session.connection(execution_options={WRITE_INTENT: True})
-        try:
+        with committed(session):
             yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
 
 
 async def run_read_session(

@@ -3,12 +3,21 @@
 Limits are per path prefix: a small default and generous limits on the bulk
 upload routes. A body over its limit is refused with 413 as soon as the
 declared length or the bytes read pass it, so a huge upload is never buffered.
+
+Before answering a refusal, the rest of the body is read and thrown away, up to
+``drain_max_bytes`` and ``drain_seconds``: ordinary clients (urllib, requests)
+send the whole body before they read, and a server that answers and closes while
+they are still sending resets the connection, so they would see "connection
+reset" instead of the 413. Past either bound (or when the declared length alone
+passes it) the answer goes at once; a client waiting on ``Expect: 100-continue``
+has sent nothing and is not asked to. Refusals carry ``Connection: close``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.errors import (
@@ -25,14 +34,51 @@ ACCEPTED_BODY_TYPES = (
     "application/merge-patch+json",
 )
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+DRAIN_MAX_BYTES = 256 * 1024 * 1024
+DRAIN_SECONDS = 30.0
+
+
+async def _drain(receive: Receive, *, max_bytes: int, seconds: float) -> None:
+    """Read and discard the rest of a request body, up to ``max_bytes`` and ``seconds``."""
+    drained = 0
+    with anyio.move_on_after(seconds):
+        while drained < max_bytes:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            drained += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
+
+
+def _closing(send: Send) -> Send:
+    """``send`` adding ``Connection: close`` to the response head."""
+
+    async def closing_send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [h for h in message.get("headers", []) if h[0].lower() != b"connection"]
+            message = {**message, "headers": [*headers, (b"connection", b"close")]}
+        await send(message)
+
+    return closing_send
 
 
 class BodyLimitMiddleware:
     """Refuse bodies over their route's limit (413) or of an unknown type (415)."""
 
-    def __init__(self, app: ASGIApp, *, default_limit: int, limits: Mapping[str, int]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        default_limit: int,
+        limits: Mapping[str, int],
+        drain_max_bytes: int = DRAIN_MAX_BYTES,
+        drain_seconds: float = DRAIN_SECONDS,
+    ) -> None:
         self.app = app
         self.default_limit = default_limit
+        self.drain_max_bytes = drain_max_bytes
+        self.drain_seconds = drain_seconds
         # Longest prefix wins.
         self.limits = sorted(limits.items(), key=lambda kv: len(kv[0]), reverse=True)
 
@@ -64,19 +110,27 @@ class BodyLimitMiddleware:
                     f"Unsupported content type {content_type!r}; send application/json"
                     " (or multipart/form-data for file uploads)"
                 )
+        waits_to_send = headers.get(b"expect", b"").lower() == b"100-continue"
         if error is not None:
-            await problem_response(None, error)(scope, receive, send)
+            length = int(declared) if declared is not None and declared.isdigit() else 0
+            if has_body and not waits_to_send and length <= self.drain_max_bytes:
+                await _drain(receive, max_bytes=self.drain_max_bytes, seconds=self.drain_seconds)
+            await problem_response(None, error)(scope, receive, _closing(send))
             return
 
         received = 0
+        body_ended = False
+        over_limit = False
         response_started = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, body_ended, over_limit
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                body_ended = not message.get("more_body", False)
                 if received > limit:
+                    over_limit = True
                     raise BodyTooLarge(limit)
             return message
 
@@ -84,6 +138,13 @@ class BodyLimitMiddleware:
             nonlocal response_started
             if message["type"] == "http.response.start":
                 response_started = True
+                if over_limit:  # the 413 the app's error handler made of BodyTooLarge
+                    if not body_ended:
+                        await _drain(
+                            receive, max_bytes=self.drain_max_bytes, seconds=self.drain_seconds
+                        )
+                    await _closing(send)(message)
+                    return
             await send(message)
 
         try:
@@ -91,4 +152,4 @@ class BodyLimitMiddleware:
         except BodyTooLarge as exc:
             if response_started:
                 raise
-            await problem_response(None, exc.as_problem())(scope, receive, send)
+            await problem_response(None, exc.as_problem())(scope, receive, tracking_send)

@@ -32,6 +32,10 @@ class ServiceSettings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = 1 * MIB
     bulk_max_body_bytes: int = 128 * MIB
+    # A refused body is read and thrown away up to these bounds before the 413, so
+    # clients that send it all before reading (urllib, requests) can read the answer.
+    body_drain_max_bytes: int = Field(default=256 * MIB, ge=0)
+    body_drain_seconds: float = Field(default=30.0, ge=0)
     log_level: str = "INFO"
     # Token verification: where the auth service publishes its JWKS and what
     # issuer/audience tokens must carry.

@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 
 from services.common.app import create_service_app
-from services.common.errors import problem_responses
-from services.common.security import authenticated
+from services.common.security import authenticated_router
 from services.registry import models, serial_index
 from services.registry.alerts.router import router as alerts_router
 from services.registry.embargoes.router import router as embargoes_router
@@ -56,11 +55,7 @@ OPENAPI_TAGS = [
 
 def v1_router() -> APIRouter:
     """Every ``/registry/v1`` route, authenticated by default."""
-    router = APIRouter(
-        prefix="/registry/v1",
-        dependencies=[Depends(authenticated)],
-        responses=problem_responses(401),
-    )
+    router = authenticated_router("/registry/v1")
     # Routes are matched in order, one after the other: trace, the hottest read (a
     # thousand requests a second), comes first. Prefixes do not overlap, so the order
     # changes nothing else (OpenAPI groups by the tags declared above).

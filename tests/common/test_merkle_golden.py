@@ -1,7 +1,9 @@
 """RFC 6962 / RFC 9162 golden vectors from transparency-dev/merkle.
 
-See /work/shared/testdata/rfc6962/README.md: every happy-path.json must
-verify, and every file is rejected exactly when its wantErr is true.
+The vectors are copied into testdata/rfc6962 beside this file, with their
+Apache 2.0 licence and a README naming the upstream commit: every
+happy-path.json must verify, and every file is rejected exactly when its
+wantErr is true.
 """
 
 import base64
@@ -20,7 +22,7 @@ from services.common.transparency.merkle import (
     verify_inclusion,
 )
 
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "rfc6962"
+VECTORS = Path(__file__).resolve().parent / "testdata" / "rfc6962"
 
 # The eight leaves and the root given in the vectors' README.
 LEAF_DATA = [

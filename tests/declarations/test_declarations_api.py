@@ -163,3 +163,13 @@ def test_text_that_is_not_unicode_is_a_422_never_a_500(
         URL, content=body, headers=callers.state("SEN") | {"Content-Type": "application/json"}
     )
     assert response.status_code == 422, response.text
+
+
+def test_a_lower_case_country_is_declared_upper_case(client: TestClient, callers: Callers) -> None:
+    # As in the registry and auth: one spelling stored, the one tokens carry.
+    body = declaration("sen", location={"country": "mli", "place": "Gao"})
+    response = client.post(URL, json=body, headers=callers.state("SEN"))
+    assert response.status_code == 201, response.text
+    view = client.get(f"{URL}/{response.json()['id']}", headers=callers.state("SEN")).json()
+    assert view["record"]["declaring_country"] == "SEN"
+    assert view["record"]["location"]["country"] == "MLI"

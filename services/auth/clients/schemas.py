@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.auth.params import PRINTABLE
-
-ScopeField = Literal[
-    "manifests:write", "declarations:write", "register:read", "admin", "index:write"
-]
+from services.common.scopes import Scope
 
 
 class ClientCreate(BaseModel):
@@ -23,11 +19,11 @@ class ClientCreate(BaseModel):
     name: str = Field(
         min_length=1, max_length=200, pattern=PRINTABLE, examples=["Ministry of Armed Forces, G3"]
     )
-    scopes: list[ScopeField] = Field(min_length=1, examples=[["manifests:write", "register:read"]])
+    scopes: list[Scope] = Field(min_length=1, examples=[["manifests:write", "register:read"]])
 
     @field_validator("scopes")
     @classmethod
-    def _unique(cls, scopes: list[ScopeField]) -> list[ScopeField]:
+    def _unique(cls, scopes: list[Scope]) -> list[Scope]:
         return list(dict.fromkeys(scopes))
 
 

@@ -16,14 +16,16 @@ from services.auth.organisations import repository as organisations
 from services.auth.settings import AuthSettings
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.pagination import PageParams
-from services.common.scopes import SCOPES
+from services.common.scopes import SCOPES, Scope
 
 # Who may hold which scope: writes are a member state's own, admin is the operator's.
-SCOPES_BY_ORG_TYPE = {
-    "member_state": frozenset({"manifests:write", "declarations:write", "register:read"}),
-    "secretariat": frozenset({"register:read"}),
+SCOPES_BY_ORG_TYPE: dict[str, frozenset[Scope]] = {
+    "member_state": frozenset(
+        {Scope.MANIFESTS_WRITE, Scope.DECLARATIONS_WRITE, Scope.REGISTER_READ}
+    ),
+    "secretariat": frozenset({Scope.REGISTER_READ}),
     # index:write belongs to the operator's service clients (the declarations relay).
-    "operator": frozenset({"admin", "register:read", "index:write"}),
+    "operator": frozenset({Scope.ADMIN, Scope.REGISTER_READ, Scope.INDEX_WRITE}),
 }
 
 

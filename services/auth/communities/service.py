@@ -16,8 +16,8 @@ from services.auth.communities.schemas import (
     MembershipOut,
     MembershipUpdate,
 )
-from services.auth.countries import is_alpha3
 from services.auth.models import Community, CommunityMembership
+from services.common.countries import is_alpha3
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.pagination import PageParams
 

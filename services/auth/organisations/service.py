@@ -9,12 +9,13 @@ from sqlmodel import Session
 
 from services.auth.actors import Actor
 from services.auth.audit import service as audit
-from services.auth.countries import is_alpha3
 from services.auth.models import Community, Organisation
 from services.auth.organisations import repository
 from services.auth.organisations.schemas import OrganisationCreate
+from services.common.countries import is_alpha3
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.pagination import PageParams
+from services.common.scopes import Scope
 from services.common.security import Principal
 
 OPERATOR_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")
@@ -56,7 +57,7 @@ def create_organisation(
 def get_organisation(*, session: Session, code: str, principal: Principal) -> Organisation:
     """One organisation: the operator sees all, others only their own (404 otherwise)."""
     organisation = repository.get(session, code.upper())
-    visible = principal.has_scope("admin") or principal.org == code.upper()
+    visible = principal.has_scope(Scope.ADMIN) or principal.org == code.upper()
     if organisation is None or not visible:
         raise NotFound(f"No organisation {code}")
     return organisation

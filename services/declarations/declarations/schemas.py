@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-import pycountry
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -15,6 +13,7 @@ from pydantic import (
     field_validator,
 )
 
+from services.common.countries import CountryCode
 from services.common.dates import IsoDate
 
 DeclarationType = Literal["seizure", "collection", "destruction"]
@@ -39,13 +38,6 @@ DestructionMethod = Literal[
 ]
 
 
-def _alpha3(value: str) -> str:
-    if pycountry.countries.get(alpha_3=value) is None:
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-3 country code")
-    return value
-
-
-Alpha3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_alpha3)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Year = Annotated[int, Field(ge=1800, le=2100)]
@@ -71,7 +63,7 @@ class Weapon(_Strict):
     calibre: Text
     serial_number: Text
     year_of_manufacture: Year | None = None
-    country_of_manufacture: Alpha3 | None = None
+    country_of_manufacture: CountryCode | None = None
     markings: LongText | None = None
 
 
@@ -102,7 +94,7 @@ Item = Annotated[Weapon | Ammunition | Part, Field(discriminator="kind")]
 class Location(_Strict):
     """Where the event took place; coordinates in WGS 84 decimal degrees, both or neither."""
 
-    country: Alpha3
+    country: CountryCode
     place: Text | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
@@ -129,7 +121,7 @@ class DeclarationDocument(_Strict):
     """A declaration as submitted (and as amended): the record a version hashes."""
 
     type: DeclarationType
-    declaring_country: Alpha3
+    declaring_country: CountryCode
     mission: MissionCode | None = None
     event_date: IsoDate
     location: Location

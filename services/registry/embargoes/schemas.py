@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.common.countries import CountryCode
 from services.common.dates import IsoDate
 from services.common.tables import UtcDatetime
-from services.registry.countries import CountryCode
 
 
 class EmbargoCreate(BaseModel):

@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from services.common.countries import CountryCode
 from services.common.dates import IsoDate
 from services.common.tables import column_length
-from services.registry.countries import CountryCode
 from services.registry.models.handles import declared_items
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
-from services.common.scopes import Scope
-from services.common.security import Principal, ReadScopeDep, require_scope
+from services.common.security import ReadScopeDep
+from services.registry.deps import WriterDep
 from services.registry.loss_reports import service
 from services.registry.loss_reports.schemas import (
     LossItemRead,
@@ -23,7 +23,6 @@ from services.registry.loss_reports.schemas import (
 from services.registry.models import LossReport, LossReportItem
 
 router = APIRouter(prefix="/loss-reports", tags=["loss-reports"])
-WriterDep = Annotated[Principal, Depends(require_scope(Scope.MANIFESTS_WRITE))]
 
 
 def _detail(report: LossReport, items: list[LossReportItem]) -> LossReportDetail:

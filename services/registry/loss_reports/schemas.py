@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.countries import CountryCode
 from services.common.dates import IsoDate
 from services.common.tables import UtcDatetime
-from services.registry.countries import CountryCode
 from services.registry.manifests.schemas import Calibre, Identifier, LongText, Name
 from services.registry.missions.schemas import MissionCode
 

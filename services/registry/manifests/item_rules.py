@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
+from services.common.countries import ALPHA3
 from services.common.identifiers import calibre_key, manufacturer_key
 from services.common.tables import column_length
-from services.registry.countries import ALPHA3
 from services.registry.identifier_keys import serial_key
 from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
 from services.registry.models import ManifestItem

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
-from services.common.scopes import Scope
-from services.common.security import Principal, ReadScopeDep, require_scope
+from services.common.security import ReadScopeDep
+from services.registry.deps import WriterDep
 from services.registry.export import CSV_RESPONSE, csv_response
 from services.registry.manifests import service
 from services.registry.manifests.drafts import read_manifest
@@ -26,7 +26,6 @@ from services.registry.manifests.schemas import (
 from services.registry.manifests.uploads import TEMPLATE_CSV, read_upload
 
 router = APIRouter(prefix="/manifests", tags=["manifests"])
-WriterDep = Annotated[Principal, Depends(require_scope(Scope.MANIFESTS_WRITE))]
 WRITE_PROBLEMS = problem_responses(403, 413, 415, 422)
 
 

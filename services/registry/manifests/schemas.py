@@ -15,46 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StringConstra
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
+from services.common.countries import CountryCode
 from services.common.dates import IsoDate
 from services.common.tables import UtcDatetime
-from services.registry.countries import CountryCode
 from services.registry.missions.schemas import MissionCode
+from services.registry.reference.schemas import AmmunitionTypeCode, CategoryCode
 
 MAX_MANIFEST_ITEMS = 100_000
 
 Direction = Literal["in", "out"]
 ItemKind = Literal["weapon", "ammunition", "part"]
-CategoryCode = Literal[
-    "revolver_pistol",
-    "rifle_carbine",
-    "submachine_gun",
-    "assault_rifle",
-    "light_machine_gun",
-    "heavy_machine_gun",
-    "grenade_launcher",
-    "portable_anti_aircraft_gun",
-    "portable_anti_tank_gun",
-    "recoilless_rifle",
-    "anti_tank_launcher",
-    "manpads",
-    "mortar",
-    "other",
-]
-AmmunitionTypeCode = Literal[
-    "ball",
-    "tracer",
-    "armour_piercing",
-    "armour_piercing_incendiary",
-    "incendiary",
-    "high_explosive",
-    "high_explosive_dual_purpose",
-    "smoke",
-    "illumination",
-    "buckshot",
-    "blank",
-    "practice",
-    "other",
-]
 
 
 def _text(max_length: int) -> StringConstraints:

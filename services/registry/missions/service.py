@@ -8,19 +8,20 @@ from sqlmodel import Session
 
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.pagination import PageParams
+from services.common.scopes import Scope
 from services.common.security import Principal
 from services.registry.missions import repository
 from services.registry.missions.schemas import MissionCreate, MissionUpdate
 from services.registry.models import Mission
 
-MISSION_EDITOR_SCOPES = frozenset({"admin", "register:read"})
+MISSION_EDITOR_SCOPES = frozenset({Scope.ADMIN, Scope.REGISTER_READ})
 logger = logging.getLogger("salw.registry.missions")
 
 
 def ensure_may_edit_missions(principal: Principal) -> None:
     """Missions are managed by the operator (``admin``) or a secretariat (``admin`` or
     ``register:read``); member states only read them."""
-    if principal.org_type == "operator" and principal.has_scope("admin"):
+    if principal.org_type == "operator" and principal.has_scope(Scope.ADMIN):
         return
     if principal.org_type == "secretariat" and principal.scopes & MISSION_EDITOR_SCOPES:
         return

@@ -1,4 +1,4 @@
-"""Token verification and tenancy, used by every service.
+"""Bearer token verification against the auth service's JWKS.
 
 Tokens are ES256 JWTs from the auth service. The verifier accepts only ES256
 (so ``alg=none`` and HS256-with-the-public-key tricks fail before any key is
@@ -19,33 +19,21 @@ or an expired cache, but no more often than a floor allows, failed fetches
 included: forged kids and an auth outage cost one fetch per floor, not one per
 request. When a refetch fails the last keys fetched keep serving (an auth
 outage must not refuse every valid token); an unknown ``kid`` is then a 503.
-
-Tenancy: a member state reads its own country's records; a secretariat reads
-the records of states that were members of its community at the record's date
-(memberships come from ``GET /auth/v1/communities``, cached); the operator
-reads nothing unless it holds ``register:read``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from typing import Any, Literal
 
-from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from jose import JWTError, jwt
-from sqlalchemy import ColumnElement, and_, false, or_, true
 
-from services.common.errors import Forbidden, ServiceUnavailable, Unauthorized
-from services.common.scopes import Scope
+from services.common.errors import ServiceUnavailable, Unauthorized
 
 ALLOWED_ALGORITHMS = ("ES256",)
 OrgType = Literal["member_state", "secretariat", "operator"]
@@ -55,8 +43,6 @@ Clock = Callable[[], float]
 MAX_TOKEN_LIFETIME_SECONDS = 900
 # Verified tokens remembered per process (least recently used dropped first).
 VERIFIED_TOKENS_CACHED = 4096
-# Page size when reading every community (the route's maximum).
-COMMUNITIES_PAGE_LIMIT = 1000
 logger = logging.getLogger("salw.security")
 
 
@@ -247,196 +233,3 @@ def _principal_from_claims(claims: dict[str, Any], token: str) -> Principal:
         token_id=str(claims["jti"]),
         token=token,
     )
-
-
-@dataclass(frozen=True)
-class MembershipPeriod:
-    """A state's membership of a community: from ``joined`` until before ``left`` (None: open)."""
-
-    country: str
-    joined: date
-    left: date | None
-
-    def covers(self, on: date) -> bool:
-        """True when the state was a member on ``on``."""
-        return self.joined <= on and (self.left is None or on < self.left)
-
-
-class CommunityDirectory:
-    """Community memberships from the auth service, cached for a while."""
-
-    def __init__(self, *, fetch_json: JsonFetcher, ttl_seconds: float = 300.0) -> None:
-        self._fetch_json = fetch_json
-        self.ttl_seconds = ttl_seconds
-        self._periods: dict[str, list[MembershipPeriod]] = {}
-        self._fetched_at = float("-inf")
-        self._lock = asyncio.Lock()
-
-    def invalidate(self) -> None:
-        """Forget the cache (after an edit, or in tests)."""
-        self._fetched_at = float("-inf")
-
-    async def periods(self, community: str, token: str) -> list[MembershipPeriod]:
-        """Membership periods of ``community``; fetched with the caller's own token."""
-        if time.monotonic() - self._fetched_at >= self.ttl_seconds:
-            async with self._lock:
-                if time.monotonic() - self._fetched_at >= self.ttl_seconds:
-                    await self._load(token)
-        return self._periods.get(community, [])
-
-    async def _fetch_all(self, token: str) -> list[dict[str, Any]]:
-        """Every community, following ``next_cursor`` page after page."""
-        items: list[dict[str, Any]] = []
-        cursor: str | None = None
-        seen: set[str] = set()
-        while True:
-            query = {"limit": COMMUNITIES_PAGE_LIMIT, **({"cursor": cursor} if cursor else {})}
-            document = await self._fetch_json(f"/auth/v1/communities?{urlencode(query)}", token)
-            items.extend(document.get("items", []))
-            cursor = document.get("next_cursor")
-            if not cursor:
-                return items
-            if cursor in seen:  # a server bug must not loop forever
-                raise ValueError("GET /auth/v1/communities repeated a cursor")
-            seen.add(cursor)
-
-    async def _load(self, token: str) -> None:
-        try:
-            communities = await self._fetch_all(token)
-        except Exception as exc:
-            if self._periods:
-                return  # keep serving the last known memberships
-            raise ServiceUnavailable(
-                "Community memberships could not be fetched from the auth service",
-                code="auth_unavailable",
-            ) from exc
-        periods: dict[str, list[MembershipPeriod]] = {}
-        for community in communities:
-            periods[community["code"]] = [
-                MembershipPeriod(
-                    country=m["country"],
-                    joined=date.fromisoformat(m["joined"]),
-                    left=date.fromisoformat(m["left"]) if m.get("left") else None,
-                )
-                for m in community.get("memberships", [])
-            ]
-        self._periods = periods
-        self._fetched_at = time.monotonic()
-
-
-@dataclass(frozen=True)
-class ReadScope:
-    """Which records a caller may read: everything, nothing, or countries over periods."""
-
-    everything: bool
-    periods: Sequence[MembershipPeriod]
-
-    def allows(self, country: str, on: date) -> bool:
-        """May the caller read a record of ``country`` dated ``on``?"""
-        if self.everything:
-            return True
-        return any(p.country == country and p.covers(on) for p in self.periods)
-
-    def countries(self) -> set[str]:
-        """Countries the caller may read at some date."""
-        return {p.country for p in self.periods}
-
-    def clause(self, country: ColumnElement[Any], on: ColumnElement[Any]) -> ColumnElement[bool]:
-        """SQL filter for rows whose ``country`` and date ``on`` the caller may read."""
-        if self.everything:
-            return true()
-        if not self.periods:
-            return false()
-        return _periods_clause(tuple(self.periods), country, on)
-
-
-@functools.lru_cache(maxsize=512)
-def _periods_clause(
-    periods: tuple[MembershipPeriod, ...], country: ColumnElement[Any], on: ColumnElement[Any]
-) -> ColumnElement[bool]:
-    """``country IN (...) AND on >= joined [AND on < left]`` per distinct membership period.
-
-    A community's states mostly share their dates (ECOWAS: 16 states, 4 periods), so
-    grouping keeps the filter small; it is built once per caller community and column
-    pair (expressions are immutable), not on every request of every list.
-    """
-    by_period: dict[tuple[date, date | None], list[str]] = {}
-    for period in periods:
-        by_period.setdefault((period.joined, period.left), []).append(period.country)
-    conditions = []
-    for (joined, left), countries in by_period.items():
-        states = sorted(set(countries))
-        member = country == states[0] if len(states) == 1 else country.in_(states)
-        condition = and_(member, on >= joined)
-        if left is not None:
-            condition = and_(condition, on < left)
-        conditions.append(condition)
-    return or_(*conditions)
-
-
-FOREVER = date(1900, 1, 1)
-
-_bearer = HTTPBearer(auto_error=False, description="ES256 JWT from POST /auth/v1/token")
-
-
-async def authenticated(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """Router-level dependency: a valid bearer token is required (401 otherwise)."""
-    cached = getattr(request.state, "principal", None)
-    if isinstance(cached, Principal):
-        return cached
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("Send a bearer token: Authorization: Bearer <token>")
-    verifier: TokenVerifier = request.app.state.verifier
-    principal = await verifier.verify(credentials.credentials)
-    request.state.principal = principal
-    return principal
-
-
-PrincipalDep = Annotated[Principal, Depends(authenticated)]
-
-
-def require_scope(scope: Scope) -> Callable[..., Awaitable[Principal]]:
-    """Dependency factory: the caller's token must carry ``scope`` (403 otherwise)."""
-
-    async def dependency(principal: PrincipalDep) -> Principal:
-        if not principal.has_scope(scope):
-            raise Forbidden(f"This needs the '{scope}' scope", code="insufficient_scope")
-        return principal
-
-    dependency.__name__ = f"require_{scope.replace(':', '_')}"
-    return dependency
-
-
-async def read_scope(request: Request, principal: PrincipalDep) -> ReadScope:
-    """What register data the caller may read (needs ``register:read``)."""
-    if not principal.has_scope("register:read"):
-        raise Forbidden(
-            "Reading the register needs the 'register:read' scope", code="insufficient_scope"
-        )
-    if principal.org_type == "operator":
-        return ReadScope(everything=True, periods=())
-    if principal.org_type == "member_state":
-        assert principal.country is not None
-        return ReadScope(
-            everything=False,
-            periods=(MembershipPeriod(country=principal.country, joined=FOREVER, left=None),),
-        )
-    assert principal.community is not None
-    directory: CommunityDirectory = request.app.state.communities
-    periods = await directory.periods(principal.community, principal.token)
-    return ReadScope(everything=False, periods=tuple(periods))
-
-
-ReadScopeDep = Annotated[ReadScope, Depends(read_scope)]
-
-
-def require_own_country(principal: Principal, country: str) -> None:
-    """Writes: a member state writes only for its own country (403 otherwise)."""
-    if principal.org_type != "member_state" or principal.country != country:
-        raise Forbidden(
-            f"Only {country}'s own ministry may submit records for {country}",
-            code="outside_tenancy",
-        )

@@ -1,0 +1,16 @@
+"""The registry owns the weapon category and ammunition type codes: one list each."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from services.registry.reference.schemas import AmmunitionTypeCode, CategoryCode
+from services.registry.reference.service import AMMUNITION_TYPES, WEAPON_CATEGORIES
+
+
+def test_the_category_type_accepts_exactly_the_labelled_categories() -> None:
+    assert get_args(CategoryCode) == tuple(c.code for c in WEAPON_CATEGORIES)
+
+
+def test_the_ammunition_type_accepts_exactly_the_labelled_types() -> None:
+    assert get_args(AmmunitionTypeCode) == tuple(t.code for t in AMMUNITION_TYPES)
