@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sqlmodel import Session
 
-from services.common.errors import NotFound, ValidationFailed
+from services.common.errors import FieldProblem, NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
 from services.registry.alerts import detection
 from services.registry.ledger import lock_contingent_ledger
-from services.registry.ledger import manifests as manifests_table
 from services.registry.manifests import repository
-from services.registry.manifests.item_rules import (
-    ItemLocator,
-    Problem,
-    json_location,
-    prepare_items,
-)
-from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
+from services.registry.manifests.drafts import ItemLocator, ManifestDraft
+from services.registry.manifests.item_rules import prepare_items
+from services.registry.manifests.schemas import ManifestHeader
 from services.registry.missions import repository as missions
 from services.registry.models import Manifest, ManifestItem
 from services.registry.trace import neighbours
@@ -29,7 +23,7 @@ from services.registry.trace import neighbours
 MAX_LISTED_PROBLEMS = 1000
 
 
-def _refuse(errors: list[Problem]) -> ValidationFailed:
+def _refuse(errors: list[FieldProblem]) -> ValidationFailed:
     total = len(errors)
     if total <= MAX_LISTED_PROBLEMS:
         return ValidationFailed(errors, detail=f"{total} problem(s); nothing was stored")
@@ -40,64 +34,57 @@ def _refuse(errors: list[Problem]) -> ValidationFailed:
     )
 
 
-def check_header(*, session: Session, header: ManifestHeader) -> tuple[list[Problem], bool]:
+def check_header(*, session: Session, header: ManifestHeader) -> tuple[list[FieldProblem], bool]:
     """Problems with the manifest's header (unknown mission, crossing outside the mission),
     and whether the mission exists (the in/out rules can run only then)."""
-    errors: list[Problem] = []
+    errors: list[FieldProblem] = []
     mission = missions.get_mission(session, header.mission)
     if mission is None:
-        errors.append({"loc": "mission", "msg": f"unknown mission {header.mission!r}"})
+        errors.append(FieldProblem(loc="mission", msg=f"unknown mission {header.mission!r}"))
     elif header.crossing_date < mission.start_date:
         errors.append(
-            {
-                "loc": "crossing_date",
-                "msg": f"before the start of {mission.code} ({mission.start_date.isoformat()})",
-            }
+            FieldProblem(
+                loc="crossing_date",
+                msg=f"before the start of {mission.code} ({mission.start_date.isoformat()})",
+            )
         )
     if header.direction == "in" and header.closes_rotation:
-        errors.append({"loc": "closes_rotation", "msg": "only an 'out' manifest ends a rotation"})
+        errors.append(
+            FieldProblem(loc="closes_rotation", msg="only an 'out' manifest ends a rotation")
+        )
     return errors, mission is not None
 
 
-def create_manifest(
-    *,
-    session: Session,
-    principal: Principal,
-    header: ManifestHeader | None,
-    items: Sequence[ManifestItemIn | None],
-    locate: ItemLocator = json_location,
-    problems: Sequence[Problem] = (),
-    item_problems: Mapping[int, Sequence[Problem]] | None = None,
-) -> Manifest:
+def create_manifest(*, session: Session, principal: Principal, draft: ManifestDraft) -> Manifest:
     """Store a manifest and all its items, or nothing (422 listing every problem).
 
-    ``problems`` and ``item_problems`` are what reading the body found (type errors);
-    they are listed with the header rules, the per-kind rules and the in/out rules in
-    one refusal. A member state posts only for its own country (403). Weapons must
-    balance: an ``in`` of a weapon already in the area, or an ``out`` of one that never
-    came in or dated before its latest ``in``, is refused unless the item or the
-    manifest is marked as a correction. The balance rules need a usable header and a
-    known mission; they run on every usable item in the same pass as the insert, under
-    a lock on the contingent's ledger, so two concurrent manifests cannot both pass.
-    A manifest ``in`` raises diversion alerts for declared items it matches; an ``out``
-    closing a rotation raises ``unreturned`` when the unit still holds weapons.
+    The problems of ``draft`` are what reading the request found (type errors); they
+    are listed with the header rules, the per-kind rules and the in/out rules in one
+    refusal, an item's named by ``draft.locate``. A member state posts only for its own
+    country (403). Weapons must balance: an ``in`` of a weapon already in the area, or
+    an ``out`` of one that never came in or dated before its latest ``in``, is refused
+    unless the item or the manifest is marked as a correction. The balance rules need a
+    usable header and a known mission; they run on every usable item in the same pass
+    as the insert, under a lock on the contingent's ledger, so two concurrent manifests
+    cannot both pass. A manifest ``in`` raises diversion alerts for declared items it
+    matches; an ``out`` closing a rotation raises ``unreturned`` when the unit still
+    holds weapons.
     """
+    header = draft.header
     if header is not None:
         require_own_country(principal, header.contributing_country)
-    errors = list(problems)
+    errors = list(draft.problems)
     mission_known = False
     if header is not None:
         header_errors, mission_known = check_header(session=session, header=header)
         errors.extend(header_errors)
     manifest_id = str(uuid.uuid4())
-    prepared = prepare_items(
-        manifest_id=manifest_id, header=header, items=items, locate=locate, earlier=item_problems
-    )
+    prepared = prepare_items(manifest_id=manifest_id, draft=draft)
     errors.extend(prepared.errors)
     if header is None or not mission_known or not prepared.rows:
         # Each of these has put its problem in ``errors``; the fallback keeps a refusal
         # (never a 500) should a new path forget to.
-        raise _refuse(errors or [{"loc": "items", "msg": "no usable item"}])
+        raise _refuse(errors or [FieldProblem(loc="items", msg="no usable item")])
     lock_contingent_ledger(session, mission=header.mission, country=header.contributing_country)
     manifest = Manifest(
         id=manifest_id,
@@ -117,7 +104,7 @@ def create_manifest(
     repository.bulk_insert_manifest_items(session, prepared.rows)
     neighbours.enqueue(session, "manifest", manifest.id)
     if not header.correction:
-        errors.extend(_balance_problems(session=session, manifest=manifest, locate=locate))
+        errors.extend(_balance_problems(session=session, manifest=manifest, locate=draft.locate))
     if errors:
         # Raising rolls back the header and the rows just inserted: all or nothing.
         raise _refuse(errors)
@@ -128,7 +115,7 @@ def create_manifest(
 
 def _balance_problems(
     *, session: Session, manifest: Manifest, locate: ItemLocator
-) -> list[Problem]:
+) -> list[FieldProblem]:
     broken = repository.weapons_breaking_balance(
         session,
         manifest_id=manifest.id,
@@ -157,18 +144,18 @@ def _balance_problems(
                 f"its latest crossing in to {manifest.mission_code} on {latest}"
             )
         problems.append(
-            {
-                "loc": locate(item.line, "serial_number"),
-                "msg": msg + "; mark it as a correction if this is deliberate",
-            }
+            FieldProblem(
+                loc=locate(item.line, "serial_number"),
+                msg=msg + "; mark it as a correction if this is deliberate",
+            )
         )
     return problems
 
 
 def get_manifest(*, session: Session, scope: ReadScope, manifest_id: str) -> Manifest:
     """The manifest if the caller may read it; 404 otherwise (its existence stays hidden)."""
-    manifest = repository.get_manifest(session, manifest_id)
-    if manifest is None or not scope.allows(manifest.contributing_country, manifest.crossing_date):
+    manifest = repository.readable_manifest(session, scope=scope, manifest_id=manifest_id)
+    if manifest is None:
         raise NotFound("No such manifest", code="manifest_not_found")
     return manifest
 
@@ -185,10 +172,9 @@ def list_manifests(
     crossed_to: date | None = None,
 ) -> tuple[list[Manifest], str | None]:
     """A page of the manifests the caller may read, oldest first."""
-    t = manifests_table
     return repository.list_manifests(
         session,
-        visible=scope.clause(t.c.contributing_country, t.c.crossing_date),
+        scope=scope,
         params=params,
         mission=mission.upper() if mission else None,
         country=country.upper() if country else None,
