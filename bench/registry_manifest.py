@@ -164,7 +164,7 @@ def raw_insert_seconds(url: str, items: list[dict[str, Any]]) -> float:
     )
     manifest_id = str(uuid.uuid4())
     draft = ManifestDraft(header=header, items=items)  # type: ignore[arg-type]
-    rows = prepare_items(manifest_id=manifest_id, draft=draft).rows
+    rows = prepare_items(manifest_id=manifest_id, draft=draft)
     engine = make_engine(url)
     try:
         with Session(engine) as session:

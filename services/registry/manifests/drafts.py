@@ -15,7 +15,7 @@ kind decides every other rule). Valid bodies take the fast path: one validation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Final
 
@@ -40,29 +40,64 @@ _ITEM_ADAPTER: Final = TypeAdapter(ManifestItemIn)
 ItemLocator = Callable[[int, str], str]
 """Names item ``index``'s field (``""``: the whole item) in a problem."""
 
+MAX_LISTED_PROBLEMS: Final = 1000
+
 
 def json_location(index: int, field_name: str) -> str:
     """``items[17].serial_number`` (``items[17]`` for the whole item)."""
     return f"items[{index}].{field_name}" if field_name else f"items[{index}]"
 
 
+class ProblemList:
+    """A manifest's problems in the order its refusal lists them.
+
+    A refusal lists the first :data:`MAX_LISTED_PROBLEMS` and counts the rest; those are
+    only counted here too, never built: a file of 100,000 bad items would otherwise cost
+    more to refuse than to store.
+    """
+
+    __slots__ = ("listed", "total")
+
+    def __init__(self, problems: Iterable[FieldProblem] = ()) -> None:
+        self.listed: list[FieldProblem] = []
+        self.total = 0
+        self.extend(problems)
+
+    def add(self, loc: str, msg: str, type: str | None = None) -> None:
+        """Count a problem (and keep it while the refusal can list it)."""
+        self.total += 1
+        if self.total <= MAX_LISTED_PROBLEMS:
+            self.listed.append(FieldProblem(loc=loc, msg=msg, type=type))
+
+    def extend(self, problems: Iterable[FieldProblem]) -> None:
+        """Count these problems (and keep those the refusal can list)."""
+        for problem in problems:
+            self.total += 1
+            if self.total <= MAX_LISTED_PROBLEMS:
+                self.listed.append(problem)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
 @dataclass
 class ManifestDraft:
     """What could be read of a manifest, how to name its items' fields, and the problems
-    found while reading it.
+    collected on the way from the request to the refusal.
 
     ``header`` is None when a required header field is unusable; ``items[i]`` is None
     when item ``i`` cannot be checked further. ``locate`` names an item's field in
     problems: ``items[17].serial_number`` for JSON, row and column for an import.
-    ``problems`` are the header's and the item list's; ``item_problems`` are keyed by
-    item index and listed with that item's own.
+    ``problems`` starts with the header's and the item list's; the service adds its
+    own. ``item_errors`` are pydantic's errors in item ``i`` (by index), listed with
+    that item's own problems when the service checks it.
     """
 
     header: ManifestHeader | None
     items: list[ManifestItemIn | None] = field(default_factory=list)
     locate: ItemLocator = json_location
-    problems: list[FieldProblem] = field(default_factory=list)
-    item_problems: dict[int, list[FieldProblem]] = field(default_factory=dict)
+    problems: ProblemList = field(default_factory=ProblemList)
+    item_errors: dict[int, list[ErrorDetails]] = field(default_factory=dict)
 
 
 def _problem(loc: str, error: ErrorDetails) -> FieldProblem:
@@ -119,15 +154,19 @@ def read_items(
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
     else:
-        return ManifestDraft(header=header, items=list(valid), locate=locate, problems=problems)
+        return ManifestDraft(
+            header=header, items=list(valid), locate=locate, problems=ProblemList(problems)
+        )
     whole = [e for e in errors if not e["loc"]]
     if whole:
         problems = problems + [_problem(list_loc, e) for e in whole]
-        return ManifestDraft(header=header, locate=locate, problems=problems)
+        return ManifestDraft(header=header, locate=locate, problems=ProblemList(problems))
     by_item: dict[int, list[ErrorDetails]] = {}
     for error in errors:
         by_item.setdefault(int(error["loc"][0]), []).append(error)
-    draft = ManifestDraft(header=header, items=[None] * len(raw), locate=locate, problems=problems)
+    draft = ManifestDraft(
+        header=header, items=[None] * len(raw), locate=locate, problems=ProblemList(problems)
+    )
     items = draft.items
     fine = [index for index in range(len(raw)) if index not in by_item]
     for index, item in zip(
@@ -136,13 +175,13 @@ def read_items(
         items[index] = item
     for index, item_errors in sorted(by_item.items()):
         items[index] = _salvage(raw[index], item_errors)
-        draft.item_problems[index] = [
-            _problem(_item_loc(locate, index, e["loc"][1:]), e) for e in item_errors
-        ]
+        draft.item_errors[index] = item_errors
     return draft
 
 
-def _item_loc(locate: ItemLocator, index: int, rest: Sequence[int | str]) -> str:
+def item_error_loc(locate: ItemLocator, index: int, error: ErrorDetails) -> str:
+    """Where pydantic's ``error`` in item ``index`` is (its loc starts with the index)."""
+    rest = error["loc"][1:]
     if not rest:
         return locate(index, "")
     suffix = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest[1:])
@@ -160,5 +199,5 @@ def read_manifest(raw: dict[str, Any]) -> ManifestDraft:
     header, problems = read_header({k: v for k, v in raw.items() if k != "items"}, root="body")
     if "items" not in raw:
         problems.append(FieldProblem(loc="items", msg="Field required", type="missing"))
-        return ManifestDraft(header=header, problems=problems)
+        return ManifestDraft(header=header, problems=ProblemList(problems))
     return read_items(raw["items"], header=header, problems=problems)

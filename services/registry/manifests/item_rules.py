@@ -13,15 +13,16 @@ every problem (the rows are rolled back with the refusal).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date
 from typing import Any, Final
 
-from services.common.errors import FieldProblem
+from pydantic_core import ErrorDetails
+
 from services.common.tables import column_length
 from services.registry.countries import ALPHA3
 from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
-from services.registry.manifests.drafts import ItemLocator, ManifestDraft
+from services.registry.manifests.drafts import ItemLocator, ManifestDraft, item_error_loc
 from services.registry.manifests.schemas import ManifestItemIn
 from services.registry.models import ManifestItem
 
@@ -75,29 +76,24 @@ REQUIRED: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-@dataclass
-class PreparedItems:
-    """Insert rows and the problems found, in item order."""
-
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    errors: list[FieldProblem] = field(default_factory=list)
+AddProblem = Callable[[str, str], None]
+"""Records a problem: ``add(loc, msg)``."""
 
 
-def prepare_items(*, manifest_id: str, draft: ManifestDraft) -> PreparedItems:
-    """Check every item of ``draft`` and build its insert row; collect every problem, not
-    the first.
+def prepare_items(*, manifest_id: str, draft: ManifestDraft) -> list[tuple[Any, ...]]:
+    """Check every item of ``draft`` and build its insert row; add every problem to
+    ``draft.problems``, not the first.
 
-    ``items[i]`` is None for an item that could not be read at all (its problems are in
-    ``item_problems[i]``). Rows are built only with a header (it supplies the mission,
+    ``items[i]`` is None for an item that could not be read at all (its errors are in
+    ``item_errors[i]``). Rows are built only with a header (it supplies the mission,
     country, direction and date every row repeats), for the items the database can
     hold: the fields their kind needs present, serial and lot usable, not a repeat.
     """
-    out = PreparedItems()
-    errors = out.errors
-    rows = out.rows
+    rows: list[tuple[Any, ...]] = []
     header = draft.header
     locate = draft.locate
-    earlier = draft.item_problems
+    earlier = draft.item_errors
+    add_problem: AddProblem = draft.problems.add
     repeats = _RepeatedWeapons(locate)
     manifest_correction = header.correction if header is not None else False
     # Rows repeat the header's values; without a header no row is built.
@@ -107,15 +103,15 @@ def prepare_items(*, manifest_id: str, draft: ManifestDraft) -> PreparedItems:
     crossing: date | None = header.crossing_date if header is not None else None
     unit = header.unit if header is not None else None
     for index, item in enumerate(draft.items):
+        add = add_problem
         reported = earlier.get(index)
         if reported:
-            errors.extend(reported)
+            add = _after_reported(draft, index, reported)
         if item is None:
             continue
-        found: list[FieldProblem] = []
         get = item.get
         kind = item["kind"]
-        missing = _kind_problems(item, index, locate, found)
+        missing = _kind_problems(item, index, locate, add)
         serial = item.get("serial_number")
         s_key = serial_key(serial) if serial is not None else None
         maker = get("manufacturer")
@@ -124,12 +120,10 @@ def prepare_items(*, manifest_id: str, draft: ManifestDraft) -> PreparedItems:
         c_key = calibre_key(calibre) if calibre is not None else None
         lot = item.get("lot_number")
         l_key = serial_key(lot) if lot is not None else None
-        blocked = _key_problems(index, locate, found, s_key, m_key, c_key, l_key) or missing
+        blocked = _key_problems(index, locate, add, s_key, m_key, c_key, l_key) or missing
         correction = manifest_correction or item.get("correction", False)
         if kind == "weapon" and s_key and not missing:
-            blocked = repeats.refused(index, s_key, m_key, serial, correction, found) or blocked
-        if found:
-            errors.extend(_not_said_twice(found, reported) if reported else found)
+            blocked = repeats.refused(index, s_key, m_key, serial, correction, add) or blocked
         if blocked or header is None:
             continue
         rows.append(
@@ -161,57 +155,66 @@ def prepare_items(*, manifest_id: str, draft: ManifestDraft) -> PreparedItems:
                 l_key,
             )
         )
-    return out
+    return rows
 
 
-def _kind_problems(
-    item: ManifestItemIn, index: int, locate: ItemLocator, found: list[FieldProblem]
-) -> bool:
-    """Add what pydantic cannot check (the fields the item's kind needs, the country of
-    manufacture, a weapon's quantity) to ``found``; True when a needed field is missing."""
+def _after_reported(draft: ManifestDraft, index: int, reported: list[ErrorDetails]) -> AddProblem:
+    """List pydantic's errors in item ``index``; return how to add the item's own problems,
+    once per location (a field pydantic refused was set aside: "required" would say it
+    twice)."""
+    problems = draft.problems
+    said = set()
+    for error in reported:
+        loc = item_error_loc(draft.locate, index, error)
+        said.add(loc)
+        problems.add(loc, error["msg"], error["type"])
+
+    def add_unless_said(loc: str, msg: str) -> None:
+        if loc not in said:
+            problems.add(loc, msg)
+
+    return add_unless_said
+
+
+def _kind_problems(item: ManifestItemIn, index: int, locate: ItemLocator, add: AddProblem) -> bool:
+    """Add what pydantic cannot check: the fields the item's kind needs, the country of
+    manufacture, a weapon's quantity; True when a needed field is missing."""
     kind = item["kind"]
     get = item.get
     missing = False
     for name in REQUIRED[kind]:
         if get(name) is None:
             missing = True
-            found.append(FieldProblem(loc=locate(index, name), msg=f"required for a {kind} item"))
+            add(locate(index, name), f"required for a {kind} item")
     origin = get("country_of_manufacture")
     if origin is not None and origin not in ALPHA3:
-        found.append(
-            FieldProblem(
-                loc=locate(index, "country_of_manufacture"),
-                msg=f"{origin!r} is not an ISO 3166-1 alpha-3 country code",
-            )
+        add(
+            locate(index, "country_of_manufacture"),
+            f"{origin!r} is not an ISO 3166-1 alpha-3 country code",
         )
     if kind == "weapon" and get("quantity") not in (None, 1):
-        found.append(
-            FieldProblem(
-                loc=locate(index, "quantity"),
-                msg="a weapon item is one weapon: quantity must be 1 or absent",
-            )
-        )
+        add(locate(index, "quantity"), "a weapon item is one weapon: quantity must be 1 or absent")
     return missing
 
 
 def _key_problems(
     index: int,
     locate: ItemLocator,
-    found: list[FieldProblem],
+    add: AddProblem,
     s_key: str | None,
     m_key: str | None,
     c_key: str | None,
     l_key: str | None,
 ) -> bool:
-    """Add match keys the register cannot hold to ``found`` (a serial or lot with nothing
-    to match on, a key longer than its column); True when there is one."""
+    """Add the match keys the register cannot hold (a serial or lot with nothing to match
+    on, a key longer than its column); True when there is one."""
     unusable = False
     if s_key == "":
         unusable = True
-        found.append(FieldProblem(loc=locate(index, "serial_number"), msg=_NOTHING_TO_MATCH))
+        add(locate(index, "serial_number"), _NOTHING_TO_MATCH)
     if l_key == "":
         unusable = True
-        found.append(FieldProblem(loc=locate(index, "lot_number"), msg=_NOTHING_TO_MATCH))
+        add(locate(index, "lot_number"), _NOTHING_TO_MATCH)
     for name, key in (
         ("serial_number", s_key),
         ("manufacturer", m_key),
@@ -220,12 +223,10 @@ def _key_problems(
     ):
         if key is not None and len(key) > KEY_ROOM[name]:
             unusable = True
-            found.append(
-                FieldProblem(
-                    loc=locate(index, name),
-                    msg=f"normalizes to a match key of {len(key)} characters;"
-                    f" the register holds at most {KEY_ROOM[name]}",
-                )
+            add(
+                locate(index, name),
+                f"normalizes to a match key of {len(key)} characters;"
+                f" the register holds at most {KEY_ROOM[name]}",
             )
     return unusable
 
@@ -247,25 +248,17 @@ class _RepeatedWeapons:
         m_key: str | None,
         serial: str | None,
         correction: bool,
-        found: list[FieldProblem],
+        add: AddProblem,
     ) -> bool:
-        """Note item ``index``'s weapon; True (with its problem in ``found``) when an
-        earlier item declared it and this one is not a correction."""
+        """Note item ``index``'s weapon; True (and its problem added) when an earlier item
+        declared it and this one is not a correction."""
         first = self.first_seen.setdefault((s_key, m_key or ""), index)
         if first == index or correction:
             return False
         locate = self.locate
-        found.append(
-            FieldProblem(
-                loc=locate(index, "serial_number"),
-                msg=f"the same weapon as {locate(first, 'serial_number')} (serial {serial!r}); "
-                "mark it as a correction if this is deliberate",
-            )
+        add(
+            locate(index, "serial_number"),
+            f"the same weapon as {locate(first, 'serial_number')} (serial {serial!r}); "
+            "mark it as a correction if this is deliberate",
         )
         return True
-
-
-def _not_said_twice(found: list[FieldProblem], reported: list[FieldProblem]) -> list[FieldProblem]:
-    # A field pydantic refused was set aside: "required" would say it twice.
-    said = {problem.loc for problem in reported}
-    return [problem for problem in found if problem.loc not in said]

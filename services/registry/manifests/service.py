@@ -13,22 +13,25 @@ from services.common.security import Principal, ReadScope, require_own_country
 from services.registry.alerts import detection
 from services.registry.ledger import lock_contingent_ledger
 from services.registry.manifests import repository
-from services.registry.manifests.drafts import ItemLocator, ManifestDraft
+from services.registry.manifests.drafts import (
+    MAX_LISTED_PROBLEMS,
+    ItemLocator,
+    ManifestDraft,
+    ProblemList,
+)
 from services.registry.manifests.item_rules import prepare_items
 from services.registry.manifests.schemas import ManifestHeader
 from services.registry.missions import repository as missions
 from services.registry.models import Manifest, ManifestItem
 from services.registry.trace import neighbours
 
-MAX_LISTED_PROBLEMS = 1000
 
-
-def _refuse(errors: list[FieldProblem]) -> ValidationFailed:
-    total = len(errors)
+def _refuse(problems: ProblemList) -> ValidationFailed:
+    total = problems.total
     if total <= MAX_LISTED_PROBLEMS:
-        return ValidationFailed(errors, detail=f"{total} problem(s); nothing was stored")
+        return ValidationFailed(problems.listed, detail=f"{total} problem(s); nothing was stored")
     return ValidationFailed(
-        errors[:MAX_LISTED_PROBLEMS],
+        problems.listed,
         detail=f"{total} problems; the first {MAX_LISTED_PROBLEMS} are listed; nothing was stored",
         total_problems=total,
     )
@@ -58,9 +61,9 @@ def check_header(*, session: Session, header: ManifestHeader) -> tuple[list[Fiel
 def create_manifest(*, session: Session, principal: Principal, draft: ManifestDraft) -> Manifest:
     """Store a manifest and all its items, or nothing (422 listing every problem).
 
-    The problems of ``draft`` are what reading the request found (type errors); they
-    are listed with the header rules, the per-kind rules and the in/out rules in one
-    refusal, an item's named by ``draft.locate``. A member state posts only for its own
+    The problems of ``draft`` are what reading the request found (type errors); the
+    header rules, the per-kind rules and the in/out rules add theirs, and one refusal
+    lists them all, an item's named by ``draft.locate``. A member state posts only for its own
     country (403). Weapons must balance: an ``in`` of a weapon already in the area, or
     an ``out`` of one that never came in or dated before its latest ``in``, is refused
     unless the item or the manifest is marked as a correction. The balance rules need a
@@ -73,18 +76,19 @@ def create_manifest(*, session: Session, principal: Principal, draft: ManifestDr
     header = draft.header
     if header is not None:
         require_own_country(principal, header.contributing_country)
-    errors = list(draft.problems)
+    problems = draft.problems
     mission_known = False
     if header is not None:
-        header_errors, mission_known = check_header(session=session, header=header)
-        errors.extend(header_errors)
+        header_problems, mission_known = check_header(session=session, header=header)
+        problems.extend(header_problems)
     manifest_id = str(uuid.uuid4())
-    prepared = prepare_items(manifest_id=manifest_id, draft=draft)
-    errors.extend(prepared.errors)
-    if header is None or not mission_known or not prepared.rows:
-        # Each of these has put its problem in ``errors``; the fallback keeps a refusal
+    rows = prepare_items(manifest_id=manifest_id, draft=draft)
+    if header is None or not mission_known or not rows:
+        # Each of these has put its problem in ``problems``; the fallback keeps a refusal
         # (never a 500) should a new path forget to.
-        raise _refuse(errors or [FieldProblem(loc="items", msg="no usable item")])
+        if not problems:
+            problems.add("items", "no usable item")
+        raise _refuse(problems)
     lock_contingent_ledger(session, mission=header.mission, country=header.contributing_country)
     manifest = Manifest(
         id=manifest_id,
@@ -97,17 +101,17 @@ def create_manifest(*, session: Session, principal: Principal, draft: ManifestDr
         reference=header.reference,
         is_correction=header.correction,
         closes_rotation=header.closes_rotation,
-        item_count=len(prepared.rows),
+        item_count=len(rows),
         submitted_by=principal.client_id,
     )
     repository.add_manifest(session, manifest)
-    repository.bulk_insert_manifest_items(session, prepared.rows)
+    repository.bulk_insert_manifest_items(session, rows)
     neighbours.enqueue(session, "manifest", manifest.id)
     if not header.correction:
-        errors.extend(_balance_problems(session=session, manifest=manifest, locate=draft.locate))
-    if errors:
+        problems.extend(_balance_problems(session=session, manifest=manifest, locate=draft.locate))
+    if problems:
         # Raising rolls back the header and the rows just inserted: all or nothing.
-        raise _refuse(errors)
+        raise _refuse(problems)
     # Same transaction: diversions matched, a rotation closed with weapons still held.
     detection.raise_for_manifest(session=session, manifest=manifest)
     return manifest
