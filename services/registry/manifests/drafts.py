@@ -89,8 +89,9 @@ class ManifestDraft:
     when item ``i`` cannot be checked further. ``locate`` names an item's field in
     problems: ``items[17].serial_number`` for JSON, row and column for an import.
     ``problems`` starts with the header's and the item list's; the service adds its
-    own. ``item_errors`` are pydantic's errors in item ``i`` (by index), listed with
-    that item's own problems when the service checks it.
+    own. ``item_errors`` are pydantic's errors in item ``i`` (by index), kept as pydantic
+    gives them: the service lists them with that item's own problems, and builds only
+    those a refusal shows.
     """
 
     header: ManifestHeader | None

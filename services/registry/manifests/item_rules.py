@@ -1,14 +1,17 @@
 """Per-kind rules on manifest items, and the rows the bulk insert writes.
 
-One pass over the items checks what pydantic cannot (which fields each kind
-needs, country codes, usable serials, the same weapon twice in one manifest),
-computes the normalized match keys, and builds insert rows as plain tuples in
-``ITEM_COLUMNS`` order, so 100,000 items cost one loop and no ORM objects.
+One pass over the items (:func:`prepare_items`) computes the normalized match keys,
+checks what pydantic cannot (the fields each kind needs and its other rules in
+:func:`_kind_problems`; keys that match nothing or outgrow their column in
+:func:`_key_problems`; the same weapon twice in one manifest in
+:class:`_RepeatedWeapons`), and builds insert rows as plain tuples in ``ITEM_COLUMNS``
+order, so 100,000 items cost one loop and no ORM objects.
 
-Problems found earlier (pydantic's, per item) are listed with the item's own, once per
-location. Every item the database could hold gets a row even when the manifest is
-refused: the balance rules run on those rows in the same pass, so one refusal lists
-every problem (the rows are rolled back with the refusal).
+Problems go to the draft's :class:`ProblemList` through ``add(loc, msg)``: pydantic's
+errors in an item first, then the item's own, once per location. Every item the
+database could hold gets a row even when the manifest is refused: the balance rules
+run on those rows in the same pass, so one refusal lists every problem (the rows are
+rolled back with the refusal).
 """
 
 from __future__ import annotations
@@ -22,7 +25,12 @@ from pydantic_core import ErrorDetails
 from services.common.tables import column_length
 from services.registry.countries import ALPHA3
 from services.registry.identifier_keys import calibre_key, manufacturer_key, serial_key
-from services.registry.manifests.drafts import ItemLocator, ManifestDraft, item_error_loc
+from services.registry.manifests.drafts import (
+    ItemLocator,
+    ManifestDraft,
+    ProblemList,
+    item_error_loc,
+)
 from services.registry.manifests.schemas import ManifestItemIn
 from services.registry.models import ManifestItem
 
@@ -78,6 +86,7 @@ REQUIRED: Final[dict[str, tuple[str, ...]]] = {
 
 AddProblem = Callable[[str, str], None]
 """Records a problem: ``add(loc, msg)``."""
+_NOTHING_TO_MATCH: Final = "has no letter or digit to match on"
 
 
 def prepare_items(*, manifest_id: str, draft: ManifestDraft) -> list[tuple[Any, ...]]:
@@ -106,7 +115,7 @@ def prepare_items(*, manifest_id: str, draft: ManifestDraft) -> list[tuple[Any, 
         add = add_problem
         reported = earlier.get(index)
         if reported:
-            add = _after_reported(draft, index, reported)
+            add = _after_reported(draft.problems, locate, index, reported)
         if item is None:
             continue
         get = item.get
@@ -158,14 +167,15 @@ def prepare_items(*, manifest_id: str, draft: ManifestDraft) -> list[tuple[Any, 
     return rows
 
 
-def _after_reported(draft: ManifestDraft, index: int, reported: list[ErrorDetails]) -> AddProblem:
+def _after_reported(
+    problems: ProblemList, locate: ItemLocator, index: int, reported: list[ErrorDetails]
+) -> AddProblem:
     """List pydantic's errors in item ``index``; return how to add the item's own problems,
     once per location (a field pydantic refused was set aside: "required" would say it
     twice)."""
-    problems = draft.problems
     said = set()
     for error in reported:
-        loc = item_error_loc(draft.locate, index, error)
+        loc = item_error_loc(locate, index, error)
         said.add(loc)
         problems.add(loc, error["msg"], error["type"])
 
@@ -229,9 +239,6 @@ def _key_problems(
                 f" the register holds at most {KEY_ROOM[name]}",
             )
     return unusable
-
-
-_NOTHING_TO_MATCH: Final = "has no letter or digit to match on"
 
 
 class _RepeatedWeapons:

@@ -63,15 +63,15 @@ def create_manifest(*, session: Session, principal: Principal, draft: ManifestDr
 
     The problems of ``draft`` are what reading the request found (type errors); the
     header rules, the per-kind rules and the in/out rules add theirs, and one refusal
-    lists them all, an item's named by ``draft.locate``. A member state posts only for its own
-    country (403). Weapons must balance: an ``in`` of a weapon already in the area, or
-    an ``out`` of one that never came in or dated before its latest ``in``, is refused
-    unless the item or the manifest is marked as a correction. The balance rules need a
-    usable header and a known mission; they run on every usable item in the same pass
-    as the insert, under a lock on the contingent's ledger, so two concurrent manifests
-    cannot both pass. A manifest ``in`` raises diversion alerts for declared items it
-    matches; an ``out`` closing a rotation raises ``unreturned`` when the unit still
-    holds weapons.
+    lists them all, an item's named by ``draft.locate``. A member state posts only for
+    its own country (403). Weapons must balance: an ``in`` of a weapon already in the
+    area, or an ``out`` of one that never came in or dated before its latest ``in``, is
+    refused unless the item or the manifest is marked as a correction. The balance rules
+    need a usable header and a known mission; they run on every usable item in the same
+    pass as the insert, under a lock on the contingent's ledger, so two concurrent
+    manifests cannot both pass. A manifest ``in`` raises diversion alerts for declared
+    items it matches; an ``out`` closing a rotation raises ``unreturned`` when the unit
+    still holds weapons.
     """
     header = draft.header
     if header is not None:
