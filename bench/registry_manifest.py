@@ -37,6 +37,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from services.common.database import make_engine
+from services.registry.manifests.drafts import ManifestDraft
 from services.registry.manifests.item_rules import prepare_items
 from services.registry.manifests.repository import bulk_insert_manifest_items
 from services.registry.manifests.schemas import ManifestHeader
@@ -162,7 +163,8 @@ def raw_insert_seconds(url: str, items: list[dict[str, Any]]) -> float:
         }
     )
     manifest_id = str(uuid.uuid4())
-    rows = prepare_items(manifest_id=manifest_id, header=header, items=items).rows  # type: ignore[arg-type]
+    draft = ManifestDraft(header=header, items=items)  # type: ignore[arg-type]
+    rows = prepare_items(manifest_id=manifest_id, draft=draft)
     engine = make_engine(url)
     try:
         with Session(engine) as session:

@@ -26,6 +26,7 @@ from services.registry.index.schemas import DeclarationDelivery
 from services.registry.index.service import ingest_declaration
 from services.registry.loss_reports.schemas import LossReportCreate
 from services.registry.loss_reports.service import create_loss_report
+from services.registry.manifests.drafts import ManifestDraft
 from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
 from services.registry.manifests.service import create_manifest
 from tests.conftest import BACKEND
@@ -81,7 +82,9 @@ def _post_in(
         }
     )
     items = TypeAdapter(list[ManifestItemIn]).validate_python([weapon(serial)])
-    create_manifest(session=session, principal=SEN, header=header, items=list(items))
+    create_manifest(
+        session=session, principal=SEN, draft=ManifestDraft(header=header, items=list(items))
+    )
 
 
 def _race(engine: Engine, first: Callable[[Session], Any], second: Callable[[Session], Any]) -> Any:

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from services.common.errors import FieldProblem
 from services.registry.manifests import imports
 from services.registry.manifests.imports import parse_sheet
 
@@ -17,7 +18,9 @@ def test_blank_rows_count_against_the_row_cap(monkeypatch: pytest.MonkeyPatch) -
     one = "weapon;assault_rifle;Kalashnikov Concern;AK-103;7.62x39mm;KC-1\n"
     csv = (header + one + ";;;;;\n" * 200).encode()
     sheet = parse_sheet(csv, "manifest.csv")
-    assert sheet.errors == [{"loc": "row 51", "msg": "more than 50 rows (blank ones count too)"}]
+    assert sheet.errors == [
+        FieldProblem(loc="row 51", msg="more than 50 rows (blank ones count too)")
+    ]
 
 
 def test_a_workbook_that_unpacks_too_large_is_refused_before_parsing(
@@ -29,5 +32,5 @@ def test_a_workbook_that_unpacks_too_large_is_refused_before_parsing(
         archive.writestr("xl/worksheets/sheet1.xml", "<x/>" + " " * 5000)
     sheet = parse_sheet(buffer.getvalue(), "manifest.xlsx")
     assert len(sheet.errors) == 1
-    assert sheet.errors[0]["loc"] == "file"
-    assert "over the 0 MiB limit" in sheet.errors[0]["msg"]
+    assert sheet.errors[0].loc == "file"
+    assert "over the 0 MiB limit" in sheet.errors[0].msg

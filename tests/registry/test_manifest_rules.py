@@ -234,3 +234,29 @@ def test_a_serial_whose_match_key_outgrows_its_column_is_a_422_naming_it(
     assert response.status_code == 422, response.text
     assert [e["loc"] for e in response.json()["errors"]] == ["items[1].serial_number"]
     assert client.get(MANIFESTS, headers=sen).json()["items"] == []
+
+
+def test_past_a_thousand_problems_the_first_are_listed_in_item_order_and_all_counted(
+    client: TestClient, sen: dict[str, str]
+) -> None:
+    items = [weapon("A-0", category="bazooka")]
+    items += [weapon(" - ", quantity="x") for _ in range(1200)]
+    response = client.post(MANIFESTS, json=manifest(items), headers=sen)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["total_problems"] == 2401
+    assert body["detail"] == "2401 problems; the first 1000 are listed; nothing was stored"
+    errors = body["errors"]
+    assert len(errors) == 1000
+    # Pydantic's error in an item comes first, the item's own after, once per field.
+    assert [e["loc"] for e in errors[:3]] == [
+        "items[0].category",
+        "items[1].quantity",
+        "items[1].serial_number",
+    ]
+    assert errors[0]["type"] == "literal_error"
+    assert errors[2] == {
+        "loc": "items[1].serial_number",
+        "msg": "has no letter or digit to match on",
+    }
+    assert errors[-1]["loc"] == "items[500].quantity"

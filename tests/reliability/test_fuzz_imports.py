@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from services.common.errors import ValidationFailed
+from services.common.errors import FieldProblem, ValidationFailed
 from services.registry.manifests.imports import HEADER_ALIASES, parse_sheet
 from services.registry.manifests.schemas import MAX_MANIFEST_ITEMS
 from services.registry.manifests.uploads import read_upload
@@ -205,10 +205,9 @@ def test_more_rows_than_a_manifest_may_hold_are_refused_at_the_first_extra_row()
     data = _csv([_weapon_row(f"KC-{n}") for n in range(MAX_MANIFEST_ITEMS + 1)])
     sheet = parse_sheet(data, "m.csv")
     assert sheet.errors == [
-        {
-            "loc": f"row {MAX_MANIFEST_ITEMS + 2}",
-            "msg": "more than 100000 items; split the manifest",
-        }
+        FieldProblem(
+            loc=f"row {MAX_MANIFEST_ITEMS + 2}", msg="more than 100000 items; split the manifest"
+        )
     ]
 
 

@@ -1,5 +1,8 @@
-"""Reading a manifest's header and items into typed values without stopping at the first
+"""The draft of a manifest, and reading a request into one without stopping at the first
 kind of problem.
+
+A :class:`ManifestDraft` is the one value the write path carries: the JSON route and
+the CSV/XLSX import both build one, and the service checks and stores it.
 
 Validating the whole body at once (as FastAPI would) stops at pydantic's type errors:
 the per-kind rules and the in/out balances never run, and a ministry fixes its file
@@ -12,15 +15,14 @@ kind decides every other rule). Valid bodies take the fast path: one validation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Final
 
 from pydantic import Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from services.common.errors import format_loc
-from services.registry.manifests.item_rules import ItemLocator, Problem, json_location
+from services.common.errors import FieldProblem, format_loc
 from services.registry.manifests.schemas import (
     MAX_MANIFEST_ITEMS,
     ManifestCreate,
@@ -35,28 +37,77 @@ _ITEMS_ADAPTER: Final = TypeAdapter(list[ManifestItemIn])
 _ITEM_ADAPTER: Final = TypeAdapter(ManifestItemIn)
 
 
+ItemLocator = Callable[[int, str], str]
+"""Names item ``index``'s field (``""``: the whole item) in a problem."""
+
+MAX_LISTED_PROBLEMS: Final = 1000
+
+
+def json_location(index: int, field_name: str) -> str:
+    """``items[17].serial_number`` (``items[17]`` for the whole item)."""
+    return f"items[{index}].{field_name}" if field_name else f"items[{index}]"
+
+
+class ProblemList:
+    """A manifest's problems in the order its refusal lists them.
+
+    A refusal lists the first :data:`MAX_LISTED_PROBLEMS` and counts the rest; those are
+    only counted here too, never built: a file of 100,000 bad items would otherwise cost
+    more to refuse than to store.
+    """
+
+    __slots__ = ("listed", "total")
+
+    def __init__(self, problems: Iterable[FieldProblem] = ()) -> None:
+        self.listed: list[FieldProblem] = []
+        self.total = 0
+        self.extend(problems)
+
+    def add(self, loc: str, msg: str, type: str | None = None) -> None:
+        """Count a problem (and keep it while the refusal can list it)."""
+        self.total += 1
+        if self.total <= MAX_LISTED_PROBLEMS:
+            self.listed.append(FieldProblem(loc=loc, msg=msg, type=type))
+
+    def extend(self, problems: Iterable[FieldProblem]) -> None:
+        """Count these problems (and keep those the refusal can list)."""
+        for problem in problems:
+            self.total += 1
+            if self.total <= MAX_LISTED_PROBLEMS:
+                self.listed.append(problem)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
 @dataclass
-class Draft:
-    """What could be read of a manifest, and the problems found while reading it.
+class ManifestDraft:
+    """What could be read of a manifest, how to name its items' fields, and the problems
+    collected on the way from the request to the refusal.
 
     ``header`` is None when a required header field is unusable; ``items[i]`` is None
-    when item ``i`` cannot be checked further. ``problems`` are the header's and the
-    item list's; ``item_problems`` are keyed by item index.
+    when item ``i`` cannot be checked further. ``locate`` names an item's field in
+    problems: ``items[17].serial_number`` for JSON, row and column for an import.
+    ``problems`` starts with the header's and the item list's; the service adds its
+    own. ``item_errors`` are pydantic's errors in item ``i`` (by index), kept as pydantic
+    gives them: the service lists them with that item's own problems, and builds only
+    those a refusal shows.
     """
 
     header: ManifestHeader | None
     items: list[ManifestItemIn | None] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    item_problems: dict[int, list[Problem]] = field(default_factory=dict)
+    locate: ItemLocator = json_location
+    problems: ProblemList = field(default_factory=ProblemList)
+    item_errors: dict[int, list[ErrorDetails]] = field(default_factory=dict)
 
 
-def _problem(loc: str, error: ErrorDetails) -> Problem:
-    return {"loc": loc, "msg": error["msg"], "type": error["type"]}
+def _problem(loc: str, error: ErrorDetails) -> FieldProblem:
+    return FieldProblem(loc=loc, msg=error["msg"], type=error["type"])
 
 
 def read_header(
     raw: Mapping[str, Any], *, root: str
-) -> tuple[ManifestHeader | None, list[Problem]]:
+) -> tuple[ManifestHeader | None, list[FieldProblem]]:
     """The header and its problems (located by field name, ``root`` for the whole).
 
     Optional fields with a type error are set aside; a required one leaves no header.
@@ -88,55 +139,66 @@ def _salvage(raw: Any, errors: list[ErrorDetails]) -> ManifestItemIn | None:
         return None
 
 
-def read_items(raw: Any, *, locate: ItemLocator, list_loc: str = "items") -> Draft:
-    """Items and their problems; a list that is not one, empty or over the limit is one
-    problem at ``list_loc`` and no items."""
+def read_items(
+    raw: Any,
+    *,
+    header: ManifestHeader | None,
+    problems: list[FieldProblem],
+    locate: ItemLocator = json_location,
+    list_loc: str = "items",
+) -> ManifestDraft:
+    """The draft of a manifest whose header was read (``header`` and its ``problems``),
+    with its items and their problems; a list that is not one, empty or over the limit is
+    one problem at ``list_loc`` and no items."""
     try:
-        return Draft(header=None, items=list(ITEM_LIST_ADAPTER.validate_python(raw)))
+        valid = ITEM_LIST_ADAPTER.validate_python(raw)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
+    else:
+        return ManifestDraft(
+            header=header, items=list(valid), locate=locate, problems=ProblemList(problems)
+        )
     whole = [e for e in errors if not e["loc"]]
     if whole:
-        return Draft(header=None, problems=[_problem(list_loc, e) for e in whole])
+        problems = problems + [_problem(list_loc, e) for e in whole]
+        return ManifestDraft(header=header, locate=locate, problems=ProblemList(problems))
     by_item: dict[int, list[ErrorDetails]] = {}
     for error in errors:
         by_item.setdefault(int(error["loc"][0]), []).append(error)
-    items: list[ManifestItemIn | None] = [None] * len(raw)
+    draft = ManifestDraft(
+        header=header, items=[None] * len(raw), locate=locate, problems=ProblemList(problems)
+    )
+    items = draft.items
     fine = [index for index in range(len(raw)) if index not in by_item]
     for index, item in zip(
         fine, _ITEMS_ADAPTER.validate_python([raw[i] for i in fine]), strict=True
     ):
         items[index] = item
-    draft = Draft(header=None, items=items)
     for index, item_errors in sorted(by_item.items()):
         items[index] = _salvage(raw[index], item_errors)
-        draft.item_problems[index] = [
-            _problem(_item_loc(locate, index, e["loc"][1:]), e) for e in item_errors
-        ]
+        draft.item_errors[index] = item_errors
     return draft
 
 
-def _item_loc(locate: ItemLocator, index: int, rest: Sequence[int | str]) -> str:
+def item_error_loc(locate: ItemLocator, index: int, error: ErrorDetails) -> str:
+    """Where pydantic's ``error`` in item ``index`` is (its loc starts with the index)."""
+    rest = error["loc"][1:]
     if not rest:
         return locate(index, "")
     suffix = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest[1:])
     return locate(index, str(rest[0])) + suffix
 
 
-def read_manifest(raw: dict[str, Any]) -> Draft:
-    """A JSON manifest body read into a :class:`Draft` (one validation when it is valid)."""
+def read_manifest(raw: dict[str, Any]) -> ManifestDraft:
+    """A JSON manifest body read into a draft (one validation when it is valid)."""
     try:
         created = ManifestCreate.model_validate(raw)
     except ValidationError:
         pass
     else:
-        return Draft(header=created, items=list(created.items))
+        return ManifestDraft(header=created, items=list(created.items))
     header, problems = read_header({k: v for k, v in raw.items() if k != "items"}, root="body")
     if "items" not in raw:
-        draft = Draft(header=None)
-        problems.append({"loc": "items", "msg": "Field required", "type": "missing"})
-    else:
-        draft = read_items(raw["items"], locate=json_location)
-    draft.header = header
-    draft.problems = problems + draft.problems
-    return draft
+        problems.append(FieldProblem(loc="items", msg="Field required", type="missing"))
+        return ManifestDraft(header=header, problems=ProblemList(problems))
+    return read_items(raw["items"], header=header, problems=problems)

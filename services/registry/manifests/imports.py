@@ -21,6 +21,7 @@ from typing import Any, Final
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from services.common.errors import FieldProblem
 from services.registry.manifests.schemas import MAX_MANIFEST_ITEMS
 
 HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
@@ -75,7 +76,7 @@ class ParsedSheet:
     items: list[dict[str, Any]] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)
-    errors: list[dict[str, str]] = field(default_factory=list)
+    errors: list[FieldProblem] = field(default_factory=list)
 
     def locate(self, index: int, field_name: str) -> str:
         """ "row 18, column F (numéro de série)" for item ``index``'s field."""
@@ -148,7 +149,7 @@ def parse_sheet(data: bytes, filename: str | None) -> ParsedSheet:
         rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
         header = next(rows, None)
         if header is None or not any(_cell_text(c) for c in header):
-            sheet.errors.append({"loc": "file", "msg": "the file is empty: no header row"})
+            sheet.errors.append(FieldProblem(loc="file", msg="the file is empty: no header row"))
             return sheet
         _read_header(sheet, [_cell_text(c) for c in header])
         if sheet.errors:
@@ -156,10 +157,10 @@ def parse_sheet(data: bytes, filename: str | None) -> ParsedSheet:
         for number, row in enumerate(rows, start=2):
             if number > MAX_SHEET_ROWS:
                 sheet.errors.append(
-                    {
-                        "loc": f"row {number}",
-                        "msg": f"more than {MAX_SHEET_ROWS} rows (blank ones count too)",
-                    }
+                    FieldProblem(
+                        loc=f"row {number}",
+                        msg=f"more than {MAX_SHEET_ROWS} rows (blank ones count too)",
+                    )
                 )
                 return sheet
             cells = [_cell_text(c) for c in row]
@@ -167,20 +168,20 @@ def parse_sheet(data: bytes, filename: str | None) -> ParsedSheet:
                 continue
             if len(sheet.items) == MAX_MANIFEST_ITEMS:
                 sheet.errors.append(
-                    {
-                        "loc": f"row {number}",
-                        "msg": f"more than {MAX_MANIFEST_ITEMS} items; split the manifest",
-                    }
+                    FieldProblem(
+                        loc=f"row {number}",
+                        msg=f"more than {MAX_MANIFEST_ITEMS} items; split the manifest",
+                    )
                 )
                 return sheet
             _read_row(sheet, number, cells)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         kind = "XLSX workbook" if is_xlsx else "CSV file"
-        sheet.errors.append({"loc": "file", "msg": f"not a readable {kind}: {exc}"})
+        sheet.errors.append(FieldProblem(loc="file", msg=f"not a readable {kind}: {exc}"))
     except csv.Error as exc:
-        sheet.errors.append({"loc": "file", "msg": f"not a readable CSV file: {exc}"})
+        sheet.errors.append(FieldProblem(loc="file", msg=f"not a readable CSV file: {exc}"))
     if not sheet.items and not sheet.errors:
-        sheet.errors.append({"loc": "file", "msg": "the file has a header row but no items"})
+        sheet.errors.append(FieldProblem(loc="file", msg="the file has a header row but no items"))
     return sheet
 
 
@@ -192,22 +193,22 @@ def _read_header(sheet: ParsedSheet, header: list[str]) -> None:
         letter = get_column_letter(position + 1)
         if name is None:
             sheet.errors.append(
-                {
-                    "loc": f"row 1, column {letter} ({written})",
-                    "msg": "unknown column; see GET /registry/v1/manifests/template.csv",
-                }
+                FieldProblem(
+                    loc=f"row 1, column {letter} ({written})",
+                    msg="unknown column; see GET /registry/v1/manifests/template.csv",
+                )
             )
         elif name in sheet.columns:
             sheet.errors.append(
-                {
-                    "loc": f"row 1, column {letter} ({written})",
-                    "msg": f"a second {name} column",
-                }
+                FieldProblem(
+                    loc=f"row 1, column {letter} ({written})",
+                    msg=f"a second {name} column",
+                )
             )
         else:
             sheet.columns[name] = (position, written)
     if "kind" not in sheet.columns and not sheet.errors:
-        sheet.errors.append({"loc": "row 1", "msg": "no kind (type) column"})
+        sheet.errors.append(FieldProblem(loc="row 1", msg="no kind (type) column"))
 
 
 def _read_row(sheet: ParsedSheet, number: int, cells: list[str]) -> None:
@@ -219,7 +220,7 @@ def _read_row(sheet: ParsedSheet, number: int, cells: list[str]) -> None:
         if name == "correction":
             word = value.casefold()
             if word not in TRUE_WORDS | FALSE_WORDS:
-                sheet.errors.append({"loc": sheet.locate(index, name), "msg": "not yes/no"})
+                sheet.errors.append(FieldProblem(loc=sheet.locate(index, name), msg="not yes/no"))
             item[name] = word in TRUE_WORDS
         elif value:
             if name == "kind":

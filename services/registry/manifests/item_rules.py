@@ -1,33 +1,43 @@
 """Per-kind rules on manifest items, and the rows the bulk insert writes.
 
-One pass over the items checks what pydantic cannot (which fields each kind
-needs, country codes, usable serials, the same weapon twice in one manifest),
-computes the normalized match keys, and builds insert rows as plain tuples in
-``ITEM_COLUMNS`` order, so 100,000 items cost one loop and no ORM objects.
+One pass over the items (:func:`prepare_items`) computes the normalized match keys,
+checks what pydantic cannot (the fields each kind needs and its other rules in
+:func:`_kind_problems`; keys that match nothing or outgrow their column in
+:func:`_key_problems`; the same weapon twice in one manifest in
+:class:`_RepeatedWeapons`), and builds insert rows as plain tuples in ``ITEM_COLUMNS``
+order, so 100,000 items cost one loop and no ORM objects.
 
-Problems found earlier (pydantic's, per item) are listed with the item's own, once per
-location. Every item the database could hold gets a row even when the manifest is
-refused: the balance rules run on those rows in the same pass, so one refusal lists
-every problem (the rows are rolled back with the refusal).
+Problems go to the draft's :class:`ProblemList` through ``add(loc, msg)``: pydantic's
+errors in an item first, then the item's own, once per location. Every item the
+database could hold gets a row even when the manifest is refused: the balance rules
+run on those rows in the same pass, so one refusal lists every problem (the rows are
+rolled back with the refusal).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date
 from typing import Any, Final
+
+from pydantic_core import ErrorDetails
 
 from services.common.countries import ALPHA3
 from services.common.identifiers import calibre_key, manufacturer_key
 from services.common.tables import column_length
 from services.registry.identifier_keys import serial_key
-from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
-from services.registry.models import ManifestItem
+from services.registry.manifests.drafts import (
+    ItemLocator,
+    ManifestDraft,
+    ProblemList,
+    item_error_loc,
+)
+from services.registry.manifests.schemas import ManifestItemIn
+from services.registry.models.handles import manifest_items
 
 
 def _key_room(column: str) -> int:
-    return column_length(ManifestItem.__table__, column)  # type: ignore[attr-defined]
+    return column_length(manifest_items, column)
 
 
 # What each key column holds. ASCII never normalizes longer than it was written, but
@@ -73,45 +83,28 @@ REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "ammunition": ("calibre", "lot_number", "quantity"),
     "part": ("description", "quantity"),
 }
-# Locations are "items[17].serial_number" for JSON; imports map them to row and column.
-ItemLocator = Callable[[int, str], str]
-Problem = dict[str, str]
-"""``{"loc": ..., "msg": ...}`` (and pydantic's ``type`` when it found the problem)."""
 
 
-def json_location(index: int, field_name: str) -> str:
-    """``items[17].serial_number`` (``items[17]`` for the whole item)."""
-    return f"items[{index}].{field_name}" if field_name else f"items[{index}]"
+AddProblem = Callable[[str, str], None]
+"""Records a problem: ``add(loc, msg)``."""
+_NOTHING_TO_MATCH: Final = "has no letter or digit to match on"
 
 
-@dataclass
-class PreparedItems:
-    """Insert rows and the problems found, in item order."""
+def prepare_items(*, manifest_id: str, draft: ManifestDraft) -> list[tuple[Any, ...]]:
+    """Check every item of ``draft`` and build its insert row; add every problem to
+    ``draft.problems``, not the first.
 
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-
-
-def prepare_items(
-    *,
-    manifest_id: str,
-    header: ManifestHeader | None,
-    items: Sequence[ManifestItemIn | None],
-    locate: ItemLocator = json_location,
-    earlier: Mapping[int, Sequence[Problem]] | None = None,
-) -> PreparedItems:
-    """Check every item and build its insert row; collect every problem, not the first.
-
-    ``items[i]`` is None for an item that could not be read at all (its problems are in
-    ``earlier[i]``). Rows are built only with a ``header`` (it supplies the mission,
+    ``items[i]`` is None for an item that could not be read at all (its errors are in
+    ``item_errors[i]``). Rows are built only with a header (it supplies the mission,
     country, direction and date every row repeats), for the items the database can
     hold: the fields their kind needs present, serial and lot usable, not a repeat.
     """
-    out = PreparedItems()
-    errors = out.errors
-    rows = out.rows
-    earlier = earlier or {}
-    seen_weapons: dict[tuple[str, str], int] = {}
+    rows: list[tuple[Any, ...]] = []
+    header = draft.header
+    locate = draft.locate
+    earlier = draft.item_errors
+    add_problem: AddProblem = draft.problems.add
+    repeats = _RepeatedWeapons(locate)
     manifest_correction = header.correction if header is not None else False
     # Rows repeat the header's values; without a header no row is built.
     mission = header.mission if header is not None else None
@@ -119,90 +112,28 @@ def prepare_items(
     direction = header.direction if header is not None else None
     crossing: date | None = header.crossing_date if header is not None else None
     unit = header.unit if header is not None else None
-    for index, item in enumerate(items):
+    for index, item in enumerate(draft.items):
+        add = add_problem
         reported = earlier.get(index)
         if reported:
-            errors.extend(reported)
+            add = _after_reported(draft.problems, locate, index, reported)
         if item is None:
             continue
-        found: list[Problem] = []
-        kind = item["kind"]
         get = item.get
-        missing = [name for name in REQUIRED[kind] if get(name) is None]
-        for name in missing:
-            found.append({"loc": locate(index, name), "msg": f"required for a {kind} item"})
-        blocked = bool(missing)
-        origin = get("country_of_manufacture")
-        if origin is not None and origin not in ALPHA3:
-            found.append(
-                {
-                    "loc": locate(index, "country_of_manufacture"),
-                    "msg": f"{origin!r} is not an ISO 3166-1 alpha-3 country code",
-                }
-            )
-        quantity = get("quantity")
-        if kind == "weapon":
-            if quantity not in (None, 1):
-                found.append(
-                    {
-                        "loc": locate(index, "quantity"),
-                        "msg": "a weapon item is one weapon: quantity must be 1 or absent",
-                    }
-                )
-            quantity = 1
+        kind = item["kind"]
+        missing = _kind_problems(item, index, locate, add)
         serial = item.get("serial_number")
         s_key = serial_key(serial) if serial is not None else None
-        if serial is not None and not s_key:
-            blocked = True
-            found.append(
-                {"loc": locate(index, "serial_number"), "msg": "has no letter or digit to match on"}
-            )
         maker = get("manufacturer")
         m_key = manufacturer_key(maker) if maker is not None else None
         calibre = get("calibre")
         c_key = calibre_key(calibre) if calibre is not None else None
         lot = item.get("lot_number")
         l_key = serial_key(lot) if lot is not None else None
-        if lot is not None and not l_key:
-            blocked = True
-            found.append(
-                {"loc": locate(index, "lot_number"), "msg": "has no letter or digit to match on"}
-            )
-        for name, key in (
-            ("serial_number", s_key),
-            ("manufacturer", m_key),
-            ("calibre", c_key),
-            ("lot_number", l_key),
-        ):
-            if key is not None and len(key) > KEY_ROOM[name]:
-                blocked = True
-                found.append(
-                    {
-                        "loc": locate(index, name),
-                        "msg": f"normalizes to a match key of {len(key)} characters;"
-                        f" the register holds at most {KEY_ROOM[name]}",
-                    }
-                )
-        correction = manifest_correction or get("correction", False)
+        blocked = _key_problems(index, locate, add, s_key, m_key, c_key, l_key) or missing
+        correction = manifest_correction or item.get("correction", False)
         if kind == "weapon" and s_key and not missing:
-            weapon = (s_key, m_key or "")
-            first = seen_weapons.setdefault(weapon, index)
-            if first != index and not correction:
-                blocked = True
-                found.append(
-                    {
-                        "loc": locate(index, "serial_number"),
-                        "msg": f"the same weapon as {locate(first, 'serial_number')} "
-                        f"(serial {serial!r}); "
-                        "mark it as a correction if this is deliberate",
-                    }
-                )
-        if found:
-            if reported:
-                # A field pydantic refused was set aside: "required" would say it twice.
-                said = {problem["loc"] for problem in reported}
-                found = [problem for problem in found if problem["loc"] not in said]
-            errors.extend(found)
+            blocked = repeats.refused(index, s_key, m_key, serial, correction, add) or blocked
         if blocked or header is None:
             continue
         rows.append(
@@ -222,11 +153,11 @@ def prepare_items(
                 calibre,
                 serial,
                 get("year_of_manufacture"),
-                origin,
+                get("country_of_manufacture"),
                 get("markings"),
                 lot,
                 get("ammunition_type"),
-                quantity,
+                1 if kind == "weapon" else get("quantity"),
                 get("description"),
                 s_key,
                 m_key,
@@ -234,4 +165,108 @@ def prepare_items(
                 l_key,
             )
         )
-    return out
+    return rows
+
+
+def _after_reported(
+    problems: ProblemList, locate: ItemLocator, index: int, reported: list[ErrorDetails]
+) -> AddProblem:
+    """List pydantic's errors in item ``index``; return how to add the item's own problems,
+    once per location (a field pydantic refused was set aside: "required" would say it
+    twice)."""
+    said = set()
+    for error in reported:
+        loc = item_error_loc(locate, index, error)
+        said.add(loc)
+        problems.add(loc, error["msg"], error["type"])
+
+    def add_unless_said(loc: str, msg: str) -> None:
+        if loc not in said:
+            problems.add(loc, msg)
+
+    return add_unless_said
+
+
+def _kind_problems(item: ManifestItemIn, index: int, locate: ItemLocator, add: AddProblem) -> bool:
+    """Add what pydantic cannot check: the fields the item's kind needs, the country of
+    manufacture, a weapon's quantity; True when a needed field is missing."""
+    kind = item["kind"]
+    get = item.get
+    missing = False
+    for name in REQUIRED[kind]:
+        if get(name) is None:
+            missing = True
+            add(locate(index, name), f"required for a {kind} item")
+    origin = get("country_of_manufacture")
+    if origin is not None and origin not in ALPHA3:
+        add(
+            locate(index, "country_of_manufacture"),
+            f"{origin!r} is not an ISO 3166-1 alpha-3 country code",
+        )
+    if kind == "weapon" and get("quantity") not in (None, 1):
+        add(locate(index, "quantity"), "a weapon item is one weapon: quantity must be 1 or absent")
+    return missing
+
+
+def _key_problems(
+    index: int,
+    locate: ItemLocator,
+    add: AddProblem,
+    s_key: str | None,
+    m_key: str | None,
+    c_key: str | None,
+    l_key: str | None,
+) -> bool:
+    """Add the match keys the register cannot hold (a serial or lot with nothing to match
+    on, a key longer than its column); True when there is one."""
+    unusable = False
+    if s_key == "":
+        unusable = True
+        add(locate(index, "serial_number"), _NOTHING_TO_MATCH)
+    if l_key == "":
+        unusable = True
+        add(locate(index, "lot_number"), _NOTHING_TO_MATCH)
+    for name, key in (
+        ("serial_number", s_key),
+        ("manufacturer", m_key),
+        ("calibre", c_key),
+        ("lot_number", l_key),
+    ):
+        if key is not None and len(key) > KEY_ROOM[name]:
+            unusable = True
+            add(
+                locate(index, name),
+                f"normalizes to a match key of {len(key)} characters;"
+                f" the register holds at most {KEY_ROOM[name]}",
+            )
+    return unusable
+
+
+class _RepeatedWeapons:
+    """The same weapon (serial and manufacturer keys) twice in one manifest."""
+
+    def __init__(self, locate: ItemLocator) -> None:
+        self.locate = locate
+        self.first_seen: dict[tuple[str, str], int] = {}
+
+    def refused(
+        self,
+        index: int,
+        s_key: str,
+        m_key: str | None,
+        serial: str | None,
+        correction: bool,
+        add: AddProblem,
+    ) -> bool:
+        """Note item ``index``'s weapon; True (and its problem added) when an earlier item
+        declared it and this one is not a correction."""
+        first = self.first_seen.setdefault((s_key, m_key or ""), index)
+        if first == index or correction:
+            return False
+        locate = self.locate
+        add(
+            locate(index, "serial_number"),
+            f"the same weapon as {locate(first, 'serial_number')} (serial {serial!r}); "
+            "mark it as a correction if this is deliberate",
+        )
+        return True

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, or_
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
+from services.common.security import ReadScope
 from services.registry.ledger import balance, movements
 from services.registry.manifests.item_rules import ITEM_COLUMNS
 from services.registry.models import Manifest, ManifestItem
@@ -46,6 +47,7 @@ def bulk_insert_manifest_items(session: Session, rows: Sequence[tuple[Any, ...]]
                 copy.write_row(row)
         return
     # sqlite3's implicit date adapter is deprecated: bind ISO strings, as SQLAlchemy does.
+    # Every row repeats its header's date (the ledger groups one table, no join): one string.
     stamp = rows[0][_DATE_COLUMN].isoformat() if rows else None
     connection.exec_driver_sql(
         _INSERT_SQL,
@@ -143,15 +145,19 @@ def _as_date(value: object) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def get_manifest(session: Session, manifest_id: str) -> Manifest | None:
-    """The manifest with this id, or None."""
-    return session.get(Manifest, manifest_id)
+def readable_manifest(session: Session, *, scope: ReadScope, manifest_id: str) -> Manifest | None:
+    """The manifest with this id if ``scope`` may read it; None if it does not exist or
+    lies outside the caller's tenancy (the two are not told apart)."""
+    manifest = session.get(Manifest, manifest_id)
+    if manifest is None or not scope.allows(manifest.contributing_country, manifest.crossing_date):
+        return None
+    return manifest
 
 
 def list_manifests(
     session: Session,
     *,
-    visible: ColumnElement[bool],
+    scope: ReadScope,
     params: PageParams,
     mission: str | None,
     country: str | None,
@@ -159,9 +165,9 @@ def list_manifests(
     crossed_from: date | None,
     crossed_to: date | None,
 ) -> tuple[list[Manifest], str | None]:
-    """A page of visible manifests, newest first by (created_at, id)."""
+    """A page of the manifests ``scope`` may read, newest first by (created_at, id)."""
     t = manifests
-    statement = select(Manifest).where(visible)
+    statement = select(Manifest).where(scope.clause(t.c.contributing_country, t.c.crossing_date))
     if mission is not None:
         statement = statement.where(t.c.mission_code == mission)
     if country is not None:

@@ -51,14 +51,8 @@ def create_manifest(
     replayed = idempotency.replay()
     if replayed is not None:
         return replayed
-    draft = read_manifest(payload)
     manifest = service.create_manifest(
-        session=session,
-        principal=principal,
-        header=draft.header,
-        items=draft.items,
-        problems=draft.problems,
-        item_problems=draft.item_problems,
+        session=session, principal=principal, draft=read_manifest(payload)
     )
     return _created(idempotency, manifest)
 
@@ -100,15 +94,7 @@ def import_manifest(
     replayed = idempotency.replay()
     if replayed is not None:
         return replayed
-    manifest = service.create_manifest(
-        session=session,
-        principal=principal,
-        header=upload.header,
-        items=upload.items,
-        locate=upload.sheet.locate,
-        problems=upload.problems,
-        item_problems=upload.item_problems,
-    )
+    manifest = service.create_manifest(session=session, principal=principal, draft=upload.draft)
     return _created(idempotency, manifest)
 
 

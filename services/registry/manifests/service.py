@@ -3,101 +3,92 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sqlmodel import Session
 
-from services.common.errors import NotFound, ValidationFailed
+from services.common.errors import FieldProblem, NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
-from services.registry import serial_index as neighbours
+from services.registry import serial_index
 from services.registry.alerts import detection
 from services.registry.ledger import lock_contingent_ledger
 from services.registry.manifests import repository
-from services.registry.manifests.item_rules import (
+from services.registry.manifests.drafts import (
+    MAX_LISTED_PROBLEMS,
     ItemLocator,
-    Problem,
-    json_location,
-    prepare_items,
+    ManifestDraft,
+    ProblemList,
 )
-from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
+from services.registry.manifests.item_rules import prepare_items
+from services.registry.manifests.schemas import ManifestHeader
 from services.registry.missions import repository as missions
 from services.registry.models import Manifest, ManifestItem
-from services.registry.models.handles import manifests as manifests_table
-
-MAX_LISTED_PROBLEMS = 1000
 
 
-def _refuse(errors: list[Problem]) -> ValidationFailed:
-    total = len(errors)
+def _refuse(problems: ProblemList) -> ValidationFailed:
+    total = problems.total
     if total <= MAX_LISTED_PROBLEMS:
-        return ValidationFailed(errors, detail=f"{total} problem(s); nothing was stored")
+        return ValidationFailed(problems.listed, detail=f"{total} problem(s); nothing was stored")
     return ValidationFailed(
-        errors[:MAX_LISTED_PROBLEMS],
+        problems.listed,
         detail=f"{total} problems; the first {MAX_LISTED_PROBLEMS} are listed; nothing was stored",
         total_problems=total,
     )
 
 
-def check_header(*, session: Session, header: ManifestHeader) -> tuple[list[Problem], bool]:
+def check_header(*, session: Session, header: ManifestHeader) -> tuple[list[FieldProblem], bool]:
     """Problems with the manifest's header (unknown mission, crossing outside the mission),
     and whether the mission exists (the in/out rules can run only then)."""
-    errors: list[Problem] = []
+    errors: list[FieldProblem] = []
     mission = missions.get_mission(session, header.mission)
     if mission is None:
-        errors.append({"loc": "mission", "msg": f"unknown mission {header.mission!r}"})
+        errors.append(FieldProblem(loc="mission", msg=f"unknown mission {header.mission!r}"))
     elif header.crossing_date < mission.start_date:
         errors.append(
-            {
-                "loc": "crossing_date",
-                "msg": f"before the start of {mission.code} ({mission.start_date.isoformat()})",
-            }
+            FieldProblem(
+                loc="crossing_date",
+                msg=f"before the start of {mission.code} ({mission.start_date.isoformat()})",
+            )
         )
     if header.direction == "in" and header.closes_rotation:
-        errors.append({"loc": "closes_rotation", "msg": "only an 'out' manifest ends a rotation"})
+        errors.append(
+            FieldProblem(loc="closes_rotation", msg="only an 'out' manifest ends a rotation")
+        )
     return errors, mission is not None
 
 
-def create_manifest(
-    *,
-    session: Session,
-    principal: Principal,
-    header: ManifestHeader | None,
-    items: Sequence[ManifestItemIn | None],
-    locate: ItemLocator = json_location,
-    problems: Sequence[Problem] = (),
-    item_problems: Mapping[int, Sequence[Problem]] | None = None,
-) -> Manifest:
+def create_manifest(*, session: Session, principal: Principal, draft: ManifestDraft) -> Manifest:
     """Store a manifest and all its items, or nothing (422 listing every problem).
 
-    ``problems`` and ``item_problems`` are what reading the body found (type errors);
-    they are listed with the header rules, the per-kind rules and the in/out rules in
-    one refusal. A member state posts only for its own country (403). Weapons must
-    balance: an ``in`` of a weapon already in the area, or an ``out`` of one that never
-    came in or dated before its latest ``in``, is refused unless the item or the
-    manifest is marked as a correction. The balance rules need a usable header and a
-    known mission; they run on every usable item in the same pass as the insert, under
-    a lock on the contingent's ledger, so two concurrent manifests cannot both pass.
-    A manifest ``in`` raises diversion alerts for declared items it matches; an ``out``
-    closing a rotation raises ``unreturned`` when the unit still holds weapons.
+    The problems of ``draft`` are what reading the request found (type errors); the
+    header rules, the per-kind rules and the in/out rules add theirs, and one refusal
+    lists them all, an item's named by ``draft.locate``. A member state posts only for
+    its own country (403). Weapons must balance: an ``in`` of a weapon already in the
+    area, or an ``out`` of one that never came in or dated before its latest ``in``, is
+    refused unless the item or the manifest is marked as a correction. The balance rules
+    need a usable header and a known mission; they run on every usable item in the same
+    pass as the insert, under a lock on the contingent's ledger, so two concurrent
+    manifests cannot both pass. A manifest ``in`` raises diversion alerts for declared
+    items it matches; an ``out`` closing a rotation raises ``unreturned`` when the unit
+    still holds weapons.
     """
+    header = draft.header
     if header is not None:
         require_own_country(principal, header.contributing_country)
-    errors = list(problems)
+    problems = draft.problems
     mission_known = False
     if header is not None:
-        header_errors, mission_known = check_header(session=session, header=header)
-        errors.extend(header_errors)
+        header_problems, mission_known = check_header(session=session, header=header)
+        problems.extend(header_problems)
     manifest_id = str(uuid.uuid4())
-    prepared = prepare_items(
-        manifest_id=manifest_id, header=header, items=items, locate=locate, earlier=item_problems
-    )
-    errors.extend(prepared.errors)
-    if header is None or not mission_known or not prepared.rows:
-        # Each of these has put its problem in ``errors``; the fallback keeps a refusal
+    rows = prepare_items(manifest_id=manifest_id, draft=draft)
+    if header is None or not mission_known or not rows:
+        # Each of these has put its problem in ``problems``; the fallback keeps a refusal
         # (never a 500) should a new path forget to.
-        raise _refuse(errors or [{"loc": "items", "msg": "no usable item"}])
+        if not problems:
+            problems.add("items", "no usable item")
+        raise _refuse(problems)
     lock_contingent_ledger(session, mission=header.mission, country=header.contributing_country)
     manifest = Manifest(
         id=manifest_id,
@@ -110,17 +101,17 @@ def create_manifest(
         reference=header.reference,
         is_correction=header.correction,
         closes_rotation=header.closes_rotation,
-        item_count=len(prepared.rows),
+        item_count=len(rows),
         submitted_by=principal.client_id,
     )
     repository.add_manifest(session, manifest)
-    repository.bulk_insert_manifest_items(session, prepared.rows)
-    neighbours.enqueue(session, "manifest", manifest.id)
+    repository.bulk_insert_manifest_items(session, rows)
+    serial_index.enqueue(session, "manifest", manifest.id)
     if not header.correction:
-        errors.extend(_balance_problems(session=session, manifest=manifest, locate=locate))
-    if errors:
+        problems.extend(_balance_problems(session=session, manifest=manifest, locate=draft.locate))
+    if problems:
         # Raising rolls back the header and the rows just inserted: all or nothing.
-        raise _refuse(errors)
+        raise _refuse(problems)
     # Same transaction: diversions matched, a rotation closed with weapons still held.
     detection.raise_for_manifest(session=session, manifest=manifest)
     return manifest
@@ -128,7 +119,7 @@ def create_manifest(
 
 def _balance_problems(
     *, session: Session, manifest: Manifest, locate: ItemLocator
-) -> list[Problem]:
+) -> list[FieldProblem]:
     broken = repository.weapons_breaking_balance(
         session,
         manifest_id=manifest.id,
@@ -157,18 +148,18 @@ def _balance_problems(
                 f"its latest crossing in to {manifest.mission_code} on {latest}"
             )
         problems.append(
-            {
-                "loc": locate(item.line, "serial_number"),
-                "msg": msg + "; mark it as a correction if this is deliberate",
-            }
+            FieldProblem(
+                loc=locate(item.line, "serial_number"),
+                msg=msg + "; mark it as a correction if this is deliberate",
+            )
         )
     return problems
 
 
 def get_manifest(*, session: Session, scope: ReadScope, manifest_id: str) -> Manifest:
     """The manifest if the caller may read it; 404 otherwise (its existence stays hidden)."""
-    manifest = repository.get_manifest(session, manifest_id)
-    if manifest is None or not scope.allows(manifest.contributing_country, manifest.crossing_date):
+    manifest = repository.readable_manifest(session, scope=scope, manifest_id=manifest_id)
+    if manifest is None:
         raise NotFound("No such manifest", code="manifest_not_found")
     return manifest
 
@@ -185,10 +176,9 @@ def list_manifests(
     crossed_to: date | None = None,
 ) -> tuple[list[Manifest], str | None]:
     """A page of the manifests the caller may read, oldest first."""
-    t = manifests_table
     return repository.list_manifests(
         session,
-        visible=scope.clause(t.c.contributing_country, t.c.crossing_date),
+        scope=scope,
         params=params,
         mission=mission.upper() if mission else None,
         country=country.upper() if country else None,

@@ -1,4 +1,4 @@
-"""Turning an uploaded manifest (form fields + CSV/XLSX file) into a header and items."""
+"""Turning an uploaded manifest (form fields + CSV/XLSX file) into a manifest draft."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from services.common.errors import ValidationFailed
-from services.registry.manifests.drafts import read_header, read_items
-from services.registry.manifests.imports import ParsedSheet, parse_sheet
-from services.registry.manifests.item_rules import Problem
-from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
+from services.registry.manifests.drafts import ManifestDraft, read_header, read_items
+from services.registry.manifests.imports import parse_sheet
 
 TEMPLATE_CSV: Final = (
     "kind,category,manufacturer,model,calibre,serial_number,year_of_manufacture,"
@@ -25,15 +23,11 @@ TEMPLATE_CSV: Final = (
 
 @dataclass
 class Upload:
-    """A read upload, ready for the manifest service, which lists ``problems`` and
-    ``item_problems`` with its own (a header or item may be None when unusable)."""
+    """A read upload: the draft for the manifest service (its problems named by row and
+    column) and what identifies the request for idempotency."""
 
-    header: ManifestHeader | None
-    items: list[ManifestItemIn | None]
-    sheet: ParsedSheet
+    draft: ManifestDraft
     fingerprint: dict[str, Any]
-    problems: list[Problem]
-    item_problems: dict[int, list[Problem]]
 
 
 def read_upload(*, form: dict[str, Any], data: bytes, filename: str | None) -> Upload:
@@ -49,16 +43,11 @@ def read_upload(*, form: dict[str, Any], data: bytes, filename: str | None) -> U
     if sheet.errors:
         errors = problems + sheet.errors
         raise ValidationFailed(errors, detail=f"{len(errors)} problem(s); nothing was stored")
-    draft = read_items(sheet.items, locate=sheet.locate, list_loc="file")
+    draft = read_items(
+        sheet.items, header=header, problems=problems, locate=sheet.locate, list_loc="file"
+    )
     fingerprint = {
         "form": header.model_dump(mode="json") if header is not None else fields,
         "file_sha256": hashlib.sha256(data).hexdigest(),
     }
-    return Upload(
-        header=header,
-        items=draft.items,
-        sheet=sheet,
-        fingerprint=fingerprint,
-        problems=problems + draft.problems,
-        item_problems=draft.item_problems,
-    )
+    return Upload(draft=draft, fingerprint=fingerprint)
