@@ -15,7 +15,11 @@ from fastapi import Depends, Request
 
 from services.common.scopes import Scope
 from services.common.security import Principal, require_scope
-from services.declarations.access import Visibility, known_declarations, retention_visibility
+from services.declarations.declarations.access import (
+    Visibility,
+    known_declarations,
+    retention_visibility,
+)
 from services.declarations.index_feed.relay import IndexRelay
 from services.declarations.log.service import LogContext
 from services.declarations.missions import MissionDirectory

@@ -18,10 +18,10 @@ from services.common.errors import (
     format_loc,
 )
 from services.common.security import Principal
-from services.declarations.access import Visibility, require_declaring_state
 from services.declarations.amendments.merge_patch import merge_patch
 from services.declarations.amendments.schemas import Amendment
 from services.declarations.declarations import repository
+from services.declarations.declarations.access import Visibility, require_declaring_state
 from services.declarations.declarations.checks import check_document, item_rows
 from services.declarations.declarations.intake import store_item_index
 from services.declarations.declarations.records import (

@@ -17,8 +17,8 @@ from sqlmodel import Session
 
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.security import Principal
-from services.declarations.access import Visibility, require_disposer
 from services.declarations.declarations import repository as declarations_repository
+from services.declarations.declarations.access import Visibility, require_disposer
 from services.declarations.declarations.repository import DeclarationRow, as_utc
 from services.declarations.log import service as log
 from services.declarations.log.service import LogContext
