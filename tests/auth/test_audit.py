@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 AUDIT = "/auth/v1/audit"
 
@@ -34,7 +35,9 @@ def test_tokens_issued_and_refused_are_recorded_with_the_address(
 
 def test_client_changes_name_who_made_them(client: TestClient, auth_api: AuthApi) -> None:
     client_id, _ = auth_api.create_member_state("SEN")
-    client.post(f"/auth/v1/clients/{client_id}/disable", headers=auth_api.admin_headers())
+    assert_status(
+        client.post(f"/auth/v1/clients/{client_id}/disable", headers=auth_api.admin_headers()), 200
+    )
     events = client.get(f"{AUDIT}?subject={client_id}", headers=auth_api.admin_headers()).json()
     kinds = [e["event"] for e in events["items"]]
     assert kinds == ["client.created", "client.disabled"]

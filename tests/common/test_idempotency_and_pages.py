@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, func, select
 
 from services.common.pagination import decode_cursor, encode_cursor
 from tests.common.foundation_app import create_foundation_app, scratch
+from tests.support.responses import assert_status
 
 
 @pytest.fixture
@@ -44,7 +45,9 @@ def test_retry_with_same_key_returns_first_response(
 
 def test_same_key_with_another_body_is_422(api: TestClient) -> None:
     headers = {"Idempotency-Key": "retry-2"}
-    api.post("/registry/test/records", json={"name": "a", "items": []}, headers=headers)
+    assert_status(
+        api.post("/registry/test/records", json={"name": "a", "items": []}, headers=headers)
+    )
     response = api.post("/registry/test/records", json={"name": "b", "items": []}, headers=headers)
     assert response.status_code == 422
     assert response.json()["code"] == "idempotency_key_reused"
@@ -88,7 +91,7 @@ def test_concurrent_duplicates_create_one_record(
 def test_pages_cover_every_row_once_in_key_order(api: TestClient) -> None:
     names = [f"rec-{i:03d}" for i in range(25)]
     for name in reversed(names):
-        api.post("/registry/test/records", json={"name": name, "items": []})
+        assert_status(api.post("/registry/test/records", json={"name": name, "items": []}))
     seen: list[str] = []
     cursor = None
     pages = 0

@@ -26,6 +26,7 @@ from tests.declarations.support import (
     destruction,
     weapon,
 )
+from tests.support.responses import assert_status
 
 URL = "/declarations/v1/declarations"
 
@@ -37,7 +38,7 @@ def _populate(client: TestClient, callers: Callers, clock: MovableClock) -> None
     seized = client.post(
         URL, json=declaration_at(clock, items=[weapon("AK-1"), weapon("AK-2")]), headers=sen
     )
-    kept = client.post(URL, json=declaration_at(clock), headers=sen).json()
+    kept = assert_status(client.post(URL, json=declaration_at(clock), headers=sen))
     event_date = declaration_at(clock)["event_date"]
     destroyed = destruction(
         [seized.json()["id"]],
@@ -57,10 +58,16 @@ def _populate(client: TestClient, callers: Callers, clock: MovableClock) -> None
     }
     assert client.post(f"{URL}/batch", json=batch, headers=callers.state("CIV")).status_code == 201
     operator = callers.operator()
-    client.post(f"{URL}/{kept['id']}/holds", json={"reason": "inquiry"}, headers=operator)
+    assert_status(
+        client.post(f"{URL}/{kept['id']}/holds", json={"reason": "inquiry"}, headers=operator)
+    )
     lift = {"reason": "closed"}
-    client.request("DELETE", f"{URL}/{kept['id']}/holds", json=lift, headers=operator)
-    client.post(f"{URL}/{seized.json()['id']}/holds", json={"reason": "open"}, headers=operator)
+    assert_status(
+        client.request("DELETE", f"{URL}/{kept['id']}/holds", json=lift, headers=operator), 200
+    )
+    assert_status(
+        client.post(f"{URL}/{seized.json()['id']}/holds", json={"reason": "open"}, headers=operator)
+    )
     clock.reset()
     assert client.delete(f"{URL}/{kept['id']}", headers=operator).status_code == 200
 
@@ -150,7 +157,7 @@ def test_a_bag_altered_after_export_is_refused(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    client.post(URL, json=declaration(), headers=callers.state("SEN"))
+    assert_status(client.post(URL, json=declaration(), headers=callers.state("SEN")))
     _use(monkeypatch, declarations_url, declarations_settings)
     assert regctl(["archive", "export", "--out", str(tmp_path / "bag")]) == 0
     versions = tmp_path / "bag" / "data" / "versions.jsonl"

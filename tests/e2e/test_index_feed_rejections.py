@@ -26,6 +26,7 @@ from services.declarations.models import index_deliveries, index_retries, index_
 from services.embedded import EmbeddedRegister, EmbeddedSettings, create_embedded_app
 from tests.e2e.test_index_feed import give_relay_a_client, rifle, seizure_by_niger
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 DECLARATIONS = "/declarations/v1/declarations"
 DELIVER = "/declarations/v1/index-feed/deliveries"
@@ -277,7 +278,7 @@ def test_a_rejected_entry_retried_after_a_fix_reaches_the_index_and_nothing_is_r
         fixed_relay.clock = relay_clock
         relay_clock.advance(2)
         admin = auth_api.admin_headers()
-        delivered = fixed.post(DELIVER, headers=admin).json()
+        delivered = assert_status(fixed.post(DELIVER, headers=admin), 200)
         assert (delivered["delivered"], delivered["rejected"]) == (1, 0), delivered["errors"]
         status = fixed.get(FEED, headers=admin).json()
         assert (status["pending"], status["rejected"], status["last_rejection"]) == (0, 0, None)
