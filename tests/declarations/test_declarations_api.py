@@ -173,3 +173,24 @@ def test_text_that_is_not_unicode_is_a_422_never_a_500(
         URL, content=body, headers=callers.state("SEN") | {"Content-Type": "application/json"}
     )
     assert response.status_code == 422, response.text
+
+
+def test_one_idempotency_key_used_by_two_clients_never_replays_the_others_response(
+    client: TestClient, callers: Callers
+) -> None:
+    # Two clients of the same ministry send the same body under the same key.
+    first_client = callers.state("SEN")
+    second_client = callers.state("SEN", scopes="declarations:write")
+    key = {"Idempotency-Key": "sen-2026-0001"}
+    first = client.post(URL, json=declaration(), headers=first_client | key)
+    assert first.status_code == 201, first.text
+    retried = client.post(URL, json=declaration(), headers=first_client | key)
+    assert retried.headers.get("Idempotent-Replayed") == "true"
+    assert retried.json()["id"] == first.json()["id"]
+
+    second = client.post(URL, json=declaration(), headers=second_client | key)
+    assert second.status_code == 201, second.text
+    assert "Idempotent-Replayed" not in second.headers
+    assert second.json()["id"] != first.json()["id"]
+    listed = client.get(URL, headers=first_client).json()["items"]
+    assert {d["id"] for d in listed} == {first.json()["id"], second.json()["id"]}

@@ -24,6 +24,23 @@ def test_retry_with_the_same_key_returns_the_first_manifest(
     assert other.json()["code"] == "idempotency_key_reused"
 
 
+def test_another_states_idempotency_key_is_not_shared_with_it(
+    client: TestClient, sen: dict[str, str], civ: dict[str, str]
+) -> None:
+    key = {"Idempotency-Key": "rotation-2024-in"}
+    senegal = assert_status(
+        client.post(MANIFESTS, json=manifest([weapon("AK-1")]), headers=sen | key)
+    )
+    # Côte d'Ivoire's own manifest under the same key: neither Senegal's response
+    # replayed nor refused as a reused key.
+    body = manifest([weapon("AK-2")], country="CIV", unit="CIVBATT 1")
+    ivorian = client.post(MANIFESTS, json=body, headers=civ | key)
+    assert ivorian.status_code == 201, ivorian.text
+    assert "Idempotent-Replayed" not in ivorian.headers
+    assert ivorian.json()["id"] != senegal["id"]
+    assert ivorian.json()["contributing_country"] == "CIV"
+
+
 def test_import_retry_with_the_same_key_is_replayed(
     client: TestClient, sen: dict[str, str]
 ) -> None:
