@@ -155,6 +155,23 @@ def test_entries_in_backoff_do_not_starve_the_entries_behind_them(
     assert feed(client, auth_api)["pending"] == 0
 
 
+def test_the_relay_backs_off_1_2_4_seconds_and_at_most_5_minutes(
+    client: TestClient,
+    auth_api: AuthApi,
+    relay_clock: ManualClock,
+) -> None:
+    # No relay client: every delivery of the entry fails, and the relay backs off.
+    declare(client, auth_api, seizure_by_niger("4000001"))
+    expected_waits = [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]
+    for failures, wait in enumerate(expected_waits, start=1):
+        failed = deliver(client, auth_api)
+        assert (failed["failed"], failed["waiting"]) == (1, 0), (failures, failed)
+        relay_clock.advance(wait - 1)
+        early = deliver(client, auth_api)
+        assert (early["failed"], early["waiting"]) == (0, 1), (failures, wait, early)
+        relay_clock.advance(1)
+
+
 def test_deliver_until_empty_fails_while_entries_wait_in_backoff(
     client: TestClient,
     auth_api: AuthApi,
