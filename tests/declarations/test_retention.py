@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
+from services.declarations.settings import DeclarationsSettings
 from tests.declarations.support import Callers, MovableClock, declaration, declaration_at
 from tests.support.responses import assert_status
 
@@ -138,3 +141,18 @@ def test_another_state_cannot_dispose_after_expiry(
         client.delete(f"{URL}/{declaration_id}", headers=callers.secretariat()).status_code == 403
     )
     assert client.get(f"{URL}/{declaration_id}", headers=sen).json()["record"] is not None
+
+
+@pytest.mark.parametrize("years", ["29", "0", "-30"])
+def test_retention_below_30_years_is_refused(monkeypatch: pytest.MonkeyPatch, years: str) -> None:
+    monkeypatch.setenv("DECLARATIONS_RETENTION_YEARS", years)
+    with pytest.raises(ValidationError) as refused:
+        DeclarationsSettings()
+    assert [e["loc"] for e in refused.value.errors()] == [("retention_years",)]
+
+
+def test_retention_of_30_years_or_more_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DECLARATIONS_RETENTION_YEARS", "30")
+    assert DeclarationsSettings().retention_years == 30
+    monkeypatch.setenv("DECLARATIONS_RETENTION_YEARS", "50")
+    assert DeclarationsSettings().retention_years == 50
