@@ -103,9 +103,13 @@ def test_secretariat_cannot_hold_write_scopes(client: TestClient, auth_api: Auth
 def test_unknown_scope_or_organisation_is_422(client: TestClient, auth_api: AuthApi) -> None:
     headers = auth_api.admin_headers()
     bad_scope = {"organisation": "OPERATOR", "name": "x", "scopes": ["root"]}
-    assert client.post("/auth/v1/clients", json=bad_scope, headers=headers).status_code == 422
+    refused = client.post("/auth/v1/clients", json=bad_scope, headers=headers)
+    assert refused.status_code == 422
+    assert [e["loc"] for e in refused.json()["errors"]] == ["scopes[0]"]
     no_org = {"organisation": "CIV", "name": "x", "scopes": ["register:read"]}
-    assert client.post("/auth/v1/clients", json=no_org, headers=headers).status_code == 422
+    refused = client.post("/auth/v1/clients", json=no_org, headers=headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"loc": "organisation", "msg": "no organisation CIV"}]
 
 
 def test_only_admin_manages_clients(client: TestClient, auth_api: AuthApi) -> None:

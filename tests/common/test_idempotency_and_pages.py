@@ -68,6 +68,8 @@ def test_key_longer_than_255_is_refused(api: TestClient) -> None:
         headers={"Idempotency-Key": "k" * 256},
     )
     assert response.status_code == 422
+    # HTTP header names are case-insensitive.
+    assert [e["loc"].lower() for e in response.json()["errors"]] == ["header.idempotency-key"]
 
 
 def test_concurrent_duplicates_create_one_record(
@@ -114,7 +116,9 @@ def test_garbage_cursor_is_400(api: TestClient) -> None:
 
 
 def test_limit_over_max_is_422(api: TestClient) -> None:
-    assert api.get("/registry/test/records", params={"limit": 1001}).status_code == 422
+    response = api.get("/registry/test/records", params={"limit": 1001})
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["errors"]] == ["query.limit"]
 
 
 def test_cursor_round_trips_typed_values() -> None:

@@ -65,6 +65,7 @@ def test_an_amendment_without_if_match_is_428(client: TestClient, callers: Calle
         client, callers, created, {"reason": "x", "changes": {"circumstances": "y"}}, None
     )
     assert response.status_code == 428
+    assert response.json()["code"] == "if_match_required"
 
 
 def test_a_stale_if_match_is_412(client: TestClient, callers: Callers) -> None:
@@ -85,6 +86,7 @@ def test_a_stale_if_match_is_412(client: TestClient, callers: Callers) -> None:
         created["etag"],
     )
     assert stale.status_code == 412
+    assert stale.json()["code"] == "stale_version"
     fresh = _amend(
         client,
         callers,

@@ -25,6 +25,8 @@ def _amend(client: TestClient, declared: dict[str, str], headers: dict[str, str]
         json=AMENDMENT,
         headers=headers | {"If-Match": declared["etag"]},
     )
+    if response.status_code == 403:  # the rule that refused: the write scope
+        assert response.json()["code"] == "insufficient_scope", response.text
     return int(response.status_code)
 
 

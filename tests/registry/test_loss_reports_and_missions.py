@@ -75,7 +75,11 @@ def test_a_loss_leaves_holdings_and_shows_in_reconciliation(
 def test_losing_more_rounds_than_held_is_refused(client: TestClient, sen: dict[str, str]) -> None:
     assert_status(client.post(MANIFESTS, json=manifest([ammunition("L-7", 100)]), headers=sen))
     items = [{"kind": "ammunition", "calibre": "7.62x39mm", "lot_number": "L-7", "quantity": 101}]
-    assert client.post(LOSS, json=_report(items), headers=sen).status_code == 422
+    response = client.post(LOSS, json=_report(items), headers=sen)
+    assert response.status_code == 422
+    (problem,) = response.json()["errors"]
+    assert problem["loc"] == "items[0]"
+    assert "more than the contingent holds" in problem["msg"]
 
 
 def test_loss_report_is_404_for_another_state(

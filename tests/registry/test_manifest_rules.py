@@ -129,6 +129,8 @@ def test_without_manifests_write_scope_is_403(client: TestClient, auth_api: Auth
     reader = auth_api.member_state_headers("SEN", scopes=("register:read",))
     response = client.post(MANIFESTS, json=manifest([weapon("A")]), headers=reader)
     assert response.status_code == 403
+    assert response.json()["code"] == "insufficient_scope"
+    assert "manifests:write" in response.json()["detail"]
 
 
 def test_weapon_in_twice_without_out_is_refused(client: TestClient, sen: dict[str, str]) -> None:

@@ -119,7 +119,12 @@ def test_a_serial_without_letters_or_digits_is_a_422(
     sen = auth_api.member_state_headers("SEN")
     response = client.get(TRACE, params={"serial_number": "--//"}, headers=sen)
     assert response.status_code == 422
-    assert client.get(TRACE, headers=sen).status_code == 422
+    assert response.json()["errors"] == [
+        {"loc": "query.serial_number", "msg": "has no letter or digit to match on"}
+    ]
+    missing = client.get(TRACE, headers=sen)
+    assert missing.status_code == 422
+    assert [e["loc"] for e in missing.json()["errors"]] == ["query.serial_number"]
 
 
 def test_exact_and_normalized_records_are_kept_when_near_misses_fill_the_page(
