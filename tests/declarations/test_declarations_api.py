@@ -128,6 +128,7 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first_response(
 ) -> None:
     headers = {**callers.state("SEN"), "Idempotency-Key": "retry-1"}
     first = client.post(URL, json=declaration(), headers=headers)
+    assert_status(first)
     again = client.post(URL, json=declaration(), headers=headers)
     assert again.status_code == 201
     assert again.json() == first.json()

@@ -25,6 +25,7 @@ def _seed(client: TestClient, auth_api: AuthApi) -> str:
         ),
         headers=sen,
     )
+    assert_status(created)
     relay = auth_api.operator_headers(("index:write",))
     assert_status(
         client.post(
