@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, text
 
 from services.embedded import EmbeddedSettings
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 TOKEN = "/auth/v1/token"
 
@@ -56,8 +57,9 @@ def test_a_secret_lost_with_the_first_response_is_recovered_by_rotation(
     auth_api.ensure_organisation("member_state", "SEN")
     body = {"organisation": "SEN", "name": "G3", "scopes": ["register:read"]}
     headers = {**auth_api.admin_headers(), "Idempotency-Key": "client-lost"}
-    client.post("/auth/v1/clients", json=body, headers=headers)  # its answer never arrived
-    replayed = client.post("/auth/v1/clients", json=body, headers=headers).json()
+    # Its answer never arrived.
+    assert_status(client.post("/auth/v1/clients", json=body, headers=headers))
+    replayed = assert_status(client.post("/auth/v1/clients", json=body, headers=headers))
     assert replayed["client_secret"] is None
     rotated = client.post(
         f"/auth/v1/clients/{replayed['client_id']}/secret", headers=auth_api.admin_headers()
@@ -101,9 +103,13 @@ def test_secretariat_cannot_hold_write_scopes(client: TestClient, auth_api: Auth
 def test_unknown_scope_or_organisation_is_422(client: TestClient, auth_api: AuthApi) -> None:
     headers = auth_api.admin_headers()
     bad_scope = {"organisation": "OPERATOR", "name": "x", "scopes": ["root"]}
-    assert client.post("/auth/v1/clients", json=bad_scope, headers=headers).status_code == 422
+    refused = client.post("/auth/v1/clients", json=bad_scope, headers=headers)
+    assert refused.status_code == 422
+    assert [e["loc"] for e in refused.json()["errors"]] == ["scopes[0]"]
     no_org = {"organisation": "CIV", "name": "x", "scopes": ["register:read"]}
-    assert client.post("/auth/v1/clients", json=no_org, headers=headers).status_code == 422
+    refused = client.post("/auth/v1/clients", json=no_org, headers=headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"loc": "organisation", "msg": "no organisation CIV"}]
 
 
 def test_only_admin_manages_clients(client: TestClient, auth_api: AuthApi) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 COMMUNITIES = "/auth/v1/communities"
 
@@ -84,11 +85,13 @@ def test_invalid_periods_are_422(client: TestClient, auth_api: AuthApi) -> None:
 
 def test_a_mistaken_membership_can_be_deleted(client: TestClient, auth_api: AuthApi) -> None:
     admin = auth_api.admin_headers()
-    added = client.post(
-        f"{COMMUNITIES}/ECCAS/memberships",
-        json={"country": "SEN", "joined": "2020-01-01"},
-        headers=admin,
-    ).json()
+    added = assert_status(
+        client.post(
+            f"{COMMUNITIES}/ECCAS/memberships",
+            json={"country": "SEN", "joined": "2020-01-01"},
+            headers=admin,
+        )
+    )
     deleted = client.delete(f"{COMMUNITIES}/ECCAS/memberships/{added['id']}", headers=admin)
     assert deleted.status_code == 204
     document = client.get(COMMUNITIES, headers=admin).json()

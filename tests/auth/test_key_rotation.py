@@ -20,6 +20,7 @@ from services.common.database import make_engine
 from services.common.tables import utcnow
 from services.embedded import EmbeddedRegister, EmbeddedSettings
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 
 @pytest.fixture
@@ -127,7 +128,7 @@ def test_a_configured_key_file_signs_and_cannot_be_rotated_by_command(
             "client_id": credentials.client_id,
             "client_secret": credentials.client_secret,
         }
-        token = auth.post("/auth/v1/token", data=form).json()["access_token"]
+        token = assert_status(auth.post("/auth/v1/token", data=form), 200)["access_token"]
         assert _kid(token) == keystore.public_jwk(pem)["kid"]
         assert (
             auth.get(

@@ -48,6 +48,7 @@ def test_duplicate_code_is_409(client: TestClient, auth_api: AuthApi) -> None:
 
 def test_member_state_sees_its_own_organisation_only(client: TestClient, auth_api: AuthApi) -> None:
     auth_api.ensure_organisation("member_state", "CIV")
+    assert client.get(f"{ORGS}/CIV", headers=auth_api.admin_headers()).status_code == 200
     headers = auth_api.member_state_headers("SEN")
     assert client.get(f"{ORGS}/SEN", headers=headers).status_code == 200
     assert client.get(f"{ORGS}/CIV", headers=headers).status_code == 404

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 TOKEN = "/auth/v1/token"
 
@@ -55,7 +56,9 @@ def test_disabled_client_gets_no_token(client: TestClient, auth_api: AuthApi) ->
     assert disabled.status_code == 200
     assert disabled.json()["enabled"] is False
     _oauth_error(client.post(TOKEN, data=_form(client_id, secret)), 401, "invalid_client")
-    client.post(f"/auth/v1/clients/{client_id}/enable", headers=auth_api.admin_headers())
+    assert_status(
+        client.post(f"/auth/v1/clients/{client_id}/enable", headers=auth_api.admin_headers()), 200
+    )
     assert client.post(TOKEN, data=_form(client_id, secret)).status_code == 200
 
 

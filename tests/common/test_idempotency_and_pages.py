@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, func, select
 
 from services.common.pagination import decode_cursor, encode_cursor
 from tests.common.foundation_app import create_foundation_app, scratch
+from tests.support.responses import assert_status
 
 
 @pytest.fixture
@@ -44,7 +45,9 @@ def test_retry_with_same_key_returns_first_response(
 
 def test_same_key_with_another_body_is_422(api: TestClient) -> None:
     headers = {"Idempotency-Key": "retry-2"}
-    api.post("/registry/test/records", json={"name": "a", "items": []}, headers=headers)
+    assert_status(
+        api.post("/registry/test/records", json={"name": "a", "items": []}, headers=headers)
+    )
     response = api.post("/registry/test/records", json={"name": "b", "items": []}, headers=headers)
     assert response.status_code == 422
     assert response.json()["code"] == "idempotency_key_reused"
@@ -65,6 +68,8 @@ def test_key_longer_than_255_is_refused(api: TestClient) -> None:
         headers={"Idempotency-Key": "k" * 256},
     )
     assert response.status_code == 422
+    # HTTP header names are case-insensitive.
+    assert [e["loc"].lower() for e in response.json()["errors"]] == ["header.idempotency-key"]
 
 
 def test_concurrent_duplicates_create_one_record(
@@ -88,7 +93,7 @@ def test_concurrent_duplicates_create_one_record(
 def test_pages_cover_every_row_once_in_key_order(api: TestClient) -> None:
     names = [f"rec-{i:03d}" for i in range(25)]
     for name in reversed(names):
-        api.post("/registry/test/records", json={"name": name, "items": []})
+        assert_status(api.post("/registry/test/records", json={"name": name, "items": []}))
     seen: list[str] = []
     cursor = None
     pages = 0
@@ -111,7 +116,9 @@ def test_garbage_cursor_is_400(api: TestClient) -> None:
 
 
 def test_limit_over_max_is_422(api: TestClient) -> None:
-    assert api.get("/registry/test/records", params={"limit": 1001}).status_code == 422
+    response = api.get("/registry/test/records", params={"limit": 1001})
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["errors"]] == ["query.limit"]
 
 
 def test_cursor_round_trips_typed_values() -> None:

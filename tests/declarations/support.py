@@ -11,6 +11,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import TextClause
+
+from services.common.transparency.merkle import leaf_hash
 from tests.support.auth_fixtures import AuthApi
 
 DEFAULT_STATE_SCOPES = ("declarations:write", "register:read")
@@ -149,3 +155,79 @@ def destruction(
         presumed_user=None,
         **overrides,
     )
+
+
+# What the declarations migrations' triggers say when they refuse, per database
+# (declarations0002 and declarations0004). A test names the rule it expects, so a
+# statement refused for another reason (a typo'd column, a missing row) fails it.
+_TRIGGER_MESSAGES = {
+    "postgresql": {
+        "append_only": "the register is append-only: {action} on {table} refused",
+        "content_update": "declaration content is removed only by a recorded disposal: UPDATE",
+        "content_delete": "declaration content is removed only by a recorded disposal: DELETE",
+        "retention": "retention of declaration {id} has not expired on ",
+        "hold": "declaration {id} is under a legal hold",
+        "logged_disposal": "disposal of {id} needs its disposal entry in the log",
+    },
+    "sqlite": {
+        "append_only": "the register is append-only: {action} on {table} refused",
+        "content_update": "declaration content is removed only by a recorded disposal",
+        "content_delete": "declaration content is never deleted",
+        # SQLite's guard is one trigger for both rules, so one message.
+        "retention": "retention has not expired by the database date or a legal hold is active",
+        "hold": "retention has not expired by the database date or a legal hold is active",
+        "logged_disposal": "a disposal needs its disposal entry in the log",
+    },
+}
+
+Statement = str | tuple[TextClause, dict[str, Any]]
+
+
+def trigger_message(engine: Engine, rule: str, **names: object) -> str:
+    """The message ``rule``'s trigger raises on ``engine``'s database."""
+    return _TRIGGER_MESSAGES[engine.dialect.name][rule].format(**names)
+
+
+def _run_in_one_transaction(engine: Engine, statements: tuple[Statement, ...]) -> None:
+    with engine.begin() as connection:
+        for statement in statements:
+            if isinstance(statement, str):
+                connection.execute(text(statement))
+            else:
+                connection.execute(*statement)
+
+
+def assert_refused_by(engine: Engine, message: str, *statements: Statement) -> None:
+    """Run ``statements`` in one transaction; the database must refuse them with ``message``."""
+    with pytest.raises(DBAPIError) as refused:
+        _run_in_one_transaction(engine, statements)
+    assert message in str(refused.value.orig), str(refused.value.orig)
+
+
+_INSERT_DISPOSAL = text(
+    "INSERT INTO disposals (declaration_id, disposed_on, disposed_at, disposed_by, log_index)"
+    " VALUES (:id, :on, :at, 'forger', :log_index)"
+)
+_INSERT_LOG_ENTRY = text(
+    'INSERT INTO log_entries ("index", entry_type, declaration_id, version, leaf_input,'
+    " leaf_hash, created_at) VALUES (:index, 'disposal', :id, 1, :input, :hash, :at)"
+)
+
+
+def disposal_row(declaration_id: str, on: date, log_index: int) -> Statement:
+    """An INSERT of a ``disposals`` row, as a forger with the app's privileges would write it."""
+    params = {"id": declaration_id, "on": on, "at": datetime.now(UTC), "log_index": log_index}
+    return _INSERT_DISPOSAL, params
+
+
+def disposal_log_entry(declaration_id: str, index: int) -> Statement:
+    """An INSERT of a forged ``disposal`` log entry of ``declaration_id`` at ``index``."""
+    forged = b'{"type":"disposal","declaration_id":"' + declaration_id.encode() + b'"}'
+    params = {
+        "index": index,
+        "id": declaration_id,
+        "input": forged,
+        "hash": leaf_hash(forged),
+        "at": datetime.now(UTC),
+    }
+    return _INSERT_LOG_ENTRY, params

@@ -65,6 +65,7 @@ def test_an_amendment_without_if_match_is_428(client: TestClient, callers: Calle
         client, callers, created, {"reason": "x", "changes": {"circumstances": "y"}}, None
     )
     assert response.status_code == 428
+    assert response.json()["code"] == "if_match_required"
 
 
 def test_a_stale_if_match_is_412(client: TestClient, callers: Callers) -> None:
@@ -85,6 +86,7 @@ def test_a_stale_if_match_is_412(client: TestClient, callers: Callers) -> None:
         created["etag"],
     )
     assert stale.status_code == 412
+    assert stale.json()["code"] == "stale_version"
     fresh = _amend(
         client,
         callers,
@@ -106,12 +108,16 @@ def test_an_amendment_is_validated_like_a_declaration(client: TestClient, caller
 
 def test_another_state_cannot_amend(client: TestClient, callers: Callers) -> None:
     created = _create(client, callers)
+    patch = {"reason": "r", "changes": {"circumstances": "x"}}
     response = client.post(
         f"{URL}/{created['id']}/amendments",
-        json={"reason": "r", "changes": {"circumstances": "x"}},
+        json=patch,
         headers=callers.state("CIV") | {"If-Match": created["etag"]},
     )
     assert response.status_code == 404
+    # The record exists and the refusal changed nothing: its owner amends it with the same ETag.
+    owners = _amend(client, callers, created, patch, created["etag"])
+    assert owners.status_code == 201, owners.text
 
 
 def test_a_weak_etag_in_if_match_never_matches(client: TestClient, callers: Callers) -> None:

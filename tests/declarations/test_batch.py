@@ -14,6 +14,7 @@ from services.common.transparency.merkle import verify_inclusion
 from services.common.transparency.note import parse_verifier_key
 from services.declarations.models import checkpoints
 from tests.declarations.support import Callers, declaration, destruction, weapon
+from tests.support.responses import assert_status
 
 URL = "/declarations/v1/declarations"
 BATCH = f"{URL}/batch"
@@ -102,7 +103,7 @@ def test_every_rule_problem_is_listed_and_nothing_is_stored(
 def test_destroying_an_item_twice_is_refused_across_and_within_batches(
     client: TestClient, callers: Callers
 ) -> None:
-    seized = client.post(BATCH, json=_batch(1), headers=callers.state("SEN")).json()
+    seized = assert_status(client.post(BATCH, json=_batch(1), headers=callers.state("SEN")))
     reference = seized["items"][0]["id"]
     first = destruction([reference], [weapon("B-0-0")])
     again = destruction([reference], [weapon("b 0 0"), weapon("B-0-1")])
@@ -163,7 +164,7 @@ def test_a_full_batch_of_1000_is_stored_in_bulk_and_the_log_stays_sound(
     from services.declarations.log.keys import load_signer
     from services.declarations.log.service import LogContext
 
-    client.post(URL, json=declaration(), headers=callers.state("SEN"))
+    assert_status(client.post(URL, json=declaration(), headers=callers.state("SEN")))
     response = client.post(BATCH, json=_batch(1000), headers=callers.state("SEN"))
     assert response.status_code == 201, response.text[:500]
     assert response.json()["tree_size"] == 1001

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.declarations.support import Callers, declaration, destruction, weapon
+from tests.support.responses import assert_status
 
 URL = "/declarations/v1/declarations"
 
@@ -71,7 +72,9 @@ def test_undeclared_destruction_is_recorded_and_listed_for_secretariats(
 def test_references_must_be_the_states_own_declarations(
     client: TestClient, callers: Callers
 ) -> None:
-    other = client.post(URL, json=declaration("CIV"), headers=callers.state("CIV")).json()["id"]
+    other = assert_status(client.post(URL, json=declaration("CIV"), headers=callers.state("CIV")))[
+        "id"
+    ]
     body = destruction([other, "00000000-0000-4000-8000-000000000000"], [weapon()])
     response = client.post(URL, json=body, headers=callers.state("SEN"))
     assert response.status_code == 422

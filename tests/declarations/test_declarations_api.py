@@ -7,6 +7,7 @@ import json
 from fastapi.testclient import TestClient
 
 from tests.declarations.support import Callers, declaration
+from tests.support.responses import assert_status
 
 URL = "/declarations/v1/declarations"
 
@@ -25,7 +26,7 @@ def test_a_member_state_declares_a_seizure_and_gets_id_version_index_and_etag(
 
 
 def test_a_declaration_reads_back_with_its_record(client: TestClient, callers: Callers) -> None:
-    created = client.post(URL, json=declaration(), headers=callers.state("SEN")).json()
+    created = assert_status(client.post(URL, json=declaration(), headers=callers.state("SEN")))
     response = client.get(f"{URL}/{created['id']}", headers=callers.state("SEN"))
     assert response.status_code == 200
     view = response.json()
@@ -35,7 +36,10 @@ def test_a_declaration_reads_back_with_its_record(client: TestClient, callers: C
 
 
 def test_another_state_cannot_read_a_declaration(client: TestClient, callers: Callers) -> None:
-    created = client.post(URL, json=declaration(), headers=callers.state("SEN")).json()
+    created = assert_status(client.post(URL, json=declaration(), headers=callers.state("SEN")))
+    assert client.get(f"{URL}/{created['id']}", headers=callers.state("SEN")).status_code == 200
+    owned = client.get(URL, headers=callers.state("SEN")).json()["items"]
+    assert [d["id"] for d in owned] == [created["id"]]
     assert client.get(f"{URL}/{created['id']}", headers=callers.state("CIV")).status_code == 404
     listed = client.get(URL, headers=callers.state("CIV")).json()
     assert listed["items"] == []
@@ -44,8 +48,10 @@ def test_another_state_cannot_read_a_declaration(client: TestClient, callers: Ca
 def test_a_secretariat_reads_its_member_states_declarations_only(
     client: TestClient, callers: Callers
 ) -> None:
-    client.post(URL, json=declaration("SEN"), headers=callers.state("SEN"))
-    client.post(URL, json=declaration("COD", mission="MONUSCO"), headers=callers.state("COD"))
+    assert_status(client.post(URL, json=declaration("SEN"), headers=callers.state("SEN")))
+    assert_status(
+        client.post(URL, json=declaration("COD", mission="MONUSCO"), headers=callers.state("COD"))
+    )
     ecowas = client.get(URL, headers=callers.secretariat("ECOWAS")).json()["items"]
     eccas = client.get(URL, headers=callers.secretariat("ECCAS")).json()["items"]
     assert [d["declaring_country"] for d in ecowas] == ["SEN"]
@@ -55,7 +61,9 @@ def test_a_secretariat_reads_its_member_states_declarations_only(
 def test_a_secretariat_does_not_read_a_former_members_later_records(
     client: TestClient, callers: Callers
 ) -> None:
-    client.post(URL, json=declaration("MLI"), headers=callers.state("MLI"))
+    created = assert_status(client.post(URL, json=declaration("MLI"), headers=callers.state("MLI")))
+    owned = client.get(URL, headers=callers.state("MLI")).json()["items"]
+    assert [d["id"] for d in owned] == [created["id"]]
     assert client.get(URL, headers=callers.secretariat("ECOWAS")).json()["items"] == []
 
 
@@ -120,6 +128,7 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first_response(
 ) -> None:
     headers = {**callers.state("SEN"), "Idempotency-Key": "retry-1"}
     first = client.post(URL, json=declaration(), headers=headers)
+    assert_status(first)
     again = client.post(URL, json=declaration(), headers=headers)
     assert again.status_code == 201
     assert again.json() == first.json()
@@ -131,7 +140,9 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first_response(
 
 def test_list_pages_with_a_cursor(client: TestClient, callers: Callers) -> None:
     headers = callers.state("SEN")
-    ids = [client.post(URL, json=declaration(), headers=headers).json()["id"] for _ in range(3)]
+    ids = [
+        assert_status(client.post(URL, json=declaration(), headers=headers))["id"] for _ in range(3)
+    ]
     first = client.get(URL, params={"limit": 2}, headers=headers).json()
     second = client.get(
         URL, params={"limit": 2, "cursor": first["next_cursor"]}, headers=headers
@@ -142,8 +153,8 @@ def test_list_pages_with_a_cursor(client: TestClient, callers: Callers) -> None:
 
 def test_list_filters_by_type(client: TestClient, callers: Callers) -> None:
     headers = callers.state("SEN")
-    client.post(URL, json=declaration(), headers=headers)
-    client.post(URL, json=declaration(type="collection"), headers=headers)
+    assert_status(client.post(URL, json=declaration(), headers=headers))
+    assert_status(client.post(URL, json=declaration(type="collection"), headers=headers))
     listed = client.get(URL, params={"type": "collection"}, headers=headers).json()["items"]
     assert [d["type"] for d in listed] == ["collection"]
 
@@ -151,7 +162,7 @@ def test_list_filters_by_type(client: TestClient, callers: Callers) -> None:
 def test_the_operator_without_register_read_reads_nothing(
     client: TestClient, callers: Callers
 ) -> None:
-    client.post(URL, json=declaration(), headers=callers.state("SEN"))
+    assert_status(client.post(URL, json=declaration(), headers=callers.state("SEN")))
     assert client.get(URL, headers=callers.operator()).status_code == 403
 
 
@@ -173,3 +184,24 @@ def test_a_lower_case_country_is_declared_upper_case(client: TestClient, callers
     view = client.get(f"{URL}/{response.json()['id']}", headers=callers.state("SEN")).json()
     assert view["record"]["declaring_country"] == "SEN"
     assert view["record"]["location"]["country"] == "MLI"
+
+
+def test_one_idempotency_key_used_by_two_clients_never_replays_the_others_response(
+    client: TestClient, callers: Callers
+) -> None:
+    # Two clients of the same ministry send the same body under the same key.
+    first_client = callers.state("SEN")
+    second_client = callers.state("SEN", scopes="declarations:write")
+    key = {"Idempotency-Key": "sen-2026-0001"}
+    first = client.post(URL, json=declaration(), headers=first_client | key)
+    assert first.status_code == 201, first.text
+    retried = client.post(URL, json=declaration(), headers=first_client | key)
+    assert retried.headers.get("Idempotent-Replayed") == "true"
+    assert retried.json()["id"] == first.json()["id"]
+
+    second = client.post(URL, json=declaration(), headers=second_client | key)
+    assert second.status_code == 201, second.text
+    assert "Idempotent-Replayed" not in second.headers
+    assert second.json()["id"] != first.json()["id"]
+    listed = client.get(URL, headers=first_client).json()["items"]
+    assert {d["id"] for d in listed} == {first.json()["id"], second.json()["id"]}

@@ -12,6 +12,7 @@ from services.common.transparency.checkpoint import Checkpoint, open_checkpoint
 from services.common.transparency.merkle import verify_consistency, verify_inclusion
 from services.common.transparency.note import parse_verifier_key
 from tests.declarations.support import Callers, declaration
+from tests.support.responses import assert_status
 
 URL = "/declarations/v1/declarations"
 LOG = "/declarations/v1/log"
@@ -26,7 +27,9 @@ def _checkpoint(client: TestClient) -> Checkpoint:
 
 def _declare(client: TestClient, callers: Callers, count: int, country: str = "SEN") -> list[str]:
     return [
-        client.post(URL, json=declaration(country), headers=callers.state(country)).json()["id"]
+        assert_status(client.post(URL, json=declaration(country), headers=callers.state(country)))[
+            "id"
+        ]
         for _ in range(count)
     ]
 

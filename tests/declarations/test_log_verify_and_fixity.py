@@ -17,13 +17,14 @@ from services.cli.main import main as regctl
 from services.common.transparency.note import generate_signer, parse_verifier_key
 from services.declarations.settings import DeclarationsSettings
 from tests.declarations.support import Callers, MovableClock, declaration, declaration_at
+from tests.support.responses import assert_status
 
 URL = "/declarations/v1/declarations"
 
 
 def _declare(client: TestClient, callers: Callers, count: int = 1) -> list[str]:
     return [
-        client.post(URL, json=declaration(), headers=callers.state("SEN")).json()["id"]
+        assert_status(client.post(URL, json=declaration(), headers=callers.state("SEN")))["id"]
         for _ in range(count)
     ]
 
@@ -136,7 +137,9 @@ def test_verify_accepts_a_declaration_disposed_of_through_the_api(
     client: TestClient, callers: Callers, clock: MovableClock
 ) -> None:
     clock.rewind(years=31)
-    created = client.post(URL, json=declaration_at(clock), headers=callers.state("SEN")).json()
+    created = assert_status(
+        client.post(URL, json=declaration_at(clock), headers=callers.state("SEN"))
+    )
     clock.reset()
     assert client.delete(f"{URL}/{created['id']}", headers=callers.operator()).status_code == 200
     report = _verify(client, callers, {}, [created["id"]])

@@ -28,6 +28,7 @@ from services.common.transparency.note import format_verifier_key, generate_sign
 from tests.declarations.support import Callers, declaration
 from tests.declarations.test_log_verify_and_fixity import tamper
 from tests.e2e.live_server import live_register
+from tests.support.responses import assert_status
 
 URL = "/declarations/v1/declarations"
 V1 = "/declarations/v1"
@@ -226,7 +227,7 @@ def test_regctl_log_verify_exits_0_on_the_real_log_and_1_once_a_record_is_altere
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     sen = callers.state("SEN")
-    declaration_id = client.post(URL, json=declaration(), headers=sen).json()["id"]
+    declaration_id = assert_status(client.post(URL, json=declaration(), headers=sen))["id"]
     key = client.get(f"{V1}/log/public-key").text
     state = tmp_path / "verify-state.json"
     with live_register(database_urls, tmp_path / "var") as base:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
+from services.declarations.settings import DeclarationsSettings
 from tests.declarations.support import Callers, MovableClock, declaration, declaration_at
+from tests.support.responses import assert_status
 
 URL = "/declarations/v1/declarations"
 
@@ -37,7 +41,7 @@ def test_delete_before_expiry_is_409_for_everyone_who_may_dispose(
 def test_retain_until_is_30_years_after_the_declaration(
     client: TestClient, callers: Callers
 ) -> None:
-    created = client.post(URL, json=declaration(), headers=callers.state("SEN")).json()
+    created = assert_status(client.post(URL, json=declaration(), headers=callers.state("SEN")))
     declared = client.get(f"{URL}/{created['id']}", headers=callers.state("SEN")).json()[
         "declared_at"
     ]
@@ -102,15 +106,23 @@ def test_a_secretariat_cannot_hold_a_record_outside_its_community(
     client: TestClient, callers: Callers
 ) -> None:
     declaration_id = _create(client, callers)
+    ecowas = callers.secretariat("ECOWAS")
+    assert client.get(f"{URL}/{declaration_id}", headers=ecowas).status_code == 200
     response = client.post(
         f"{URL}/{declaration_id}/holds", json={"reason": "x"}, headers=callers.secretariat("ECCAS")
     )
     assert response.status_code == 404
+    holds = client.get(f"{URL}/{declaration_id}/holds", headers=callers.state("SEN")).json()
+    assert holds["items"] == []
 
 
 def test_holds_are_listed_with_their_lifts(client: TestClient, callers: Callers) -> None:
     declaration_id = _create(client, callers)
-    client.post(f"{URL}/{declaration_id}/holds", json={"reason": "a"}, headers=callers.operator())
+    assert_status(
+        client.post(
+            f"{URL}/{declaration_id}/holds", json={"reason": "a"}, headers=callers.operator()
+        )
+    )
     listed = client.get(f"{URL}/{declaration_id}/holds", headers=callers.state("SEN")).json()[
         "items"
     ]
@@ -122,7 +134,25 @@ def test_another_state_cannot_dispose_after_expiry(
 ) -> None:
     declaration_id = _create(client, callers)
     clock.advance(years=31)
+    sen = callers.state("SEN")
+    assert client.get(f"{URL}/{declaration_id}", headers=sen).json()["record"] is not None
     assert client.delete(f"{URL}/{declaration_id}", headers=callers.state("CIV")).status_code == 404
     assert (
         client.delete(f"{URL}/{declaration_id}", headers=callers.secretariat()).status_code == 403
     )
+    assert client.get(f"{URL}/{declaration_id}", headers=sen).json()["record"] is not None
+
+
+@pytest.mark.parametrize("years", ["29", "0", "-30"])
+def test_retention_below_30_years_is_refused(monkeypatch: pytest.MonkeyPatch, years: str) -> None:
+    monkeypatch.setenv("DECLARATIONS_RETENTION_YEARS", years)
+    with pytest.raises(ValidationError) as refused:
+        DeclarationsSettings()
+    assert [e["loc"] for e in refused.value.errors()] == [("retention_years",)]
+
+
+def test_retention_of_30_years_or_more_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DECLARATIONS_RETENTION_YEARS", "30")
+    assert DeclarationsSettings().retention_years == 30
+    monkeypatch.setenv("DECLARATIONS_RETENTION_YEARS", "50")
+    assert DeclarationsSettings().retention_years == 50

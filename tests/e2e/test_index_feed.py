@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from services.embedded import EmbeddedSettings
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 DELIVER = "/declarations/v1/index-feed/deliveries"
 FEED = "/declarations/v1/index-feed"
@@ -85,7 +86,7 @@ def test_seizure_reaches_the_index_and_raises_a_diversion_alert_once(
     assert first.status_code == 200, first.text
     assert first.json()["delivered"] == 1
     assert client.get(FEED, headers=admin).json()["pending"] == 0
-    again = client.post(DELIVER, headers=admin).json()
+    again = assert_status(client.post(DELIVER, headers=admin), 200)
     assert again["delivered"] == 0
 
     sen_alerts = client.get(
@@ -138,7 +139,7 @@ def test_an_amendment_replaces_the_indexed_items(
     )
     assert amended.status_code in (200, 201), amended.text
     give_relay_a_client(auth_api, register_settings)
-    delivered = client.post(DELIVER, headers=auth_api.admin_headers()).json()
+    delivered = assert_status(client.post(DELIVER, headers=auth_api.admin_headers()), 200)
     assert delivered["delivered"] == 2
     assert delivered["failed"] == 0
 
@@ -204,7 +205,7 @@ def test_a_declaration_with_the_longest_fields_reaches_the_index(
     assert declared.status_code == 201, declared.text
     give_relay_a_client(auth_api, register_settings)
     admin = auth_api.admin_headers()
-    delivered = client.post(DELIVER, headers=admin).json()
+    delivered = assert_status(client.post(DELIVER, headers=admin), 200)
     assert (delivered["delivered"], delivered["rejected"], delivered["failed"]) == (1, 0, 0), (
         delivered["errors"]
     )
@@ -216,9 +217,13 @@ def test_without_relay_credentials_nothing_is_lost(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
     niger = auth_api.member_state_headers("NER", ("declarations:write", "register:read"))
-    client.post("/declarations/v1/declarations", json=seizure_by_niger("1234567"), headers=niger)
+    assert_status(
+        client.post(
+            "/declarations/v1/declarations", json=seizure_by_niger("1234567"), headers=niger
+        )
+    )
     admin = auth_api.admin_headers()
-    failed = client.post(DELIVER, headers=admin).json()
+    failed = assert_status(client.post(DELIVER, headers=admin), 200)
     assert failed["delivered"] == 0
     assert failed["failed"] == 1
     status = client.get(FEED, headers=admin).json()
@@ -231,7 +236,7 @@ def test_without_relay_credentials_nothing_is_lost(
     import time
 
     time.sleep(1.1)
-    assert client.post(DELIVER, headers=admin).json()["delivered"] == 1
+    assert assert_status(client.post(DELIVER, headers=admin), 200)["delivered"] == 1
     assert client.get(FEED, headers=admin).json()["pending"] == 0
 
 

@@ -26,6 +26,7 @@ from services.declarations.models import index_deliveries, index_retries, index_
 from services.embedded import EmbeddedRegister, EmbeddedSettings, create_embedded_app
 from tests.e2e.test_index_feed import give_relay_a_client, rifle, seizure_by_niger
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 DECLARATIONS = "/declarations/v1/declarations"
 DELIVER = "/declarations/v1/index-feed/deliveries"
@@ -154,6 +155,23 @@ def test_entries_in_backoff_do_not_starve_the_entries_behind_them(
     assert feed(client, auth_api)["pending"] == 0
 
 
+def test_the_relay_backs_off_1_2_4_seconds_and_at_most_5_minutes(
+    client: TestClient,
+    auth_api: AuthApi,
+    relay_clock: ManualClock,
+) -> None:
+    # No relay client: every delivery of the entry fails, and the relay backs off.
+    declare(client, auth_api, seizure_by_niger("4000001"))
+    expected_waits = [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]
+    for failures, wait in enumerate(expected_waits, start=1):
+        failed = deliver(client, auth_api)
+        assert (failed["failed"], failed["waiting"]) == (1, 0), (failures, failed)
+        relay_clock.advance(wait - 1)
+        early = deliver(client, auth_api)
+        assert (early["failed"], early["waiting"]) == (0, 1), (failures, wait, early)
+        relay_clock.advance(1)
+
+
 def test_deliver_until_empty_fails_while_entries_wait_in_backoff(
     client: TestClient,
     auth_api: AuthApi,
@@ -277,7 +295,7 @@ def test_a_rejected_entry_retried_after_a_fix_reaches_the_index_and_nothing_is_r
         fixed_relay.clock = relay_clock
         relay_clock.advance(2)
         admin = auth_api.admin_headers()
-        delivered = fixed.post(DELIVER, headers=admin).json()
+        delivered = assert_status(fixed.post(DELIVER, headers=admin), 200)
         assert (delivered["delivered"], delivered["rejected"]) == (1, 0), delivered["errors"]
         status = fixed.get(FEED, headers=admin).json()
         assert (status["pending"], status["rejected"], status["last_rejection"]) == (0, 0, None)

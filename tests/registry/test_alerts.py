@@ -11,6 +11,7 @@ from services.cli.main import main as regctl
 from services.embedded import EmbeddedSettings
 from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 ALERTS = "/registry/v1/alerts"
 
@@ -144,8 +145,10 @@ def test_a_rotation_closed_with_weapons_still_held_raises_unreturned(
     client: TestClient, auth_api: AuthApi
 ) -> None:
     sen = auth_api.member_state_headers("SEN")
-    client.post(
-        MANIFESTS, json=manifest([weapon("U-1"), weapon("U-2"), weapon("U-3")]), headers=sen
+    assert_status(
+        client.post(
+            MANIFESTS, json=manifest([weapon("U-1"), weapon("U-2"), weapon("U-3")]), headers=sen
+        )
     )
     out = manifest(
         [weapon("U-1")], direction="out", crossing_date="2024-09-01", closes_rotation=True
@@ -181,10 +184,12 @@ def test_alert_lifecycle_is_audited_and_never_moves_backwards(
     client: TestClient, auth_api: AuthApi
 ) -> None:
     sen = auth_api.member_state_headers("SEN")
-    client.post(
-        MANIFESTS,
-        json=manifest([weapon("56-0000123")], mission="MINUSMA", crossing_date="2023-02-01"),
-        headers=sen,
+    assert_status(
+        client.post(
+            MANIFESTS,
+            json=manifest([weapon("56-0000123")], mission="MINUSMA", crossing_date="2023-02-01"),
+            headers=sen,
+        )
     )
     _deliver(client, auth_api, delivery([declared_weapon(0, "56 OOOO123")]))
     ecowas = auth_api.secretariat_headers("ECOWAS")
@@ -218,10 +223,14 @@ def test_alert_lifecycle_is_audited_and_never_moves_backwards(
 def test_alert_lists_page_with_a_cursor(client: TestClient, auth_api: AuthApi) -> None:
     sen = auth_api.member_state_headers("SEN")
     serials = [f"P-{i:04d}" for i in range(3)]
-    client.post(
-        MANIFESTS,
-        json=manifest([weapon(s) for s in serials], mission="MINUSMA", crossing_date="2023-02-01"),
-        headers=sen,
+    assert_status(
+        client.post(
+            MANIFESTS,
+            json=manifest(
+                [weapon(s) for s in serials], mission="MINUSMA", crossing_date="2023-02-01"
+            ),
+            headers=sen,
+        )
     )
     _deliver(client, auth_api, delivery([declared_weapon(i, s) for i, s in enumerate(serials)]))
     first = client.get(ALERTS, params={"limit": 2}, headers=sen).json()

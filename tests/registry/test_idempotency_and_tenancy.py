@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from tests.registry.factories import MANIFESTS, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 
 def test_retry_with_the_same_key_returns_the_first_manifest(
@@ -21,6 +22,23 @@ def test_retry_with_the_same_key_returns_the_first_manifest(
     other = client.post(MANIFESTS, json=manifest([weapon("AK-2")]), headers=headers)
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_key_reused"
+
+
+def test_another_states_idempotency_key_is_not_shared_with_it(
+    client: TestClient, sen: dict[str, str], civ: dict[str, str]
+) -> None:
+    key = {"Idempotency-Key": "rotation-2024-in"}
+    senegal = assert_status(
+        client.post(MANIFESTS, json=manifest([weapon("AK-1")]), headers=sen | key)
+    )
+    # Côte d'Ivoire's own manifest under the same key: neither Senegal's response
+    # replayed nor refused as a reused key.
+    body = manifest([weapon("AK-2")], country="CIV", unit="CIVBATT 1")
+    ivorian = client.post(MANIFESTS, json=body, headers=civ | key)
+    assert ivorian.status_code == 201, ivorian.text
+    assert "Idempotent-Replayed" not in ivorian.headers
+    assert ivorian.json()["id"] != senegal["id"]
+    assert ivorian.json()["contributing_country"] == "CIV"
 
 
 def test_import_retry_with_the_same_key_is_replayed(
@@ -39,9 +57,11 @@ def test_import_retry_with_the_same_key_is_replayed(
         b"weapon,rifle_carbine,FN Herstal,FAL,7.62x51mm,FAL-1\n"
     )
     ids = [
-        client.post(
-            f"{MANIFESTS}/import", data=form, files={"file": ("m.csv", csv)}, headers=headers
-        ).json()["id"]
+        assert_status(
+            client.post(
+                f"{MANIFESTS}/import", data=form, files={"file": ("m.csv", csv)}, headers=headers
+            )
+        )["id"]
         for _ in range(2)
     ]
     assert ids[0] == ids[1]
@@ -50,29 +70,39 @@ def test_import_retry_with_the_same_key_is_replayed(
 def test_another_state_gets_404_on_a_manifest_and_an_empty_list(
     client: TestClient, sen: dict[str, str], civ: dict[str, str]
 ) -> None:
-    created = client.post(MANIFESTS, json=manifest([weapon("AK-1")]), headers=sen).json()
+    created = assert_status(client.post(MANIFESTS, json=manifest([weapon("AK-1")]), headers=sen))
+    assert client.get(f"{MANIFESTS}/{created['id']}", headers=sen).status_code == 200
+    assert client.get(f"{MANIFESTS}/{created['id']}/items", headers=sen).status_code == 200
+    assert [m["id"] for m in client.get(MANIFESTS, headers=sen).json()["items"]] == [created["id"]]
+    owned = client.get("/registry/v1/holdings?mission=MINUSCA", headers=sen).json()["items"]
+    assert [h["serial_number"] for h in owned] == ["AK-1"]
     assert client.get(f"{MANIFESTS}/{created['id']}", headers=civ).status_code == 404
     assert client.get(f"{MANIFESTS}/{created['id']}/items", headers=civ).status_code == 404
     assert client.get(MANIFESTS, headers=civ).json()["items"] == []
     holdings = client.get("/registry/v1/holdings?mission=MINUSCA", headers=civ).json()
     assert holdings["items"] == []
-    assert client.get(f"{MANIFESTS}/{created['id']}", headers=sen).status_code == 200
 
 
 def test_secretariat_reads_members_by_the_record_date(
     client: TestClient, auth_api: AuthApi
 ) -> None:
     mali = auth_api.member_state_headers("MLI")
-    before = client.post(
-        MANIFESTS,
-        json=manifest([weapon("M-1")], country="MLI", crossing_date="2024-06-01"),
-        headers=mali,
-    ).json()
-    after = client.post(
-        MANIFESTS,
-        json=manifest([weapon("M-2")], country="MLI", crossing_date="2025-06-01"),
-        headers=mali,
-    ).json()
+    before = assert_status(
+        client.post(
+            MANIFESTS,
+            json=manifest([weapon("M-1")], country="MLI", crossing_date="2024-06-01"),
+            headers=mali,
+        )
+    )
+    after = assert_status(
+        client.post(
+            MANIFESTS,
+            json=manifest([weapon("M-2")], country="MLI", crossing_date="2025-06-01"),
+            headers=mali,
+        )
+    )
+    owned = [m["id"] for m in client.get(MANIFESTS, headers=mali).json()["items"]]
+    assert sorted(owned) == sorted([before["id"], after["id"]])
     ecowas = auth_api.secretariat_headers("ECOWAS")
     listed = [m["id"] for m in client.get(MANIFESTS, headers=ecowas).json()["items"]]
     assert listed == [before["id"]]

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 TRACE = "/registry/v1/trace"
 
@@ -56,7 +57,9 @@ def test_disposal_removes_the_items_and_later_versions_are_stale(
     client: TestClient, auth_api: AuthApi
 ) -> None:
     relay = auth_api.operator_headers(("index:write",))
-    client.post(INDEX, json=delivery([declared_weapon(0, "GONE-4242")]), headers=relay)
+    assert_status(
+        client.post(INDEX, json=delivery([declared_weapon(0, "GONE-4242")]), headers=relay), 200
+    )
     disposed = client.post(
         INDEX, json=delivery([], action="dispose", version=1, location=None), headers=relay
     )
@@ -93,7 +96,9 @@ def test_own_destruction_counts_as_destroyed_in_reconciliation_without_an_alert(
     client: TestClient, auth_api: AuthApi
 ) -> None:
     sen = auth_api.member_state_headers("SEN")
-    client.post(MANIFESTS, json=manifest([weapon("KC-1001"), weapon("KC-1002")]), headers=sen)
+    assert_status(
+        client.post(MANIFESTS, json=manifest([weapon("KC-1001"), weapon("KC-1002")]), headers=sen)
+    )
     relay = auth_api.operator_headers(("index:write",))
     destroyed = client.post(
         INDEX,
@@ -133,9 +138,9 @@ def test_a_dispose_for_a_declaration_never_indexed_is_kept_as_a_tombstone(
 ) -> None:
     relay = auth_api.operator_headers(("index:write",))
     body = delivery([], action="dispose", version=3, location=None)
-    assert client.post(INDEX, json=body, headers=relay).json()["status"] == "disposed"
+    assert assert_status(client.post(INDEX, json=body, headers=relay), 200)["status"] == "disposed"
     late = delivery([declared_weapon(0, "LATE-1")], version=3)
-    assert client.post(INDEX, json=late, headers=relay).json()["status"] == "stale"
+    assert assert_status(client.post(INDEX, json=late, headers=relay), 200)["status"] == "stale"
     no_place = delivery([declared_weapon(0, "X-1")], location=None)
     assert client.post(INDEX, json=no_place, headers=relay).status_code == 422
 

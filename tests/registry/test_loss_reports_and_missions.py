@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from tests.registry.factories import MANIFESTS, ammunition, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 LOSS = "/registry/v1/loss-reports"
 
@@ -25,7 +26,7 @@ def _report(items: list[dict[str, object]]) -> dict[str, object]:
 def test_unknown_serial_is_named_and_nothing_is_stored(
     client: TestClient, sen: dict[str, str]
 ) -> None:
-    client.post(MANIFESTS, json=manifest([weapon("AK-1")]), headers=sen)
+    assert_status(client.post(MANIFESTS, json=manifest([weapon("AK-1")]), headers=sen))
     items = [
         {"kind": "weapon", "serial_number": "ak 1"},
         {"kind": "weapon", "serial_number": "GHOST-7"},
@@ -45,7 +46,11 @@ def test_unknown_serial_is_named_and_nothing_is_stored(
 def test_a_loss_leaves_holdings_and_shows_in_reconciliation(
     client: TestClient, sen: dict[str, str]
 ) -> None:
-    client.post(MANIFESTS, json=manifest([weapon("AK-1"), ammunition("L-7", 1000)]), headers=sen)
+    assert_status(
+        client.post(
+            MANIFESTS, json=manifest([weapon("AK-1"), ammunition("L-7", 1000)]), headers=sen
+        )
+    )
     items = [
         {"kind": "weapon", "serial_number": "AK-1"},
         {"kind": "ammunition", "calibre": "7,62x39", "lot_number": "l-7", "quantity": 300},
@@ -68,20 +73,23 @@ def test_a_loss_leaves_holdings_and_shows_in_reconciliation(
 
 
 def test_losing_more_rounds_than_held_is_refused(client: TestClient, sen: dict[str, str]) -> None:
-    client.post(MANIFESTS, json=manifest([ammunition("L-7", 100)]), headers=sen)
+    assert_status(client.post(MANIFESTS, json=manifest([ammunition("L-7", 100)]), headers=sen))
     items = [{"kind": "ammunition", "calibre": "7.62x39mm", "lot_number": "L-7", "quantity": 101}]
-    assert client.post(LOSS, json=_report(items), headers=sen).status_code == 422
+    response = client.post(LOSS, json=_report(items), headers=sen)
+    assert response.status_code == 422
+    (problem,) = response.json()["errors"]
+    assert problem["loc"] == "items[0]"
+    assert "more than the contingent holds" in problem["msg"]
 
 
 def test_loss_report_is_404_for_another_state(
     client: TestClient, sen: dict[str, str], civ: dict[str, str]
 ) -> None:
-    client.post(MANIFESTS, json=manifest([weapon("AK-1")]), headers=sen)
-    created = client.post(
-        LOSS, json=_report([{"kind": "weapon", "serial_number": "AK-1"}]), headers=sen
-    ).json()
-    assert client.get(f"{LOSS}/{created['id']}", headers=civ).status_code == 404
+    assert_status(client.post(MANIFESTS, json=manifest([weapon("AK-1")]), headers=sen))
+    report = _report([{"kind": "weapon", "serial_number": "AK-1"}])
+    created = assert_status(client.post(LOSS, json=report, headers=sen))
     assert client.get(f"{LOSS}/{created['id']}", headers=sen).status_code == 200
+    assert client.get(f"{LOSS}/{created['id']}", headers=civ).status_code == 404
 
 
 def test_seeded_missions_are_readable_by_any_caller(

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from tests.registry.factories import MANIFESTS, ammunition, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 
 def _count(client: TestClient, headers: dict[str, str]) -> int:
@@ -128,6 +129,8 @@ def test_without_manifests_write_scope_is_403(client: TestClient, auth_api: Auth
     reader = auth_api.member_state_headers("SEN", scopes=("register:read",))
     response = client.post(MANIFESTS, json=manifest([weapon("A")]), headers=reader)
     assert response.status_code == 403
+    assert response.json()["code"] == "insufficient_scope"
+    assert "manifests:write" in response.json()["detail"]
 
 
 def test_weapon_in_twice_without_out_is_refused(client: TestClient, sen: dict[str, str]) -> None:
@@ -139,7 +142,7 @@ def test_weapon_in_twice_without_out_is_refused(client: TestClient, sen: dict[st
 
 
 def test_marked_correction_allows_a_second_in(client: TestClient, sen: dict[str, str]) -> None:
-    client.post(MANIFESTS, json=manifest([weapon("AK-1")]), headers=sen)
+    assert_status(client.post(MANIFESTS, json=manifest([weapon("AK-1")]), headers=sen))
     item = weapon("AK-1", correction=True)
     assert client.post(MANIFESTS, json=manifest([item]), headers=sen).status_code == 201
     whole = manifest([weapon("AK-1")], correction=True)
@@ -149,7 +152,11 @@ def test_marked_correction_allows_a_second_in(client: TestClient, sen: dict[str,
 def test_an_out_dated_before_the_weapons_latest_in_is_refused(
     client: TestClient, sen: dict[str, str]
 ) -> None:
-    client.post(MANIFESTS, json=manifest([weapon("AK-1")], crossing_date="2024-06-01"), headers=sen)
+    assert_status(
+        client.post(
+            MANIFESTS, json=manifest([weapon("AK-1")], crossing_date="2024-06-01"), headers=sen
+        )
+    )
     early = manifest([weapon("AK-1")], direction="out", crossing_date="2024-01-01")
     response = client.post(MANIFESTS, json=early, headers=sen)
     assert response.status_code == 422
@@ -197,11 +204,13 @@ def test_same_weapon_twice_in_one_manifest_is_refused(
 def test_declared_values_and_normalized_keys_are_both_stored(
     client: TestClient, sen: dict[str, str]
 ) -> None:
-    created = client.post(
-        MANIFESTS,
-        json=manifest([weapon("56-OOO 123", manufacturer="Norinco", calibre="7,62 × 39 mm")]),
-        headers=sen,
-    ).json()
+    created = assert_status(
+        client.post(
+            MANIFESTS,
+            json=manifest([weapon("56-OOO 123", manufacturer="Norinco", calibre="7,62 × 39 mm")]),
+            headers=sen,
+        )
+    )
     item = client.get(f"{MANIFESTS}/{created['id']}/items", headers=sen).json()["items"][0]
     assert item["serial_number"] == "56-OOO 123"
     assert item["serial_key"] == "56000123"
@@ -210,9 +219,9 @@ def test_declared_values_and_normalized_keys_are_both_stored(
 
 
 def test_items_page_with_a_cursor(client: TestClient, sen: dict[str, str]) -> None:
-    created = client.post(
-        MANIFESTS, json=manifest([weapon(f"P-{i}") for i in range(5)]), headers=sen
-    ).json()
+    created = assert_status(
+        client.post(MANIFESTS, json=manifest([weapon(f"P-{i}") for i in range(5)]), headers=sen)
+    )
     first = client.get(f"{MANIFESTS}/{created['id']}/items?limit=3", headers=sen).json()
     rest = client.get(
         f"{MANIFESTS}/{created['id']}/items",

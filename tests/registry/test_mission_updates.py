@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from tests.registry.factories import MANIFESTS, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 MISSIONS = "/registry/v1/missions"
 
@@ -24,7 +25,9 @@ def test_a_secretariat_sets_the_end_date_of_a_running_mission(
 
 def test_the_name_changes_and_members_left_out_stay(client: TestClient, auth_api: AuthApi) -> None:
     admin = auth_api.admin_headers()
-    client.patch(f"{MISSIONS}/MINUSCA", json={"end_date": "2026-06-30"}, headers=admin)
+    assert_status(
+        client.patch(f"{MISSIONS}/MINUSCA", json={"end_date": "2026-06-30"}, headers=admin), 200
+    )
     renamed = client.patch(
         f"{MISSIONS}/MINUSCA",
         json={"name": "  MINUSCA (renamed)  "},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.registry.factories import MANIFESTS, ammunition, manifest, weapon
+from tests.support.responses import assert_status
 
 FRENCH_CSV = (
     "Type;Catégorie;Fabricant;Modèle;Calibre;Numéro de série;Année de fabrication;"
@@ -79,13 +80,17 @@ def test_out_missing_weapons_shows_exactly_those_in_reconciliation(
 def test_reconciliation_lists_discrepancies_before_balanced_lines(
     client: TestClient, sen: dict[str, str]
 ) -> None:
-    client.post(MANIFESTS, json=manifest([weapon("A-1"), weapon("Z-9")]), headers=sen)
-    client.post(
-        MANIFESTS,
-        json=manifest(
-            [weapon("A-1")], direction="out", crossing_date="2024-06-01", closes_rotation=True
-        ),
-        headers=sen,
+    assert_status(
+        client.post(MANIFESTS, json=manifest([weapon("A-1"), weapon("Z-9")]), headers=sen)
+    )
+    assert_status(
+        client.post(
+            MANIFESTS,
+            json=manifest(
+                [weapon("A-1")], direction="out", crossing_date="2024-06-01", closes_rotation=True
+            ),
+            headers=sen,
+        )
     )
     lines = client.get(
         "/registry/v1/reconciliation", params={"mission": "MINUSCA"}, headers=sen

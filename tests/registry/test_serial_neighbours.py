@@ -24,6 +24,7 @@ from services.registry import serial_index
 from services.registry.models.handles import serial_index_backlog, serial_neighbours
 from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 pytestmark = pytest.mark.db
 
@@ -80,7 +81,7 @@ def test_loss_reports_and_delivered_declarations_are_queued_too(
     client: TestClient, auth_api: AuthApi, engine: Engine
 ) -> None:
     sen = auth_api.member_state_headers("SEN")
-    client.post(MANIFESTS, json=manifest([weapon("AK-5550001")]), headers=sen)
+    assert_status(client.post(MANIFESTS, json=manifest([weapon("AK-5550001")]), headers=sen))
     report: dict[str, Any] = {
         "mission": "MINUSCA",
         "contributing_country": "SEN",
@@ -105,10 +106,10 @@ def test_a_disposal_removes_the_serials_no_record_holds_any_more(
     client: TestClient, auth_api: AuthApi, engine: Engine
 ) -> None:
     sen = auth_api.member_state_headers("SEN")
-    client.post(MANIFESTS, json=manifest([weapon("AK-5550001")]), headers=sen)
+    assert_status(client.post(MANIFESTS, json=manifest([weapon("AK-5550001")]), headers=sen))
     relay = auth_api.operator_headers(("index:write",))
     items = [declared_weapon(0, "AK-5550001"), declared_weapon(1, "KC-7770001")]
-    client.post(INDEX, json=delivery(items), headers=relay)
+    assert_status(client.post(INDEX, json=delivery(items), headers=relay), 200)
     serial_index.index_until_empty(engine)
     dispose = delivery([], version=2, action="dispose")
     assert client.post(INDEX, json=dispose, headers=relay).status_code == 200
@@ -144,7 +145,7 @@ def test_regctl_index_neighbours_drains_the_backlog(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     sen = auth_api.member_state_headers("SEN")
-    client.post(MANIFESTS, json=manifest([weapon("56-0000123")]), headers=sen)
+    assert_status(client.post(MANIFESTS, json=manifest([weapon("56-0000123")]), headers=sen))
     monkeypatch.setenv("REGISTRY_DATABASE_URL", register_settings.registry.resolved_database_url())
     assert regctl(["index", "neighbours"]) == 0
     assert "1 records indexed, 0 queued" in capsys.readouterr().out

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 STATS = "/registry/v1/statistics"
 
@@ -24,9 +25,15 @@ def _seed(client: TestClient, auth_api: AuthApi) -> str:
         ),
         headers=sen,
     )
+    assert_status(created)
     relay = auth_api.operator_headers(("index:write",))
-    client.post(
-        INDEX, json=delivery([declared_weapon(0, "X-1"), declared_weapon(1, "X-2")]), headers=relay
+    assert_status(
+        client.post(
+            INDEX,
+            json=delivery([declared_weapon(0, "X-1"), declared_weapon(1, "X-2")]),
+            headers=relay,
+        ),
+        200,
     )
     return str(created.json()["id"])
 
@@ -110,8 +117,13 @@ def test_manifest_items_export_streams_every_item_as_csv(
 def test_alerts_and_reconciliation_export_as_csv(client: TestClient, auth_api: AuthApi) -> None:
     _seed(client, auth_api)
     relay = auth_api.operator_headers(("index:write",))
-    client.post(
-        INDEX, json=delivery([declared_weapon(0, "S-2")], declaration_id="decl-9"), headers=relay
+    assert_status(
+        client.post(
+            INDEX,
+            json=delivery([declared_weapon(0, "S-2")], declaration_id="decl-9"),
+            headers=relay,
+        ),
+        200,
     )
     sen = auth_api.member_state_headers("SEN")
     alerts = _rows(client.get("/registry/v1/alerts/export.csv", headers=sen).text)

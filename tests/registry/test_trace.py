@@ -13,6 +13,7 @@ from services.embedded import EmbeddedSettings
 from services.registry import serial_index
 from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
 
 TRACE = "/registry/v1/trace"
 Indexer = Callable[[], None]
@@ -47,7 +48,11 @@ def test_wildcards_find_partial_serials_as_possible(
     client: TestClient, auth_api: AuthApi, index: Indexer
 ) -> None:
     sen = auth_api.member_state_headers("SEN")
-    client.post(MANIFESTS, json=manifest([weapon("56-0000123"), weapon("57-1111123")]), headers=sen)
+    assert_status(
+        client.post(
+            MANIFESTS, json=manifest([weapon("56-0000123"), weapon("57-1111123")]), headers=sen
+        )
+    )
     assert _trace(client, index, sen, serial_number="56-00?0123") == [("56-0000123", "possible")]
     assert sorted(_trace(client, index, sen, serial_number="*123")) == [
         ("56-0000123", "possible"),
@@ -61,10 +66,13 @@ def test_secondary_lookalikes_and_one_edit_are_possible(
     client: TestClient, auth_api: AuthApi, index: Indexer
 ) -> None:
     relay = auth_api.operator_headers(("index:write",))
-    client.post(
-        INDEX,
-        json=delivery([declared_weapon(0, "SB-2046"), declared_weapon(1, "AK-9999")]),
-        headers=relay,
+    assert_status(
+        client.post(
+            INDEX,
+            json=delivery([declared_weapon(0, "SB-2046"), declared_weapon(1, "AK-9999")]),
+            headers=relay,
+        ),
+        200,
     )
     ner = auth_api.member_state_headers("NER")
     assert _trace(client, index, ner, serial_number="58-2O46") == [("SB-2046", "possible")]
@@ -75,10 +83,14 @@ def test_manufacturer_and_model_narrow_the_trace(
     client: TestClient, auth_api: AuthApi, index: Indexer
 ) -> None:
     sen = auth_api.member_state_headers("SEN")
-    client.post(
-        MANIFESTS,
-        json=manifest([weapon("F-1234"), weapon("F-1234", manufacturer="FN Herstal", model="FAL")]),
-        headers=sen,
+    assert_status(
+        client.post(
+            MANIFESTS,
+            json=manifest(
+                [weapon("F-1234"), weapon("F-1234", manufacturer="FN Herstal", model="FAL")]
+            ),
+            headers=sen,
+        )
     )
     assert len(_trace(client, index, sen, serial_number="F-1234")) == 2
     only_fn = _trace(client, index, sen, serial_number="F-1234", manufacturer="Fabrique Nationale")
@@ -91,9 +103,11 @@ def test_manufacturer_and_model_narrow_the_trace(
 def test_trace_shows_only_records_the_caller_may_read(
     client: TestClient, auth_api: AuthApi, index: Indexer
 ) -> None:
-    client.post(
-        MANIFESTS, json=manifest([weapon("T-5555")]), headers=auth_api.member_state_headers("SEN")
-    )
+    sen = auth_api.member_state_headers("SEN")
+    assert_status(client.post(MANIFESTS, json=manifest([weapon("T-5555")]), headers=sen))
+    assert _trace(client, index, sen, serial_number="T-5555") == [("T-5555", "exact")]
+    ecowas = auth_api.secretariat_headers("ECOWAS")
+    assert _trace(client, index, ecowas, serial_number="T-5555") == [("T-5555", "exact")]
     assert _trace(client, index, auth_api.member_state_headers("GHA"), serial_number="T-5555") == []
     eccas = auth_api.secretariat_headers("ECCAS")
     assert _trace(client, index, eccas, serial_number="T-5555") == []
@@ -105,7 +119,12 @@ def test_a_serial_without_letters_or_digits_is_a_422(
     sen = auth_api.member_state_headers("SEN")
     response = client.get(TRACE, params={"serial_number": "--//"}, headers=sen)
     assert response.status_code == 422
-    assert client.get(TRACE, headers=sen).status_code == 422
+    assert response.json()["errors"] == [
+        {"loc": "query.serial_number", "msg": "has no letter or digit to match on"}
+    ]
+    missing = client.get(TRACE, headers=sen)
+    assert missing.status_code == 422
+    assert [e["loc"] for e in missing.json()["errors"]] == ["query.serial_number"]
 
 
 def test_exact_and_normalized_records_are_kept_when_near_misses_fill_the_page(
@@ -115,7 +134,9 @@ def test_exact_and_normalized_records_are_kept_when_near_misses_fill_the_page(
     # match of its neighbours, and they are older than the record actually traced.
     sen = auth_api.member_state_headers("SEN")
     siblings = [weapon(f"56-00001{n:02d}") for n in range(40) if n != 23]
-    client.post(MANIFESTS, json=manifest(siblings, crossing_date="2023-01-10"), headers=sen)
+    assert_status(
+        client.post(MANIFESTS, json=manifest(siblings, crossing_date="2023-01-10"), headers=sen)
+    )
     later = manifest([weapon("56-0000123")], crossing_date="2024-02-01", unit="SENBATT 8")
     assert client.post(MANIFESTS, json=later, headers=sen).status_code == 201
     index()
