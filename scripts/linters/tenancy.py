@@ -2,7 +2,8 @@
 
 Two rules, checked on the syntax tree of every module under ``services/``:
 
-1. SQL is built in repositories only. Outside ``repository.py`` modules (and the
+1. SQL is built in repositories only. Outside ``repository.py`` (or
+   ``<topic>_repository.py``) modules (and the
    shared kernel, the table definitions and the CLI), no code calls ``select``,
    ``insert``, ``update``, ``delete`` or ``text``, nor reads a table's columns
    (``table.c.name``).
@@ -30,33 +31,38 @@ from typing import Final
 ROOT: Final = Path(__file__).resolve().parents[2]
 SERVICES: Final = ROOT / "services"
 
-# Tables (their SQLModel classes and Core handles) whose rows belong to one state.
-TENANT_TABLES: Final = frozenset(
-    {
-        # registry
-        "Manifest",
-        "ManifestItem",
-        "LossReport",
-        "LossReportItem",
-        "IndexedDeclaration",
-        "DeclaredItem",
-        "manifests",
-        "manifest_items",
-        "loss_reports",
-        "loss_report_items",
-        "loss_items",
-        "indexed_declarations",
-        "declared_items",
-        # declarations
-        "declarations",
-        "declaration_versions",
-        "declaration_contents",
-        "items",
-        "holds",
-        "hold_lifts",
-        "disposals",
-    }
-)
+# Tables (their SQLModel classes and Core handles) whose rows belong to one state,
+# per service: a name means a tenant table only in the service that defines it.
+TENANT_TABLES: Final = {
+    "services/registry/": frozenset(
+        {
+            "Manifest",
+            "ManifestItem",
+            "LossReport",
+            "LossReportItem",
+            "IndexedDeclaration",
+            "DeclaredItem",
+            "manifests",
+            "manifest_items",
+            "loss_reports",
+            "loss_report_items",
+            "loss_items",
+            "indexed_declarations",
+            "declared_items",
+        }
+    ),
+    "services/declarations/": frozenset(
+        {
+            "declarations",
+            "declaration_versions",
+            "declaration_contents",
+            "items",
+            "holds",
+            "hold_lifts",
+            "disposals",
+        }
+    ),
+}
 SQL_BUILDERS: Final = frozenset({"select", "insert", "update", "delete", "text"})
 # Where SQL may be built outside a repository module: the shared kernel, the
 # table definitions, migrations' helpers and the command line's maintenance jobs.
@@ -84,19 +90,31 @@ def _called_name(call: ast.Call) -> str | None:
     func = call.func
     if isinstance(func, ast.Name):
         return func.id
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        # sa.select(...), sqlalchemy.text(...); not session.delete(obj)
-        if func.value.id in {"sa", "sqlalchemy", "sqlmodel"}:
-            return func.attr
+    # sa.select(...), sqlalchemy.text(...); not session.delete(obj)
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in {"sa", "sqlalchemy", "sqlmodel"}
+    ):
+        return func.attr
     return None
 
 
 def _is_repository(path: Path) -> bool:
-    return path.name == "repository.py" or path.parent.name == "repository"
+    return path.name == "repository.py" or path.name.endswith("_repository.py")
+
+
+def _tenant_tables(path: Path) -> frozenset[str]:
+    relative = path.relative_to(ROOT).as_posix()
+    for prefix, tables in TENANT_TABLES.items():
+        if relative.startswith(prefix):
+            return tables
+    return frozenset()
 
 
 def _sql_outside_repositories(path: Path, tree: ast.Module) -> list[Finding]:
     relative = "/" + path.relative_to(ROOT).as_posix()
+    tenant_tables = _tenant_tables(path)
     if _is_repository(path) or any(part in relative for part in SQL_ALLOWED_OUTSIDE_REPOSITORIES):
         return []
     imported_builders = {
@@ -110,13 +128,15 @@ def _sql_outside_repositories(path: Path, tree: ast.Module) -> list[Finding]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = _called_name(node)
-            if name in SQL_BUILDERS and (name in imported_builders or isinstance(node.func, ast.Attribute)):
+            if name in SQL_BUILDERS and (
+                name in imported_builders or isinstance(node.func, ast.Attribute)
+            ):
                 findings.append(Finding(path, node.lineno, f"{name}() outside a repository"))
         elif (
             isinstance(node, ast.Attribute)
             and node.attr == "c"
             and isinstance(node.value, ast.Name)
-            and node.value.id in TENANT_TABLES
+            and node.value.id in tenant_tables
         ):
             findings.append(
                 Finding(path, node.lineno, f"columns of {node.value.id} read outside a repository")
@@ -149,10 +169,12 @@ def _has_note(lines: list[str], function: ast.FunctionDef | ast.AsyncFunctionDef
     return any(TENANCY_NOTE in line for line in window)
 
 
-def _selects_tenant_rows(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+def _selects_tenant_rows(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, tenant_tables: frozenset[str]
+) -> str | None:
     for node in ast.walk(function):
         if isinstance(node, ast.Call) and _called_name(node) in {"select", "text"}:
-            tables = sorted(_names(function) & TENANT_TABLES)
+            tables = sorted(_names(function) & tenant_tables)
             if tables:
                 return ", ".join(tables)
     return None
@@ -162,10 +184,11 @@ def _unscoped_reads(path: Path, tree: ast.Module, lines: list[str]) -> list[Find
     if not _is_repository(path):
         return []
     findings = []
+    tenant_tables = _tenant_tables(path)
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        tables = _selects_tenant_rows(node)
+        tables = _selects_tenant_rows(node, tenant_tables)
         if tables and not _takes_scope(node) and not _has_note(lines, node):
             findings.append(
                 Finding(
@@ -185,7 +208,7 @@ def check(paths: list[Path]) -> list[Finding]:
         tree = ast.parse(source, filename=str(path))
         findings += _sql_outside_repositories(path, tree)
         findings += _unscoped_reads(path, tree, source.splitlines())
-    return findings
+    return sorted(findings, key=lambda f: (str(f.path), f.line))
 
 
 def main() -> int:

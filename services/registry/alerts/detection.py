@@ -29,7 +29,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from services.registry.alerts import detection_queries as queries
+from services.registry.alerts import detection_repository as queries
 from services.registry.alerts import diversions, embargo_alerts, repository
 from services.registry.alerts.evidence import DeclarationRef
 from services.registry.models import Embargo, IndexedDeclaration, Manifest

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
 from services.common.security import ReadScope
-from services.registry.ledger import aggregate
+from services.registry.ledger.repository import aggregate
 
 
 def list_holdings(

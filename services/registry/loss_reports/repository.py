@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
 from services.common.security import ReadScope
-from services.registry.ledger import balance, movements
+from services.registry.ledger.repository import balance, movements
 from services.registry.models import LossReport, LossReportItem
 from services.registry.models.handles import loss_items, loss_reports, manifest_items
 

@@ -13,7 +13,7 @@ from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
 from services.registry import serial_index
 from services.registry.identifier_keys import serial_key
-from services.registry.ledger import lock_contingent_ledger
+from services.registry.ledger.repository import lock_contingent_ledger
 from services.registry.loss_reports import repository
 from services.registry.loss_reports.schemas import LossItemIn, LossReportCreate
 from services.registry.missions import repository as missions

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
 from services.common.security import ReadScope
-from services.registry.ledger import balance, movements
+from services.registry.ledger.repository import balance, movements
 from services.registry.manifests.item_rules import ITEM_COLUMNS
 from services.registry.models import Manifest, ManifestItem
 from services.registry.models.handles import manifest_items, manifests

@@ -12,7 +12,7 @@ from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
 from services.registry import serial_index
 from services.registry.alerts import detection
-from services.registry.ledger import lock_contingent_ledger
+from services.registry.ledger.repository import lock_contingent_ledger
 from services.registry.manifests import repository
 from services.registry.manifests.drafts import (
     MAX_LISTED_PROBLEMS,

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
 from services.common.security import ReadScope
-from services.registry.ledger import aggregate
+from services.registry.ledger.repository import aggregate
 from services.registry.models.handles import manifests
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Row
 from sqlmodel import Session
 
 from services.common.security import ReadScope
-from services.registry.ledger import aggregate
+from services.registry.ledger.repository import aggregate
 from services.registry.models import Embargo, Mission
 from services.registry.models.handles import (
     declared_items,
