@@ -47,6 +47,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from services.common import migrations
@@ -187,7 +188,9 @@ class Databases:
         self.created: list[str] = []
         self.admin = (
             create_engine(
-                make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+                make_url(server_url).set(database="postgres"),
+                isolation_level="AUTOCOMMIT",
+                poolclass=NullPool,
             )
             if server_url
             else None
