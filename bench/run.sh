@@ -13,12 +13,14 @@
 #   BENCH_ITEMS         manifest items (registry_manifest, default 100,000) and
 #                       indexed items (registry_trace, default 5,000,000)
 #   BENCH_MISSION_ITEMS items of the holdings/reconciliation mission (default 50,000)
-#   BENCH_SINGLE, BENCH_BATCHES, BENCH_BATCH_SIZE, BENCH_LOG_ENTRIES (declarations_log)
+#   BENCH_SINGLE, BENCH_CLIENTS, BENCH_BATCHES, BENCH_BATCH_SIZE, BENCH_LOG_ENTRIES
+#                       (declarations_log)
 #   BENCH_TRACE_RATE, BENCH_TRACE_SECONDS, BENCH_SEIZURE_ITEMS (registry_trace)
-# A quick check of the scripts themselves (about a minute each on 2 cores):
-#   BENCH_REPEAT=2 BENCH_ITEMS=5000 BENCH_MISSION_ITEMS=2000 BENCH_SINGLE=64 \
-#   BENCH_BATCHES=2 BENCH_BATCH_SIZE=100 BENCH_LOG_ENTRIES=20000 \
-#   BENCH_TRACE_RATE=200 BENCH_TRACE_SECONDS=3 BENCH_SEIZURE_ITEMS=1000 make bench
+# A check of the scripts themselves, not of the figures (about 3 minutes on 2 cores):
+#   BENCH_REPEAT=2 BENCH_ITEMS=2000 BENCH_MISSION_ITEMS=1500 BENCH_SINGLE=64 BENCH_CLIENTS=4 \
+#   BENCH_BATCHES=2 BENCH_BATCH_SIZE=100 BENCH_LOG_ENTRIES=20000 BENCH_TRACE_RATE=200 \
+#   BENCH_TRACE_SECONDS=3 BENCH_SEIZURE_ITEMS=1000 PG_EXTRA_OPTIONS="-c shared_buffers=256MB" \
+#   make bench
 # BENCH_ONLY=registry_trace runs one script (a name without .py).
 set -uo pipefail
 cd "$(dirname "$0")/.."
