@@ -100,7 +100,7 @@ def _sqlite_durability() -> str:
             engine.dispose()
     mode = _SQLITE_SYNC.get(sync, str(sync))
     if str(journal).lower() == "wal" and mode == "NORMAL":
-        verdict = "as the services set it: a commit survives a crash of the process, not a power loss"
+        verdict = "as the services set it: a commit survives a process crash, not a power loss"
     elif mode in ("FULL", "EXTRA"):
         verdict = "durable"
     else:
