@@ -7,15 +7,21 @@ starts the auth service and the registry (2 uvicorn workers) on 127.0.0.1, and p
 
 - trace by serial under an open-loop load (``bench/_loadgen.py``: keep-alive
   connections, latency counted from each request's due time) at each of the
-  BENCH_TRACE_RATE requests/s (comma-separated, default "500,800,1000") for
-  BENCH_TRACE_SECONDS each (default 10), over BENCH_TRACE_CONCURRENCY connections
-  (default 64): achieved throughput, p50 and p99 latency, errors; 20 % of the queries
-  carry a field typo (found as "possible");
-- diversion matching: the time to ingest a 10,000-item seizure whose items partly
-  match contingents' manifests, alerts raised in the same transaction.
+  BENCH_TRACE_RATE requests/s (comma-separated, default "500,800,1000"), in
+  ``BENCH_REPEAT`` (default 5) windows of BENCH_TRACE_SECONDS each (default 10), over
+  BENCH_TRACE_CONCURRENCY connections (default 64), after one untimed pass over every
+  query. Each window prints sent / ok / failed / unfinished, ok/s, p50 and p99 (over
+  every request sent: a non-2xx answer or a broken connection is a failure, a request
+  unanswered 5 s after the last one was due is a failure counted in the latencies at
+  that time); then the median and min–max of the windows' p50 and p99. 20 % of the
+  queries carry a field typo (found as "possible");
+- diversion matching: the time to ingest a BENCH_SEIZURE_ITEMS-item seizure (default
+  10,000) whose items partly match contingents' manifests, alerts raised in the same
+  transaction, timed to the response; ``BENCH_REPEAT`` seizures (new declarations).
 
 Usage: ``python bench/registry_trace.py [--items 5000000]`` (``BENCH_ITEMS`` too).
-PostgreSQL from TEST_POSTGRES_URL, or a throwaway cluster. Figures only, no assertions.
+PostgreSQL from TEST_POSTGRES_URL, or a throwaway cluster (durable unless
+BENCH_DURABILITY=non-durable). Figures only, no assertions.
 """
 
 from __future__ import annotations
@@ -41,8 +47,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _loadgen import build_requests, run_load
-from registry_manifest import free_port, postgres_server
+from _common import REPEAT, free_port, header, postgres_server, spread
+from _loadgen import LoadResult, build_requests, run_load
 
 from services.common import migrations
 from services.common.identifiers import calibre_key, manufacturer_key, model_key, serial_fuzzy_key
@@ -110,6 +116,7 @@ DECLARED_ITEMS = (
     "calibre_key",
 )
 BATCH = 1000
+SEIZURE_ITEMS = int(os.environ.get("BENCH_SEIZURE_ITEMS", "10000"))
 
 
 def serial(rng: random.Random, n: int) -> str:
@@ -410,13 +417,47 @@ def trace_load(
     # Warm up: every query once (PostgreSQL's shared buffers start empty), then measure.
     run_load(base, requests, rate=400, seconds=len(requests) / 400, connections=connections)
     for rate in rates:
-        result = run_load(base, requests, rate=rate, seconds=seconds, connections=connections)
-        print(result.line("trace"))
+        results: list[LoadResult] = []
+        for window in range(REPEAT):
+            result = run_load(base, requests, rate=rate, seconds=seconds, connections=connections)
+            print(result.line(f"trace, window {window + 1}/{REPEAT},"), flush=True)
+            results.append(result)
+        p50s = [r.percentile(0.5) for r in results]
+        p99s = [r.percentile(0.99) for r in results]
+        print(
+            f"  trace at {rate:,.0f} req/s, {REPEAT} windows of {seconds:.0f} s:"
+            f" p50 {spread(p50s, '{:.1f}', ' ms')}; p99 {spread(p99s, '{:.1f}', ' ms')};"
+            f" {spread([r.throughput for r in results], '{:,.0f}', ' ok/s')};"
+            f" sent {sum(r.sent for r in results):,} / ok {sum(r.ok for r in results):,}"
+            f" / failed {sum(r.failed for r in results):,}"
+            f" (unfinished {sum(r.unfinished for r in results):,})"
+        )
 
 
 def diversion(base: str, token: str, sample: list[str], rng: random.Random) -> None:
+    timings: list[float] = []
+    alerts: list[int] = []
+    failed = 0
+    for r in range(REPEAT):
+        outcome = seizure(base, token, sample, rng, f"bench-seizure-{r}")
+        if outcome is None:
+            failed += 1
+        else:
+            timings.append(outcome[0])
+            alerts.append(outcome[1])
+    print(
+        f"  diversion matching of a {SEIZURE_ITEMS:,}-item seizure (ingest + match + alerts,"
+        f" one transaction, to the response): {spread(timings)}; alerts per seizure"
+        f" {min(alerts, default=0)}–{max(alerts, default=0)}; failed {failed} of {REPEAT}"
+    )
+
+
+def seizure(
+    base: str, token: str, sample: list[str], rng: random.Random, declaration_id: str
+) -> tuple[float, int] | None:
+    """(seconds, alerts) of one seizure's ingest, or None when it was not answered 2xx."""
     items = []
-    for i in range(10_000):
+    for i in range(SEIZURE_ITEMS):
         sn = rng.choice(sample) if i % 50 == 0 else f"ZZ-{rng.randrange(10**9):09d}"
         items.append(
             {
@@ -432,7 +473,7 @@ def diversion(base: str, token: str, sample: list[str], rng: random.Random) -> N
         )
     body = {
         "event_id": str(uuid.uuid4()),
-        "declaration_id": "bench-10k",
+        "declaration_id": declaration_id,
         "version": 1,
         "action": "upsert",
         "type": "seizure",
@@ -450,11 +491,10 @@ def diversion(base: str, token: str, sample: list[str], rng: random.Random) -> N
         headers={"Authorization": f"Bearer {token}"},
     )
     elapsed = time.perf_counter() - t0
-    print(
-        f"  diversion matching of a 10,000-item seizure (ingest + match + alerts, one"
-        f" transaction): {elapsed:.2f} s, status {r.status_code}, {r.json().get('alerts')}"
-        " alert(s)"
-    )
+    if not 200 <= r.status_code < 300:
+        print(f"  seizure {declaration_id} failed: {r.status_code} {r.text[:300]}")
+        return None
+    return elapsed, int(r.json().get("alerts") or 0)
 
 
 def main() -> None:
@@ -482,7 +522,15 @@ def main() -> None:
             }
             for service, service_url in urls.items():
                 migrations.upgrade(service, service_url)
-            print(f"[postgresql] {args.items:,} indexed items")
+            offered = ", ".join(f"{r:,.0f}" for r in rates)
+            header(
+                "bench/registry_trace.py",
+                [urls["registry"]],
+                scale=f"{args.items:,} indexed items; trace at {offered} req/s,"
+                f" windows of {seconds:.0f} s, {concurrency} connections,"
+                f" {os.environ.get('BENCH_TRACE_WORKERS', '2')} registry workers;"
+                f" seizures of {SEIZURE_ITEMS:,} items",
+            )
             sample = generate(urls["registry"], args.items, rng)
             queries = [typo(s, rng) if i % 5 == 0 else s for i, s in enumerate(sample)]
             rng.shuffle(queries)

@@ -5,6 +5,10 @@
 # are installed from Debian's packages rather than skipped.
 # After `start_throwaway_postgres`: PG_BINDIR, PG_DATA, PG_PORT, PG_URL are set.
 # PG_EXTRA_OPTIONS adds server options (bench/run.sh sizes shared_buffers with it).
+# PG_DURABLE=1 starts the cluster with a production database's durability (fsync,
+# synchronous_commit and full_page_writes on: every commit waits for its WAL flush);
+# unset or 0 (the tests) turns all three off, which is fast and loses data on a crash.
+# PG_DURABILITY is set to "durable" or "non-durable" to say which one runs.
 
 pg_bindir() {
   local dir
@@ -41,13 +45,21 @@ start_throwaway_postgres() {
     chown postgres "$PG_TMP"
     PG_RUN_AS=(runuser -u postgres --)
   fi
+  local durability
+  if [ "${PG_DURABLE:-0}" = 1 ]; then
+    PG_DURABILITY=durable
+    durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+  else
+    PG_DURABILITY=non-durable
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
   PG_PORT=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   trap stop_throwaway_postgres EXIT INT TERM
   "${PG_RUN_AS[@]}" "$PG_BINDIR/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
     >"$PG_TMP/initdb.log" 2>&1 || { cat "$PG_TMP/initdb.log"; return 1; }
   "${PG_RUN_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -l "$PG_TMP/server.log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_TMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${PG_EXTRA_OPTIONS:-}" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_TMP $durability -c max_connections=200 ${PG_EXTRA_OPTIONS:-}" \
     >/dev/null || { cat "$PG_TMP/server.log"; return 1; }
   PG_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
-  echo "throwaway PostgreSQL on 127.0.0.1:$PG_PORT ($PG_TMP)"
+  echo "throwaway PostgreSQL on 127.0.0.1:$PG_PORT ($PG_TMP), $PG_DURABILITY ($durability)"
 }
