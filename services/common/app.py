@@ -127,6 +127,7 @@ def create_service_app(
         issuer=settings.token_issuer,
         audience=settings.token_audience,
         min_refetch_seconds=settings.jwks_min_refetch_seconds,
+        revocations_refresh_seconds=settings.revocations_refresh_seconds,
     )
     app.state.communities = CommunityDirectory(
         fetch_json=fetch, ttl_seconds=settings.communities_cache_seconds

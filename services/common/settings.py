@@ -45,6 +45,9 @@ class ServiceSettings(BaseSettings):
     # Floor between JWKS refetches on an unknown kid: bounds the load forged
     # tokens can cause, and is short so keys are seen soon after a rotation.
     jwks_min_refetch_seconds: float = 1.0
+    # How often the auth service's revocation list is fetched: a disabled client's or
+    # person's tokens stop working within about this long (and never later than exp).
+    revocations_refresh_seconds: float = Field(default=30.0, gt=0, le=300)
     communities_cache_seconds: float = 300.0
     # Hot reads (trace) one worker process runs at once: PostgreSQL connections of its
     # asyncio pool, or worker threads on SQLite; more wait on the event loop. Workers

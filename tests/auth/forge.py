@@ -15,6 +15,7 @@ from jose import jwt
 
 from services.auth.keys import keystore
 from services.auth.settings import AuthSettings
+from services.common.security import canonical_es256
 
 
 def b64url(raw: bytes) -> str:
@@ -47,7 +48,9 @@ def service_key(settings: AuthSettings, kid: str) -> bytes:
 
 
 def sign_es256(pem: bytes, kid: str, payload: dict[str, Any]) -> str:
-    return jwt.encode(payload, pem.decode(), algorithm="ES256", headers={"kid": kid})
+    """An ES256 JWS in the one form verifiers accept (low S), as the auth service signs."""
+    token = jwt.encode(payload, pem.decode(), algorithm="ES256", headers={"kid": kid})
+    return canonical_es256(token)
 
 
 def unsigned(kid: str, payload: dict[str, Any], alg: str = "none") -> str:

@@ -13,6 +13,7 @@ from services.auth.revocations import service
 from services.auth.settings import AuthSettings
 from services.common.database import make_engine
 from services.common.tables import utcnow
+from tests.registry.factories import MANIFESTS, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
 
 REVOCATIONS = "/auth/v1/revocations.json"
@@ -65,3 +66,23 @@ def test_the_list_needs_no_token_and_forgets_events_older_than_a_token_can_live(
         engine.dispose()
     assert [e["subject_sha256"] for e in listed["revoked"]] == [_digest(client_id)]
     assert expired["revoked"] == []
+
+
+def test_a_disabled_clients_token_stops_writing_at_the_next_refresh(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    """Before: a disabled client's token kept writing for up to 900 s."""
+    client_id, secret = auth_api.create_member_state("SEN")
+    headers = auth_api.headers(auth_api.token(client_id, secret))
+    first = client.post(MANIFESTS, json=manifest(items=[weapon("KC-1")]), headers=headers)
+    assert first.status_code == 201, first.text
+    disabled = client.post(
+        f"/auth/v1/clients/{client_id}/disable", headers=auth_api.admin_headers()
+    )
+    assert disabled.status_code == 200, disabled.text
+    registry = client.app.registry  # type: ignore[attr-defined]
+    # The real list, fetched now rather than within the next 30 s.
+    registry.state.verifier.revocations.refresh_seconds = 0
+    second = client.post(MANIFESTS, json=manifest(items=[weapon("KC-2")]), headers=headers)
+    assert second.status_code == 401, second.text
+    assert "revoked" in second.json()["detail"]

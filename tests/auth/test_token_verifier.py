@@ -8,6 +8,8 @@ a counter the test moves, so nothing depends on how fast the test runs.
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import time
 from collections.abc import Coroutine
 from datetime import date
@@ -18,7 +20,13 @@ import pytest
 
 from services.auth.keys import keystore
 from services.common.errors import ServiceUnavailable, Unauthorized
-from services.common.security import CommunityDirectory, Principal, TokenVerifier
+from services.common.security import (
+    CommunityDirectory,
+    Principal,
+    TokenVerifier,
+    canonical_es256,
+)
+from services.common.security._signatures import P256_ORDER
 from tests.auth import forge
 
 T = TypeVar("T")
@@ -48,10 +56,17 @@ class JwksServer:
 
     def __init__(self, *keys: dict[str, Any]) -> None:
         self.keys = list(keys)
+        self.revoked: list[dict[str, Any]] = []
         self.down = False
         self.fetches = 0
+        self.revocation_fetches = 0
 
     async def fetch_json(self, path: str, token: str | None) -> dict[str, Any]:
+        if path == "/auth/v1/revocations.json":
+            self.revocation_fetches += 1
+            if self.down:
+                raise ConnectionError("auth service unreachable")
+            return {"revoked": list(self.revoked), "refresh_seconds": 30}
         assert path == "/auth/v1/jwks.json"
         self.fetches += 1
         if self.down:
@@ -286,3 +301,83 @@ def test_a_tampered_copy_of_a_remembered_token_is_verified_and_refused() -> None
     )
     with pytest.raises(Unauthorized):
         run(tokens.verify(forged))
+
+
+# Revocations ------------------------------------------------------------------------
+def _revoke(server: JwksServer, subject: str, issued_before: float) -> None:
+    digest = hashlib.sha256(subject.encode()).hexdigest()
+    server.revoked.append({"subject_sha256": digest, "issued_before": int(issued_before)})
+
+
+def test_a_remembered_token_of_a_revoked_subject_is_refused_at_the_next_refresh() -> None:
+    key, clock = SigningKey(), Clock()
+    server = JwksServer(key.jwk)
+    tokens = verifier(server, clock)
+    token = key.token(sub="sen-disabled")
+    assert run(tokens.verify(token)).client_id == "sen-disabled"
+    _revoke(server, "sen-disabled", time.time())
+    # Within the refresh interval the last list still holds: the token is remembered.
+    assert run(tokens.verify(token)).client_id == "sen-disabled"
+    clock.advance(30)
+    with pytest.raises(Unauthorized, match="revoked"):
+        run(tokens.verify(token))
+    with pytest.raises(Unauthorized, match="revoked"):
+        run(tokens.verify(token))  # forgotten, verified again, refused again
+
+
+def test_tokens_issued_after_the_revocation_and_other_subjects_still_count() -> None:
+    key, clock = SigningKey(), Clock()
+    server = JwksServer(key.jwk)
+    _revoke(server, "sen-reenabled", time.time() - 120)
+    tokens = verifier(server, clock)
+    assert run(tokens.verify(key.token(sub="sen-reenabled"))).client_id == "sen-reenabled"
+    assert run(tokens.verify(key.token(sub="gha-other"))).client_id == "gha-other"
+    with pytest.raises(Unauthorized, match="revoked"):
+        run(tokens.verify(key.token(sub="sen-reenabled", iat=int(time.time()) - 180)))
+
+
+def test_the_list_is_fetched_once_per_interval_and_kept_through_an_outage() -> None:
+    key, clock = SigningKey(), Clock()
+    server = JwksServer(key.jwk)
+    _revoke(server, "sen-disabled", time.time())
+    tokens = verifier(server, clock)
+    revoked = key.token(sub="sen-disabled", iat=int(time.time()) - 10)
+    for _ in range(5):
+        run(tokens.verify(key.token()))
+    assert server.revocation_fetches == 1
+    server.down = True
+    clock.advance(31)
+    with pytest.raises(Unauthorized, match="revoked"):
+        run(tokens.verify(revoked))
+    assert server.revocation_fetches == 2
+
+
+# Signature form ---------------------------------------------------------------------
+def _with_signature(token: str, signature: bytes) -> str:
+    head = token.rsplit(".", 1)[0]
+    return head + "." + forge.b64url(signature)
+
+
+def test_the_high_s_twin_of_a_valid_token_is_refused_and_its_low_s_form_accepted() -> None:
+    key = SigningKey()
+    tokens = verifier(JwksServer(key.jwk), Clock())
+    token = key.token()
+    raw = base64.urlsafe_b64decode(token.rsplit(".", 1)[1] + "==")
+    r, s = raw[:32], int.from_bytes(raw[32:], "big")
+    low = min(s, P256_ORDER - s)
+    high = P256_ORDER - low
+    low_token = _with_signature(token, r + low.to_bytes(32, "big"))
+    high_token = _with_signature(token, r + high.to_bytes(32, "big"))
+    assert run(tokens.verify(low_token)).client_id == "sen-forged"
+    with pytest.raises(Unauthorized, match="low-S"):
+        run(tokens.verify(high_token))
+    assert canonical_es256(high_token) == low_token
+
+
+def test_a_signature_of_another_length_is_refused() -> None:
+    key = SigningKey()
+    tokens = verifier(JwksServer(key.jwk), Clock())
+    token = canonical_es256(key.token())
+    raw = base64.urlsafe_b64decode(token.rsplit(".", 1)[1] + "==")
+    with pytest.raises(Unauthorized, match="low-S"):
+        run(tokens.verify(_with_signature(token, b"\x00" + raw)))

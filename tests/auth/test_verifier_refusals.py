@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from jose import jwt
 
+from services.common.security import canonical_es256
 from services.embedded import EmbeddedSettings
 from tests.auth import forge
 from tests.support.auth_fixtures import AuthApi
@@ -77,8 +78,8 @@ CASES: dict[str, Callable[[TestClient, EmbeddedSettings, str], str]] = {
     "unknown_kid": lambda c, s, t: forge.sign_es256(
         forge.other_key(), "not-a-published-kid", forge.claims()
     ),
-    "no_kid": lambda c, s, t: jwt.encode(
-        forge.claims(), forge.service_key(s.auth, _kid(t)).decode(), algorithm="ES256"
+    "no_kid": lambda c, s, t: canonical_es256(
+        jwt.encode(forge.claims(), forge.service_key(s.auth, _kid(t)).decode(), algorithm="ES256")
     ),
     "missing_jti": lambda c, s, t: forge.sign_es256(
         forge.service_key(s.auth, _kid(t)), _kid(t), forge.claims(jti=None)

@@ -20,6 +20,7 @@ from services.auth.settings import AuthSettings
 from services.auth.tokens.oauth import OAuthError, TokenRequest, invalid_client
 from services.auth.tokens.ratelimit import FailureLimiter
 from services.common.scopes import SCOPES
+from services.common.security import canonical_es256
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,9 @@ def issue_token(
         raise invalid_client("This client's organisation is gone", checked.client_id)
     claims = _claims(settings=settings, client=client, org=org, scopes=scopes, now=now)
     key = keys.current_signing_key(session=session, settings=settings, now=now)
-    token = jwt.encode(
-        claims, key.private_pem.decode(), algorithm="ES256", headers={"kid": key.kid}
+    # Verifiers accept only the low-S form of an ES256 signature (one string per token).
+    token = canonical_es256(
+        jwt.encode(claims, key.private_pem.decode(), algorithm="ES256", headers={"kid": key.kid})
     )
     audit.record(
         session=session,

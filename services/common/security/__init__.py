@@ -16,6 +16,7 @@ from services.common.security._dependencies import (
     require_own_country,
     require_scope,
 )
+from services.common.security._signatures import canonical_es256
 from services.common.security._tenancy import CommunityDirectory, MembershipPeriod, ReadScope
 from services.common.security._tokens import JsonFetcher, Principal, TokenVerifier
 
@@ -30,6 +31,7 @@ __all__ = [
     "TokenVerifier",
     "authenticated",
     "authenticated_router",
+    "canonical_es256",
     "read_scope",
     "require_own_country",
     "require_scope",

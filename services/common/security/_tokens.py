@@ -13,6 +13,11 @@ sending the same token a thousand times a second pays for one ES256 verification
 and a token whose key was withdrawn stops working when the key cache expires, as an
 unremembered one would.
 
+Tokens of subjects the auth service has disabled since they were issued are
+refused once the verifier's revocation list (``_revocations``, refreshed every
+30 s) names them, remembered tokens included. Only the canonical, low-S form of
+an ES256 signature is accepted (``_signatures``).
+
 The JWKS is cached for a TTL, so a key the auth service stops publishing stops
 being accepted once the TTL has passed. It is refetched on an unknown ``kid``
 or an expired cache, but no more often than a floor allows, failed fetches
@@ -34,6 +39,8 @@ from typing import Any, Literal
 from jose import JWTError, jwt
 
 from services.common.errors import ServiceUnavailable, Unauthorized
+from services.common.security._revocations import RevocationList, subject_digest
+from services.common.security._signatures import has_canonical_es256_signature
 
 ALLOWED_ALGORITHMS = ("ES256",)
 OrgType = Literal["member_state", "secretariat", "operator"]
@@ -77,6 +84,7 @@ class TokenVerifier:
         keys_ttl_seconds: float = 300.0,
         leeway_seconds: int = 30,
         max_lifetime_seconds: int = MAX_TOKEN_LIFETIME_SECONDS,
+        revocations_refresh_seconds: float = 30.0,
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
     ) -> None:
@@ -89,8 +97,11 @@ class TokenVerifier:
         self.max_lifetime_seconds = max_lifetime_seconds
         self._clock = clock
         self._wall_clock = wall_clock
-        # token -> (principal, exp, kid of the signing key)
-        self._verified: OrderedDict[str, tuple[Principal, float, str]] = OrderedDict()
+        # token -> (principal, exp, kid of the signing key, iat, digest of the subject)
+        self._verified: OrderedDict[str, tuple[Principal, float, str, float, str]] = OrderedDict()
+        self.revocations = RevocationList(
+            fetch_json=fetch_json, refresh_seconds=revocations_refresh_seconds, clock=clock
+        )
         self._keys: dict[str, dict[str, Any]] = {}
         self._fetched_at = float("-inf")  # last successful fetch: starts the TTL
         self._attempted_at = float("-inf")  # last fetch, failed or not: starts the floor
@@ -157,6 +168,7 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Principal:
         """Verify ``token`` and return its principal; 401 on any defect."""
+        await self.revocations.refresh_if_due()
         remembered = self._remembered(token)
         if remembered is not None:
             return remembered
@@ -166,6 +178,10 @@ class TokenVerifier:
             raise Unauthorized("The bearer token is not a well-formed JWT") from exc
         if header.get("alg") not in ALLOWED_ALGORITHMS:
             raise Unauthorized(f"Token algorithm {header.get('alg')!r} is not accepted")
+        if not has_canonical_es256_signature(token):
+            raise Unauthorized(
+                "The token's signature is not a canonical (64-byte, low-S) ES256 one"
+            )
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
             raise Unauthorized("The token has no key id (kid)")
@@ -191,18 +207,25 @@ class TokenVerifier:
             raise Unauthorized(f"The token was refused: {exc}") from exc
         self._check_lifetime(claims)
         principal = _principal_from_claims(claims, token)
-        self._verified[token] = (principal, float(claims["exp"]), kid)
+        issued_at, digest = float(claims["iat"]), subject_digest(principal.client_id)
+        if self.revocations.revokes(subject_digest=digest, issued_at=issued_at):
+            raise Unauthorized("The token was revoked: its client or person has been disabled")
+        self._verified[token] = (principal, float(claims["exp"]), kid, issued_at, digest)
         if len(self._verified) > VERIFIED_TOKENS_CACHED:
             self._verified.popitem(last=False)
         return principal
 
     def _remembered(self, token: str) -> Principal | None:
         """The principal of a token verified before, while it has not expired and its
-        key is still among the fresh keys; otherwise None (and it is forgotten)."""
+        key is still among the fresh keys; otherwise None (and it is forgotten).
+        A remembered token whose subject was revoked since is refused (401)."""
         entry = self._verified.get(token)
         if entry is None:
             return None
-        principal, expires_at, kid = entry
+        principal, expires_at, kid, issued_at, digest = entry
+        if self.revocations.revokes(subject_digest=digest, issued_at=issued_at):
+            del self._verified[token]
+            raise Unauthorized("The token was revoked: its client or person has been disabled")
         if self._wall_clock() < expires_at and kid in self._keys and self._fresh(self._clock()):
             self._verified.move_to_end(token)
             return principal
