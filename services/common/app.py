@@ -144,6 +144,8 @@ def create_service_app(
         limits=limits,
         drain_max_bytes=settings.body_drain_max_bytes,
         drain_seconds=settings.body_drain_seconds,
+        idle_seconds=settings.body_idle_seconds,
+        min_bytes_per_second=settings.body_min_bytes_per_second,
     )
     app.add_middleware(NulCharacterMiddleware)
     if settings.cors_origins:

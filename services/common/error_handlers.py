@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.common.errors import (
     AppError,
     BadRequest,
-    BodyTooLarge,
+    BodyRefused,
     Conflict,
     FieldProblem,
     Forbidden,
@@ -59,7 +59,7 @@ _STATUS_CODES = {
 
 def _http_error(exc: StarletteHTTPException) -> AppError:
     # FastAPI wraps failures while reading a body in a 400; unwrap ours.
-    if isinstance(exc.__cause__, BodyTooLarge):
+    if isinstance(exc.__cause__, BodyRefused):
         return exc.__cause__.as_problem()
     cls = _STATUS_CODES.get(exc.status_code)
     detail: str | None = exc.detail if isinstance(exc.detail, str) else None
@@ -169,12 +169,12 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         return problem_response(request, error)
 
-    async def on_too_large(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, BodyTooLarge)
+    async def on_body_refused(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, BodyRefused)
         return problem_response(request, exc.as_problem())
 
     app.add_exception_handler(AppError, on_app_error)
-    app.add_exception_handler(BodyTooLarge, on_too_large)
+    app.add_exception_handler(BodyRefused, on_body_refused)
     app.add_exception_handler(OperationalError, on_database_unavailable)
     app.add_exception_handler(DataError, on_value_refused)
     app.add_exception_handler(PoolTimeout, on_database_unavailable)

@@ -7,6 +7,7 @@
     ├── NotFound               404  not_found, manifest_not_found, declaration_not_found, ...
     ├── MethodNotAllowed       405  method_not_allowed
     ├── Conflict               409  conflict, organisation_exists, legal_hold_active, ...
+    ├── RequestTimeout         408  request_timeout (a body that stalls or crawls)
     ├── PreconditionFailed     412  precondition_failed (If-Match)
     ├── PayloadTooLarge        413  payload_too_large
     ├── UnsupportedMediaType   415  unsupported_media_type
@@ -17,8 +18,9 @@
     └── ServiceUnavailable     503  database_unavailable (+ Retry-After),
                                     auth_unavailable, signing_key_unavailable
 
-    BodyTooLarge               not an AppError: raised while a body is read past
-                               its route's limit, answered as PayloadTooLarge
+    BodyRefused                not an AppError: raised from inside a body read,
+    ├── BodyTooLarge           past its route's limit, answered as PayloadTooLarge
+    └── BodyTooSlow            stalled or too slow, answered as RequestTimeout
 
 Routes raise these (or services do); :mod:`services.common.error_handlers`
 turns them, FastAPI's validation errors, Starlette's HTTP errors, a database
@@ -145,6 +147,12 @@ class Conflict(AppError):
     title = "Conflict"
 
 
+class RequestTimeout(AppError):
+    status = 408
+    code = "request_timeout"
+    title = "Request timeout"
+
+
 class PreconditionFailed(AppError):
     status = 412
     code = "precondition_failed"
@@ -203,7 +211,15 @@ class ServiceUnavailable(AppError):
     title = "Service unavailable"
 
 
-class BodyTooLarge(Exception):
+class BodyRefused(Exception):
+    """Raised from inside a body read; FastAPI wraps it in a 400, the handlers unwrap it."""
+
+    def as_problem(self) -> AppError:
+        """The problem to answer."""
+        raise NotImplementedError
+
+
+class BodyTooLarge(BodyRefused):
     """Raised while reading a body that passes its route's limit."""
 
     def __init__(self, limit: int) -> None:
@@ -215,6 +231,18 @@ class BodyTooLarge(Exception):
         limit = self.limit
         size = f"{limit / (1024 * 1024):g} MiB" if limit >= 1024 * 1024 else f"{limit / 1024:g} KiB"
         return PayloadTooLarge(f"The body is over the {size} limit of this route")
+
+
+class BodyTooSlow(BodyRefused):
+    """Raised while reading a body whose bytes stopped coming or come too slowly."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def as_problem(self) -> RequestTimeout:
+        """The 408 to answer."""
+        return RequestTimeout(f"The request body {self.reason}; nothing was stored")
 
 
 def problem_response(request: Request | None, error: AppError) -> JSONResponse:

@@ -11,6 +11,13 @@ they are still sending resets the connection, so they would see "connection
 reset" instead of the 413. Past either bound (or when the declared length alone
 passes it) the answer goes at once; a client waiting on ``Expect: 100-continue``
 has sent nothing and is not asked to. Refusals carry ``Connection: close``.
+
+A body must also keep coming: a read that waits more than ``idle_seconds`` for
+the next bytes, or a body that after ``idle_seconds`` averages less than
+``min_bytes_per_second``, is answered 408 (``request_timeout``) and the
+connection closed, so a client dripping a byte at a time cannot hold a worker,
+a connection and (on SQLite) the write gate for ever. The defaults, 60 s and
+256 bytes/s, let a 100 MiB upload through a 64 kbit/s satellite link.
 """
 
 from __future__ import annotations
@@ -22,7 +29,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.errors import (
     AppError,
+    BodyRefused,
     BodyTooLarge,
+    BodyTooSlow,
     UnsupportedMediaType,
     problem_response,
 )
@@ -36,6 +45,8 @@ ACCEPTED_BODY_TYPES = (
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 DRAIN_MAX_BYTES = 256 * 1024 * 1024
 DRAIN_SECONDS = 30.0
+IDLE_SECONDS = 60.0
+MIN_BYTES_PER_SECOND = 256
 
 
 async def _drain(receive: Receive, *, max_bytes: int, seconds: float) -> None:
@@ -74,11 +85,15 @@ class BodyLimitMiddleware:
         limits: Mapping[str, int],
         drain_max_bytes: int = DRAIN_MAX_BYTES,
         drain_seconds: float = DRAIN_SECONDS,
+        idle_seconds: float = IDLE_SECONDS,
+        min_bytes_per_second: int = MIN_BYTES_PER_SECOND,
     ) -> None:
         self.app = app
         self.default_limit = default_limit
         self.drain_max_bytes = drain_max_bytes
         self.drain_seconds = drain_seconds
+        self.idle_seconds = idle_seconds
+        self.min_bytes_per_second = min_bytes_per_second
         # Longest prefix wins.
         self.limits = sorted(limits.items(), key=lambda kv: len(kv[0]), reverse=True)
 
@@ -119,27 +134,46 @@ class BodyLimitMiddleware:
             return
 
         received = 0
-        body_ended = False
-        over_limit = False
+        body_ended = not has_body
+        refused: BodyRefused | None = None
         response_started = False
+        started: float | None = None  # when the app first asked for the body
 
         async def limited_receive() -> Message:
-            nonlocal received, body_ended, over_limit
-            message = await receive()
+            nonlocal received, body_ended, refused, started
+            if body_ended:
+                return await receive()  # the body is read: this waits for a disconnect
+            if started is None:
+                started = anyio.current_time()
+            with anyio.move_on_after(self.idle_seconds) as idle:
+                message = await receive()
+            if idle.cancelled_caught:
+                refused = BodyTooSlow(f"sent nothing for {self.idle_seconds:g} s")
+                raise refused
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 body_ended = not message.get("more_body", False)
                 if received > limit:
-                    over_limit = True
-                    raise BodyTooLarge(limit)
+                    refused = BodyTooLarge(limit)
+                    raise refused
+                elapsed = anyio.current_time() - started
+                if (
+                    not body_ended
+                    and elapsed > self.idle_seconds
+                    and received < self.min_bytes_per_second * elapsed
+                ):
+                    refused = BodyTooSlow(
+                        f"came at under {self.min_bytes_per_second} bytes a second"
+                    )
+                    raise refused
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal response_started
             if message["type"] == "http.response.start":
                 response_started = True
-                if over_limit:  # the 413 the app's error handler made of BodyTooLarge
-                    if not body_ended:
+                if refused is not None:  # the 413 or 408 the app's handlers made of it
+                    if isinstance(refused, BodyTooLarge) and not body_ended:
                         await _drain(
                             receive, max_bytes=self.drain_max_bytes, seconds=self.drain_seconds
                         )
@@ -149,7 +183,7 @@ class BodyLimitMiddleware:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge as exc:
+        except BodyRefused as exc:
             if response_started:
                 raise
             await problem_response(None, exc.as_problem())(scope, receive, tracking_send)

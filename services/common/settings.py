@@ -36,6 +36,10 @@ class ServiceSettings(BaseSettings):
     # clients that send it all before reading (urllib, requests) can read the answer.
     body_drain_max_bytes: int = Field(default=256 * MIB, ge=0)
     body_drain_seconds: float = Field(default=30.0, ge=0)
+    # A body that sends nothing for this long, or averages under the rate after it,
+    # is answered 408 (services/common/limits.py).
+    body_idle_seconds: float = Field(default=60.0, gt=0)
+    body_min_bytes_per_second: int = Field(default=256, ge=0)
     log_level: str = "INFO"
     # Token verification: where the auth service publishes its JWKS and what
     # issuer/audience tokens must carry.

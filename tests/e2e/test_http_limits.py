@@ -22,7 +22,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
     urls = {
         name: f"sqlite:///{var_dir / f'{name}.db'}" for name in ("auth", "registry", "declarations")
     }
-    extra = {"MAX_HEADER_BYTES": str(16 * 1024)}
+    extra = {
+        "MAX_HEADER_BYTES": str(16 * 1024),
+        "AUTH_BODY_IDLE_SECONDS": "1",
+        "AUTH_BODY_MIN_BYTES_PER_SECOND": "256",
+    }
     with live_register(urls, var_dir, extra_env=extra) as base:
         host, port = base.removeprefix("http://").split(":")
         yield host, int(port)
@@ -91,3 +95,48 @@ def test_keep_alive_requests_each_get_the_whole_bound(served: tuple[str, int]) -
         while chunk := connection.recv(65536):
             answer += chunk
     assert answer.count(b"HTTP/1.1 200 OK") == 3
+
+
+def _read_answer(connection: socket.socket) -> tuple[int, dict[str, object]]:
+    answer = b""
+    while chunk := connection.recv(65536):
+        answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), json.loads(body)
+
+
+TOKEN_HEAD = (
+    b"POST /auth/v1/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 4000\r\n\r\n"
+)
+
+
+def test_a_body_that_stops_coming_is_408(served: tuple[str, int]) -> None:
+    with socket.create_connection(served, timeout=30) as connection:
+        connection.sendall(TOKEN_HEAD + b"grant_type=client_credentials")
+        status, problem = _read_answer(connection)  # then nothing more is sent
+    assert status == 408
+    assert problem["code"] == "request_timeout"
+    assert "sent nothing" in str(problem["detail"])
+
+
+def test_a_body_that_drips_is_408(served: tuple[str, int]) -> None:
+    with socket.create_connection(served, timeout=30) as connection:
+        connection.sendall(TOKEN_HEAD)
+        connection.settimeout(0.3)
+        status_and_problem = None
+        for _ in range(40):  # a byte every 0.3 s: within the idle bound, far under the rate
+            try:
+                connection.sendall(b"a")
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            try:
+                if connection.recv(1, socket.MSG_PEEK):
+                    break
+            except TimeoutError:
+                continue
+        connection.settimeout(30)
+        status_and_problem = _read_answer(connection)
+    status, problem = status_and_problem
+    assert status == 408
+    assert "bytes a second" in str(problem["detail"])

@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
 from services.auth.responses import NO_STORE
+from services.common.errors import BodyRefused
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MAX_CLIENT_ID = 64
@@ -92,6 +93,8 @@ async def _form_fields(request: Request) -> dict[str, str]:
         raise OAuthError("invalid_request", "Send the request as application/x-www-form-urlencoded")
     try:
         form = await request.form()
+    except BodyRefused:
+        raise  # too large or too slow: the body limits answer it (413, 408)
     except Exception:  # a malformed body is the client's error, never a 500
         raise OAuthError("invalid_request", "The form body could not be read") from None
     fields: dict[str, str] = {}
