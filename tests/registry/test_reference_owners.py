@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from jose import jwt
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
@@ -115,8 +116,12 @@ def test_every_change_is_in_the_trail_with_who_when_before_and_after(
     embargo = assert_status(
         client.post(
             EMBARGOES,
-            json={"country": "CAF", "starts_on": "2013-12-05", "authority": "UN",
-                  "reference": "UNSC res. 2127 (2013)"},
+            json={
+                "country": "CAF",
+                "starts_on": "2013-12-05",
+                "authority": "UN",
+                "reference": "UNSC res. 2127 (2013)",
+            },
             headers=admin,
         ),
         201,
@@ -137,7 +142,9 @@ def test_every_change_is_in_the_trail_with_who_when_before_and_after(
         "req-ecomig-1",
         "testclient",
     )
-    assert ended["actor"] and ended["occurred_at"].endswith(("Z", "+00:00"))
+    token = ecowas["Authorization"].removeprefix("Bearer ")
+    assert ended["actor"] == jwt.get_unverified_claims(token)["sub"]
+    assert ended["occurred_at"].endswith(("Z", "+00:00"))
     assert (embargoed["actor_org"], embargoed["after"]["country"]) == ("OPERATOR", "CAF")
     assert embargoed["actor"] == embargo["created_by"]
 

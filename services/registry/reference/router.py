@@ -46,6 +46,4 @@ def list_reference_changes(
     changes, cursor = trail.list_changes(
         session=session, principal=principal, params=page, entity=entity, key=key
     )
-    return Page(
-        items=[ReferenceChangeRead.model_validate(c) for c in changes], next_cursor=cursor
-    )
+    return Page(items=[ReferenceChangeRead.model_validate(c) for c in changes], next_cursor=cursor)
