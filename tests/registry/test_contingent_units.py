@@ -72,7 +72,7 @@ def test_a_missions_end_date_ends_every_units_rotation(
     ended = client.patch(
         "/registry/v1/missions/MINUSCA",
         json={"end_date": "2025-01-31"},
-        headers=auth_api.secretariat_headers("ECCAS"),
+        headers=auth_api.admin_headers(),
     )
     assert ended.status_code == 200, ended.text
     lines = _lines(client, sen)

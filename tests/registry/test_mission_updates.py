@@ -11,12 +11,12 @@ from tests.support.responses import assert_status
 MISSIONS = "/registry/v1/missions"
 
 
-def test_a_secretariat_sets_the_end_date_of_a_running_mission(
+def test_the_operator_sets_the_end_date_of_a_running_mission(
     client: TestClient, auth_api: AuthApi, sen: dict[str, str]
 ) -> None:
     assert client.get(f"{MISSIONS}/MINUSCA", headers=sen).json()["end_date"] is None
-    ecowas = auth_api.secretariat_headers("ECOWAS")
-    changed = client.patch(f"{MISSIONS}/minusca", json={"end_date": "2026-06-30"}, headers=ecowas)
+    admin = auth_api.admin_headers()
+    changed = client.patch(f"{MISSIONS}/minusca", json={"end_date": "2026-06-30"}, headers=admin)
     assert changed.status_code == 200, changed.text
     assert changed.json()["end_date"] == "2026-06-30"
     read = client.get(f"{MISSIONS}/MINUSCA", headers=sen).json()

@@ -131,8 +131,10 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("GET", f"{R}/missions"): any_token(200),
     ("POST", f"{R}/missions"): secretariats_and_operator(201),
     ("GET", f"{R}/missions/{{code}}"): any_token(200),
-    ("PATCH", f"{R}/missions/{{code}}"): secretariats_and_operator(200),
+    # The seeded mission is a UN one: only the operator changes it, no secretariat owns it.
+    ("PATCH", f"{R}/missions/{{code}}"): operator_only(200),
     ("GET", f"{R}/reference/categories"): any_token(200),
+    ("GET", f"{R}/reference/changes"): secretariats_and_operator(200),
     ("GET", f"{R}/reference/ammunition-types"): any_token(200),
     ("POST", f"{R}/manifests"): state_a_writes(201),
     ("POST", f"{R}/manifests/import"): state_a_writes(201),
@@ -279,7 +281,8 @@ REQUESTS: dict[tuple[str, str], Request] = {
         lambda caller: {
             "code": f"TEST{_code(caller)}",
             "name": f"Test mission of {caller}",
-            "authority": "UN",
+            # Each secretariat adds a mission of its own community (it owns those only).
+            "authority": {"ecowas": "ECOWAS", "eccas": "ECCAS"}.get(caller, "UN"),
             "host_countries": ["MLI"],
             "start_date": "2024-01-01",
         }

@@ -12,6 +12,7 @@ from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
 from services.common.security import PrincipalDep
+from services.registry.deps import ChangeActorDep
 from services.registry.embargoes import service
 from services.registry.embargoes.schemas import EmbargoCreate, EmbargoRead
 
@@ -22,16 +23,20 @@ router = APIRouter(prefix="/embargoes", tags=["embargoes"])
 def create_embargo(
     payload: EmbargoCreate,
     principal: PrincipalDep,
+    actor: ChangeActorDep,
     session: SessionDep,
     idempotency: IdempotencyDep,
 ) -> Response:
     """Configure an embargo (secretariat or operator): items found in ``country`` made
     after the year of ``starts_on`` (and not after ``ends_on``) raise ``embargo`` alerts,
-    for the declarations already indexed (screened now) and for later ones."""
+    for the declarations already indexed (screened now) and for later ones. Recorded in the
+    reference trail."""
     replayed = idempotency.replay()
     if replayed is not None:
         return replayed
-    embargo = service.create_embargo(session=session, principal=principal, data=payload)
+    embargo = service.create_embargo(
+        session=session, principal=principal, actor=actor, data=payload
+    )
     body = EmbargoRead.model_validate(embargo)
     return idempotency.respond(body, headers={"Location": "/registry/v1/embargoes"})
 

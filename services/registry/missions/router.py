@@ -12,6 +12,7 @@ from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
 from services.common.security import PrincipalDep
+from services.registry.deps import ChangeActorDep
 from services.registry.missions import service
 from services.registry.missions.schemas import MissionCreate, MissionRead, MissionUpdate
 
@@ -38,15 +39,19 @@ def list_missions(
 def create_mission(
     payload: MissionCreate,
     principal: PrincipalDep,
+    actor: ChangeActorDep,
     session: SessionDep,
     idempotency: IdempotencyDep,
 ) -> Response:
-    """Add a mission. Operator (``admin`` scope) or secretariat (``admin`` or
-    ``register:read``) only."""
+    """Add a mission: the operator (``admin`` scope), or the secretariat (``admin`` or
+    ``register:read``) of the community named as its ``authority`` (ECOWAS, ECCAS); UN, AU
+    and other missions are the operator's. Others 403. Recorded in the reference trail."""
     replayed = idempotency.replay()
     if replayed is not None:
         return replayed
-    mission = service.create_mission(session=session, principal=principal, payload=payload)
+    mission = service.create_mission(
+        session=session, principal=principal, actor=actor, payload=payload
+    )
     body = MissionRead.model_validate(mission)
     return idempotency.respond(body, headers={"Location": f"/registry/v1/missions/{mission.code}"})
 
@@ -76,12 +81,15 @@ def update_mission(
     code: Annotated[str, Path(max_length=32)],
     changes: MissionUpdate,
     principal: PrincipalDep,
+    actor: ChangeActorDep,
     session: SessionDep,
 ) -> MissionRead:
     """Change a mission's ``name`` or ``end_date`` (JSON Merge Patch: members left out are
-    unchanged, ``"end_date": null`` removes it). Same callers as adding a mission: the
-    operator (``admin``) or a secretariat; member states 403, unknown code 404."""
+    unchanged, ``"end_date": null`` removes it). Its owner only: the operator (``admin``),
+    or the secretariat of the community that authorised it (ECOWAS, ECCAS); member states
+    and other communities' secretariats 403, unknown code 404. Recorded in the reference
+    trail with the mission before and after."""
     mission = service.update_mission(
-        session=session, principal=principal, code=code, changes=changes
+        session=session, principal=principal, actor=actor, code=code, changes=changes
     )
     return MissionRead.model_validate(mission)

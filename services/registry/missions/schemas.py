@@ -33,7 +33,10 @@ class MissionCreate(BaseModel):
     code: MissionCode = Field(examples=["MINUSCA"])
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
     authority: Authority = Field(
-        description="Mandating body: UN, AU, ECOWAS, ECCAS, ...", examples=["UN"]
+        description="Mandating body: UN, AU, ECOWAS, ECCAS, ... It owns the mission: a"
+        " community's missions are added and changed by its secretariat (and the operator),"
+        " any other body's by the operator only",
+        examples=["UN"],
     )
     host_countries: list[CountryCode] = Field(min_length=1, max_length=20)
     start_date: IsoDate

@@ -11,6 +11,7 @@ IndexedDeclaration the declarations index (a projection of the declarations regi
 DeclaredItem,      its items and the deliveries received (models/index.py)
 IndexEvent
 Alert, AlertAudience, AlertEvent, Embargo   alerts and embargoes (models/alerts.py)
+ReferenceChange    the insert-only trail of changes to missions and embargoes
 SerialNeighbour,   trace's index of serials one edit apart, and the records
 SerialIndexBacklog awaiting it (models/serial_index.py)
 
@@ -25,6 +26,7 @@ from services.registry.models.index import DeclaredItem, IndexedDeclaration, Ind
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
 from services.registry.models.missions import Mission
+from services.registry.models.reference_changes import ReferenceChange
 from services.registry.models.serial_index import SerialIndexBacklog, SerialNeighbour
 from services.registry.tables import RegistryTable, idempotency_keys, metadata
 
@@ -41,6 +43,7 @@ __all__ = [
     "Manifest",
     "ManifestItem",
     "Mission",
+    "ReferenceChange",
     "RegistryTable",
     "SerialIndexBacklog",
     "SerialNeighbour",

@@ -1,11 +1,18 @@
-"""Reference lists: weapon categories and ammunition types."""
+"""Reference lists (weapon categories, ammunition types) and the trail of changes to
+reference data (missions, embargoes)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
 
-from services.registry.reference import service
-from services.registry.reference.schemas import ReferenceList
+from fastapi import APIRouter, Query
+
+from services.common.database import SessionDep
+from services.common.errors import problem_responses
+from services.common.pagination import Page, PageParamsDep
+from services.common.security import PrincipalDep
+from services.registry.reference import service, trail
+from services.registry.reference.schemas import ReferenceChangeRead, ReferenceList
 
 router = APIRouter(prefix="/reference", tags=["reference"])
 
@@ -20,3 +27,23 @@ def list_categories() -> ReferenceList:
 def list_ammunition_types() -> ReferenceList:
     """Ammunition type codes with English and French labels."""
     return ReferenceList(items=service.ammunition_types())
+
+
+@router.get(
+    "/changes", response_model=Page[ReferenceChangeRead], responses=problem_responses(400, 403)
+)
+def list_reference_changes(
+    session: SessionDep,
+    principal: PrincipalDep,
+    page: PageParamsDep,
+    entity: Annotated[Literal["mission", "embargo"] | None, Query()] = None,
+    key: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+) -> Page[ReferenceChangeRead]:
+    """Every change to missions and embargoes, oldest first: who (client, organisation,
+    address, request id), when, and the entity before and after. Secretariats and the
+    operator; member states 403. ``entity`` and ``key`` (a mission code or embargo id)
+    narrow it."""
+    changes, cursor = trail.list_changes(
+        session=session, principal=principal, params=page, entity=entity, key=key
+    )
+    return Page(items=[ReferenceChangeRead.model_validate(c) for c in changes], next_cursor=cursor)

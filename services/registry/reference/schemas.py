@@ -1,4 +1,4 @@
-"""The reference lists' codes as types, and their response models.
+"""The reference lists' codes as types, their response models, and the trail's entries.
 
 The codes are part of the API contract; ``service.py`` gives each its labels,
 and a test keeps the two (and the declarations service's copy) equal.
@@ -6,9 +6,11 @@ and a test keeps the two (and the declarations service's copy) equal.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.common.tables import UtcDatetime
 
 CategoryCode = Literal[
     "revolver_pistol",
@@ -56,3 +58,22 @@ class ReferenceList(BaseModel):
     """A whole reference list (short; never paginated)."""
 
     items: list[LabelledCode]
+
+
+class ReferenceChangeRead(BaseModel):
+    """One change to reference data: who, when, from where, and the entity before (null
+    when it was created) and after."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    occurred_at: UtcDatetime
+    actor: str = Field(description="Client id of the caller")
+    actor_org: str | None = Field(description="Organisation code of the caller")
+    address: str | None = Field(description="Network address the request came from")
+    request_id: str | None = Field(description="The request's X-Request-ID")
+    entity: Literal["mission", "embargo"]
+    key: str = Field(description="Mission code or embargo id")
+    action: Literal["create", "update"]
+    before: dict[str, Any] | None
+    after: dict[str, Any]
