@@ -59,7 +59,7 @@ def _populate(client: TestClient, callers: Callers, clock: MovableClock) -> None
         "declarations": [declaration_at(clock, "CIV", items=[weapon(f"C-{n}")]) for n in range(3)]
     }
     assert client.post(f"{URL}/batch", json=batch, headers=callers.state("CIV")).status_code == 201
-    operator = callers.operator()
+    operator = callers.operator(("admin", "register:read"))
     assert_status(
         client.post(f"{URL}/{kept['id']}/holds", json={"reason": "inquiry"}, headers=operator)
     )
