@@ -17,9 +17,9 @@ from services.declarations.log.transaction import commit_log_write
 from services.declarations.retention import service
 from services.declarations.retention.schemas import (
     DisposalView,
+    HoldLiftRequest,
     HoldRequest,
     HoldView,
-    HoldLiftRequest,
     LiftRequest,
 )
 
@@ -31,9 +31,7 @@ router = APIRouter(prefix="/declarations", tags=["retention"])
     summary="Legal holds of a declaration",
     responses=problem_responses(403, 404),
 )
-def list_holds(
-    declaration_id: str, session: SessionDep, visible: HoldVisibleDep
-) -> Page[HoldView]:
+def list_holds(declaration_id: str, session: SessionDep, visible: HoldVisibleDep) -> Page[HoldView]:
     holds = service.list_holds(session, declaration_id=declaration_id, visible=visible)
     return Page(items=holds, next_cursor=None)
 
