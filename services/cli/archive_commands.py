@@ -2,10 +2,15 @@
 
 ``regctl archive export --out DIR`` writes a BagIt 1.0 bag (JSON Lines payload,
 SHA-512 manifests) from the database in ``DECLARATIONS_DATABASE_URL``.
-``regctl archive import --bag DIR`` validates a bag and loads it into an
-empty, migrated declarations database, recomputing the Merkle root, which
-must equal the bag's last checkpoint. Exit status: 0 done, 1 refused (bag
-invalid, database not empty, root mismatch), 2 could not run.
+``regctl archive import --bag DIR --verifier-key KEY`` validates a bag, checks
+it against its signed log (every checkpoint signature under KEY, the C2SP
+verifier-key string printed at bootstrap and served at
+``GET /declarations/v1/log/public-key``; every record version against its
+logged hash; retention recomputed) and loads it into an empty, migrated
+declarations database, recomputing the Merkle root, which must equal the bag's
+last checkpoint. Exit status: 0 done, 1 refused (bag invalid or not what its
+log says, database not empty, root mismatch), 2 could not run (no folder, a
+malformed verifier key).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     """``regctl archive import``."""
     from services.common.database import make_engine
+    from services.common.transparency.note import KeyFormatError, parse_verifier_key
     from services.declarations.archive.bagit import BagError
     from services.declarations.archive.load import ImportRefused, import_bag
     from services.declarations.settings import DeclarationsSettings
@@ -48,9 +54,17 @@ def run_import(args: argparse.Namespace) -> int:
     if not bag.is_dir():
         print(f"error: {bag} is not a folder", file=sys.stderr)
         return 2
-    engine = make_engine(DeclarationsSettings().resolved_database_url())
     try:
-        summary = import_bag(engine, bag)
+        verifiers = [parse_verifier_key(key.strip()) for key in args.verifier_key]
+    except KeyFormatError as exc:
+        print(f"error: --verifier-key: {exc}", file=sys.stderr)
+        return 2
+    settings = DeclarationsSettings()
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        summary = import_bag(
+            engine, bag, verifiers=verifiers, retention_years=settings.retention_years
+        )
     except (BagError, ImportRefused) as exc:
         print(f"REFUSED: {exc}", file=sys.stderr)
         return 1
@@ -70,7 +84,14 @@ def register(subparsers: Any) -> None:
     export.add_argument("--out", required=True, help="folder to create (absent or empty)")
     export.set_defaults(handler=run_export)
     load = commands.add_parser(
-        "import", help="Load a bag into an empty migrated database; checks the root"
+        "import", help="Load a bag into an empty migrated database; checks it against its log"
     )
     load.add_argument("--bag", required=True, help="the bag's folder")
+    load.add_argument(
+        "--verifier-key",
+        required=True,
+        action="append",
+        help="the log's C2SP verifier key (printed at bootstrap, GET /declarations/v1/log/"
+        "public-key); every checkpoint must verify under it (repeat for a rotated key)",
+    )
     load.set_defaults(handler=run_import)

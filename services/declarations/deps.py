@@ -1,7 +1,7 @@
 """Request dependencies of the declarations service, each alias declared once here.
 
 Who the caller is (``WriterDep``, ``AdminDep``), which declarations it sees
-(``KnownDep``, ``RetentionVisibleDep``), and what the app factory set up: the
+(``KnownDep``, ``RetentionVisibleDep``, ``HoldVisibleDep``), and what the app factory set up: the
 clock, the log's signer, the registry's missions, the settings, the index relay.
 """
 
@@ -17,6 +17,7 @@ from services.common.scopes import Scope
 from services.common.security import Principal, require_scope
 from services.declarations.declarations.access import (
     Visibility,
+    hold_visibility,
     known_declarations,
     retention_visibility,
 )
@@ -67,6 +68,7 @@ WriterDep = Annotated[Principal, Depends(require_scope(Scope.DECLARATIONS_WRITE)
 AdminDep = Annotated[Principal, Depends(require_scope(Scope.ADMIN))]
 KnownDep = Annotated[Visibility, Depends(known_declarations)]
 RetentionVisibleDep = Annotated[Visibility, Depends(retention_visibility)]
+HoldVisibleDep = Annotated[Visibility, Depends(hold_visibility)]
 NowDep = Annotated[datetime, Depends(now)]
 LogDep = Annotated[LogContext, Depends(log_context)]
 MissionsDep = Annotated[MissionDirectory, Depends(missions)]

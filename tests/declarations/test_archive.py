@@ -59,7 +59,7 @@ def _populate(client: TestClient, callers: Callers, clock: MovableClock) -> None
         "declarations": [declaration_at(clock, "CIV", items=[weapon(f"C-{n}")]) for n in range(3)]
     }
     assert client.post(f"{URL}/batch", json=batch, headers=callers.state("CIV")).status_code == 201
-    operator = callers.operator()
+    operator = callers.operator(("admin", "register:read"))
     assert_status(
         client.post(f"{URL}/{kept['id']}/holds", json={"reason": "inquiry"}, headers=operator)
     )
@@ -72,6 +72,12 @@ def _populate(client: TestClient, callers: Callers, clock: MovableClock) -> None
     )
     clock.reset()
     assert client.delete(f"{URL}/{kept['id']}", headers=operator).status_code == 200
+
+
+def _import(client: TestClient, bag: str) -> list[str]:
+    """``regctl archive import`` of ``bag``, trusting the log's published verifier key."""
+    key = client.get("/declarations/v1/log/public-key").text
+    return ["archive", "import", "--bag", bag, "--verifier-key", key]
 
 
 def _use(monkeypatch: pytest.MonkeyPatch, url: str, settings: DeclarationsSettings) -> None:
@@ -119,7 +125,7 @@ def test_export_then_import_into_a_fresh_database_gives_the_same_root_and_record
 
     migrations.upgrade("declarations", empty_database_url)
     _use(monkeypatch, empty_database_url, declarations_settings)
-    assert regctl(["archive", "import", "--bag", str(bag)]) == 0, capsys.readouterr().err
+    assert regctl(_import(client, str(bag))) == 0, capsys.readouterr().err
     imported = json.loads(capsys.readouterr().out)
     assert imported["root_hash"] == checkpoint[2]
     assert imported["tree_size"] == exported["tree_size"]
@@ -145,7 +151,7 @@ def test_export_then_import_into_a_fresh_database_gives_the_same_root_and_record
     assert fixity.checkpoint_root == checkpoint[2]
 
     # A second import into the now non-empty database is refused.
-    assert regctl(["archive", "import", "--bag", str(bag)]) == 1
+    assert regctl(_import(client, str(bag))) == 1
     assert "not empty" in capsys.readouterr().err
 
 
@@ -167,7 +173,7 @@ def test_a_bag_altered_after_export_is_refused(
     migrations.upgrade("declarations", empty_database_url)
     _use(monkeypatch, empty_database_url, declarations_settings)
     capsys.readouterr()
-    assert regctl(["archive", "import", "--bag", str(tmp_path / "bag")]) == 1
+    assert regctl(_import(client, str(tmp_path / "bag"))) == 1
     assert "versions.jsonl does not match its SHA-512" in capsys.readouterr().err
     assert _item_index(empty_database_url) == []
 
@@ -222,7 +228,7 @@ def test_import_into_a_database_that_is_not_migrated_is_refused_and_writes_nothi
     assert regctl(["archive", "export", "--out", str(tmp_path / "bag")]) == 0
     _use(monkeypatch, empty_database_url, declarations_settings)
     capsys.readouterr()
-    assert regctl(["archive", "import", "--bag", str(tmp_path / "bag")]) == 1
+    assert regctl(_import(client, str(tmp_path / "bag"))) == 1
     assert "not migrated to head" in capsys.readouterr().err
     assert _tables(empty_database_url) == []
 
@@ -244,7 +250,7 @@ def test_import_into_a_database_migrated_short_of_head_is_refused(
     migrations.upgrade("declarations", empty_database_url, "declarations0003")
     _use(monkeypatch, empty_database_url, declarations_settings)
     capsys.readouterr()
-    assert regctl(["archive", "import", "--bag", str(tmp_path / "bag")]) == 1
+    assert regctl(_import(client, str(tmp_path / "bag"))) == 1
     assert "not migrated to head" in capsys.readouterr().err
     assert _item_index(empty_database_url) == []
 
@@ -275,7 +281,7 @@ def test_a_bag_whose_log_differs_from_its_last_checkpoint_is_refused_and_writes_
     migrations.upgrade("declarations", empty_database_url)
     _use(monkeypatch, empty_database_url, declarations_settings)
     capsys.readouterr()
-    assert regctl(["archive", "import", "--bag", str(bag)]) == 1
+    assert regctl(_import(client, str(bag))) == 1
     assert "differs from the last checkpoint's" in capsys.readouterr().err
     assert _item_index(empty_database_url) == []
     engine = make_engine(empty_database_url)

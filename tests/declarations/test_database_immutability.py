@@ -43,8 +43,14 @@ def populated(client: TestClient, callers: Callers) -> str:
     """A declaration with a hold and its lift: a row in every append-only table."""
     created = assert_status(client.post(URL, json=declaration(), headers=callers.state("SEN")))
     holds = f"{URL}/{created['id']}/holds"
-    assert_status(client.post(holds, json={"reason": "r"}, headers=callers.operator()))
-    lifted = client.request("DELETE", holds, json={"reason": "r"}, headers=callers.operator())
+    assert_status(
+        client.post(
+            holds, json={"reason": "r"}, headers=callers.operator(("admin", "register:read"))
+        )
+    )
+    lifted = client.request(
+        "DELETE", holds, json={"reason": "r"}, headers=callers.operator(("admin", "register:read"))
+    )
     assert_status(lifted, 200)
     return str(created["id"])
 

@@ -106,7 +106,13 @@ def test_a_disposal_under_an_active_hold_is_refused_by_the_database_after_expiry
     expired = assert_status(client.post(URL, json=declaration_at(clock), headers=sen))["id"]
     clock.reset()
     hold = {"reason": "Panel of Experts inquiry"}
-    assert_status(client.post(f"{URL}/{expired}/holds", json=hold, headers=callers.operator()))
+    assert_status(
+        client.post(
+            f"{URL}/{expired}/holds",
+            json=hold,
+            headers=callers.operator(("admin", "register:read")),
+        )
+    )
     # Retention has expired and the disposal entry is in the log: only the hold refuses.
     assert_refused_by(
         writer,

@@ -66,7 +66,7 @@ def test_the_documented_role_declares_amends_holds_lifts_and_disposes(
         engine.dispose()
     # Declared 31 years ago, so retention has expired by the database's own date today.
     clock.rewind(years=31)
-    sen, operator = callers.state("SEN"), callers.operator()
+    sen, operator = callers.state("SEN"), callers.operator(("admin", "register:read"))
     created = client.post(URL, json=declaration_at(clock), headers=sen | {"Idempotency-Key": "k1"})
     assert created.status_code == 201, created.text
     batch = {"declarations": [declaration_at(clock), declaration_at(clock)]}

@@ -87,7 +87,7 @@ def test_a_legal_hold_blocks_disposal_until_lifted(
         "DELETE",
         f"{URL}/{declaration_id}/holds",
         json={"reason": "inquiry closed"},
-        headers=callers.operator(),
+        headers=callers.operator(("admin", "register:read")),
     )
     assert lifted.status_code == 200, lifted.text
     assert lifted.json()["items"][0]["lift_reason"] == "inquiry closed"
@@ -120,7 +120,9 @@ def test_holds_are_listed_with_their_lifts(client: TestClient, callers: Callers)
     declaration_id = _create(client, callers)
     assert_status(
         client.post(
-            f"{URL}/{declaration_id}/holds", json={"reason": "a"}, headers=callers.operator()
+            f"{URL}/{declaration_id}/holds",
+            json={"reason": "a"},
+            headers=callers.operator(("admin", "register:read")),
         )
     )
     listed = client.get(f"{URL}/{declaration_id}/holds", headers=callers.state("SEN")).json()[

@@ -240,7 +240,8 @@ def seed_records(
     hold = client.post(
         f"{declarations}/{declaration_id}/holds",
         json={"reason": "Panel of Experts inquiry"},
-        headers=admin,
+        # The operator sees holds only with register:read (admin alone: 404).
+        headers=api.operator_headers(),
     )
     hold_id = created(hold)["id"]
 

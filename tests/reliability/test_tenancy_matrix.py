@@ -171,15 +171,19 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("POST", f"{D}/{{declaration_id}}/amendments"): _guarded(
         state_a=201, state_b=404, ecowas=403, eccas=403, operator=403
     ),
-    ("GET", f"{D}/{{declaration_id}}/holds"): _with(owner_and_community(200), operator=200),
-    # Holds are for secretariats (of the record's community) and the operator; states are
-    # refused by role before any lookup (403, nothing revealed).
+    # Holds are register data: the admin-only operator (no register:read) may not know them.
+    ("GET", f"{D}/{{declaration_id}}/holds"): _with(owner_and_community(200), operator=404),
+    # Holds are for secretariats (of the record's community) and the operator (with
+    # register:read); states are refused by role before any lookup (403, nothing revealed).
     ("POST", f"{D}/{{declaration_id}}/holds"): _guarded(
-        state_a=403, state_b=403, ecowas=201, eccas=404, operator=201
+        state_a=403, state_b=403, ecowas=201, eccas=404, operator=404
     ),
-    # ECOWAS lifts the seeded hold first, so the operator finds it no longer active (404).
+    # The seeded hold is the operator's: ECOWAS sees it but may not lift it (403).
     ("DELETE", f"{D}/{{declaration_id}}/holds"): _guarded(
-        state_a=403, state_b=403, ecowas=200, eccas=404, operator=404
+        state_a=403, state_b=403, ecowas=403, eccas=404, operator=404
+    ),
+    ("DELETE", f"{D}/{{declaration_id}}/holds/{{hold_id}}"): _guarded(
+        state_a=403, state_b=403, ecowas=403, eccas=404, operator=404
     ),
     # Retention runs for 30 years: the owner and the operator are told 409.
     ("DELETE", f"{D}/{{declaration_id}}"): _guarded(
@@ -211,6 +215,7 @@ def _path_values(method: str, path: str, seeded: SeededRecords) -> dict[str, str
         "manifest_id": seeded.manifest_id,
         "report_id": seeded.loss_report_id,
         "declaration_id": seeded.declaration_id,
+        "hold_id": seeded.hold_id,
         "client_id": seeded.client_id,
     }
     if path.startswith("/auth/v1/organisations/"):
@@ -344,6 +349,9 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("DELETE", f"{D}/{{declaration_id}}/holds"): lambda scene, _caller: {
         "json": {"reason": "inquiry closed", "hold_id": scene.seeded.hold_id}
     },
+    ("DELETE", f"{D}/{{declaration_id}}/holds/{{hold_id}}"): _body(
+        lambda _caller: {"reason": "inquiry closed"}
+    ),
     ("GET", "/declarations/v1/log/entries"): _query(start=0, end=3),
     ("GET", "/declarations/v1/log/proof/inclusion"): _query(index=1, tree_size=3),
     ("GET", "/declarations/v1/log/proof/consistency"): _query(first=1, second=3),

@@ -131,6 +131,7 @@ def amend(
         record_sha256=digest,
         previous_record_sha256=row.record_sha256,
         reason=amendment.reason,
+        retain_until=keep_until.isoformat(),
     )
     (appended,) = log.append(session, log=log_context, entries=[entry], now=now)
     try:

@@ -1,6 +1,9 @@
 """Import a declarations bag into an empty, migrated declarations database.
 
-The bag is validated first (both manifests, Payload-Oxum). Then, in one
+The bag is validated first (both manifests, Payload-Oxum), then checked
+against its own signed log before anything is written (``verify``: every
+checkpoint signature against the operator's verifier key, every version,
+head, hold and lift against its log entry, retention recomputed). Then, in one
 transaction: the records, holds, log entries, disposals and checkpoints are
 loaded as they were; every leaf hash is recomputed from its bytes; the
 subtree nodes are recomputed from the leaves (``append_leaves``); the item
@@ -18,13 +21,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import Engine, Table
 from sqlmodel import Session
 
 from services.common import migrations
 from services.common.database import write_session
 from services.common.tables import utcnow
-from services.common.transparency.checkpoint import parse_checkpoint
 from services.common.transparency.merkle import (
     EMPTY_ROOT,
     PrefetchedSubtrees,
@@ -32,8 +34,11 @@ from services.common.transparency.merkle import (
     frontier,
     leaf_hash,
 )
+from services.common.transparency.note import Verifier
+from services.declarations.archive import repository, verify
 from services.declarations.archive.bagit import BagError, validate_bag
 from services.declarations.archive.export import PAYLOAD
+from services.declarations.archive.verify import ImportRefused
 from services.declarations.bulk import insert_rows
 from services.declarations.declarations.checks import CheckedDocument, item_rows
 from services.declarations.declarations.custody import identify, undeclared_positions
@@ -55,13 +60,11 @@ from services.declarations.models import (
     log_entries,
 )
 
+__all__ = ["ImportRefused", "import_bag"]
+
 _CHUNK = 5000
 _DATES = {"event_date", "retain_until", "disposed_on"}
 _MOMENTS = {"declared_at", "created_at", "placed_at", "lifted_at", "disposed_at"}
-
-
-class ImportRefused(ValueError):
-    """The bag or the target database does not allow the import."""
 
 
 def _typed(row: dict[str, Any]) -> dict[str, Any]:
@@ -114,10 +117,9 @@ def _require_empty_and_migrated(engine: Engine) -> None:
     if migrations.current_revisions(engine) != migrations.head_revisions("declarations"):
         raise ImportRefused("the target database is not migrated to head (regctl migrate)")
     with engine.connect() as connection:
-        for name in (*APPEND_ONLY_TABLES, "declaration_contents", "items"):
-            table = declarations.metadata.tables[name]
-            if connection.execute(select(func.count()).select_from(table)).scalar_one():
-                raise ImportRefused(f"the target database is not empty ({name} has rows)")
+        names = (*APPEND_ONLY_TABLES, "declaration_contents", "items")
+        if (used := repository.first_table_with_rows(connection, names)) is not None:
+            raise ImportRefused(f"the target database is not empty ({used} has rows)")
 
 
 def _load_log(session: Session, path: Path) -> tuple[int, bytes]:
@@ -150,10 +152,10 @@ def _load_log(session: Session, path: Path) -> tuple[int, bytes]:
     return size, root
 
 
-def _rebuild_items(session: Session, data: Path) -> int:
+def _rebuild_items(session: Session, versions: list[dict[str, Any]]) -> int:
     """The item index of every declaration not disposed of, from its current record."""
     current: dict[str, dict[str, Any]] = {}
-    for row in _lines(data / "versions.jsonl"):
+    for row in versions:
         current[row["declaration_id"]] = row  # in log order: the last version is current
     documents = []
     for version in current.values():
@@ -181,43 +183,60 @@ def _rebuild_items(session: Session, data: Path) -> int:
     return len(rows)
 
 
-def import_bag(engine: Engine, bag: Path) -> dict[str, Any]:
-    """Validate ``bag`` and load it; ImportRefused or BagError when it cannot be."""
+def import_bag(
+    engine: Engine, bag: Path, *, verifiers: list[Verifier], retention_years: int
+) -> dict[str, Any]:
+    """Validate ``bag``, check it against its signed log and load it.
+
+    ImportRefused or BagError when it cannot be; nothing is written then.
+    ``verifiers``: the log's verifier keys (every checkpoint must verify under
+    one); ``retention_years``: the retention rule for versions whose log entry
+    does not record ``retain_until``.
+    """
     info = validate_bag(bag)
     data = bag / "data"
     for name in PAYLOAD:
         if not (data / name).is_file():
             raise BagError(f"data/{name} is missing")
     _require_empty_and_migrated(engine)
-    lifts: list[dict[str, Any]] = []
+    signed = list(_lines(data / "checkpoints.jsonl"))
+    verify.check_checkpoints(signed, verifiers, origin=info.get("Log-Origin"))
+    entries = verify.check_log(
+        _lines(data / "log_entries.jsonl"), signed, bag_root=info.get("Log-Root-Hash")
+    )
     disposed: list[dict[str, Any]] = []
+    heads = list(
+        _split(_lines(data / "declarations.jsonl"), "disposal", "declaration_id", disposed)
+    )
+    versions = list(_lines(data / "versions.jsonl"))
+    verify.check_versions(
+        versions,
+        {h["id"]: h for h in heads},
+        {d["declaration_id"] for d in disposed},
+        entries,
+        years=retention_years,
+    )
+    lifts: list[dict[str, Any]] = []
+    held = list(_split(_lines(data / "holds.jsonl"), "lift", "hold_id", lifts))
+    verify.check_holds(held, lifts, entries)
     counts: dict[str, int] = {}
     with write_session(engine) as session:
-        heads = _split(_lines(data / "declarations.jsonl"), "disposal", "declaration_id", disposed)
-        counts["declarations"] = _load(session, declarations, heads)
-        versions = list(_lines(data / "versions.jsonl"))
-        contents = [
-            {
-                "declaration_id": v["declaration_id"],
-                "version": v["version"],
-                "content": v.pop("content"),
-            }
-            for v in versions
-        ]
-        counts["versions"] = _load(session, declaration_versions, iter(versions))
-        _load(session, declaration_contents, iter(contents))
-        counts["holds"] = _load(
-            session, holds, _split(_lines(data / "holds.jsonl"), "lift", "hold_id", lifts)
+        counts["declarations"] = _load(session, declarations, iter(heads))
+        counts["versions"] = _load(
+            session,
+            declaration_versions,
+            ({k: v for k, v in row.items() if k != "content"} for row in versions),
         )
+        _load(
+            session,
+            declaration_contents,
+            ({k: row[k] for k in ("declaration_id", "version", "content")} for row in versions),
+        )
+        counts["holds"] = _load(session, holds, iter(held))
         _load(session, hold_lifts, iter(lifts))
         size, root = _load_log(session, data / "log_entries.jsonl")
         # After the log: the database checks each disposal against its logged entry.
         _load(session, disposals, iter(disposed))
-        signed = list(_lines(data / "checkpoints.jsonl"))
-        for row in signed:
-            body = parse_checkpoint(row["signed_note"].split("\n\n", 1)[0] + "\n")
-            if body.size != row["tree_size"] or body.root_hash != row["root_hash"]:
-                raise ImportRefused(f"checkpoint {row['tree_size']}: its note and columns disagree")
         _load(session, checkpoints, iter(signed))
         last_size, last_root = (
             (signed[-1]["tree_size"], signed[-1]["root_hash"]) if signed else (0, EMPTY_ROOT)
@@ -228,6 +247,6 @@ def import_bag(engine: Engine, bag: Path) -> dict[str, Any]:
             )
         if info.get("Log-Root-Hash") != base64.b64encode(root).decode():
             raise ImportRefused("the recomputed root differs from the bag's Log-Root-Hash")
-        counts["items"] = _rebuild_items(session, data)
+        counts["items"] = _rebuild_items(session, versions)
         session.commit()
     return {"ok": True, "tree_size": size, "root_hash": base64.b64encode(root).decode(), **counts}

@@ -51,6 +51,17 @@ async def retention_visibility(request: Request, principal: PrincipalDep) -> Vis
     return Visibility(await read_scope(request, principal))
 
 
+async def hold_visibility(request: Request, principal: PrincipalDep) -> Visibility:
+    """Declarations whose holds the caller may see, place and lift.
+
+    As for retention, except that the operator sees holds only with
+    ``register:read``: without it, holds are register data like any other (404).
+    """
+    if principal.org_type == "operator" and not principal.has_scope(Scope.REGISTER_READ):
+        return Visibility(_NOTHING)
+    return await retention_visibility(request, principal)
+
+
 def is_declaring_state(principal: Principal, row: DeclarationRow) -> bool:
     """True when the caller is the declaring state's ministry with the write scope."""
     return (

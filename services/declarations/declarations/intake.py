@@ -105,6 +105,8 @@ def store_new_declarations(
             record_sha256=d.record_sha256,
             declaration_type=d.checked.document.type,
             declaring_country=d.checked.document.declaring_country,
+            # The log covers retention: an archive cannot move it (old entries lack it).
+            retain_until=d.retain_until.isoformat(),
         )
         for d in declarations
     ]

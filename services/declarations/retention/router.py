@@ -1,4 +1,5 @@
-"""Legal holds (``POST/GET/DELETE .../{id}/holds``) and disposal (``DELETE .../{id}``)."""
+"""Legal holds (``POST/GET/DELETE .../{id}/holds``, ``DELETE .../{id}/holds/{hold_id}``)
+and disposal (``DELETE .../{id}``)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page
 from services.common.security import PrincipalDep
-from services.declarations.deps import LogDep, NowDep, RetentionVisibleDep
+from services.declarations.deps import HoldVisibleDep, LogDep, NowDep, RetentionVisibleDep
 from services.declarations.log.transaction import commit_log_write
 from services.declarations.retention import service
 from services.declarations.retention.schemas import (
     DisposalView,
+    HoldLiftRequest,
     HoldRequest,
     HoldView,
     LiftRequest,
@@ -29,9 +31,7 @@ router = APIRouter(prefix="/declarations", tags=["retention"])
     summary="Legal holds of a declaration",
     responses=problem_responses(403, 404),
 )
-def list_holds(
-    declaration_id: str, session: SessionDep, visible: RetentionVisibleDep
-) -> Page[HoldView]:
+def list_holds(declaration_id: str, session: SessionDep, visible: HoldVisibleDep) -> Page[HoldView]:
     holds = service.list_holds(session, declaration_id=declaration_id, visible=visible)
     return Page(items=holds, next_cursor=None)
 
@@ -47,7 +47,7 @@ async def place_hold(
     declaration_id: str,
     body: HoldRequest,
     principal: PrincipalDep,
-    visible: RetentionVisibleDep,
+    visible: HoldVisibleDep,
     session: SessionDep,
     idempotency: IdempotencyDep,
     now: NowDep,
@@ -74,20 +74,20 @@ async def place_hold(
 
 @router.delete(
     "/{declaration_id}/holds",
-    summary="Lift a legal hold (or every active one), with a reason",
-    responses=problem_responses(403, 404, 422),
+    summary="Lift the one hold standing (409 when several stand: name it), with a reason",
+    responses=problem_responses(403, 404, 409, 422),
 )
 async def lift_holds(
     declaration_id: str,
     body: LiftRequest,
     principal: PrincipalDep,
-    visible: RetentionVisibleDep,
+    visible: HoldVisibleDep,
     session: SessionDep,
     now: NowDep,
     log: LogDep,
 ) -> Page[HoldView]:
     def lift() -> Page[HoldView]:
-        lifted = service.lift_holds(
+        lifted = service.lift_hold(
             session,
             principal=principal,
             declaration_id=declaration_id,
@@ -97,7 +97,37 @@ async def lift_holds(
             now=now,
             log_context=log,
         )
-        return Page(items=lifted, next_cursor=None)
+        return Page(items=[lifted], next_cursor=None)
+
+    return await commit_log_write(session, lift)
+
+
+@router.delete(
+    "/{declaration_id}/holds/{hold_id}",
+    summary="Lift a legal hold (its placing organisation or the operator), with a reason",
+    responses=problem_responses(403, 404, 422),
+)
+async def lift_hold(
+    declaration_id: str,
+    hold_id: str,
+    body: HoldLiftRequest,
+    principal: PrincipalDep,
+    visible: HoldVisibleDep,
+    session: SessionDep,
+    now: NowDep,
+    log: LogDep,
+) -> HoldView:
+    def lift() -> HoldView:
+        return service.lift_hold(
+            session,
+            principal=principal,
+            declaration_id=declaration_id,
+            reason=body.reason,
+            hold_id=hold_id,
+            visible=visible,
+            now=now,
+            log_context=log,
+        )
 
     return await commit_log_write(session, lift)
 

@@ -18,11 +18,18 @@ class HoldRequest(BaseModel):
 
 
 class LiftRequest(BaseModel):
-    """Lift one hold (``hold_id``) or every active hold of the declaration."""
+    """Lift the hold ``hold_id``, or the only one standing (409 when several stand)."""
 
     model_config = ConfigDict(extra="forbid")
     reason: Reason
     hold_id: str | None = None
+
+
+class HoldLiftRequest(BaseModel):
+    """Lift the hold named in the path."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: Reason
 
 
 class HoldView(BaseModel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -96,7 +97,38 @@ def place_hold(
     return HoldView(**values)
 
 
-def lift_holds(
+def _may_lift(principal: Principal, hold: Any) -> bool:
+    """A hold is lifted by the organisation that placed it, or by the operator."""
+    return principal.org_type == "operator" or hold.placed_by_org == principal.org
+
+
+def _hold_to_lift(principal: Principal, active: list[Any], hold_id: str | None) -> Any:
+    """The active hold the request lifts: the named one, or the only one standing."""
+    if hold_id is not None:
+        named = [h for h in active if h.id == hold_id]
+        if not named:
+            raise NotFound(f"No active hold {hold_id} on this declaration", code="hold_not_found")
+        hold = named[0]
+    elif not active:
+        raise NotFound("No active hold to lift", code="hold_not_found")
+    elif len(active) > 1:
+        raise Conflict(
+            f"{len(active)} holds stand on this declaration: name the one to lift "
+            "(DELETE .../holds/{hold_id})",
+            code="hold_id_required",
+            hold_ids=[h.id for h in active],
+        )
+    else:
+        hold = active[0]
+    if not _may_lift(principal, hold):
+        raise Forbidden(
+            f"This hold was placed by {hold.placed_by_org}: only it or the operator may lift it",
+            code="hold_placed_by_another",
+        )
+    return hold
+
+
+def lift_hold(
     session: Session,
     *,
     principal: Principal,
@@ -106,46 +138,38 @@ def lift_holds(
     visible: Visibility,
     now: datetime,
     log_context: LogContext,
-) -> list[HoldView]:
-    """Lift one active hold, or all of them; each lift is logged."""
+) -> HoldView:
+    """Lift one active hold, logged: the named one, or the only one standing.
+
+    404 when no such active hold; 409 ``hold_id_required`` when several stand
+    and none is named; 403 ``hold_placed_by_another`` unless the caller's
+    organisation placed it or the caller is the operator.
+    """
     require_hold_authority(principal)
     row = _declaration(session, declaration_id, visible)
-    active = [
-        h
-        for h in repository.holds_of(session, declaration_id)
-        if h.lifted_at is None and (hold_id is None or h.id == hold_id)
-    ]
-    if not active:
-        raise NotFound("No active hold to lift", code="hold_not_found")
-    entries = [
-        log.make_entry(
-            "hold_lifted",
-            now,
-            declaration_id=declaration_id,
-            version=row.version,
-            record_sha256=row.record_sha256,
-            hold_id=h.id,
-            reason=reason,
-            by=principal.org,
-        )
-        for h in active
-    ]
-    appended = log.append(session, log=log_context, entries=entries, now=now)
-    for hold, landed in zip(active, appended, strict=True):
-        repository.insert_lift(
-            session,
-            hold_id=hold.id,
-            reason=reason,
-            lifted_at=now,
-            lifted_by=principal.client_id,
-            lifted_by_org=principal.org,
-            log_index=landed.index,
-        )
-    return [
-        _view(r)
-        for r in repository.holds_of(session, declaration_id)
-        if r.id in {h.id for h in active}
-    ]
+    active = [h for h in repository.holds_of(session, declaration_id) if h.lifted_at is None]
+    hold = _hold_to_lift(principal, active, hold_id)
+    entry = log.make_entry(
+        "hold_lifted",
+        now,
+        declaration_id=declaration_id,
+        version=row.version,
+        record_sha256=row.record_sha256,
+        hold_id=hold.id,
+        reason=reason,
+        by=principal.org,
+    )
+    (landed,) = log.append(session, log=log_context, entries=[entry], now=now)
+    repository.insert_lift(
+        session,
+        hold_id=hold.id,
+        reason=reason,
+        lifted_at=now,
+        lifted_by=principal.client_id,
+        lifted_by_org=principal.org,
+        log_index=landed.index,
+    )
+    return next(_view(r) for r in repository.holds_of(session, declaration_id) if r.id == hold.id)
 
 
 def _refused_by_database(session: Session, declaration_id: str) -> Conflict:
