@@ -76,7 +76,7 @@ def upgrade() -> None:
     with op.batch_alter_table("items") as batch:
         batch.drop_constraint("uq_items_destroyed_key", type_="unique")
         batch.create_unique_constraint(
-            op.f("uq_items_destroyed_countrydestroyed_key"),
+            op.f("uq_items_destroyed_country_destroyed_key"),
             ["destroyed_country", "destroyed_key"],
         )
 
@@ -113,6 +113,6 @@ def downgrade() -> None:
     if found:
         op.bulk_insert(pairs, found)
     with op.batch_alter_table("items") as batch:
-        batch.drop_constraint(op.f("uq_items_destroyed_countrydestroyed_key"), type_="unique")
+        batch.drop_constraint(op.f("uq_items_destroyed_country_destroyed_key"), type_="unique")
         batch.create_unique_constraint(op.f("uq_items_destroyed_key"), ["destroyed_key"])
         batch.drop_column("destroyed_country")
