@@ -103,9 +103,7 @@ def test_a_record_dated_outside_membership_from_the_start_stays_hidden(
     assert response.status_code == 404
 
 
-def test_implausible_dates_are_refused_each_located(
-    client: TestClient, callers: Callers
-) -> None:
+def test_implausible_dates_are_refused_each_located(client: TestClient, callers: Callers) -> None:
     body = destruction([], [weapon("AK-3")], "SEN", undeclared=True, event_date="1944-12-31")
     body["destruction"]["date"] = "1900-01-01"
     response = client.post(URL, json=body, headers=callers.state("SEN"))

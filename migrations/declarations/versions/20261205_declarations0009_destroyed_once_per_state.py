@@ -69,9 +69,7 @@ def upgrade() -> None:
         .scalar_subquery()
     )
     op.execute(
-        items.update()
-        .where(items.c.destroyed_key.is_not(None))
-        .values(destroyed_country=country)
+        items.update().where(items.c.destroyed_key.is_not(None)).values(destroyed_country=country)
     )
     with op.batch_alter_table("items") as batch:
         batch.drop_constraint("uq_items_destroyed_key", type_="unique")

@@ -130,9 +130,7 @@ def check_document(
         only_undeclared = all(p.type == "undeclared_materiel" for p in problems)
         raise ValidationFailed(problems, code="undeclared_materiel" if only_undeclared else None)
     if document.type == "destruction":
-        _refuse_destroyed_twice(
-            session, identities, document.declaring_country, declaration_id
-        )
+        _refuse_destroyed_twice(session, identities, document.declaring_country, declaration_id)
     return CheckedDocument(document, identities, undeclared)
 
 

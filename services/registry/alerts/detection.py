@@ -102,9 +102,7 @@ class DeclarationContext:
     @classmethod
     def of(cls, declaration: IndexedDeclaration) -> DeclarationContext:
         """The context of a declaration as indexed now."""
-        return cls(
-            declaration.event_date, declaration.location_country, declaration.mission_code
-        )
+        return cls(declaration.event_date, declaration.location_country, declaration.mission_code)
 
 
 def _text(value: object) -> str | None:

@@ -211,6 +211,9 @@ def linked_declarations(session: Session, *, declaration_id: str) -> list[Row[An
     return found
 
 
+# Detection reads every state's destructions; the alert's audience rows, every one of which
+# must admit a reader, say who sees the result.
+# tenancy: detection across states, readers filtered by the alert's audience
 def destroyed_by_other_states(session: Session, *, declaration_id: str) -> list[Row[Any]]:
     """Destructions by other declaring states of weapons this destruction destroys (same
     serial and manufacturer keys): one row per other destruction, with how many weapons
