@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from tests.declarations.support import Callers, declaration, destruction, weapon
 
 URL = "/declarations/v1/declarations"
+LOG = "/declarations/v1/log"
 
 
 def _post(client: TestClient, callers: Callers, body: dict[str, Any], country: str) -> str:
@@ -93,6 +94,11 @@ def test_amending_the_date_out_of_membership_keeps_record_versions_and_hold_visi
     assert [h["reason"] for h in holds.json()["items"]] == ["Panel of Experts inquiry"]
     listed = client.get(URL, params={"declaring_country": "SEN"}, headers=secretariat)
     assert declaration_id in [d["id"] for d in listed.json()["items"]]
+    # The log's entries about it (creation, hold, amendment) stay readable too.
+    log = client.get(f"{LOG}/entries", params={"start": 0, "end": 3}, headers=secretariat)
+    assert log.status_code == 200, log.text
+    entries = log.json()["entries"]
+    assert [e["entry"]["declaration_id"] for e in entries] == [declaration_id] * 3, entries
 
 
 def test_a_record_dated_outside_membership_from_the_start_stays_hidden(
