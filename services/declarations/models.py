@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from services.common.tables import NAMING_CONVENTION, idempotency_table
@@ -97,9 +98,13 @@ items = Table(
     Column("destroyed", Boolean, nullable=False),
     Column("undeclared", Boolean, nullable=False),
     # Set only on destroyed items with a unique identity (serialled weapons and
-    # parts): the unique constraint makes a second destruction fail in the
-    # database even between concurrent requests (NULLs never collide).
-    Column("destroyed_key", String(1000), nullable=True, unique=True),
+    # parts), with the declaring state: the unique constraint makes a state's second
+    # destruction of an item fail in the database even between concurrent requests
+    # (NULLs never collide). It is per state: a state learns nothing of other states'
+    # records from it; the registry raises a ``destroyed_twice`` alert across states.
+    Column("destroyed_key", String(1000), nullable=True),
+    Column("destroyed_country", String(3), nullable=True),
+    UniqueConstraint("destroyed_country", "destroyed_key"),
     Index("ix_items_match_key", "match_key"),
     Index("ix_items_declaration", "declaration_id"),
 )

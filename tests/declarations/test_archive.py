@@ -89,7 +89,8 @@ def _item_index(url: str) -> list[tuple[Any, ...]]:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            columns = [c for c in items.c if c.name != "id"]
+            # The columns every revision has (declarations0009 added destroyed_country).
+            columns = [c for c in items.c if c.name not in ("id", "destroyed_country")]
             return sorted(tuple(r) for r in connection.execute(select(*columns)).all())
     finally:
         engine.dispose()

@@ -18,6 +18,10 @@ from services.declarations.declarations.custody import (
 )
 from services.declarations.declarations.schemas import DeclarationDocument
 
+# No record of the register predates the United Nations: an earlier date is a typo or an
+# attempt to date a record out of every secretariat's membership period.
+EARLIEST_PLAUSIBLE_DATE = date(1945, 1, 1)
+
 
 @dataclass(frozen=True)
 class CheckedDocument:
@@ -39,6 +43,8 @@ def _context_problems(
     problems: list[FieldProblem] = []
     if document.event_date > today:
         problems.append(FieldProblem(loc="event_date", msg="the event date is in the future"))
+    if document.event_date < EARLIEST_PLAUSIBLE_DATE:
+        problems.append(FieldProblem(loc="event_date", msg="the event date is before 1945"))
     if mission_known is False:
         problems.append(
             FieldProblem(loc="mission", msg=f"the registry knows no mission {document.mission!r}")
@@ -61,6 +67,8 @@ def _context_problems(
             )
         if destruction.date is not None and destruction.date > today:
             problems.append(FieldProblem(loc="destruction.date", msg="in the future"))
+        if destruction.date is not None and destruction.date < EARLIEST_PLAUSIBLE_DATE:
+            problems.append(FieldProblem(loc="destruction.date", msg="before 1945"))
     if document.collection is not None:
         if document.type != "collection":
             problems.append(FieldProblem(loc="collection", msg="only for type 'collection'"))
@@ -80,7 +88,7 @@ def check_document(
     """Check a document (new, or amended when ``declaration_id`` is given).
 
     422 listing every problem; 409 ``already_destroyed`` when a uniquely
-    identified item was destroyed by another declaration.
+    identified item was destroyed by another declaration of the same state.
     """
     problems = _context_problems(document, today=today, mission_known=mission_known)
     identities = [identify(item) for item in document.items]
@@ -122,15 +130,22 @@ def check_document(
         only_undeclared = all(p.type == "undeclared_materiel" for p in problems)
         raise ValidationFailed(problems, code="undeclared_materiel" if only_undeclared else None)
     if document.type == "destruction":
-        _refuse_destroyed_twice(session, identities, declaration_id)
+        _refuse_destroyed_twice(session, identities, document.declaring_country, declaration_id)
     return CheckedDocument(document, identities, undeclared)
 
 
 def _refuse_destroyed_twice(
-    session: Session, identities: list[ItemIdentity], declaration_id: str | None
+    session: Session,
+    identities: list[ItemIdentity],
+    declaring_country: str,
+    declaration_id: str | None,
 ) -> None:
+    # Only the state's own destructions: whether another state destroyed an item is
+    # not the declarant's to learn (the registry alerts the secretariats instead).
     unique_keys = [i.match_key for i in identities if i.unique]
-    destroyed = repository.already_destroyed(session, unique_keys, excluding=declaration_id)
+    destroyed = repository.already_destroyed(
+        session, unique_keys, declaring_country=declaring_country, excluding=declaration_id
+    )
     if destroyed:
         raise Conflict(
             f"{len(destroyed)} item(s) were already destroyed",
@@ -158,6 +173,9 @@ def item_rows(checked: CheckedDocument) -> list[dict[str, object]]:
             "destroyed": destroyed,
             "undeclared": position in checked.undeclared_items,
             "destroyed_key": identity.match_key if destroyed and identity.unique else None,
+            "destroyed_country": (
+                checked.document.declaring_country if destroyed and identity.unique else None
+            ),
         }
         for position, identity in enumerate(checked.identities)
     ]

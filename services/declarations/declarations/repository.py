@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, select
 from sqlalchemy.sql.selectable import ScalarSelect
 from sqlmodel import Session
 
@@ -78,10 +78,29 @@ def _current_select() -> Select[Any]:
     )
 
 
+# Every version of a declaration, for visibility (one alias: ReadScope caches its
+# clauses per column).
+_DATED = declaration_versions.alias("dated")
+
+
 def _visible(scope: ReadScope, own_country: str | None) -> ColumnElement[bool]:
-    """Declarations ``scope`` lets the caller read, by declaring country and event date of
-    the current version, and (``own_country``) every declaration of that country."""
-    readable = scope.clause(declarations.c.declaring_country, declaration_versions.c.event_date)
+    """Declarations ``scope`` lets the caller read, by declaring country and the event date
+    of any of their versions, and (``own_country``) every declaration of that country.
+
+    Any version, not only the current one: visibility only grows, so amending the event
+    date out of a secretariat's membership period does not hide the record, its history
+    or its holds from a secretariat that could read it."""
+    dated = _DATED
+    readable_version = scope.clause(declarations.c.declaring_country, dated.c.event_date)
+    readable: ColumnElement[bool] = (
+        readable_version
+        if scope.everything or not scope.periods
+        else exists(
+            select(dated.c.version).where(
+                dated.c.declaration_id == declarations.c.id, readable_version
+            )
+        )
+    )
     if own_country is None:
         return readable
     # or_() drops a false() ``readable`` and becomes true() with a true() one.
@@ -194,7 +213,8 @@ def insert_declarations(session: Session, rows: Sequence[dict[str, Any]]) -> Non
 
 
 def insert_items(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Add rows to the item index (one bulk insert; ``destroyed_key`` is unique)."""
+    """Add rows to the item index (one bulk insert; ``destroyed_key`` is unique per
+    ``destroyed_country``)."""
     insert_rows(session, items, rows)
 
 
@@ -225,14 +245,16 @@ def recorded_keys(session: Session, declaration_ids: Sequence[str]) -> set[str]:
     )
 
 
+# tenancy: the declaring state's own destructions only (``declaring_country``)
 def already_destroyed(
-    session: Session, keys: Sequence[str], *, excluding: str | None
+    session: Session, keys: Sequence[str], *, declaring_country: str, excluding: str | None
 ) -> dict[str, str]:
-    """Of ``keys``, those already destroyed, with the destroying declaration's id."""
+    """Of ``keys``, those ``declaring_country`` already destroyed, with the destroying
+    declaration's id. Other states' destructions are never consulted."""
     if not keys:
         return {}
     statement = select(items.c.destroyed_key, items.c.declaration_id).where(
-        items.c.destroyed_key.in_(keys)
+        items.c.destroyed_key.in_(keys), items.c.destroyed_country == declaring_country
     )
     if excluding is not None:
         statement = statement.where(items.c.declaration_id != excluding)

@@ -26,17 +26,19 @@ def duplicate_destroyed_key(key: str, declaration_id: str, position: int) -> str
 def separate_duplicate_destructions(
     rows: Sequence[dict[str, Any]], *, found_by: str, found_at: datetime
 ) -> list[dict[str, Any]]:
-    """Give each repeated ``destroyed_key`` in ``rows`` (earliest first) a key of its own.
+    """Give each repeated ``destroyed_key`` of a state in ``rows`` (earliest first) a key of
+    its own.
 
     Changes the later rows in place; returns the ``duplicate_destructions`` rows.
     """
-    holder: dict[str, dict[str, Any]] = {}
+    holder: dict[tuple[object, str], dict[str, Any]] = {}
     pairs = []
     for row in rows:
         key = row["destroyed_key"]
         if key is None:
             continue
-        kept = holder.setdefault(key, row)
+        # The key is unique per declaring state: other states' destructions do not collide.
+        kept = holder.setdefault((row.get("destroyed_country"), key), row)
         if kept is row:
             continue
         row["destroyed_key"] = duplicate_destroyed_key(key, row["declaration_id"], row["position"])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, tuple_
+from sqlalchemy import exists, func, insert, select, text, tuple_
 from sqlmodel import Session
 
 from services.common.security import ReadScope
@@ -153,16 +153,31 @@ def _entry(row: Any) -> EntryRow:
     )
 
 
+# Every version of a declaration, for readability (one alias: ReadScope caches its
+# clauses per column).
+_DATED = declaration_versions.alias("dated")
+
+
 def entries_between(
     session: Session, start: int, end: int, scope: ReadScope
 ) -> list[tuple[EntryRow, bool, str | None]]:
     """Entries [start, end), each with whether the caller may read it and its record content.
 
-    ``scope`` decides by the declaring country and the event date of the version
-    an entry covers; entries about no declaration (fixity) are readable by every
-    register reader.
+    ``scope`` decides by the declaring country and the event date of any version of
+    the declaration an entry is about (as for the record itself: amending the date does
+    not hide a record's history); entries about no declaration (fixity) are readable by
+    every register reader.
     """
-    readable = scope.clause(declarations.c.declaring_country, declaration_versions.c.event_date)
+    readable_version = scope.clause(declarations.c.declaring_country, _DATED.c.event_date)
+    readable = (
+        readable_version
+        if scope.everything or not scope.periods
+        else exists(
+            select(_DATED.c.version).where(
+                _DATED.c.declaration_id == declarations.c.id, readable_version
+            )
+        )
+    )
     row_readable = (log_entries.c.declaration_id.is_(None)) | (
         declarations.c.id.is_not(None) & readable
     )
@@ -174,11 +189,6 @@ def entries_between(
         )
         .select_from(log_entries)
         .outerjoin(declarations, declarations.c.id == log_entries.c.declaration_id)
-        .outerjoin(
-            declaration_versions,
-            (declaration_versions.c.declaration_id == log_entries.c.declaration_id)
-            & (declaration_versions.c.version == log_entries.c.version),
-        )
         .outerjoin(
             declaration_contents,
             (declaration_contents.c.declaration_id == log_entries.c.declaration_id)

@@ -10,6 +10,14 @@
   (ammunition). Seen by both declaring states and their secretariats.
 - ``embargo``: items made after the start of an embargo on the country where they were
   found (and not after its end). Seen by the declaring state and its secretariats.
+- ``destroyed_twice``: a destruction of weapons (serial and manufacturer keys) that
+  another declaring state also declared destroyed. The declarations service checks
+  "destroyed once" per state only (a state learns nothing of others' records), so the
+  duplicate across states surfaces here: seen only by the secretariats that may read both
+  declarations (every audience row must admit the caller).
+- ``context_amended``: an amendment that changed a declaration's event date, location
+  country or mission (it moves the record between secretariats' periods, or out of a
+  mission). Seen by the secretariats of the declaring state at the old and the new date.
 - ``unreturned``: weapons still held when a contingent's rotation closed (an ``out``
   manifest with ``closes_rotation``) or when its mission ended (``regctl alerts scan``).
 
@@ -25,6 +33,7 @@ Every alert has a dedupe key, so re-delivering or re-scanning raises nothing twi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session
@@ -43,7 +52,105 @@ def raise_for_declaration(*, session: Session, declaration: IndexedDeclaration) 
         diversions.raise_for_declaration(session, declaration)
         + _raise_linkages(session, declaration)
         + embargo_alerts.raise_for_declaration(session, declaration)
+        + _raise_destroyed_twice(session, declaration)
     )
+
+
+def raise_for_amendment(
+    *, session: Session, before: DeclarationContext, declaration: IndexedDeclaration
+) -> int:
+    """Raise ``context_amended`` when a newer version of an indexed declaration changed its
+    event date, location country or mission (0 or 1 alert)."""
+    after = DeclarationContext.of(declaration)
+    if after == before:
+        return 0
+    changes = {
+        field: {"from": _text(getattr(before, field)), "to": _text(getattr(after, field))}
+        for field in ("event_date", "location_country", "mission")
+        if getattr(before, field) != getattr(after, field)
+    }
+    described = "; ".join(f"{k} {v['from']} -> {v['to']}" for k, v in changes.items())
+    d = declaration
+    new = repository.raise_alert(
+        session,
+        kind="context_amended",
+        dedupe_key=f"context_amended:{d.declaration_id}:{d.version}",
+        summary=f"Declaration {d.declaration_id} ({d.declaring_country}) amended to version"
+        f" {d.version}: {described}",
+        country=d.declaring_country,
+        mission=d.mission_code or before.mission,
+        declaration_id=d.declaration_id,
+        record_date=d.event_date,
+        evidence={"version": d.version, "changes": changes},
+        audience=[
+            (d.declaring_country, before.event_date, True),
+            (d.declaring_country, after.event_date, True),
+        ],
+        actor=repository.SYSTEM_ACTOR,
+    )
+    return int(new is not None)
+
+
+@dataclass(frozen=True)
+class DeclarationContext:
+    """What places an indexed declaration among secretariats and missions."""
+
+    event_date: date
+    location_country: str
+    mission: str | None
+
+    @classmethod
+    def of(cls, declaration: IndexedDeclaration) -> DeclarationContext:
+        """The context of a declaration as indexed now."""
+        return cls(declaration.event_date, declaration.location_country, declaration.mission_code)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _raise_destroyed_twice(session: Session, d: IndexedDeclaration) -> int:
+    if d.declaration_type != "destruction":
+        return 0
+    raised = 0
+    for row in queries.destroyed_by_other_states(session, declaration_id=d.declaration_id):
+        first, second = sorted((d.declaration_id, row.declaration_id))
+        new = repository.raise_alert(
+            session,
+            kind="destroyed_twice",
+            dedupe_key=f"destroyed_twice:{first}:{second}",
+            summary=(
+                f"Destructions {d.declaration_id} ({d.declaring_country}, "
+                f"{d.event_date.isoformat()}) and {row.declaration_id} ({row.declaring_country},"
+                f" {row.event_date.isoformat()}) both destroy {int(row.items)} weapon(s),"
+                f" serial {row.first_serial} among them"
+            ),
+            country=d.declaring_country,
+            mission=d.mission_code,
+            declaration_id=d.declaration_id,
+            record_date=d.event_date,
+            evidence={
+                "weapons": int(row.items),
+                "declarations": [
+                    DeclarationRef.of(d).evidence(),
+                    {
+                        "declaration_id": row.declaration_id,
+                        "declaring_country": row.declaring_country,
+                        "event_date": row.event_date.isoformat(),
+                        "location_country": row.location_country,
+                        "place": row.place,
+                    },
+                ],
+            },
+            audience=[
+                (d.declaring_country, d.event_date, True),
+                (row.declaring_country, row.event_date, True),
+            ],
+            actor=repository.SYSTEM_ACTOR,
+            every_audience=True,
+        )
+        raised += new is not None
+    return raised
 
 
 def raise_for_manifest(*, session: Session, manifest: Manifest) -> int:

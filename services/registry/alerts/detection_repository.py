@@ -211,6 +211,56 @@ def linked_declarations(session: Session, *, declaration_id: str) -> list[Row[An
     return found
 
 
+# Detection reads every state's destructions; the alert's audience rows, every one of which
+# must admit a reader, say who sees the result.
+# tenancy: detection across states, readers filtered by the alert's audience
+def destroyed_by_other_states(session: Session, *, declaration_id: str) -> list[Row[Any]]:
+    """Destructions by other declaring states of weapons this destruction destroys (same
+    serial and manufacturer keys): one row per other destruction, with how many weapons
+    they share and those weapons' serials as this declaration wrote them (at most
+    MAX_LINKED rows)."""
+    mine, other = declared_items.alias("mine"), declared_items.alias("other")
+    statement = (
+        select(
+            other.c.declaration_id,
+            other.c.declaring_country,
+            other.c.event_date,
+            other.c.location_country,
+            other.c.place,
+            func.count().label("items"),
+            func.min(mine.c.serial_number).label("first_serial"),
+        )
+        .select_from(mine)
+        .join(
+            other,
+            and_(
+                other.c.serial_key == mine.c.serial_key,
+                other.c.manufacturer_key == mine.c.manufacturer_key,
+            ),
+        )
+        .where(
+            mine.c.declaration_id == declaration_id,
+            mine.c.kind == "weapon",
+            mine.c.declaration_type == "destruction",
+            mine.c.serial_key.is_not(None),
+            mine.c.manufacturer_key.is_not(None),
+            other.c.kind == "weapon",
+            other.c.declaration_type == "destruction",
+            other.c.declaring_country != mine.c.declaring_country,
+        )
+        .group_by(
+            other.c.declaration_id,
+            other.c.declaring_country,
+            other.c.event_date,
+            other.c.location_country,
+            other.c.place,
+        )
+        .order_by(other.c.declaration_id)
+        .limit(MAX_LINKED)
+    )
+    return list(session.execute(statement).all())
+
+
 def embargoes_for(session: Session, country: str) -> list[Embargo]:
     """Embargoes configured for a country."""
     statement = select(Embargo).where(embargoes.c.country == country)

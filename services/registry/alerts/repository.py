@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, insert, select, text, update
+from sqlalchemy import ColumnElement, and_, exists, insert, not_, or_, select, text, update
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
@@ -51,9 +51,13 @@ def raise_alert(
     evidence: dict[str, Any],
     audience: Sequence[Audience],
     actor: str,
+    every_audience: bool = False,
 ) -> str | None:
     """Insert an open alert with its audience and its "raised" event; None if one with
-    ``dedupe_key`` exists already (raising twice changes nothing)."""
+    ``dedupe_key`` exists already (raising twice changes nothing).
+
+    ``every_audience``: only callers whom every audience row admits see the alert (it
+    names records of several states; a caller must be able to read each of them)."""
     found = session.execute(select(alerts.c.id).where(alerts.c.dedupe_key == dedupe_key)).first()
     if found is not None:
         return None
@@ -70,6 +74,7 @@ def raise_alert(
             mission_code=mission,
             declaration_id=declaration_id,
             record_date=record_date,
+            every_audience=every_audience,
             evidence=evidence,
             created_at=now,
             updated_at=now,
@@ -97,13 +102,16 @@ def raise_alert(
 
 
 def _visible(scope: ReadScope, *, member_state: bool) -> ColumnElement[bool]:
-    """Alerts having an audience row ``scope`` covers (its country and date); member
-    states do not see audience rows meant for secretariats only."""
+    """Alerts having an audience row ``scope`` covers (its country and date) and, for an
+    ``every_audience`` alert, no row it does not cover; member states do not see audience
+    rows meant for secretariats only."""
     a = alert_audiences
-    conditions = [a.c.alert_id == alerts.c.id, scope.clause(a.c.country, a.c.on_date)]
+    admitted = scope.clause(a.c.country, a.c.on_date)
     if member_state:
-        conditions.append(a.c.secretariat_only.is_(False))
-    return exists(select(a.c.id).where(*conditions))
+        admitted = and_(admitted, a.c.secretariat_only.is_(False))
+    some = exists(select(a.c.id).where(a.c.alert_id == alerts.c.id, admitted))
+    refused = exists(select(a.c.id).where(a.c.alert_id == alerts.c.id, not_(admitted)))
+    return and_(some, or_(alerts.c.every_audience.is_(False), not_(refused)))
 
 
 def list_alerts(

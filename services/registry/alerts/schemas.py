@@ -9,7 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.tables import UtcDatetime
 
-AlertKind = Literal["diversion", "linkage", "embargo", "unreturned"]
+AlertKind = Literal[
+    "diversion", "linkage", "embargo", "unreturned", "destroyed_twice", "context_amended"
+]
 AlertStatus = Literal["open", "acknowledged", "closed"]
 
 

@@ -50,7 +50,9 @@ def ingest_declaration(
     - an ``upsert`` whose version is not newer than the indexed one, or any delivery for
       a disposed declaration, changes nothing: ``stale``;
     - a newer ``upsert`` replaces the declaration's indexed items and raises its
-      diversion, linkage and embargo alerts in the same transaction: ``indexed``;
+      diversion, linkage, embargo and destroyed-twice alerts in the same transaction, and
+      ``context_amended`` when it changed the event date, location country or mission:
+      ``indexed``;
     - a ``dispose`` (content disposal after the retention period) removes the items:
       ``disposed``. Alerts already raised stay, with their evidence, for the audit trail.
 
@@ -71,8 +73,13 @@ def ingest_declaration(
         _dispose(session, current, delivery)
     else:
         result.status = "indexed"
+        before = None if current is None else detection.DeclarationContext.of(current)
         declaration = _replace(session, current, delivery)
         result.alerts = detection.raise_for_declaration(session=session, declaration=declaration)
+        if before is not None:
+            result.alerts += detection.raise_for_amendment(
+                session=session, before=before, declaration=declaration
+            )
     event = IndexEvent(
         event_id=delivery.event_id,
         declaration_id=delivery.declaration_id,

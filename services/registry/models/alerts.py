@@ -1,6 +1,7 @@
 """Alerts raised by the index and the manifests, their audit trail, and embargoes.
 
-Alert            one finding (diversion, linkage, embargo, unreturned) with its evidence
+Alert            one finding (diversion, linkage, embargo, unreturned, destroyed_twice,
+                 context_amended) with its evidence
 AlertAudience    who may see an alert: (country, date) pairs read through the caller's
                  tenancy, some for secretariats only
 AlertEvent       every lifecycle transition (raised, acknowledged, closed), append-only
@@ -25,7 +26,11 @@ class Alert(RegistryTable, table=True):
 
     __tablename__ = "alerts"
     __table_args__ = (
-        CheckConstraint("kind IN ('diversion', 'linkage', 'embargo', 'unreturned')", name="kind"),
+        CheckConstraint(
+            "kind IN ('diversion', 'linkage', 'embargo', 'unreturned', 'destroyed_twice',"
+            " 'context_amended')",
+            name="kind",
+        ),
         CheckConstraint("status IN ('open', 'acknowledged', 'closed')", name="status"),
         Index("ix_alerts_dedupe_key", "dedupe_key", unique=True),
         Index("ix_alerts_created", "created_at", "id"),
@@ -41,6 +46,11 @@ class Alert(RegistryTable, table=True):
     mission_code: str | None = Field(default=None, max_length=32)
     declaration_id: str | None = Field(default=None, max_length=64)
     record_date: date
+    every_audience: bool = Field(
+        default=False,
+        description="Seen only by callers whom every audience row admits (it names records"
+        " of several states, each of which the caller must be able to read)",
+    )
     evidence: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
