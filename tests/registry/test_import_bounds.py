@@ -32,8 +32,9 @@ SHEET = "xl/worksheets/sheet1.xml"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def _workbook(sheet_xml: str | None = None) -> bytes:
-    """A real workbook (header and one weapon); ``sheet_xml`` replaces its sheet part."""
+def _workbook(sheet_xml: str | None = None, extra: dict[str, str] | None = None) -> bytes:
+    """A real workbook (header and one weapon); ``sheet_xml`` replaces its sheet part,
+    ``extra`` parts are added."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -41,7 +42,7 @@ def _workbook(sheet_xml: str | None = None) -> bytes:
     sheet.append(ONE)
     saved = io.BytesIO()
     book.save(saved)
-    if sheet_xml is None:
+    if sheet_xml is None and extra is None:
         return saved.getvalue()
     rebuilt = io.BytesIO()
     with (
@@ -49,8 +50,12 @@ def _workbook(sheet_xml: str | None = None) -> bytes:
         zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target,
     ):
         for member in source.infolist():
-            data = sheet_xml.encode() if member.filename == SHEET else source.read(member)
+            data = source.read(member)
+            if member.filename == SHEET and sheet_xml is not None:
+                data = sheet_xml.encode()
             target.writestr(member.filename, data)
+        for name, text in (extra or {}).items():
+            target.writestr(name, text)
     return rebuilt.getvalue()
 
 
@@ -109,6 +114,15 @@ def test_a_workbook_row_with_too_many_cells_is_refused() -> None:
     sheet = parse_sheet(_workbook(xml), "manifest.xlsx")
     assert sheet.too_large
     assert sheet.errors == [FieldProblem(loc="row 2", msg="more than 64 columns")]
+
+
+def test_a_shared_strings_table_larger_than_a_sheet_could_use_is_refused() -> None:
+    strings = "<si><t>a</t></si>" * 200
+    table = f'<?xml version="1.0"?><sst xmlns="{MAIN}">{strings}</sst>'
+    data = _workbook(extra={"xl/sharedStrings.xml": table})
+    sheet = parse_sheet(data, "manifest.xlsx", ImportLimits(max_rows=10))
+    assert sheet.too_large
+    assert sheet.errors == [FieldProblem(loc="file", msg="more than 140 shared strings")]
 
 
 def test_a_csv_record_with_too_many_columns_is_refused() -> None:

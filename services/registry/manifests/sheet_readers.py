@@ -8,7 +8,8 @@ Whatever the file claims, reading it stops at the caps of :class:`ImportLimits`:
 - XLSX: before openpyxl sees the workbook, every part is streamed through expat
   with no tree built: the parts together unpack to at most ``max_unpacked_bytes``;
   a sheet row is numbered at most ``max_rows`` and holds at most ``max_columns``
-  cells; a row's text (or a shared string) is at most ``max_line_chars``; a
+  cells; a row's text (or a shared string) is at most ``max_line_chars``; the
+  shared strings are at most ``max_rows`` times the 14 manifest columns; a
   document type declaration (entities, the "billion laughs") is refused; XML that
   is not well formed is refused. openpyxl scans each sheet for its size when it
   opens the workbook, so these checks must come first; afterwards its work is
@@ -39,6 +40,7 @@ from services.registry.manifests.schemas import MAX_MANIFEST_ITEMS
 MIB: Final = 1024 * 1024
 CHUNK: Final = 64 * 1024
 MAX_ZIP_MEMBERS: Final = 1000
+MANIFEST_COLUMNS: Final = 14  # the item fields a manifest file may have (imports.HEADER_ALIASES)
 SPREADSHEET_NAMESPACES: Final = frozenset(
     {
         "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -173,6 +175,7 @@ class _PartChecker:
         self.row = 0
         self.cells = 0
         self.chars = 0
+        self.strings = 0
         self.parser = expat.ParserCreate(namespace_separator=" ")
         self.parser.StartElementHandler = self._start
         self.parser.CharacterDataHandler = self._text
@@ -203,6 +206,14 @@ class _PartChecker:
                     f"row {self.row}", f"more than {self.limits.max_columns} columns"
                 )
         elif local == "si":
+            # openpyxl keeps the whole table, tens of bytes a string: as many strings
+            # as a sheet at the caps could use (a manifest's 14 columns) and no more.
+            self.strings += 1
+            if self.strings > self.limits.max_rows * MANIFEST_COLUMNS:
+                raise SheetTooLarge(
+                    "file",
+                    f"more than {self.limits.max_rows * MANIFEST_COLUMNS} shared strings",
+                )
             self.chars = 0
 
     def _text(self, data: str) -> None:
