@@ -25,7 +25,7 @@ class RegistrySettings(ServiceSettings):
     import_max_columns: int = Field(default=64, ge=1)
     import_max_line_chars: int = Field(default=64 * 1024, ge=256, le=131_072)
     import_max_unpacked_bytes: int = Field(default=128 * 1024 * 1024, ge=1024)
-    import_max_seconds: float = Field(default=60.0, gt=0)
+    import_max_seconds: float = Field(default=120.0, gt=0)
     # Uploads read at once (each in a worker thread, holding no database lock); more wait.
     import_parse_concurrency: int = Field(default=2, ge=1)
 

@@ -57,7 +57,7 @@ class ImportLimits:
     max_columns: int = 64
     max_line_chars: int = 64 * 1024
     max_unpacked_bytes: int = 128 * MIB
-    max_seconds: float = 60.0
+    max_seconds: float = 120.0
 
 
 class SheetTooLarge(Exception):
