@@ -134,17 +134,18 @@ def principal_client_id(request: Request) -> str:
     return str(getattr(principal, "client_id", "anonymous"))
 
 
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=255,
+        description="Makes retries safe: the same key and body return the first response.",
+    ),
+]
+
+
 async def idempotency(
-    request: Request,
-    session: SessionDep,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            min_length=1,
-            max_length=255,
-            description="Makes retries safe: the same key and body return the first response.",
-        ),
-    ] = None,
+    request: Request, session: SessionDep, idempotency_key: IdempotencyKeyHeader = None
 ) -> Idempotency:
     """FastAPI dependency giving the route its :class:`Idempotency`."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -165,3 +166,39 @@ async def idempotency(
 
 
 IdempotencyDep = Annotated[Idempotency, Depends(idempotency)]
+
+
+@dataclass(frozen=True)
+class PendingIdempotency:
+    """The idempotency context of a creating upload before it has a session: the route
+    reads its file with no database lock, then binds this to the short write session."""
+
+    table: Table
+    client_id: str
+    key: str | None
+
+    def bind(self, session: Session, *, fingerprint: Mapping[str, Any]) -> Idempotency:
+        """The :class:`Idempotency` of ``session``, fingerprinted by the parsed content."""
+        bound = Idempotency(
+            session=session,
+            table=self.table,
+            client_id=self.client_id,
+            key=self.key,
+            fingerprint="",
+        )
+        bound.use_fingerprint(fingerprint)
+        return bound
+
+
+def pending_idempotency(
+    request: Request, idempotency_key: IdempotencyKeyHeader = None
+) -> PendingIdempotency:
+    """FastAPI dependency for upload routes that take no ``SessionDep``."""
+    return PendingIdempotency(
+        table=request.app.state.idempotency_table,
+        client_id=principal_client_id(request),
+        key=idempotency_key,
+    )
+
+
+PendingIdempotencyDep = Annotated[PendingIdempotency, Depends(pending_idempotency)]

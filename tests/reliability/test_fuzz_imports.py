@@ -188,16 +188,18 @@ def test_a_huge_cell_is_refused_naming_its_row_and_column(
     assert response.json()["errors"][0]["loc"] == "row 3, column F (serial_number)"
 
 
-def test_a_cell_beyond_the_csv_field_limit_is_refused_as_unreadable(
+def test_a_line_beyond_the_line_cap_is_413_naming_the_file_and_the_cap(
     client: TestClient, auth_api: AuthApi
 ) -> None:
     data = _csv([_weapon_row("K" * 200_000)])
     response = client.post(
         IMPORT, data=FORM, files={"file": ("m.csv", data)}, headers=_sen(auth_api)
     )
-    assert response.status_code == 422
+    assert response.status_code == 413
+    assert response.json()["code"] == "upload_too_large"
+    assert response.json()["detail"].startswith("m.csv: ")
     assert response.json()["errors"] == [
-        {"loc": "file", "msg": "not a readable CSV file: field larger than field limit (131072)"}
+        {"loc": "row 2", "msg": "a line longer than 65536 characters"}
     ]
 
 

@@ -2,7 +2,8 @@
 
 CSV: comma, semicolon or tab separated (sniffed from the header line); UTF-8
 with or without BOM, else Windows-1252/Latin-1. XLSX: the first sheet, read
-with openpyxl in read-only mode. Headers are the item field names in English
+with openpyxl in read-only mode once the workbook passed the bounds of
+``sheet_readers``. Headers are the item field names in English
 or French, matched without regard to case, accents, spaces, dashes or
 underscores. Row 1 is the header row; data rows are numbered as a spreadsheet
 shows them.
@@ -14,15 +15,21 @@ import csv
 import io
 import unicodedata
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import IO, Any, Final
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from services.common.errors import FieldProblem
 from services.registry.manifests.schemas import MAX_MANIFEST_ITEMS
+from services.registry.manifests.sheet_readers import (
+    Deadline,
+    ImportLimits,
+    SheetTooLarge,
+    SheetUnreadable,
+    csv_rows,
+    xlsx_rows,
+)
 
 HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "kind": ("kind", "type", "nature"),
@@ -77,6 +84,7 @@ class ParsedSheet:
     rows: list[int] = field(default_factory=list)
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)
     errors: list[FieldProblem] = field(default_factory=list)
+    too_large: bool = False
 
     def locate(self, index: int, field_name: str) -> str:
         """ "row 18, column F (numéro de série)" for item ``index``'s field."""
@@ -88,51 +96,6 @@ class ParsedSheet:
         return f"row {row}, column {get_column_letter(position + 1)} ({written})"
 
 
-def decode_csv(data: bytes) -> str:
-    """Text of a CSV upload: UTF-8 (BOM or not), else Windows-1252, else Latin-1."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
-def _csv_rows(data: bytes) -> Iterator[list[Any]]:
-    text = decode_csv(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-# Bounds on what one upload may cost to read, whatever the workbook claims:
-# every row counts (blank ones too, with a small allowance), columns past the
-# last one a manifest could use are not read, and a workbook that unpacks to
-# more than MAX_XLSX_UNPACKED bytes (a zip bomb) is refused before parsing.
-MAX_SHEET_ROWS = MAX_MANIFEST_ITEMS + 10_000
-MAX_SHEET_COLUMNS = 64
-MAX_XLSX_UNPACKED = 256 * 1024 * 1024
-
-
-def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        unpacked = sum(member.file_size for member in archive.infolist())
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise ValueError(
-            f"the workbook unpacks to {unpacked // (1024 * 1024)} MiB,"
-            f" over the {MAX_XLSX_UNPACKED // (1024 * 1024)} MiB limit"
-        )
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True, max_col=MAX_SHEET_COLUMNS):
-            yield list(row)
-    finally:
-        workbook.close()
-
-
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -141,12 +104,23 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def parse_sheet(data: bytes, filename: str | None) -> ParsedSheet:
-    """Read items from CSV or XLSX bytes; problems name the row and the column."""
+def parse_sheet(
+    source: bytes | IO[bytes], filename: str | None, limits: ImportLimits | None = None
+) -> ParsedSheet:
+    """Read items from CSV or XLSX (bytes or a seekable binary file) in bounded memory
+    and time; problems name the row and the column. A cap of ``limits`` reached sets
+    ``too_large`` and ends the reading there."""
+    limits = limits or ImportLimits()
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
     sheet = ParsedSheet()
-    is_xlsx = data.startswith(XLSX_MAGIC) or (filename or "").lower().endswith(".xlsx")
+    stream.seek(0)
+    is_xlsx = stream.read(4) == XLSX_MAGIC or (filename or "").lower().endswith(".xlsx")
+    stream.seek(0)
+    deadline = Deadline(limits.max_seconds)
+    kind = "XLSX workbook" if is_xlsx else "CSV file"
     try:
-        rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
+        read = xlsx_rows if is_xlsx else csv_rows
+        rows = read(stream, limits, deadline)
         header = next(rows, None)
         if header is None or not any(_cell_text(c) for c in header):
             sheet.errors.append(FieldProblem(loc="file", msg="the file is empty: no header row"))
@@ -155,14 +129,10 @@ def parse_sheet(data: bytes, filename: str | None) -> ParsedSheet:
         if sheet.errors:
             return sheet
         for number, row in enumerate(rows, start=2):
-            if number > MAX_SHEET_ROWS:
-                sheet.errors.append(
-                    FieldProblem(
-                        loc=f"row {number}",
-                        msg=f"more than {MAX_SHEET_ROWS} rows (blank ones count too)",
-                    )
+            if number > limits.max_rows:
+                raise SheetTooLarge(
+                    f"row {number}", f"more than {limits.max_rows} rows (blank ones count too)"
                 )
-                return sheet
             cells = [_cell_text(c) for c in row]
             if not any(cells):
                 continue
@@ -175,11 +145,15 @@ def parse_sheet(data: bytes, filename: str | None) -> ParsedSheet:
                 )
                 return sheet
             _read_row(sheet, number, cells)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        kind = "XLSX workbook" if is_xlsx else "CSV file"
+    except SheetTooLarge as cap:
+        sheet.too_large = True
+        sheet.errors = [FieldProblem(loc=cap.loc, msg=cap.msg)]
+        return sheet
+    except (SheetUnreadable, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         sheet.errors.append(FieldProblem(loc="file", msg=f"not a readable {kind}: {exc}"))
-    except csv.Error as exc:
-        sheet.errors.append(FieldProblem(loc="file", msg=f"not a readable CSV file: {exc}"))
+    except (csv.Error, SyntaxError) as exc:
+        # SyntaxError: xml.etree's ParseError, should a part still fail in openpyxl.
+        sheet.errors.append(FieldProblem(loc="file", msg=f"not a readable {kind}: {exc}"))
     if not sheet.items and not sheet.errors:
         sheet.errors.append(FieldProblem(loc="file", msg="the file has a header row but no items"))
     return sheet

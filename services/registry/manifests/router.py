@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
+from sqlmodel import Session
 
-from services.common.database import SessionDep
+from services.common.database import SessionDep, run_write_session
 from services.common.errors import problem_responses
-from services.common.idempotency import IdempotencyDep
+from services.common.idempotency import IdempotencyDep, PendingIdempotencyDep
 from services.common.pagination import Page, PageParamsDep
 from services.common.security import ReadScopeDep
 from services.registry.deps import WriterDep
@@ -23,7 +24,7 @@ from services.registry.manifests.schemas import (
     ManifestItemRead,
     ManifestRead,
 )
-from services.registry.manifests.uploads import TEMPLATE_CSV, read_upload
+from services.registry.manifests.uploads import TEMPLATE_CSV, read_upload_in_worker
 
 router = APIRouter(prefix="/manifests", tags=["manifests"])
 WRITE_PROBLEMS = problem_responses(403, 413, 415, 422)
@@ -58,10 +59,10 @@ def create_manifest(
 
 
 @router.post("/import", status_code=201, response_model=ManifestRead, responses=WRITE_PROBLEMS)
-def import_manifest(
+async def import_manifest(
+    request: Request,
     principal: WriterDep,
-    session: SessionDep,
-    idempotency: IdempotencyDep,
+    pending: PendingIdempotencyDep,
     file: Annotated[UploadFile, File(description="CSV (UTF-8 or Latin-1, , or ;) or XLSX")],
     direction: Annotated[str | None, Form()] = None,
     mission: Annotated[str | None, Form()] = None,
@@ -77,6 +78,9 @@ def import_manifest(
 
     Columns are the item field names in English or French (see the template);
     problems name the row and the column, e.g. ``row 18, column F (numéro de série)``.
+    Reading the file is bounded (rows, columns, line length, unpacked workbook size,
+    time: settings ``REGISTRY_IMPORT_*``); over a bound the answer is a 413 naming the
+    file and the bound. The file is read before any database lock is taken.
     """
     form = {
         "direction": direction,
@@ -89,13 +93,17 @@ def import_manifest(
         "correction": correction,
         "closes_rotation": closes_rotation,
     }
-    upload = read_upload(form=form, data=file.file.read(), filename=file.filename)
-    idempotency.use_fingerprint(upload.fingerprint)
-    replayed = idempotency.replay()
-    if replayed is not None:
-        return replayed
-    manifest = service.create_manifest(session=session, principal=principal, draft=upload.draft)
-    return _created(idempotency, manifest)
+    upload = await read_upload_in_worker(request, form=form, file=file.file, filename=file.filename)
+
+    def store(session: Session) -> Response:
+        idempotency = pending.bind(session, fingerprint=upload.fingerprint)
+        replayed = idempotency.replay()
+        if replayed is not None:
+            return replayed
+        manifest = service.create_manifest(session=session, principal=principal, draft=upload.draft)
+        return _created(idempotency, manifest)
+
+    return await run_write_session(request, store)
 
 
 @router.get("/template.csv", response_class=Response, responses=CSV_RESPONSE)

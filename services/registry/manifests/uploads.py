@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
-from typing import Any, Final
+from functools import partial
+from typing import IO, Any, Final
 
-from services.common.errors import ValidationFailed
+import anyio
+from fastapi import Request
+
+from services.common.errors import PayloadTooLarge, ValidationFailed
 from services.registry.manifests.drafts import ManifestDraft, read_header, read_items
 from services.registry.manifests.imports import parse_sheet
+from services.registry.manifests.sheet_readers import CHUNK, ImportLimits
 
 TEMPLATE_CSV: Final = (
     "kind,category,manufacturer,model,calibre,serial_number,year_of_manufacture,"
@@ -30,24 +36,68 @@ class Upload:
     fingerprint: dict[str, Any]
 
 
-def read_upload(*, form: dict[str, Any], data: bytes, filename: str | None) -> Upload:
-    """Read the form fields and the file together.
+def read_upload(
+    *,
+    form: dict[str, Any],
+    data: bytes | IO[bytes],
+    filename: str | None,
+    limits: ImportLimits | None = None,
+) -> Upload:
+    """Read the form fields and the file together, in the bounded memory and time of
+    ``limits`` (see ``sheet_readers``).
 
-    A file that cannot be read as a table (422 at once, with the form's problems) ends
-    here; problems in cells are returned for the service to list with the per-kind and
-    in/out rules, each named by row and column.
+    A file over a cap is a 413 naming the file and the cap; a file that cannot be read
+    as a table (422 at once, with the form's problems) ends here; problems in cells are
+    returned for the service to list with the per-kind and in/out rules, each named by
+    row and column.
     """
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
     fields = {k: v for k, v in form.items() if v is not None}
     header, problems = read_header(fields, root="form")
-    sheet = parse_sheet(data, filename)
+    sheet = parse_sheet(stream, filename, limits)
+    name = filename or "the file"
+    if sheet.too_large:
+        raise PayloadTooLarge(
+            f"{name}: over an import limit; nothing was stored",
+            code="upload_too_large",
+            errors=[p.model_dump(exclude_none=True) for p in sheet.errors],
+        )
     if sheet.errors:
         errors = problems + sheet.errors
-        raise ValidationFailed(errors, detail=f"{len(errors)} problem(s); nothing was stored")
+        raise ValidationFailed(
+            errors, detail=f"{name}: {len(errors)} problem(s); nothing was stored"
+        )
     draft = read_items(
         sheet.items, header=header, problems=problems, locate=sheet.locate, list_loc="file"
     )
     fingerprint = {
         "form": header.model_dump(mode="json") if header is not None else fields,
-        "file_sha256": hashlib.sha256(data).hexdigest(),
+        "file_sha256": _sha256(stream),
     }
     return Upload(draft=draft, fingerprint=fingerprint)
+
+
+def _sha256(stream: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    stream.seek(0)
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+async def read_upload_in_worker(
+    request: Request, *, form: dict[str, Any], file: IO[bytes], filename: str | None
+) -> Upload:
+    """:func:`read_upload` in a worker thread, at most ``REGISTRY_IMPORT_PARSE_CONCURRENCY``
+    at once (the others wait on the event loop, holding no thread), with the limits of
+    the registry's settings. Called before any database session: a slow file delays
+    nobody's writes."""
+    state = request.app.state
+    limits: ImportLimits = state.settings.import_limits()
+    limiter = getattr(state, "import_parse_limiter", None)
+    if limiter is None:
+        limiter = state.import_parse_limiter = anyio.CapacityLimiter(
+            state.settings.import_parse_concurrency
+        )
+    work = partial(read_upload, form=form, data=file, filename=filename, limits=limits)
+    return await anyio.to_thread.run_sync(work, limiter=limiter)
