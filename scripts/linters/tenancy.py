@@ -84,10 +84,13 @@ def _called_name(call: ast.Call) -> str | None:
     func = call.func
     if isinstance(func, ast.Name):
         return func.id
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        # sa.select(...), sqlalchemy.text(...); not session.delete(obj)
-        if func.value.id in {"sa", "sqlalchemy", "sqlmodel"}:
-            return func.attr
+    # sa.select(...), sqlalchemy.text(...); not session.delete(obj)
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in {"sa", "sqlalchemy", "sqlmodel"}
+    ):
+        return func.attr
     return None
 
 
@@ -110,7 +113,9 @@ def _sql_outside_repositories(path: Path, tree: ast.Module) -> list[Finding]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = _called_name(node)
-            if name in SQL_BUILDERS and (name in imported_builders or isinstance(node.func, ast.Attribute)):
+            if name in SQL_BUILDERS and (
+                name in imported_builders or isinstance(node.func, ast.Attribute)
+            ):
                 findings.append(Finding(path, node.lineno, f"{name}() outside a repository"))
         elif (
             isinstance(node, ast.Attribute)

@@ -6,12 +6,14 @@ import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
 from services.auth import models
+from services.auth.apps.router import router as apps_router
 from services.auth.audit.router import router as audit_router
 from services.auth.clients.router import router as clients_router
 from services.auth.communities.router import router as communities_router
 from services.auth.keys.router import router as keys_router
 from services.auth.local_documents import LocalAuthDocuments
 from services.auth.organisations.router import router as organisations_router
+from services.auth.people.router import router as people_router
 from services.auth.settings import AuthSettings
 from services.auth.tokens.check_gate import CheckGate
 from services.auth.tokens.ratelimit import FailureLimiter
@@ -46,6 +48,8 @@ TAGS = [
     {"name": "organisations", "description": "Ministries, secretariats, the operator."},
     {"name": "clients", "description": "API clients and their secrets."},
     {"name": "communities", "description": "Regional communities and dated memberships."},
+    {"name": "people", "description": "People, their roles and enrolment links."},
+    {"name": "apps", "description": "Browser apps that sign people in (OAuth code + PKCE)."},
     {"name": "audit", "description": "Who did what, when, from where."},
 ]
 
@@ -57,7 +61,14 @@ def v1_router() -> APIRouter:
         dependencies=[Depends(authenticated)],
         responses=problem_responses(401),
     )
-    for domain in (organisations_router, clients_router, communities_router, audit_router):
+    for domain in (
+        organisations_router,
+        clients_router,
+        communities_router,
+        people_router,
+        apps_router,
+        audit_router,
+    ):
         router.include_router(domain)
     return router
 

@@ -19,6 +19,7 @@ from services.cli import (
     log_commands,
     migrate_commands,
     openapi_commands,
+    people_commands,
     serve_commands,
 )
 
@@ -27,6 +28,7 @@ COMMAND_GROUPS = [
     migrate_commands,
     openapi_commands,
     auth_commands,
+    people_commands,
     log_commands,
     alert_commands,
     index_commands,

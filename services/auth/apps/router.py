@@ -1,0 +1,58 @@
+"""``/auth/v1/apps`` (operator): browser apps that sign people in."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from services.auth.apps import service
+from services.auth.apps.schemas import AppCreate, AppCreated, AppOut
+from services.auth.clock import NowDep
+from services.auth.deps import ActorDep, AdminDep, SettingsDep
+from services.auth.models import BrowserApp
+from services.auth.responses import NO_STORE
+from services.common.database import SessionDep
+from services.common.errors import problem_responses
+
+router = APIRouter(prefix="/apps", tags=["apps"])
+
+
+def app_out(app: BrowserApp) -> AppOut:
+    """The public view of an app."""
+    return AppOut(
+        client_id=app.client_id,
+        name=app.name,
+        redirect_uris=list(app.redirect_uris),
+        public=app.public,
+        enabled=app.enabled,
+        created_at=app.created_at,
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=AppCreated,
+    summary="Register a browser app (admin); a confidential app's secret is shown once",
+    responses=problem_responses(403, 422),
+)
+def create_app(
+    data: AppCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    _admin: AdminDep,
+    actor: ActorDep,
+    now: NowDep,
+) -> JSONResponse:
+    """Redirect URIs are https (http on localhost only) and matched exactly."""
+    created = service.create_app(
+        session=session, settings=settings, data=data, actor=actor, now=now
+    )
+    body = AppCreated(**app_out(created.app).model_dump(), client_secret=created.secret)
+    return JSONResponse(body.model_dump(mode="json"), status_code=201, headers=NO_STORE)
+
+
+@router.get("", summary="List browser apps (admin)", responses=problem_responses(403))
+def list_apps(session: SessionDep, _admin: AdminDep) -> list[AppOut]:
+    """Every registered app."""
+    return [app_out(a) for a in service.list_apps(session=session)]

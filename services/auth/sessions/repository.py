@@ -1,0 +1,40 @@
+"""Queries on sign-in sessions and their refresh tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from services.auth.models import PersonSession, RefreshToken
+
+
+def get(session: Session, session_id: str) -> PersonSession | None:
+    """One sign-in session by id."""
+    return session.get(PersonSession, session_id)
+
+
+def refresh_token(session: Session, token_hash: str) -> RefreshToken | None:
+    """A refresh token by its SHA-256."""
+    return session.get(RefreshToken, token_hash)
+
+
+def active_of(session: Session, person_id: str) -> list[PersonSession]:
+    """A person's sessions not ended, newest first."""
+    statement = (
+        select(PersonSession)
+        .where(col(PersonSession.person_id) == person_id, col(PersonSession.ended_at).is_(None))
+        .order_by(col(PersonSession.started_at).desc(), col(PersonSession.id))
+    )
+    return list(session.exec(statement))
+
+
+def end_all_of(session: Session, *, person_id: str, reason: str, now: datetime) -> int:
+    """End every open session of a person (their refresh tokens die with them)."""
+    result = session.execute(
+        update(PersonSession)
+        .where(col(PersonSession.person_id) == person_id, col(PersonSession.ended_at).is_(None))
+        .values(ended_at=now, end_reason=reason)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
