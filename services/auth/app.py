@@ -10,9 +10,11 @@ from services.auth.apps.router import router as apps_router
 from services.auth.audit.router import router as audit_router
 from services.auth.clients.router import router as clients_router
 from services.auth.communities.router import router as communities_router
+from services.auth.enrolment.router import router as enrolment_router
 from services.auth.keys.router import router as keys_router
 from services.auth.local_documents import LocalAuthDocuments
 from services.auth.organisations.router import router as organisations_router
+from services.auth.pages.router import router as pages_router
 from services.auth.people.router import router as people_router
 from services.auth.settings import AuthSettings
 from services.auth.tokens.check_gate import CheckGate
@@ -21,6 +23,7 @@ from services.auth.tokens.router import router as token_router
 from services.common.app import create_service_app
 from services.common.errors import problem_responses
 from services.common.security import authenticated
+from services.common.tables import utcnow
 
 VERSION = "0.1.0"
 DESCRIPTION = """Organisations, regional communities, API clients and tokens for the regional
@@ -86,13 +89,14 @@ def create_app(
         title="SALW register: auth",
         description=DESCRIPTION,
         version=VERSION,
-        routers=[token_router, keys_router, v1_router()],
+        routers=[token_router, keys_router, pages_router, enrolment_router, v1_router()],
         idempotency_table=models.idempotency_keys,
         auth_transport=auth_transport,
         fetch_auth_json=documents.fetch_json,
         openapi_tags=TAGS,
     )
     documents.engine = app.state.engine
+    app.state.clock = utcnow  # tests move time with their own clock
     app.state.secret_check_gate = CheckGate(
         concurrency=settings.secret_check_concurrency,
         per_address_waiting=settings.secret_checks_waiting_per_address,
