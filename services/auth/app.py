@@ -15,8 +15,10 @@ from services.auth.keys.router import router as keys_router
 from services.auth.local_documents import LocalAuthDocuments
 from services.auth.organisations.router import router as organisations_router
 from services.auth.pages.router import router as pages_router
+from services.auth.pages.signed import load_or_create_key
 from services.auth.people.router import router as people_router
 from services.auth.settings import AuthSettings
+from services.auth.signin.router import router as signin_router
 from services.auth.tokens.check_gate import CheckGate
 from services.auth.tokens.ratelimit import FailureLimiter
 from services.auth.tokens.router import router as token_router
@@ -89,7 +91,14 @@ def create_app(
         title="SALW register: auth",
         description=DESCRIPTION,
         version=VERSION,
-        routers=[token_router, keys_router, pages_router, enrolment_router, v1_router()],
+        routers=[
+            token_router,
+            keys_router,
+            pages_router,
+            enrolment_router,
+            signin_router,
+            v1_router(),
+        ],
         idempotency_table=models.idempotency_keys,
         auth_transport=auth_transport,
         fetch_auth_json=documents.fetch_json,
@@ -106,4 +115,11 @@ def create_app(
         per_address=settings.token_failures_per_address,
         window_seconds=settings.token_failure_window_seconds,
     )
+    app.state.signin_limiter = FailureLimiter(
+        per_client=settings.signin_failures_per_account,
+        per_address=settings.signin_failures_per_address,
+        window_seconds=settings.signin_failure_window_seconds,
+        clock=lambda: app.state.clock().timestamp(),
+    )
+    app.state.page_key = load_or_create_key(settings.resolved_page_key_file())
     return app

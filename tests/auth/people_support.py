@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pyotp
 from fastapi.testclient import TestClient
@@ -119,13 +123,20 @@ def enrol(
 
 
 def invite_and_enrol(
-    client: TestClient, auth_api: AuthApi, *, org: str, org_type: str, role: str, email: str
+    client: TestClient,
+    auth_api: AuthApi,
+    *,
+    org: str,
+    org_type: str,
+    role: str,
+    email: str,
+    at: datetime | None = None,
 ) -> Enrolled:
-    """A person invited by the operator and enrolled."""
+    """A person invited by the operator and enrolled (the code computed for ``at``)."""
     auth_api.ensure_organisation(org_type, org)
     invited = invite(client, auth_api.admin_headers(), org=org, email=email, role=role)
     assert invited.status_code == 201, invited.text
-    key, codes = enrol(client, invited.json()["enrolment_url"])
+    key, codes = enrol(client, invited.json()["enrolment_url"], at=at)
     return Enrolled(invited.json()["id"], email, PASSWORD, key, codes)
 
 
@@ -140,3 +151,88 @@ class HandClock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+REDIRECT = "https://console.example.org/callback"
+VERIFIER = "verifier-" + "k" * 50
+
+
+def s256(verifier: str) -> str:
+    """The PKCE S256 challenge."""
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def create_app(client: TestClient, auth_api: AuthApi, *, public: bool = True) -> dict[str, Any]:
+    """A browser app registered by the operator."""
+    body = {"name": "Console", "redirect_uris": [REDIRECT], "public": public}
+    response = client.post("/auth/v1/apps", json=body, headers=auth_api.admin_headers())
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def authorize_query(app_id: str, **overrides: str | None) -> dict[str, str]:
+    """An authorization request's parameters (None removes one)."""
+    query: dict[str, str | None] = {
+        "response_type": "code",
+        "client_id": app_id,
+        "redirect_uri": REDIRECT,
+        "state": "st-123",
+        "code_challenge": s256(VERIFIER),
+        "code_challenge_method": "S256",
+        **overrides,
+    }
+    return {k: v for k, v in query.items() if v is not None}
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """Every hidden input of a page's form."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+
+
+def password_step(client: TestClient, app_id: str, email: str, password: str) -> Any:
+    """GET the sign-in page and post email and password; returns the response."""
+    page = client.get("/auth/authorize", params=authorize_query(app_id))
+    assert page.status_code == 200, page.text
+    form = {**hidden_fields(html.unescape(page.text)), "email": email, "password": password}
+    return client.post("/auth/authorize", data=form)
+
+
+def code_step(client: TestClient, page_html: str, *, code: str = "", recovery: str = "") -> Any:
+    """Post the second page (authenticator or recovery code); redirects are not followed."""
+    form = {**hidden_fields(html.unescape(page_html)), "code": code, "recovery_code": recovery}
+    return client.post("/auth/authorize/verify", data=form, follow_redirects=False)
+
+
+def sign_in_code(client: TestClient, app_id: str, person: Enrolled, at: datetime) -> str:
+    """The authorization code a person's full sign-in hands to the app."""
+    second = password_step(client, app_id, person.email, person.password)
+    assert second.status_code == 200, second.text
+    done = code_step(client, second.text, code=pyotp.TOTP(person.totp_key).at(at))
+    assert done.status_code == 303, done.text
+    location = done.headers["location"]
+    assert location.startswith(REDIRECT + "?")
+    query = dict(parse_qsl(location.split("?", 1)[1]))
+    assert query["state"] == "st-123"
+    return query["code"]
+
+
+def exchange(
+    client: TestClient, app_id: str, code: str, *, verifier: str = VERIFIER, **extra: str
+) -> Any:
+    """``POST /auth/v1/token`` with ``grant_type=authorization_code``."""
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT,
+        "client_id": app_id,
+        "code_verifier": verifier,
+        **extra,
+    }
+    return client.post("/auth/v1/token", data=form)
+
+
+def refresh(client: TestClient, app_id: str, refresh_token: str) -> Any:
+    """``POST /auth/v1/token`` with ``grant_type=refresh_token``."""
+    form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": app_id}
+    return client.post("/auth/v1/token", data=form)
