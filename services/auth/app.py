@@ -17,7 +17,9 @@ from services.auth.organisations.router import router as organisations_router
 from services.auth.pages.router import router as pages_router
 from services.auth.pages.signed import load_or_create_key
 from services.auth.people.router import router as people_router
+from services.auth.sessions.router import router as sessions_router
 from services.auth.settings import AuthSettings
+from services.auth.signin.oauth_router import router as oauth_router
 from services.auth.signin.router import router as signin_router
 from services.auth.tokens.check_gate import CheckGate
 from services.auth.tokens.ratelimit import FailureLimiter
@@ -55,6 +57,7 @@ TAGS = [
     {"name": "communities", "description": "Regional communities and dated memberships."},
     {"name": "people", "description": "People, their roles and enrolment links."},
     {"name": "apps", "description": "Browser apps that sign people in (OAuth code + PKCE)."},
+    {"name": "sessions", "description": "People's signed-in sessions."},
     {"name": "audit", "description": "Who did what, when, from where."},
 ]
 
@@ -71,6 +74,7 @@ def v1_router() -> APIRouter:
         clients_router,
         communities_router,
         people_router,
+        sessions_router,
         apps_router,
         audit_router,
     ):
@@ -97,6 +101,7 @@ def create_app(
             pages_router,
             enrolment_router,
             signin_router,
+            oauth_router,
             v1_router(),
         ],
         idempotency_table=models.idempotency_keys,

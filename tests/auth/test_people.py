@@ -152,3 +152,21 @@ def test_regctl_person_invite_prints_the_contract_json(
     assert (
         regctl(["person", "invite", "--org", "NGA", "--email", "x@y.ng", "--role", "reader"]) == 1
     )
+
+
+def test_a_role_change_is_checked_and_recorded(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    senegal = org_admin_headers(client, auth_api, register_settings, "member_state", "SEN")
+    reader = invite(client, senegal, org="SEN", email="rd@x.sn", role="reader").json()["id"]
+    path = f"/auth/v1/people/{reader}/role"
+    assert client.post(path, json={"role": "analyst"}, headers=senegal).status_code == 403
+    changed = client.post(path, json={"role": "editor"}, headers=senegal)
+    assert changed.status_code == 200
+    assert changed.json()["scopes"] == ["manifests:write", "declarations:write", "register:read"]
+    nigeria = org_admin_headers(client, auth_api, register_settings, "member_state", "NGA")
+    assert client.post(path, json={"role": "reader"}, headers=nigeria).status_code == 404
+    events = client.get(
+        "/auth/v1/audit", params={"event": "person.role_changed"}, headers=auth_api.admin_headers()
+    ).json()["items"]
+    assert events[0]["details"] == {"from": "reader", "to": "editor", "organisation": "SEN"}

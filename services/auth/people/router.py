@@ -12,7 +12,13 @@ from services.auth.deps import ActorDep, SettingsDep
 from services.auth.models import Person
 from services.auth.params import CODE
 from services.auth.people import service
-from services.auth.people.schemas import EnrolmentLink, PersonInvite, PersonInvited, PersonOut
+from services.auth.people.schemas import (
+    EnrolmentLink,
+    PersonInvite,
+    PersonInvited,
+    PersonOut,
+    RoleChange,
+)
 from services.auth.people.service import Administrator
 from services.auth.responses import NO_STORE
 from services.common.database import SessionDep
@@ -110,6 +116,26 @@ def disable_person(
     """People are never deleted: the audit trail and the records keep naming them."""
     person = service.disable_person(
         session=session, person_id=person_id, by=by, actor=actor, now=now
+    )
+    return person_out(person)
+
+
+@router.post(
+    "/{person_id}/role",
+    summary="Change a person's role (within their organisation's type)",
+    responses=problem_responses(403, 404, 422),
+)
+def change_role(
+    person_id: PersonIdPath,
+    data: RoleChange,
+    session: SessionDep,
+    by: AdministratorDep,
+    actor: ActorDep,
+    now: NowDep,
+) -> PersonOut:
+    """Recorded in the audit trail as ``person.role_changed``."""
+    person = service.change_role(
+        session=session, person_id=person_id, role=data.role, by=by, actor=actor, now=now
     )
     return person_out(person)
 

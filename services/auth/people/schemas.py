@@ -26,6 +26,14 @@ class PersonInvite(BaseModel):
     )
 
 
+class RoleChange(BaseModel):
+    """A person's new role."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+
+
 class PersonOut(BaseModel):
     """A person (never their password, authenticator key or recovery codes)."""
 

@@ -232,6 +232,31 @@ def reset_mfa(
     return link
 
 
+def change_role(
+    *, session: Session, person_id: str, role: str, by: Administrator, actor: Actor, now: datetime
+) -> Person:
+    """Give a person another role of their organisation's type (tokens from the next
+    refresh carry its scopes; access tokens already issued expire within 900 s)."""
+    person = get_person(session=session, person_id=person_id, by=by)
+    if role not in roles_of(person.org_type):
+        message = f"a {person.org_type} person holds one of: {', '.join(roles_of(person.org_type))}"
+        if not by.operator:
+            raise Forbidden(f"You may not give the role {role}: {message}")
+        raise ValidationFailed([{"loc": "role", "msg": message}])
+    if person.role != role:
+        audit.record(
+            session=session,
+            actor=actor,
+            event="person.role_changed",
+            subject=person.id,
+            details={"from": person.role, "to": role, "organisation": person.organisation},
+            now=now,
+        )
+        person.role = role
+        person.updated_at = now
+    return person
+
+
 def scopes_for(person: Person) -> list[str]:
     """The scopes the person's tokens carry (from the role)."""
     return [str(s) for s in scopes_of(person.org_type, person.role)]

@@ -287,6 +287,10 @@ async def check_second_factor(
         return _code_page(request, checked, pending_value, [error], 422)
     target = redirect_with(
         checked.redirect_uri,
-        {"code": authorization_code, "state": checked.state, "iss": settings.resolved_public_url()},
+        {
+            "code": authorization_code,
+            "state": checked.state,
+            "iss": f"{settings.resolved_public_url()}/auth",
+        },
     )
     return RedirectResponse(target, status_code=303)

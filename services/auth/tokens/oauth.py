@@ -100,7 +100,7 @@ def _basic_credentials(header: str) -> tuple[str, str]:
     return unquote_plus(client_id), unquote_plus(secret)
 
 
-async def _form_fields(request: Request) -> dict[str, str]:
+async def form_fields(request: Request) -> dict[str, str]:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in FORM_TYPES:
         raise OAuthError("invalid_request", "Send the request as application/x-www-form-urlencoded")
@@ -126,13 +126,15 @@ def _printable(value: str | None, max_length: int = MAX_CLIENT_ID) -> str | None
     return value if all(" " <= c <= "~" for c in value) else None
 
 
-def _person_grant(
+def app_credentials(
     grant_type: str,
     client_id: str | None,
     secret: str | None,
     header: str | None,
     fields: dict[str, str],
 ) -> PersonGrantRequest:
+    """A browser app's request and how it authenticates (form, HTTP Basic, or not at all
+    for a public app); also read by the revocation endpoint."""
     if header:
         if secret is not None:
             raise OAuthError(
@@ -151,7 +153,7 @@ def _person_grant(
 
 async def read_token_request(request: Request) -> TokenRequest | PersonGrantRequest:
     """Parse the request, or raise :class:`OAuthError`."""
-    fields = await _form_fields(request)
+    fields = await form_fields(request)
     client_id = _printable(fields.get("client_id"))
     if fields.get("client_id") and client_id is None:
         raise invalid_client("Unknown client or wrong secret")
@@ -167,7 +169,7 @@ async def read_token_request(request: Request) -> TokenRequest | PersonGrantRequ
     secret = fields.get("client_secret")
     header = request.headers.get("authorization")
     if grant_type in PERSON_GRANTS:
-        return _person_grant(grant_type, client_id, secret, header, fields)
+        return app_credentials(grant_type, client_id, secret, header, fields)
     if header:
         if secret is not None:
             raise OAuthError(
