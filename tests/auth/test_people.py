@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import stat
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
+from services.auth.bootstrap import bootstrap_on_first_start
 from services.cli.main import main as regctl
 from services.embedded import EmbeddedSettings
 from tests.auth.people_support import direct_person_token, invite, org_admin_headers
@@ -170,3 +172,20 @@ def test_a_role_change_is_checked_and_recorded(
         "/auth/v1/audit", params={"event": "person.role_changed"}, headers=auth_api.admin_headers()
     ).json()["items"]
     assert events[0]["details"] == {"from": "reader", "to": "editor", "organisation": "SEN"}
+
+
+def test_first_start_prints_and_saves_the_first_administrators_enrolment_link(
+    register_settings: EmbeddedSettings, client: TestClient
+) -> None:
+    printed: list[str] = []
+    assert bootstrap_on_first_start(register_settings.auth, out=printed.append) is not None
+    path = register_settings.auth.var_dir / "first-admin-enrolment.txt"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    url = path.read_text().splitlines()[0]
+    assert "/auth/enrol/" in url
+    assert any(url in line for line in printed)
+    assert (register_settings.auth.var_dir / "credentials.json").exists()
+    assert client.get("/" + url.split("://", 1)[1].split("/", 1)[1]).status_code == 200
+    later: list[str] = []
+    bootstrap_on_first_start(register_settings.auth, out=later.append)
+    assert url not in "".join(later)
