@@ -189,3 +189,17 @@ def test_first_start_prints_and_saves_the_first_administrators_enrolment_link(
     later: list[str] = []
     bootstrap_on_first_start(register_settings.auth, out=later.append)
     assert url not in "".join(later)
+
+
+def test_an_invitation_replayed_with_its_idempotency_key_never_repeats_the_link(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    auth_api.ensure_organisation("member_state", "SEN")
+    headers = {**auth_api.admin_headers(), "Idempotency-Key": "invite-1"}
+    body = {"organisation": "SEN", "email": "i@x.sn", "name": "I", "role": "reader"}
+    first = client.post("/auth/v1/people", json=body, headers=headers)
+    again = client.post("/auth/v1/people", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert first.json()["enrolment_url"]
+    assert again.json()["enrolment_url"] is None

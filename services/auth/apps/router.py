@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from services.auth.apps import service
 from services.auth.apps.schemas import AppCreate, AppCreated, AppOut
@@ -13,6 +13,7 @@ from services.auth.models import BrowserApp
 from services.auth.responses import NO_STORE
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
+from services.common.idempotency import REPLAYED_HEADER, IdempotencyDep
 
 router = APIRouter(prefix="/apps", tags=["apps"])
 
@@ -43,13 +44,22 @@ def create_app(
     _admin: AdminDep,
     actor: ActorDep,
     now: NowDep,
-) -> JSONResponse:
-    """Redirect URIs are https (http on localhost only) and matched exactly."""
+    idempotency: IdempotencyDep,
+) -> Response:
+    """Redirect URIs are https (http on localhost only) and matched exactly. A replay with
+    the same `Idempotency-Key` answers `client_secret` null (shown once)."""
+    replayed = idempotency.replay()
+    if replayed is not None:
+        return replayed
     created = service.create_app(
         session=session, settings=settings, data=data, actor=actor, now=now
     )
-    body = AppCreated(**app_out(created.app).model_dump(), client_secret=created.secret)
-    return JSONResponse(body.model_dump(mode="json"), status_code=201, headers=NO_STORE)
+    public = AppCreated(**app_out(created.app).model_dump(), client_secret=None)
+    stored = idempotency.respond(public.model_dump(mode="json"))
+    if stored.headers.get(REPLAYED_HEADER):
+        return stored
+    body = public.model_copy(update={"client_secret": created.secret}).model_dump(mode="json")
+    return JSONResponse(body, status_code=201, headers=NO_STORE)
 
 
 @router.get("", summary="List browser apps (admin)", responses=problem_responses(403))

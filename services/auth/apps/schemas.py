@@ -62,4 +62,6 @@ class AppOut(BaseModel):
 class AppCreated(AppOut):
     """A new app; a confidential app's secret is shown this once."""
 
-    client_secret: str | None = Field(description="Null for a public app. Shown once.")
+    client_secret: str | None = Field(
+        description="Null for a public app, and on an Idempotency-Key replay. Shown once."
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from services.auth.clock import NowDep
 from services.auth.deps import ActorDep, SettingsDep
@@ -23,6 +23,7 @@ from services.auth.people.service import Administrator
 from services.auth.responses import NO_STORE
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
+from services.common.idempotency import REPLAYED_HEADER, IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
 from services.common.security import PrincipalDep
 
@@ -70,19 +71,27 @@ def invite_person(
     by: AdministratorDep,
     actor: ActorDep,
     now: NowDep,
-) -> JSONResponse:
+    idempotency: IdempotencyDep,
+) -> Response:
     """Returns the one-time enrolment link (valid 72 h by default) to pass to the person.
-    403 for another organisation, or a role the caller may not give."""
+    403 for another organisation, or a role the caller may not give. A replay with the
+    same `Idempotency-Key` returns the person with `enrolment_url` null (the link is shown
+    once): `POST /auth/v1/people/{person_id}/reset-mfa` gives a new one."""
+    replayed = idempotency.replay()
+    if replayed is not None:
+        return replayed
     link = service.invite_person(
         session=session, settings=settings, data=data, by=by, actor=actor, now=now
     )
-    body = PersonInvited(
-        **person_out(link.person).model_dump(), enrolment_url=link.url, expires_at=link.expires_at
+    public = PersonInvited(
+        **person_out(link.person).model_dump(), enrolment_url=None, expires_at=link.expires_at
     )
     location = {"Location": f"/auth/v1/people/{link.person.id}"}
-    return JSONResponse(
-        body.model_dump(mode="json"), status_code=201, headers={**location, **NO_STORE}
-    )
+    stored = idempotency.respond(public.model_dump(mode="json"), headers=location)
+    if stored.headers.get(REPLAYED_HEADER):
+        return stored
+    body = public.model_copy(update={"enrolment_url": link.url}).model_dump(mode="json")
+    return JSONResponse(body, status_code=201, headers={**location, **NO_STORE})
 
 
 @router.get("", summary="List people (own organisation; the operator: all)")

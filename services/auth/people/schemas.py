@@ -53,7 +53,10 @@ class PersonOut(BaseModel):
 class PersonInvited(PersonOut):
     """A new person and their one-time enrolment link."""
 
-    enrolment_url: str = Field(description="One-time link; shown to the inviter to pass on.")
+    enrolment_url: str | None = Field(
+        description="One-time link, shown to the inviter to pass on. A replay of the same"
+        " Idempotency-Key answers null here: POST .../reset-mfa gives a new link."
+    )
     expires_at: datetime
 
 

@@ -20,6 +20,17 @@ def refresh_token(session: Session, token_hash: str) -> RefreshToken | None:
     return session.get(RefreshToken, token_hash)
 
 
+def use_refresh_token(session: Session, *, token_hash: str, now: datetime) -> bool:
+    """Mark a refresh token used; False when another request used it first (a race
+    between two holders of one token is a reuse, not two rotations)."""
+    result = session.execute(
+        update(RefreshToken)
+        .where(col(RefreshToken.token_hash) == token_hash, col(RefreshToken.used_at).is_(None))
+        .values(used_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
 def active_of(session: Session, person_id: str) -> list[PersonSession]:
     """A person's sessions not ended, newest first."""
     statement = (

@@ -100,9 +100,11 @@ def expiry_reason(
 
 def rotate(
     *, session: Session, person_session: PersonSession, used: RefreshToken, now: datetime
-) -> Rotation:
-    """Use up ``used`` and hand out the next refresh token of the family."""
-    used.used_at = now
+) -> Rotation | None:
+    """Use up ``used`` and hand out the next refresh token of the family; None when a
+    concurrent request used it first."""
+    if not repository.use_refresh_token(session, token_hash=used.token_hash, now=now):
+        return None
     person_session.last_used_at = now
     return Rotation(person_session, _new_refresh_token(session, person_session, now))
 

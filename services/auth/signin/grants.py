@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from services.auth.actors import Actor
 from services.auth.models import AuthorizationCode
@@ -72,7 +73,18 @@ def exchange_code(
                 session=session, person_session=first, reason="code_reused", actor=actor, now=now
             )
         return invalid_grant("The code was already used", app_id)
-    row.used_at = now  # one attempt per code, right or wrong
+    # One attempt per code, right or wrong; conditional, so two racing exchanges of one
+    # code cannot both pass.
+    used = session.execute(
+        update(AuthorizationCode)
+        .where(
+            col(AuthorizationCode.code_hash) == row.code_hash,
+            col(AuthorizationCode.used_at).is_(None),
+        )
+        .values(used_at=now)
+    )
+    if getattr(used, "rowcount", 0) != 1:
+        return invalid_grant("The code was already used", app_id)
     if row.expires_at <= now:
         return invalid_grant("The code has expired", app_id)
     if fields.get("redirect_uri") != row.redirect_uri:
@@ -143,6 +155,15 @@ def refresh(
         return invalid_grant(f"The session has ended ({expired})", app_id)
     assert person is not None
     rotation = sessions.rotate(session=session, person_session=person_session, used=row, now=now)
+    if rotation is None:
+        sessions.end(
+            session=session,
+            person_session=person_session,
+            reason="refresh_reused",
+            actor=actor,
+            now=now,
+        )
+        return invalid_grant("The refresh token was already used: the session is ended", app_id)
     token = sign_person_token(
         session=session, settings=settings, person=person, now=now, session_id=person_session.id
     )

@@ -98,4 +98,4 @@ async def token(
     body = TokenResponse(
         access_token=issued.access_token, expires_in=issued.expires_in, scope=issued.scope
     )
-    return JSONResponse(body.model_dump(), headers=NO_STORE)
+    return JSONResponse(body.model_dump(exclude_none=True), headers=NO_STORE)
