@@ -59,7 +59,7 @@ def test_enrolment_sets_password_and_authenticator_and_shows_ten_codes_once(
 def test_pages_have_a_strict_policy_and_a_host_csrf_cookie(
     client: TestClient, auth_api: AuthApi
 ) -> None:
-    page = client.get(path_of(_invited(client, auth_api)))
+    page = client.get("https://127.0.0.1" + path_of(_invited(client, auth_api)))
     policy = page.headers["content-security-policy"]
     assert "default-src 'none'" in policy
     assert "frame-ancestors 'none'" in policy
@@ -71,7 +71,10 @@ def test_pages_have_a_strict_policy_and_a_host_csrf_cookie(
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie
     assert "Path=/" in cookie
+    assert "Secure" in cookie
     assert "Domain" not in cookie
+    plain = client.get(path_of(_invited(client, auth_api, "plain@x.sn")))
+    assert plain.headers["set-cookie"].startswith("csrf=")  # no __Host- without Secure
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,11 @@ Pages carry a strict Content-Security-Policy (no script at all; the style sheet
 from this origin; the QR code is inline SVG), cannot be framed, are never
 cached, and every form carries a CSRF token checked against a ``__Host-`` cookie
 (double submit: a cross-site page can neither read the cookie nor set it).
+
+Over plain HTTP (a developer's loopback) the cookie is plain ``csrf``: browsers and
+curl refuse a ``__Host-`` cookie that is not ``Secure``, and a ``Secure`` cookie is
+not sent back over HTTP. Behind a TLS-terminating proxy, run uvicorn with proxy
+headers so requests are seen as HTTPS.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from services.auth.pages.i18n import language, translator
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CSRF_COOKIE = "__Host-csrf"
+CSRF_COOKIE_PLAIN_HTTP = "csrf"
 CSRF_FIELD = "csrf_token"
 
 _environment = Environment(
@@ -49,9 +55,19 @@ def csp(form_targets: Iterable[str] = ()) -> str:
     )
 
 
+def csrf_cookie_name(request: Request) -> str:
+    """``__Host-csrf`` over HTTPS; ``csrf`` over plain HTTP (see the module's docstring)."""
+    return CSRF_COOKIE if request.url.scheme == "https" else CSRF_COOKIE_PLAIN_HTTP
+
+
+def csrf_cookie(request: Request) -> str:
+    """The CSRF cookie's value as the browser sent it ("" when absent)."""
+    return request.cookies.get(csrf_cookie_name(request), "")
+
+
 def csrf_token(request: Request) -> str:
     """This browser's CSRF token (the cookie's, or a new one set with the response)."""
-    existing = request.cookies.get(CSRF_COOKIE, "")
+    existing = csrf_cookie(request)
     if 20 <= len(existing) <= 64 and existing.isascii():
         return existing
     return secrets.token_urlsafe(32)
@@ -59,7 +75,7 @@ def csrf_token(request: Request) -> str:
 
 def csrf_ok(request: Request, submitted: str | None) -> bool:
     """True when the form's token matches the cookie (constant-time)."""
-    cookie = request.cookies.get(CSRF_COOKIE)
+    cookie = csrf_cookie(request)
     if not cookie or not submitted:
         return False
     return hmac.compare_digest(cookie.encode(), submitted.encode())
@@ -97,7 +113,7 @@ def render(
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.set_cookie(
-        CSRF_COOKIE,
+        csrf_cookie_name(request),
         token,
         path="/",
         httponly=True,

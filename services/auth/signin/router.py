@@ -21,7 +21,7 @@ from services.auth.actors import Actor
 from services.auth.clock import NowDep
 from services.auth.deps import ActorDep, SettingsDep
 from services.auth.pages.forms import read_form
-from services.auth.pages.render import CSRF_COOKIE, CSRF_FIELD, FieldError, csrf_ok, render
+from services.auth.pages.render import CSRF_FIELD, FieldError, csrf_cookie, csrf_ok, render
 from services.auth.pages.signed import sign, unsign
 from services.auth.people.secrets import digest
 from services.auth.settings import AuthSettings
@@ -221,7 +221,7 @@ def _pending(
             "p": candidate.person_id,
             "e": candidate.email_key,
             "r": authorization.hidden_fields(),
-            "c": digest(request.cookies.get(CSRF_COOKIE, "")),
+            "c": digest(csrf_cookie(request)),
             "x": int(now.timestamp()) + PENDING_SECONDS,
         },
     )
@@ -240,7 +240,7 @@ async def check_second_factor(
     pending = unsign(_page_key(request), pending_value)
     if (
         pending is None
-        or pending.get("c") != digest(request.cookies.get(CSRF_COOKIE, ""))
+        or pending.get("c") != digest(csrf_cookie(request))
         or not isinstance(pending.get("x"), int)
         or pending["x"] <= now.timestamp()
         or not isinstance(pending.get("r"), dict)
