@@ -15,7 +15,7 @@ import pyotp
 from fastapi.testclient import TestClient
 
 from services.auth.models import Person
-from services.auth.signin.person_tokens import sign_person_token
+from services.auth.tokens.person_tokens import sign_person_token
 from services.common.database import make_engine, write_session
 from services.common.tables import utcnow
 from services.embedded import EmbeddedSettings

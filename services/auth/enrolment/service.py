@@ -6,12 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from services.auth.actors import Actor
 from services.auth.audit import service as audit
-from services.auth.models import Enrolment
 from services.auth.people import repository as people
 from services.auth.people.secrets import digest, new_recovery_code
 
@@ -62,17 +60,9 @@ def complete_enrolment(
 ) -> list[str] | None:
     """Use the link (once: a second submission finds it used and gets None), set the
     password and authenticator, and return the new recovery codes."""
-    used = session.execute(
-        update(Enrolment)
-        .where(
-            col(Enrolment.token_hash) == enrolment.token_hash,
-            col(Enrolment.used_at).is_(None),
-            col(Enrolment.revoked_at).is_(None),
-        )
-        .values(used_at=now)
-    )
+    used = people.use_enrolment(session, token_hash=enrolment.token_hash, now=now)
     person = people.get(session, enrolment.person_id)
-    if getattr(used, "rowcount", 0) != 1 or person is None or not person.enabled:
+    if not used or person is None or not person.enabled:
         return None
     codes = [new_recovery_code() for _ in range(RECOVERY_CODES)]
     person.password_hash = password_hash

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
-from services.auth.models import Enrolment, Person, RecoveryCode
+from services.auth.models import Enrolment, Person, PersonSession, RecoveryCode
 from services.auth.tables import check_cursor, sort_key
 from services.common.pagination import PageParams, paginate
 
@@ -71,3 +71,55 @@ def unused_recovery_code(
     if code is None or code.person_id != person_id or code.used_at is not None:
         return None
     return code
+
+
+def use_enrolment(session: Session, *, token_hash: str, now: datetime) -> bool:
+    """Mark a link used; False when it was used or revoked meanwhile (one use, even racing)."""
+    result = session.execute(
+        update(Enrolment)
+        .where(
+            col(Enrolment.token_hash) == token_hash,
+            col(Enrolment.used_at).is_(None),
+            col(Enrolment.revoked_at).is_(None),
+        )
+        .values(used_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def advance_totp_step(session: Session, *, person_id: str, step: int) -> bool:
+    """Remember ``step`` as the last accepted; False when it is not newer (a replay, or a
+    concurrent request with the same code won)."""
+    result = session.execute(
+        update(Person)
+        .where(
+            col(Person.id) == person_id,
+            or_(col(Person.totp_last_step).is_(None), col(Person.totp_last_step) < step),
+        )
+        .values(totp_last_step=step)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def use_recovery_code(session: Session, *, person_id: str, code_hash: str, now: datetime) -> bool:
+    """Use up one of the person's recovery codes; False when it is not theirs or was used."""
+    result = session.execute(
+        update(RecoveryCode)
+        .where(
+            col(RecoveryCode.code_hash) == code_hash,
+            col(RecoveryCode.person_id) == person_id,
+            col(RecoveryCode.used_at).is_(None),
+        )
+        .values(used_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def end_sessions(session: Session, *, person_id: str, reason: str, now: datetime) -> int:
+    """End every open session of a person (their refresh tokens die with them)."""
+    result = session.execute(
+        update(PersonSession)
+        .where(col(PersonSession.person_id) == person_id, col(PersonSession.ended_at).is_(None))
+        .values(ended_at=now, end_reason=reason)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

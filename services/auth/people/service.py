@@ -23,7 +23,6 @@ from services.auth.people import repository
 from services.auth.people.roles import roles_of, scopes_of
 from services.auth.people.schemas import PersonInvite
 from services.auth.people.secrets import digest, new_link_token, new_person_id
-from services.auth.sessions import repository as sessions
 from services.auth.settings import AuthSettings
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.pagination import PageParams
@@ -187,7 +186,7 @@ def disable_person(
         person.enabled = False
         person.updated_at = now
         repository.revoke_open_enrolments(session, person_id=person.id, now=now)
-        ended = sessions.end_all_of(session, person_id=person.id, reason="disabled", now=now)
+        ended = repository.end_sessions(session, person_id=person.id, reason="disabled", now=now)
         audit.record(
             session=session,
             actor=actor,
@@ -219,7 +218,7 @@ def reset_mfa(
     person.enrolled_at = None
     person.updated_at = now
     repository.replace_recovery_codes(session, person_id=person.id, code_hashes=[], now=now)
-    sessions.end_all_of(session, person_id=person.id, reason="re-enrolment", now=now)
+    repository.end_sessions(session, person_id=person.id, reason="re-enrolment", now=now)
     link = _enrolment_link(session=session, settings=settings, person=person, now=now)
     audit.record(
         session=session,

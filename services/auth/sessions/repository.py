@@ -1,4 +1,4 @@
-"""Queries on sign-in sessions and their refresh tokens."""
+"""Queries on sign-in sessions, their refresh tokens and the codes that start them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from services.auth.models import PersonSession, RefreshToken
+from services.auth.models import AuthorizationCode, PersonSession, RefreshToken
 
 
 def get(session: Session, session_id: str) -> PersonSession | None:
@@ -41,11 +41,19 @@ def active_of(session: Session, person_id: str) -> list[PersonSession]:
     return list(session.exec(statement))
 
 
-def end_all_of(session: Session, *, person_id: str, reason: str, now: datetime) -> int:
-    """End every open session of a person (their refresh tokens die with them)."""
+def authorization_code(session: Session, code_hash: str) -> AuthorizationCode | None:
+    """A code by its SHA-256."""
+    return session.get(AuthorizationCode, code_hash)
+
+
+def use_authorization_code(session: Session, *, code_hash: str, now: datetime) -> bool:
+    """Use up a code; False when another exchange used it first."""
     result = session.execute(
-        update(PersonSession)
-        .where(col(PersonSession.person_id) == person_id, col(PersonSession.ended_at).is_(None))
-        .values(ended_at=now, end_reason=reason)
+        update(AuthorizationCode)
+        .where(
+            col(AuthorizationCode.code_hash) == code_hash,
+            col(AuthorizationCode.used_at).is_(None),
+        )
+        .values(used_at=now)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return int(getattr(result, "rowcount", 0) or 0) == 1

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from services.auth.actors import Actor
 from services.auth.audit import service as audit
 from services.auth.models import Person, PersonSession, RefreshToken
+from services.auth.people import repository as people
 from services.auth.people.secrets import digest
 from services.auth.sessions import repository
 from services.auth.settings import AuthSettings
@@ -126,7 +127,7 @@ def end_own(
 
 def end_all(*, session: Session, person_id: str, actor: Actor, now: datetime) -> int:
     """Sign a person out everywhere."""
-    ended = repository.end_all_of(session, person_id=person_id, reason="signed_out", now=now)
+    ended = people.end_sessions(session, person_id=person_id, reason="signed_out", now=now)
     audit.record(
         session=session,
         actor=actor,

@@ -12,7 +12,7 @@ from services.auth.deps import ActorDep, SettingsDep
 from services.auth.responses import NO_STORE
 from services.auth.settings import AuthSettings
 from services.auth.signin.revocation import revoke_refresh_token
-from services.auth.signin.token_grants import authenticate_app
+from services.auth.tokens.browser_apps import authenticate_app
 from services.auth.tokens.oauth import OAuthError, app_credentials, error_response, form_fields
 from services.auth.tokens.schemas import OAuthErrorBody
 from services.common.database import run_write_session

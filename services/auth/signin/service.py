@@ -11,12 +11,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from services.auth.actors import Actor
 from services.auth.audit import service as audit
-from services.auth.models import AuthorizationCode, Person, RecoveryCode
+from services.auth.models import AuthorizationCode, Person
 from services.auth.people import passwords, totp
 from services.auth.people import repository as people
 from services.auth.people.secrets import digest, normalise_recovery_code
@@ -82,28 +81,12 @@ def _accept_totp(session: Session, person: Person, code: str, now: datetime) -> 
     if step is None:
         return False
     # Conditional update: two requests racing with one code cannot both pass.
-    moved = session.execute(
-        update(Person)
-        .where(
-            col(Person.id) == person.id,
-            or_(col(Person.totp_last_step).is_(None), col(Person.totp_last_step) < step),
-        )
-        .values(totp_last_step=step)
-    )
-    return getattr(moved, "rowcount", 0) == 1
+    return people.advance_totp_step(session, person_id=person.id, step=step)
 
 
 def _accept_recovery_code(session: Session, person: Person, code: str, now: datetime) -> bool:
-    used = session.execute(
-        update(RecoveryCode)
-        .where(
-            col(RecoveryCode.code_hash) == digest(normalise_recovery_code(code)),
-            col(RecoveryCode.person_id) == person.id,
-            col(RecoveryCode.used_at).is_(None),
-        )
-        .values(used_at=now)
-    )
-    return getattr(used, "rowcount", 0) == 1
+    code_hash = digest(normalise_recovery_code(code))
+    return people.use_recovery_code(session, person_id=person.id, code_hash=code_hash, now=now)
 
 
 def second_factor(

@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 
 from services.auth.deps import ActorDep, SettingsDep
 from services.auth.responses import NO_STORE
-from services.auth.signin.token_grants import person_grant
 from services.auth.tokens import service
+from services.auth.tokens.browser_apps import person_grant
 from services.auth.tokens.check_gate import CheckGate, GateFull
 from services.auth.tokens.oauth import (
     OAuthError,

@@ -14,18 +14,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from services.auth.actors import Actor
-from services.auth.models import AuthorizationCode
 from services.auth.people import repository as people
 from services.auth.people.secrets import digest
+from services.auth.sessions import repository as codes
 from services.auth.sessions import repository as sessions_repository
 from services.auth.sessions import service as sessions
 from services.auth.settings import AuthSettings
-from services.auth.signin.person_tokens import sign_person_token
 from services.auth.tokens.oauth import OAuthError
+from services.auth.tokens.person_tokens import sign_person_token
 
 VERIFIER = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")  # RFC 7636 section 4.1
 
@@ -62,7 +61,7 @@ def exchange_code(
     """Exchange an authorization code (once; checked against its app, redirect URI and
     PKCE verifier) for an access token and the first refresh token of a new session."""
     code = fields.get("code", "")
-    row = session.get(AuthorizationCode, digest(code)) if 0 < len(code) <= 128 else None
+    row = codes.authorization_code(session, digest(code)) if 0 < len(code) <= 128 else None
     if row is None or row.app_id != app_id:
         return invalid_grant("The code is not valid", app_id)
     if row.used_at is not None:
@@ -75,15 +74,8 @@ def exchange_code(
         return invalid_grant("The code was already used", app_id)
     # One attempt per code, right or wrong; conditional, so two racing exchanges of one
     # code cannot both pass.
-    used = session.execute(
-        update(AuthorizationCode)
-        .where(
-            col(AuthorizationCode.code_hash) == row.code_hash,
-            col(AuthorizationCode.used_at).is_(None),
-        )
-        .values(used_at=now)
-    )
-    if getattr(used, "rowcount", 0) != 1:
+    used = codes.use_authorization_code(session, code_hash=row.code_hash, now=now)
+    if not used:
         return invalid_grant("The code was already used", app_id)
     if row.expires_at <= now:
         return invalid_grant("The code has expired", app_id)

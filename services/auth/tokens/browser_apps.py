@@ -20,7 +20,7 @@ from services.auth.clock import request_now
 from services.auth.models import BrowserApp
 from services.auth.responses import NO_STORE
 from services.auth.settings import AuthSettings
-from services.auth.signin import grants
+from services.auth.tokens import person_grants as grants
 from services.auth.tokens import service as client_tokens
 from services.auth.tokens.check_gate import CheckGate, GateFull
 from services.auth.tokens.oauth import (
