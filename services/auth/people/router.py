@@ -94,7 +94,11 @@ def invite_person(
     return JSONResponse(body, status_code=201, headers={**location, **NO_STORE})
 
 
-@router.get("", summary="List people (own organisation; the operator: all)")
+@router.get(
+    "",
+    summary="List people (own organisation; the operator: all)",
+    responses=problem_responses(400, 403),
+)
 def list_people(
     session: SessionDep,
     by: AdministratorDep,

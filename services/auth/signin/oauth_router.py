@@ -48,7 +48,11 @@ def issuer(settings: AuthSettings) -> str:
 @router.post(
     "/auth/v1/revoke",
     summary="Revoke a refresh token (RFC 7009): its whole session ends",
-    responses={400: {"model": OAuthErrorBody}, 401: {"model": OAuthErrorBody}},
+    responses={
+        400: {"model": OAuthErrorBody},
+        401: {"model": OAuthErrorBody},
+        429: {"model": OAuthErrorBody},
+    },
     openapi_extra=REVOKE_BODY,
 )
 async def revoke(request: Request, settings: SettingsDep, actor: ActorDep) -> Response:
