@@ -223,3 +223,40 @@ def test_the_password_grant_and_implicit_flow_do_not_exist(
     query = authorize_query(app["client_id"], response_type="token")
     implicit = client.get("/auth/authorize", params=query, follow_redirects=False)
     assert "error=unsupported_response_type" in implicit.headers["location"]
+
+
+def test_a_secretariat_analyst_signs_in_with_the_community_claim(
+    client: TestClient, auth_api: AuthApi, clock: HandClock
+) -> None:
+    analyst = invite_and_enrol(
+        client,
+        auth_api,
+        org="ECOWAS",
+        org_type="secretariat",
+        role="analyst",
+        email="analyst@ecowas.test",
+        at=clock.now,
+    )
+    clock.advance(seconds=30)
+    app = create_app(client, auth_api)
+    tokens = exchange(
+        client, app["client_id"], sign_in_code(client, app["client_id"], analyst, clock.now)
+    ).json()
+    claims = jwt.get_unverified_claims(tokens["access_token"])
+    assert (claims["org_type"], claims["community"], claims["scope"]) == (
+        "secretariat",
+        "ECOWAS",
+        "register:read",
+    )
+    assert "country" not in claims
+    headers = auth_api.headers(tokens["access_token"])
+    assert client.get("/registry/v1/alerts", headers=headers).status_code == 200
+    assert client.get("/auth/v1/people", headers=headers).status_code == 403  # not an admin
+
+
+def test_a_refused_password_keeps_the_email_typed(
+    client: TestClient, auth_api: AuthApi, editor: Enrolled
+) -> None:
+    app = create_app(client, auth_api)
+    wrong = password_step(client, app["client_id"], editor.email, "not the password at all")
+    assert f'value="{editor.email}"' in wrong.text

@@ -67,12 +67,16 @@ async def _checked(
 
 
 def _password_page(
-    request: Request, authorization: AuthorizationRequest, errors: list[FieldError], status: int
+    request: Request,
+    authorization: AuthorizationRequest,
+    errors: list[FieldError],
+    status: int,
+    email: str = "",
 ) -> HTMLResponse:
     return render(
         request,
         "signin_password.html",
-        {"authorization": authorization.hidden_fields()},
+        {"authorization": authorization.hidden_fields(), "email": email},
         errors=errors,
         status=status,
     )
@@ -168,7 +172,7 @@ async def check_password(
     if not password:
         errors.append(FieldError("password", "Enter your password"))
     if errors:
-        return _password_page(request, checked, errors, 422)
+        return _password_page(request, checked, errors, 422, email)
     candidate = await run_read_session(
         request.app.state.engine,
         partial(service.find_candidate, email=email[:254]),
@@ -197,7 +201,7 @@ async def check_password(
             email=candidate.email_key,
             details={"step": "password"},
         )
-        return _password_page(request, checked, [FieldError("email", WRONG)], 422)
+        return _password_page(request, checked, [FieldError("email", WRONG)], 422, email)
     pending = _pending(settings, request, candidate, checked, now)
     return _code_page(request, checked, pending, [], 200)
 
