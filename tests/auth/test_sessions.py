@@ -3,12 +3,18 @@ revocation (RFC 7009), metadata (RFC 8414), signing out."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from services.auth.actors import Actor
+from services.auth.tokens import person_grants as grants
+from services.auth.tokens.oauth import OAuthError
+from services.common.database import make_engine
 from services.embedded import EmbeddedRegister, EmbeddedSettings
 from tests.auth.people_support import (
     Enrolled,
@@ -20,6 +26,7 @@ from tests.auth.people_support import (
     refresh,
     sign_in_code,
 )
+from tests.auth.test_concurrent_creates import _wait_until_a_session_waits_on_a_lock
 from tests.support.auth_fixtures import AuthApi
 
 
@@ -171,3 +178,51 @@ def test_an_admin_signs_their_own_people_out_everywhere_only(
     signed_out = client.post(path, headers=senegal)
     assert signed_out.status_code == 200
     assert signed_out.json()["sessions_ended"] == 1
+
+
+def test_two_refreshes_racing_with_one_token_do_not_both_rotate(
+    client: TestClient,
+    app_id: str,
+    editor: Enrolled,
+    clock: HandClock,
+    register_settings: EmbeddedSettings,
+) -> None:
+    engine = make_engine(register_settings.auth.resolved_database_url())
+    if engine.dialect.name != "postgresql":
+        engine.dispose()
+        pytest.skip("SQLite takes one writer at a time: the race needs PostgreSQL")
+    token = _signed_in(client, app_id, editor, clock)["refresh_token"]
+    actor = Actor(actor="test")
+
+    def attempt(session: Session) -> object:
+        return grants.refresh(
+            session=session,
+            settings=register_settings.auth,
+            app_id=app_id,
+            fields={"refresh_token": token},
+            actor=actor,
+            now=clock.now,
+        )
+
+    outcomes: list[object] = []
+    try:
+        with Session(engine, expire_on_commit=False) as first:
+            outcomes.append(attempt(first))  # holds the token's row lock until commit
+
+            def second() -> None:
+                with Session(engine, expire_on_commit=False) as other:
+                    outcomes.append(attempt(other))
+                    other.commit()
+
+            racer = threading.Thread(target=second)
+            racer.start()
+            _wait_until_a_session_waits_on_a_lock(engine)
+            first.commit()
+            racer.join(timeout=30)
+    finally:
+        engine.dispose()
+    winner, loser = outcomes
+    assert isinstance(winner, grants.PersonTokens)
+    assert isinstance(loser, OAuthError)
+    assert loser.error == "invalid_grant"
+    assert refresh(client, app_id, winner.refresh_token).status_code == 400  # family ended
