@@ -45,6 +45,17 @@ Failed token requests are limited per client id from one address and per
 address (429 with `Retry-After`; counted in memory, per process): failures from
 elsewhere never lock a client out.
 
+People sign in to browser apps with OAuth 2.0 authorization code and PKCE (S256
+only): `GET /auth/authorize` serves the sign-in pages (password, then an
+authenticator or recovery code), `POST /auth/v1/token` exchanges the code
+(`grant_type=authorization_code`) and rotates refresh tokens
+(`grant_type=refresh_token`; a reused one ends its whole session),
+`POST /auth/v1/revoke` ends a session (RFC 7009), and
+`GET /auth/.well-known/oauth-authorization-server` describes it all (RFC 8414).
+Person tokens carry `sub` = the person's id, `sub_type` = `person` and the scopes
+of the person's role. People are invited (`POST /auth/v1/people`) by their
+organisation's admin or the operator and enrol at a one-time link.
+
 Errors are RFC 9457 problem documents (`application/problem+json`) with a
 stable `code`; validation errors list every problem in `errors`. The token
 endpoint alone answers in the OAuth2 format `{"error", "error_description"}`.

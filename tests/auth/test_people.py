@@ -203,3 +203,27 @@ def test_an_invitation_replayed_with_its_idempotency_key_never_repeats_the_link(
     assert again.json()["id"] == first.json()["id"]
     assert first.json()["enrolment_url"]
     assert again.json()["enrolment_url"] is None
+
+
+def test_regctl_app_create_prints_the_client_id_and_a_confidential_apps_secret(
+    register_settings: EmbeddedSettings,
+    client: TestClient,
+    auth_api: AuthApi,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AUTH_DATABASE_URL", register_settings.auth.resolved_database_url())
+    monkeypatch.setenv("AUTH_VAR_DIR", str(register_settings.auth.var_dir))
+    uri = "https://console.example.org/callback"
+    assert regctl(["app", "create", "--name", "Console", "--redirect-uri", uri, "--json"]) == 0
+    assert (
+        regctl(["app", "create", "--name", "SPA", "--redirect-uri", uri, "--public", "--json"]) == 0
+    )
+    confidential, public = (
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")
+    )
+    assert confidential["client_secret"]
+    assert public["client_secret"] is None
+    listed = client.get("/auth/v1/apps", headers=auth_api.admin_headers()).json()
+    assert {a["client_id"] for a in listed} == {confidential["client_id"], public["client_id"]}
+    assert regctl(["app", "create", "--name", "X", "--redirect-uri", "http://evil.example/cb"]) == 2
