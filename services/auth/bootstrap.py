@@ -2,8 +2,10 @@
 
 ``bootstrap_on_first_start`` runs before ``regctl serve`` starts serving: on an
 empty auth database it creates the operator and an admin client, writes the
-credentials to ``var/credentials.json`` (mode 0600) and prints them once. On
-later starts it prints nothing secret.
+credentials to ``var/credentials.json`` (mode 0600) and prints them once. It also
+invites the operator's first administrator (a person) and prints their one-time
+enrolment link, saved to ``var/first-admin-enrolment.txt`` (mode 0600). On later
+starts it prints nothing secret.
 """
 
 from __future__ import annotations
@@ -24,9 +26,13 @@ from services.auth.keys import service as keys
 from services.auth.organisations import repository as organisations
 from services.auth.organisations import service as organisation_service
 from services.auth.organisations.schemas import OrganisationCreate
+from services.auth.people import service as people
+from services.auth.people.schemas import PersonInvite
+from services.auth.people.service import Administrator, NewLink
 from services.auth.settings import AuthSettings
 from services.common.database import make_engine, write_transaction
 from services.common.errors import AppError
+from services.common.pagination import PageParams
 from services.common.scopes import Scope
 from services.common.tables import utcnow
 
@@ -129,6 +135,53 @@ def ensure_index_relay_client(*, settings: AuthSettings, engine: Engine) -> Cred
     return credentials
 
 
+def first_admin_link_path(settings: AuthSettings) -> Path:
+    """``var/first-admin-enrolment.txt``: the operator's first administrator's link."""
+    return settings.var_dir / "first-admin-enrolment.txt"
+
+
+def invite_first_administrator(*, settings: AuthSettings, engine: Engine) -> NewLink | None:
+    """Invite the operator's first administrator (a person, role ``admin``) unless the
+    operator has people already; their one-time enrolment link is returned."""
+    now = utcnow()
+    with write_transaction(engine) as session:
+        operator = organisations.first_of_type(session, "operator")
+        if operator is None:
+            return None
+        existing, _ = people.list_people(
+            session=session,
+            params=PageParams(1, None),
+            by=Administrator(operator=True, organisation=operator.code),
+            organisation=operator.code,
+        )
+        if existing:
+            return None
+        return people.invite_person(
+            session=session,
+            settings=settings,
+            data=PersonInvite(
+                organisation=operator.code,
+                email=settings.first_admin_email,
+                name="First administrator",
+                role="admin",
+            ),
+            by=Administrator(operator=True, organisation=operator.code),
+            actor=BOOTSTRAP,
+            now=now,
+        )
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write ``text`` readable by the owner only (created 0600, replaced atomically)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(temporary, 0o600)
+    os.replace(temporary, path)
+
+
 def bootstrap_on_first_start(
     settings: AuthSettings | None = None, *, out: Callable[[str], None] = print
 ) -> Credentials | None:
@@ -139,6 +192,11 @@ def bootstrap_on_first_start(
     try:
         credentials = bootstrap(settings=settings, engine=engine)
         relay = ensure_index_relay_client(settings=settings, engine=engine)
+        first_admin = (
+            invite_first_administrator(settings=settings, engine=engine)
+            if credentials is not None
+            else None
+        )
     except AppError as error:
         print(f"auth: bootstrap failed: {error.detail}", file=sys.stderr)
         raise SystemExit(1) from error
@@ -153,6 +211,19 @@ def bootstrap_on_first_start(
             f"{path}, mode 0600):\n"
             f"  client_id:     {credentials.client_id}\n"
             f"  client_secret: {credentials.client_secret}"
+        )
+    if first_admin is not None:
+        link_path = first_admin_link_path(settings)
+        write_private_text(
+            link_path,
+            f"{first_admin.url}\n# {settings.first_admin_email}, one use, until"
+            f" {first_admin.expires_at:%Y-%m-%d %H:%M}Z\n",
+        )
+        out(
+            f"auth: invited the operator's first administrator ({settings.first_admin_email};"
+            f" AUTH_FIRST_ADMIN_EMAIL): open this link once, before"
+            f" {first_admin.expires_at:%Y-%m-%d %H:%M}Z, to choose a password and enrol an"
+            f" authenticator (saved to {link_path}, mode 0600):\n  {first_admin.url}"
         )
     if relay is not None:
         out(

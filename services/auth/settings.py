@@ -42,6 +42,32 @@ class AuthSettings(ServiceSettings):
     # The operator organisation created at bootstrap.
     operator_code: str = Field(default="OPERATOR", pattern=r"^[A-Z][A-Z0-9_]{1,15}$")
     operator_name: str = "Register operator"
+    # People and sign-in. Where people reach the register (enrolment links, the OAuth
+    # issuer in the metadata); default: auth_base_url.
+    public_url: str | None = None
+    enrolment_link_hours: int = Field(default=72, ge=1, le=24 * 30)
+    # The email of the operator's first administrator, invited at first start.
+    first_admin_email: str = "admin@operator.invalid"
+    # Signed-in sessions (refresh token families) end after this long unused, and at most
+    # this long after sign-in.
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_max_hours: int = Field(default=12, ge=1)
+    authorization_code_seconds: int = Field(default=60, ge=10, le=600)
+    # Failed sign-ins allowed per window: per email from one address, per address.
+    signin_failures_per_account: int = Field(default=5, ge=1)
+    signin_failures_per_address: int = Field(default=50, ge=1)
+    signin_failure_window_seconds: int = Field(default=900, ge=1)
+    # Key that signs the sign-in pages' intermediate state (password checked, code not
+    # yet): every auth process must share it. Default: a random key in var_dir, 0600.
+    page_key_file: Path | None = None
+
+    def resolved_public_url(self) -> str:
+        """The base URL people's browsers use, without a trailing slash."""
+        return (self.public_url or self.auth_base_url).rstrip("/")
+
+    def resolved_page_key_file(self) -> Path:
+        """Where the pages' signing key is kept."""
+        return self.page_key_file or self.var_dir / "page-key"
 
     def resolved_keys_dir(self) -> Path:
         """Where generated private keys are kept."""

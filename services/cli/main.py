@@ -20,6 +20,7 @@ from services.cli import (
     log_commands,
     migrate_commands,
     openapi_commands,
+    people_commands,
     serve_commands,
 )
 
@@ -28,6 +29,7 @@ COMMAND_GROUPS = [
     migrate_commands,
     openapi_commands,
     auth_commands,
+    people_commands,
     log_commands,
     alert_commands,
     index_commands,

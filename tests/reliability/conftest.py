@@ -156,6 +156,7 @@ class SeededRecords:
     membership_ids: list[int]
     client_id: str  # a SEN client nobody calls with (disabling it locks no caller out)
     mission: str  # a mission of its own, so edits leave the seeded missions alone
+    person_id: str  # a SEN person nobody signs in as (disabling them locks no caller out)
 
 
 ALERT_SERIALS = ("56-0000123", "56-0000124", "56-0000125")
@@ -277,6 +278,18 @@ def seed_records(
         for country in ("MLI", "BFA", "NER", "TCD", "GIN", "TGO")[:memberships]
     ]
     victim = api.create_client("SEN", ["register:read"], name="SEN client nobody calls with")
+    person = created(
+        client.post(
+            "/auth/v1/people",
+            json={
+                "organisation": "SEN",
+                "email": "nobody-signs-in@sen.test",
+                "name": "SEN person nobody signs in as",
+                "role": "reader",
+            },
+            headers=admin,
+        )
+    )
 
     mission = "TESTMISSION"
     created(
@@ -303,4 +316,5 @@ def seed_records(
         membership_ids=membership_ids,
         client_id=victim.client_id,
         mission=mission,
+        person_id=str(person["id"]),
     )

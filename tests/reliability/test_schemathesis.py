@@ -198,6 +198,10 @@ MAY_ANSWER_401: dict[tuple[str, str], str] = {
         "OAuth2 invalid_client (RFC 6749 5.2): generated client ids and secrets are unknown;"
         " the bearer token is not what this endpoint authenticates"
     ),
+    ("POST", "/auth/v1/revoke"): (
+        "RFC 7009 authenticates the app (invalid_client): generated client ids are unknown;"
+        " the bearer token is not what this endpoint authenticates"
+    ),
 }
 # Operations no caller is expected to get past authentication and scope (or, for an
 # operation on a record, to reach the record), and why.
@@ -205,6 +209,18 @@ NOT_REACHED: dict[tuple[str, str], str] = {
     ("POST", "/auth/v1/token"): (
         "generated client credentials never name a real client, so every answer is 400"
         " or 401; tests/auth covers issuing tokens"
+    ),
+    ("POST", "/auth/v1/revoke"): (
+        "generated client ids never name a real app (401); tests/auth/test_sessions.py"
+        " covers revocation"
+    ),
+    ("GET", "/auth/v1/sessions"): (
+        "a person's own sessions: no caller here is a person (403);"
+        " tests/auth/test_sessions.py signs people in and covers it"
+    ),
+    ("DELETE", "/auth/v1/sessions/{session_id}"): (
+        "a person's own sessions: no caller here is a person (403);"
+        " tests/auth/test_sessions.py covers it"
     ),
 }
 # A status only an operation that found its record answers.
@@ -235,6 +251,10 @@ def _real_path_parameters(method: str, path: str, seeded: SeededRecords) -> list
         return [{"code": c} for c in codes]
     if path.startswith("/auth/v1/clients/{client_id}"):
         return [{"client_id": seeded.client_id}]
+    if path.startswith("/auth/v1/people/{person_id}"):
+        return [{"person_id": seeded.person_id}]
+    if path == "/auth/v1/sessions/{session_id}":
+        return [{"session_id": "ses_" + "0" * 32}]
     if path == "/auth/v1/organisations/{code}":
         return [{"code": "SEN"}, {"code": "ECOWAS"}]
     if path.startswith("/registry/v1/manifests/{manifest_id}"):

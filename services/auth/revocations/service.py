@@ -22,7 +22,17 @@ from services.auth.audit import repository as audit
 from services.auth.settings import AuthSettings
 
 # Audit events after which a subject's earlier tokens are void.
-REVOKING_EVENTS: Final = frozenset({"client.disabled", "person.disabled", "person.signed_out"})
+# A person's role change and a reset of their authenticator void their earlier tokens
+# too: the scopes changed, or the second factor may have been compromised.
+REVOKING_EVENTS: Final = frozenset(
+    {
+        "client.disabled",
+        "person.disabled",
+        "person.signed_out",
+        "person.role_changed",
+        "person.mfa_reset",
+    }
+)
 # How often verifiers refresh the list; access ends within about this long.
 REFRESH_SECONDS: Final = 30
 

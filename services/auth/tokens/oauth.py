@@ -71,6 +71,20 @@ class TokenRequest:
     scope: str | None
 
 
+PERSON_GRANTS = ("authorization_code", "refresh_token")
+
+
+@dataclass(frozen=True)
+class PersonGrantRequest:
+    """A browser app's request (``authorization_code`` or ``refresh_token``): the app
+    authenticates with its secret, or not at all when it is public."""
+
+    grant_type: str
+    client_id: str
+    client_secret: str | None = field(repr=False)
+    fields: dict[str, str] = field(repr=False)
+
+
 def _basic_credentials(header: str) -> tuple[str, str]:
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":
@@ -87,7 +101,7 @@ def _basic_credentials(header: str) -> tuple[str, str]:
     return unquote_plus(client_id), unquote_plus(secret)
 
 
-async def _form_fields(request: Request) -> dict[str, str]:
+async def form_fields(request: Request) -> dict[str, str]:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in FORM_TYPES:
         raise OAuthError("invalid_request", "Send the request as application/x-www-form-urlencoded")
@@ -115,23 +129,50 @@ def _printable(value: str | None, max_length: int = MAX_CLIENT_ID) -> str | None
     return value if all(" " <= c <= "~" for c in value) else None
 
 
-async def read_token_request(request: Request) -> TokenRequest:
+def app_credentials(
+    grant_type: str,
+    client_id: str | None,
+    secret: str | None,
+    header: str | None,
+    fields: dict[str, str],
+) -> PersonGrantRequest:
+    """A browser app's request and how it authenticates (form, HTTP Basic, or not at all
+    for a public app); also read by the revocation endpoint."""
+    if header:
+        if secret is not None:
+            raise OAuthError(
+                "invalid_request", "Authenticate in one way: HTTP Basic or the form, not both"
+            )
+        basic_id, secret = _basic_credentials(header)
+        if _printable(basic_id) is None or (client_id is not None and client_id != basic_id):
+            raise invalid_client("Unknown client or wrong secret")
+        client_id = basic_id
+    if not client_id:
+        raise invalid_client("client_id is required")
+    if secret is not None and len(secret) > MAX_SECRET:
+        raise invalid_client("Unknown client or wrong secret", client_id=client_id)
+    return PersonGrantRequest(grant_type, client_id, secret or None, fields)
+
+
+async def read_token_request(request: Request) -> TokenRequest | PersonGrantRequest:
     """Parse the request, or raise :class:`OAuthError`."""
-    fields = await _form_fields(request)
+    fields = await form_fields(request)
     client_id = _printable(fields.get("client_id"))
     if fields.get("client_id") and client_id is None:
         raise invalid_client("Unknown client or wrong secret")
     grant_type = fields.get("grant_type")
     if not grant_type:
         raise OAuthError("invalid_request", "grant_type is required", client_id=client_id)
-    if grant_type != "client_credentials":
+    if grant_type not in ("client_credentials", *PERSON_GRANTS):
         raise OAuthError(
             "unsupported_grant_type",
-            "Only grant_type=client_credentials is supported",
+            "grant_type is client_credentials, authorization_code or refresh_token",
             client_id=client_id,
         )
     secret = fields.get("client_secret")
     header = request.headers.get("authorization")
+    if grant_type in PERSON_GRANTS:
+        return app_credentials(grant_type, client_id, secret, header, fields)
     if header:
         if secret is not None:
             raise OAuthError(
@@ -155,7 +196,9 @@ async def read_token_request(request: Request) -> TokenRequest:
     return TokenRequest(client_id=client_id, client_secret=secret, scope=scope or None)
 
 
-async def token_request_or_refusal(request: Request) -> TokenRequest | OAuthError:
+async def token_request_or_refusal(
+    request: Request,
+) -> TokenRequest | PersonGrantRequest | OAuthError:
     """Dependency: the parsed request, or the refusal to answer (returned, not raised, so
     the route can record it). Async because reading a form is; the route itself is not."""
     try:
@@ -164,4 +207,6 @@ async def token_request_or_refusal(request: Request) -> TokenRequest | OAuthErro
         return error
 
 
-TokenRequestDep = Annotated[TokenRequest | OAuthError, Depends(token_request_or_refusal)]
+TokenRequestDep = Annotated[
+    TokenRequest | PersonGrantRequest | OAuthError, Depends(token_request_or_refusal)
+]

@@ -12,8 +12,14 @@ from sqlalchemy import Engine
 from services.auth.deps import ActorDep, SettingsDep
 from services.auth.responses import NO_STORE
 from services.auth.tokens import service
+from services.auth.tokens.browser_apps import person_grant
 from services.auth.tokens.check_gate import CheckGate, GateFull
-from services.auth.tokens.oauth import OAuthError, TokenRequestDep, error_response
+from services.auth.tokens.oauth import (
+    OAuthError,
+    PersonGrantRequest,
+    TokenRequestDep,
+    error_response,
+)
 from services.auth.tokens.ratelimit import FailureLimiter
 from services.auth.tokens.schemas import TOKEN_ERRORS, TOKEN_REQUEST_BODY, TokenResponse
 from services.common.database import run_read_session, run_write_session
@@ -24,7 +30,7 @@ router = APIRouter(prefix="/auth/v1", tags=["tokens"])
 
 @router.post(
     "/token",
-    summary="Get an access token (OAuth2 client credentials)",
+    summary="Get an access token (client credentials; authorization code with PKCE; refresh)",
     response_model=TokenResponse,
     responses=TOKEN_ERRORS,
     openapi_extra=TOKEN_REQUEST_BODY,
@@ -36,7 +42,11 @@ async def token(
     actor: ActorDep,
 ) -> JSONResponse:
     """Form body ``grant_type=client_credentials&client_id=..&client_secret=..[&scope=..]``
-    or HTTP Basic; errors in the OAuth2 format ``{"error", "error_description"}``."""
+    or HTTP Basic; for browser apps ``grant_type=authorization_code`` (``code``,
+    ``redirect_uri``, ``client_id``, ``code_verifier``, and the secret of a confidential
+    app) and ``grant_type=refresh_token`` (``refresh_token``, ``client_id``; the refresh
+    token rotates on every use). Errors in the OAuth2 format ``{"error",
+    "error_description"}``."""
     # Three steps, so the slow one holds no lock: read the client; check its secret
     # (argon2id) in a worker thread, taking turns by address at the check gate; then
     # one short write transaction signs the token and records it.
@@ -44,6 +54,8 @@ async def token(
     gate: CheckGate = request.app.state.secret_check_gate
     engine: Engine = request.app.state.engine
     now = utcnow()
+    if isinstance(token_request, PersonGrantRequest):
+        return await person_grant(request, token_request, settings=settings, actor=actor)
     try:
         if isinstance(token_request, OAuthError):
             raise token_request
@@ -86,4 +98,4 @@ async def token(
     body = TokenResponse(
         access_token=issued.access_token, expires_in=issued.expires_in, scope=issued.scope
     )
-    return JSONResponse(body.model_dump(), headers=NO_STORE)
+    return JSONResponse(body.model_dump(exclude_none=True), headers=NO_STORE)

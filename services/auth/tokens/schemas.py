@@ -14,6 +14,11 @@ class TokenResponse(BaseModel):
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 (a token type, not a secret)
     expires_in: int = Field(description="Seconds until the token expires (at most 900).")
     scope: str = Field(description="Space-separated scopes the token carries.")
+    refresh_token: str | None = Field(
+        default=None,
+        description="Browser apps' grants only: single use, the next one comes with the"
+        " new access token.",
+    )
 
 
 class OAuthErrorBody(BaseModel):
@@ -35,9 +40,30 @@ TOKEN_REQUEST_BODY: dict[str, Any] = {
                     "type": "object",
                     "required": ["grant_type"],
                     "properties": {
-                        "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                        "grant_type": {
+                            "type": "string",
+                            "enum": ["client_credentials", "authorization_code", "refresh_token"],
+                        },
                         "client_id": {"type": "string", "maxLength": 64},
-                        "client_secret": {"type": "string", "maxLength": 256},
+                        "client_secret": {
+                            "type": "string",
+                            "maxLength": 256,
+                            "description": "API clients and confidential browser apps"
+                            " (public apps send none).",
+                        },
+                        "code": {"type": "string", "description": "authorization_code grant."},
+                        "redirect_uri": {
+                            "type": "string",
+                            "description": "authorization_code grant: exactly the request's.",
+                        },
+                        "code_verifier": {
+                            "type": "string",
+                            "description": "authorization_code grant: the PKCE verifier (S256).",
+                        },
+                        "refresh_token": {
+                            "type": "string",
+                            "description": "refresh_token grant; rotates on every use.",
+                        },
                         "scope": {
                             "type": "string",
                             "description": "Space-separated subset of the client's scopes"
@@ -53,7 +79,7 @@ TOKEN_REQUEST_BODY: dict[str, Any] = {
 TOKEN_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": OAuthErrorBody, "description": description}
     for status, description in (
-        (400, "invalid_request, invalid_scope or unsupported_grant_type"),
+        (400, "invalid_request, invalid_scope, invalid_grant or unsupported_grant_type"),
         (401, "invalid_client (unknown, wrong secret or disabled)"),
         (429, "too many failed requests from this address, for this client id or in all"),
     )

@@ -1,0 +1,24 @@
+"""Session documents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class SessionOut(BaseModel):
+    """An open sign-in session (one app, one sign-in)."""
+
+    id: str
+    app: str
+    address: str | None
+    started_at: datetime
+    last_used_at: datetime
+
+
+class SignedOut(BaseModel):
+    """How many sessions were ended."""
+
+    person_id: str
+    sessions_ended: int
