@@ -144,3 +144,26 @@ def test_folding_with_confusables_is_idempotent(raw: str) -> None:
 def test_makers_and_calibres_fold_confusables_too() -> None:
     assert manufacturer_key("ꓗalashnikov") == manufacturer_key("Kalashnikov")
     assert calibre_key("7.62ꓫ39") == calibre_key("7.62x39")
+
+
+def test_keys_before_uts39_give_the_earlier_keys_and_switch_back() -> None:
+    from services.common.identifiers.legacy import keys_before_uts39
+
+    assert manufacturer_key("ꓗalashnikov") == manufacturer_key("Kalashnikov")
+    with keys_before_uts39():
+        assert normalize_serial("ꓗꓚ-777001") == "ꓗꓚ777001"
+        assert normalize_serial("АК-47") == "AK47"  # the hand-made look-alikes stay
+        assert manufacturer_key("ꓗalashnikov") != manufacturer_key("Kalashnikov")
+    assert normalize_serial("ꓗꓚ-777001") == "KC777001"
+    assert manufacturer_key("ꓗalashnikov") == manufacturer_key("Kalashnikov")
+
+
+def test_alias_tables_are_keyed_under_the_rule_in_force() -> None:
+    from services.common.identifiers.legacy import keys_before_uts39
+
+    tula = manufacturer_key("Tula Arms Plant")
+    assert manufacturer_key("ТОЗ") == tula  # "З" folds to 3 now, in the alias too
+    with keys_before_uts39():
+        assert manufacturer_key("ТОЗ") == tula
+        assert manufacturer_key("ТО3") != tula
+    assert manufacturer_key("ТОЗ") == manufacturer_key("ТО3") == tula

@@ -65,8 +65,12 @@ class _FoldTable(dict[int, str | None]):
         return result
 
 
-def _build_table() -> _FoldTable:
+def _build_table(*, confusables: bool = True) -> _FoldTable:
     table = _FoldTable({code: chr(code) for code in range(128)})
+    if not confusables:  # the rule before UTS #39 (for migrations, see keys_before_uts39)
+        for mapping in (_CYRILLIC_LOOKALIKES, _GREEK_LOOKALIKES, _LATIN_EXTRAS):
+            table.update({ord(src): dst for src, dst in mapping.items()})
+        return table
     # The hand-made tables come last and win the two disagreements: Greek "ν"
     # and "υ" stand for "Ν" and "Υ" (N, Y), where UTS #39 reads "v" and "u".
     # Decimal digits are left out of the confusables table: they keep their
@@ -77,6 +81,12 @@ def _build_table() -> _FoldTable:
 
 
 _FOLD: Final = _build_table()
+
+
+def use_fold_table(*, confusables: bool) -> None:
+    """Switch the folding to or from the UTS #39 table, in place (for migrations)."""
+    _FOLD.clear()
+    _FOLD.update(_build_table(confusables=confusables))
 _WORD_CATEGORIES: Final = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd"})
 
 
