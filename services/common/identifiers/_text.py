@@ -87,6 +87,8 @@ def use_fold_table(*, confusables: bool) -> None:
     """Switch the folding to or from the UTS #39 table, in place (for migrations)."""
     _FOLD.clear()
     _FOLD.update(_build_table(confusables=confusables))
+
+
 _WORD_CATEGORIES: Final = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd"})
 
 
