@@ -39,8 +39,6 @@ from services.registry.models.handles import (
     serial_neighbours,
 )
 
-pytestmark = pytest.mark.db
-
 VERSIONS = Path(__file__).resolve().parents[2] / "migrations" / "registry" / "versions"
 SPOOFED = {"serial_number": "ꓗꓚ-777001", "manufacturer": "Izhꓟash", "calibre": "7.62ꓫ39"}
 PLAIN = {"serial_number": "AK-47 56-0000123", "manufacturer": "Izhmash", "calibre": "7.62x39"}
