@@ -75,10 +75,16 @@ def render(version: str, table: dict[str, str]) -> str:
         "# fmt: off",
         "LATIN_CONFUSABLES: Final[dict[str, str]] = {",
     ]
-    lines += [
-        f"    {source!a}: {prototype!r},  # {unicodedata.name(source, '?')}"
-        for source, prototype in table.items()
-    ]
+    # Several entries a line, code points escaped: the module stays short enough to
+    # read, and each character's name is one look-up away in confusables.txt.
+    line = "   "
+    for source, prototype in table.items():
+        entry = f" {source!a}: {prototype!r},"
+        if len(line) + len(entry) > 99:
+            lines.append(line)
+            line = "   "
+        line += entry
+    lines.append(line)
     lines += ["}", "# fmt: on", ""]
     return "\n".join(lines)
 

@@ -8,507 +8,93 @@ from typing import Final
 
 # fmt: off
 LATIN_CONFUSABLES: Final[dict[str, str]] = {
-    '\xc6': 'ae',  # LATIN CAPITAL LETTER AE
-    '\xd7': 'x',  # MULTIPLICATION SIGN
-    '\xe6': 'ae',  # LATIN SMALL LETTER AE
-    '\u0131': 'i',  # LATIN SMALL LETTER DOTLESS I
-    '\u0152': 'oe',  # LATIN CAPITAL LIGATURE OE
-    '\u0153': 'oe',  # LATIN SMALL LIGATURE OE
-    '\u0184': 'b',  # LATIN CAPITAL LETTER TONE SIX
-    '\u0185': 'b',  # LATIN SMALL LETTER TONE SIX
-    '\u018d': 'g',  # LATIN SMALL LETTER TURNED DELTA
-    '\u0196': 'l',  # LATIN CAPITAL LETTER IOTA
-    '\u01a6': 'r',  # LATIN LETTER YR
-    '\u01a7': '2',  # LATIN CAPITAL LETTER TONE TWO
-    '\u01a8': '2',  # LATIN SMALL LETTER TONE TWO
-    '\u01b7': '3',  # LATIN CAPITAL LETTER EZH
-    '\u01bc': '5',  # LATIN CAPITAL LETTER TONE FIVE
-    '\u01bd': 's',  # LATIN SMALL LETTER TONE FIVE
-    '\u01c0': 'l',  # LATIN LETTER DENTAL CLICK
-    '\u01c1': 'll',  # LATIN LETTER LATERAL CLICK
-    '\u021c': '3',  # LATIN CAPITAL LETTER YOGH
-    '\u021d': '3',  # LATIN SMALL LETTER YOGH
-    '\u0222': '8',  # LATIN CAPITAL LETTER OU
-    '\u0223': '8',  # LATIN SMALL LETTER OU
-    '\u0251': 'a',  # LATIN SMALL LETTER ALPHA
-    '\u025c': '3',  # LATIN SMALL LETTER REVERSED OPEN E
-    '\u0261': 'g',  # LATIN SMALL LETTER SCRIPT G
-    '\u0263': 'y',  # LATIN SMALL LETTER GAMMA
-    '\u0269': 'i',  # LATIN SMALL LETTER IOTA
-    '\u026a': 'i',  # LATIN LETTER SMALL CAPITAL I
-    '\u026f': 'w',  # LATIN SMALL LETTER TURNED M
-    '\u0280': 'r',  # LATIN LETTER SMALL CAPITAL R
-    '\u028b': 'u',  # LATIN SMALL LETTER V WITH HOOK
-    '\u028f': 'y',  # LATIN LETTER SMALL CAPITAL Y
-    '\u0292': '3',  # LATIN SMALL LETTER EZH
-    '\u029d': 'j',  # LATIN SMALL LETTER J WITH CROSSED-TAIL
-    '\u02a3': 'dz',  # LATIN SMALL LETTER DZ DIGRAPH
-    '\u02a6': 'ts',  # LATIN SMALL LETTER TS DIGRAPH
-    '\u02aa': 'ls',  # LATIN SMALL LETTER LS DIGRAPH
-    '\u02ab': 'lz',  # LATIN SMALL LETTER LZ DIGRAPH
-    '\u037f': 'j',  # GREEK CAPITAL LETTER YOT
-    '\u0391': 'a',  # GREEK CAPITAL LETTER ALPHA
-    '\u0392': 'b',  # GREEK CAPITAL LETTER BETA
-    '\u0395': 'e',  # GREEK CAPITAL LETTER EPSILON
-    '\u0396': 'z',  # GREEK CAPITAL LETTER ZETA
-    '\u0397': 'h',  # GREEK CAPITAL LETTER ETA
-    '\u0399': 'l',  # GREEK CAPITAL LETTER IOTA
-    '\u039a': 'k',  # GREEK CAPITAL LETTER KAPPA
-    '\u039c': 'm',  # GREEK CAPITAL LETTER MU
-    '\u039d': 'n',  # GREEK CAPITAL LETTER NU
-    '\u039f': 'o',  # GREEK CAPITAL LETTER OMICRON
-    '\u03a1': 'p',  # GREEK CAPITAL LETTER RHO
-    '\u03a4': 't',  # GREEK CAPITAL LETTER TAU
-    '\u03a5': 'y',  # GREEK CAPITAL LETTER UPSILON
-    '\u03a7': 'x',  # GREEK CAPITAL LETTER CHI
-    '\u03b1': 'a',  # GREEK SMALL LETTER ALPHA
-    '\u03b2': 'b',  # GREEK SMALL LETTER BETA
-    '\u03b3': 'y',  # GREEK SMALL LETTER GAMMA
-    '\u03b5': 'e',  # GREEK SMALL LETTER EPSILON
-    '\u03b6': 'z',  # GREEK SMALL LETTER ZETA
-    '\u03b7': 'h',  # GREEK SMALL LETTER ETA
-    '\u03b9': 'i',  # GREEK SMALL LETTER IOTA
-    '\u03ba': 'k',  # GREEK SMALL LETTER KAPPA
-    '\u03bc': 'm',  # GREEK SMALL LETTER MU
-    '\u03bd': 'v',  # GREEK SMALL LETTER NU
-    '\u03bf': 'o',  # GREEK SMALL LETTER OMICRON
-    '\u03c1': 'p',  # GREEK SMALL LETTER RHO
-    '\u03c3': 'o',  # GREEK SMALL LETTER SIGMA
-    '\u03c4': 't',  # GREEK SMALL LETTER TAU
-    '\u03c5': 'u',  # GREEK SMALL LETTER UPSILON
-    '\u03c7': 'x',  # GREEK SMALL LETTER CHI
-    '\u03dc': 'f',  # GREEK LETTER DIGAMMA
-    '\u03dd': 'f',  # GREEK SMALL LETTER DIGAMMA
-    '\u03e8': '2',  # COPTIC CAPITAL LETTER HORI
-    '\u03e9': '2',  # COPTIC SMALL LETTER HORI
-    '\u03f3': 'j',  # GREEK LETTER YOT
-    '\u03fa': 'm',  # GREEK CAPITAL LETTER SAN
-    '\u03fb': 'm',  # GREEK SMALL LETTER SAN
-    '\u0405': 's',  # CYRILLIC CAPITAL LETTER DZE
-    '\u0406': 'l',  # CYRILLIC CAPITAL LETTER BYELORUSSIAN-UKRAINIAN I
-    '\u0408': 'j',  # CYRILLIC CAPITAL LETTER JE
-    '\u0410': 'a',  # CYRILLIC CAPITAL LETTER A
-    '\u0412': 'b',  # CYRILLIC CAPITAL LETTER VE
-    '\u0415': 'e',  # CYRILLIC CAPITAL LETTER IE
-    '\u0417': '3',  # CYRILLIC CAPITAL LETTER ZE
-    '\u041a': 'k',  # CYRILLIC CAPITAL LETTER KA
-    '\u041c': 'm',  # CYRILLIC CAPITAL LETTER EM
-    '\u041d': 'h',  # CYRILLIC CAPITAL LETTER EN
-    '\u041e': 'o',  # CYRILLIC CAPITAL LETTER O
-    '\u0420': 'p',  # CYRILLIC CAPITAL LETTER ER
-    '\u0421': 'c',  # CYRILLIC CAPITAL LETTER ES
-    '\u0422': 't',  # CYRILLIC CAPITAL LETTER TE
-    '\u0423': 'y',  # CYRILLIC CAPITAL LETTER U
-    '\u0425': 'x',  # CYRILLIC CAPITAL LETTER HA
-    '\u042b': 'bl',  # CYRILLIC CAPITAL LETTER YERU
-    '\u042c': 'b',  # CYRILLIC CAPITAL LETTER SOFT SIGN
-    '\u042e': 'lo',  # CYRILLIC CAPITAL LETTER YU
-    '\u0430': 'a',  # CYRILLIC SMALL LETTER A
-    '\u0431': '6',  # CYRILLIC SMALL LETTER BE
-    '\u0432': 'b',  # CYRILLIC SMALL LETTER VE
-    '\u0433': 'r',  # CYRILLIC SMALL LETTER GHE
-    '\u0435': 'e',  # CYRILLIC SMALL LETTER IE
-    '\u0437': '3',  # CYRILLIC SMALL LETTER ZE
-    '\u043a': 'k',  # CYRILLIC SMALL LETTER KA
-    '\u043c': 'm',  # CYRILLIC SMALL LETTER EM
-    '\u043d': 'h',  # CYRILLIC SMALL LETTER EN
-    '\u043e': 'o',  # CYRILLIC SMALL LETTER O
-    '\u0440': 'p',  # CYRILLIC SMALL LETTER ER
-    '\u0441': 'c',  # CYRILLIC SMALL LETTER ES
-    '\u0442': 't',  # CYRILLIC SMALL LETTER TE
-    '\u0443': 'y',  # CYRILLIC SMALL LETTER U
-    '\u0445': 'x',  # CYRILLIC SMALL LETTER HA
-    '\u044b': 'bl',  # CYRILLIC SMALL LETTER YERU
-    '\u044c': 'b',  # CYRILLIC SMALL LETTER SOFT SIGN
-    '\u044e': 'lo',  # CYRILLIC SMALL LETTER YU
-    '\u0455': 's',  # CYRILLIC SMALL LETTER DZE
-    '\u0456': 'i',  # CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I
-    '\u0458': 'j',  # CYRILLIC SMALL LETTER JE
-    '\u0461': 'w',  # CYRILLIC SMALL LETTER OMEGA
-    '\u0474': 'v',  # CYRILLIC CAPITAL LETTER IZHITSA
-    '\u0475': 'v',  # CYRILLIC SMALL LETTER IZHITSA
-    '\u04ae': 'y',  # CYRILLIC CAPITAL LETTER STRAIGHT U
-    '\u04af': 'y',  # CYRILLIC SMALL LETTER STRAIGHT U
-    '\u04bb': 'h',  # CYRILLIC SMALL LETTER SHHA
-    '\u04bd': 'e',  # CYRILLIC SMALL LETTER ABKHASIAN CHE
-    '\u04c0': 'l',  # CYRILLIC LETTER PALOCHKA
-    '\u04cf': 'i',  # CYRILLIC SMALL LETTER PALOCHKA
-    '\u04d4': 'ae',  # CYRILLIC CAPITAL LIGATURE A IE
-    '\u04d5': 'ae',  # CYRILLIC SMALL LIGATURE A IE
-    '\u04e0': '3',  # CYRILLIC CAPITAL LETTER ABKHASIAN DZE
-    '\u04e1': '3',  # CYRILLIC SMALL LETTER ABKHASIAN DZE
-    '\u0501': 'd',  # CYRILLIC SMALL LETTER KOMI DE
-    '\u050c': 'g',  # CYRILLIC CAPITAL LETTER KOMI SJE
-    '\u050d': 'g',  # CYRILLIC SMALL LETTER KOMI SJE
-    '\u051b': 'q',  # CYRILLIC SMALL LETTER QA
-    '\u051c': 'w',  # CYRILLIC CAPITAL LETTER WE
-    '\u051d': 'w',  # CYRILLIC SMALL LETTER WE
-    '\u054d': 'u',  # ARMENIAN CAPITAL LETTER SEH
-    '\u054f': 's',  # ARMENIAN CAPITAL LETTER TIWN
-    '\u0555': 'o',  # ARMENIAN CAPITAL LETTER OH
-    '\u0561': 'w',  # ARMENIAN SMALL LETTER AYB
-    '\u0563': 'q',  # ARMENIAN SMALL LETTER GIM
-    '\u0566': 'q',  # ARMENIAN SMALL LETTER ZA
-    '\u0570': 'h',  # ARMENIAN SMALL LETTER HO
-    '\u0578': 'n',  # ARMENIAN SMALL LETTER VO
-    '\u057c': 'n',  # ARMENIAN SMALL LETTER RA
-    '\u057d': 'u',  # ARMENIAN SMALL LETTER SEH
-    '\u057f': 's',  # ARMENIAN SMALL LETTER TIWN
-    '\u0581': 'g',  # ARMENIAN SMALL LETTER CO
-    '\u0584': 'f',  # ARMENIAN SMALL LETTER KEH
-    '\u0585': 'o',  # ARMENIAN SMALL LETTER OH
-    '\u05c0': 'l',  # HEBREW PUNCTUATION PASEQ
-    '\u05d5': 'l',  # HEBREW LETTER VAV
-    '\u05d8': 'v',  # HEBREW LETTER TET
-    '\u05df': 'l',  # HEBREW LETTER FINAL NUN
-    '\u05e1': 'o',  # HEBREW LETTER SAMEKH
-    '\u05f0': 'll',  # HEBREW LIGATURE YIDDISH DOUBLE VAV
-    '\u0627': 'l',  # ARABIC LETTER ALEF
-    '\u0647': 'o',  # ARABIC LETTER HEH
-    '\u06be': 'o',  # ARABIC LETTER HEH DOACHASHMEE
-    '\u06c1': 'o',  # ARABIC LETTER HEH GOAL
-    '\u06d5': 'o',  # ARABIC LETTER AE
-    '\u07ca': 'l',  # NKO LETTER A
-    '\u0b03': '8',  # ORIYA SIGN VISARGA
-    '\u0b20': 'o',  # ORIYA LETTER TTHA
-    '\u0c02': 'o',  # TELUGU SIGN ANUSVARA
-    '\u0c82': 'o',  # KANNADA SIGN ANUSVARA
-    '\u0d02': 'o',  # MALAYALAM SIGN ANUSVARA
-    '\u0d20': 'o',  # MALAYALAM LETTER TTHA
-    '\u0d82': 'o',  # SINHALA SIGN ANUSVARAYA
-    '\u101d': 'o',  # MYANMAR LETTER WA
-    '\u10e7': 'y',  # GEORGIAN LETTER QAR
-    '\u10ff': 'o',  # GEORGIAN LETTER LABIAL SIGN
-    '\u1200': 'u',  # ETHIOPIC SYLLABLE HA
-    '\u12d0': 'o',  # ETHIOPIC SYLLABLE PHARYNGEAL A
-    '\u13a0': 'd',  # CHEROKEE LETTER A
-    '\u13a1': 'r',  # CHEROKEE LETTER E
-    '\u13a2': 't',  # CHEROKEE LETTER I
-    '\u13a5': 'i',  # CHEROKEE LETTER V
-    '\u13a9': 'y',  # CHEROKEE LETTER GI
-    '\u13aa': 'a',  # CHEROKEE LETTER GO
-    '\u13ab': 'j',  # CHEROKEE LETTER GU
-    '\u13ac': 'e',  # CHEROKEE LETTER GV
-    '\u13b1': 'r',  # CHEROKEE LETTER HU
-    '\u13b3': 'w',  # CHEROKEE LETTER LA
-    '\u13b7': 'm',  # CHEROKEE LETTER LU
-    '\u13bb': 'h',  # CHEROKEE LETTER MI
-    '\u13bd': 'y',  # CHEROKEE LETTER MU
-    '\u13c0': 'g',  # CHEROKEE LETTER NAH
-    '\u13c2': 'h',  # CHEROKEE LETTER NI
-    '\u13c3': 'z',  # CHEROKEE LETTER NO
-    '\u13ce': '4',  # CHEROKEE LETTER SE
-    '\u13cf': 'b',  # CHEROKEE LETTER SI
-    '\u13d2': 'r',  # CHEROKEE LETTER SV
-    '\u13d4': 'w',  # CHEROKEE LETTER TA
-    '\u13d5': 's',  # CHEROKEE LETTER DE
-    '\u13d9': 'v',  # CHEROKEE LETTER DO
-    '\u13da': 's',  # CHEROKEE LETTER DU
-    '\u13de': 'l',  # CHEROKEE LETTER TLE
-    '\u13df': 'c',  # CHEROKEE LETTER TLI
-    '\u13e2': 'p',  # CHEROKEE LETTER TLV
-    '\u13e6': 'k',  # CHEROKEE LETTER TSO
-    '\u13e7': 'd',  # CHEROKEE LETTER TSU
-    '\u13ee': '6',  # CHEROKEE LETTER WV
-    '\u13f3': 'g',  # CHEROKEE LETTER YU
-    '\u13f4': 'b',  # CHEROKEE LETTER YV
-    '\u142f': 'v',  # CANADIAN SYLLABICS PE
-    '\u144c': 'u',  # CANADIAN SYLLABICS TE
-    '\u146d': 'p',  # CANADIAN SYLLABICS KI
-    '\u146f': 'd',  # CANADIAN SYLLABICS KO
-    '\u1472': 'b',  # CANADIAN SYLLABICS KA
-    '\u148d': 'j',  # CANADIAN SYLLABICS CO
-    '\u14aa': 'l',  # CANADIAN SYLLABICS MA
-    '\u14bf': '2',  # CANADIAN SYLLABICS SAYISI M
-    '\u1541': 'x',  # CANADIAN SYLLABICS SAYISI YI
-    '\u157c': 'h',  # CANADIAN SYLLABICS NUNAVUT H
-    '\u157d': 'x',  # CANADIAN SYLLABICS HK
-    '\u1587': 'r',  # CANADIAN SYLLABICS TLHI
-    '\u15af': 'b',  # CANADIAN SYLLABICS AIVILIK B
-    '\u15b4': 'f',  # CANADIAN SYLLABICS BLACKFOOT WE
-    '\u15c5': 'a',  # CANADIAN SYLLABICS CARRIER GHO
-    '\u15de': 'd',  # CANADIAN SYLLABICS CARRIER THE
-    '\u15ea': 'd',  # CANADIAN SYLLABICS CARRIER PE
-    '\u15f0': 'm',  # CANADIAN SYLLABICS CARRIER GO
-    '\u15f7': 'b',  # CANADIAN SYLLABICS CARRIER KHE
-    '\u166d': 'x',  # CANADIAN SYLLABICS CHI SIGN
-    '\u166e': 'x',  # CANADIAN SYLLABICS FULL STOP
-    '\u16b7': 'x',  # RUNIC LETTER GEBO GYFU G
-    '\u16c1': 'l',  # RUNIC LETTER ISAZ IS ISS I
-    '\u16d5': 'k',  # RUNIC LETTER OPEN-P
-    '\u16d6': 'm',  # RUNIC LETTER EHWAZ EH E
-    '\u1d04': 'c',  # LATIN LETTER SMALL CAPITAL C
-    '\u1d0f': 'o',  # LATIN LETTER SMALL CAPITAL O
-    '\u1d11': 'o',  # LATIN SMALL LETTER SIDEWAYS O
-    '\u1d1c': 'u',  # LATIN LETTER SMALL CAPITAL U
-    '\u1d20': 'v',  # LATIN LETTER SMALL CAPITAL V
-    '\u1d21': 'w',  # LATIN LETTER SMALL CAPITAL W
-    '\u1d22': 'z',  # LATIN LETTER SMALL CAPITAL Z
-    '\u1d26': 'r',  # GREEK LETTER SMALL CAPITAL GAMMA
-    '\u1d6b': 'ue',  # LATIN SMALL LETTER UE
-    '\u1d83': 'g',  # LATIN SMALL LETTER G WITH PALATAL HOOK
-    '\u1d8c': 'y',  # LATIN SMALL LETTER V WITH PALATAL HOOK
-    '\u1e9d': 'f',  # LATIN SMALL LETTER LONG S WITH HIGH STROKE
-    '\u1eff': 'y',  # LATIN SMALL LETTER Y WITH LOOP
-    '\u2016': 'll',  # DOUBLE VERTICAL LINE
-    '\u20b6': 'lt',  # LIVRE TOURNOIS SIGN
-    '\u212e': 'e',  # ESTIMATED SYMBOL
-    '\u221e': 'oo',  # INFINITY
-    '\u2223': 'l',  # DIVIDES
-    '\u2225': 'll',  # PARALLEL TO
-    '\u2228': 'v',  # LOGICAL OR
-    '\u222a': 'u',  # UNION
-    '\u22a4': 't',  # DOWN TACK
-    '\u22c1': 'v',  # N-ARY LOGICAL OR
-    '\u22c3': 'u',  # N-ARY UNION
-    '\u22ff': 'e',  # Z NOTATION BAG MEMBERSHIP
-    '\u2373': 'i',  # APL FUNCTIONAL SYMBOL IOTA
-    '\u2374': 'p',  # APL FUNCTIONAL SYMBOL RHO
-    '\u237a': 'a',  # APL FUNCTIONAL SYMBOL ALPHA
-    '\u23fd': 'l',  # POWER ON SYMBOL
-    '\u2573': 'x',  # BOX DRAWINGS LIGHT DIAGONAL CROSS
-    '\u27d9': 't',  # LARGE DOWN TACK
-    '\u292b': 'x',  # RISING DIAGONAL CROSSING FALLING DIAGONAL
-    '\u292c': 'x',  # FALLING DIAGONAL CROSSING RISING DIAGONAL
-    '\u2a2f': 'x',  # VECTOR OR CROSS PRODUCT
-    '\u2c85': 'r',  # COPTIC SMALL LETTER GAMMA
-    '\u2c8e': 'h',  # COPTIC CAPITAL LETTER HATE
-    '\u2c8f': 'h',  # COPTIC SMALL LETTER HATE
-    '\u2c92': 'l',  # COPTIC CAPITAL LETTER IAUDA
-    '\u2c93': 'l',  # COPTIC SMALL LETTER IAUDA
-    '\u2c94': 'k',  # COPTIC CAPITAL LETTER KAPA
-    '\u2c95': 'k',  # COPTIC SMALL LETTER KAPA
-    '\u2c98': 'm',  # COPTIC CAPITAL LETTER MI
-    '\u2c99': 'm',  # COPTIC SMALL LETTER MI
-    '\u2c9a': 'n',  # COPTIC CAPITAL LETTER NI
-    '\u2c9b': 'n',  # COPTIC SMALL LETTER NI
-    '\u2c9e': 'o',  # COPTIC CAPITAL LETTER O
-    '\u2c9f': 'o',  # COPTIC SMALL LETTER O
-    '\u2ca2': 'p',  # COPTIC CAPITAL LETTER RO
-    '\u2ca3': 'p',  # COPTIC SMALL LETTER RO
-    '\u2ca4': 'c',  # COPTIC CAPITAL LETTER SIMA
-    '\u2ca5': 'c',  # COPTIC SMALL LETTER SIMA
-    '\u2ca6': 't',  # COPTIC CAPITAL LETTER TAU
-    '\u2ca7': 't',  # COPTIC SMALL LETTER TAU
-    '\u2ca8': 'y',  # COPTIC CAPITAL LETTER UA
-    '\u2ca9': 'y',  # COPTIC SMALL LETTER UA
-    '\u2cac': 'x',  # COPTIC CAPITAL LETTER KHI
-    '\u2cad': 'x',  # COPTIC SMALL LETTER KHI
-    '\u2cca': '9',  # COPTIC CAPITAL LETTER DIALECT-P HORI
-    '\u2ccb': '9',  # COPTIC SMALL LETTER DIALECT-P HORI
-    '\u2ccc': '3',  # COPTIC CAPITAL LETTER OLD COPTIC HORI
-    '\u2ccd': '3',  # COPTIC SMALL LETTER OLD COPTIC HORI
-    '\u2cd0': 'l',  # COPTIC CAPITAL LETTER L-SHAPED HA
-    '\u2cd1': 'l',  # COPTIC SMALL LETTER L-SHAPED HA
-    '\u2cd2': '6',  # COPTIC CAPITAL LETTER OLD COPTIC HEI
-    '\u2cd3': '6',  # COPTIC SMALL LETTER OLD COPTIC HEI
-    '\u2d38': 'v',  # TIFINAGH LETTER YADH
-    '\u2d39': 'e',  # TIFINAGH LETTER YADD
-    '\u2d4f': 'l',  # TIFINAGH LETTER YAN
-    '\u2d54': 'o',  # TIFINAGH LETTER YAR
-    '\u2d55': 'q',  # TIFINAGH LETTER YARR
-    '\u2d5d': 'x',  # TIFINAGH LETTER YATH
-    '\u3007': 'o',  # IDEOGRAPHIC NUMBER ZERO
-    '\ua4d0': 'b',  # LISU LETTER BA
-    '\ua4d1': 'p',  # LISU LETTER PA
-    '\ua4d2': 'd',  # LISU LETTER PHA
-    '\ua4d3': 'd',  # LISU LETTER DA
-    '\ua4d4': 't',  # LISU LETTER TA
-    '\ua4d6': 'g',  # LISU LETTER GA
-    '\ua4d7': 'k',  # LISU LETTER KA
-    '\ua4d9': 'j',  # LISU LETTER JA
-    '\ua4da': 'c',  # LISU LETTER CA
-    '\ua4dc': 'z',  # LISU LETTER DZA
-    '\ua4dd': 'f',  # LISU LETTER TSA
-    '\ua4df': 'm',  # LISU LETTER MA
-    '\ua4e0': 'n',  # LISU LETTER NA
-    '\ua4e1': 'l',  # LISU LETTER LA
-    '\ua4e2': 's',  # LISU LETTER SA
-    '\ua4e3': 'r',  # LISU LETTER ZHA
-    '\ua4e6': 'v',  # LISU LETTER HA
-    '\ua4e7': 'h',  # LISU LETTER XA
-    '\ua4ea': 'w',  # LISU LETTER WA
-    '\ua4eb': 'x',  # LISU LETTER SHA
-    '\ua4ec': 'y',  # LISU LETTER YA
-    '\ua4ee': 'a',  # LISU LETTER A
-    '\ua4f0': 'e',  # LISU LETTER E
-    '\ua4f2': 'l',  # LISU LETTER I
-    '\ua4f3': 'o',  # LISU LETTER O
-    '\ua4f4': 'u',  # LISU LETTER U
-    '\ua644': '2',  # CYRILLIC CAPITAL LETTER REVERSED DZE
-    '\ua645': '2',  # CYRILLIC SMALL LETTER REVERSED DZE
-    '\ua647': 'i',  # CYRILLIC SMALL LETTER IOTA
-    '\ua698': 'oo',  # CYRILLIC CAPITAL LETTER DOUBLE O
-    '\ua699': 'oo',  # CYRILLIC SMALL LETTER DOUBLE O
-    '\ua6df': 'v',  # BAMUM LETTER KO
-    '\ua6ef': '2',  # BAMUM LETTER KOGHOM
-    '\ua728': 't3',  # LATIN CAPITAL LETTER TZ
-    '\ua729': 't3',  # LATIN SMALL LETTER TZ
-    '\ua731': 's',  # LATIN LETTER SMALL CAPITAL S
-    '\ua732': 'aa',  # LATIN CAPITAL LETTER AA
-    '\ua733': 'aa',  # LATIN SMALL LETTER AA
-    '\ua734': 'ao',  # LATIN CAPITAL LETTER AO
-    '\ua735': 'ao',  # LATIN SMALL LETTER AO
-    '\ua736': 'au',  # LATIN CAPITAL LETTER AU
-    '\ua737': 'au',  # LATIN SMALL LETTER AU
-    '\ua738': 'av',  # LATIN CAPITAL LETTER AV
-    '\ua739': 'av',  # LATIN SMALL LETTER AV
-    '\ua73a': 'av',  # LATIN CAPITAL LETTER AV WITH HORIZONTAL BAR
-    '\ua73b': 'av',  # LATIN SMALL LETTER AV WITH HORIZONTAL BAR
-    '\ua73c': 'ay',  # LATIN CAPITAL LETTER AY
-    '\ua73d': 'ay',  # LATIN SMALL LETTER AY
-    '\ua74e': 'oo',  # LATIN CAPITAL LETTER OO
-    '\ua74f': 'oo',  # LATIN SMALL LETTER OO
-    '\ua75a': '2',  # LATIN CAPITAL LETTER R ROTUNDA
-    '\ua75b': '2',  # LATIN SMALL LETTER R ROTUNDA
-    '\ua76a': '3',  # LATIN CAPITAL LETTER ET
-    '\ua76b': '3',  # LATIN SMALL LETTER ET
-    '\ua76e': '9',  # LATIN CAPITAL LETTER CON
-    '\ua76f': '9',  # LATIN SMALL LETTER CON
-    '\ua777': 'tf',  # LATIN SMALL LETTER TUM
-    '\ua798': 'f',  # LATIN CAPITAL LETTER F WITH STROKE
-    '\ua799': 'f',  # LATIN SMALL LETTER F WITH STROKE
-    '\ua79f': 'u',  # LATIN SMALL LETTER VOLAPUK UE
-    '\ua7ab': '3',  # LATIN CAPITAL LETTER REVERSED OPEN E
-    '\ua7b2': 'j',  # LATIN CAPITAL LETTER J WITH CROSSED-TAIL
-    '\ua7b3': 'x',  # LATIN CAPITAL LETTER CHI
-    '\ua7b4': 'b',  # LATIN CAPITAL LETTER BETA
-    '\ua7b5': 'b',  # LATIN SMALL LETTER BETA
-    '\uab32': 'e',  # LATIN SMALL LETTER BLACKLETTER E
-    '\uab35': 'f',  # LATIN SMALL LETTER LENIS F
-    '\uab3d': 'o',  # LATIN SMALL LETTER BLACKLETTER O
-    '\uab47': 'r',  # LATIN SMALL LETTER R WITHOUT HANDLE
-    '\uab48': 'r',  # LATIN SMALL LETTER DOUBLE R
-    '\uab4e': 'u',  # LATIN SMALL LETTER U WITH SHORT RIGHT LEG
-    '\uab52': 'u',  # LATIN SMALL LETTER U WITH LEFT HOOK
-    '\uab53': 'x',  # LATIN SMALL LETTER CHI
-    '\uab5a': 'y',  # LATIN SMALL LETTER Y WITH SHORT RIGHT LEG
-    '\uab63': 'uo',  # LATIN SMALL LETTER UO
-    '\uab75': 'i',  # CHEROKEE SMALL LETTER V
-    '\uab81': 'r',  # CHEROKEE SMALL LETTER HU
-    '\uab83': 'w',  # CHEROKEE SMALL LETTER LA
-    '\uab93': 'z',  # CHEROKEE SMALL LETTER NO
-    '\uaba9': 'v',  # CHEROKEE SMALL LETTER DO
-    '\uabaa': 's',  # CHEROKEE SMALL LETTER DU
-    '\uabaf': 'c',  # CHEROKEE SMALL LETTER TLI
-    '\U00010282': 'b',  # LYCIAN LETTER B
-    '\U00010286': 'e',  # LYCIAN LETTER I
-    '\U00010287': 'f',  # LYCIAN LETTER W
-    '\U0001028a': 'l',  # LYCIAN LETTER J
-    '\U00010290': 'x',  # LYCIAN LETTER MM
-    '\U00010292': 'o',  # LYCIAN LETTER U
-    '\U00010295': 'p',  # LYCIAN LETTER R
-    '\U00010296': 's',  # LYCIAN LETTER S
-    '\U00010297': 't',  # LYCIAN LETTER T
-    '\U000102a0': 'a',  # CARIAN LETTER A
-    '\U000102a1': 'b',  # CARIAN LETTER P2
-    '\U000102a2': 'c',  # CARIAN LETTER D
-    '\U000102a5': 'f',  # CARIAN LETTER R
-    '\U000102ab': 'o',  # CARIAN LETTER O
-    '\U000102b0': 'm',  # CARIAN LETTER S
-    '\U000102b1': 't',  # CARIAN LETTER C-18
-    '\U000102b2': 'y',  # CARIAN LETTER U
-    '\U000102b4': 'x',  # CARIAN LETTER X
-    '\U000102cf': 'h',  # CARIAN LETTER E2
-    '\U000102f5': 'z',  # COPTIC EPACT NUMBER THREE HUNDRED
-    '\U00010301': 'b',  # OLD ITALIC LETTER BE
-    '\U00010302': 'c',  # OLD ITALIC LETTER KE
-    '\U00010309': 'l',  # OLD ITALIC LETTER I
-    '\U00010311': 'm',  # OLD ITALIC LETTER SHE
-    '\U00010315': 't',  # OLD ITALIC LETTER TE
-    '\U00010317': 'x',  # OLD ITALIC LETTER EKS
-    '\U0001031a': '8',  # OLD ITALIC LETTER EF
-    '\U00010320': 'l',  # OLD ITALIC NUMERAL ONE
-    '\U00010322': 'x',  # OLD ITALIC NUMERAL TEN
-    '\U00010404': 'o',  # DESERET CAPITAL LETTER LONG O
-    '\U00010415': 'c',  # DESERET CAPITAL LETTER CHEE
-    '\U0001041b': 'l',  # DESERET CAPITAL LETTER ETH
-    '\U00010420': 's',  # DESERET CAPITAL LETTER ZHEE
-    '\U0001042c': 'o',  # DESERET SMALL LETTER LONG O
-    '\U0001043d': 'c',  # DESERET SMALL LETTER CHEE
-    '\U00010443': 'l',  # DESERET SMALL LETTER ETH
-    '\U00010448': 's',  # DESERET SMALL LETTER ZHEE
-    '\U000104b4': 'r',  # OSAGE CAPITAL LETTER BRA
-    '\U000104c2': 'o',  # OSAGE CAPITAL LETTER O
-    '\U000104ce': 'u',  # OSAGE CAPITAL LETTER U
-    '\U000104d2': '7',  # OSAGE CAPITAL LETTER ZA
-    '\U000104dc': 'r',  # OSAGE SMALL LETTER BRA
-    '\U000104ea': 'o',  # OSAGE SMALL LETTER O
-    '\U000104f6': 'u',  # OSAGE SMALL LETTER U
-    '\U000104fa': '7',  # OSAGE SMALL LETTER ZA
-    '\U00010513': 'n',  # ELBASAN LETTER NE
-    '\U00010516': 'o',  # ELBASAN LETTER O
-    '\U00010518': 'k',  # ELBASAN LETTER QE
-    '\U0001051c': 'c',  # ELBASAN LETTER SHE
-    '\U0001051d': 'v',  # ELBASAN LETTER TE
-    '\U00010525': 'f',  # ELBASAN LETTER GHE
-    '\U00010526': 'l',  # ELBASAN LETTER GHAMMA
-    '\U00010527': 'x',  # ELBASAN LETTER KHE
-    '\U00011700': 'rn',  # AHOM LETTER KA
-    '\U00011706': 'v',  # AHOM LETTER PA
-    '\U0001170a': 'w',  # AHOM LETTER JA
-    '\U0001170e': 'w',  # AHOM LETTER LA
-    '\U0001170f': 'w',  # AHOM LETTER SA
-    '\U000118a0': 'v',  # WARANG CITI CAPITAL LETTER NGAA
-    '\U000118a2': 'f',  # WARANG CITI CAPITAL LETTER WI
-    '\U000118a3': 'l',  # WARANG CITI CAPITAL LETTER YU
-    '\U000118a4': 'y',  # WARANG CITI CAPITAL LETTER YA
-    '\U000118a6': 'e',  # WARANG CITI CAPITAL LETTER II
-    '\U000118a9': 'z',  # WARANG CITI CAPITAL LETTER O
-    '\U000118ac': '9',  # WARANG CITI CAPITAL LETTER KO
-    '\U000118ae': 'e',  # WARANG CITI CAPITAL LETTER YUJ
-    '\U000118af': '4',  # WARANG CITI CAPITAL LETTER UC
-    '\U000118b2': 'l',  # WARANG CITI CAPITAL LETTER TTE
-    '\U000118b5': 'o',  # WARANG CITI CAPITAL LETTER AT
-    '\U000118b8': 'u',  # WARANG CITI CAPITAL LETTER PU
-    '\U000118bb': '5',  # WARANG CITI CAPITAL LETTER HORR
-    '\U000118bc': 't',  # WARANG CITI CAPITAL LETTER HAR
-    '\U000118c0': 'v',  # WARANG CITI SMALL LETTER NGAA
-    '\U000118c1': 's',  # WARANG CITI SMALL LETTER A
-    '\U000118c2': 'f',  # WARANG CITI SMALL LETTER WI
-    '\U000118c3': 'i',  # WARANG CITI SMALL LETTER YU
-    '\U000118c4': 'z',  # WARANG CITI SMALL LETTER YA
-    '\U000118c6': '7',  # WARANG CITI SMALL LETTER II
-    '\U000118c8': 'o',  # WARANG CITI SMALL LETTER E
-    '\U000118c9': 'z',  # WARANG CITI SMALL LETTER O
-    '\U000118ca': '3',  # WARANG CITI SMALL LETTER ANG
-    '\U000118cc': '9',  # WARANG CITI SMALL LETTER KO
-    '\U000118ce': 'e',  # WARANG CITI SMALL LETTER YUJ
-    '\U000118cf': '4',  # WARANG CITI SMALL LETTER UC
-    '\U000118d2': 'l',  # WARANG CITI SMALL LETTER TTE
-    '\U000118d5': '6',  # WARANG CITI SMALL LETTER AT
-    '\U000118d6': '9',  # WARANG CITI SMALL LETTER AM
-    '\U000118d7': 'o',  # WARANG CITI SMALL LETTER BU
-    '\U000118d8': 'u',  # WARANG CITI SMALL LETTER PU
-    '\U000118db': '5',  # WARANG CITI SMALL LETTER HORR
-    '\U000118dc': 'y',  # WARANG CITI SMALL LETTER HAR
-    '\U000118ec': 'x',  # WARANG CITI NUMBER THIRTY
-    '\U000118ef': 'w',  # WARANG CITI NUMBER SIXTY
-    '\U000118f2': 'c',  # WARANG CITI NUMBER NINETY
-    '\U00016f08': 'v',  # MIAO LETTER VA
-    '\U00016f0a': 't',  # MIAO LETTER TA
-    '\U00016f16': 'l',  # MIAO LETTER LA
-    '\U00016f28': 'l',  # MIAO LETTER GHA
-    '\U00016f35': 'r',  # MIAO LETTER ZHA
-    '\U00016f3a': 's',  # MIAO LETTER SA
-    '\U00016f3b': '3',  # MIAO LETTER ZA
-    '\U00016f40': 'a',  # MIAO LETTER ZZYA
-    '\U00016f42': 'u',  # MIAO LETTER WA
-    '\U00016f43': 'y',  # MIAO LETTER AH
-    '\U0001d206': '3',  # GREEK VOCAL NOTATION SYMBOL-7
-    '\U0001d20d': 'v',  # GREEK VOCAL NOTATION SYMBOL-14
-    '\U0001d212': '7',  # GREEK VOCAL NOTATION SYMBOL-19
-    '\U0001d213': 'f',  # GREEK VOCAL NOTATION SYMBOL-20
-    '\U0001d216': 'r',  # GREEK VOCAL NOTATION SYMBOL-23
-    '\U0001d22a': 'l',  # GREEK INSTRUMENTAL NOTATION SYMBOL-23
-    '\U0001e8c7': 'l',  # MENDE KIKAKUI DIGIT ONE
-    '\U0001e8cb': '8',  # MENDE KIKAKUI DIGIT FIVE
-    '\U0001f700': 'qe',  # ALCHEMICAL SYMBOL FOR QUINTESSENCE
-    '\U0001f707': 'ar',  # ALCHEMICAL SYMBOL FOR AQUA REGIA-2
-    '\U0001f74c': 'c',  # ALCHEMICAL SYMBOL FOR CALX
-    '\U0001f75c': 'sss',  # ALCHEMICAL SYMBOL FOR STRATUM SUPER STRATUM
-    '\U0001f768': 't',  # ALCHEMICAL SYMBOL FOR CRUCIBLE-4
-    '\U0001f76b': 'mb',  # ALCHEMICAL SYMBOL FOR BATH OF MARY
-    '\U0001f76c': 'vb',  # ALCHEMICAL SYMBOL FOR BATH OF VAPOURS
+    '\xc6': 'ae', '\xd7': 'x', '\xe6': 'ae', '\u0131': 'i', '\u0152': 'oe', '\u0153': 'oe',
+    '\u0184': 'b', '\u0185': 'b', '\u018d': 'g', '\u0196': 'l', '\u01a6': 'r', '\u01a7': '2',
+    '\u01a8': '2', '\u01b7': '3', '\u01bc': '5', '\u01bd': 's', '\u01c0': 'l', '\u01c1': 'll',
+    '\u021c': '3', '\u021d': '3', '\u0222': '8', '\u0223': '8', '\u0251': 'a', '\u025c': '3',
+    '\u0261': 'g', '\u0263': 'y', '\u0269': 'i', '\u026a': 'i', '\u026f': 'w', '\u0280': 'r',
+    '\u028b': 'u', '\u028f': 'y', '\u0292': '3', '\u029d': 'j', '\u02a3': 'dz', '\u02a6': 'ts',
+    '\u02aa': 'ls', '\u02ab': 'lz', '\u037f': 'j', '\u0391': 'a', '\u0392': 'b', '\u0395': 'e',
+    '\u0396': 'z', '\u0397': 'h', '\u0399': 'l', '\u039a': 'k', '\u039c': 'm', '\u039d': 'n',
+    '\u039f': 'o', '\u03a1': 'p', '\u03a4': 't', '\u03a5': 'y', '\u03a7': 'x', '\u03b1': 'a',
+    '\u03b2': 'b', '\u03b3': 'y', '\u03b5': 'e', '\u03b6': 'z', '\u03b7': 'h', '\u03b9': 'i',
+    '\u03ba': 'k', '\u03bc': 'm', '\u03bd': 'v', '\u03bf': 'o', '\u03c1': 'p', '\u03c3': 'o',
+    '\u03c4': 't', '\u03c5': 'u', '\u03c7': 'x', '\u03dc': 'f', '\u03dd': 'f', '\u03e8': '2',
+    '\u03e9': '2', '\u03f3': 'j', '\u03fa': 'm', '\u03fb': 'm', '\u0405': 's', '\u0406': 'l',
+    '\u0408': 'j', '\u0410': 'a', '\u0412': 'b', '\u0415': 'e', '\u0417': '3', '\u041a': 'k',
+    '\u041c': 'm', '\u041d': 'h', '\u041e': 'o', '\u0420': 'p', '\u0421': 'c', '\u0422': 't',
+    '\u0423': 'y', '\u0425': 'x', '\u042b': 'bl', '\u042c': 'b', '\u042e': 'lo', '\u0430': 'a',
+    '\u0431': '6', '\u0432': 'b', '\u0433': 'r', '\u0435': 'e', '\u0437': '3', '\u043a': 'k',
+    '\u043c': 'm', '\u043d': 'h', '\u043e': 'o', '\u0440': 'p', '\u0441': 'c', '\u0442': 't',
+    '\u0443': 'y', '\u0445': 'x', '\u044b': 'bl', '\u044c': 'b', '\u044e': 'lo', '\u0455': 's',
+    '\u0456': 'i', '\u0458': 'j', '\u0461': 'w', '\u0474': 'v', '\u0475': 'v', '\u04ae': 'y',
+    '\u04af': 'y', '\u04bb': 'h', '\u04bd': 'e', '\u04c0': 'l', '\u04cf': 'i', '\u04d4': 'ae',
+    '\u04d5': 'ae', '\u04e0': '3', '\u04e1': '3', '\u0501': 'd', '\u050c': 'g', '\u050d': 'g',
+    '\u051b': 'q', '\u051c': 'w', '\u051d': 'w', '\u054d': 'u', '\u054f': 's', '\u0555': 'o',
+    '\u0561': 'w', '\u0563': 'q', '\u0566': 'q', '\u0570': 'h', '\u0578': 'n', '\u057c': 'n',
+    '\u057d': 'u', '\u057f': 's', '\u0581': 'g', '\u0584': 'f', '\u0585': 'o', '\u05c0': 'l',
+    '\u05d5': 'l', '\u05d8': 'v', '\u05df': 'l', '\u05e1': 'o', '\u05f0': 'll', '\u0627': 'l',
+    '\u0647': 'o', '\u06be': 'o', '\u06c1': 'o', '\u06d5': 'o', '\u07ca': 'l', '\u0b03': '8',
+    '\u0b20': 'o', '\u0c02': 'o', '\u0c82': 'o', '\u0d02': 'o', '\u0d20': 'o', '\u0d82': 'o',
+    '\u101d': 'o', '\u10e7': 'y', '\u10ff': 'o', '\u1200': 'u', '\u12d0': 'o', '\u13a0': 'd',
+    '\u13a1': 'r', '\u13a2': 't', '\u13a5': 'i', '\u13a9': 'y', '\u13aa': 'a', '\u13ab': 'j',
+    '\u13ac': 'e', '\u13b1': 'r', '\u13b3': 'w', '\u13b7': 'm', '\u13bb': 'h', '\u13bd': 'y',
+    '\u13c0': 'g', '\u13c2': 'h', '\u13c3': 'z', '\u13ce': '4', '\u13cf': 'b', '\u13d2': 'r',
+    '\u13d4': 'w', '\u13d5': 's', '\u13d9': 'v', '\u13da': 's', '\u13de': 'l', '\u13df': 'c',
+    '\u13e2': 'p', '\u13e6': 'k', '\u13e7': 'd', '\u13ee': '6', '\u13f3': 'g', '\u13f4': 'b',
+    '\u142f': 'v', '\u144c': 'u', '\u146d': 'p', '\u146f': 'd', '\u1472': 'b', '\u148d': 'j',
+    '\u14aa': 'l', '\u14bf': '2', '\u1541': 'x', '\u157c': 'h', '\u157d': 'x', '\u1587': 'r',
+    '\u15af': 'b', '\u15b4': 'f', '\u15c5': 'a', '\u15de': 'd', '\u15ea': 'd', '\u15f0': 'm',
+    '\u15f7': 'b', '\u166d': 'x', '\u166e': 'x', '\u16b7': 'x', '\u16c1': 'l', '\u16d5': 'k',
+    '\u16d6': 'm', '\u1d04': 'c', '\u1d0f': 'o', '\u1d11': 'o', '\u1d1c': 'u', '\u1d20': 'v',
+    '\u1d21': 'w', '\u1d22': 'z', '\u1d26': 'r', '\u1d6b': 'ue', '\u1d83': 'g', '\u1d8c': 'y',
+    '\u1e9d': 'f', '\u1eff': 'y', '\u2016': 'll', '\u20b6': 'lt', '\u212e': 'e', '\u221e': 'oo',
+    '\u2223': 'l', '\u2225': 'll', '\u2228': 'v', '\u222a': 'u', '\u22a4': 't', '\u22c1': 'v',
+    '\u22c3': 'u', '\u22ff': 'e', '\u2373': 'i', '\u2374': 'p', '\u237a': 'a', '\u23fd': 'l',
+    '\u2573': 'x', '\u27d9': 't', '\u292b': 'x', '\u292c': 'x', '\u2a2f': 'x', '\u2c85': 'r',
+    '\u2c8e': 'h', '\u2c8f': 'h', '\u2c92': 'l', '\u2c93': 'l', '\u2c94': 'k', '\u2c95': 'k',
+    '\u2c98': 'm', '\u2c99': 'm', '\u2c9a': 'n', '\u2c9b': 'n', '\u2c9e': 'o', '\u2c9f': 'o',
+    '\u2ca2': 'p', '\u2ca3': 'p', '\u2ca4': 'c', '\u2ca5': 'c', '\u2ca6': 't', '\u2ca7': 't',
+    '\u2ca8': 'y', '\u2ca9': 'y', '\u2cac': 'x', '\u2cad': 'x', '\u2cca': '9', '\u2ccb': '9',
+    '\u2ccc': '3', '\u2ccd': '3', '\u2cd0': 'l', '\u2cd1': 'l', '\u2cd2': '6', '\u2cd3': '6',
+    '\u2d38': 'v', '\u2d39': 'e', '\u2d4f': 'l', '\u2d54': 'o', '\u2d55': 'q', '\u2d5d': 'x',
+    '\u3007': 'o', '\ua4d0': 'b', '\ua4d1': 'p', '\ua4d2': 'd', '\ua4d3': 'd', '\ua4d4': 't',
+    '\ua4d6': 'g', '\ua4d7': 'k', '\ua4d9': 'j', '\ua4da': 'c', '\ua4dc': 'z', '\ua4dd': 'f',
+    '\ua4df': 'm', '\ua4e0': 'n', '\ua4e1': 'l', '\ua4e2': 's', '\ua4e3': 'r', '\ua4e6': 'v',
+    '\ua4e7': 'h', '\ua4ea': 'w', '\ua4eb': 'x', '\ua4ec': 'y', '\ua4ee': 'a', '\ua4f0': 'e',
+    '\ua4f2': 'l', '\ua4f3': 'o', '\ua4f4': 'u', '\ua644': '2', '\ua645': '2', '\ua647': 'i',
+    '\ua698': 'oo', '\ua699': 'oo', '\ua6df': 'v', '\ua6ef': '2', '\ua728': 't3', '\ua729': 't3',
+    '\ua731': 's', '\ua732': 'aa', '\ua733': 'aa', '\ua734': 'ao', '\ua735': 'ao', '\ua736': 'au',
+    '\ua737': 'au', '\ua738': 'av', '\ua739': 'av', '\ua73a': 'av', '\ua73b': 'av', '\ua73c': 'ay',
+    '\ua73d': 'ay', '\ua74e': 'oo', '\ua74f': 'oo', '\ua75a': '2', '\ua75b': '2', '\ua76a': '3',
+    '\ua76b': '3', '\ua76e': '9', '\ua76f': '9', '\ua777': 'tf', '\ua798': 'f', '\ua799': 'f',
+    '\ua79f': 'u', '\ua7ab': '3', '\ua7b2': 'j', '\ua7b3': 'x', '\ua7b4': 'b', '\ua7b5': 'b',
+    '\uab32': 'e', '\uab35': 'f', '\uab3d': 'o', '\uab47': 'r', '\uab48': 'r', '\uab4e': 'u',
+    '\uab52': 'u', '\uab53': 'x', '\uab5a': 'y', '\uab63': 'uo', '\uab75': 'i', '\uab81': 'r',
+    '\uab83': 'w', '\uab93': 'z', '\uaba9': 'v', '\uabaa': 's', '\uabaf': 'c', '\U00010282': 'b',
+    '\U00010286': 'e', '\U00010287': 'f', '\U0001028a': 'l', '\U00010290': 'x', '\U00010292': 'o',
+    '\U00010295': 'p', '\U00010296': 's', '\U00010297': 't', '\U000102a0': 'a', '\U000102a1': 'b',
+    '\U000102a2': 'c', '\U000102a5': 'f', '\U000102ab': 'o', '\U000102b0': 'm', '\U000102b1': 't',
+    '\U000102b2': 'y', '\U000102b4': 'x', '\U000102cf': 'h', '\U000102f5': 'z', '\U00010301': 'b',
+    '\U00010302': 'c', '\U00010309': 'l', '\U00010311': 'm', '\U00010315': 't', '\U00010317': 'x',
+    '\U0001031a': '8', '\U00010320': 'l', '\U00010322': 'x', '\U00010404': 'o', '\U00010415': 'c',
+    '\U0001041b': 'l', '\U00010420': 's', '\U0001042c': 'o', '\U0001043d': 'c', '\U00010443': 'l',
+    '\U00010448': 's', '\U000104b4': 'r', '\U000104c2': 'o', '\U000104ce': 'u', '\U000104d2': '7',
+    '\U000104dc': 'r', '\U000104ea': 'o', '\U000104f6': 'u', '\U000104fa': '7', '\U00010513': 'n',
+    '\U00010516': 'o', '\U00010518': 'k', '\U0001051c': 'c', '\U0001051d': 'v', '\U00010525': 'f',
+    '\U00010526': 'l', '\U00010527': 'x', '\U00011700': 'rn', '\U00011706': 'v', '\U0001170a': 'w',
+    '\U0001170e': 'w', '\U0001170f': 'w', '\U000118a0': 'v', '\U000118a2': 'f', '\U000118a3': 'l',
+    '\U000118a4': 'y', '\U000118a6': 'e', '\U000118a9': 'z', '\U000118ac': '9', '\U000118ae': 'e',
+    '\U000118af': '4', '\U000118b2': 'l', '\U000118b5': 'o', '\U000118b8': 'u', '\U000118bb': '5',
+    '\U000118bc': 't', '\U000118c0': 'v', '\U000118c1': 's', '\U000118c2': 'f', '\U000118c3': 'i',
+    '\U000118c4': 'z', '\U000118c6': '7', '\U000118c8': 'o', '\U000118c9': 'z', '\U000118ca': '3',
+    '\U000118cc': '9', '\U000118ce': 'e', '\U000118cf': '4', '\U000118d2': 'l', '\U000118d5': '6',
+    '\U000118d6': '9', '\U000118d7': 'o', '\U000118d8': 'u', '\U000118db': '5', '\U000118dc': 'y',
+    '\U000118ec': 'x', '\U000118ef': 'w', '\U000118f2': 'c', '\U00016f08': 'v', '\U00016f0a': 't',
+    '\U00016f16': 'l', '\U00016f28': 'l', '\U00016f35': 'r', '\U00016f3a': 's', '\U00016f3b': '3',
+    '\U00016f40': 'a', '\U00016f42': 'u', '\U00016f43': 'y', '\U0001d206': '3', '\U0001d20d': 'v',
+    '\U0001d212': '7', '\U0001d213': 'f', '\U0001d216': 'r', '\U0001d22a': 'l', '\U0001e8c7': 'l',
+    '\U0001e8cb': '8', '\U0001f700': 'qe', '\U0001f707': 'ar', '\U0001f74c': 'c',
+    '\U0001f75c': 'sss', '\U0001f768': 't', '\U0001f76b': 'mb', '\U0001f76c': 'vb',
 }
 # fmt: on
