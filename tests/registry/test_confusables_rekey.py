@@ -197,8 +197,9 @@ def test_rekeying_page_by_page_gives_the_same_keys(
     try:
         _store_keyed_before_uts39(engine)
         with engine.begin() as connection:
-            found = migration._rekey_table(connection, "manifest_items", upgrading=True)
-        assert found["manifest"] == {"m-1"}
+            records, replaced = migration._rekey_table(connection, "manifest_items", upgrading=True)
+        assert records == {"m-1"}
+        assert replaced == {"ꓗꓚ777001"}  # the key before the step
         keys = _keys(engine)
         assert keys[("manifest_items", SPOOFED["serial_number"])] == _weapon_keys(SPOOFED)
     finally:

@@ -98,9 +98,10 @@ def _needs_keys(row: Any, room: dict[str, int]) -> bool:
     return any(not (getattr(row, field) or "").isascii() for field in fields)
 
 
-def _rekey_table(bind: sa.Connection, name: str, *, upgrading: bool) -> dict[str, set[str]]:
-    """Rekey one table; returns the records whose serial key changed, with the old keys."""
-    source, record, room = TABLES[name]
+def _rekey_table(bind: sa.Connection, name: str, *, upgrading: bool) -> tuple[set[str], set[str]]:
+    """Rekey one table; returns the records whose serial key changed, and the keys
+    they held before."""
+    _, record, room = TABLES[name]
     table = _table(name)
     statement = table.update().where(table.c.id == sa.bindparam("row_id"))
     records: set[str] = set()
@@ -129,7 +130,7 @@ def _rekey_table(bind: sa.Connection, name: str, *, upgrading: bool) -> dict[str
                 replaced.add(row.serial_key)
         for parameters in changes.values():
             bind.execute(statement, parameters)
-    return {source: records, "__replaced__": replaced}
+    return records, replaced
 
 
 def _holds(bind: sa.Connection, table: sa.TableClause, key: str) -> bool:
@@ -149,9 +150,9 @@ def _rekey(*, upgrading: bool) -> None:
     )
     replaced: set[str] = set()
     for name, (source, _, _) in TABLES.items():
-        found = _rekey_table(bind, name, upgrading=upgrading)
-        replaced |= found["__replaced__"]
-        for record_id in sorted(found[source]):
+        records, keys = _rekey_table(bind, name, upgrading=upgrading)
+        replaced |= keys
+        for record_id in sorted(records):
             bind.execute(
                 backlog.insert().values(
                     source=source, record_id=record_id, queued_at=sa.func.current_timestamp()
