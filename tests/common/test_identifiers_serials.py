@@ -40,7 +40,8 @@ FIELD_CHARS = (
         ("Ø12", "012"),  # slashed zero typed as a letter
         ("É-1", "E1"),
         ("SBZG", "SBZG"),  # secondary look-alikes stay out of the key
-        ("БЖ 123", "БЖ123"),  # non-look-alike Cyrillic letters are kept
+        ("БЖ 123", "6Ж123"),  # UTS #39 reads "Б" as 6; "Ж" has no Latin look-alike
+        ("ЖЙ 123", "ЖИ123"),  # non-look-alike Cyrillic letters are kept
         ("", ""),
         (" -/._ ", ""),
         ("№", ""),

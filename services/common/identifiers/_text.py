@@ -1,8 +1,10 @@
 """Unicode folding shared by the identifier normalizers (private).
 
 `fold_text` turns arbitrary text into a lower-case, accent-free string in
-which Cyrillic and Greek letters that look like Latin letters are replaced by
-those Latin letters, and decimal digits of any script are ASCII digits.
+which every character Unicode lists as confusable with a Latin letter or digit
+(UTS #39 confusables: Cyrillic, Greek, Lisu, Cherokee, small capitals, ...)
+is replaced by that letter or digit, and decimal digits of any script are
+ASCII digits. Characters with no Latin look-alike stay as they are.
 Separators and punctuation are left in place: each normalizer decides what a
 separator means for its kind of identifier.
 
@@ -14,6 +16,8 @@ idempotence, hold for whole strings.
 import unicodedata
 from collections.abc import Callable
 from typing import Final
+
+from services.common.identifiers._confusables import LATIN_CONFUSABLES
 
 # Lower-case forms, because folding runs after casefold(). They stand for the
 # upper-case look-alikes seen on stamped metal (Cyrillic "Н" reads as Latin
@@ -52,7 +56,7 @@ class _FoldTable(dict[int, str | None]):
         char = chr(codepoint)
         category = unicodedata.category(char)
         result: str | None = char
-        if category.startswith("M"):
+        if category.startswith("M"):  # spacing marks that read as letters are in the table
             result = None
         elif category == "Nd":
             result = str(unicodedata.decimal(char))
@@ -61,14 +65,30 @@ class _FoldTable(dict[int, str | None]):
         return result
 
 
-def _build_table() -> _FoldTable:
+def _build_table(*, confusables: bool = True) -> _FoldTable:
     table = _FoldTable({code: chr(code) for code in range(128)})
-    for mapping in (_CYRILLIC_LOOKALIKES, _GREEK_LOOKALIKES, _LATIN_EXTRAS):
+    if not confusables:  # the rule before UTS #39 (for migrations, see keys_before_uts39)
+        for mapping in (_CYRILLIC_LOOKALIKES, _GREEK_LOOKALIKES, _LATIN_EXTRAS):
+            table.update({ord(src): dst for src, dst in mapping.items()})
+        return table
+    # The hand-made tables come last and win the two disagreements: Greek "ν"
+    # and "υ" stand for "Ν" and "Υ" (N, Y), where UTS #39 reads "v" and "u".
+    # Decimal digits are left out of the confusables table: they keep their
+    # value ("৪" is 4, not the 8 it resembles), see the generator's docstring.
+    for mapping in (LATIN_CONFUSABLES, _CYRILLIC_LOOKALIKES, _GREEK_LOOKALIKES, _LATIN_EXTRAS):
         table.update({ord(src): dst for src, dst in mapping.items()})
     return table
 
 
 _FOLD: Final = _build_table()
+
+
+def use_fold_table(*, confusables: bool) -> None:
+    """Switch the folding to or from the UTS #39 table, in place (for migrations)."""
+    _FOLD.clear()
+    _FOLD.update(_build_table(confusables=confusables))
+
+
 _WORD_CATEGORIES: Final = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd"})
 
 

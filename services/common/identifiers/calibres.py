@@ -4,8 +4,8 @@
 `calibre_key` is the one rule both registers match calibres on. It first
 reduces any input to a structural form (`structural_calibre_key`):
 
-1. the common folding (NFKD, accents dropped, casefold, Cyrillic/Greek
-   look-alikes to Latin, so Russian "7,62х39 мм" works too);
+1. the common folding (NFKD, accents dropped, casefold, look-alikes of any
+   script to Latin, UTS #39, so Russian "7,62х39 мм" works too);
 2. "×", "*" and similar signs become "x"; a comma between two digits is a
    decimal point;
 3. everything but letters, digits and decimal points is dropped (spaces,

@@ -3,8 +3,8 @@
 `manufacturer_key` is the one rule both registers match makers on. It first
 reduces any input to a structural form (`structural_manufacturer_key`):
 
-1. the common folding (NFKD, accents dropped, casefold, Cyrillic/Greek
-   look-alikes to Latin);
+1. the common folding (NFKD, accents dropped, casefold, look-alikes of any
+   script to Latin, UTS #39);
 2. "&" reads "and"; dots and apostrophes are deleted so that "S.A.", "H.K."
    and "Colt's" stay one word; every other non-letter, non-digit character
    separates words; runs of separators collapse to one space;

@@ -5,7 +5,8 @@ Match classes (`serial_match_quality`), strongest first
 - "exact": the two serials are identical as declared, outer whitespace
   aside.
 - "normalized": same match key (`normalize_serial`): spacing, dashes, case,
-  Cyrillic/Greek look-alikes, O/0 and I/L/1 differ only.
+  look-alikes of Latin letters and digits in any script (UTS #39), O/0 and
+  I/L/1 differ only.
 - "possible", for a human to review, when the query has no wildcard: the
   fuzzy keys (`serial_fuzzy_key`, which also folds S/5, B/8, Z/2, G/6) are
   equal or one edit apart: one substitution, one insertion or deletion, or

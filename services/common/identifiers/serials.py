@@ -7,9 +7,12 @@ one stamping arrives as "56 OOOO123", "56-0000123" or "56–ООOО123" (Cyrilli
 О). `normalize_serial` maps all of these to one key, "560000123":
 
 1. NFKD, combining marks dropped (accents), casefold;
-2. Cyrillic and Greek letters that look like Latin capitals become those
-   Latin letters (А В Е К М Н О Р С Т Х У ..., Α Β Ε Ζ Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ
-   ...), decimal digits of any script become ASCII digits;
+2. every character Unicode lists as confusable with a Latin letter or digit
+   (UTS #39 confusables: Cyrillic А В Е К М Н О Р С Т Х У ..., Greek Α Β Ε Ζ
+   Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ ..., Lisu ꓗ ꓚ, Cherokee Ꮶ Ꮯ, small capitals ᴄ ᴏ ...)
+   becomes that letter or digit, and the small form of such a capital too
+   ("з" as "З", 3); decimal digits of any script become ASCII digits by
+   value ("৪" is 4, though it looks like 8);
 3. everything that is not a letter or a digit is dropped: spaces, every kind
    of dash, slashes, dots, underscores, "№", other punctuation and symbols;
 4. upper case, then the letter O becomes the digit 0 and the letters I and L

@@ -34,9 +34,9 @@ async def trace(
 ) -> Response:
     """Every record of a weapon across manifests (in and out), loss reports and declared
     seizures, collections and destructions, in date order, each with its match quality:
-    ``exact`` (as declared), ``normalized`` (spacing, dashes, case, O/0, I/L/1, Cyrillic or
-    Greek look-alikes) or ``possible`` (one character edited or two swapped, S/5 B/8 Z/2
-    G/6 look-alikes, or a wildcard pattern) for an analyst to judge. Only records the
+    ``exact`` (as declared), ``normalized`` (spacing, dashes, case, O/0, I/L/1, look-alike
+    characters of any script, UTS #39) or ``possible`` (one character edited or two swapped,
+    S/5 B/8 Z/2 G/6 look-alikes, or a wildcard pattern) for an analyst to judge. Only records the
     caller may read (own country; a secretariat's members at the record's date); at most
     ``limit`` records, ``truncated`` says when more matched."""
     result = await service.trace(
