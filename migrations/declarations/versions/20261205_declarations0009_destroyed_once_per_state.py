@@ -27,9 +27,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "declarations0009"
-# declarations0008 (confusable folding) is on another branch; the integrator re-chains this
-# revision onto it. Its content does not depend on that step.
-down_revision: str | None = "declarations0007"
+down_revision: str | None = "declarations0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

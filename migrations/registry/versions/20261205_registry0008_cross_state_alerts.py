@@ -23,9 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "registry0008"
-# registry0007 (confusable folding) is on another branch; the integrator re-chains this
-# revision onto it. Its content does not depend on that step.
-down_revision: str | None = "registry0006"
+down_revision: str | None = "registry0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
