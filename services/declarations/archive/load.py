@@ -39,7 +39,7 @@ from services.declarations.archive import repository, verify
 from services.declarations.archive.bagit import BagError, validate_bag
 from services.declarations.archive.export import PAYLOAD
 from services.declarations.archive.verify import ImportRefused
-from services.declarations.bulk import insert_rows
+from services.declarations.bulk_repository import insert_rows
 from services.declarations.declarations.checks import CheckedDocument, item_rows
 from services.declarations.declarations.custody import identify, undeclared_positions
 from services.declarations.declarations.records import document_of, parse_record

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
 from services.common.security import ReadScope
-from services.declarations.bulk import insert_rows
+from services.declarations.bulk_repository import insert_rows
 from services.declarations.models import (
     declaration_contents,
     declaration_versions,
@@ -43,6 +43,7 @@ class DeclarationRow:
     disposal_log_index: int | None
 
 
+# tenancy: correlated subquery of _current_select, whose callers filter the declaration row
 def _latest_version() -> ScalarSelect[Any]:
     inner = declaration_versions.alias("newer")
     return (
@@ -52,6 +53,7 @@ def _latest_version() -> ScalarSelect[Any]:
     )
 
 
+# tenancy: builder; find_current, list_current add _visible(scope), find_many the own country
 def _current_select() -> Select[Any]:
     """Declarations joined to their latest version and their disposal, if any."""
     v = declaration_versions
@@ -183,6 +185,7 @@ def list_current(
     return [_to_row(r) for r in rows], cursor
 
 
+# tenancy: declarations/service.py list_versions checks find_current(scope) first (404)
 def versions_of(session: Session, declaration_id: str) -> list[Any]:
     """Every version of a declaration with its content (NULL once disposed), oldest first."""
     v, c = declaration_versions, declaration_contents
@@ -197,6 +200,7 @@ def versions_of(session: Session, declaration_id: str) -> list[Any]:
     )
 
 
+# tenancy: callers check find_current(scope) first: get_declaration, amendments amend_declaration
 def content_of(session: Session, declaration_id: str, version: int) -> str | None:
     """The canonical JSON of one version (None once disposed)."""
     return session.execute(
@@ -231,6 +235,7 @@ def delete_items(session: Session, declaration_id: str) -> None:
     session.execute(delete(items).where(items.c.declaration_id == declaration_id))
 
 
+# tenancy: ids from find_many of checks.py check_document: the caller's own country's declarations
 def recorded_keys(session: Session, declaration_ids: Sequence[str]) -> set[str]:
     """Match keys of items recorded by the given (non-destruction) declarations."""
     if not declaration_ids:

@@ -153,6 +153,7 @@ def count_waiting(session: Session, *, now: datetime) -> int:
     return int(session.execute(statement).scalar_one())
 
 
+# tenancy: background job: the index relay (relay.py _pending) feeds every state's records
 def declaration_version(session: Session, declaration_id: str, version: int | None) -> Any:
     """The declaration with the given version (the latest when None) and its content."""
     statement = (

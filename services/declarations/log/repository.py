@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from services.common.security import ReadScope
 from services.common.transparency.merkle import NodeId, StoredNode
-from services.declarations.bulk import insert_rows
+from services.declarations.bulk_repository import insert_rows
 from services.declarations.models import (
     checkpoints,
     declaration_contents,

@@ -16,6 +16,7 @@ from services.declarations.models import (
 )
 
 
+# tenancy: retention/service.py _declaration checks find_current(visible.scope) first (404)
 def holds_of(session: Session, declaration_id: str) -> list[Any]:
     """Every hold of a declaration with its lift, if any, oldest first."""
     return list(
@@ -54,6 +55,7 @@ def insert_disposal(session: Session, **values: Any) -> None:
     session.execute(insert(disposals).values(**values))
 
 
+# tenancy: retention/service.py dispose checks _declaration and require_disposer first
 def disposed(session: Session, declaration_id: str) -> bool:
     """True when a disposal of the declaration is recorded."""
     return (

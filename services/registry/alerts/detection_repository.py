@@ -55,6 +55,7 @@ _LOT_MAKERS_AGREE = or_(
 )
 
 
+# tenancy: detection across states (diversions.py), readers filtered by the alert's audience
 def diversion_matches(session: Session, *, declaration_id: str) -> list[Row[Any]]:
     """Declared items of a declaration matching materiel declared in by a contingent:
     weapons by serial key (and manufacturer when the declaration names one), ammunition by
@@ -99,6 +100,7 @@ def diversion_matches(session: Session, *, declaration_id: str) -> list[Row[Any]
     return found
 
 
+# tenancy: detection across states (diversions.py), readers filtered by the alert's audience
 def manifest_diversion_matches(session: Session, *, manifest_id: str) -> list[Row[Any]]:
     """Items of a just-stored manifest ``in`` matching declared items already indexed, by
     the rule of :func:`diversion_matches` seen from the other side. One query over the
@@ -158,6 +160,7 @@ def manifest_diversion_matches(session: Session, *, manifest_id: str) -> list[Ro
     return list(session.execute(statement).all())
 
 
+# tenancy: detection across states (_raise_linkages), readers filtered by the alert's audience
 def linked_declarations(session: Session, *, declaration_id: str) -> list[Row[Any]]:
     """Other recoveries sharing a signature with this declaration's items: weapons by
     manufacturer, model and year; ammunition by calibre, manufacturer, year and lot.
@@ -267,6 +270,7 @@ def embargoes_for(session: Session, country: str) -> list[Embargo]:
     return list(session.execute(statement).scalars())
 
 
+# tenancy: detection across states (embargo_alerts.py), readers filtered by the alert's audience
 def items_made_between(
     session: Session, *, declaration_id: str, after_year: int, until_year: int | None
 ) -> tuple[int, list[Row[Any]]]:
@@ -288,6 +292,7 @@ def items_made_between(
     return int(count), list(rows)
 
 
+# tenancy: detection across states (embargo_alerts.py), readers filtered by the alert's audience
 def items_under_embargo(
     session: Session,
     *,
@@ -371,6 +376,7 @@ def ended_missions(session: Session, *, today: date) -> list[Mission]:
     return list(session.execute(statement).scalars())
 
 
+# tenancy: background job: detection.py scan_ended_missions (regctl alerts scan), every contingent
 def contingents_of(session: Session, mission: str) -> list[str]:
     """Countries that declared materiel into a mission."""
     t = manifests

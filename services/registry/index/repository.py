@@ -25,6 +25,7 @@ def record_event(session: Session, event: IndexEvent) -> None:
     session.flush()
 
 
+# tenancy: write path of the index feed: ingest_declaration, operator's service clients only
 def get_declaration(session: Session, declaration_id: str) -> IndexedDeclaration | None:
     """The indexed declaration, locked for update where the database can."""
     t = indexed_declarations
@@ -40,6 +41,7 @@ def save_declaration(session: Session, declaration: IndexedDeclaration) -> None:
     session.flush()
 
 
+# tenancy: write path of the index feed: ingest_declaration, operator's service clients only
 def item_serial_keys(session: Session, declaration_id: str) -> list[str]:
     """The distinct match keys of a declaration's indexed items."""
     di = declared_items

@@ -48,6 +48,7 @@ def _zero() -> ColumnElement[Any]:
     return literal(0)
 
 
+# tenancy: write paths' balance checks over the caller's own contingent (require_own_country)
 def movements(*, mission: str, country: str | None, kinds: tuple[str, ...]) -> Subquery:
     """Signed movements of one mission (and country) for the given item kinds."""
     mi = manifest_items

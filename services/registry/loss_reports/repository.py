@@ -17,6 +17,7 @@ from services.registry.models.handles import loss_items, loss_reports, manifest_
 _CHUNK = 500
 
 
+# tenancy: write path: create_loss_report, the caller's own contingent (require_own_country)
 def declared_weapons(
     session: Session, *, mission: str, country: str, serial_keys: Iterable[str]
 ) -> list[tuple[str, str, str | None, str | None, str | None]]:
@@ -52,6 +53,7 @@ def declared_weapons(
     return found
 
 
+# tenancy: write path: create_loss_report, the caller's own contingent (require_own_country)
 def declared_lots(
     session: Session, *, mission: str, country: str, lots: Iterable[tuple[str, str]]
 ) -> set[tuple[str, str]]:
@@ -85,6 +87,7 @@ def add_loss_report(session: Session, report: LossReport, rows: Sequence[dict[st
     session.execute(insert(loss_items), list(rows))
 
 
+# tenancy: write path: create_loss_report, the caller's own contingent (require_own_country)
 def overdrawn_items(
     session: Session, *, report_id: str, mission: str, country: str
 ) -> list[tuple[int, int]]:
@@ -117,6 +120,7 @@ def get_loss_report(session: Session, report_id: str) -> LossReport | None:
     return session.get(LossReport, report_id)
 
 
+# tenancy: callers check the report: get_loss_report (scope.allows), create_loss_report (own)
 def report_items(session: Session, report_id: str) -> list[LossReportItem]:
     """A report's items in order."""
     statement = (

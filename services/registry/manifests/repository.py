@@ -85,6 +85,7 @@ class BrokenBalance:
     crossing_date: date
 
 
+# tenancy: write path: create_manifest, the caller's own contingent (require_own_country)
 def weapons_breaking_balance(
     session: Session, *, manifest_id: str, mission: str, country: str, direction: str
 ) -> list[BrokenBalance]:
@@ -207,6 +208,7 @@ def list_manifests(
     return [row[0] for row in rows], cursor
 
 
+# tenancy: manifests/service.py list_manifest_items checks get_manifest(scope) first (404)
 def list_manifest_items(
     session: Session, *, manifest_id: str, params: PageParams
 ) -> tuple[list[ManifestItem], str | None]:

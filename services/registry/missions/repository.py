@@ -40,6 +40,7 @@ def add_mission(session: Session, mission: Mission) -> None:
     session.flush()
 
 
+# tenancy: rule of missions/service.py update_mission (mission's authority): one date, no record
 def latest_crossing(session: Session, code: str) -> date | None:
     """The latest crossing date any manifest of the mission records, or None."""
     latest: date | None = session.execute(

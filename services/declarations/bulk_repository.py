@@ -1,5 +1,9 @@
 """Bulk inserts: PostgreSQL ``COPY`` for many rows, executemany otherwise.
 
+A repository module (its SQL is the INSERT and the COPY below): the domain
+repositories and the archive loader store rows through :func:`insert_rows`. It
+reads nothing.
+
 ``COPY ... FROM STDIN`` streams rows in one round trip with little per-row
 work, which is what lets a batch of 1,000 declarations (several thousand item,
 version, content, log entry and node rows) be stored in a fraction of a
