@@ -146,6 +146,7 @@ def register_settings(database_urls: dict[str, str], tmp_path: Path) -> Embedded
     from services.declarations.settings import DeclarationsSettings
     from services.embedded import EmbeddedSettings
     from services.registry.settings import RegistrySettings
+    from tests.support.declarations_log import TEST_LOG_SIGNING_KEY
 
     common = {"var_dir": tmp_path / "var", "log_level": "WARNING"}
     return EmbeddedSettings(
@@ -156,8 +157,13 @@ def register_settings(database_urls: dict[str, str], tmp_path: Path) -> Embedded
         # Tests deliver the weapon-index feed explicitly (POST .../index-feed/deliveries)
         # and index serial neighbours explicitly rather than from background tasks
         # racing their assertions.
+        # The log signs with the key that the registry tests' own deliveries are
+        # proven under (tests/support/declarations_log.py); the registry trusts it.
         declarations=DeclarationsSettings(
-            database_url=database_urls["declarations"], index_relay_enabled=False, **common
+            database_url=database_urls["declarations"],
+            index_relay_enabled=False,
+            log_signing_key=TEST_LOG_SIGNING_KEY,
+            **common,
         ),
     )
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import ServiceSettings
+from services.common.transparency.note import parse_verifier_key
 
 
 class RegistrySettings(ServiceSettings):
@@ -18,3 +19,16 @@ class RegistrySettings(ServiceSettings):
     # records stored since its last pass are traced by slower probing until it runs.
     neighbour_indexer_enabled: bool = True
     neighbour_indexer_interval_seconds: float = Field(default=0.5, gt=0)
+    # The declarations log's C2SP verifier key (``<name>+<hex id>+<base64 key>``, as
+    # ``GET /declarations/v1/log/public-key`` serves it and bootstrap prints it). The index
+    # accepts only deliveries proven against a checkpoint this key signed; unset, it
+    # accepts none (503). The embedded runner fills it in from the declarations service.
+    declarations_log_key: str = ""
+
+    @field_validator("declarations_log_key")
+    @classmethod
+    def _verifier_key(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            parse_verifier_key(value)  # a KeyFormatError (ValueError) names what is wrong
+        return value
