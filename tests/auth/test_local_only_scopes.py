@@ -20,7 +20,9 @@ CLIENTS = "/auth/v1/clients"
 
 
 def operator_code(client: TestClient, auth_api: AuthApi) -> str:
-    response = client.get(f"{CLIENTS}/{auth_api.operator.client_id}", headers=auth_api.admin_headers())
+    response = client.get(
+        f"{CLIENTS}/{auth_api.operator.client_id}", headers=auth_api.admin_headers()
+    )
     assert response.status_code == 200, response.text
     return str(response.json()["organisation"])
 

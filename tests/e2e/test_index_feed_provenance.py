@@ -98,9 +98,7 @@ def published(client: TestClient, auth_api: AuthApi, declaration_id: str) -> dic
     )["entries"]
     (entry,) = [e for e in entries if e["entry"]["declaration_id"] == declaration_id]
     inclusion = assert_status(
-        client.get(
-            f"{LOG}/proof/inclusion", params={"index": entry["index"], "tree_size": size}
-        ),
+        client.get(f"{LOG}/proof/inclusion", params={"index": entry["index"], "tree_size": size}),
         200,
     )
     proof = {
@@ -190,9 +188,7 @@ def test_a_tampered_record_is_refused_before_anything_is_stored(
     real = published(client, auth_api, declaration_id)
 
     edited_record = real["record"] | {"items": [rifle(SEN_RIFLE)]}
-    tampered = client.post(
-        INDEX, json=event_of(edited_record, real["proof"]), headers=attacker
-    )
+    tampered = client.post(INDEX, json=event_of(edited_record, real["proof"]), headers=attacker)
     assert tampered.status_code == 422, tampered.text
     assert tampered.json()["code"] == "not_what_the_log_says"
     assert [e["loc"] for e in tampered.json()["errors"]] == ["record"]
