@@ -149,6 +149,11 @@ def register_settings(database_urls: dict[str, str], tmp_path: Path) -> Embedded
     from tests.support.declarations_log import TEST_LOG_SIGNING_KEY
 
     common = {"var_dir": tmp_path / "var", "log_level": "WARNING"}
+    # The key file too, for commands run with only DECLARATIONS_VAR_DIR (regctl log ...).
+    key_file = tmp_path / "var" / "keys" / "log-signer.key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(TEST_LOG_SIGNING_KEY + "\n")
+    key_file.chmod(0o600)
     return EmbeddedSettings(
         auth=AuthSettings(database_url=database_urls["auth"], **common),
         registry=RegistrySettings(
