@@ -15,13 +15,15 @@ import json
 import uuid
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from services.common.transparency.canonical import canonical_json, canonical_sha256_hex
 from services.common.transparency.checkpoint import Checkpoint, sign_checkpoint
 from services.common.transparency.merkle import MemoryTree
 from services.common.transparency.note import generate_signer
-from services.embedded import EmbeddedSettings
+from services.embedded import EmbeddedRegister, EmbeddedSettings, create_embedded_app
+from tests.declarations.support import MovableClock
 from tests.e2e.test_index_feed import (
     DELIVER,
     give_relay_a_client,
@@ -96,7 +98,7 @@ def published(client: TestClient, auth_api: AuthApi, declaration_id: str) -> dic
     entries = assert_status(
         client.get(f"{LOG}/entries", params={"start": 0, "end": size}, headers=reader), 200
     )["entries"]
-    (entry,) = [e for e in entries if e["entry"]["declaration_id"] == declaration_id]
+    entry = next(e for e in entries if e["entry"]["declaration_id"] == declaration_id)
     inclusion = assert_status(
         client.get(f"{LOG}/proof/inclusion", params={"index": entry["index"], "tree_size": size}),
         200,
@@ -240,3 +242,49 @@ def test_a_proof_against_a_checkpoint_signed_by_another_key_is_refused(
     not_in_log = client.post(INDEX, json=event_of(real["record"], bent), headers=attacker)
     assert not_in_log.status_code == 422, not_in_log.text
     assert not_in_log.json()["code"] == "not_in_log"
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+def register(register_settings: EmbeddedSettings, clock: MovableClock) -> EmbeddedRegister:
+    """The whole register, declarations on a clock that can go back 31 years."""
+    return create_embedded_app(register_settings, declarations_options={"clock": clock})
+
+
+def test_a_disposal_reaches_the_index_proven_by_its_own_log_entry(
+    client: TestClient,
+    auth_api: AuthApi,
+    register_settings: EmbeddedSettings,
+    clock: MovableClock,
+) -> None:
+    clock.rewind(years=31)
+    niger = auth_api.member_state_headers("NER", ("declarations:write", "register:read"))
+    declared = client.post(
+        "/declarations/v1/declarations",
+        json=seizure_by_niger("99-0000004") | {"event_date": clock.today().isoformat()},
+        headers=niger,
+    )
+    assert declared.status_code == 201, declared.text
+    clock.reset()
+    declaration_id = declared.json()["id"]
+    admin = auth_api.admin_headers()
+    disposed = client.delete(f"/declarations/v1/declarations/{declaration_id}", headers=admin)
+    assert_status(disposed, 200)
+    attacker = auth_api.operator_headers(("index:write",))
+    # The version's proof cannot stand for a disposal: only the disposal entry can.
+    real = published(client, auth_api, declaration_id)
+    dispose = {**event_of(seizure_by_niger("x") | {"id": declaration_id, "version": 1}, {})}
+    dispose |= {"action": "dispose", "location": None, "items": [], "record": None}
+    refused = client.post(INDEX, json=dispose | {"proof": real["proof"]}, headers=attacker)
+    assert refused.status_code == 422, refused.text
+    assert {e["loc"] for e in refused.json()["errors"]} == {"action"}
+
+    give_relay_a_client(auth_api, register_settings)
+    delivered = assert_status(client.post(DELIVER, headers=admin), 200)
+    assert (delivered["delivered"], delivered["rejected"], delivered["failed"]) == (2, 0, 0), (
+        delivered["errors"]
+    )

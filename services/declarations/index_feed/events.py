@@ -64,7 +64,11 @@ def build_event(
         "undeclared": bool(row.undeclared),
         "proof": log_proof(entry, inclusion),
     }
-    if entry.entry_type == "disposal" or row.content is None:
+    if entry.entry_type != "disposal" and row.content is None:
+        # Disposed since: the record is gone, so nothing proves this version's items, and
+        # the disposal entry that follows it in the log makes the index forget them.
+        return None
+    if entry.entry_type == "disposal":
         # The content is gone after retention: the index forgets the items too.
         return base | {
             "action": "dispose",
