@@ -18,7 +18,9 @@ from starlette.types import Receive, Scope, Send
 
 from services.auth.app import create_app as create_auth_app
 from services.auth.settings import AuthSettings
+from services.common.transparency.note import format_verifier_key
 from services.declarations.app import create_app as create_declarations_app
+from services.declarations.log.keys import load_signer
 from services.declarations.settings import DeclarationsSettings
 from services.registry.app import create_app as create_registry_app
 from services.registry.settings import RegistrySettings
@@ -40,6 +42,20 @@ def default_settings() -> EmbeddedSettings:
     )
 
 
+def with_declarations_log_key(
+    registry: RegistrySettings, declarations: DeclarationsSettings
+) -> RegistrySettings:
+    """The registry's settings, trusting the embedded declarations log's key unless one is set.
+
+    In production the operator sets ``REGISTRY_DECLARATIONS_LOG_KEY`` to the verifier key
+    that bootstrap prints (``GET /declarations/v1/log/public-key``).
+    """
+    if registry.declarations_log_key:
+        return registry
+    verifier_key = format_verifier_key(load_signer(declarations).verifier)
+    return registry.model_copy(update={"declarations_log_key": verifier_key})
+
+
 class EmbeddedRegister:
     """ASGI app routing ``/auth``, ``/registry`` and ``/declarations`` to their services."""
 
@@ -52,7 +68,10 @@ class EmbeddedRegister:
         self.settings = settings
         self.auth = create_auth_app(settings.auth)
         to_auth = httpx.ASGITransport(app=self.auth)
-        self.registry = create_registry_app(settings.registry, auth_transport=to_auth)
+        self.registry = create_registry_app(
+            with_declarations_log_key(settings.registry, settings.declarations),
+            auth_transport=to_auth,
+        )
         self.declarations = create_declarations_app(
             settings.declarations,
             auth_transport=to_auth,

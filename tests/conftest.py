@@ -146,8 +146,14 @@ def register_settings(database_urls: dict[str, str], tmp_path: Path) -> Embedded
     from services.declarations.settings import DeclarationsSettings
     from services.embedded import EmbeddedSettings
     from services.registry.settings import RegistrySettings
+    from tests.support.declarations_log import TEST_LOG_SIGNING_KEY
 
     common = {"var_dir": tmp_path / "var", "log_level": "WARNING"}
+    # The key file too, for commands run with only DECLARATIONS_VAR_DIR (regctl log ...).
+    key_file = tmp_path / "var" / "keys" / "log-signer.key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(TEST_LOG_SIGNING_KEY + "\n")
+    key_file.chmod(0o600)
     return EmbeddedSettings(
         auth=AuthSettings(database_url=database_urls["auth"], **common),
         registry=RegistrySettings(
@@ -156,8 +162,13 @@ def register_settings(database_urls: dict[str, str], tmp_path: Path) -> Embedded
         # Tests deliver the weapon-index feed explicitly (POST .../index-feed/deliveries)
         # and index serial neighbours explicitly rather than from background tasks
         # racing their assertions.
+        # The log signs with the key that the registry tests' own deliveries are
+        # proven under (tests/support/declarations_log.py); the registry trusts it.
         declarations=DeclarationsSettings(
-            database_url=database_urls["declarations"], index_relay_enabled=False, **common
+            database_url=database_urls["declarations"],
+            index_relay_enabled=False,
+            log_signing_key=TEST_LOG_SIGNING_KEY,
+            **common,
         ),
     )
 

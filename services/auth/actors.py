@@ -16,3 +16,12 @@ class Actor:
 
 
 COMMAND_LINE = Actor(actor="regctl")
+BOOTSTRAP = Actor(actor="bootstrap")
+# Who acts on the server itself, not over the API. Compared by identity: no request
+# can build these very objects, whatever client id or name it carries.
+_LOCAL_ACTORS = (COMMAND_LINE, BOOTSTRAP)
+
+
+def is_local(actor: Actor) -> bool:
+    """True for the command line and bootstrap: someone at the machine, not an API caller."""
+    return any(actor is local for local in _LOCAL_ACTORS)

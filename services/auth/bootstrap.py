@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Engine
 
-from services.auth.actors import Actor
+from services.auth.actors import BOOTSTRAP
 from services.auth.clients import service as clients
 from services.auth.clients.schemas import ClientCreate
 from services.auth.keys import service as keys
@@ -35,8 +35,6 @@ from services.common.errors import AppError
 from services.common.pagination import PageParams
 from services.common.scopes import Scope
 from services.common.tables import utcnow
-
-BOOTSTRAP = Actor(actor="bootstrap")
 
 
 class Credentials(NamedTuple):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from services.common.app import create_service_app
 from services.common.security import authenticated_router
+from services.common.transparency.note import parse_verifier_key
 from services.registry import models, serial_index
 from services.registry.alerts.router import router as alerts_router
 from services.registry.embargoes.router import router as embargoes_router
@@ -102,7 +103,7 @@ def create_app(
         if app.state.neighbour_indexer_task is not None:
             await app.state.neighbour_indexer_task
 
-    return create_service_app(
+    app = create_service_app(
         settings=settings,
         title="SALW register: registry",
         description=DESCRIPTION,
@@ -119,3 +120,8 @@ def create_app(
         on_startup=start,
         on_shutdown=stop,
     )
+    # The index accepts only deliveries proven against checkpoints this key signed.
+    app.state.declarations_log_verifier = (
+        parse_verifier_key(settings.declarations_log_key) if settings.declarations_log_key else None
+    )
+    return app

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import ServiceSettings
+from services.common.transparency.note import parse_verifier_key
 from services.registry.manifests.sheet_readers import ImportLimits
 
 
@@ -38,3 +39,17 @@ class RegistrySettings(ServiceSettings):
             max_unpacked_bytes=self.import_max_unpacked_bytes,
             max_seconds=self.import_max_seconds,
         )
+
+    # The declarations log's C2SP verifier key (``<name>+<hex id>+<base64 key>``, as
+    # ``GET /declarations/v1/log/public-key`` serves it and bootstrap prints it). The index
+    # accepts only deliveries proven against a checkpoint this key signed; unset, it
+    # accepts none (503). The embedded runner fills it in from the declarations service.
+    declarations_log_key: str = ""
+
+    @field_validator("declarations_log_key")
+    @classmethod
+    def _verifier_key(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            parse_verifier_key(value)  # a KeyFormatError (ValueError) names what is wrong
+        return value

@@ -68,7 +68,6 @@ def test_declaration_made_while_registry_is_down_arrives_exactly_once(
         admin = token(auth, saved["client_id"], saved["client_secret"])
         assert (var_dir / "declarations-index-client.json").exists()
         to_auth = {"REGISTRY_AUTH_BASE_URL": auth, "DECLARATIONS_AUTH_BASE_URL": auth}
-        registry_env = to_auth
         declarations_env = to_auth | {
             "DECLARATIONS_REGISTRY_BASE_URL": f"http://127.0.0.1:{registry_port}",
             "DECLARATIONS_INDEX_RELAY_INTERVAL_SECONDS": "0.3",
@@ -76,6 +75,10 @@ def test_declaration_made_while_registry_is_down_arrives_exactly_once(
         with live_register(
             database_urls, var_dir, service="declarations", extra_env=declarations_env
         ) as declarations:
+            # As an operator does: the registry trusts the log's published verifier key.
+            public_key = httpx.get(f"{declarations}/declarations/v1/log/public-key", timeout=10)
+            assert public_key.status_code == 200, public_key.text
+            registry_env = to_auth | {"REGISTRY_DECLARATIONS_LOG_KEY": public_key.text.strip()}
             sen = member_state(auth, admin, "SEN", ["manifests:write", "register:read"])
             niger = member_state(auth, admin, "NER", ["declarations:write", "register:read"])
             with live_register(

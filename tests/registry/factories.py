@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.support.declarations_log import proven
+
 MANIFESTS = "/registry/v1/manifests"
 
 
@@ -86,7 +88,8 @@ def delivery(
     action: str = "upsert",
     **overrides: Any,
 ) -> dict[str, Any]:
-    """A delivery of the declarations outbox to ``POST /registry/v1/index/declarations``."""
+    """A delivery of the declarations outbox to ``POST /registry/v1/index/declarations``,
+    with its record and its proof in the test log (change a field after: ``proven`` again)."""
     import uuid
 
     body: dict[str, Any] = {
@@ -105,4 +108,4 @@ def delivery(
         "items": items,
     }
     body.update(overrides)
-    return body
+    return proven(body)

@@ -11,6 +11,7 @@ from services.cli.main import main as regctl
 from services.embedded import EmbeddedSettings
 from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
 from tests.support.auth_fixtures import AuthApi
+from tests.support.declarations_log import proven
 from tests.support.responses import assert_status
 
 ALERTS = "/registry/v1/alerts"
@@ -135,7 +136,8 @@ def test_an_embargo_configured_by_a_secretariat_screens_indexed_and_later_declar
         event_date="2024-01-10",
     )
     assert _deliver(client, auth_api, later) == 1
-    assert _deliver(client, auth_api, {**found_before, "event_id": "again", "version": 2}) == 0
+    again = proven({**found_before, "event_id": "again", "version": 2})
+    assert _deliver(client, auth_api, again) == 0
     assert len(_alerts(client, ner, kind="embargo")) == 2
     listed = client.get("/registry/v1/embargoes", params={"country": "CIV"}, headers=ecowas)
     assert [e["country"] for e in listed.json()["items"]] == ["CIV"]

@@ -31,6 +31,7 @@ from services.registry.manifests.schemas import ManifestHeader, ManifestItemIn
 from services.registry.manifests.service import create_manifest
 from tests.conftest import BACKEND
 from tests.registry.factories import declared_weapon, delivery, weapon
+from tests.support.declarations_log import TEST_LOG_SIGNER
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "postgresql", reason="PostgreSQL only: SQLite serializes writers"
@@ -139,7 +140,9 @@ def test_a_manifest_racing_the_matching_seizure_still_raises_the_diversion(
 ) -> None:
     def index_seizure(session: Session) -> None:
         body = DeclarationDelivery.model_validate(delivery([declared_weapon(0, "56 OOOO123")]))
-        result = ingest_declaration(session=session, principal=RELAY, delivery=body)
+        result = ingest_declaration(
+            session=session, principal=RELAY, delivery=body, log_verifier=TEST_LOG_SIGNER.verifier
+        )
         assert result.alerts == 0  # no manifest yet
 
     _race(engine, index_seizure, lambda session: _post_in(session, "56-0000123", mission="MINUSMA"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
@@ -157,3 +158,23 @@ def test_a_value_whose_match_key_outgrows_its_column_is_a_422_naming_it(
     assert response.status_code == 422, response.text
     assert [e["loc"] for e in response.json()["errors"]] == ["items[1].serial_number"]
     assert _serials(client, auth_api.member_state_headers("NER"), "AB-12345") == []
+
+
+def test_without_the_declarations_log_key_the_registry_indexes_nothing() -> None:
+    from services.common.errors import ServiceUnavailable
+    from services.registry.index.provenance import check_against_log
+    from services.registry.index.schemas import DeclarationDelivery
+
+    proven_delivery = DeclarationDelivery.model_validate(delivery([declared_weapon(0, "K-1")]))
+    with pytest.raises(ServiceUnavailable) as refused:
+        check_against_log(proven_delivery, verifier=None)
+    assert refused.value.instance_code == "log_key_not_configured"
+
+
+def test_a_malformed_declarations_log_key_stops_the_registry_at_startup() -> None:
+    from pydantic import ValidationError
+
+    from services.registry.settings import RegistrySettings
+
+    with pytest.raises(ValidationError, match="declarations_log_key"):
+        RegistrySettings(declarations_log_key="salw-register.local/declarations+zz+nope")

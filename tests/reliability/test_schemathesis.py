@@ -66,6 +66,7 @@ from services.registry.settings import RegistrySettings
 from tests.declarations.support import MovableClock
 from tests.reliability.conftest import SeededRecords, seed_records
 from tests.support.auth_fixtures import AuthApi
+from tests.support.declarations_log import TEST_LOG_SIGNING_KEY
 
 pytestmark = pytest.mark.db
 
@@ -97,7 +98,10 @@ def live_register(module_database_urls: dict[str, str]) -> Iterator[LiveRegister
         auth=AuthSettings(database_url=module_database_urls["auth"], **common),
         registry=RegistrySettings(database_url=module_database_urls["registry"], **common),
         declarations=DeclarationsSettings(
-            database_url=module_database_urls["declarations"], index_relay_enabled=False, **common
+            database_url=module_database_urls["declarations"],
+            index_relay_enabled=False,
+            log_signing_key=TEST_LOG_SIGNING_KEY,
+            **common,
         ),
     )
     engine = make_engine(settings.auth.resolved_database_url())
@@ -109,7 +113,7 @@ def live_register(module_database_urls: dict[str, str]) -> Iterator[LiveRegister
     clock = MovableClock()
     register = create_embedded_app(settings, declarations_options={"clock": clock})
     with TestClient(register, base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
-        api = AuthApi(client, operator)
+        api = AuthApi(client, operator, settings.auth)
         seeded = seed_records(client, api, clock=clock)
         credentials = {
             "member_state": api.create_member_state("SEN"),

@@ -19,8 +19,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from services.auth.actors import COMMAND_LINE
 from services.auth.bootstrap import Credentials, bootstrap
-from services.common.database import make_engine
+from services.auth.clients import service as clients
+from services.auth.clients.schemas import ClientCreate
+from services.auth.clients.service import LOCAL_ONLY_SCOPES
+from services.auth.settings import AuthSettings
+from services.common.database import make_engine, write_transaction
+from services.common.tables import utcnow
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
@@ -43,9 +49,12 @@ def pytest_configure(config: pytest.Config) -> None:
 class AuthApi:
     """Drives the auth service over HTTP as the operator, and hands out tokens."""
 
-    def __init__(self, client: TestClient, operator: Credentials) -> None:
+    def __init__(
+        self, client: TestClient, operator: Credentials, settings: AuthSettings | None = None
+    ) -> None:
         self.client = client
         self.operator = operator
+        self.settings = settings  # for clients the API never makes (``index:write``)
         self._admin_token: str | None = None
         self._clients: dict[tuple[str, tuple[str, ...]], Credentials] = {}
 
@@ -86,7 +95,13 @@ class AuthApi:
     def create_client(
         self, organisation: str, scopes: Sequence[str], name: str | None = None
     ) -> Credentials:
-        """A new client of an existing organisation; returns ``(client_id, secret)``."""
+        """A new client of an existing organisation; returns ``(client_id, secret)``.
+
+        Over the API, except for a client with a local-only scope (``index:write``):
+        that one is made as ``regctl client create`` makes it, on the auth database.
+        """
+        if set(scopes) & LOCAL_ONLY_SCOPES:
+            return self._create_local_client(organisation, scopes, name)
         body = {
             "organisation": organisation,
             "name": name or f"{organisation} test client",
@@ -96,6 +111,28 @@ class AuthApi:
         assert response.status_code == 201, response.text
         created = response.json()
         return Credentials(created["client_id"], created["client_secret"])
+
+    def _create_local_client(
+        self, organisation: str, scopes: Sequence[str], name: str | None
+    ) -> Credentials:
+        assert self.settings is not None, "AuthApi needs the auth settings for this client"
+        data = ClientCreate(
+            organisation=organisation, name=name or f"{organisation} relay", scopes=list(scopes)
+        )
+        engine = make_engine(self.settings.resolved_database_url())
+        try:
+            with write_transaction(engine) as session:
+                created = clients.create_client(
+                    session=session,
+                    settings=self.settings,
+                    data=data,
+                    actor=COMMAND_LINE,
+                    now=utcnow(),
+                )
+                credentials = Credentials(created.client.client_id, created.secret)
+        finally:
+            engine.dispose()
+        return credentials
 
     def _cached_client(self, org_type: str, code: str, scopes: Sequence[str]) -> Credentials:
         key = (code, tuple(sorted(scopes)))
@@ -159,6 +196,8 @@ def operator_credentials(register_settings: EmbeddedSettings) -> Credentials:
 
 
 @pytest.fixture
-def auth_api(client: TestClient, operator_credentials: Credentials) -> AuthApi:
+def auth_api(
+    client: TestClient, operator_credentials: Credentials, register_settings: EmbeddedSettings
+) -> AuthApi:
     """The auth service driven over HTTP; see :class:`AuthApi`."""
-    return AuthApi(client, operator_credentials)
+    return AuthApi(client, operator_credentials, register_settings.auth)

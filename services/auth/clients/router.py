@@ -50,6 +50,10 @@ def create_client(
 ) -> Response:
     """Scopes must suit the organisation: writes for member states, admin for the operator.
 
+    ``index:write`` (feeding the registry's weapon index) is never granted here: 422
+    ``local_only_scope``. Bootstrap makes the relay's client; ``regctl client create
+    --scope index:write`` makes another, on the server.
+
     The secret is in this response only; it is stored as an argon2id hash. A replay with
     the same `Idempotency-Key` returns the client without its secret (`client_secret`
     null). If the first response was lost, rotate the secret with
@@ -131,7 +135,11 @@ def rotate_secret(
     _admin: AdminDep,
     actor: ActorDep,
 ) -> JSONResponse:
-    """The old secret stops working at once."""
+    """The old secret stops working at once.
+
+    A client holding ``index:write`` is rotated only on the server (``regctl client
+    rotate-secret``): 403 ``local_only_scope`` here.
+    """
     rotated = service.rotate_secret(
         session=session, settings=settings, client_id=client_id, actor=actor, now=utcnow()
     )

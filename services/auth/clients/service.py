@@ -7,14 +7,14 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from services.auth.actors import Actor
+from services.auth.actors import Actor, is_local
 from services.auth.audit import service as audit
 from services.auth.clients import repository, secrets
 from services.auth.clients.schemas import ClientCreate
 from services.auth.models import ApiClient
 from services.auth.organisations import repository as organisations
 from services.auth.settings import AuthSettings
-from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.scopes import SCOPES, Scope
 
@@ -27,6 +27,10 @@ SCOPES_BY_ORG_TYPE: dict[str, frozenset[Scope]] = {
     # index:write belongs to the operator's service clients (the declarations relay).
     "operator": frozenset({Scope.ADMIN, Scope.REGISTER_READ, Scope.INDEX_WRITE}),
 }
+# Scopes the API never hands out: a client holding one is made, and its secret rotated,
+# only by bootstrap or ``regctl`` on the server. An operator's admin token (or whoever
+# steals it) cannot mint a feeder of the registry's index.
+LOCAL_ONLY_SCOPES = frozenset({Scope.INDEX_WRITE})
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,20 @@ def create_client(
                 }
                 for s in refused
             ]
+        )
+    local_only = [s for s in data.scopes if s in LOCAL_ONLY_SCOPES]
+    if local_only and not is_local(actor):
+        raise ValidationFailed(
+            [
+                {
+                    "loc": f"scopes[{data.scopes.index(s)}]",
+                    "msg": f"a client with {s} is made only by bootstrap or"
+                    f" `regctl client create --scope {s}`, not over the API",
+                    "type": "local_only_scope",
+                }
+                for s in local_only
+            ],
+            code="local_only_scope",
         )
     secret = secrets.new_client_secret()
     client = ApiClient(
@@ -123,8 +141,20 @@ def set_enabled(
 def rotate_secret(
     *, session: Session, settings: AuthSettings, client_id: str, actor: Actor, now: datetime
 ) -> NewSecret:
-    """Replace a client's secret; the old one stops working at once."""
+    """Replace a client's secret; the old one stops working at once.
+
+    A client holding a local-only scope (``index:write``) is rotated only on the server
+    (``regctl client rotate-secret``): over the API, its new secret would hand the caller
+    that scope (403 ``local_only_scope``).
+    """
     client = get_client(session=session, client_id=client_id)
+    held = set(client.scopes.split()) & LOCAL_ONLY_SCOPES
+    if held and not is_local(actor):
+        raise Forbidden(
+            f"The secret of a client with {', '.join(sorted(held))} is rotated only on the"
+            " server: regctl client rotate-secret",
+            code="local_only_scope",
+        )
     secret = secrets.new_client_secret()
     client.secret_hash = secrets.hash_secret(settings, secret)
     client.updated_at = now

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from typing import Any
 
 from services.declarations.index_feed.repository import PendingEntry
+from services.declarations.log.service import SignedInclusion
 
 # Event ids are derived from the log: redelivering an entry sends the same id,
 # so the registry recognises it and changes nothing.
@@ -30,8 +32,25 @@ def event_id(origin: str, log_index: int) -> str:
     return str(uuid.uuid5(EVENT_NAMESPACE, f"{origin}#{log_index}"))
 
 
-def build_event(entry: PendingEntry, row: Any, *, origin: str) -> dict[str, Any] | None:
-    """The event for ``entry`` given its declaration ``row``; None when there is nothing to send."""
+def log_proof(entry: PendingEntry, inclusion: SignedInclusion) -> dict[str, Any]:
+    """What lets the registry check a delivery against the log without trusting the relay:
+    the entry's logged bytes, its index, and its audit path under a signed checkpoint."""
+    return {
+        "log_index": entry.log_index,
+        "leaf_input": base64.b64encode(entry.leaf_input).decode(),
+        "checkpoint": inclusion.checkpoint,
+        "inclusion": [base64.b64encode(node).decode() for node in inclusion.hashes],
+    }
+
+
+def build_event(
+    entry: PendingEntry, row: Any, *, origin: str, inclusion: SignedInclusion
+) -> dict[str, Any] | None:
+    """The event for ``entry`` given its declaration ``row``; None when there is nothing to send.
+
+    It carries the log proof and, for an upsert, the record version itself: the registry
+    indexes only what the record says, and only a record the log commits to.
+    """
     if row is None:
         return None
     base: dict[str, Any] = {
@@ -43,10 +62,21 @@ def build_event(entry: PendingEntry, row: Any, *, origin: str) -> dict[str, Any]
         "mission": row.mission,
         "event_date": row.event_date.isoformat(),
         "undeclared": bool(row.undeclared),
+        "proof": log_proof(entry, inclusion),
     }
-    if entry.entry_type == "disposal" or row.content is None:
+    if entry.entry_type != "disposal" and row.content is None:
+        # Disposed since: the record is gone, so nothing proves this version's items, and
+        # the disposal entry that follows it in the log makes the index forget them.
+        return None
+    if entry.entry_type == "disposal":
         # The content is gone after retention: the index forgets the items too.
-        return base | {"action": "dispose", "location": None, "items": [], "references": []}
+        return base | {
+            "action": "dispose",
+            "location": None,
+            "items": [],
+            "references": [],
+            "record": None,
+        }
     record = json.loads(row.content)
     items = []
     for position, item in enumerate(record.get("items", [])):
@@ -59,4 +89,5 @@ def build_event(entry: PendingEntry, row: Any, *, origin: str) -> dict[str, Any]
         "presumed_user": record.get("presumed_user"),
         "references": record.get("references", []),
         "items": items,
+        "record": record,
     }

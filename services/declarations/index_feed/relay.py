@@ -37,6 +37,7 @@ from services.common.scopes import Scope
 from services.common.tables import utcnow
 from services.declarations.index_feed import repository
 from services.declarations.index_feed.events import build_event
+from services.declarations.log import service as log_service
 from services.declarations.settings import DeclarationsSettings
 
 logger = logging.getLogger("salw.declarations.index_feed")
@@ -129,6 +130,11 @@ class IndexRelay:
             entries = repository.pending_entries(
                 session, limit=self.settings.index_relay_batch, now=now
             )
+            # One signed tree for the batch: every pending entry was committed with (or
+            # before) the checkpoint its own append stored, so the latest one covers all.
+            tree = log_service.latest_signed_tree(session)
+            if tree is None:
+                return [], repository.count_waiting(session, now=now)
             events = [
                 (
                     entry,
@@ -140,6 +146,9 @@ class IndexRelay:
                             None if entry.entry_type == "disposal" else entry.version,
                         ),
                         origin=self.origin,
+                        inclusion=log_service.signed_inclusion(
+                            session, index=entry.log_index, tree=tree
+                        ),
                     ),
                 )
                 for entry in entries

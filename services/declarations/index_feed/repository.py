@@ -41,6 +41,7 @@ class PendingEntry:
     attempts: int
     last_attempt_at: datetime | None
     retrying: bool = False  # rejected before, and an operator asked for it again
+    leaf_input: bytes = b""  # the entry's logged bytes: the registry checks them against the log
 
 
 def _open_retry(log_index: Any) -> Any:
@@ -103,6 +104,7 @@ def pending_entries(session: Session, *, limit: int, now: datetime) -> list[Pend
             func.coalesce(attempts.c.attempts, 0),
             attempts.c.last_attempt_at,
             _open_retry(log_entries.c.index),
+            log_entries.c.leaf_input,
         )
         .outerjoin(attempts, attempts.c.log_index == log_entries.c.index)
         .where(
@@ -122,6 +124,7 @@ def pending_entries(session: Session, *, limit: int, now: datetime) -> list[Pend
             attempts=int(row[4]),
             last_attempt_at=row[5],
             retrying=bool(row[6]),
+            leaf_input=bytes(row[7]),
         )
         for row in session.execute(statement).all()
     ]

@@ -205,3 +205,29 @@ def consistency_proof(session: Session, *, first: int, second: int) -> list[byte
 def stored_root(session: Session, size: int) -> bytes:
     """The root of the first ``size`` entries, folded from stored nodes."""
     return root_hash(size, PrefetchedSubtrees(repository.fetch_nodes(session, frontier(size))))
+
+
+@dataclass(frozen=True)
+class SignedInclusion:
+    """An entry's inclusion proof against a stored signed checkpoint (what a reader checks)."""
+
+    checkpoint: str
+    tree_size: int
+    hashes: list[bytes]
+
+
+def latest_signed_tree(session: Session) -> tuple[str, int] | None:
+    """The latest stored signed checkpoint and its tree size (None for the empty log)."""
+    stored = repository.latest_checkpoint(session)
+    return None if stored is None else (stored.signed_note, stored.tree_size)
+
+
+def signed_inclusion(session: Session, *, index: int, tree: tuple[str, int]) -> SignedInclusion:
+    """The audit path of entry ``index`` in the signed tree ``tree`` (note, size).
+
+    Nodes are never rewritten, so a proof built now against a checkpoint stored
+    earlier holds for that checkpoint's root.
+    """
+    note, size = tree
+    _, _, hashes = inclusion_proof(session, index=index, tree_size=size)
+    return SignedInclusion(checkpoint=note, tree_size=size, hashes=hashes)

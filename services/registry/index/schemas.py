@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -49,6 +49,26 @@ class DeliveredItem(BaseModel):
     description: Annotated[str, _stored("description", strip=False)] | None = None
 
 
+Base64 = Annotated[str, StringConstraints(max_length=64)]
+
+
+class LogProof(BaseModel):
+    """Where the delivery's entry sits in the declarations log, and the proof of it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    log_index: int = Field(ge=0, le=2**63 - 1)
+    leaf_input: Annotated[str, StringConstraints(max_length=65_536)] = Field(
+        description="base64 of the entry's exact logged bytes (RFC 8785 canonical JSON)"
+    )
+    checkpoint: Annotated[str, StringConstraints(max_length=8192)] = Field(
+        description="a C2SP checkpoint signed by the declarations log's key"
+    )
+    inclusion: list[Base64] = Field(
+        max_length=64, description="the entry's RFC 9162 audit path (base64) in that checkpoint"
+    )
+
+
 class DeclarationDelivery(BaseModel):
     """One declaration version (``upsert``) or its disposal (``dispose``), as the
     declarations outbox delivers it."""
@@ -77,6 +97,12 @@ class DeclarationDelivery(BaseModel):
         default_factory=list, max_length=1000
     )
     items: list[DeliveredItem] = Field(default_factory=list, max_length=100_000)
+    record: dict[str, Any] | None = Field(
+        default=None,
+        description="upsert: the record version, whose canonical bytes hash to the entry's"
+        " record_sha256; the indexed fields must be what it says. null in a dispose",
+    )
+    proof: LogProof
 
     @model_validator(mode="after")
     def _distinct_item_indexes(self) -> DeclarationDelivery:

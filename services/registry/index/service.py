@@ -16,10 +16,12 @@ from services.common.errors import Conflict, FieldProblem, Forbidden, Validation
 from services.common.identifiers import calibre_key, manufacturer_key, model_key, serial_fuzzy_key
 from services.common.security import Principal
 from services.common.tables import column_length, utcnow
+from services.common.transparency.note import Verifier
 from services.registry import serial_index
 from services.registry.alerts import detection
 from services.registry.identifier_keys import serial_key
 from services.registry.index import repository
+from services.registry.index.provenance import check_against_log
 from services.registry.index.schemas import (
     DeclarationDelivery,
     DeliveredItem,
@@ -42,9 +44,17 @@ KEY_FIELDS = {
 
 
 def ingest_declaration(
-    *, session: Session, principal: Principal, delivery: DeclarationDelivery
+    *,
+    session: Session,
+    principal: Principal,
+    delivery: DeclarationDelivery,
+    log_verifier: Verifier | None,
 ) -> DeliveryResult:
-    """Apply one delivery from the declarations outbox.
+    """Apply one delivery from the declarations outbox, once the log proves it.
+
+    Nothing is read or stored before the delivery is checked against the declarations
+    log (``provenance.check_against_log``, with ``log_verifier``): an entry the log does
+    not hold, or a record it does not commit to, is refused whoever sends it. Then:
 
     - an ``event_id`` seen before changes nothing: ``duplicate``;
     - an ``upsert`` whose version is not newer than the indexed one, or any delivery for
@@ -60,6 +70,7 @@ def ingest_declaration(
     """
     if principal.org_type != "operator":
         raise Forbidden("Only the operator's service clients feed the index", code="forbidden")
+    check_against_log(delivery, verifier=log_verifier)
     result = DeliveryResult(
         status="duplicate", declaration_id=delivery.declaration_id, version=delivery.version
     )
