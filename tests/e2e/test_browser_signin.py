@@ -9,6 +9,7 @@ out. Screenshots of the pages land in the test's ``tmp_path``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import threading
@@ -52,10 +53,9 @@ class _Callback(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        # The browser may close the connection once it has the URL; that is fine.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the browser closed once the URL was read
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -80,8 +80,8 @@ def register_base(tmp_path: Path) -> Iterator[str]:
     """The whole register served by uvicorn on SQLite files in ``tmp_path/var``."""
     var_dir = tmp_path / "var"
     var_dir.mkdir()
-    urls = {name: f"sqlite:///{var_dir / (name + '.db')}" for name in ("auth", "registry")}
-    urls["declarations"] = f"sqlite:///{var_dir / 'declarations.db'}"
+    services = ("auth", "registry", "declarations")
+    urls = {name: f"sqlite:///{var_dir / (name + '.db')}" for name in services}
     with live_register(urls, var_dir) as base:
         yield base
 
