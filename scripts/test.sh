@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
 # Run the whole suite on SQLite, then the database tests on a throwaway
 # PostgreSQL 15 cluster made in a temporary folder and always stopped.
+# The browser journey (tests/e2e/test_browser_signin.py) drives Debian's chromium:
+# installed here when /usr/bin/chromium is missing, never downloaded by Playwright.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 PYTEST=("$VENV/bin/python" -m pytest)
 # shellcheck source=scripts/pg-cluster.sh
 source scripts/pg-cluster.sh
+
+install_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  echo "chromium missing: installing it (apt-get install -y chromium)"
+  local sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq &&
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+install_chromium || { echo "could not install chromium" >&2; exit 1; }
+
 start_throwaway_postgres "$VENV/bin/python" || exit 1
 
 status=0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 
 import pyotp
@@ -16,6 +17,7 @@ from tests.auth.people_support import (
     enrol,
     invite,
     key_of,
+    page_value,
     path_of,
 )
 from tests.support.auth_fixtures import AuthApi
@@ -139,6 +141,18 @@ def test_the_page_speaks_french(client: TestClient, auth_api: AuthApi) -> None:
     assert asked.headers["content-language"] == "fr"
     browser = client.get(path_of(url), headers={"Accept-Language": "fr-SN,fr;q=0.9,en;q=0.5"})
     assert 'lang="fr"' in browser.text
+
+
+def test_a_form_opened_in_french_answers_in_french(client: TestClient, auth_api: AuthApi) -> None:
+    url = _invited(client, auth_api)
+    page = client.get(path_of(url) + "?lang=fr")
+    action = page_value(page.text, r'<form method="post" action="([^"]+)"')
+    form = {"csrf_token": csrf_of(page.text), "password": "short", "code": ""}
+    answered = client.post(html.unescape(action), data=form)
+    assert answered.status_code == 422, answered.text
+    assert answered.headers["content-language"] == "fr"
+    assert "Il y a un problème" in answered.text
+    assert "There is a problem" not in answered.text
 
 
 def test_reset_mfa_retires_the_earlier_link(client: TestClient, auth_api: AuthApi) -> None:

@@ -260,3 +260,25 @@ def test_a_refused_password_keeps_the_email_typed(
     app = create_app(client, auth_api)
     wrong = password_step(client, app["client_id"], editor.email, "not the password at all")
     assert f'value="{editor.email}"' in wrong.text
+
+
+@pytest.mark.parametrize(
+    ("override", "french"),
+    [
+        ({"client_id": "no-such-app"}, "Application inconnue"),
+        (
+            {"redirect_uri": "https://elsewhere.example.org/cb"},
+            "L&#39;URI de redirection ne fait pas partie",
+        ),
+        ({"state": None}, "Le paramètre state est obligatoire"),
+    ],
+)
+def test_a_refused_request_is_explained_in_french(
+    client: TestClient, auth_api: AuthApi, override: dict[str, str | None], french: str
+) -> None:
+    app = create_app(client, auth_api)
+    query = {**authorize_query(app["client_id"], **override), "lang": "fr"}
+    page = client.get("/auth/authorize", params=query)
+    assert page.status_code == 400, page.text
+    assert "La connexion ne peut pas continuer" in page.text
+    assert french in page.text

@@ -76,4 +76,12 @@ FRENCH: Final[dict[str, str]] = {
     "Signing in took too long. Start again from the app.": (
         "La connexion a pris trop de temps. Recommencez depuis l'application."
     ),
+    # Authorization requests refused on the page (services/auth/signin/requests.py)
+    "Unknown app": "Application inconnue",
+    "The redirect URI is not one the app registered": (
+        "L'URI de redirection ne fait pas partie de celles que l'application a enregistrées"
+    ),
+    "state is required (printable, at most 500)": (
+        "Le paramètre state est obligatoire (caractères imprimables, 500 au plus)"
+    ),
 }
