@@ -1,6 +1,7 @@
 """The auth service's own verifier reads its JWKS and communities from its database.
 
-Other services fetch ``/auth/v1/jwks.json`` and ``/auth/v1/communities`` over
+Other services fetch ``/auth/v1/jwks.json``, ``/auth/v1/revocations.json`` and
+``/auth/v1/communities`` over
 HTTP; the auth service need not call itself, so it answers the same documents
 from its own tables (in a worker thread: the queries are synchronous). The
 communities document holds every page at once (``next_cursor`` null), so the
@@ -18,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from services.auth.communities import service as communities
 from services.auth.keys import service as keys
+from services.auth.revocations import service as revocations
 from services.auth.settings import AuthSettings
 from services.common.pagination import MAX_LIMIT, PageParams
 from services.common.tables import utcnow
@@ -40,6 +42,10 @@ class LocalAuthDocuments:
         with Session(self.engine) as session:
             if path == "/auth/v1/jwks.json":
                 return keys.jwks(session=session, settings=self.settings, now=utcnow())
+            if path == "/auth/v1/revocations.json":
+                return revocations.revocation_list(
+                    session=session, settings=self.settings, now=utcnow()
+                )
             if path == "/auth/v1/communities":
                 items: list[dict[str, Any]] = []
                 cursor: str | None = None

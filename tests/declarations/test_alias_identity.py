@@ -73,7 +73,9 @@ def test_an_archive_holding_one_weapon_destroyed_twice_imports_with_the_pair_lis
     migrations.upgrade("declarations", empty_database_url)
     monkeypatch.setenv("DECLARATIONS_DATABASE_URL", empty_database_url)
     capsys.readouterr()
-    assert regctl(["archive", "import", "--bag", str(tmp_path / "bag")]) == 0, capsys.readouterr()
+    key = client.get("/declarations/v1/log/public-key").text
+    archive_import = ["archive", "import", "--bag", str(tmp_path / "bag"), "--verifier-key", key]
+    assert regctl(archive_import) == 0, capsys.readouterr()
     assert json.loads(capsys.readouterr().out)["items"] == 2
     assert regctl(["destructions", "duplicates"]) == 0
     (listed,) = capsys.readouterr().out.splitlines()

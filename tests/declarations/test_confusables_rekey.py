@@ -146,7 +146,9 @@ def _expected_after_upgrade() -> dict[tuple[str, int], dict[str, Any]]:
 
 def _index(engine: Engine) -> dict[tuple[str, int], dict[str, Any]]:
     with engine.connect() as connection:
-        rows = connection.execute(select(items)).mappings().all()
+        # Only the columns every revision has: later revisions add others.
+        columns = [items.c[name] for name in ("declaration_id", "position", *KEYS)]
+        rows = connection.execute(select(*columns)).mappings().all()
     return {(r["declaration_id"], r["position"]): {k: r[k] for k in KEYS} for r in rows}
 
 

@@ -210,6 +210,12 @@ MAY_ANSWER_401: dict[tuple[str, str], str] = {
 # Operations no caller is expected to get past authentication and scope (or, for an
 # operation on a record, to reach the record), and why.
 NOT_REACHED: dict[tuple[str, str], str] = {
+    ("DELETE", "/declarations/v1/declarations/{declaration_id}/holds/{hold_id}"): (
+        "the seeded hold is the operator's: only its placer or the operator with"
+        " register:read lifts it, and the generated callers are a member state (403), a"
+        " secretariat (403, or 404 outside its community) and the admin-only operator"
+        " (404); tests/declarations/test_hold_lifting.py covers lifting"
+    ),
     ("POST", "/auth/v1/token"): (
         "generated client credentials never name a real client, so every answer is 400"
         " or 401; tests/auth covers issuing tokens"
@@ -244,6 +250,8 @@ def _real_path_parameters(method: str, path: str, seeded: SeededRecords) -> list
     if (method, path) == ("DELETE", declaration):
         ids = [*seeded.expired_declaration_ids, seeded.declaration_id]
         return [{"declaration_id": i} for i in ids]
+    if path == declaration + "/holds/{hold_id}":
+        return [{"declaration_id": seeded.declaration_id, "hold_id": seeded.hold_id}]
     if path.startswith(declaration):
         return [{"declaration_id": seeded.declaration_id}]
     if path == memberships:

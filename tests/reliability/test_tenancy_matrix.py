@@ -127,6 +127,31 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("PATCH", "/auth/v1/communities/{code}/memberships/{membership_id}"): operator_only(200),
     ("DELETE", "/auth/v1/communities/{code}/memberships/{membership_id}"): operator_only(204),
     ("GET", "/auth/v1/audit"): operator_only(200),
+    # People and sign-in. Pages and OAuth endpoints answer the browser, not a bearer
+    # token: the same for every caller. An API client is no organisation admin (that is
+    # a person's role), so only the operator administers people and registers apps; the
+    # others are refused before any lookup (403, nothing revealed).
+    ("GET", "/auth/static/pages.css"): everyone(200),
+    ("GET", "/auth/.well-known/oauth-authorization-server"): everyone(200),
+    ("GET", "/auth/enrol/{token}"): everyone(410),  # no such enrolment link
+    ("POST", "/auth/enrol/{token}"): everyone(403),  # no CSRF token
+    ("GET", "/auth/authorize"): everyone(400),  # no client_id, redirect_uri, state
+    ("POST", "/auth/authorize"): everyone(403),  # no CSRF token
+    ("POST", "/auth/authorize/verify"): everyone(403),
+    ("POST", "/auth/v1/revoke"): everyone(401),  # RFC 7009: the app authenticates
+    ("POST", "/auth/v1/people"): operator_only(201),
+    ("GET", "/auth/v1/people"): operator_only(200),
+    ("GET", "/auth/v1/people/{person_id}"): operator_only(200),
+    ("POST", "/auth/v1/people/{person_id}/disable"): operator_only(200),
+    ("POST", "/auth/v1/people/{person_id}/role"): operator_only(200),
+    # The routes run in table order: the person was disabled two rows up, and a
+    # disabled person is not re-enrolled (409 person_disabled).
+    ("POST", "/auth/v1/people/{person_id}/reset-mfa"): operator_only(409),
+    ("POST", "/auth/v1/people/{person_id}/sign-out"): operator_only(200),
+    ("GET", "/auth/v1/sessions"): any_token(403),  # a person's own sessions: no client has any
+    ("DELETE", "/auth/v1/sessions/{session_id}"): any_token(403),
+    ("POST", "/auth/v1/apps"): operator_only(201),
+    ("GET", "/auth/v1/apps"): operator_only(200),
     # registry
     ("GET", f"{R}/missions"): any_token(200),
     ("POST", f"{R}/missions"): secretariats_and_operator(201),
@@ -218,6 +243,12 @@ def _path_values(method: str, path: str, seeded: SeededRecords) -> dict[str, str
         "hold_id": seeded.hold_id,
         "client_id": seeded.client_id,
     }
+    if path.startswith("/auth/enrol/"):
+        values["token"] = "no-such-enrolment-link-0000000000000000000000"
+    if path.startswith("/auth/v1/people/"):
+        values["person_id"] = seeded.person_id
+    if path.startswith("/auth/v1/sessions/"):
+        values["session_id"] = "ses_" + "0" * 32
     if path.startswith("/auth/v1/organisations/"):
         values["code"] = "SEN"
     elif path.startswith("/auth/v1/communities/"):
@@ -352,6 +383,30 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("DELETE", f"{D}/{{declaration_id}}/holds/{{hold_id}}"): _body(
         lambda _caller: {"reason": "inquiry closed"}
     ),
+    ("POST", "/auth/v1/people"): _body(
+        lambda caller: {
+            "organisation": "SEN",
+            "email": f"matrix-{caller}@defense.gouv.sn",
+            "name": f"Matrix {caller}",
+            "role": "reader",
+        }
+    ),
+    ("POST", "/auth/v1/people/{person_id}/role"): _body(lambda _caller: {"role": "editor"}),
+    ("POST", "/auth/v1/apps"): _body(
+        lambda caller: {
+            "name": f"Matrix app {caller}",
+            "redirect_uris": ["http://127.0.0.1:9/callback"],
+            "public": True,
+        }
+    ),
+    ("POST", "/auth/v1/revoke"): lambda _scene, _caller: {"data": {"token": "not-a-token"}},
+    ("POST", "/auth/enrol/{token}"): lambda _scene, _caller: {
+        "data": {"password": "a long enough passphrase", "code": "000000"}
+    },
+    ("POST", "/auth/authorize"): lambda _scene, _caller: {
+        "data": {"email": "nobody@example.org", "password": "not the password"}
+    },
+    ("POST", "/auth/authorize/verify"): lambda _scene, _caller: {"data": {"code": "000000"}},
     ("GET", "/declarations/v1/log/entries"): _query(start=0, end=3),
     ("GET", "/declarations/v1/log/proof/inclusion"): _query(index=1, tree_size=3),
     ("GET", "/declarations/v1/log/proof/consistency"): _query(first=1, second=3),
