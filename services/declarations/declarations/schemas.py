@@ -15,6 +15,7 @@ from pydantic import (
 
 from services.common.countries import CountryCode
 from services.common.dates import IsoDate
+from services.common.submitted_by import SUBMITTED_BY_DESCRIPTION, SubmittedBy
 
 DeclarationType = Literal["seizure", "collection", "destruction"]
 WeaponCategory = Literal[
@@ -188,6 +189,11 @@ class DeclarationView(BaseModel):
     retain_until: date
     record_sha256: str
     log_index: int
+    submitted_by: SubmittedBy | None = Field(
+        default=None,
+        description="Who declared it (its first version); null for declarations made before"
+        " this field existed",
+    )
     disposed_at: datetime | None = None
     disposal_log_index: int | None = Field(
         default=None,
@@ -223,5 +229,6 @@ class VersionView(BaseModel):
     reason: str | None
     created_at: datetime
     created_by: str
+    submitted_by: SubmittedBy | None = Field(description=SUBMITTED_BY_DESCRIPTION)
     retain_until: date
     record: dict[str, Any] | None
