@@ -69,7 +69,9 @@ def _person(person_id: str, organisation: str) -> dict[str, str]:
 
 def _entry(client: TestClient, headers: dict[str, str], index: int) -> tuple[bytes, Any]:
     """The leaf input of log entry ``index`` and its parsed document."""
-    listed = client.get(f"{LOG}/entries", params={"start": index, "end": index + 1}, headers=headers)
+    listed = client.get(
+        f"{LOG}/entries", params={"start": index, "end": index + 1}, headers=headers
+    )
     entry = assert_status(listed, 200)["entries"][0]
     leaf = base64.b64decode(entry["leaf_input"])
     assert json.loads(leaf) == entry["entry"]
@@ -126,7 +128,9 @@ def test_an_amendment_a_hold_and_its_lift_by_people_name_those_people(
     callers: Callers,
     register_settings: EmbeddedSettings,
 ) -> None:
-    declared = assert_status(client.post(URL, json=declaration("SEN"), headers=callers.state("SEN")))
+    declared = assert_status(
+        client.post(URL, json=declaration("SEN"), headers=callers.state("SEN"))
+    )
     reader = callers.state("SEN")
     first_leaf, first = _entry(client, reader, declared["log_index"])
 
