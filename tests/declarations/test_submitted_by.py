@@ -25,7 +25,7 @@ from tests.auth.people_support import (
     invite_and_enrol,
     sign_in_code,
 )
-from tests.declarations.support import Callers, declaration
+from tests.declarations.support import Callers, MovableClock, declaration, declaration_at
 from tests.registry.factories import manifest, weapon
 from tests.support.auth_fixtures import AuthApi
 from tests.support.responses import assert_status
@@ -185,3 +185,24 @@ def test_an_amendment_a_hold_and_its_lift_by_people_name_those_people(
     assert listed["items"][0]["lift_submitted_by"] == _person(analyst_id, "ECOWAS")
     # Appending entries never rewrites earlier ones.
     assert _entry(client, reader, declared["log_index"]) == (first_leaf, first)
+
+
+def test_a_disposal_names_who_disposed_of_the_declaration(
+    client: TestClient, callers: Callers, clock: MovableClock
+) -> None:
+    clock.rewind(years=31)
+    declared = assert_status(
+        client.post(URL, json=declaration_at(clock), headers=callers.state("SEN"))
+    )
+    clock.reset()
+    reader = callers.state("SEN")
+    kept = assert_status(client.get(f"{URL}/{declared['id']}", headers=reader), 200)
+    assert kept["disposal_submitted_by"] is None
+    operator = callers.operator()
+    claims = jwt.get_unverified_claims(callers.token(operator))
+    expected = {"type": "client", "id": claims["sub"], "organisation": claims["org"]}
+    disposed = assert_status(client.delete(f"{URL}/{declared['id']}", headers=operator), 200)
+    assert disposed["submitted_by"] == expected
+    shown = assert_status(client.get(f"{URL}/{declared['id']}", headers=reader), 200)
+    assert shown["disposal_submitted_by"] == expected
+    assert _entry(client, reader, disposed["log_index"])[1]["submitted_by"] == expected

@@ -45,6 +45,11 @@ class DeclarationRow:
     # declarations0010).
     declared_by_type: str | None
     declared_by_org: str | None
+    # Who disposed of it (None while kept, and the type and organisation before
+    # declarations0010).
+    disposed_by: str | None
+    disposed_by_type: str | None
+    disposed_by_org: str | None
 
 
 def _latest_version() -> ScalarSelect[Any]:
@@ -81,6 +86,9 @@ def _current_select() -> Select[Any]:
             disposals.c.log_index.label("disposal_log_index"),
             first.c.created_by_type.label("declared_by_type"),
             first.c.created_by_org.label("declared_by_org"),
+            disposals.c.disposed_by,
+            disposals.c.disposed_by_type,
+            disposals.c.disposed_by_org,
         )
         .select_from(declarations)
         .join(v, and_(v.c.declaration_id == declarations.c.id, v.c.version == _latest_version()))

@@ -200,6 +200,11 @@ class DeclarationView(BaseModel):
         description="index of the disposal entry in the log once disposed: a record that is"
         " null without one was removed behind the register's back",
     )
+    disposal_submitted_by: SubmittedBy | None = Field(
+        default=None,
+        description="who disposed of it; null while it is kept and for disposals made before"
+        " this field existed",
+    )
     record: dict[str, Any] | None = Field(
         description="the canonical record of this version; null once disposed"
     )

@@ -66,6 +66,9 @@ def get_declaration(session: Session, *, declaration_id: str, scope: ReadScope) 
         submitted_by=submitted_by_of(row.declared_by_type, row.declared_by, row.declared_by_org),
         disposed_at=row.disposed_at,
         disposal_log_index=row.disposal_log_index,
+        disposal_submitted_by=submitted_by_of(
+            row.disposed_by_type, row.disposed_by, row.disposed_by_org
+        ),
         record=parse_record(content),
     )
 
