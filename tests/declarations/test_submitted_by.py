@@ -97,6 +97,8 @@ def test_a_signed_in_person_is_named_on_the_manifest_and_declaration_it_submits(
     declared = assert_status(client.post(URL, json=declaration("SEN"), headers=headers))
     shown = assert_status(client.get(f"{URL}/{declared['id']}", headers=headers), 200)
     assert shown["submitted_by"] == expected
+    listed = assert_status(client.get(URL, headers=headers), 200)["items"]
+    assert [d["submitted_by"] for d in listed] == [expected]
     versions = assert_status(client.get(f"{URL}/{declared['id']}/versions", headers=headers), 200)
     assert [v["submitted_by"] for v in versions["items"]] == [expected]
     leaf, entry = _entry(client, headers, declared["log_index"])

@@ -222,6 +222,7 @@ class DeclarationSummary(BaseModel):
     undeclared: bool
     declared_at: datetime
     retain_until: date
+    submitted_by: SubmittedBy | None = Field(description=SUBMITTED_BY_DESCRIPTION)
     disposed: bool
 
 

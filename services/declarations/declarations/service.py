@@ -124,6 +124,9 @@ def list_declarations(
             undeclared=row.undeclared,
             declared_at=row.declared_at,
             retain_until=row.retain_until,
+            submitted_by=submitted_by_of(
+                row.declared_by_type, row.declared_by, row.declared_by_org
+            ),
             disposed=row.disposed_at is not None,
         )
         for row in rows
