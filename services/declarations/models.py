@@ -63,6 +63,9 @@ declaration_versions = Table(
     Column("reason", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(255), nullable=False),
+    # person or client, and its organisation (NULL before declarations0010)
+    Column("created_by_type", String(8), nullable=True),
+    Column("created_by_org", String(64), nullable=True),
     Column("log_index", BigInteger, nullable=False, unique=True),
 )
 
@@ -135,6 +138,8 @@ disposals = Table(
     Column("disposed_on", Date, nullable=False),
     Column("disposed_at", DateTime(timezone=True), nullable=False),
     Column("disposed_by", String(255), nullable=False),
+    Column("disposed_by_type", String(8), nullable=True),
+    Column("disposed_by_org", String(64), nullable=True),
     Column("reason", Text, nullable=True),
     # Its disposal entry in the log (the trigger also checks type and declaration).
     Column("log_index", BigInteger, ForeignKey("log_entries.index"), nullable=False, unique=True),
@@ -149,6 +154,7 @@ holds = Table(
     Column("placed_at", DateTime(timezone=True), nullable=False),
     Column("placed_by", String(255), nullable=False),
     Column("placed_by_org", String(64), nullable=False),
+    Column("placed_by_type", String(8), nullable=True),
     Column("log_index", BigInteger, nullable=False, unique=True),
     Index("ix_holds_declaration", "declaration_id"),
 )
@@ -162,6 +168,7 @@ hold_lifts = Table(
     Column("lifted_at", DateTime(timezone=True), nullable=False),
     Column("lifted_by", String(255), nullable=False),
     Column("lifted_by_org", String(64), nullable=False),
+    Column("lifted_by_type", String(8), nullable=True),
     Column("log_index", BigInteger, nullable=False, unique=True),
 )
 

@@ -381,3 +381,14 @@ def test_a_signature_of_another_length_is_refused() -> None:
     raw = base64.urlsafe_b64decode(token.rsplit(".", 1)[1] + "==")
     with pytest.raises(Unauthorized, match="low-S"):
         run(tokens.verify(_with_signature(token, b"\x00" + raw)))
+
+
+def test_the_subject_type_is_the_tokens_sub_type_and_client_without_it() -> None:
+    key, clock = SigningKey(), Clock()
+    tokens = verifier(JwksServer(key.jwk), clock)
+    person = run(tokens.verify(key.token(sub="psn_1", sub_type="person")))
+    assert person.submitted_by() == {"type": "person", "id": "psn_1", "organisation": "SEN"}
+    assert run(tokens.verify(key.token())).subject_type == "client"
+    for odd in ("admin", "", 1):
+        with pytest.raises(Unauthorized, match="sub_type"):
+            run(tokens.verify(key.token(sub_type=odd)))

@@ -214,12 +214,15 @@ def test_a_hold_dropped_from_the_bag_is_refused(
     assert "holds the bag lacks" in scene.refused(capsys)
 
 
-def _as_older_log(bag: Path, signer: Signer, origin: str) -> None:
-    """The bag as a log written before entries carried ``retain_until``, signed by the log."""
+def _as_older_log(
+    bag: Path, signer: Signer, origin: str, drop: tuple[str, ...] = ("retain_until",)
+) -> None:
+    """The bag as a log written before entries carried ``drop`` fields, signed by the log."""
     entries = _read(bag / "data" / "log_entries.jsonl")
     for row in entries:
         entry = json.loads(base64.b64decode(row["leaf_input"]))
-        entry.pop("retain_until", None)
+        for name in drop:
+            entry.pop(name, None)
         data = canonical_json(entry)
         row["leaf_input"] = base64.b64encode(data).decode()
         row["leaf_hash"] = base64.b64encode(leaf_hash(data)).decode()
@@ -251,3 +254,52 @@ def test_without_a_logged_retention_the_import_recomputes_it_by_the_rule(
     capsys.readouterr()
     assert regctl(_import(scene.client, str(scene.bag))) == 0, capsys.readouterr().err
     assert scene.retained_until() == [kept]
+
+
+def test_a_version_given_another_submitter_in_the_bag_is_refused(
+    scene: Scene, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def edit(rows: Rows) -> None:
+        assert rows[0]["created_by_type"] == "client"
+        rows[0]["created_by_type"], rows[0]["created_by"] = "person", "psn_" + "0" * 32
+
+    _edit(scene.bag, "versions.jsonl", edit)
+    assert "who submitted it differs from its log entry" in scene.refused(capsys)
+
+
+def test_a_hold_moved_to_another_organisation_in_the_bag_is_refused(
+    scene: Scene, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the placing organisation (or the operator) may lift a hold: a bag must not
+    hand it to another one."""
+
+    def edit(rows: Rows) -> None:
+        rows[0]["placed_by_org"] = "ECOWAS"
+
+    _edit(scene.bag, "holds.jsonl", edit)
+    assert "who submitted it differs from its log entry" in scene.refused(capsys)
+
+
+def test_records_whose_entries_name_nobody_cannot_be_given_an_actor_in_the_bag(
+    scene: Scene, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A log written before entries carried ``submitted_by``: the bag's rows must name
+    nobody either (as the migration left them), and then they load."""
+    _as_older_log(
+        scene.bag, load_signer(scene.settings), scene.settings.log_origin, ("submitted_by",)
+    )
+    assert "names an actor its log entry does not" in scene.refused(capsys)
+
+    def unknown(*columns: str) -> Callable[[Rows], None]:
+        def edit(rows: Rows) -> None:
+            for row in rows:
+                row.update(dict.fromkeys(columns))
+
+        return edit
+
+    _edit(scene.bag, "versions.jsonl", unknown("created_by_type", "created_by_org"))
+    _edit(scene.bag, "holds.jsonl", unknown("placed_by_type"))
+    _reseal(scene.bag)
+    capsys.readouterr()
+    assert regctl(_import(scene.client, str(scene.bag))) == 0, capsys.readouterr().err
+    assert len(scene.imported()) == 1

@@ -55,11 +55,15 @@ def _migration() -> ModuleType:
     return module
 
 
+LATER_COLUMNS = {"submitted_by_type", "submitted_by_org", "actor_type"}
+
+
 def _filled(table: Table, **given: Any) -> dict[str, Any]:
-    """Values for every column the test does not care about."""
+    """Values for every column the test does not care about (not the who-submitted
+    columns registry0010 added: these rows are stored at registry0006)."""
     values = dict(given)
     for column in table.columns:
-        if column.name in values or column.primary_key:
+        if column.name in values or column.primary_key or column.name in LATER_COLUMNS:
             continue
         kind = column.type.python_type
         if kind is datetime:

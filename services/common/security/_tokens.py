@@ -44,6 +44,7 @@ from services.common.security._signatures import has_canonical_es256_signature
 
 ALLOWED_ALGORITHMS = ("ES256",)
 OrgType = Literal["member_state", "secretariat", "operator"]
+SubjectType = Literal["person", "client"]
 JsonFetcher = Callable[[str, str | None], Awaitable[dict[str, Any]]]
 Clock = Callable[[], float]
 # The auth service issues tokens for at most this long (ARCHITECTURE: expires_in <= 900 s).
@@ -65,10 +66,16 @@ class Principal:
     scopes: frozenset[str]
     token_id: str
     token: str = field(repr=False, default="")
+    # ``sub_type``: a person signed in, or an API client (tokens without the claim).
+    subject_type: SubjectType = "client"
 
     def has_scope(self, scope: str) -> bool:
         """True when the token carries ``scope``."""
         return scope in self.scopes
+
+    def submitted_by(self) -> dict[str, str]:
+        """Who acts, as records name it: ``{"type", "id", "organisation"}``."""
+        return {"type": self.subject_type, "id": self.client_id, "organisation": self.org}
 
 
 class TokenVerifier:
@@ -240,6 +247,9 @@ def _principal_from_claims(claims: dict[str, Any], token: str) -> Principal:
     scope = claims.get("scope", "")
     if not isinstance(scope, str):
         raise Unauthorized("The token's scope claim is not a string")
+    subject_type = claims.get("sub_type", "client")
+    if subject_type not in ("person", "client"):
+        raise Unauthorized("The token's sub_type claim must be person or client")
     country = claims.get("country")
     community = claims.get("community")
     if org_type == "member_state" and not isinstance(country, str):
@@ -255,4 +265,5 @@ def _principal_from_claims(claims: dict[str, Any], token: str) -> Principal:
         scopes=frozenset(scope.split()),
         token_id=str(claims["jti"]),
         token=token,
+        subject_type=subject_type,
     )

@@ -132,6 +132,7 @@ def amend(
         previous_record_sha256=row.record_sha256,
         reason=amendment.reason,
         retain_until=keep_until.isoformat(),
+        submitted_by=principal.submitted_by(),
     )
     (appended,) = log.append(session, log=log_context, entries=[entry], now=now)
     try:
@@ -149,6 +150,8 @@ def amend(
                     "reason": amendment.reason,
                     "created_at": now,
                     "created_by": principal.client_id,
+                    "created_by_type": principal.subject_type,
+                    "created_by_org": principal.org,
                     "log_index": appended.index,
                 }
             ],

@@ -219,6 +219,7 @@ def import_bag(
     lifts: list[dict[str, Any]] = []
     held = list(_split(_lines(data / "holds.jsonl"), "lift", "hold_id", lifts))
     verify.check_holds(held, lifts, entries)
+    verify.check_disposals(disposed, entries)
     counts: dict[str, int] = {}
     with write_session(engine) as session:
         counts["declarations"] = _load(session, declarations, iter(heads))

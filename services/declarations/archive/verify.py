@@ -13,6 +13,9 @@ can write it can reseal it. So the import trusts nothing the log does not cover:
 - every declaration's head (type, country, declared_at) against its first entry;
 - every hold and lift against its entry, and every hold or lift entry of the log
   against a hold or lift of the bag (a dropped hold would let a record be disposed of);
+- who submitted each version, hold, lift and disposal (type, id, organisation) against the
+  ``submitted_by`` of its entry; a row whose entry names nobody (logged before the
+  field existed) must name nobody either: a bag cannot give an old record an actor;
 - retention: an entry that logs ``retain_until`` must agree with the bag; for older
   entries it is recomputed by the rule (``years`` after the later of event and
   declaration, never shorter than the version before) and the bag may only lengthen it.
@@ -35,7 +38,7 @@ from services.declarations.declarations.schemas import DeclarationDocument
 from services.declarations.log.service import timestamp
 
 VERSION_ENTRIES = frozenset({"declaration_version", "amendment"})
-_CHECKED_ENTRIES = VERSION_ENTRIES | {"hold", "hold_lifted"}
+_CHECKED_ENTRIES = VERSION_ENTRIES | {"hold", "hold_lifted", "disposal"}
 
 
 class ImportRefused(ValueError):
@@ -62,7 +65,7 @@ def check_log(
 ) -> dict[int, dict[str, Any]]:
     """The log's entries are the signed log: the root of their leaves is the last checkpoint's.
 
-    Returns the version, hold and lift entries by index, each checked against its
+    Returns the version, hold, lift and disposal entries by index, each checked against its
     row's columns.
     """
     entries: dict[int, dict[str, Any]] = {}
@@ -125,6 +128,24 @@ def _check_head(head: Mapping[str, Any] | None, entry: Mapping[str, Any], where:
         raise ImportRefused(f"{where}: the declaration's head differs from its log entry")
 
 
+def _check_actor(
+    row: Mapping[str, Any], entry: Mapping[str, Any], columns: tuple[str, str, str], where: str
+) -> None:
+    """The row's actor columns (type, id, organisation) against the entry's ``submitted_by``."""
+    kind, subject, organisation = (row.get(c) for c in columns)
+    logged = entry.get("submitted_by")
+    if logged is None:
+        if kind is not None:
+            raise ImportRefused(f"{where}: it names an actor its log entry does not")
+        return
+    if not isinstance(logged, dict) or (kind, subject, organisation) != (
+        logged.get("type"),
+        logged.get("id"),
+        logged.get("organisation"),
+    ):
+        raise ImportRefused(f"{where}: who submitted it differs from its log entry")
+
+
 def check_versions(
     versions: list[dict[str, Any]],
     heads: Mapping[str, Mapping[str, Any]],
@@ -151,6 +172,7 @@ def check_versions(
             raise ImportRefused(f"{where}: its content does not hash to its logged record_sha256")
         else:
             event_date = _event_date(version, where)
+        _check_actor(version, entry, ("created_by_type", "created_by", "created_by_org"), where)
         if number == 1:
             _check_head(heads.get(declaration_id), entry, where)
         declared_on = date.fromisoformat(entry["timestamp"][:10])
@@ -179,14 +201,27 @@ def check_holds(
         entry = _entry_of(entries, hold["log_index"], {"hold"}, f"hold {hold['id']}")
         if (entry.get("hold_id"), entry["declaration_id"]) != (hold["id"], hold["declaration_id"]):
             raise ImportRefused(f"hold {hold['id']}: it differs from log entry {hold['log_index']}")
+        placed_by = ("placed_by_type", "placed_by", "placed_by_org")
+        _check_actor(hold, entry, placed_by, f"hold {hold['id']}")
     for lift in lifts:
         where = f"the lift of hold {lift['hold_id']}"
         entry = _entry_of(entries, lift["log_index"], {"hold_lifted"}, where)
         if entry.get("hold_id") != lift["hold_id"]:
             raise ImportRefused(f"{where}: it differs from log entry {lift['log_index']}")
+        _check_actor(lift, entry, ("lifted_by_type", "lifted_by", "lifted_by_org"), where)
     for kind, rows, key in (("hold", holds, "id"), ("hold_lifted", lifts, "hold_id")):
         logged = {e.get("hold_id") for e in entries.values() if e["type"] == kind}
         if missing := sorted(str(h) for h in logged - {r[key] for r in rows}):
             raise ImportRefused(
                 f"the log records {kind} entries of holds the bag lacks: {missing[:5]}"
             )
+
+
+def check_disposals(disposed: list[dict[str, Any]], entries: Mapping[int, dict[str, Any]]) -> None:
+    """Who disposed of each declaration against its disposal entry (the database checks
+    the entry's type and declaration when the disposal is loaded)."""
+    for disposal in disposed:
+        where = f"the disposal of {disposal['declaration_id']}"
+        entry = _entry_of(entries, disposal["log_index"], {"disposal"}, where)
+        columns = ("disposed_by_type", "disposed_by", "disposed_by_org")
+        _check_actor(disposal, entry, columns, where)

@@ -107,6 +107,7 @@ def store_new_declarations(
             declaring_country=d.checked.document.declaring_country,
             # The log covers retention: an archive cannot move it (old entries lack it).
             retain_until=d.retain_until.isoformat(),
+            submitted_by=principal.submitted_by(),
         )
         for d in declarations
     ]
@@ -125,6 +126,8 @@ def store_new_declarations(
                 "reason": None,
                 "created_at": now,
                 "created_by": principal.client_id,
+                "created_by_type": principal.subject_type,
+                "created_by_org": principal.org,
                 "log_index": landed.index,
             }
             for d, landed in zip(declarations, appended, strict=True)

@@ -41,6 +41,15 @@ class DeclarationRow:
     log_index: int
     disposed_at: datetime | None
     disposal_log_index: int | None
+    # Who declared it (version 1): person or client and its organisation (None before
+    # declarations0010).
+    declared_by_type: str | None
+    declared_by_org: str | None
+    # Who disposed of it (None while kept, and the type and organisation before
+    # declarations0010).
+    disposed_by: str | None
+    disposed_by_type: str | None
+    disposed_by_org: str | None
 
 
 # tenancy: correlated subquery of _current_select, whose callers filter the declaration row
@@ -53,10 +62,14 @@ def _latest_version() -> ScalarSelect[Any]:
     )
 
 
+# The first version, whose actor is the declaration's.
+_FIRST = declaration_versions.alias("first_version")
+
+
 # tenancy: builder; find_current, list_current add _visible(scope), find_many the own country
 def _current_select() -> Select[Any]:
     """Declarations joined to their latest version and their disposal, if any."""
-    v = declaration_versions
+    v, first = declaration_versions, _FIRST
     return (
         select(
             declarations.c.id,
@@ -73,9 +86,15 @@ def _current_select() -> Select[Any]:
             v.c.log_index,
             disposals.c.disposed_at,
             disposals.c.log_index.label("disposal_log_index"),
+            first.c.created_by_type.label("declared_by_type"),
+            first.c.created_by_org.label("declared_by_org"),
+            disposals.c.disposed_by,
+            disposals.c.disposed_by_type,
+            disposals.c.disposed_by_org,
         )
         .select_from(declarations)
         .join(v, and_(v.c.declaration_id == declarations.c.id, v.c.version == _latest_version()))
+        .join(first, and_(first.c.declaration_id == declarations.c.id, first.c.version == 1))
         .outerjoin(disposals, disposals.c.declaration_id == declarations.c.id)
     )
 

@@ -15,6 +15,7 @@ from pydantic import (
 
 from services.common.countries import CountryCode
 from services.common.dates import IsoDate
+from services.common.submitted_by import SUBMITTED_BY_DESCRIPTION, SubmittedBy
 
 DeclarationType = Literal["seizure", "collection", "destruction"]
 WeaponCategory = Literal[
@@ -188,11 +189,21 @@ class DeclarationView(BaseModel):
     retain_until: date
     record_sha256: str
     log_index: int
+    submitted_by: SubmittedBy | None = Field(
+        default=None,
+        description="Who declared it (its first version); null for declarations made before"
+        " this field existed",
+    )
     disposed_at: datetime | None = None
     disposal_log_index: int | None = Field(
         default=None,
         description="index of the disposal entry in the log once disposed: a record that is"
         " null without one was removed behind the register's back",
+    )
+    disposal_submitted_by: SubmittedBy | None = Field(
+        default=None,
+        description="who disposed of it; null while it is kept and for disposals made before"
+        " this field existed",
     )
     record: dict[str, Any] | None = Field(
         description="the canonical record of this version; null once disposed"
@@ -211,6 +222,7 @@ class DeclarationSummary(BaseModel):
     undeclared: bool
     declared_at: datetime
     retain_until: date
+    submitted_by: SubmittedBy | None = Field(description=SUBMITTED_BY_DESCRIPTION)
     disposed: bool
 
 
@@ -223,5 +235,6 @@ class VersionView(BaseModel):
     reason: str | None
     created_at: datetime
     created_by: str
+    submitted_by: SubmittedBy | None = Field(description=SUBMITTED_BY_DESCRIPTION)
     retain_until: date
     record: dict[str, Any] | None

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from services.common.errors import NotFound
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope
+from services.common.submitted_by import submitted_by_of
 from services.declarations.declarations import repository
 from services.declarations.declarations.checks import check_document
 from services.declarations.declarations.intake import new_declaration, store_new_declarations
@@ -62,8 +63,12 @@ def get_declaration(session: Session, *, declaration_id: str, scope: ReadScope) 
         retain_until=row.retain_until,
         record_sha256=row.record_sha256,
         log_index=row.log_index,
+        submitted_by=submitted_by_of(row.declared_by_type, row.declared_by, row.declared_by_org),
         disposed_at=row.disposed_at,
         disposal_log_index=row.disposal_log_index,
+        disposal_submitted_by=submitted_by_of(
+            row.disposed_by_type, row.disposed_by, row.disposed_by_org
+        ),
         record=parse_record(content),
     )
 
@@ -80,6 +85,7 @@ def list_versions(session: Session, *, declaration_id: str, scope: ReadScope) ->
             reason=r.reason,
             created_at=repository.as_utc(r.created_at),
             created_by=r.created_by,
+            submitted_by=submitted_by_of(r.created_by_type, r.created_by, r.created_by_org),
             retain_until=r.retain_until,
             record=parse_record(r.content),
         )
@@ -118,6 +124,9 @@ def list_declarations(
             undeclared=row.undeclared,
             declared_at=row.declared_at,
             retain_until=row.retain_until,
+            submitted_by=submitted_by_of(
+                row.declared_by_type, row.declared_by, row.declared_by_org
+            ),
             disposed=row.disposed_at is not None,
         )
         for row in rows

@@ -25,6 +25,8 @@ def holds_of(session: Session, declaration_id: str) -> list[Any]:
                 holds,
                 hold_lifts.c.lifted_at,
                 hold_lifts.c.lifted_by,
+                hold_lifts.c.lifted_by_org,
+                hold_lifts.c.lifted_by_type,
                 hold_lifts.c.reason.label("lift_reason"),
                 hold_lifts.c.log_index.label("lift_log_index"),
             )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from services.common.submitted_by import SubmittedBy
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -41,9 +43,18 @@ class HoldView(BaseModel):
     placed_at: datetime
     placed_by: str
     placed_by_org: str
+    submitted_by: SubmittedBy | None = Field(
+        default=None,
+        description="Who placed it; null for holds placed before this field existed",
+    )
     log_index: int
     lifted_at: datetime | None = None
     lifted_by: str | None = None
+    lift_submitted_by: SubmittedBy | None = Field(
+        default=None,
+        description="Who lifted it; null while it stands and for lifts made before this"
+        " field existed",
+    )
     lift_reason: str | None = None
     lift_log_index: int | None = None
 
@@ -54,5 +65,6 @@ class DisposalView(BaseModel):
     declaration_id: str
     disposed_at: datetime
     disposed_by: str
+    submitted_by: SubmittedBy = Field(description="Who disposed of it")
     versions_disposed: int
     log_index: int

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.security import Principal
+from services.common.submitted_by import SubmittedBy, submitted_by_of
 from services.declarations.declarations import repository as declarations_repository
 from services.declarations.declarations.access import Visibility, require_disposer
 from services.declarations.declarations.repository import DeclarationRow, as_utc
@@ -41,7 +42,20 @@ def _view(row: object) -> HoldView:
     values["placed_at"] = as_utc(values["placed_at"])
     if values["lifted_at"] is not None:
         values["lifted_at"] = as_utc(values["lifted_at"])
-    return HoldView(**values)
+    return _view_of(values)
+
+
+def _view_of(values: dict[str, Any]) -> HoldView:
+    """A hold's stored columns as the API shows them, its actors as ``submitted_by``."""
+    placed = submitted_by_of(
+        values.pop("placed_by_type", None), values["placed_by"], values["placed_by_org"]
+    )
+    lifted = submitted_by_of(
+        values.pop("lifted_by_type", None),
+        values.get("lifted_by"),
+        values.pop("lifted_by_org", None),
+    )
+    return HoldView(**values, submitted_by=placed, lift_submitted_by=lifted)
 
 
 def list_holds(session: Session, *, declaration_id: str, visible: Visibility) -> list[HoldView]:
@@ -82,6 +96,7 @@ def place_hold(
         hold_id=hold_id,
         reason=reason,
         by=principal.org,
+        submitted_by=principal.submitted_by(),
     )
     (appended,) = log.append(session, log=log_context, entries=[entry], now=now)
     values = {
@@ -91,10 +106,11 @@ def place_hold(
         "placed_at": now,
         "placed_by": principal.client_id,
         "placed_by_org": principal.org,
+        "placed_by_type": principal.subject_type,
         "log_index": appended.index,
     }
     repository.insert_hold(session, **values)
-    return HoldView(**values)
+    return _view_of(values)
 
 
 def _may_lift(principal: Principal, hold: Any) -> bool:
@@ -158,6 +174,7 @@ def lift_hold(
         hold_id=hold.id,
         reason=reason,
         by=principal.org,
+        submitted_by=principal.submitted_by(),
     )
     (landed,) = log.append(session, log=log_context, entries=[entry], now=now)
     repository.insert_lift(
@@ -167,6 +184,7 @@ def lift_hold(
         lifted_at=now,
         lifted_by=principal.client_id,
         lifted_by_org=principal.org,
+        lifted_by_type=principal.subject_type,
         log_index=landed.index,
     )
     return next(_view(r) for r in repository.holds_of(session, declaration_id) if r.id == hold.id)
@@ -217,6 +235,7 @@ def dispose(
         version=row.version,
         record_sha256=row.record_sha256,
         by=principal.org,
+        submitted_by=principal.submitted_by(),
     )
     (appended,) = log.append(session, log=log_context, entries=[entry], now=now)
     try:
@@ -227,6 +246,8 @@ def dispose(
                 disposed_on=now.date(),
                 disposed_at=now,
                 disposed_by=principal.client_id,
+                disposed_by_type=principal.subject_type,
+                disposed_by_org=principal.org,
                 reason=None,
                 log_index=appended.index,
             )
@@ -237,6 +258,7 @@ def dispose(
         declaration_id=declaration_id,
         disposed_at=now,
         disposed_by=principal.client_id,
+        submitted_by=SubmittedBy(**principal.submitted_by()),
         versions_disposed=removed,
         log_index=appended.index,
     )

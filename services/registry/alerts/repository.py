@@ -174,6 +174,7 @@ def transition(
     note: str | None,
     actor: str,
     actor_org: str,
+    actor_type: str,
 ) -> bool:
     """Move the alert to ``to_status`` if it is in one of ``from_statuses`` and append the
     event; False (nothing written) when another transition got there first."""
@@ -198,6 +199,7 @@ def transition(
             note=note,
             actor=actor,
             actor_org=actor_org,
+            actor_type=actor_type,
             at=now,
         )
     )

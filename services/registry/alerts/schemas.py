@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.submitted_by import SubmittedBy
 from services.common.tables import UtcDatetime
 
 AlertKind = Literal[
@@ -43,6 +44,10 @@ class AlertEventRead(BaseModel):
     note: str | None
     actor: str
     actor_org: str
+    submitted_by: SubmittedBy | None = Field(
+        description="Who made the transition; null for the registry's own (raising) and"
+        " for transitions made before this field existed"
+    )
     at: UtcDatetime
 
 

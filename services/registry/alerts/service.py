@@ -89,6 +89,7 @@ def change_status(
         note=note,
         actor=principal.client_id,
         actor_org=principal.org,
+        actor_type=principal.subject_type,
     )
     if not moved:
         raise Conflict(
@@ -101,4 +102,7 @@ def change_status(
 
 def detail(alert: Alert, events: list[AlertEvent]) -> dict[str, Any]:
     """The alert with its events, ready for ``AlertDetail``."""
-    return {**alert.model_dump(), "events": [e.model_dump() for e in events]}
+    return {
+        **alert.model_dump(),
+        "events": [{**e.model_dump(), "submitted_by": e.submitted_by} for e in events],
+    }

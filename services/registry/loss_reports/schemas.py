@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.countries import CountryCode
 from services.common.dates import IsoDate
+from services.common.submitted_by import SUBMITTED_BY_DESCRIPTION, SubmittedBy
 from services.common.tables import UtcDatetime
 from services.registry.manifests.schemas import Calibre, Identifier, LongText, Name
 from services.registry.missions.schemas import MissionCode
@@ -81,6 +82,9 @@ class LossReportRead(BaseModel):
     circumstances: str
     reference: str | None
     item_count: int
+    submitted_by: SubmittedBy | None = Field(
+        validation_alias="actor", description=SUBMITTED_BY_DESCRIPTION
+    )
     created_at: UtcDatetime
 
 

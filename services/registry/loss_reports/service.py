@@ -80,6 +80,8 @@ def create_loss_report(
         reference=payload.reference,
         item_count=len(rows),
         submitted_by=principal.client_id,
+        submitted_by_type=principal.subject_type,
+        submitted_by_org=principal.org,
     )
     repository.add_loss_report(session, report, rows)
     serial_index.enqueue(session, "loss_report", report_id)

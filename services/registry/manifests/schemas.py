@@ -17,6 +17,7 @@ from typing_extensions import TypedDict
 
 from services.common.countries import CountryCode
 from services.common.dates import IsoDate
+from services.common.submitted_by import SUBMITTED_BY_DESCRIPTION, SubmittedBy
 from services.common.tables import UtcDatetime
 from services.registry.missions.schemas import MissionCode
 from services.registry.reference.schemas import AmmunitionTypeCode, CategoryCode
@@ -128,6 +129,9 @@ class ManifestRead(BaseModel):
     correction: bool = Field(validation_alias="is_correction")
     closes_rotation: bool
     item_count: int
+    submitted_by: SubmittedBy | None = Field(
+        validation_alias="actor", description=SUBMITTED_BY_DESCRIPTION
+    )
     created_at: UtcDatetime
 
 

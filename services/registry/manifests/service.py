@@ -103,6 +103,8 @@ def create_manifest(*, session: Session, principal: Principal, draft: ManifestDr
         closes_rotation=header.closes_rotation,
         item_count=len(rows),
         submitted_by=principal.client_id,
+        submitted_by_type=principal.subject_type,
+        submitted_by_org=principal.org,
     )
     repository.add_manifest(session, manifest)
     repository.bulk_insert_manifest_items(session, rows)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Text
 from sqlmodel import Field
 
+from services.common.submitted_by import SubmittedBy, submitted_by_of
 from services.common.tables import utcnow
 from services.registry.models.manifests import ItemId
 from services.registry.tables import RegistryTable
@@ -87,9 +88,16 @@ class AlertEvent(RegistryTable, table=True):
     note: str | None = Field(default=None, sa_type=Text)
     actor: str = Field(max_length=255)
     actor_org: str = Field(max_length=64)
+    # person or client (NULL before registry0010 and for the registry's own events)
+    actor_type: str | None = Field(default=None, max_length=8)
     at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+    @property
+    def submitted_by(self) -> SubmittedBy | None:
+        """Who made this transition (None for the registry's own and pre-registry0010 ones)."""
+        return submitted_by_of(self.actor_type, self.actor, self.actor_org)
 
 
 class Embargo(RegistryTable, table=True):

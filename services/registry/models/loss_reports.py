@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Text
 from sqlmodel import Field
 
+from services.common.submitted_by import SubmittedBy, submitted_by_of
 from services.common.tables import utcnow
 from services.registry.models.manifests import ItemId
 from services.registry.tables import RegistryTable
@@ -34,9 +35,17 @@ class LossReport(RegistryTable, table=True):
     reference: str | None = Field(default=None, max_length=255)
     item_count: int
     submitted_by: str = Field(max_length=255)
+    # person or client, and its organisation (NULL before registry0010)
+    submitted_by_type: str | None = Field(default=None, max_length=8)
+    submitted_by_org: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+    @property
+    def actor(self) -> SubmittedBy | None:
+        """``submitted_by`` as the API shows it (None for rows older than registry0010)."""
+        return submitted_by_of(self.submitted_by_type, self.submitted_by, self.submitted_by_org)
 
 
 class LossReportItem(RegistryTable, table=True):
