@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -228,3 +229,29 @@ def postgres_server() -> Iterator[str | None]:
             capture_output=True,
         )
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def start_sqlite_register(
+    work: Path, port: int, *, args: Sequence[str] = (), env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """``regctl serve all`` on SQLite files in ``work`` (the embedded default), once ready."""
+    import httpx
+
+    environment = dict(os.environ, PORT=str(port), DECLARATIONS_INDEX_RELAY_ENABLED="false")
+    services = (("AUTH", "auth"), ("REGISTRY", "registry"), ("DECLARATIONS", "declarations"))
+    for prefix, service in services:
+        environment[f"{prefix}_DATABASE_URL"] = f"sqlite:///{work / f'{service}.db'}"
+        environment[f"{prefix}_VAR_DIR"] = str(work)
+        environment[f"{prefix}_LOG_LEVEL"] = "WARNING"
+    environment.update(env or {})
+    command = [sys.executable, "-m", "services.cli.main", "serve", "all", *args]
+    server = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
+    for _ in range(600):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/auth/readyz").status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("the register did not start")

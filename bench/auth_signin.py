@@ -20,8 +20,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,7 +30,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pyotp
-from _common import free_port, spread
+from _common import free_port, spread, start_sqlite_register
 
 from services.auth.clients import secrets
 from services.auth.settings import AuthSettings
@@ -43,27 +41,6 @@ REFRESHES = int(os.environ.get("BENCH_REFRESHES", "5"))
 PASSWORD = "plum orchard lantern 47"
 REDIRECT = "https://console.bench.invalid/callback"
 VERIFIER = "bench-verifier-" + "v" * 43
-
-
-def start_register(work: Path, port: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, PORT=str(port), DECLARATIONS_INDEX_RELAY_ENABLED="false")
-    services = (("AUTH", "auth"), ("REGISTRY", "registry"), ("DECLARATIONS", "declarations"))
-    for prefix, service in services:
-        env[f"{prefix}_DATABASE_URL"] = f"sqlite:///{work / f'{service}.db'}"
-        env[f"{prefix}_VAR_DIR"] = str(work)
-        env[f"{prefix}_LOG_LEVEL"] = "WARNING"
-    env["AUTH_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "services.cli.main", "serve", "all"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    for _ in range(600):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/auth/readyz").status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("the register did not start")
 
 
 def hidden_fields(page: str) -> dict[str, str]:
@@ -151,7 +128,7 @@ def main() -> None:
         "one argon2id check (default cost):",
         spread([c * 1000 for c in checks], "{:.0f}", " ms"),
     )
-    server = start_register(work, port)
+    server = start_sqlite_register(work, port, env={"AUTH_PUBLIC_URL": f"http://127.0.0.1:{port}"})
     try:
         operator = json.loads((work / "credentials.json").read_text())
         form = {

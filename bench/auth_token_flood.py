@@ -15,14 +15,13 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import httpx
+from _common import free_port, start_sqlite_register
 
 from services.auth.clients import secrets
 from services.auth.settings import AuthSettings
@@ -31,40 +30,6 @@ FLOODERS = int(os.environ.get("BENCH_FLOODERS", "32"))
 TOKENS = int(os.environ.get("BENCH_TOKENS", "20"))
 FLOOD_ADDRESS = "198.51.100.7"
 MINISTRY_ADDRESS = "203.0.113.20"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_register(work: Path, port: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, PORT=str(port), DECLARATIONS_INDEX_RELAY_ENABLED="false")
-    for prefix, service in (
-        ("AUTH", "auth"),
-        ("REGISTRY", "registry"),
-        ("DECLARATIONS", "declarations"),
-    ):
-        env[f"{prefix}_DATABASE_URL"] = f"sqlite:///{work / f'{service}.db'}"
-        env[f"{prefix}_VAR_DIR"] = str(work)
-        env[f"{prefix}_LOG_LEVEL"] = "WARNING"
-    command = [
-        sys.executable, "-m", "services.cli.main", "serve", "all",
-        "--forwarded-allow-ips", "127.0.0.1",
-    ]  # fmt: skip
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    for _ in range(600):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/auth/readyz").status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("the register did not start")
 
 
 def one_check_seconds() -> float:
@@ -84,7 +49,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     print(f"database: sqlite (embedded default); {os.cpu_count()} CPUs; {FLOODERS} flooders")
     print(f"one argon2id check (default cost): {one_check_seconds() * 1000:.0f} ms")
-    server = start_register(work, port)
+    server = start_sqlite_register(work, port, args=("--forwarded-allow-ips", "127.0.0.1"))
     try:
         operator = json.loads((work / "credentials.json").read_text())
         form = {
