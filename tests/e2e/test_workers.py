@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
@@ -25,6 +26,10 @@ def test_each_worker_listens_on_its_own_socket(
     var_dir.mkdir()
     with live_register(database_urls, var_dir, service="registry", workers=2) as base:
         port = int(base.rsplit(":", 1)[1])
+        # The register answers once one worker is up; the other may still be starting.
+        deadline = time.monotonic() + 60
+        while _listeners(port) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert _listeners(port) == 2
         for _ in range(10):
             assert httpx.get(f"{base}/registry/healthz", timeout=5).status_code == 200

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.registry.factories import INDEX, declared_weapon, delivery
 from tests.support.auth_fixtures import AuthApi
+from tests.support.declarations_log import proven
 
 ALERTS = "/registry/v1/alerts"
 
@@ -95,6 +96,7 @@ def test_amending_the_location_country_or_mission_alerts_and_the_place_does_not(
     _deliver(client, auth_api, delivery(items, declaration_id="d"))
     place_only = delivery(items, declaration_id="d", version=2)
     place_only["location"]["place"] = "Gao"
+    place_only = proven(place_only)  # the record changed: prove the edited one
     assert _deliver(client, auth_api, place_only) == 0
     moved = delivery(items, declaration_id="d", version=3, location_country="NER", mission=None)
     assert _deliver(client, auth_api, moved) == 1
