@@ -11,6 +11,7 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 from services.common.countries import CountryCode
@@ -32,8 +33,23 @@ WeaponCategory = Literal[
     "anti_tank_launcher",
     "manpads",
     "mortar",
+    "shotgun",
+    "craft_made",
     "other",
 ]
+OrdnanceType = Literal[
+    "mortar_bomb",
+    "rocket",
+    "projectile",
+    "hand_grenade",
+    "rifle_grenade",
+    "anti_personnel_mine",
+    "anti_vehicle_mine",
+    "other",
+]
+ExplosiveType = Literal["bulk_explosive", "detonator", "detonating_cord", "other"]
+SerialStatus = Literal["present", "obliterated", "partial", "none"]
+QuantityUnit = Literal["units", "kg", "g"]
 DestructionMethod = Literal[
     "cutting", "crushing", "shredding", "melting", "burning", "detonation", "other"
 ]
@@ -55,17 +71,46 @@ class _Strict(BaseModel):
 
 
 class Weapon(_Strict):
-    """A weapon, identified by manufacturer and serial number (ITI marking)."""
+    """A weapon, identified by manufacturer and serial number (ITI marking).
+
+    ``serial_status``: absent or ``present``, the serial as marked; ``partial``, the
+    legible part (``*`` and ``?`` may stand for illegible characters), which trace
+    matches as a pattern; ``obliterated`` or ``none`` (never marked): no serial.
+    A ``craft_made`` weapon may omit its manufacturer and model.
+    """
 
     kind: Literal["weapon"]
     category: WeaponCategory
-    manufacturer: Text
-    model: Text
+    manufacturer: Text | None = None
+    model: Text | None = None
     calibre: Text
-    serial_number: Text
+    serial_status: SerialStatus | None = Field(default=None, description="absent: present")
+    serial_number: Text | None = None
     year_of_manufacture: Year | None = None
     country_of_manufacture: CountryCode | None = None
     markings: LongText | None = None
+
+    @model_validator(mode="after")
+    def _serial_as_its_status_says(self) -> Weapon:
+        # Absent fields are refused one by one (every problem named by pydantic's loc).
+        problems = []
+        if self.category != "craft_made":
+            problems += [
+                f"{name} is required unless the category is craft_made"
+                for name in ("manufacturer", "model")
+                if getattr(self, name) is None
+            ]
+        status = self.serial_status or "present"
+        if status in ("present", "partial") and self.serial_number is None:
+            problems.append(f"serial_number is required when serial_status is {status}")
+        if status in ("obliterated", "none") and self.serial_number is not None:
+            problems.append(
+                f"serial_number must be absent when serial_status is {status}"
+                " (a legible part is serial_status partial)"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class Ammunition(_Strict):
@@ -89,7 +134,37 @@ class Part(_Strict):
     serial_number: Text | None = None
 
 
-Item = Annotated[Weapon | Ammunition | Part, Field(discriminator="kind")]
+class Ordnance(_Strict):
+    """Explosive ordnance: mortar bombs, rockets, projectiles, grenades, landmines."""
+
+    kind: Literal["ordnance"]
+    ordnance_type: OrdnanceType
+    calibre: Text | None = Field(default=None, description="calibre or diameter, e.g. 81 mm")
+    model: Text | None = None
+    manufacturer: Text | None = None
+    lot_number: Text | None = None
+    year_of_manufacture: Year | None = None
+    quantity: Quantity
+    markings: LongText | None = None
+
+
+class Explosive(_Strict):
+    """Bulk explosives and detonators: ``quantity`` in ``quantity_unit`` (absent: units)."""
+
+    kind: Literal["explosive"]
+    explosive_type: ExplosiveType
+    description: LongText | None = None
+    manufacturer: Text | None = None
+    lot_number: Text | None = None
+    year_of_manufacture: Year | None = None
+    quantity: Quantity
+    quantity_unit: QuantityUnit | None = Field(default=None, description="absent: units")
+    markings: LongText | None = None
+
+
+Item = Annotated[
+    Weapon | Ammunition | Part | Ordnance | Explosive, Field(discriminator="kind")
+]
 
 
 class Location(_Strict):

@@ -61,7 +61,10 @@ class ManifestItem(RegistryTable, table=True):
 
     __tablename__ = "manifest_items"
     __table_args__ = (
-        CheckConstraint("kind IN ('weapon', 'ammunition', 'part')", name="kind"),
+        CheckConstraint(
+            "kind IN ('weapon', 'ammunition', 'part', 'ordnance', 'explosive')", name="kind"
+        ),
+        CheckConstraint("quantity_unit IN ('units', 'kg', 'g')", name="quantity_unit"),
         CheckConstraint("direction IN ('in', 'out')", name="direction"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("kind <> 'weapon' OR quantity = 1", name="weapon_quantity_one"),
@@ -116,6 +119,10 @@ class ManifestItem(RegistryTable, table=True):
     ammunition_type: str | None = Field(default=None, max_length=32)
     quantity: int = Field(sa_type=BigInteger)
     description: str | None = Field(default=None, max_length=1000)
+    # Since registry0011 (null in older rows and in other kinds)
+    ordnance_type: str | None = Field(default=None, max_length=32)
+    explosive_type: str | None = Field(default=None, max_length=32)
+    quantity_unit: str | None = Field(default=None, max_length=8)
     # Normalized match keys (services.common.identifiers)
     serial_key: str | None = Field(default=None, max_length=128)
     manufacturer_key: str | None = Field(default=None, max_length=255)
