@@ -137,7 +137,9 @@ def candidates(
     limit: int,
 ) -> Lookup:
     """The statement reading candidate rows of manifest items (in and out), loss-report
-    items (with the report's place) and declared items, each source cut at ``limit``
+    items (with the report's place), declared items and, unless ``how`` is ``like``,
+    declared weapons whose ``partial`` serial's pattern matches the query's key, each
+    source cut at ``limit``
     rows, closest then oldest first, each within the caller's ``scope`` (the record's
     country and date); ``parameters`` from ``key_parameters``. With ``how`` =
     ``neighbours`` it also reports, in the same snapshot, whether records await the
@@ -210,6 +212,7 @@ def _statement(
         mi.c.serial_number,
         mi.c.serial_key,
         mi.c.year_of_manufacture,
+        _none(String()).label("serial_status"),
         _none(String()).label("loss_type"),
         _none(String()).label("place"),
         _none(String()).label("location_country"),
@@ -236,6 +239,7 @@ def _statement(
             li.c.serial_number,
             li.c.serial_key,
             _none(Integer()).label("year_of_manufacture"),
+            _none(String()).label("serial_status"),
             lr.c.loss_type,
             lr.c.place,
             _none(String()).label("location_country"),
@@ -247,7 +251,7 @@ def _statement(
         .join(lr, lr.c.id == li.c.loss_report_id)
         .where(matches[1], visible[1])
     )
-    declared = select(
+    declared_columns = (
         literal("declaration").label("source"),
         di.c.declaration_id.label("record_id"),
         di.c.item_index.label("line"),
@@ -264,6 +268,7 @@ def _statement(
         di.c.serial_number,
         di.c.serial_key,
         di.c.year_of_manufacture,
+        di.c.serial_status,
         _none(String()).label("loss_type"),
         di.c.place,
         di.c.location_country,
@@ -271,7 +276,8 @@ def _statement(
         di.c.lon,
         di.c.declaration_type,
         di.c.declaration_version,
-    ).where(declared_match, visible[2])
+    )
+    declared = select(*declared_columns).where(declared_match, visible[2])
     branches = [
         _branch(
             manifests,
@@ -292,6 +298,23 @@ def _statement(
             limit=limit,
         ),
     ]
+    if how != "like":
+        # Weapons whose serial is partly legible: the query's key matched against each
+        # one's pattern (few rows: read through the serial_status index). A wildcard
+        # query is a pattern itself and is not compared with patterns.
+        partial = select(*declared_columns).where(
+            di.c.serial_status == "partial",
+            bindparam("serial_key", type_=String()).like(di.c.serial_pattern),
+            visible[2],
+        )
+        branches.append(
+            _branch(
+                partial,
+                maker_column=di.c.manufacturer_key if by_maker else None,
+                order=(di.c.event_date, di.c.id),
+                limit=limit,
+            )
+        )
     if how == "neighbours":
         # One more row when the index lacks some stored record: same statement, same
         # snapshot, so a record is either indexed or reported queued, never missed.

@@ -34,6 +34,12 @@ class TraceRecord(BaseModel):
     match: MatchQuality
     kind: str
     serial_number: str | None
+    serial_status: Literal["present", "obliterated", "partial", "none"] | None = Field(
+        default=None,
+        description="Declared weapons: ``partial`` when ``serial_number`` is only the legible"
+        " part, which matched the query as a pattern (``match`` is then ``possible``);"
+        " null reads as present",
+    )
     manufacturer: str | None
     model: str | None
     calibre: str | None

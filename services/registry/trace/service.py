@@ -135,7 +135,9 @@ async def trace(
 ) -> TraceResult:
     """Every record of a weapon the caller may read, in date order, each with its match
     quality: ``exact``, ``normalized`` or ``possible`` (one edit or transposition,
-    look-alike characters, or a ``*``/``?`` wildcard for obliterated characters)."""
+    look-alike characters, a ``*``/``?`` wildcard for obliterated characters, or a declared
+    weapon whose ``partial`` serial's legible part the query's serial contains). Weapons
+    declared with an ``obliterated`` serial or ``none`` are never matched by serial."""
     traced = plan(
         dialect=reads.engine.dialect.name,
         scope=scope,
@@ -153,7 +155,11 @@ async def trace(
 
 
 def _record(matcher: SerialQuery, row: Any) -> dict[str, Any] | None:
-    quality = matcher.quality(row.serial_number or "", row.serial_key)
+    if row.serial_status == "partial":
+        # The statement matched the query against the legible part's pattern.
+        quality: str | None = "possible"
+    else:
+        quality = matcher.quality(row.serial_number or "", row.serial_key)
     if quality is None:
         return None
     if row.source == "manifest":
@@ -180,6 +186,7 @@ def _record(matcher: SerialQuery, row: Any) -> dict[str, Any] | None:
         match=quality,
         kind=row.kind,
         serial_number=row.serial_number,
+        serial_status=row.serial_status,
         manufacturer=row.manufacturer,
         model=row.model,
         calibre=row.calibre,
