@@ -12,7 +12,12 @@ from tests.declarations.support import Callers, declaration, destruction, weapon
 from tests.support.responses import assert_status
 
 URL = "/declarations/v1/declarations"
-MORTAR_BOMB = {"kind": "ordnance", "ordnance_type": "mortar_bomb", "calibre": "81 mm", "quantity": 3}
+MORTAR_BOMB = {
+    "kind": "ordnance",
+    "ordnance_type": "mortar_bomb",
+    "calibre": "81 mm",
+    "quantity": 3,
+}
 KILOGRAM = {
     "kind": "explosive",
     "explosive_type": "bulk_explosive",
@@ -75,9 +80,14 @@ def test_every_serial_status_problem_is_named(client: TestClient, callers: Calle
     )
     body = assert_status(response, 422)
     messages = {error["loc"]: error["msg"] for error in body["errors"]}
-    assert "serial_number must be absent when serial_status is obliterated" in messages["items[0].weapon"]
+    assert (
+        "serial_number must be absent when serial_status is obliterated"
+        in messages["items[0].weapon"]
+    )
     assert "serial_number is required when serial_status is partial" in messages["items[1].weapon"]
-    assert "manufacturer is required unless the category is craft_made" in messages["items[2].weapon"]
+    assert (
+        "manufacturer is required unless the category is craft_made" in messages["items[2].weapon"]
+    )
     assert "model is required" in messages["items[2].weapon"]
     assert "items[3].ordnance.ordnance_type" in messages
     assert "items[4].explosive.quantity_unit" in messages

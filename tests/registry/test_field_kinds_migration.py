@@ -38,8 +38,10 @@ def test_items_indexed_before_read_as_before_and_new_kinds_fit(empty_database_ur
         migrations.upgrade("registry", empty_database_url)
         with engine.connect() as connection:
             row = connection.execute(select(declared_items)).mappings().one()
-        assert row["serial_number"] == "AK123" and row["serial_key"] == "AK123"
-        assert row["serial_status"] is None and row["serial_pattern"] is None
+        assert row["serial_number"] == "AK123"
+        assert row["serial_key"] == "AK123"
+        assert row["serial_status"] is None
+        assert row["serial_pattern"] is None
         with engine.begin() as connection:
             connection.execute(
                 insert(declared_items).values(

@@ -108,7 +108,9 @@ def test_a_french_csv_of_field_kinds_imports(client: TestClient, sen: dict[str, 
     )
     created = assert_status(response, 201)
     stored = _items(client, sen, created["id"])
-    assert [(i["kind"], i["category"], i["ordnance_type"], i["explosive_type"]) for i in stored] == [
+    assert [
+        (i["kind"], i["category"], i["ordnance_type"], i["explosive_type"]) for i in stored
+    ] == [
         ("weapon", "shotgun", None, None),
         ("ordnance", None, "mortar_bomb", None),
         ("explosive", None, None, "bulk_explosive"),

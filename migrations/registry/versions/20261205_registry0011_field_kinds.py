@@ -67,9 +67,7 @@ def upgrade() -> None:
             for check_table, name, condition in CHECKS:
                 if check_table == table:
                     batch.create_check_constraint(op.f(f"ck_{table}_{name}"), sa.text(condition))
-    op.create_index(
-        op.f("ix_declared_items_serial_status"), "declared_items", ["serial_status"]
-    )
+    op.create_index(op.f("ix_declared_items_serial_status"), "declared_items", ["serial_status"])
 
 
 def downgrade() -> None:

@@ -162,9 +162,7 @@ class Explosive(_Strict):
     markings: LongText | None = None
 
 
-Item = Annotated[
-    Weapon | Ammunition | Part | Ordnance | Explosive, Field(discriminator="kind")
-]
+Item = Annotated[Weapon | Ammunition | Part | Ordnance | Explosive, Field(discriminator="kind")]
 
 
 class Location(_Strict):

@@ -59,8 +59,8 @@ class ManifestItemIn(TypedDict):
     year_of_manufacture, country_of_manufacture, markings); explosive (bulk explosives,
     detonators): explosive_type, quantity in quantity_unit (``units``, the default,
     ``kg`` or ``g``) (+ description, manufacturer, lot_number, year_of_manufacture,
-    country_of_manufacture, markings). ``correction: true`` marks a deliberate correction: the in/out
-    duplicate rules do not apply to it.
+    country_of_manufacture, markings). ``correction: true`` marks a deliberate
+    correction: the in/out duplicate rules do not apply to it.
     """
 
     # A TypedDict validates about three times faster than a model over 100,000 items.

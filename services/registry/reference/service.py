@@ -146,13 +146,9 @@ ORDNANCE_TYPES: Final[tuple[LabelledCode, ...]] = (
 )
 
 EXPLOSIVE_TYPES: Final[tuple[LabelledCode, ...]] = (
-    LabelledCode(
-        code="bulk_explosive", label_en="Bulk explosive", label_fr="Explosif en vrac"
-    ),
+    LabelledCode(code="bulk_explosive", label_en="Bulk explosive", label_fr="Explosif en vrac"),
     LabelledCode(code="detonator", label_en="Detonator", label_fr="Détonateur"),
-    LabelledCode(
-        code="detonating_cord", label_en="Detonating cord", label_fr="Cordeau détonant"
-    ),
+    LabelledCode(code="detonating_cord", label_en="Detonating cord", label_fr="Cordeau détonant"),
     LabelledCode(code="other", label_en="Other", label_fr="Autre"),
 )
 

@@ -62,8 +62,9 @@ def _counts(
         key.label("key"),
         func.count().label("records"),
         func.sum(case((unit.in_(("kg", "g")), 0), else_=table.c.quantity)).label("quantity"),
-        func.sum(case((unit == "g", table.c.quantity), (unit == "kg", table.c.quantity * 1000)))
-        .label("mass_grams"),
+        func.sum(
+            case((unit == "g", table.c.quantity), (unit == "kg", table.c.quantity * 1000))
+        ).label("mass_grams"),
     ).where(visible)
     if date_from is not None:
         statement = statement.where(date_col >= date_from)

@@ -31,7 +31,8 @@ def statistics(
     date_to: date | None,
 ) -> Statistics:
     """Item rows and quantities per group (country, mission, category, kind, item_type: the
-    ordnance or explosive type, serial_status of weapons, year, type) of manifests (crossing date) and declarations (event date) the caller may read."""
+    ordnance or explosive type, serial_status of weapons, year, type) of manifests (crossing
+    date) and declarations (event date) the caller may read."""
     _check_range(date_from, date_to)
     rows = [
         StatisticsRow(
