@@ -30,6 +30,7 @@ EXPLOSIVE = {
     "kind": "explosive",
     "explosive_type": "bulk_explosive",
     "description": "commercial ammonium nitrate explosive, in sticks",
+    "lot_number": "PE-22-9",
     "quantity": 1,
     "quantity_unit": "kg",
 }
@@ -137,6 +138,36 @@ def test_field_materiel_is_declared_indexed_and_counted(
         "none": (1, 1, 0),
         "obliterated": (1, 1, 0),
     }
+
+
+def test_ordnance_and_explosives_are_traced_by_lot_across_both_registers(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    contingent = {
+        "direction": "in",
+        "mission": "MINUSMA",
+        "contributing_country": "SEN",
+        "unit": "SENBATT 4",
+        "crossing_date": "2023-02-01",
+        "items": [MORTAR_BOMB | {"quantity": 120}],
+    }
+    manifest = client.post(
+        "/registry/v1/manifests", json=contingent, headers=auth_api.member_state_headers("SEN")
+    )
+    assert_status(manifest, 201)
+    seized = declare_and_deliver(
+        client, auth_api, register_settings, [MORTAR_BOMB, EXPLOSIVE, SHOTGUN]
+    )
+    bombs = traced(client, auth_api, "12 84 117")
+    assert sorted((r["record"], r["kind"], r["matched_on"], r["match"]) for r in bombs) == [
+        ("manifest_in", "ordnance", "lot", "normalized"),
+        ("seizure", "ordnance", "lot", "normalized"),
+    ]
+    assert {r["lot_number"] for r in bombs} == {"12-84-117"}
+    explosive = traced(client, auth_api, "PE-22-9")
+    assert [(r["record_id"], r["kind"], r["match"]) for r in explosive] == [
+        (seized["id"], "explosive", "exact")
+    ]
 
 
 def test_a_partial_serial_is_traced_as_a_pattern(

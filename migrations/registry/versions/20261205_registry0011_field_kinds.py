@@ -6,7 +6,8 @@ detonators): the ``kind`` CHECK constraints are widened, and new nullable column
 hold ``ordnance_type``, ``explosive_type`` and ``quantity_unit`` (``units``, ``kg``
 or ``g``). Declared items also get ``serial_status`` (``present``, ``obliterated``,
 ``partial``, ``none``) and ``serial_pattern``, the LIKE pattern of a partial serial's
-legible part, which trace matches the query's key against. Rows indexed before this
+legible part, which trace matches the query's key against. Partial indexes on the
+lot key of ordnance and explosive items let trace find them by lot. Rows indexed before this
 revision keep NULL in every new column and read as before (a NULL status is
 ``present``).
 
@@ -33,6 +34,7 @@ depends_on: str | Sequence[str] | None = None
 OLD_KINDS = "kind IN ('weapon', 'ammunition', 'part')"
 NEW_KINDS = "kind IN ('weapon', 'ammunition', 'part', 'ordnance', 'explosive')"
 UNITS = "quantity_unit IN ('units', 'kg', 'g')"
+FIELD_KINDS = "kind IN ('ordnance', 'explosive')"
 STATUSES = "serial_status IN ('present', 'obliterated', 'partial', 'none')"
 
 # (table, column, length)
@@ -68,9 +70,19 @@ def upgrade() -> None:
                 if check_table == table:
                     batch.create_check_constraint(op.f(f"ck_{table}_{name}"), sa.text(condition))
     op.create_index(op.f("ix_declared_items_serial_status"), "declared_items", ["serial_status"])
+    for table in ("manifest_items", "declared_items"):
+        op.create_index(
+            op.f(f"ix_{table}_field_kind_lot"),
+            table,
+            ["lot_key"],
+            postgresql_where=sa.text(FIELD_KINDS),
+            sqlite_where=sa.text(FIELD_KINDS),
+        )
 
 
 def downgrade() -> None:
+    for table in ("manifest_items", "declared_items"):
+        op.drop_index(op.f(f"ix_{table}_field_kind_lot"), table_name=table)
     op.drop_index(op.f("ix_declared_items_serial_status"), table_name="declared_items")
     for table in ("declared_items", "manifest_items"):
         with op.batch_alter_table(table) as batch:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, text
 from sqlmodel import Field
 
 from services.common.tables import utcnow
-from services.registry.models.manifests import ItemId
+from services.registry.models.manifests import FIELD_KINDS, ItemId
 from services.registry.tables import RegistryTable
 
 
@@ -74,6 +74,12 @@ class DeclaredItem(RegistryTable, table=True):
         ),
         CheckConstraint("quantity_unit IN ('units', 'kg', 'g')", name="quantity_unit"),
         Index("ix_declared_items_serial_status", "serial_status"),
+        Index(
+            "ix_declared_items_field_kind_lot",
+            "lot_key",
+            postgresql_where=text(FIELD_KINDS),
+            sqlite_where=text(FIELD_KINDS),
+        ),
         Index("ix_declared_items_declaration", "declaration_id", "item_index", unique=True),
         Index("ix_declared_items_serial_key", "serial_key"),
         Index("ix_declared_items_fuzzy_key", "fuzzy_key"),

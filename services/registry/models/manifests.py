@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Integer
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Integer, text
 from sqlmodel import Field
 
 from services.common.submitted_by import SubmittedBy, submitted_by_of
@@ -51,6 +51,11 @@ class Manifest(RegistryTable, table=True):
         return submitted_by_of(self.submitted_by_type, self.submitted_by, self.submitted_by_org)
 
 
+FIELD_KINDS = "kind IN ('ordnance', 'explosive')"
+"""The kinds identified by lot only (never by serial), as SQL: the predicate of the partial
+lot indexes, repeated literally by the queries that use them."""
+
+
 class ManifestItem(RegistryTable, table=True):
     """One weapon, ammunition lot or part of a manifest, as declared and normalized.
 
@@ -94,6 +99,13 @@ class ManifestItem(RegistryTable, table=True):
             "lot_key",
         ),
         Index("ix_manifest_items_serial_key", "serial_key"),
+        # Trace finds ordnance and explosives by lot; partial, so weapons cost nothing.
+        Index(
+            "ix_manifest_items_field_kind_lot",
+            "lot_key",
+            postgresql_where=text(FIELD_KINDS),
+            sqlite_where=text(FIELD_KINDS),
+        ),
     )
 
     id: int | None = Field(default=None, sa_type=ItemId, primary_key=True)

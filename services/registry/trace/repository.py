@@ -31,10 +31,12 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     union_all,
 )
 
 from services.common.security import ReadScope
+from services.registry.models.manifests import FIELD_KINDS
 from services.registry.models.handles import (
     declared_items,
     loss_items,
@@ -195,7 +197,7 @@ def _statement(
         matches = (manifest_items.c.serial_key.in_(wanted), loss_items.c.serial_key.in_(wanted))
         declared_match = declared_items.c.serial_key.in_(wanted)
     mi, li, lr, di = manifest_items, loss_items, loss_reports, declared_items
-    manifests = select(
+    manifest_columns = (
         literal("manifest").label("source"),
         mi.c.manifest_id.label("record_id"),
         mi.c.line,
@@ -220,7 +222,11 @@ def _statement(
         _none(Float()).label("lon"),
         _none(String()).label("declaration_type"),
         _none(Integer()).label("declaration_version"),
-    ).where(matches[0], visible[0])
+        mi.c.lot_number,
+    )
+    manifests = select(*manifest_columns, literal("serial").label("matched_on")).where(
+        matches[0], visible[0]
+    )
     losses = (
         select(
             literal("loss_report").label("source"),
@@ -247,6 +253,8 @@ def _statement(
             _none(Float()).label("lon"),
             _none(String()).label("declaration_type"),
             _none(Integer()).label("declaration_version"),
+            _none(String()).label("lot_number"),
+            literal("serial").label("matched_on"),
         )
         .join(lr, lr.c.id == li.c.loss_report_id)
         .where(matches[1], visible[1])
@@ -276,8 +284,10 @@ def _statement(
         di.c.lon,
         di.c.declaration_type,
         di.c.declaration_version,
+        di.c.lot_number,
     )
-    declared = select(*declared_columns).where(declared_match, visible[2])
+    serial = literal("serial").label("matched_on")
+    declared = select(*declared_columns, serial).where(declared_match, visible[2])
     branches = [
         _branch(
             manifests,
@@ -302,7 +312,7 @@ def _statement(
         # Weapons whose serial is partly legible: the query's key matched against each
         # one's pattern (few rows: read through the serial_status index). A wildcard
         # query is a pattern itself and is not compared with patterns.
-        partial = select(*declared_columns).where(
+        partial = select(*declared_columns, serial).where(
             di.c.serial_status == "partial",
             bindparam("serial_key", type_=String()).like(di.c.serial_pattern),
             visible[2],
@@ -315,6 +325,26 @@ def _statement(
                 limit=limit,
             )
         )
+        # Ordnance and explosives carry no serial: their lot is what is marked on them,
+        # matched by its key (the partial lot indexes; FIELD_KINDS repeated literally so
+        # a prepared statement's plan can use them).
+        lot = literal("lot").label("matched_on")
+        wanted_lot = bindparam("serial_key", type_=String())
+        for columns, table, visibility, dated in (
+            (manifest_columns, mi, visible[0], mi.c.crossing_date),
+            (declared_columns, di, visible[2], di.c.event_date),
+        ):
+            by_lot = select(*columns, lot).where(
+                text(f"{table.name}.{FIELD_KINDS}"), table.c.lot_key == wanted_lot, visibility
+            )
+            branches.append(
+                _branch(
+                    by_lot,
+                    maker_column=table.c.manufacturer_key if by_maker else None,
+                    order=(dated, table.c.id),
+                    limit=limit,
+                )
+            )
     if how == "neighbours":
         # One more row when the index lacks some stored record: same statement, same
         # snapshot, so a record is either indexed or reported queued, never missed.

@@ -40,6 +40,12 @@ class TraceRecord(BaseModel):
         " part, which matched the query as a pattern (``match`` is then ``possible``);"
         " null reads as present",
     )
+    matched_on: Literal["serial", "lot"] = Field(
+        default="serial",
+        description="``lot``: ordnance or an explosive, which carry no serial, found by the"
+        " lot number the query names (``lot_number``)",
+    )
+    lot_number: str | None = Field(default=None, description="The lot that matched")
     manufacturer: str | None
     model: str | None
     calibre: str | None

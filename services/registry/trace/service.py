@@ -155,9 +155,14 @@ async def trace(
 
 
 def _record(matcher: SerialQuery, row: Any) -> dict[str, Any] | None:
-    if row.serial_status == "partial":
+    if row.matched_on == "lot":
+        # Ordnance or an explosive whose lot's match key is the query's (the statement
+        # compared the keys).
+        same = (row.lot_number or "").strip() == matcher.stripped
+        quality: str | None = "exact" if same else "normalized"
+    elif row.serial_status == "partial":
         # The statement matched the query against the legible part's pattern.
-        quality: str | None = "possible"
+        quality = "possible"
     else:
         quality = matcher.quality(row.serial_number or "", row.serial_key)
     if quality is None:
@@ -187,6 +192,8 @@ def _record(matcher: SerialQuery, row: Any) -> dict[str, Any] | None:
         kind=row.kind,
         serial_number=row.serial_number,
         serial_status=row.serial_status,
+        matched_on=row.matched_on,
+        lot_number=row.lot_number if row.matched_on == "lot" else None,
         manufacturer=row.manufacturer,
         model=row.model,
         calibre=row.calibre,
