@@ -36,7 +36,6 @@ from sqlalchemy import (
 )
 
 from services.common.security import ReadScope
-from services.registry.models.manifests import FIELD_KINDS
 from services.registry.models.handles import (
     declared_items,
     loss_items,
@@ -44,6 +43,7 @@ from services.registry.models.handles import (
     manifest_items,
     serial_neighbours,
 )
+from services.registry.models.manifests import FIELD_KINDS
 from services.registry.serial_index import anything_queued
 
 # Keys hold only letters and digits, so no key starting with the prefix sorts above this.
