@@ -79,18 +79,28 @@ def test_every_serial_status_problem_is_named(client: TestClient, callers: Calle
         ],
     )
     body = assert_status(response, 422)
-    messages = {error["loc"]: error["msg"] for error in body["errors"]}
-    assert (
-        "serial_number must be absent when serial_status is obliterated"
-        in messages["items[0].weapon"]
-    )
-    assert "serial_number is required when serial_status is partial" in messages["items[1].weapon"]
-    assert (
-        "manufacturer is required unless the category is craft_made" in messages["items[2].weapon"]
-    )
-    assert "model is required" in messages["items[2].weapon"]
-    assert "items[3].ordnance.ordnance_type" in messages
-    assert "items[4].explosive.quantity_unit" in messages
+    assert {(error["loc"], error["msg"]) for error in body["errors"]} == {
+        ("items[0].weapon_without_serial.serial_number", "Extra inputs are not permitted"),
+        ("items[1].weapon.serial_number", "Field required"),
+        ("items[2].weapon.manufacturer", "Field required"),
+        ("items[2].weapon.model", "Field required"),
+        ("items[3].ordnance.ordnance_type", "Field required"),
+        ("items[4].explosive.quantity_unit", "Input should be 'units', 'kg' or 'g'"),
+    }
+
+
+def test_a_craft_made_weapon_needs_a_serial_unless_its_status_says_there_is_none(
+    client: TestClient, callers: Callers
+) -> None:
+    unmarked = {k: v for k, v in CRAFT_MADE.items() if k != "serial_status"}
+    body = assert_status(_post(client, callers, [unmarked]), 422)
+    assert [(e["loc"], e["msg"]) for e in body["errors"]] == [
+        (
+            "items[0].craft_made_weapon",
+            "Value error, serial_number is required when serial_status is present",
+        )
+    ]
+    assert_status(_post(client, callers, [unmarked | {"serial_number": "GH-0001"}]), 201)
 
 
 def test_destroying_field_materiel_matches_what_was_seized(

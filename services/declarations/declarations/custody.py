@@ -33,12 +33,13 @@ from services.common.errors import FieldProblem
 from services.common.identifiers import calibre_key, manufacturer_key, normalize_serial
 from services.common.tables import column_length
 from services.declarations.declarations.schemas import (
+    WEAPON_KINDS,
     Ammunition,
+    AnyWeapon,
     Explosive,
     Item,
     Ordnance,
     Part,
-    Weapon,
 )
 from services.declarations.models import items as item_index
 
@@ -66,7 +67,7 @@ def _words(text: str) -> str:
 
 def identify(item: Item) -> ItemIdentity:
     """The identity an item is matched on."""
-    if isinstance(item, Weapon):
+    if isinstance(item, WEAPON_KINDS):
         return _weapon_identity(item)
     if isinstance(item, Ammunition):
         calibre = calibre_key(item.calibre)
@@ -91,19 +92,19 @@ def identify(item: Item) -> ItemIdentity:
     )
 
 
-def _weapon_identity(item: Weapon) -> ItemIdentity:
+def _weapon_identity(item: AnyWeapon) -> ItemIdentity:
     maker_key = manufacturer_key(item.manufacturer) if item.manufacturer is not None else None
     maker = maker_key or ""
     calibre = calibre_key(item.calibre)
     status = item.serial_status or "present"
     if status == "present":
         # As before the statuses existed: old records keep their keys.
-        serial = normalize_serial(item.serial_number or "")
+        serial = normalize_serial(getattr(item, "serial_number", None) or "")
         return ItemIdentity(
             "weapon", f"weapon|{maker}|{serial}", bool(serial), serial, maker_key, calibre
         )
     if status == "partial":
-        legible = normalize_serial(item.serial_number or "")
+        legible = normalize_serial(getattr(item, "serial_number", None) or "")
         match_key = f"weapon|{maker}|partial:{legible}"
     else:
         match_key = f"weapon|{maker}|{status}|{item.category}|{calibre}"
