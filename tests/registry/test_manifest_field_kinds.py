@@ -135,3 +135,13 @@ def test_an_unknown_ordnance_type_in_a_csv_names_its_row_and_column(
     )
     body = assert_status(response, 422)
     assert [error["loc"] for error in body["errors"]] == ["row 3, column G (Type d'engin)"]
+
+
+def test_shotguns_and_craft_made_weapons_are_categories_with_their_labels(
+    client: TestClient, sen: dict[str, str]
+) -> None:
+    body = assert_status(client.get("/registry/v1/reference/categories", headers=sen), 200)
+    labels = {item["code"]: (item["label_en"], item["label_fr"]) for item in body["items"]}
+    assert labels["shotgun"] == ("Shotguns", "Fusils de chasse")
+    assert labels["craft_made"] == ("Craft-made weapons", "Armes de fabrication artisanale")
+    assert len(labels) == 16
