@@ -31,7 +31,7 @@ PLASTIC_EXPLOSIVE = {
 DETONATORS = {"kind": "explosive", "explosive_type": "detonator", "quantity": 100}
 FRENCH_CSV = (
     "Type;Catégorie;Fabricant;Calibre;Numéro de série;Quantité;Type d'engin;"
-    "Type d'explosif;Unité;Modèle\n"
+    "Type d'explosif;Unité de quantité;Modèle\n"
     "arme;shotgun;Beretta;12 gauge;XA-1;;;;;1301\n"
     "engin;;Hirtenberger;60 mm;;12;Obus de mortier;;;M6C\n"
     "explosif;;;;;2;;bulk_explosive;kg;\n"

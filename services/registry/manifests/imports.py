@@ -47,7 +47,7 @@ HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "description": ("description",),
     "ordnance_type": ("ordnance_type", "type_d_engin", "type_de_munition_explosive"),
     "explosive_type": ("explosive_type", "type_d_explosif"),
-    "quantity_unit": ("quantity_unit", "unit", "unite", "unite_de_quantite"),
+    "quantity_unit": ("quantity_unit", "unite_de_quantite", "unite_de_mesure"),
     "correction": ("correction",),
 }
 KIND_ALIASES: Final[dict[str, str]] = {
