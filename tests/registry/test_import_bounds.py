@@ -122,7 +122,7 @@ def test_a_shared_strings_table_larger_than_a_sheet_could_use_is_refused() -> No
     data = _workbook(extra={"xl/sharedStrings.xml": table})
     sheet = parse_sheet(data, "manifest.xlsx", ImportLimits(max_rows=10))
     assert sheet.too_large
-    assert sheet.errors == [FieldProblem(loc="file", msg="more than 140 shared strings")]
+    assert sheet.errors == [FieldProblem(loc="file", msg="more than 170 shared strings")]
 
 
 def test_a_csv_record_with_too_many_columns_is_refused() -> None:

@@ -156,4 +156,4 @@ def test_template_imports_as_is(client: TestClient, sen: dict[str, str]) -> None
     assert template.headers["content-type"].startswith("text/csv")
     response = _post(client, sen, template.content)
     assert response.status_code == 201, response.text
-    assert response.json()["item_count"] == 4
+    assert response.json()["item_count"] == 7

@@ -141,10 +141,10 @@ def test_operator_and_secretariat_add_missions_member_states_do_not(
     assert client.post("/registry/v1/missions", json=other, headers=eccas).status_code == 201
 
 
-def test_categories_have_the_fourteen_codes_in_english_and_french(
+def test_categories_have_the_sixteen_codes_in_english_and_french(
     client: TestClient, sen: dict[str, str]
 ) -> None:
     items = client.get("/registry/v1/reference/categories", headers=sen).json()["items"]
-    assert len(items) == 14
+    assert len(items) == 16  # the contract's 14, shotgun and craft_made (issue 14)
     assert all(i["label_en"] and i["label_fr"] for i in items)
     assert client.get("/registry/v1/reference/ammunition-types", headers=sen).status_code == 200

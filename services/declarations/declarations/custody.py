@@ -8,7 +8,11 @@ the registry traces on (so "Izhmash" and "Kalashnikov Concern" are one maker):
 - weapon: manufacturer key + serial key; unique, so destroyed at most once;
 - part with a serial: description + serial key; unique likewise;
 - ammunition: calibre key + lot; lots are counted, not unique;
-- part without a serial: description; not unique.
+- part without a serial: description; not unique;
+- weapon whose serial is ``partial``: manufacturer key + the legible part; not unique
+  (two weapons may share what is left legible); ``obliterated`` or ``none``: the
+  manufacturer, category and calibre keys and the status; not unique;
+- ordnance: type + calibre key + lot; explosive: type + unit; counted, not unique.
 
 A part's description enters its key as its words, or as their SHA-256 when longer
 than ``DESCRIPTION_WORDS_IN_KEY`` (a 4,000-character description would not fit the
@@ -28,7 +32,15 @@ from dataclasses import dataclass
 from services.common.errors import FieldProblem
 from services.common.identifiers import calibre_key, manufacturer_key, normalize_serial
 from services.common.tables import column_length
-from services.declarations.declarations.schemas import Ammunition, Item, Part, Weapon
+from services.declarations.declarations.schemas import (
+    WEAPON_KINDS,
+    Ammunition,
+    AnyWeapon,
+    Explosive,
+    Item,
+    Ordnance,
+    Part,
+)
 from services.declarations.models import items as item_index
 
 DESCRIPTION_WORDS_IN_KEY = 200
@@ -55,26 +67,49 @@ def _words(text: str) -> str:
 
 def identify(item: Item) -> ItemIdentity:
     """The identity an item is matched on."""
-    if isinstance(item, Weapon):
-        serial = normalize_serial(item.serial_number)
-        maker = manufacturer_key(item.manufacturer)
-        return ItemIdentity(
-            "weapon",
-            f"weapon|{maker}|{serial}",
-            bool(serial),
-            serial,
-            maker,
-            calibre_key(item.calibre),
-        )
+    if isinstance(item, WEAPON_KINDS):
+        return _weapon_identity(item)
     if isinstance(item, Ammunition):
         calibre = calibre_key(item.calibre)
         lot = normalize_serial(item.lot_number)
         return ItemIdentity("ammunition", f"ammunition|{calibre}|{lot}", False, calibre_key=calibre)
+    if isinstance(item, Ordnance):
+        calibre = calibre_key(item.calibre) if item.calibre else ""
+        lot = normalize_serial(item.lot_number) if item.lot_number else ""
+        return ItemIdentity(
+            "ordnance",
+            f"ordnance|{item.ordnance_type}|{calibre}|{lot}",
+            False,
+            calibre_key=calibre or None,
+        )
+    if isinstance(item, Explosive):
+        unit = item.quantity_unit or "units"
+        return ItemIdentity("explosive", f"explosive|{item.explosive_type}|{unit}", False)
     assert isinstance(item, Part)
     serial = normalize_serial(item.serial_number) if item.serial_number else ""
     return ItemIdentity(
         "part", f"part|{_words(item.description)}|{serial}", bool(serial), serial or None
     )
+
+
+def _weapon_identity(item: AnyWeapon) -> ItemIdentity:
+    maker_key = manufacturer_key(item.manufacturer) if item.manufacturer is not None else None
+    maker = maker_key or ""
+    calibre = calibre_key(item.calibre)
+    status = item.serial_status or "present"
+    if status == "present":
+        # As before the statuses existed: old records keep their keys.
+        serial = normalize_serial(getattr(item, "serial_number", None) or "")
+        return ItemIdentity(
+            "weapon", f"weapon|{maker}|{serial}", bool(serial), serial, maker_key, calibre
+        )
+    if status == "partial":
+        legible = normalize_serial(getattr(item, "serial_number", None) or "")
+        match_key = f"weapon|{maker}|partial:{legible}"
+    else:
+        match_key = f"weapon|{maker}|{status}|{item.category}|{calibre}"
+    # No serial key: neither a fragment nor a missing serial identifies one weapon.
+    return ItemIdentity("weapon", match_key, False, None, maker_key, calibre)
 
 
 def duplicate_problems(identities: Sequence[ItemIdentity]) -> list[FieldProblem]:

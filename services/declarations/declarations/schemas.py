@@ -8,9 +8,12 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     field_validator,
+    model_validator,
 )
 
 from services.common.countries import CountryCode
@@ -32,8 +35,23 @@ WeaponCategory = Literal[
     "anti_tank_launcher",
     "manpads",
     "mortar",
+    "shotgun",
+    "craft_made",
     "other",
 ]
+OrdnanceType = Literal[
+    "mortar_bomb",
+    "rocket",
+    "projectile",
+    "hand_grenade",
+    "rifle_grenade",
+    "anti_personnel_mine",
+    "anti_vehicle_mine",
+    "other",
+]
+ExplosiveType = Literal["bulk_explosive", "detonator", "detonating_cord", "other"]
+SerialStatus = Literal["present", "obliterated", "partial", "none"]
+QuantityUnit = Literal["units", "kg", "g"]
 DestructionMethod = Literal[
     "cutting", "crushing", "shredding", "melting", "burning", "detonation", "other"
 ]
@@ -55,17 +73,73 @@ class _Strict(BaseModel):
 
 
 class Weapon(_Strict):
-    """A weapon, identified by manufacturer and serial number (ITI marking)."""
+    """A weapon, identified by manufacturer and serial number (ITI marking).
+
+    ``serial_status``: absent or ``present``, the serial as marked; ``partial``, the
+    legible part (``*`` and ``?`` may stand for illegible characters), which trace
+    matches as a pattern. A weapon whose serial is ``obliterated`` or was never marked
+    (``none``) is a :class:`WeaponWithoutSerial`; a ``craft_made`` one a
+    :class:`CraftMadeWeapon`.
+    """
 
     kind: Literal["weapon"]
     category: WeaponCategory
     manufacturer: Text
     model: Text
     calibre: Text
+    serial_status: Literal["present", "partial"] | None = Field(
+        default=None, description="absent: present"
+    )
     serial_number: Text
     year_of_manufacture: Year | None = None
     country_of_manufacture: CountryCode | None = None
     markings: LongText | None = None
+
+
+class WeaponWithoutSerial(_Strict):
+    """A weapon whose serial was filed off (``obliterated``) or never marked (``none``):
+    no ``serial_number``, never matched by serial."""
+
+    kind: Literal["weapon"]
+    category: WeaponCategory
+    manufacturer: Text
+    model: Text
+    calibre: Text
+    serial_status: Literal["obliterated", "none"]
+    year_of_manufacture: Year | None = None
+    country_of_manufacture: CountryCode | None = None
+    markings: LongText | None = None
+
+
+class CraftMadeWeapon(_Strict):
+    """A craft-made weapon: maker and model where known, a serial as its status says."""
+
+    kind: Literal["weapon"]
+    category: Literal["craft_made"]
+    manufacturer: Text | None = None
+    model: Text | None = None
+    calibre: Text
+    serial_status: SerialStatus | None = Field(default=None, description="absent: present")
+    serial_number: Text | None = None
+    year_of_manufacture: Year | None = None
+    country_of_manufacture: CountryCode | None = None
+    markings: LongText | None = None
+
+    @model_validator(mode="after")
+    def _serial_as_its_status_says(self) -> CraftMadeWeapon:
+        status = self.serial_status or "present"
+        if status in ("present", "partial") and self.serial_number is None:
+            raise ValueError(f"serial_number is required when serial_status is {status}")
+        if status in ("obliterated", "none") and self.serial_number is not None:
+            raise ValueError(
+                f"serial_number must be absent when serial_status is {status}"
+                " (a legible part is serial_status partial)"
+            )
+        return self
+
+
+AnyWeapon = Weapon | WeaponWithoutSerial | CraftMadeWeapon
+WEAPON_KINDS = (Weapon, WeaponWithoutSerial, CraftMadeWeapon)
 
 
 class Ammunition(_Strict):
@@ -89,7 +163,68 @@ class Part(_Strict):
     serial_number: Text | None = None
 
 
-Item = Annotated[Weapon | Ammunition | Part, Field(discriminator="kind")]
+class Ordnance(_Strict):
+    """Explosive ordnance: mortar bombs, rockets, projectiles, grenades, landmines."""
+
+    kind: Literal["ordnance"]
+    ordnance_type: OrdnanceType
+    calibre: Text | None = Field(default=None, description="calibre or diameter, e.g. 81 mm")
+    model: Text | None = None
+    manufacturer: Text | None = None
+    lot_number: Text | None = None
+    year_of_manufacture: Year | None = None
+    quantity: Quantity
+    markings: LongText | None = None
+
+
+class Explosive(_Strict):
+    """Bulk explosives and detonators: ``quantity`` in ``quantity_unit`` (absent: units)."""
+
+    kind: Literal["explosive"]
+    explosive_type: ExplosiveType
+    description: LongText | None = None
+    manufacturer: Text | None = None
+    lot_number: Text | None = None
+    year_of_manufacture: Year | None = None
+    quantity: Quantity
+    quantity_unit: QuantityUnit | None = Field(default=None, description="absent: units")
+    markings: LongText | None = None
+
+
+def _item_tag(value: Any) -> str | None:
+    """The union member an item is read as: its ``kind``, and for a weapon which of the
+    three (an ordinary weapon keeps the tag ``weapon``, so its problems are located as
+    they always were: ``items[2].weapon.serial_number``)."""
+    if isinstance(value, dict):
+        kind, category, status = (value.get(k) for k in ("kind", "category", "serial_status"))
+    else:
+        kind, category, status = (
+            getattr(value, k, None) for k in ("kind", "category", "serial_status")
+        )
+    if kind != "weapon":
+        return kind if isinstance(kind, str) else None
+    if category == "craft_made":
+        return "craft_made_weapon"
+    if status in ("obliterated", "none"):
+        return "weapon_without_serial"
+    return "weapon"
+
+
+Item = Annotated[
+    Annotated[Weapon, Tag("weapon")]
+    | Annotated[WeaponWithoutSerial, Tag("weapon_without_serial")]
+    | Annotated[CraftMadeWeapon, Tag("craft_made_weapon")]
+    | Annotated[Ammunition, Tag("ammunition")]
+    | Annotated[Part, Tag("part")]
+    | Annotated[Ordnance, Tag("ordnance")]
+    | Annotated[Explosive, Tag("explosive")],
+    Discriminator(
+        _item_tag,
+        custom_error_type="unknown_item_kind",
+        custom_error_message="kind must be one of 'weapon', 'ammunition', 'part',"
+        " 'ordnance', 'explosive'",
+    ),
+]
 
 
 class Location(_Strict):

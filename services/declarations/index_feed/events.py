@@ -24,6 +24,10 @@ ITEM_FIELDS = (
     "year_of_manufacture",
     "quantity",
     "description",
+    "serial_status",
+    "ordnance_type",
+    "explosive_type",
+    "quantity_unit",
 )
 
 

@@ -42,6 +42,10 @@ ITEM_FIELDS = (
     "year_of_manufacture",
     "quantity",
     "description",
+    "serial_status",
+    "ordnance_type",
+    "explosive_type",
+    "quantity_unit",
 )
 # The delivery's fields taken from the record (``undeclared`` is the declarations
 # service's finding: the record only permits it, see ``_record_problems``).

@@ -37,7 +37,7 @@ class DeliveredItem(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     item_index: int = Field(ge=0, le=1_000_000)
-    kind: Literal["weapon", "ammunition", "part"]
+    kind: Literal["weapon", "ammunition", "part", "ordnance", "explosive"]
     category: Annotated[str, _stored("category", strip=False)] | None = None
     manufacturer: Annotated[str, _stored("manufacturer")] | None = None
     model: Annotated[str, _stored("model")] | None = None
@@ -47,6 +47,12 @@ class DeliveredItem(BaseModel):
     year_of_manufacture: int | None = Field(default=None, ge=1800, le=2200)
     quantity: int = Field(default=1, ge=1, le=10**12)
     description: Annotated[str, _stored("description", strip=False)] | None = None
+    serial_status: Literal["present", "obliterated", "partial", "none"] | None = Field(
+        default=None, description="weapons: null reads as present"
+    )
+    ordnance_type: Annotated[str, _stored("ordnance_type", strip=False)] | None = None
+    explosive_type: Annotated[str, _stored("explosive_type", strip=False)] | None = None
+    quantity_unit: Literal["units", "kg", "g"] | None = None
 
 
 Base64 = Annotated[str, StringConstraints(max_length=64)]

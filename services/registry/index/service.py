@@ -13,7 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.common.errors import Conflict, FieldProblem, Forbidden, ValidationFailed
-from services.common.identifiers import calibre_key, manufacturer_key, model_key, serial_fuzzy_key
+from services.common.identifiers import (
+    calibre_key,
+    has_serial_wildcards,
+    manufacturer_key,
+    model_key,
+    serial_fuzzy_key,
+    serial_like_pattern,
+)
 from services.common.security import Principal
 from services.common.tables import column_length, utcnow
 from services.common.transparency.note import Verifier
@@ -40,6 +47,7 @@ KEY_FIELDS = {
     "model_key": "model",
     "calibre_key": "calibre",
     "lot_key": "lot_number",
+    "serial_pattern": "serial_number",
 }
 
 
@@ -216,8 +224,21 @@ def _key(value: str | None, normalize: Any) -> str | None:
     return str(key) if key else None
 
 
+def partial_serial_pattern(legible: str) -> str | None:
+    """The LIKE pattern on match keys that a ``partial`` serial's legible part stands for:
+    as written when it marks illegible characters with ``*`` or ``?``, else anywhere in
+    the serial; None when too little is legible to match on (fewer than 3 characters)."""
+    return serial_like_pattern(legible if has_serial_wildcards(legible) else f"*{legible}*")
+
+
 def _item_row(d: DeclarationDelivery, item: DeliveredItem) -> dict[str, Any]:
     assert d.location is not None  # upserts carry it (schema)
+    # Only a whole serial is matched as a serial; a partial one only as a pattern, and an
+    # obliterated or absent one never (such items carry no serial_number).
+    whole_serial = item.serial_number if item.serial_status != "partial" else None
+    pattern = None
+    if item.serial_status == "partial" and item.serial_number is not None:
+        pattern = partial_serial_pattern(item.serial_number)
     return {
         "declaration_id": d.declaration_id,
         "declaration_version": d.version,
@@ -242,10 +263,15 @@ def _item_row(d: DeclarationDelivery, item: DeliveredItem) -> dict[str, Any]:
         "year_of_manufacture": item.year_of_manufacture,
         "quantity": 1 if item.kind == "weapon" else item.quantity,
         "description": item.description,
-        "serial_key": _key(item.serial_number, serial_key),
-        "fuzzy_key": _key(item.serial_number, serial_fuzzy_key),
+        "serial_key": _key(whole_serial, serial_key),
+        "fuzzy_key": _key(whole_serial, serial_fuzzy_key),
         "manufacturer_key": _key(item.manufacturer, manufacturer_key),
         "model_key": _key(item.model, model_key),
         "calibre_key": _key(item.calibre, calibre_key),
         "lot_key": _key(item.lot_number, serial_key),
+        "serial_status": item.serial_status,
+        "ordnance_type": item.ordnance_type,
+        "explosive_type": item.explosive_type,
+        "quantity_unit": item.quantity_unit,
+        "serial_pattern": pattern,
     }

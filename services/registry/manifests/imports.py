@@ -45,6 +45,9 @@ HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "ammunition_type": ("ammunition_type", "type_de_munition"),
     "quantity": ("quantity", "quantite"),
     "description": ("description",),
+    "ordnance_type": ("ordnance_type", "type_d_engin", "type_de_munition_explosive"),
+    "explosive_type": ("explosive_type", "type_d_explosif"),
+    "quantity_unit": ("quantity_unit", "unite_de_quantite", "unite_de_mesure"),
     "correction": ("correction",),
 }
 KIND_ALIASES: Final[dict[str, str]] = {
@@ -58,6 +61,15 @@ KIND_ALIASES: Final[dict[str, str]] = {
     "parts": "part",
     "piece": "part",
     "pieces": "part",
+    "ordnance": "ordnance",
+    "engin": "ordnance",
+    "engins": "ordnance",
+    "munition_explosive": "ordnance",
+    "munitions_explosives": "ordnance",
+    "explosive": "explosive",
+    "explosives": "explosive",
+    "explosif": "explosive",
+    "explosifs": "explosive",
 }
 TRUE_WORDS: Final = frozenset({"true", "yes", "oui", "vrai", "1", "x"})
 FALSE_WORDS: Final = frozenset({"false", "no", "non", "faux", "0", ""})
@@ -71,6 +83,7 @@ def header_key(text: str) -> str:
     return "".join(c for c in plain if c.isalnum())
 
 
+_KIND_BY_WORD: Final = {header_key(word): kind for word, kind in KIND_ALIASES.items()}
 _FIELD_BY_HEADER: Final = {
     header_key(alias): name for name, aliases in HEADER_ALIASES.items() for alias in aliases
 }
@@ -198,8 +211,8 @@ def _read_row(sheet: ParsedSheet, number: int, cells: list[str]) -> None:
             item[name] = word in TRUE_WORDS
         elif value:
             if name == "kind":
-                value = KIND_ALIASES.get(header_key(value), value)
-            elif name in ("category", "ammunition_type"):
+                value = _KIND_BY_WORD.get(header_key(value), value)
+            elif name in ("category", "ammunition_type", "ordnance_type", "explosive_type"):
                 value = value.strip().lower().replace(" ", "_").replace("-", "_")
             item[name] = value
     sheet.items.append(item)

@@ -73,6 +73,9 @@ ITEM_COLUMNS: Final = (
     "ammunition_type",
     "quantity",
     "description",
+    "ordnance_type",
+    "explosive_type",
+    "quantity_unit",
     "serial_key",
     "manufacturer_key",
     "calibre_key",
@@ -82,6 +85,15 @@ REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "weapon": ("category", "manufacturer", "model", "calibre", "serial_number"),
     "ammunition": ("calibre", "lot_number", "quantity"),
     "part": ("description", "quantity"),
+    "ordnance": ("ordnance_type", "quantity"),
+    "explosive": ("explosive_type", "quantity"),
+}
+# The fields that belong to one kind only: set on another, they are refused by name
+# rather than stored where nothing reads them.
+ONLY_FOR: Final[dict[str, str]] = {
+    "ordnance_type": "ordnance",
+    "explosive_type": "explosive",
+    "quantity_unit": "explosive",
 }
 
 
@@ -159,6 +171,9 @@ def prepare_items(*, manifest_id: str, draft: ManifestDraft) -> list[tuple[Any, 
                 get("ammunition_type"),
                 1 if kind == "weapon" else get("quantity"),
                 get("description"),
+                get("ordnance_type"),
+                get("explosive_type"),
+                get("quantity_unit"),
                 s_key,
                 m_key,
                 c_key,
@@ -197,6 +212,9 @@ def _kind_problems(item: ManifestItemIn, index: int, locate: ItemLocator, add: A
         if get(name) is None:
             missing = True
             add(locate(index, name), f"required for a {kind} item")
+    for name, owner in ONLY_FOR.items():
+        if kind != owner and get(name) is not None:
+            add(locate(index, name), f"only for an {owner} item")
     origin = get("country_of_manufacture")
     if origin is not None and origin not in ALPHA3:
         add(

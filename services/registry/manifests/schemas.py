@@ -20,12 +20,18 @@ from services.common.dates import IsoDate
 from services.common.submitted_by import SUBMITTED_BY_DESCRIPTION, SubmittedBy
 from services.common.tables import UtcDatetime
 from services.registry.missions.schemas import MissionCode
-from services.registry.reference.schemas import AmmunitionTypeCode, CategoryCode
+from services.registry.reference.schemas import (
+    AmmunitionTypeCode,
+    CategoryCode,
+    ExplosiveTypeCode,
+    OrdnanceTypeCode,
+    QuantityUnit,
+)
 
 MAX_MANIFEST_ITEMS = 100_000
 
 Direction = Literal["in", "out"]
-ItemKind = Literal["weapon", "ammunition", "part"]
+ItemKind = Literal["weapon", "ammunition", "part", "ordnance", "explosive"]
 
 
 def _text(max_length: int) -> StringConstraints:
@@ -42,13 +48,19 @@ Alpha3 = Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Za-z]{3}$
 
 
 class ManifestItemIn(TypedDict):
-    """One item: a ``weapon``, an ``ammunition`` lot or a ``part``.
+    """One item: a ``weapon``, an ``ammunition`` lot, a ``part``, ``ordnance`` or an
+    ``explosive``.
 
     weapon: category, manufacturer, model, calibre, serial_number (+ year_of_manufacture,
     country_of_manufacture, markings); ammunition: calibre, lot_number, quantity
     (+ ammunition_type, manufacturer, year_of_manufacture); part: description, quantity
-    (+ serial_number). ``correction: true`` marks a deliberate correction: the in/out
-    duplicate rules do not apply to it.
+    (+ serial_number); ordnance (mortar bombs, rockets, projectiles, grenades, landmines):
+    ordnance_type, quantity (+ calibre or diameter, model, manufacturer, lot_number,
+    year_of_manufacture, country_of_manufacture, markings); explosive (bulk explosives,
+    detonators): explosive_type, quantity in quantity_unit (``units``, the default,
+    ``kg`` or ``g``) (+ description, manufacturer, lot_number, year_of_manufacture,
+    country_of_manufacture, markings). ``correction: true`` marks a deliberate
+    correction: the in/out duplicate rules do not apply to it.
     """
 
     # A TypedDict validates about three times faster than a model over 100,000 items.
@@ -67,6 +79,9 @@ class ManifestItemIn(TypedDict):
     ammunition_type: NotRequired[AmmunitionTypeCode | None]
     quantity: NotRequired[Annotated[int, Field(ge=1, le=1_000_000_000)] | None]
     description: NotRequired[LongText | None]
+    ordnance_type: NotRequired[OrdnanceTypeCode | None]
+    explosive_type: NotRequired[ExplosiveTypeCode | None]
+    quantity_unit: NotRequired[QuantityUnit | None]
     correction: NotRequired[bool]
 
 
@@ -154,6 +169,9 @@ class ManifestItemRead(BaseModel):
     ammunition_type: str | None
     quantity: int
     description: str | None
+    ordnance_type: str | None = None
+    explosive_type: str | None = None
+    quantity_unit: str | None = None
     correction: bool = Field(validation_alias="is_correction")
     serial_key: str | None
     manufacturer_key: str | None

@@ -40,7 +40,7 @@ from services.registry.manifests.schemas import MAX_MANIFEST_ITEMS
 MIB: Final = 1024 * 1024
 CHUNK: Final = 64 * 1024
 MAX_ZIP_MEMBERS: Final = 1000
-MANIFEST_COLUMNS: Final = 14  # the item fields a manifest file may have (imports.HEADER_ALIASES)
+MANIFEST_COLUMNS: Final = 17  # the item fields a manifest file may have (imports.HEADER_ALIASES)
 SPREADSHEET_NAMESPACES: Final = frozenset(
     {
         "http://schemas.openxmlformats.org/spreadsheetml/2006/main",

@@ -18,12 +18,17 @@ from services.registry.manifests.sheet_readers import CHUNK, ImportLimits
 
 TEMPLATE_CSV: Final = (
     "kind,category,manufacturer,model,calibre,serial_number,year_of_manufacture,"
-    "country_of_manufacture,markings,lot_number,ammunition_type,quantity,description\n"
+    "country_of_manufacture,markings,lot_number,ammunition_type,quantity,description,"
+    "ordnance_type,explosive_type,quantity_unit\n"
     "weapon,assault_rifle,Kalashnikov Concern,AK-103,7.62x39mm,KC-0001234,2015,RUS,"
-    "SEN-FAR 2016,,,,\n"
-    "weapon,revolver_pistol,FN Herstal,Five-seveN,5.7x28mm,386C12345,2019,BEL,,,,,\n"
-    "ammunition,,Hirtenberger,,5.56x45mm NATO,,2021,AUT,,HP-21-044,ball,12000,\n"
-    "part,,,,,BR-77120,,,,,,4,Spare barrel AK-103\n"
+    "SEN-FAR 2016,,,,,,,\n"
+    "weapon,revolver_pistol,FN Herstal,Five-seveN,5.7x28mm,386C12345,2019,BEL,,,,,,,,\n"
+    "weapon,shotgun,Beretta,1301 Tactical,12 gauge,XA123456,2020,ITA,,,,,,,,\n"
+    "ammunition,,Hirtenberger,,5.56x45mm NATO,,2021,AUT,,HP-21-044,ball,12000,,,,\n"
+    "part,,,,,BR-77120,,,,,,4,Spare barrel AK-103,,,\n"
+    "ordnance,,Hirtenberger,M6C-210,60 mm,,2018,AUT,,HG-18-3,,48,,mortar_bomb,,\n"
+    "explosive,,,,,,2022,,,PE-22-9,,25,Plastic explosive in 1 kg blocks,,"
+    "bulk_explosive,kg\n"
 )
 
 

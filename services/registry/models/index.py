@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, text
 from sqlmodel import Field
 
 from services.common.tables import utcnow
-from services.registry.models.manifests import ItemId
+from services.registry.models.manifests import FIELD_KINDS, ItemId
 from services.registry.tables import RegistryTable
 
 
@@ -53,6 +53,10 @@ class IndexedDeclaration(RegistryTable, table=True):
 class DeclaredItem(RegistryTable, table=True):
     """One seized, collected or destroyed item of the indexed version of a declaration.
 
+    A weapon's ``serial_status`` says whether ``serial_number`` is the whole serial
+    (null or ``present``), its legible part (``partial``, matched through
+    ``serial_pattern``) or absent (``obliterated``, ``none``).
+
     ``fuzzy_key`` (match key with S/5, B/8, Z/2, G/6 folded) is stored here
     only: while the serial neighbourhood index has a backlog, trace finds "possible"
     candidates by looking up the query's one-edit neighbourhood on this column.
@@ -60,8 +64,22 @@ class DeclaredItem(RegistryTable, table=True):
 
     __tablename__ = "declared_items"
     __table_args__ = (
-        CheckConstraint("kind IN ('weapon', 'ammunition', 'part')", name="kind"),
+        CheckConstraint(
+            "kind IN ('weapon', 'ammunition', 'part', 'ordnance', 'explosive')", name="kind"
+        ),
         CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint(
+            "serial_status IN ('present', 'obliterated', 'partial', 'none')",
+            name="serial_status",
+        ),
+        CheckConstraint("quantity_unit IN ('units', 'kg', 'g')", name="quantity_unit"),
+        Index("ix_declared_items_serial_status", "serial_status"),
+        Index(
+            "ix_declared_items_field_kind_lot",
+            "lot_key",
+            postgresql_where=text(FIELD_KINDS),
+            sqlite_where=text(FIELD_KINDS),
+        ),
         Index("ix_declared_items_declaration", "declaration_id", "item_index", unique=True),
         Index("ix_declared_items_serial_key", "serial_key"),
         Index("ix_declared_items_fuzzy_key", "fuzzy_key"),
@@ -105,6 +123,14 @@ class DeclaredItem(RegistryTable, table=True):
     model_key: str | None = Field(default=None, max_length=400)
     calibre_key: str | None = Field(default=None, max_length=400)
     lot_key: str | None = Field(default=None, max_length=400)
+    # Since registry0011 (null in older rows: a null serial_status reads as present).
+    serial_status: str | None = Field(default=None, max_length=16)
+    ordnance_type: str | None = Field(default=None, max_length=32)
+    explosive_type: str | None = Field(default=None, max_length=32)
+    quantity_unit: str | None = Field(default=None, max_length=8)
+    # A ``partial`` serial's legible part as a LIKE pattern on match keys (its serial_key
+    # and fuzzy_key stay null: a fragment is matched as a pattern, never as a serial).
+    serial_pattern: str | None = Field(default=None, max_length=400)
 
 
 class IndexEvent(RegistryTable, table=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Integer
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Integer, text
 from sqlmodel import Field
 
 from services.common.submitted_by import SubmittedBy, submitted_by_of
@@ -51,6 +51,11 @@ class Manifest(RegistryTable, table=True):
         return submitted_by_of(self.submitted_by_type, self.submitted_by, self.submitted_by_org)
 
 
+FIELD_KINDS = "kind IN ('ordnance', 'explosive')"
+"""The kinds identified by lot only (never by serial), as SQL: the predicate of the partial
+lot indexes, repeated literally by the queries that use them."""
+
+
 class ManifestItem(RegistryTable, table=True):
     """One weapon, ammunition lot or part of a manifest, as declared and normalized.
 
@@ -61,7 +66,10 @@ class ManifestItem(RegistryTable, table=True):
 
     __tablename__ = "manifest_items"
     __table_args__ = (
-        CheckConstraint("kind IN ('weapon', 'ammunition', 'part')", name="kind"),
+        CheckConstraint(
+            "kind IN ('weapon', 'ammunition', 'part', 'ordnance', 'explosive')", name="kind"
+        ),
+        CheckConstraint("quantity_unit IN ('units', 'kg', 'g')", name="quantity_unit"),
         CheckConstraint("direction IN ('in', 'out')", name="direction"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("kind <> 'weapon' OR quantity = 1", name="weapon_quantity_one"),
@@ -91,6 +99,13 @@ class ManifestItem(RegistryTable, table=True):
             "lot_key",
         ),
         Index("ix_manifest_items_serial_key", "serial_key"),
+        # Trace finds ordnance and explosives by lot; partial, so weapons cost nothing.
+        Index(
+            "ix_manifest_items_field_kind_lot",
+            "lot_key",
+            postgresql_where=text(FIELD_KINDS),
+            sqlite_where=text(FIELD_KINDS),
+        ),
     )
 
     id: int | None = Field(default=None, sa_type=ItemId, primary_key=True)
@@ -116,6 +131,10 @@ class ManifestItem(RegistryTable, table=True):
     ammunition_type: str | None = Field(default=None, max_length=32)
     quantity: int = Field(sa_type=BigInteger)
     description: str | None = Field(default=None, max_length=1000)
+    # Since registry0011 (null in older rows and in other kinds)
+    ordnance_type: str | None = Field(default=None, max_length=32)
+    explosive_type: str | None = Field(default=None, max_length=32)
+    quantity_unit: str | None = Field(default=None, max_length=8)
     # Normalized match keys (services.common.identifiers)
     serial_key: str | None = Field(default=None, max_length=128)
     manufacturer_key: str | None = Field(default=None, max_length=255)

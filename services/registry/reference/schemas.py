@@ -26,6 +26,8 @@ CategoryCode = Literal[
     "anti_tank_launcher",
     "manpads",
     "mortar",
+    "shotgun",
+    "craft_made",
     "other",
 ]
 AmmunitionTypeCode = Literal[
@@ -43,6 +45,24 @@ AmmunitionTypeCode = Literal[
     "practice",
     "other",
 ]
+
+
+OrdnanceTypeCode = Literal[
+    "mortar_bomb",
+    "rocket",
+    "projectile",
+    "hand_grenade",
+    "rifle_grenade",
+    "anti_personnel_mine",
+    "anti_vehicle_mine",
+    "other",
+]
+ExplosiveTypeCode = Literal["bulk_explosive", "detonator", "detonating_cord", "other"]
+SerialStatus = Literal["present", "obliterated", "partial", "none"]
+"""``present`` (the default; also what an absent status means); ``partial``: the serial
+holds the legible part, matched by trace as a pattern; ``obliterated`` and ``none`` (a
+weapon never marked, as craft-made ones): no serial, never matched by serial."""
+QuantityUnit = Literal["units", "kg", "g"]
 
 
 class LabelledCode(BaseModel):

@@ -90,6 +90,18 @@ WEAPON_CATEGORIES: Final[tuple[LabelledCode, ...]] = (
         label_en="Mortars of calibres of less than 100 mm",
         label_fr="Mortiers de calibre inférieur à 100 mm",
     ),
+    LabelledCode(
+        code="shotgun",
+        group="small_arms",
+        label_en="Shotguns",
+        label_fr="Fusils de chasse",
+    ),
+    LabelledCode(
+        code="craft_made",
+        group="small_arms",
+        label_en="Craft-made weapons",
+        label_fr="Armes de fabrication artisanale",
+    ),
     LabelledCode(code="other", group="other", label_en="Other", label_fr="Autre"),
 )
 
@@ -118,8 +130,31 @@ AMMUNITION_TYPES: Final[tuple[LabelledCode, ...]] = (
 )
 
 
+ORDNANCE_TYPES: Final[tuple[LabelledCode, ...]] = (
+    LabelledCode(code="mortar_bomb", label_en="Mortar bomb", label_fr="Obus de mortier"),
+    LabelledCode(code="rocket", label_en="Rocket", label_fr="Roquette"),
+    LabelledCode(code="projectile", label_en="Projectile (shell)", label_fr="Projectile (obus)"),
+    LabelledCode(code="hand_grenade", label_en="Hand grenade", label_fr="Grenade à main"),
+    LabelledCode(code="rifle_grenade", label_en="Rifle grenade", label_fr="Grenade à fusil"),
+    LabelledCode(
+        code="anti_personnel_mine", label_en="Anti-personnel mine", label_fr="Mine antipersonnel"
+    ),
+    LabelledCode(
+        code="anti_vehicle_mine", label_en="Anti-vehicle mine", label_fr="Mine antivéhicule"
+    ),
+    LabelledCode(code="other", label_en="Other", label_fr="Autre"),
+)
+
+EXPLOSIVE_TYPES: Final[tuple[LabelledCode, ...]] = (
+    LabelledCode(code="bulk_explosive", label_en="Bulk explosive", label_fr="Explosif en vrac"),
+    LabelledCode(code="detonator", label_en="Detonator", label_fr="Détonateur"),
+    LabelledCode(code="detonating_cord", label_en="Detonating cord", label_fr="Cordeau détonant"),
+    LabelledCode(code="other", label_en="Other", label_fr="Autre"),
+)
+
+
 def weapon_categories() -> list[LabelledCode]:
-    """The 14 weapon category codes of the contract with their labels."""
+    """The 16 weapon category codes of the contract with their labels."""
     return list(WEAPON_CATEGORIES)
 
 

@@ -21,6 +21,9 @@ def _manifest_key(group_by: str) -> ColumnElement[Any]:
         "mission": mi.c.mission_code,
         "category": mi.c.category,
         "kind": mi.c.kind,
+        "item_type": func.coalesce(mi.c.ordnance_type, mi.c.explosive_type),
+        # Manifests take whole serials only.
+        "serial_status": case((mi.c.kind == "weapon", "present")),
         "year": cast(extract("year", mi.c.crossing_date), String),
         "type": case((mi.c.direction == "in", "manifest_in"), else_="manifest_out"),
     }
@@ -34,6 +37,10 @@ def _declared_key(group_by: str) -> ColumnElement[Any]:
         "mission": di.c.mission_code,
         "category": di.c.category,
         "kind": di.c.kind,
+        "item_type": func.coalesce(di.c.ordnance_type, di.c.explosive_type),
+        "serial_status": case(
+            (di.c.kind == "weapon", func.coalesce(di.c.serial_status, "present"))
+        ),
         "year": cast(extract("year", di.c.event_date), String),
         "type": di.c.declaration_type,
     }
@@ -49,10 +56,15 @@ def _counts(
     date_from: date | None,
     date_to: date | None,
 ) -> list[Row[Any]]:
+    unit = table.c.quantity_unit
+    # Explosives weighed in kilograms or grams are summed as a mass, never as a count.
     statement = select(
         key.label("key"),
         func.count().label("records"),
-        func.sum(table.c.quantity).label("quantity"),
+        func.sum(case((unit.in_(("kg", "g")), 0), else_=table.c.quantity)).label("quantity"),
+        func.sum(
+            case((unit == "g", table.c.quantity), (unit == "kg", table.c.quantity * 1000))
+        ).label("mass_grams"),
     ).where(visible)
     if date_from is not None:
         statement = statement.where(date_col >= date_from)

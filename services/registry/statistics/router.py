@@ -30,7 +30,9 @@ def statistics(
     """Counts of item rows and quantities per group over manifests (by crossing date) and
     declarations (by event date) the caller may read. ``type`` groups manifests as
     ``manifest_in``/``manifest_out`` and declarations by seizure, collection, destruction;
-    ``year`` is the year of the record's date."""
+    ``year`` is the year of the record's date; ``item_type`` the ordnance or explosive type;
+    ``serial_status`` a weapon's (manifests hold whole serials). Explosives recorded by
+    weight count in ``mass_kg``, not in ``quantity``."""
     return service.statistics(
         session=session, scope=scope, group_by=group_by, date_from=date_from, date_to=date_to
     )

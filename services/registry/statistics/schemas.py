@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-GroupBy = Literal["country", "mission", "category", "kind", "year", "type"]
+GroupBy = Literal[
+    "country", "mission", "category", "kind", "item_type", "serial_status", "year", "type"
+]
 
 
 class StatisticsRow(BaseModel):
@@ -16,7 +18,12 @@ class StatisticsRow(BaseModel):
     source: Literal["manifests", "declarations"]
     key: str | None = Field(description="The group's value (null: not recorded)")
     records: int = Field(description="Item rows")
-    quantity: int = Field(description="Weapons plus rounds and parts declared")
+    quantity: int = Field(
+        description="Weapons plus rounds, parts, ordnance and explosives counted in units"
+    )
+    mass_kg: float = Field(
+        default=0, description="Explosives recorded by weight (kilograms or grams), in kilograms"
+    )
 
 
 class Statistics(BaseModel):

@@ -30,8 +30,9 @@ def statistics(
     date_from: date | None,
     date_to: date | None,
 ) -> Statistics:
-    """Item rows and quantities per group (country, mission, category, kind, year, type)
-    of manifests (crossing date) and declarations (event date) the caller may read."""
+    """Item rows and quantities per group (country, mission, category, kind, item_type: the
+    ordnance or explosive type, serial_status of weapons, year, type) of manifests (crossing
+    date) and declarations (event date) the caller may read."""
     _check_range(date_from, date_to)
     rows = [
         StatisticsRow(
@@ -39,6 +40,7 @@ def statistics(
             key=_text(r.key),
             records=int(r.records),
             quantity=int(r.quantity or 0),
+            mass_kg=int(r.mass_grams or 0) / 1000,
         )
         for r in repository.manifest_counts(
             session, group_by=group_by, scope=scope, date_from=date_from, date_to=date_to
@@ -50,6 +52,7 @@ def statistics(
             key=_text(r.key),
             records=int(r.records),
             quantity=int(r.quantity or 0),
+            mass_kg=int(r.mass_grams or 0) / 1000,
         )
         for r in repository.declared_counts(
             session, group_by=group_by, scope=scope, date_from=date_from, date_to=date_to

@@ -31,6 +31,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     union_all,
 )
 
@@ -42,6 +43,7 @@ from services.registry.models.handles import (
     manifest_items,
     serial_neighbours,
 )
+from services.registry.models.manifests import FIELD_KINDS
 from services.registry.serial_index import anything_queued
 
 # Keys hold only letters and digits, so no key starting with the prefix sorts above this.
@@ -137,7 +139,9 @@ def candidates(
     limit: int,
 ) -> Lookup:
     """The statement reading candidate rows of manifest items (in and out), loss-report
-    items (with the report's place) and declared items, each source cut at ``limit``
+    items (with the report's place), declared items and, unless ``how`` is ``like``,
+    declared weapons whose ``partial`` serial's pattern matches the query's key, each
+    source cut at ``limit``
     rows, closest then oldest first, each within the caller's ``scope`` (the record's
     country and date); ``parameters`` from ``key_parameters``. With ``how`` =
     ``neighbours`` it also reports, in the same snapshot, whether records await the
@@ -193,7 +197,7 @@ def _statement(
         matches = (manifest_items.c.serial_key.in_(wanted), loss_items.c.serial_key.in_(wanted))
         declared_match = declared_items.c.serial_key.in_(wanted)
     mi, li, lr, di = manifest_items, loss_items, loss_reports, declared_items
-    manifests = select(
+    manifest_columns = (
         literal("manifest").label("source"),
         mi.c.manifest_id.label("record_id"),
         mi.c.line,
@@ -210,6 +214,7 @@ def _statement(
         mi.c.serial_number,
         mi.c.serial_key,
         mi.c.year_of_manufacture,
+        _none(String()).label("serial_status"),
         _none(String()).label("loss_type"),
         _none(String()).label("place"),
         _none(String()).label("location_country"),
@@ -217,7 +222,11 @@ def _statement(
         _none(Float()).label("lon"),
         _none(String()).label("declaration_type"),
         _none(Integer()).label("declaration_version"),
-    ).where(matches[0], visible[0])
+        mi.c.lot_number,
+    )
+    manifests = select(*manifest_columns, literal("serial").label("matched_on")).where(
+        matches[0], visible[0]
+    )
     losses = (
         select(
             literal("loss_report").label("source"),
@@ -236,6 +245,7 @@ def _statement(
             li.c.serial_number,
             li.c.serial_key,
             _none(Integer()).label("year_of_manufacture"),
+            _none(String()).label("serial_status"),
             lr.c.loss_type,
             lr.c.place,
             _none(String()).label("location_country"),
@@ -243,11 +253,13 @@ def _statement(
             _none(Float()).label("lon"),
             _none(String()).label("declaration_type"),
             _none(Integer()).label("declaration_version"),
+            _none(String()).label("lot_number"),
+            literal("serial").label("matched_on"),
         )
         .join(lr, lr.c.id == li.c.loss_report_id)
         .where(matches[1], visible[1])
     )
-    declared = select(
+    declared_columns = (
         literal("declaration").label("source"),
         di.c.declaration_id.label("record_id"),
         di.c.item_index.label("line"),
@@ -264,6 +276,7 @@ def _statement(
         di.c.serial_number,
         di.c.serial_key,
         di.c.year_of_manufacture,
+        di.c.serial_status,
         _none(String()).label("loss_type"),
         di.c.place,
         di.c.location_country,
@@ -271,7 +284,10 @@ def _statement(
         di.c.lon,
         di.c.declaration_type,
         di.c.declaration_version,
-    ).where(declared_match, visible[2])
+        di.c.lot_number,
+    )
+    serial = literal("serial").label("matched_on")
+    declared = select(*declared_columns, serial).where(declared_match, visible[2])
     branches = [
         _branch(
             manifests,
@@ -292,6 +308,43 @@ def _statement(
             limit=limit,
         ),
     ]
+    if how != "like":
+        # Weapons whose serial is partly legible: the query's key matched against each
+        # one's pattern (few rows: read through the serial_status index). A wildcard
+        # query is a pattern itself and is not compared with patterns.
+        partial = select(*declared_columns, serial).where(
+            di.c.serial_status == "partial",
+            bindparam("serial_key", type_=String()).like(di.c.serial_pattern),
+            visible[2],
+        )
+        branches.append(
+            _branch(
+                partial,
+                maker_column=di.c.manufacturer_key if by_maker else None,
+                order=(di.c.event_date, di.c.id),
+                limit=limit,
+            )
+        )
+        # Ordnance and explosives carry no serial: their lot is what is marked on them,
+        # matched by its key (the partial lot indexes; FIELD_KINDS repeated literally so
+        # a prepared statement's plan can use them).
+        lot = literal("lot").label("matched_on")
+        wanted_lot = bindparam("serial_key", type_=String())
+        for columns, table, visibility, dated in (
+            (manifest_columns, mi, visible[0], mi.c.crossing_date),
+            (declared_columns, di, visible[2], di.c.event_date),
+        ):
+            by_lot = select(*columns, lot).where(
+                text(f"{table.name}.{FIELD_KINDS}"), table.c.lot_key == wanted_lot, visibility
+            )
+            branches.append(
+                _branch(
+                    by_lot,
+                    maker_column=table.c.manufacturer_key if by_maker else None,
+                    order=(dated, table.c.id),
+                    limit=limit,
+                )
+            )
     if how == "neighbours":
         # One more row when the index lacks some stored record: same statement, same
         # snapshot, so a record is either indexed or reported queued, never missed.

@@ -34,6 +34,18 @@ class TraceRecord(BaseModel):
     match: MatchQuality
     kind: str
     serial_number: str | None
+    serial_status: Literal["present", "obliterated", "partial", "none"] | None = Field(
+        default=None,
+        description="Declared weapons: ``partial`` when ``serial_number`` is only the legible"
+        " part, which matched the query as a pattern (``match`` is then ``possible``);"
+        " null reads as present",
+    )
+    matched_on: Literal["serial", "lot"] = Field(
+        default="serial",
+        description="``lot``: ordnance or an explosive, which carry no serial, found by the"
+        " lot number the query names (``lot_number``)",
+    )
+    lot_number: str | None = Field(default=None, description="The lot that matched")
     manufacturer: str | None
     model: str | None
     calibre: str | None

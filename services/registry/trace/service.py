@@ -135,7 +135,9 @@ async def trace(
 ) -> TraceResult:
     """Every record of a weapon the caller may read, in date order, each with its match
     quality: ``exact``, ``normalized`` or ``possible`` (one edit or transposition,
-    look-alike characters, or a ``*``/``?`` wildcard for obliterated characters)."""
+    look-alike characters, a ``*``/``?`` wildcard for obliterated characters, or a declared
+    weapon whose ``partial`` serial's legible part the query's serial contains). Weapons
+    declared with an ``obliterated`` serial or ``none`` are never matched by serial."""
     traced = plan(
         dialect=reads.engine.dialect.name,
         scope=scope,
@@ -153,7 +155,16 @@ async def trace(
 
 
 def _record(matcher: SerialQuery, row: Any) -> dict[str, Any] | None:
-    quality = matcher.quality(row.serial_number or "", row.serial_key)
+    if row.matched_on == "lot":
+        # Ordnance or an explosive whose lot's match key is the query's (the statement
+        # compared the keys).
+        same = (row.lot_number or "").strip() == matcher.stripped
+        quality: str | None = "exact" if same else "normalized"
+    elif row.serial_status == "partial":
+        # The statement matched the query against the legible part's pattern.
+        quality = "possible"
+    else:
+        quality = matcher.quality(row.serial_number or "", row.serial_key)
     if quality is None:
         return None
     if row.source == "manifest":
@@ -180,6 +191,9 @@ def _record(matcher: SerialQuery, row: Any) -> dict[str, Any] | None:
         match=quality,
         kind=row.kind,
         serial_number=row.serial_number,
+        serial_status=row.serial_status,
+        matched_on=row.matched_on,
+        lot_number=row.lot_number if row.matched_on == "lot" else None,
         manufacturer=row.manufacturer,
         model=row.model,
         calibre=row.calibre,
