@@ -13,8 +13,10 @@ from services.common.security import ReadScope
 from services.registry.ledger.repository import aggregate
 from services.registry.models import Embargo, Mission
 from services.registry.models.handles import (
+    alerts,
     declared_items,
     embargoes,
+    indexed_declarations,
     manifest_items,
     manifests,
     missions,
@@ -265,9 +267,30 @@ def destroyed_by_other_states(session: Session, *, declaration_id: str) -> list[
 
 
 def embargoes_for(session: Session, country: str) -> list[Embargo]:
-    """Embargoes configured for a country."""
-    statement = select(Embargo).where(embargoes.c.country == country)
+    """Embargoes configured for a country and not withdrawn."""
+    statement = select(Embargo).where(
+        embargoes.c.country == country, embargoes.c.withdrawn_at.is_(None)
+    )
     return list(session.execute(statement).scalars())
+
+
+# tenancy: detection across states (embargo_alerts.py), readers filtered by the alert's audience
+def alerts_of_embargo(session: Session, embargo_id: str) -> list[Row[Any]]:
+    """The open or acknowledged ``embargo`` alerts an embargo raised, each with its
+    declaration's date and presumed user kind (to tell which ones it still raises)."""
+    a = alerts
+    d = indexed_declarations
+    statement = (
+        select(a.c.id, d.c.event_date, d.c.presumed_user_kind)
+        .join(d, d.c.declaration_id == a.c.declaration_id)
+        .where(
+            a.c.kind == "embargo",
+            a.c.dedupe_key == literal("embargo:") + a.c.declaration_id + f":{embargo_id}",
+            a.c.status.in_(("open", "acknowledged")),
+        )
+        .order_by(a.c.id)
+    )
+    return list(session.execute(statement).all())
 
 
 # tenancy: detection across states (embargo_alerts.py), readers filtered by the alert's audience
@@ -317,6 +340,7 @@ def items_under_embargo(
             di.c.event_date,
             di.c.location_country,
             di.c.place,
+            di.c.presumed_user_kind,
             *(di.c[name] for name in EMBARGO_ITEM_FIELDS),
             func.count().over(partition_by=by_declaration).label("item_count"),
             func.row_number()

@@ -39,8 +39,21 @@ class MissionCreate(BaseModel):
         examples=["UN"],
     )
     host_countries: list[CountryCode] = Field(min_length=1, max_length=20)
-    start_date: IsoDate
+    start_date: IsoDate = Field(
+        description="The date the mandate began (the adoption of the resolution or decision"
+        " that established it)"
+    )
     end_date: IsoDate | None = None
+    source: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="The mandate the start date is taken from",
+        examples=["UNSC res. 2149 (2014)"],
+    )
+    note: str | None = Field(
+        default=None, max_length=1000, description='What to confirm ("check")'
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> MissionCreate:
@@ -82,4 +95,6 @@ class MissionRead(BaseModel):
     host_countries: list[str]
     start_date: date
     end_date: date | None
+    source: str | None = None
+    note: str | None = None
     created_at: UtcDatetime
