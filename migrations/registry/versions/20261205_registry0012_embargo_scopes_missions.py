@@ -217,8 +217,7 @@ MISSION_SOURCES: dict[str, tuple[str, str | None]] = {
     "MISCA": ("UNSC res. 2127 (2013)", "AU PSC decision of 19 July 2013; check"),
     "MNJTF": (
         "AU PSC communiqué, 484th meeting (29 January 2015)",
-        "a Lake Chad Basin Commission force with Benin, authorised by the African Union;"
-        " check",
+        "a Lake Chad Basin Commission force with Benin, authorised by the African Union; check",
     ),
     "AMISOM": ("AU PSC communiqué, 69th meeting (19 January 2007)", None),
     "ATMIS": ("UNSC res. 2628 (2022)", None),
@@ -236,8 +235,7 @@ MISSIONS: list[tuple[str, str, str, list[str], date, date | None, str, str]] = [
         date(1990, 8, 7),
         date(2000, 5, 2),
         "ECOWAS Standing Mediation Committee decision A/DEC.1/8/90",
-        "Liberia from 1990, Sierra Leone from 1997, Guinea-Bissau 1998-1999; check every"
-        " date",
+        "Liberia from 1990, Sierra Leone from 1997, Guinea-Bissau 1998-1999; check every date",
     ),
     (
         "ECOMIL",
@@ -393,9 +391,7 @@ def _correct_embargoes() -> None:
             .values(scope=scope, paragraph=paragraph, exemptions=exemptions, note=note)
         )
     op.execute(
-        t.update()
-        .where(t.c.id == MALI)
-        .values(withdrawn_at=now, withdrawal_reason=MALI_REASON)
+        t.update().where(t.c.id == MALI).values(withdrawn_at=now, withdrawal_reason=MALI_REASON)
     )
     op.bulk_insert(
         embargoes_table,
@@ -430,9 +426,7 @@ def _correct_embargoes() -> None:
         )
     ).all()
     for alert_id, status in raised:
-        bind.execute(
-            a.update().where(a.c.id == alert_id).values(status="closed", updated_at=now)
-        )
+        bind.execute(a.update().where(a.c.id == alert_id).values(status="closed", updated_at=now))
         bind.execute(
             alert_events_table.insert().values(
                 alert_id=alert_id,
@@ -451,9 +445,7 @@ def _correct_missions() -> None:
     for code, (source, note) in MISSION_SOURCES.items():
         op.execute(t.update().where(t.c.code == code).values(source=source, note=note))
     op.execute(t.update().where(t.c.code == "MNJTF").values(authority=MNJTF_AUTHORITY[1]))
-    existing = {
-        str(code) for code in op.get_bind().execute(sa.select(t.c.code)).scalars().all()
-    }
+    existing = {str(code) for code in op.get_bind().execute(sa.select(t.c.code)).scalars().all()}
     now = datetime.now(UTC)
     op.bulk_insert(
         missions_table,

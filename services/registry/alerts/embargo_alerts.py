@@ -98,18 +98,16 @@ def close_no_longer_raised(session: Session, embargo: Embargo, *, why: str) -> i
     was withdrawn, or an exemption or its scope now leaves their presumed user out), each
     with an event whose note says why. Nothing is deleted. Returns how many."""
     closed = 0
-    for alert_id, event_date, presumed_user_kind in queries.alerts_of_embargo(
-        session, embargo.id
-    ):
-        if embargo_applies(embargo, presumed_user_kind=presumed_user_kind, on=event_date):
+    note = f"Closed: embargo {embargo.id} ({embargo.reference}) no longer covers it. {why}"
+    for row in queries.alerts_of_embargo(session, embargo.id):
+        if embargo_applies(embargo, presumed_user_kind=row.presumed_user_kind, on=row.event_date):
             continue
         closed += repository.transition(
             session,
-            alert_id=alert_id,
+            alert_id=row.id,
             from_statuses=("open", "acknowledged"),
             to_status="closed",
-            note=f"Closed: embargo {embargo.id} ({embargo.reference}) no longer covers it."
-            f" {why}"[:1000],
+            note=note[:1000],
             actor=repository.SYSTEM_ACTOR,
             actor_org=repository.SYSTEM_ACTOR,
             actor_type=None,  # the registry itself, as for the events it raises

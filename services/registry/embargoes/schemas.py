@@ -26,9 +26,7 @@ class EmbargoExemption(BaseModel):
     )
     starts_on: IsoDate
     ends_on: IsoDate | None = None
-    reference: str = Field(
-        min_length=1, max_length=255, examples=["UNSC res. 2693 (2023)"]
-    )
+    reference: str = Field(min_length=1, max_length=255, examples=["UNSC res. 2693 (2023)"])
     note: str | None = Field(default=None, max_length=1000)
 
     @model_validator(mode="after")
@@ -48,9 +46,7 @@ class EmbargoCreate(BaseModel):
     ends_on: IsoDate | None = None
     authority: str = Field(min_length=1, max_length=64, examples=["UN"])
     reference: str = Field(min_length=1, max_length=255, examples=["UNSC res. 1572 (2004)"])
-    paragraph: str | None = Field(
-        default=None, min_length=1, max_length=64, examples=["para. 7"]
-    )
+    paragraph: str | None = Field(default=None, min_length=1, max_length=64, examples=["para. 7"])
     scope: EmbargoScope = Field(
         default="territory",
         description="territory: everyone in the country; non_state: non-governmental"

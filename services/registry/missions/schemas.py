@@ -51,9 +51,7 @@ class MissionCreate(BaseModel):
         description="The mandate the start date is taken from",
         examples=["UNSC res. 2149 (2014)"],
     )
-    note: str | None = Field(
-        default=None, max_length=1000, description='What to confirm ("check")'
-    )
+    note: str | None = Field(default=None, max_length=1000, description='What to confirm ("check")')
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> MissionCreate:
