@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from services.registry.alerts import detection_repository as queries
+from services.registry.alerts import embargo_repository as queries
 from services.registry.alerts import repository
 from services.registry.alerts.evidence import DeclarationRef
 from services.registry.models import Embargo, IndexedDeclaration
