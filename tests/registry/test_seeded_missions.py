@@ -56,3 +56,26 @@ def test_a_new_mission_keeps_its_source_and_note(client: TestClient, auth_api: A
     }
     created = assert_status(client.post(MISSIONS, json=body, headers=auth_api.admin_headers()), 201)
     assert (created["source"], created["note"]) == ("LCBC decision (test)", "check")
+
+
+def test_the_operator_confirms_a_date_by_changing_source_and_note(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    admin = auth_api.admin_headers()
+    changed = client.patch(
+        f"{MISSIONS}/SSMGB",
+        json={"source": "ECOWAS Authority decision (confirmed)", "note": None},
+        headers=admin,
+    )
+    assert (assert_status(changed, 200)["source"], changed.json()["note"]) == (
+        "ECOWAS Authority decision (confirmed)",
+        None,
+    )
+    refused = client.patch(f"{MISSIONS}/SSMGB", json={"source": None}, headers=admin)
+    assert refused.status_code == 422
+    changes = client.get(
+        "/registry/v1/reference/changes", params={"key": "SSMGB"}, headers=admin
+    ).json()["items"]
+    assert [(c["before"]["note"], c["after"]["note"]) for c in changes] == [
+        ("check the start and whether it has ended", None)
+    ]

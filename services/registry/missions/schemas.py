@@ -62,8 +62,9 @@ class MissionCreate(BaseModel):
 
 class MissionUpdate(BaseModel):
     """Changes to a mission (JSON Merge Patch, RFC 7396): a member left out is unchanged;
-    ``end_date: null`` removes the end date. Code, authority, host countries and start
-    date are not editable (manifests and declarations refer to them)."""
+    ``end_date: null`` removes the end date, ``note: null`` the note. Code, authority,
+    host countries and start date are not editable (manifests and declarations refer to
+    them)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -74,11 +75,20 @@ class MissionUpdate(BaseModel):
     end_date: IsoDate | None = Field(
         default=None, description="When the mission ended (its contingents' rotations too)"
     )
+    source: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="The mandate the start date is taken from (cannot be null)",
+    )
+    note: str | None = Field(default=None, max_length=1000, description='"check" marks')
 
     @model_validator(mode="after")
     def _name_not_null(self) -> MissionUpdate:
         if "name" in self.model_fields_set and self.name is None:
             raise ValueError("name cannot be null")
+        if "source" in self.model_fields_set and self.source is None:
+            raise ValueError("source cannot be null")
         return self
 
 
