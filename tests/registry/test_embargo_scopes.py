@@ -219,6 +219,12 @@ def test_an_exemption_closes_only_the_alerts_of_its_party_from_its_date(
         200,
     )
     assert [e["party"] for e in narrowed["exemptions"]] == ["government_forces"]
+    retried = client.post(
+        f"{EMBARGOES}/{embargo['id']}/exemptions",
+        json={"party": "government_forces", "starts_on": "2022-01-01", "reference": "res. X"},
+        headers=auth_api.admin_headers(),
+    )
+    assert assert_status(retried, 200)["exemptions"] == narrowed["exemptions"]
     status = {a["declaration_id"]: a["status"] for a in _embargo_alerts(client, auth_api, "SEN")}
     assert status == {"army-after": "closed", "army-before": "open", "group-after": "open"}
 

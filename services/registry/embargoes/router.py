@@ -73,7 +73,8 @@ def add_exemption(
 ) -> EmbargoRead:
     """Narrow an embargo (secretariat or operator): from ``starts_on`` it no longer covers
     materiel of ``party``. Its open alerts it no longer raises are closed with a note that
-    names the exemption; nothing is deleted. Recorded in the reference trail."""
+    names the exemption; nothing is deleted. Recorded in the reference trail; the same
+    exemption sent again changes nothing."""
     embargo = service.add_exemption(
         session=session,
         principal=principal,

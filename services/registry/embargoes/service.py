@@ -75,11 +75,15 @@ def add_exemption(
 ) -> Embargo:
     """Narrow an embargo: from ``exemption.starts_on`` it no longer covers materiel of
     that party. Its open alerts that it no longer raises are closed with a note naming the
-    exemption; the trail records the change. 404 unknown, 409 withdrawn."""
+    exemption; the trail records the change. The same exemption sent again changes
+    nothing. 404 unknown, 409 withdrawn."""
     _ensure_may_manage(principal)
     embargo = _get_active(session, embargo_id)
+    added = exemption.model_dump(mode="json")
+    if added in embargo.exemptions:
+        return embargo  # a retry: already recorded, nothing to change or close
     before = _snapshot(embargo)
-    embargo.exemptions = [*embargo.exemptions, exemption.model_dump(mode="json")]
+    embargo.exemptions = [*embargo.exemptions, added]
     repository.add_embargo(session, embargo)
     trail.record_change(
         session=session,
