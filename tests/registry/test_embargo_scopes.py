@@ -278,3 +278,20 @@ def test_bad_scopes_and_exemptions_are_422_naming_every_problem(
     assert response.status_code == 422
     locs = {e["loc"] for e in response.json()["errors"]}
     assert {"scope", "exemptions[0].party", "exemptions[1].reference"} <= locs
+
+
+def test_a_delivery_cannot_claim_government_forces_the_logged_record_does_not(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    body = _rifle_found(
+        declaration_id="caf-forged",
+        where="CAF",
+        on="2024-04-02",
+        made=2019,
+        user="non_state_armed_group",
+    )
+    forged = body | {"presumed_user_kind": "government_forces"}
+    response = client.post(INDEX, json=forged, headers=auth_api.operator_headers(("index:write",)))
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["errors"]] == ["presumed_user_kind"]
+    assert _deliver(client, auth_api, body) == 1
