@@ -22,9 +22,11 @@ Data corrections:
 - Missions ECOMOG, ECOMIL, FOMUC, MINURCA, UNOMIL, UNOMSIL, MINUCI and SSMGB
   are added; the MNJTF's authority becomes the Lake Chad Basin Commission (LCBC),
   authorised by the African Union. One rule for start dates: the date the mandate
-  began (the adoption of the resolution or decision that established it). Each
-  mission carries its source; every fact not confirmed against the text is marked
-  "check".
+  began, i.e. the date from which the establishing resolution or decision says it runs,
+  or its adoption date when it names none (a later transfer of authority is noted, not
+  used). Each mission carries its source; every fact not confirmed against the text is
+  marked "check". Seeded start dates are not changed here (records refer to them); where
+  one may not follow the rule, its note says so.
 
 Embargoes seeded here screen declarations indexed from now on (a migration does not
 re-screen the declarations already indexed).
@@ -197,7 +199,10 @@ ADDED: list[tuple[str, str, date, date | None, str, str, str, list[dict[str, Any
 
 # code -> (source, note) for the missions seeded in registry0003.
 MISSION_SOURCES: dict[str, tuple[str, str | None]] = {
-    "MINUSMA": ("UNSC res. 2100 (2013)", "authority transferred on 1 July 2013; check"),
+    "MINUSMA": (
+        "UNSC res. 2100 (2013)",
+        "authority transferred from AFISMA on 1 July 2013; check whether the mandate ran from then",
+    ),
     "MINUSCA": ("UNSC res. 2149 (2014)", "authority transferred on 15 September 2014; check"),
     "MONUSCO": ("UNSC res. 1925 (2010)", "MONUC renamed from 1 July 2010"),
     "MONUC": ("UNSC res. 1279 (1999)", None),
@@ -214,7 +219,10 @@ MISSION_SOURCES: dict[str, tuple[str, str | None]] = {
     "ECOMICI": ("ECOWAS Authority decision, December 2002", "check the date"),
     "AFISMA": ("UNSC res. 2085 (2012)", "authorising resolution; ECOWAS-led, AU; check"),
     "MICOPAX": ("ECCAS decision, 2008", "check the date"),
-    "MISCA": ("UNSC res. 2127 (2013)", "AU PSC decision of 19 July 2013; check"),
+    "MISCA": (
+        "AU PSC communiqué of 19 July 2013; UNSC res. 2127 (2013)",
+        "took over from MICOPAX on 19 December 2013; check",
+    ),
     "MNJTF": (
         "AU PSC communiqué, 484th meeting (29 January 2015)",
         "a Lake Chad Basin Commission force with Benin, authorised by the African Union; check",
@@ -262,10 +270,10 @@ MISSIONS: list[tuple[str, str, str, list[str], date, date | None, str, str]] = [
         "United Nations Mission in the Central African Republic",
         "UN",
         ["CAF"],
-        date(1998, 3, 27),
+        date(1998, 4, 15),
         date(2000, 2, 15),
         "UNSC res. 1159 (1998)",
-        "mandate from 15 April 1998; check",
+        "established by res. 1159 (27 March 1998) with effect from 15 April 1998; check",
     ),
     (
         "UNOMIL",

@@ -40,8 +40,8 @@ class MissionCreate(BaseModel):
     )
     host_countries: list[CountryCode] = Field(min_length=1, max_length=20)
     start_date: IsoDate = Field(
-        description="The date the mandate began (the adoption of the resolution or decision"
-        " that established it)"
+        description="The date the mandate began: the date from which the establishing"
+        " resolution or decision says it runs, or its adoption date when it names none"
     )
     end_date: IsoDate | None = None
     source: str | None = Field(
