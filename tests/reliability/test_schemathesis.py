@@ -275,6 +275,10 @@ def _real_path_parameters(method: str, path: str, seeded: SeededRecords) -> list
         return [{"report_id": seeded.loss_report_id}]
     if path.startswith("/registry/v1/alerts/{alert_id}"):
         return [{"alert_id": i} for i in seeded.alert_ids]
+    if path.startswith("/registry/v1/embargoes/{embargo_id}"):
+        # Withdrawal gets an entry of its own: exemptions keep one that stays in force.
+        withdrawn = path.endswith("/withdrawal")
+        return [{"embargo_id": "seed-ssd-2018" if withdrawn else "seed-som-1992"}]
     if path == "/registry/v1/missions/{code}":
         codes = ["MINUSMA", seeded.mission] if method == "GET" else [seeded.mission]
         return [{"code": c} for c in codes]

@@ -183,6 +183,11 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("POST", f"{R}/alerts/{{alert_id}}/close"): alert_managers(200),
     ("POST", f"{R}/embargoes"): secretariats_and_operator(201),
     ("GET", f"{R}/embargoes"): any_token(200),
+    ("POST", f"{R}/embargoes/{{embargo_id}}/exemptions"): secretariats_and_operator(200),
+    # The first caller allowed (ECOWAS) withdraws the seeded entry; it is then withdrawn.
+    ("POST", f"{R}/embargoes/{{embargo_id}}/withdrawal"): _with(
+        secretariats_and_operator(200), eccas=409, operator=409
+    ),
     ("GET", f"{R}/statistics"): readers(200),
     ("GET", f"{R}/statistics/locations.geojson"): readers(200),
     # declarations
@@ -256,6 +261,8 @@ def _path_values(method: str, path: str, seeded: SeededRecords) -> dict[str, str
         values["membership_id"] = str(seeded.membership_ids[0 if method == "PATCH" else 1])
     elif path.startswith(f"{R}/missions/"):
         values["code"] = seeded.mission
+    if path.startswith(f"{R}/embargoes/"):
+        values["embargo_id"] = "seed-som-1992" if path.endswith("exemptions") else "seed-ssd-2018"
     if path.startswith(f"{R}/alerts/"):
         which = {"acknowledge": 0, "close": 1}.get(path.rsplit("/", 1)[-1], 2)
         values["alert_id"] = seeded.alert_ids[which]
@@ -372,6 +379,16 @@ REQUESTS: dict[tuple[str, str], Request] = {
             "authority": "UN",
             "reference": f"resolution noted by {caller}",
         }
+    ),
+    ("POST", f"{R}/embargoes/{{embargo_id}}/exemptions"): _body(
+        lambda caller: {
+            "party": "government_forces",
+            "starts_on": "2024-01-01",
+            "reference": f"decision noted by {caller}",
+        }
+    ),
+    ("POST", f"{R}/embargoes/{{embargo_id}}/withdrawal"): _body(
+        lambda caller: {"reason": f"withdrawn by {caller}"}
     ),
     ("POST", D): _body(lambda _caller: declaration("SEN")),
     ("POST", f"{D}/batch"): _body(lambda _caller: {"declarations": [declaration("SEN")]}),

@@ -91,6 +91,7 @@ def record_of(body: dict[str, Any]) -> dict[str, Any]:
     optional = {
         "mission": body.get("mission"),
         "presumed_user": body.get("presumed_user"),
+        "presumed_user_kind": body.get("presumed_user_kind"),
         "references": body.get("references") or None,
         "undeclared": body.get("undeclared") or None,
     }

@@ -21,6 +21,7 @@ from services.common.dates import IsoDate
 from services.common.submitted_by import SUBMITTED_BY_DESCRIPTION, SubmittedBy
 
 DeclarationType = Literal["seizure", "collection", "destruction"]
+PresumedUserKind = Literal["government_forces", "non_state_armed_group", "unknown"]
 WeaponCategory = Literal[
     "revolver_pistol",
     "rifle_carbine",
@@ -263,6 +264,11 @@ class DeclarationDocument(_Strict):
     location: Location
     circumstances: LongText | None = None
     presumed_user: Text | None = None
+    presumed_user_kind: PresumedUserKind | None = Field(
+        default=None,
+        description="Who the presumed user is, for embargo screening: the government's"
+        " forces, a non-state armed group, or unknown (left out: unknown)",
+    )
     legal_basis: Text | None = None
     collection: Collection | None = None
     items: list[Item] = Field(min_length=1, max_length=10_000)

@@ -91,6 +91,7 @@ def build_event(
         "action": "upsert",
         "location": record.get("location"),
         "presumed_user": record.get("presumed_user"),
+        "presumed_user_kind": record.get("presumed_user_kind"),
         "references": record.get("references", []),
         "items": items,
         "record": record,

@@ -171,6 +171,13 @@ def screen_indexed_for_embargo(*, session: Session, embargo: Embargo) -> int:
     return embargo_alerts.raise_for_embargo(session, embargo)
 
 
+def close_alerts_of_narrowed_embargo(*, session: Session, embargo: Embargo, why: str) -> int:
+    """Close, each with a note saying ``why``, the alerts of an embargo just withdrawn or
+    narrowed that it no longer raises; nothing is deleted."""
+    repository.lock_matching(session)
+    return embargo_alerts.close_no_longer_raised(session, embargo, why=why)
+
+
 def _raise_linkages(session: Session, d: IndexedDeclaration) -> int:
     if d.declaration_type not in queries.RECOVERIES:
         return 0

@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, true, union_all
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
 from services.common.security import ReadScope
 from services.registry.ledger.repository import aggregate
-from services.registry.models import Embargo, Mission
+from services.registry.models import Mission
 from services.registry.models.handles import (
     declared_items,
-    embargoes,
     manifest_items,
     manifests,
     missions,
@@ -23,16 +22,6 @@ from services.registry.models.handles import (
 RECOVERIES = ("seizure", "collection")
 MAX_LINKED = 1000
 MAX_EVIDENCE = 1000
-EMBARGO_ITEM_FIELDS = (
-    "item_index",
-    "kind",
-    "manufacturer",
-    "model",
-    "calibre",
-    "serial_number",
-    "lot_number",
-    "year_of_manufacture",
-)
 # Detection reads every contingent's movements; an alert's audience rows say who sees it.
 _EVERY_RECORD = ReadScope(everything=True, periods=())
 
@@ -260,81 +249,6 @@ def destroyed_by_other_states(session: Session, *, declaration_id: str) -> list[
         )
         .order_by(other.c.declaration_id)
         .limit(MAX_LINKED)
-    )
-    return list(session.execute(statement).all())
-
-
-def embargoes_for(session: Session, country: str) -> list[Embargo]:
-    """Embargoes configured for a country."""
-    statement = select(Embargo).where(embargoes.c.country == country)
-    return list(session.execute(statement).scalars())
-
-
-# tenancy: detection across states (embargo_alerts.py), readers filtered by the alert's audience
-def items_made_between(
-    session: Session, *, declaration_id: str, after_year: int, until_year: int | None
-) -> tuple[int, list[Row[Any]]]:
-    """Items of a declaration made after ``after_year`` (and not after ``until_year``):
-    their count and the first MAX_EVIDENCE."""
-    di = declared_items
-    conditions = [
-        di.c.declaration_id == declaration_id,
-        di.c.year_of_manufacture > after_year,
-        di.c.year_of_manufacture <= until_year if until_year is not None else true(),
-    ]
-    count = session.execute(select(func.count()).where(*conditions)).scalar_one()
-    rows = session.execute(
-        select(*(di.c[name] for name in EMBARGO_ITEM_FIELDS))
-        .where(*conditions)
-        .order_by(di.c.item_index)
-        .limit(MAX_EVIDENCE)
-    ).all()
-    return int(count), list(rows)
-
-
-# tenancy: detection across states (embargo_alerts.py), readers filtered by the alert's audience
-def items_under_embargo(
-    session: Session,
-    *,
-    country: str,
-    starts_on: date,
-    after_year: int,
-    until_year: int | None,
-) -> list[Row[Any]]:
-    """Indexed items found in ``country`` on or after ``starts_on`` and made after
-    ``after_year`` (and not after ``until_year``): the first MAX_EVIDENCE of each
-    declaration, each row with its declaration's header and ``item_count``, the number
-    of such items in that declaration. One query (window functions)."""
-    di = declared_items
-    by_declaration = di.c.declaration_id
-    matching = (
-        select(
-            di.c.declaration_id,
-            di.c.declaration_version,
-            di.c.declaration_type,
-            di.c.declaring_country,
-            di.c.mission_code.label("declared_mission"),
-            di.c.event_date,
-            di.c.location_country,
-            di.c.place,
-            *(di.c[name] for name in EMBARGO_ITEM_FIELDS),
-            func.count().over(partition_by=by_declaration).label("item_count"),
-            func.row_number()
-            .over(partition_by=by_declaration, order_by=di.c.item_index)
-            .label("position"),
-        )
-        .where(
-            di.c.location_country == country,
-            di.c.event_date >= starts_on,
-            di.c.year_of_manufacture > after_year,
-            di.c.year_of_manufacture <= until_year if until_year is not None else true(),
-        )
-        .subquery("matching")
-    )
-    statement = (
-        select(matching)
-        .where(matching.c.position <= MAX_EVIDENCE)
-        .order_by(matching.c.declaration_id, matching.c.item_index)
     )
     return list(session.execute(statement).all())
 

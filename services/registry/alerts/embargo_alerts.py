@@ -2,22 +2,48 @@
 
 Items found in a country under embargo, on or after its start, and made after the
 year it started (and not after the year it ended) raise one alert per (declaration,
-embargo). A declaration indexed while the embargo exists is screened then; an
-embargo configured later screens the declarations already indexed. The dedupe key is
-the same either way, so nothing is raised twice.
+embargo), when the embargo applies to the declaration's presumed user
+(:func:`embargo_applies`). A declaration indexed while the embargo exists is screened
+then; an embargo configured later screens the declarations already indexed. The
+dedupe key is the same either way, so nothing is raised twice. An embargo withdrawn
+or narrowed closes the alerts it no longer raises (:func:`close_no_longer_raised`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
 
-from services.registry.alerts import detection_repository as queries
+from services.registry.alerts import embargo_repository as queries
 from services.registry.alerts import repository
 from services.registry.alerts.evidence import DeclarationRef
 from services.registry.models import Embargo, IndexedDeclaration
+
+GOVERNMENT_FORCES = "government_forces"
+
+
+def embargo_applies(embargo: Embargo, *, presumed_user_kind: str | None, on: date) -> bool:
+    """Whether ``embargo`` covers materiel found on ``on`` with a presumed user of that
+    kind. A withdrawn entry covers nothing; a ``non_state`` embargo does not cover the
+    government's forces; an exemption covers nothing of its party from its start (to its
+    end). An unknown or undeclared presumed user stays covered: the alert is for an
+    analyst to weigh, and silence would hide materiel of armed groups."""
+    if embargo.withdrawn_at is not None:
+        return False
+    if embargo.scope == "non_state" and presumed_user_kind == GOVERNMENT_FORCES:
+        return False
+    for exemption in embargo.exemptions:
+        if exemption.get("party") != presumed_user_kind:
+            continue
+        ends_on = exemption.get("ends_on")
+        if date.fromisoformat(exemption["starts_on"]) <= on and (
+            ends_on is None or on <= date.fromisoformat(ends_on)
+        ):
+            return False
+    return True
 
 
 def raise_for_declaration(session: Session, d: IndexedDeclaration) -> int:
@@ -26,6 +52,8 @@ def raise_for_declaration(session: Session, d: IndexedDeclaration) -> int:
     ref = DeclarationRef.of(d)
     for embargo in queries.embargoes_for(session, d.location_country):
         if d.event_date < embargo.starts_on:
+            continue
+        if not embargo_applies(embargo, presumed_user_kind=d.presumed_user_kind, on=d.event_date):
             continue
         count, rows = queries.items_made_between(
             session,
@@ -41,6 +69,8 @@ def raise_for_declaration(session: Session, d: IndexedDeclaration) -> int:
 def raise_for_embargo(session: Session, embargo: Embargo) -> int:
     """Screen every declaration already indexed against a just-configured embargo (one
     set-based query: the matching items, counted and capped per declaration)."""
+    if embargo.withdrawn_at is not None:
+        return 0
     per_declaration: dict[str, list[Any]] = {}
     for row in queries.items_under_embargo(
         session,
@@ -49,7 +79,8 @@ def raise_for_embargo(session: Session, embargo: Embargo) -> int:
         after_year=embargo.starts_on.year,
         until_year=embargo.ends_on.year if embargo.ends_on else None,
     ):
-        per_declaration.setdefault(row.declaration_id, []).append(row)
+        if embargo_applies(embargo, presumed_user_kind=row.presumed_user_kind, on=row.event_date):
+            per_declaration.setdefault(row.declaration_id, []).append(row)
     return sum(
         _raise(
             session,
@@ -60,6 +91,28 @@ def raise_for_embargo(session: Session, embargo: Embargo) -> int:
         )
         for rows in per_declaration.values()
     )
+
+
+def close_no_longer_raised(session: Session, embargo: Embargo, *, why: str) -> int:
+    """Close the open or acknowledged alerts of ``embargo`` that it no longer raises (it
+    was withdrawn, or an exemption or its scope now leaves their presumed user out), each
+    with an event whose note says why. Nothing is deleted. Returns how many."""
+    closed = 0
+    note = f"Closed: embargo {embargo.id} ({embargo.reference}) no longer covers it. {why}"
+    for row in queries.alerts_of_embargo(session, embargo.id):
+        if embargo_applies(embargo, presumed_user_kind=row.presumed_user_kind, on=row.event_date):
+            continue
+        closed += repository.transition(
+            session,
+            alert_id=row.id,
+            from_statuses=("open", "acknowledged"),
+            to_status="closed",
+            note=note[:1000],
+            actor=repository.SYSTEM_ACTOR,
+            actor_org=repository.SYSTEM_ACTOR,
+            actor_type=None,  # the registry itself, as for the events it raises
+        )
+    return closed
 
 
 def _raise(
@@ -86,6 +139,8 @@ def _raise(
                 "starts_on": embargo.starts_on.isoformat(),
                 "ends_on": embargo.ends_on.isoformat() if embargo.ends_on else None,
                 "reference": embargo.reference,
+                "paragraph": embargo.paragraph,
+                "scope": embargo.scope,
             },
             "item_count": count,
             "items": [{k: getattr(r, k) for k in queries.EMBARGO_ITEM_FIELDS} for r in items],

@@ -174,7 +174,7 @@ def transition(
     note: str | None,
     actor: str,
     actor_org: str,
-    actor_type: str,
+    actor_type: str | None,
 ) -> bool:
     """Move the alert to ``to_status`` if it is in one of ``from_statuses`` and append the
     event; False (nothing written) when another transition got there first."""

@@ -16,6 +16,12 @@ def add_embargo(session: Session, embargo: Embargo) -> None:
     session.flush()
 
 
+def get_embargo(session: Session, embargo_id: str) -> Embargo | None:
+    """The embargo with ``embargo_id``, locked for the change (None if unknown)."""
+    statement = select(Embargo).where(embargoes.c.id == embargo_id).with_for_update()
+    return session.execute(statement).scalars().first()
+
+
 def list_embargoes(
     session: Session, *, country: str | None, params: PageParams
 ) -> tuple[list[Embargo], str | None]:

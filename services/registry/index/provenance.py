@@ -56,6 +56,7 @@ RECORD_FIELDS = (
     "event_date",
     "location",
     "presumed_user",
+    "presumed_user_kind",
     "references",
 )
 
@@ -204,6 +205,7 @@ def _indexed_fields(record: dict[str, Any]) -> dict[str, Any]:
         "event_date": record.get("event_date"),
         "location": record.get("location"),
         "presumed_user": record.get("presumed_user"),
+        "presumed_user_kind": record.get("presumed_user_kind"),
         "references": record.get("references", []),
         "items": items,
     }

@@ -98,6 +98,9 @@ class DeclarationDelivery(BaseModel):
         default=None, description="Required for upsert; null in a dispose (content is gone)"
     )
     presumed_user: Annotated[str, _stored("presumed_user")] | None = None
+    presumed_user_kind: Literal["government_forces", "non_state_armed_group", "unknown"] | None = (
+        Field(default=None, description="As declared; embargo scopes and exemptions read it")
+    )
     undeclared: bool = False
     references: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
         default_factory=list, max_length=1000

@@ -212,6 +212,7 @@ def _header(current: IndexedDeclaration | None, d: DeclarationDelivery) -> Index
     declaration.place = location.place
     declaration.lat = location.lat
     declaration.lon = location.lon
+    declaration.presumed_user_kind = d.presumed_user_kind
     declaration.item_count = len(d.items)
     declaration.updated_at = utcnow()
     return declaration
@@ -252,6 +253,7 @@ def _item_row(d: DeclarationDelivery, item: DeliveredItem) -> dict[str, Any]:
         "lat": d.location.lat,
         "lon": d.location.lon,
         "presumed_user": d.presumed_user,
+        "presumed_user_kind": d.presumed_user_kind,
         "undeclared": d.undeclared,
         "kind": item.kind,
         "category": item.category,

@@ -39,8 +39,19 @@ class MissionCreate(BaseModel):
         examples=["UN"],
     )
     host_countries: list[CountryCode] = Field(min_length=1, max_length=20)
-    start_date: IsoDate
+    start_date: IsoDate = Field(
+        description="The date the mandate began: the date from which the establishing"
+        " resolution or decision says it runs, or its adoption date when it names none"
+    )
     end_date: IsoDate | None = None
+    source: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="The mandate the start date is taken from",
+        examples=["UNSC res. 2149 (2014)"],
+    )
+    note: str | None = Field(default=None, max_length=1000, description='What to confirm ("check")')
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> MissionCreate:
@@ -51,8 +62,9 @@ class MissionCreate(BaseModel):
 
 class MissionUpdate(BaseModel):
     """Changes to a mission (JSON Merge Patch, RFC 7396): a member left out is unchanged;
-    ``end_date: null`` removes the end date. Code, authority, host countries and start
-    date are not editable (manifests and declarations refer to them)."""
+    ``end_date: null`` removes the end date, ``note: null`` the note. Code, authority,
+    host countries and start date are not editable (manifests and declarations refer to
+    them)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -63,11 +75,20 @@ class MissionUpdate(BaseModel):
     end_date: IsoDate | None = Field(
         default=None, description="When the mission ended (its contingents' rotations too)"
     )
+    source: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="The mandate the start date is taken from (cannot be null)",
+    )
+    note: str | None = Field(default=None, max_length=1000, description='"check" marks')
 
     @model_validator(mode="after")
     def _name_not_null(self) -> MissionUpdate:
         if "name" in self.model_fields_set and self.name is None:
             raise ValueError("name cannot be null")
+        if "source" in self.model_fields_set and self.source is None:
+            raise ValueError("source cannot be null")
         return self
 
 
@@ -82,4 +103,6 @@ class MissionRead(BaseModel):
     host_countries: list[str]
     start_date: date
     end_date: date | None
+    source: str | None = None
+    note: str | None = None
     created_at: UtcDatetime

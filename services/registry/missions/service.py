@@ -91,7 +91,7 @@ def update_mission(
     code: str,
     changes: MissionUpdate,
 ) -> Mission:
-    """Change a mission's name or end date: the operator, or the secretariat of the
+    """Change a mission's name, end date, source or note: the operator, or the secretariat of the
     community that authorised it (member states and other secretariats 403; 404 for an
     unknown code). Setting ``end_date`` ends every contingent's rotation once
     it has passed (reconciliation, ``regctl alerts scan``). An end date before the start
@@ -125,11 +125,16 @@ def update_mission(
             ]
         )
     snapshot = _snapshot(mission)
-    before = {"name": mission.name, "end_date": mission.end_date}
+    editable = ("name", "end_date", "source", "note")
+    before = {k: getattr(mission, k) for k in editable}
     if "name" in fields and changes.name is not None:
         mission.name = changes.name
+    if "source" in fields and changes.source is not None:
+        mission.source = changes.source
+    if "note" in fields:
+        mission.note = changes.note
     mission.end_date = end_date
-    after = {"name": mission.name, "end_date": mission.end_date}
+    after = {k: getattr(mission, k) for k in editable}
     changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
     if changed:
         repository.add_mission(session, mission)

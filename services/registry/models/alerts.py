@@ -5,7 +5,8 @@ Alert            one finding (diversion, linkage, embargo, unreturned, destroyed
 AlertAudience    who may see an alert: (country, date) pairs read through the caller's
                  tenancy, some for secretariats only
 AlertEvent       every lifecycle transition (raised, acknowledged, closed), append-only
-Embargo          an arms embargo on a country from a date (editable reference data)
+Embargo          an arms embargo on a country from a date, with its scope and exemptions
+                 (editable reference data)
 """
 
 from __future__ import annotations
@@ -101,10 +102,20 @@ class AlertEvent(RegistryTable, table=True):
 
 
 class Embargo(RegistryTable, table=True):
-    """An arms embargo on deliveries to ``country`` from ``starts_on`` (until ``ends_on``)."""
+    """An arms embargo on deliveries to ``country`` from ``starts_on`` (until ``ends_on``).
+
+    ``scope`` says to whom it applies there: ``territory`` (everyone) or ``non_state``
+    (non-governmental entities only). ``exemptions`` (JSON list of ``{party, starts_on,
+    ends_on, reference, note}``) lift it for a kind of presumed user from a date, as res.
+    2693 (2023) did for the Central African Republic's government forces. A withdrawn
+    embargo (``withdrawn_at``, with its reason) is kept but no longer screened.
+    """
 
     __tablename__ = "embargoes"
-    __table_args__ = (Index("ix_embargoes_country", "country", "starts_on"),)
+    __table_args__ = (
+        Index("ix_embargoes_country", "country", "starts_on"),
+        CheckConstraint("scope IN ('territory', 'non_state')", name="scope"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     country: str = Field(max_length=3)
@@ -113,6 +124,15 @@ class Embargo(RegistryTable, table=True):
     authority: str = Field(max_length=64)
     reference: str = Field(max_length=255)
     note: str | None = Field(default=None, max_length=1000)
+    scope: str = Field(default="territory", max_length=16)
+    paragraph: str | None = Field(default=None, max_length=64)
+    exemptions: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    withdrawn_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    withdrawal_reason: str | None = Field(default=None, max_length=1000)
     created_by: str = Field(max_length=255)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)

@@ -44,6 +44,11 @@ class IndexedDeclaration(RegistryTable, table=True):
     place: str | None = Field(default=None, max_length=255)
     lat: float | None = Field(default=None)
     lon: float | None = Field(default=None)
+    presumed_user_kind: str | None = Field(
+        default=None,
+        max_length=24,
+        description="government_forces, non_state_armed_group or unknown (embargo scopes)",
+    )
     item_count: int
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
@@ -106,6 +111,7 @@ class DeclaredItem(RegistryTable, table=True):
     lat: float | None = Field(default=None)
     lon: float | None = Field(default=None)
     presumed_user: str | None = Field(default=None, max_length=255)
+    presumed_user_kind: str | None = Field(default=None, max_length=24)
     undeclared: bool = Field(default=False)
     kind: str = Field(max_length=16)
     category: str | None = Field(default=None, max_length=32)

@@ -22,6 +22,10 @@ class Mission(RegistryTable, table=True):
     host_countries: list[str] = Field(sa_column=Column(JSON, nullable=False))
     start_date: date
     end_date: date | None = Field(default=None)
+    source: str | None = Field(
+        default=None, max_length=255, description="The mandate the start date is taken from"
+    )
+    note: str | None = Field(default=None, max_length=1000, description='"check" marks')
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
