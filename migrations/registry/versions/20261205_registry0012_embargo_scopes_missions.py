@@ -49,9 +49,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "registry0012"
-# The integrator chains this after registry0011 (item kinds); on wt/embargo-scopes alone
-# it ran after registry0010.
-down_revision: str | None = "registry0010"
+down_revision: str | None = "registry0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
