@@ -142,14 +142,8 @@ async def run_write_session(request: Request, work: Callable[[Session], T]) -> T
     """
 
     def run() -> T:
-        with write_session(request.app.state.engine) as session:
-            try:
-                result = work(session)
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-            return result
+        with write_transaction(request.app.state.engine) as session:
+            return work(session)
 
     async with _write_turn(request.app.state):
         return await anyio.to_thread.run_sync(run)
