@@ -54,7 +54,6 @@ ITEM_TAGS: Final = frozenset(
 )
 # Problems the rules locate at a group of fields: the column a person would fix first.
 GROUP_COLUMNS: Final[dict[tuple[str, ...], str]] = {
-    ("location",): "lat",
     ("collection",): "ddr",
     ("destruction",): "destruction_method",
 }
@@ -109,6 +108,10 @@ class DeclarationSheet(Table):
             column = BY_NAME.get(name) if name else None
             return self.cell(row, column) if column else f"row {row}"
         column = _declaration_column(path)
+        if path == ("location",):
+            # The location as a whole: a lone coordinate, or no location at all.
+            given = [name for name in ("lat", "lon") if name in group.given]
+            column = BY_NAME[given[0] if given else "country"]
         if column is None:
             return f"rows of {group.ref!r} (from row {group.rows[0]})"
         row = group.given.get(column.name, (group.rows[0], None))[0]
