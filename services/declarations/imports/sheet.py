@@ -233,7 +233,11 @@ def _validate(sheet: DeclarationSheet) -> None:
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 loc = sheet.locate(position, tuple(error["loc"]))
-                sheet.errors.append(FieldProblem(loc=loc, msg=error["msg"], type=error["type"]))
+                msg = error["msg"]
+                if error["type"] == "extra_forbidden" and error["loc"][0] == "items":
+                    kind = group.raw["items"][int(error["loc"][1])].get("kind")
+                    msg = f"not a field of {kind!r} items: leave it blank on this row"
+                sheet.errors.append(FieldProblem(loc=loc, msg=msg, type=error["type"]))
 
 
 def read_declarations(
