@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Any
 
 import pytest
@@ -145,7 +146,8 @@ def test_an_english_xlsx_of_two_seizures_is_stored_as_two_declarations_with_thei
         "ordnance_type",
     ]
     first = ["ATT-1", "seizure", "SEN", "MINUSMA", "2024-02-01", "MLI", "Tessit"]
-    third = ["ATT-2", "seizure", "SEN", "MINUSMA", "2024-02-09", "MLI", "Ber"]
+    # A date cell (as Excel stores dates) reads as its ISO date.
+    third = ["ATT-2", "seizure", "SEN", "MINUSMA", date(2024, 2, 9), "MLI", "Ber"]
     second = ["ATT-2", "", "", "", "", "", ""]  # blank: row 5 gave them
     rows: list[list[Any]] = [
         header,
@@ -170,6 +172,7 @@ def test_an_english_xlsx_of_two_seizures_is_stored_as_two_declarations_with_thei
     assert body["tree_size"] == _tree_size(client) == 2
     records = [client.get(f"{URL}/{d['id']}", headers=sen).json()["record"] for d in body["items"]]
     assert [r["location"]["place"] for r in records] == ["Tessit", "Ber"]
+    assert [r["event_date"] for r in records] == ["2024-02-01", "2024-02-09"]
     assert [[i["kind"] for i in r["items"]] for r in records] == [
         ["weapon", "weapon", "ordnance"],
         ["weapon", "ammunition"],

@@ -22,6 +22,8 @@ from services.common.sheets._readers import (
     SheetUnreadable,
 )
 from services.common.sheets._table import (
+    FALSE_WORDS,
+    TRUE_WORDS,
     HeaderMap,
     RowReader,
     Table,
@@ -34,6 +36,8 @@ from services.common.sheets._uploads import ImportSettings, file_sha256, read_in
 
 __all__ = [
     "CHUNK",
+    "FALSE_WORDS",
+    "TRUE_WORDS",
     "Deadline",
     "FieldProblem",
     "HeaderMap",

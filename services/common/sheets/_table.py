@@ -30,6 +30,10 @@ from services.common.sheets._readers import (
 )
 
 XLSX_MAGIC: Final = b"PK\x03\x04"
+TRUE_WORDS: Final = frozenset({"true", "yes", "oui", "vrai", "1", "x"})
+"""A yes in a cell, in English or French (compared case-folded)."""
+FALSE_WORDS: Final = frozenset({"false", "no", "non", "faux", "0"})
+"""A no in a cell, in English or French (compared case-folded)."""
 
 
 def header_key(text: str) -> str:

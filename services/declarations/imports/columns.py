@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from services.common.sheets import HeaderMap, header_key
+from services.common.sheets import FALSE_WORDS, TRUE_WORDS, HeaderMap, header_key
 from services.declarations.declarations.schemas import (
     WEAPON_KINDS,
     Ammunition,
@@ -26,8 +26,6 @@ from services.declarations.declarations.schemas import (
 
 Level = Literal["file", "declaration", "item"]
 
-TRUE_WORDS: Final = frozenset({"true", "yes", "oui", "vrai", "1", "x"})
-FALSE_WORDS: Final = frozenset({"false", "no", "non", "faux", "0"})
 KIND_WORDS: Final = {
     "weapon": "weapon",
     "arme": "weapon",
@@ -49,6 +47,35 @@ DECLARATION_TYPE_WORDS: Final = {
     "collecte": "collection",
     "destruction": "destruction",
 }
+# French words for codes whose English words are the codes themselves.
+SERIAL_STATUS_WORDS: Final = {
+    "present": "present",
+    "présent": "present",
+    "obliterated": "obliterated",
+    "effacé": "obliterated",
+    "oblitéré": "obliterated",
+    "limé": "obliterated",
+    "partial": "partial",
+    "partiel": "partial",
+    "none": "none",
+    "aucun": "none",
+    "sans": "none",
+}
+QUANTITY_UNIT_WORDS: Final = {"units": "units", "unités": "units", "unité": "units"}
+PRESUMED_USER_KIND_WORDS: Final = {
+    "forces gouvernementales": "government_forces",
+    "groupe armé non étatique": "non_state_armed_group",
+    "inconnu": "unknown",
+}
+DESTRUCTION_METHOD_WORDS: Final = {
+    "découpage": "cutting",
+    "broyage": "crushing",
+    "déchiquetage": "shredding",
+    "fusion": "melting",
+    "brûlage": "burning",
+    "incinération": "burning",
+    "autre": "other",
+}
 
 
 def as_text(text: str) -> Any:
@@ -62,10 +89,11 @@ def as_code(text: str) -> Any:
 
 
 def _from_words(words: dict[str, str]) -> Callable[[str], Any]:
+    """A code written as a word of ``words`` (any case, accents optional) or as itself."""
     by_key = {header_key(word): code for word, code in words.items()}
 
     def read(text: str) -> Any:
-        return by_key.get(header_key(text), text)
+        return by_key.get(header_key(text), as_code(text))
 
     return read
 
@@ -142,12 +170,22 @@ ALL_COLUMNS: Final[tuple[Column, ...]] = (
     _d("lon", "longitude", "location", "lon", aliases=("longitude",), read=as_number),
     _d("circumstances", "circonstances"),
     _d("presumed_user", "utilisateur présumé"),
-    _d("presumed_user_kind", "nature de l'utilisateur présumé", read=as_code),
+    _d(
+        "presumed_user_kind",
+        "nature de l'utilisateur présumé",
+        read=_from_words(PRESUMED_USER_KIND_WORDS),
+    ),
     _d("legal_basis", "base légale", aliases=("base_juridique",)),
     _d("ddr", "ddr", "collection", "ddr", read=as_yes_no),
     _d("programme", "programme", "collection", "programme", aliases=("program",)),
     _d("references", "références", read=as_list),
-    _d("destruction_method", "méthode de destruction", "destruction", "method", read=as_code),
+    _d(
+        "destruction_method",
+        "méthode de destruction",
+        "destruction",
+        "method",
+        read=_from_words(DESTRUCTION_METHOD_WORDS),
+    ),
     _d(
         "destruction_method_detail",
         "précision de la méthode",
@@ -163,7 +201,7 @@ ALL_COLUMNS: Final[tuple[Column, ...]] = (
     _i("manufacturer", "fabricant", aliases=("producer", "producteur")),
     _i("model", "modèle"),
     _i("calibre", "calibre", aliases=("caliber",)),
-    _i("serial_status", "état du numéro de série", read=as_code),
+    _i("serial_status", "état du numéro de série", read=_from_words(SERIAL_STATUS_WORDS)),
     _i("serial_number", "numéro de série", aliases=("serial", "no_de_serie")),
     _i("year_of_manufacture", "année de fabrication"),
     _i("country_of_manufacture", "pays de fabrication"),
@@ -176,7 +214,12 @@ ALL_COLUMNS: Final[tuple[Column, ...]] = (
     _i("ordnance_type", "type d'engin", read=as_code),
     _i("explosive_type", "type d'explosif", read=as_code),
     _i("quantity", "quantité"),
-    _i("quantity_unit", "unité de quantité", aliases=("unite_de_mesure",), read=as_code),
+    _i(
+        "quantity_unit",
+        "unité de quantité",
+        aliases=("unite_de_mesure",),
+        read=_from_words(QUANTITY_UNIT_WORDS),
+    ),
     _i("description", "description"),
 )
 

@@ -28,7 +28,7 @@ _SEIZURE: Final[Example] = {
     "lon": "2.401",
     "circumstances": ("Cache found after an attack on a convoy", "Cache après une attaque"),
     "presumed_user": "Armed group (as declared)",
-    "presumed_user_kind": "non_state_armed_group",
+    "presumed_user_kind": ("non_state_armed_group", "groupe armé non étatique"),
 }
 _COLLECTION: Final[Example] = {
     "declaration_ref": "MLI-2024-018",
@@ -47,7 +47,7 @@ _DESTRUCTION: Final[Example] = {
     "event_date": "2024-05-20",
     "country": "MLI",
     "place": "Bamako",
-    "destruction_method": "cutting",
+    "destruction_method": ("cutting", "découpage"),
     "destruction_place": "Camp Soundiata",
     "destruction_date": "2024-05-21",
     "witnesses": "ECOWAS observer; MINUSMA observer",
@@ -72,14 +72,14 @@ _ROWS: Final[tuple[Example, ...]] = (
         "manufacturer": "Beretta",
         "model": "1301",
         "calibre": "12 gauge",
-        "serial_status": "obliterated",
+        "serial_status": ("obliterated", "effacé"),
     },
     {
         "declaration_ref": "MLI-2024-017",
         "kind": ("weapon", "arme"),
         "category": "craft_made",
         "calibre": "12 gauge",
-        "serial_status": "none",
+        "serial_status": ("none", "aucun"),
         "markings": ("hand-engraved star", "étoile gravée à la main"),
     },
     {

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Final
 
 from services.common.errors import FieldProblem
-from services.common.sheets import HeaderMap, ImportLimits, Table, header_key, read_table
+from services.common.sheets import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    HeaderMap,
+    ImportLimits,
+    Table,
+    header_key,
+    read_table,
+)
 from services.registry.manifests.schemas import MAX_MANIFEST_ITEMS
 
 HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
@@ -58,8 +66,7 @@ KIND_ALIASES: Final[dict[str, str]] = {
     "explosif": "explosive",
     "explosifs": "explosive",
 }
-TRUE_WORDS: Final = frozenset({"true", "yes", "oui", "vrai", "1", "x"})
-FALSE_WORDS: Final = frozenset({"false", "no", "non", "faux", "0", ""})
+BLANK_OR_FALSE: Final = FALSE_WORDS | {""}
 MANIFEST_HEADERS: Final = HeaderMap(
     aliases=HEADER_ALIASES,
     required={"kind": "no kind (type) column"},
@@ -122,7 +129,7 @@ def _read_row(sheet: ParsedSheet, number: int, cells: list[str]) -> None:
         value = cells[position] if position < len(cells) else ""
         if name == "correction":
             word = value.casefold()
-            if word not in TRUE_WORDS | FALSE_WORDS:
+            if word not in TRUE_WORDS | BLANK_OR_FALSE:
                 sheet.errors.append(FieldProblem(loc=sheet.locate(index, name), msg="not yes/no"))
             item[name] = word in TRUE_WORDS
         elif value:
