@@ -403,3 +403,21 @@ def test_a_retry_with_the_same_idempotency_key_stores_once(
     )
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_key_reused"
+
+
+def test_the_same_weapon_twice_in_one_declaration_names_both_rows(
+    client: TestClient, callers: Callers
+) -> None:
+    header = ["declaration_ref", "declaration_type", "declaring_country", "event_date", "country"]
+    header += ["kind", "category", "manufacturer", "model", "calibre", "serial_number"]
+    seizure = ["R", "seizure", "SEN", "2024-01-02", "MLI"]
+    weapon = ["weapon", "assault_rifle", "Kalashnikov", "AK-47", "7.62x39mm", "W-1"]
+    other = ["weapon", "assault_rifle", "Kalashnikov", "AK-47", "7.62x39mm", "W-2"]
+    rows = [header, [*seizure, *weapon], [*seizure, *other], [*seizure, *weapon]]
+    response = client.post(
+        IMPORT, files={"file": ("s.csv", _csv(rows, ","))}, headers=callers.state("SEN")
+    )
+    assert response.status_code == 422, response.text
+    assert [(e["loc"], e["msg"]) for e in response.json()["errors"]] == [
+        ("row 4", "the same item as row 2")
+    ]

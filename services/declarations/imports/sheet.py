@@ -67,6 +67,9 @@ NOT_A_TABLE: Final = (
 )
 _SERVICE_LOC: Final = re.compile(r"^declarations\[(\d+)\](?:\.(.*))?$")
 _PATH_PART: Final = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+# Items a service message names: ``items[0]`` (of the same declaration) or
+# ``declarations[2].items[1]``.
+_ITEM_IN_MSG: Final = re.compile(r"(?:declarations\[(\d+)\]\.)?items\[(\d+)\]")
 
 
 @dataclass
@@ -98,13 +101,16 @@ class DeclarationSheet(Table):
         """``row 7, column F (numéro de série)``."""
         return self.cell_loc(row, column.name, column.header(self.french))
 
-    def locate(self, position: int, path: tuple[str | int, ...]) -> str:
-        """Where declaration ``position``'s value at ``path`` came from."""
+    def locate(
+        self, position: int, path: tuple[str | int, ...], *, whole_item: str | None = None
+    ) -> str:
+        """Where declaration ``position``'s value at ``path`` came from; a problem with a
+        whole item is at its row (and at column ``whole_item`` when given)."""
         group = list(self.groups.values())[position]
         if path and path[0] == "items" and len(path) > 1 and isinstance(path[1], int):
-            row = group.rows[path[1]] if path[1] < len(group.rows) else group.rows[0]
+            row = self._item_row(group, path[1])
             rest = [p for p in path[2:] if p not in ITEM_TAGS]
-            name = str(rest[0]) if rest else "kind" if len(path) == 2 else None
+            name = str(rest[0]) if rest else whole_item if len(path) == 2 else None
             column = BY_NAME.get(name) if name else None
             return self.cell(row, column) if column else f"row {row}"
         column = _declaration_column(path)
@@ -117,21 +123,40 @@ class DeclarationSheet(Table):
         row = group.given.get(column.name, (group.rows[0], None))[0]
         return self.cell(row, column)
 
+    @staticmethod
+    def _item_row(group: DeclarationRows, index: int) -> int:
+        return group.rows[index] if index < len(group.rows) else group.rows[0]
+
     def relocated(self, error: AppError) -> AppError:
-        """The service's ``error`` with its locations turned into rows and columns."""
+        """The service's ``error`` with its locations (and the items its messages name)
+        turned into rows and columns."""
         problems = error.extra.get("errors")
         if not problems:
             return error
-        error.extra["errors"] = [{**p, "loc": self._from_service(p["loc"])} for p in problems]
+        error.extra["errors"] = [self._from_service(p) for p in problems]
+        if error.detail:
+            error.detail = error.detail.replace("in the batch", "in the file")
         return error
 
-    def _from_service(self, loc: str) -> str:
-        match = _SERVICE_LOC.match(loc)
+    def _from_service(self, problem: dict[str, Any]) -> dict[str, Any]:
+        match = _SERVICE_LOC.match(problem["loc"])
         if match is None or int(match[1]) >= len(self.groups):
-            return loc
-        rest = match[2] or ""
-        path = tuple(int(index) if index else name for name, index in _PATH_PART.findall(rest))
-        return self.locate(int(match[1]), path)
+            return problem
+        position = int(match[1])
+        group = list(self.groups.values())[position]
+        path = tuple(
+            int(index) if index else name for name, index in _PATH_PART.findall(match[2] or "")
+        )
+
+        def row_of(named: re.Match[str]) -> str:
+            if named[1] is None:
+                return f"row {self._item_row(group, int(named[2]))}"
+            other = list(self.groups.values())[int(named[1])]
+            return f"row {self._item_row(other, int(named[2]))}"
+
+        msg = _ITEM_IN_MSG.sub(row_of, str(problem.get("msg", "")))
+        msg = msg.replace("in this batch", "in this file")
+        return {**problem, "loc": self.locate(position, path), "msg": msg}
 
 
 def _declaration_column(path: tuple[str | int, ...]) -> Column | None:
@@ -232,7 +257,7 @@ def _validate(sheet: DeclarationSheet) -> None:
             sheet.documents.append(DeclarationDocument.model_validate(group.raw))
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
-                loc = sheet.locate(position, tuple(error["loc"]))
+                loc = sheet.locate(position, tuple(error["loc"]), whole_item="kind")
                 msg = error["msg"]
                 if error["type"] == "extra_forbidden" and error["loc"][0] == "items":
                     kind = group.raw["items"][int(error["loc"][1])].get("kind")
