@@ -14,6 +14,7 @@ from services.declarations import models
 from services.declarations.amendments.router import router as amendments_router
 from services.declarations.declarations.router import router as declarations_router
 from services.declarations.deps import Clock, system_clock
+from services.declarations.imports.router import router as imports_router
 from services.declarations.index_feed.relay import IndexRelay
 from services.declarations.index_feed.router import router as index_feed_router
 from services.declarations.log.keys import load_signer
@@ -48,6 +49,7 @@ def v1_router() -> APIRouter:
         responses=problem_responses(401),
     )
     for domain in (
+        imports_router,  # before /declarations/{id}: "import" is not an id
         declarations_router,
         amendments_router,
         retention_router,
@@ -107,7 +109,10 @@ def create_app(
         routers=[v1_router(), log_public_router],
         idempotency_table=models.idempotency_keys,
         # A batch carries up to 1,000 declarations: the bulk limit (128 MiB by default).
-        body_limits={"/declarations/v1/declarations/batch": settings.bulk_max_body_bytes},
+        body_limits={
+            "/declarations/v1/declarations/batch": settings.bulk_max_body_bytes,
+            "/declarations/v1/declarations/import": settings.import_max_bytes,
+        },
         auth_transport=auth_transport,
         on_startup=start,
         on_shutdown=stop,

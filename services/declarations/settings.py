@@ -8,12 +8,13 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import ServiceSettings
+from services.common.sheets import ImportSettings
 
 RETENTION_YEARS = 30
 """Kinshasa Convention art. 22.2: DDR data kept at least 30 years; ITI: 20 to 30 years."""
 
 
-class DeclarationsSettings(ServiceSettings):
+class DeclarationsSettings(ImportSettings, ServiceSettings):
     """Configuration of the declarations service; see README "Configuration"."""
 
     model_config = SettingsConfigDict(env_prefix="DECLARATIONS_", extra="ignore")
@@ -29,6 +30,10 @@ class DeclarationsSettings(ServiceSettings):
     log_key_file: Path | None = None
     # Never below the legal minimum; may be raised by a member state's own policy.
     retention_years: int = Field(default=RETENTION_YEARS, ge=RETENTION_YEARS, le=200)
+    # POST /declarations/import: the largest file accepted (a 413 past it, before any
+    # reading); what reading it may cost are the ``import_*`` fields of ImportSettings
+    # (DECLARATIONS_IMPORT_MAX_ROWS, ..._MAX_SECONDS, ..._PARSE_CONCURRENCY).
+    import_max_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
 
     # The weapon-index feed: a relay delivers log entries (declaration versions,
     # disposals) to the registry with its own client (scope index:write). The

@@ -6,11 +6,11 @@ from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import ServiceSettings
+from services.common.sheets import ImportSettings
 from services.common.transparency.note import parse_verifier_key
-from services.registry.manifests.sheet_readers import ImportLimits
 
 
-class RegistrySettings(ServiceSettings):
+class RegistrySettings(ImportSettings, ServiceSettings):
     """Configuration of the registry service; see README "Configuration"."""
 
     model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore")
@@ -20,25 +20,8 @@ class RegistrySettings(ServiceSettings):
     # records stored since its last pass are traced by slower probing until it runs.
     neighbour_indexer_enabled: bool = True
     neighbour_indexer_interval_seconds: float = Field(default=0.5, gt=0)
-    # What reading one CSV/XLSX manifest upload may cost (services/registry/manifests/
-    # sheet_readers.py); over a cap the upload is a 413 naming the file and the cap.
-    import_max_rows: int = Field(default=110_000, ge=2)
-    import_max_columns: int = Field(default=64, ge=1)
-    import_max_line_chars: int = Field(default=64 * 1024, ge=256, le=131_072)
-    import_max_unpacked_bytes: int = Field(default=128 * 1024 * 1024, ge=1024)
-    import_max_seconds: float = Field(default=120.0, gt=0)
-    # Uploads read at once (each in a worker thread, holding no database lock); more wait.
-    import_parse_concurrency: int = Field(default=2, ge=1)
-
-    def import_limits(self) -> ImportLimits:
-        """The caps of one upload's reading, from these settings."""
-        return ImportLimits(
-            max_rows=self.import_max_rows,
-            max_columns=self.import_max_columns,
-            max_line_chars=self.import_max_line_chars,
-            max_unpacked_bytes=self.import_max_unpacked_bytes,
-            max_seconds=self.import_max_seconds,
-        )
+    # What reading one CSV/XLSX manifest upload may cost: the ``import_*`` fields of
+    # ImportSettings (REGISTRY_IMPORT_MAX_ROWS, ..._PARSE_CONCURRENCY).
 
     # The declarations log's C2SP verifier key (``<name>+<hex id>+<base64 key>``, as
     # ``GET /declarations/v1/log/public-key`` serves it and bootstrap prints it). The index

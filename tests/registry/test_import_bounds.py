@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from services.common.errors import FieldProblem
+from services.common.sheets import ImportLimits
 from services.registry.manifests import uploads
 from services.registry.manifests.imports import parse_sheet
-from services.registry.manifests.sheet_readers import ImportLimits
 from tests.registry.factories import MANIFESTS, manifest, weapon
 
 IMPORT = f"{MANIFESTS}/import"

@@ -36,6 +36,8 @@ BULK_PATHS = (
     "/registry/v1/index/declarations",
     "/declarations/v1/declarations/batch",
 )
+# Upload routes with a limit of their own (setting name on the service's settings).
+OWN_LIMIT_PATHS = {"/declarations/v1/declarations/import": "import_max_bytes"}
 
 
 def _app(register: EmbeddedRegister, service: str) -> FastAPI:
@@ -218,6 +220,8 @@ def test_body_limits_are_the_default_except_on_bulk_upload_routes(
     for service, path, _route in routes:
         settings: ServiceSettings = _app(register, service).state.settings
         expected = settings.bulk_max_body_bytes if path in BULK_PATHS else settings.max_body_bytes
+        if path in OWN_LIMIT_PATHS:
+            expected = getattr(settings, OWN_LIMIT_PATHS[path])
         assert _limiter(_app(register, service)).limit_for(path) == expected, path
 
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass
 from functools import partial
 from typing import IO, Any, Final
 
-import anyio
 from fastapi import Request
 
 from services.common.errors import PayloadTooLarge, ValidationFailed
+from services.common.sheets import ImportLimits, file_sha256, read_in_worker
 from services.registry.manifests.drafts import ManifestDraft, read_header, read_items
 from services.registry.manifests.imports import parse_sheet
-from services.registry.manifests.sheet_readers import CHUNK, ImportLimits
 
 TEMPLATE_CSV: Final = (
     "kind,category,manufacturer,model,calibre,serial_number,year_of_manufacture,"
@@ -49,7 +47,7 @@ def read_upload(
     limits: ImportLimits | None = None,
 ) -> Upload:
     """Read the form fields and the file together, in the bounded memory and time of
-    ``limits`` (see ``sheet_readers``).
+    ``limits`` (see ``services.common.sheets``).
 
     A file over a cap is a 413 naming the file and the cap; a file that cannot be read
     as a table (422 at once, with the form's problems) ends here; problems in cells are
@@ -77,32 +75,16 @@ def read_upload(
     )
     fingerprint = {
         "form": header.model_dump(mode="json") if header is not None else fields,
-        "file_sha256": _sha256(stream),
+        "file_sha256": file_sha256(stream),
     }
     return Upload(draft=draft, fingerprint=fingerprint)
-
-
-def _sha256(stream: IO[bytes]) -> str:
-    digest = hashlib.sha256()
-    stream.seek(0)
-    while chunk := stream.read(CHUNK):
-        digest.update(chunk)
-    return digest.hexdigest()
 
 
 async def read_upload_in_worker(
     request: Request, *, form: dict[str, Any], file: IO[bytes], filename: str | None
 ) -> Upload:
     """:func:`read_upload` in a worker thread, at most ``REGISTRY_IMPORT_PARSE_CONCURRENCY``
-    at once (the others wait on the event loop, holding no thread), with the limits of
-    the registry's settings. Called before any database session: a slow file delays
-    nobody's writes."""
-    state = request.app.state
-    limits: ImportLimits = state.settings.import_limits()
-    limiter = getattr(state, "import_parse_limiter", None)
-    if limiter is None:
-        limiter = state.import_parse_limiter = anyio.CapacityLimiter(
-            state.settings.import_parse_concurrency
-        )
+    at once, with the limits of the registry's settings (before any database session)."""
+    limits: ImportLimits = request.app.state.settings.import_limits()
     work = partial(read_upload, form=form, data=file, filename=filename, limits=limits)
-    return await anyio.to_thread.run_sync(work, limiter=limiter)
+    return await read_in_worker(request, work)

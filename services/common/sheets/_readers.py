@@ -9,7 +9,8 @@ Whatever the file claims, reading it stops at the caps of :class:`ImportLimits`:
   with no tree built: the parts together unpack to at most ``max_unpacked_bytes``;
   a sheet row is numbered at most ``max_rows`` and holds at most ``max_columns``
   cells; a row's text (or a shared string) is at most ``max_line_chars``; the
-  shared strings are at most ``max_rows`` times the 14 manifest columns; a
+  shared strings are at most ``max_rows`` times ``strings_per_row`` (the columns
+  the caller's files may have); a
   document type declaration (entities, the "billion laughs") is refused; XML that
   is not well formed is refused. openpyxl scans each sheet for its size when it
   opens the workbook, so these checks must come first; afterwards its work is
@@ -35,12 +36,9 @@ from xml.parsers import expat
 
 from openpyxl import load_workbook
 
-from services.registry.manifests.schemas import MAX_MANIFEST_ITEMS
-
 MIB: Final = 1024 * 1024
 CHUNK: Final = 64 * 1024
 MAX_ZIP_MEMBERS: Final = 1000
-MANIFEST_COLUMNS: Final = 17  # the item fields a manifest file may have (imports.HEADER_ALIASES)
 SPREADSHEET_NAMESPACES: Final = frozenset(
     {
         "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -51,13 +49,18 @@ SPREADSHEET_NAMESPACES: Final = frozenset(
 
 @dataclass(frozen=True)
 class ImportLimits:
-    """What reading one upload may cost (settings ``REGISTRY_IMPORT_*``)."""
+    """What reading one upload may cost (settings ``REGISTRY_IMPORT_*``,
+    ``DECLARATIONS_IMPORT_*``).
 
-    max_rows: int = MAX_MANIFEST_ITEMS + 10_000
+    ``strings_per_row``: the columns a file of the caller's kind may have, which
+    bounds the workbook's shared-string table (``max_rows`` times as many)."""
+
+    max_rows: int = 110_000
     max_columns: int = 64
     max_line_chars: int = 64 * 1024
     max_unpacked_bytes: int = 128 * MIB
     max_seconds: float = 120.0
+    strings_per_row: int = 17
 
 
 class SheetTooLarge(Exception):
@@ -207,13 +210,11 @@ class _PartChecker:
                 )
         elif local == "si":
             # openpyxl keeps the whole table, tens of bytes a string: as many strings
-            # as a sheet at the caps could use (a manifest's 14 columns) and no more.
+            # as a sheet at the caps could use (its kind's columns) and no more.
             self.strings += 1
-            if self.strings > self.limits.max_rows * MANIFEST_COLUMNS:
-                raise SheetTooLarge(
-                    "file",
-                    f"more than {self.limits.max_rows * MANIFEST_COLUMNS} shared strings",
-                )
+            most = self.limits.max_rows * self.limits.strings_per_row
+            if self.strings > most:
+                raise SheetTooLarge("file", f"more than {most} shared strings")
             self.chars = 0
 
     def _text(self, data: str) -> None:
