@@ -96,9 +96,12 @@ def test_an_alert_is_triaged_end_to_end_and_every_step_names_its_actor(
     assert assigned["assignee"] == {"id": analyst_id, "organisation": "ECOWAS"}
     queue = assert_status(client.get(ALERTS, params={"assignee": "me"}, headers=analyst), 200)
     assert [a["id"] for a in queue["items"]] == [alert_id]
-    assert assert_status(
-        client.get(ALERTS, params={"assignee": "none"}, headers=analyst), 200
-    )["items"] == []
+    assert (
+        assert_status(client.get(ALERTS, params={"assignee": "none"}, headers=analyst), 200)[
+            "items"
+        ]
+        == []
+    )
 
     # SEN acknowledges and comments: the alert is about its own materiel.
     acked = assert_status(_post(client, alert_id, "acknowledge", {"note": "checking"}, sen), 200)
@@ -340,9 +343,7 @@ def test_a_linkage_flood_is_acknowledged_in_one_request(
 
 def test_bulk_requests_name_every_problem(client: TestClient, auth_api: AuthApi) -> None:
     ecowas = auth_api.secretariat_headers("ECOWAS")
-    both = client.post(
-        f"{ALERTS}/acknowledge", json={"ids": ["a"], "filter": {}}, headers=ecowas
-    )
+    both = client.post(f"{ALERTS}/acknowledge", json={"ids": ["a"], "filter": {}}, headers=ecowas)
     assert both.status_code == 422
     assert {e["loc"] for e in both.json()["errors"]} == {"ids", "filter"}
     too_many = client.post(
@@ -412,9 +413,10 @@ def test_the_database_keeps_the_history_and_the_outcomes_honest(
         for statement in refused:
             with engine.connect() as connection, pytest.raises(DBAPIError):
                 connection.execute(text(statement), {"id": alert_id})
-                connection.commit()
         with engine.connect() as connection:
-            note = connection.execute(text("SELECT note FROM alert_events")).scalar_one()
-            assert note != "rewritten"
+            row = connection.execute(text("SELECT note, action FROM alert_events")).one()
+            status = connection.execute(text("SELECT status FROM alerts")).scalar_one()
+        assert (row.action, status) == ("raised", "open")
+        assert row.note != "rewritten"
     finally:
         engine.dispose()
