@@ -106,11 +106,15 @@ def test_an_alert_is_triaged_end_to_end_and_every_step_names_its_actor(
     # SEN acknowledges and comments: the alert is about its own materiel.
     acked = assert_status(_post(client, alert_id, "acknowledge", {"note": "checking"}, sen), 200)
     assert acked["status"] == "acknowledged"
-    comment = client.post(
-        f"{ALERTS}/{alert_id}/comments", json={"text": "Unit SENBATT 3 held it"}, headers=sen
-    )
-    assert comment.status_code == 201, comment.text
-    assert comment.json()["action"] == "commented"
+    retried = {**sen, "Idempotency-Key": "comment-1"}
+    for _ in range(2):  # a retry with the same key adds nothing
+        comment = client.post(
+            f"{ALERTS}/{alert_id}/comments",
+            json={"text": "Unit SENBATT 3 held it"},
+            headers=retried,
+        )
+        assert comment.status_code == 201, comment.text
+        assert comment.json()["action"] == "commented"
     closed = assert_status(
         _post(
             client,

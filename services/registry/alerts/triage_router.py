@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Path, Response
 
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
+from services.common.idempotency import IdempotencyDep
 from services.common.security import PrincipalDep, ReadScopeDep
 from services.registry.alerts import service, triage
 from services.registry.alerts.schemas import (
@@ -112,12 +113,17 @@ def comment_alert(
     session: SessionDep,
     scope: ReadScopeDep,
     principal: PrincipalDep,
-) -> AlertHistoryEntry:
-    """Add a comment to the alert's history, whatever its status."""
+    idempotency: IdempotencyDep,
+) -> Response:
+    """Add a comment to the alert's history, whatever its status (``Idempotency-Key``
+    makes a retry safe)."""
+    replayed = idempotency.replay()
+    if replayed is not None:
+        return replayed
     event = triage.comment(
         session=session, scope=scope, principal=principal, alert_id=alert_id, text=body.text
     )
-    return AlertHistoryEntry.model_validate(service.history_entry(event))
+    return idempotency.respond(AlertHistoryEntry.model_validate(service.history_entry(event)))
 
 
 @router.post("/{alert_id}/close", response_model=AlertDetail, responses=CHANGE_PROBLEMS)
