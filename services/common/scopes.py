@@ -18,6 +18,9 @@ class Scope(StrEnum):
     DECLARATIONS_WRITE = "declarations:write"
     REGISTER_READ = "register:read"
     ADMIN = "admin"
+    # Triage of alerts (assign, acknowledge, comment, close, reopen): a secretariat's
+    # analysts and admins; its readers read only.
+    ALERTS_TRIAGE = "alerts:triage"
     # The declarations service's relay feeding the registry's weapon index.
     INDEX_WRITE = "index:write"
 

@@ -12,6 +12,7 @@ from services.common.security import authenticated_router
 from services.common.transparency.note import parse_verifier_key
 from services.registry import models, serial_index
 from services.registry.alerts.router import router as alerts_router
+from services.registry.alerts.triage_router import router as alert_triage_router
 from services.registry.embargoes.router import router as embargoes_router
 from services.registry.holdings.router import router as holdings_router
 from services.registry.index.router import router as index_router
@@ -70,6 +71,7 @@ def v1_router() -> APIRouter:
         reconciliation_router,
         index_router,
         alerts_router,
+        alert_triage_router,
         embargoes_router,
         statistics_router,
     ):

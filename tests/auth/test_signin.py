@@ -246,7 +246,7 @@ def test_a_secretariat_analyst_signs_in_with_the_community_claim(
     assert (claims["org_type"], claims["community"], claims["scope"]) == (
         "secretariat",
         "ECOWAS",
-        "register:read",
+        "register:read alerts:triage",  # an analyst triages alerts; a reader does not
     )
     assert "country" not in claims
     headers = auth_api.headers(tokens["access_token"])

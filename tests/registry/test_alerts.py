@@ -197,14 +197,28 @@ def test_alert_lifecycle_is_audited_and_never_moves_backwards(
     ecowas = auth_api.secretariat_headers("ECOWAS")
     (alert,) = _alerts(client, ecowas)
     url = f"{ALERTS}/{alert['id']}"
-    assert client.post(f"{url}/acknowledge", json={}, headers=sen).status_code == 403
-    acked = client.post(f"{url}/acknowledge", json={"note": "asked SEN"}, headers=ecowas)
+    etag = client.get(url, headers=ecowas).headers["ETag"]
+    # SEN's own materiel, but SEN's client here only reads: it may not acknowledge.
+    sen_reader = auth_api.member_state_headers("SEN", ("register:read",))
+    refused = client.post(f"{url}/acknowledge", json={}, headers={**sen_reader, "If-Match": etag})
+    assert refused.status_code == 403
+    acked = client.post(
+        f"{url}/acknowledge", json={"note": "asked SEN"}, headers={**ecowas, "If-Match": etag}
+    )
     assert acked.status_code == 200, acked.text
     assert acked.json()["status"] == "acknowledged"
-    assert client.post(f"{url}/close", json={}, headers=ecowas).status_code == 422
-    closed = client.post(f"{url}/close", json={"note": "confirmed diverted"}, headers=ecowas)
+    etag = acked.headers["ETag"]
+    with_etag = {**ecowas, "If-Match": etag}
+    assert client.post(f"{url}/close", json={}, headers=with_etag).status_code == 422
+    closed = client.post(
+        f"{url}/close",
+        json={"outcome": "confirmed_diversion", "note": "confirmed diverted"},
+        headers=with_etag,
+    )
     assert closed.json()["status"] == "closed"
-    again = client.post(f"{url}/acknowledge", json={}, headers=ecowas)
+    again = client.post(
+        f"{url}/acknowledge", json={}, headers={**ecowas, "If-Match": closed.headers["ETag"]}
+    )
     assert again.status_code == 409
     assert again.json()["code"] == "invalid_transition"
     events = client.get(url, headers=sen).json()["events"]

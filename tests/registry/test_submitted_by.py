@@ -85,16 +85,20 @@ def test_who_acknowledged_and_closed_an_alert_is_named_in_its_trail(
     )
     (alert,) = assert_status(client.get(ALERTS, headers=analyst), 200)["items"]
     url = f"{ALERTS}/{alert['id']}"
-    acked = assert_status(client.post(f"{url}/acknowledge", json={}, headers=analyst), 200)
+    etag = client.get(url, headers=analyst).headers["ETag"]
+    acked = assert_status(
+        client.post(f"{url}/acknowledge", json={}, headers={**analyst, "If-Match": etag}), 200
+    )
     assert acked["events"][1]["submitted_by"] == {
         "type": "person",
         "id": analyst_id,
         "organisation": "ECOWAS",
     }
     ecowas_client = auth_api.secretariat_headers("ECOWAS")
-    assert_status(
-        client.post(f"{url}/close", json={"note": "diverted"}, headers=ecowas_client), 200
-    )
+    version = acked["version"]
+    closing = {**ecowas_client, "If-Match": f'"v{version}"'}
+    body = {"outcome": "confirmed_diversion", "note": "diverted"}
+    assert_status(client.post(f"{url}/close", json=body, headers=closing), 200)
     events = assert_status(client.get(url, headers=sen), 200)["events"]
     closer = jwt.get_unverified_claims(ecowas_client["Authorization"].split()[1])["sub"]
     assert [e["submitted_by"] for e in events] == [

@@ -87,6 +87,13 @@ def alert_managers(status: int) -> Expected:
     return _guarded(state_a=403, state_b=404, ecowas=status, eccas=404, operator=403)
 
 
+def alert_triage(status: int, *, state_a: int = 403) -> Expected:
+    """A triage step on SEN's alert: ECOWAS (alerts:triage) takes it; SEN's writers only
+    acknowledge and comment alerts about SEN's materiel (``state_a``); CIV and ECCAS may
+    not know it exists; the admin-only operator 403."""
+    return _guarded(state_a=state_a, state_b=404, ecowas=status, eccas=404, operator=403)
+
+
 def nobody_here(status: int = 403) -> Expected:
     """Routes for a service client none of these callers is (the index relay)."""
     return _guarded(**dict.fromkeys(TOKEN_HOLDERS, status))
@@ -179,8 +186,17 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("GET", f"{R}/alerts"): readers(200),
     ("GET", f"{R}/alerts/export.csv"): readers(200),
     ("GET", f"{R}/alerts/{{alert_id}}"): owner_and_community(200),
-    ("POST", f"{R}/alerts/{{alert_id}}/acknowledge"): alert_managers(200),
+    ("GET", f"{R}/alerts/counts"): readers(200),
+    ("GET", f"{R}/alerts/{{alert_id}}/history"): owner_and_community(200),
+    # SEN acknowledges its own alert first; ECOWAS then finds it acknowledged (409).
+    ("POST", f"{R}/alerts/{{alert_id}}/acknowledge"): alert_triage(409, state_a=200),
     ("POST", f"{R}/alerts/{{alert_id}}/close"): alert_managers(200),
+    ("POST", f"{R}/alerts/{{alert_id}}/assign"): alert_triage(200),
+    ("POST", f"{R}/alerts/{{alert_id}}/comments"): alert_triage(201, state_a=201),
+    # The alert the close route closed (routes run in table order: close comes first).
+    ("POST", f"{R}/alerts/{{alert_id}}/reopen"): alert_triage(200),
+    # A filter matching nothing: whoever may acknowledge alerts gets an empty report.
+    ("POST", f"{R}/alerts/acknowledge"): readers(200),
     ("POST", f"{R}/embargoes"): secretariats_and_operator(201),
     ("GET", f"{R}/embargoes"): any_token(200),
     ("POST", f"{R}/embargoes/{{embargo_id}}/exemptions"): secretariats_and_operator(200),
@@ -264,7 +280,7 @@ def _path_values(method: str, path: str, seeded: SeededRecords) -> dict[str, str
     if path.startswith(f"{R}/embargoes/"):
         values["embargo_id"] = "seed-som-1992" if path.endswith("exemptions") else "seed-ssd-2018"
     if path.startswith(f"{R}/alerts/"):
-        which = {"acknowledge": 0, "close": 1}.get(path.rsplit("/", 1)[-1], 2)
+        which = {"acknowledge": 0, "close": 1, "reopen": 1}.get(path.rsplit("/", 1)[-1], 2)
         values["alert_id"] = seeded.alert_ids[which]
     return values
 
@@ -274,6 +290,19 @@ def _url(method: str, path: str, seeded: SeededRecords) -> str:
     missing = set(re.findall(r"\{(\w+)\}", path)) - set(values)
     assert not missing, f"{method} {path}: no seeded record for {missing}"
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+
+
+def _alert_etag(which: int, body: dict[str, Any]) -> Request:
+    """A triage step on seeded alert ``which`` (as ``_path_values`` names it) with the
+    alert's ETag as it is when this caller sends it (read by SEN, which sees it)."""
+
+    def build(scene: Scene, _caller: str) -> dict[str, Any]:
+        alert_id = scene.seeded.alert_ids[which]
+        current = scene.client.get(f"{R}/alerts/{alert_id}", headers=scene.owner)
+        assert current.status_code == 200, current.text
+        return {"json": dict(body), "headers": {"If-Match": current.headers["ETag"]}}
+
+    return build
 
 
 CSV = "kind,category,manufacturer,model,calibre,serial_number\n"
@@ -370,8 +399,14 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ),
     ("GET", f"{R}/trace"): _query(serial_number="KC-1"),
     ("GET", f"{R}/statistics"): _query(group_by="country"),
-    ("POST", f"{R}/alerts/{{alert_id}}/acknowledge"): _body(lambda _caller: {}),
-    ("POST", f"{R}/alerts/{{alert_id}}/close"): _body(lambda _caller: {"note": "checked"}),
+    ("POST", f"{R}/alerts/{{alert_id}}/acknowledge"): _alert_etag(0, {}),
+    ("POST", f"{R}/alerts/{{alert_id}}/close"): _alert_etag(
+        1, {"outcome": "not_same_item", "note": "checked"}
+    ),
+    ("POST", f"{R}/alerts/{{alert_id}}/assign"): _alert_etag(2, {"assignee": "psn_" + "0" * 32}),
+    ("POST", f"{R}/alerts/{{alert_id}}/reopen"): _alert_etag(1, {"reason": "new evidence"}),
+    ("POST", f"{R}/alerts/{{alert_id}}/comments"): _body(lambda caller: {"text": caller}),
+    ("POST", f"{R}/alerts/acknowledge"): _body(lambda _caller: {"filter": {"mission": "NONE"}}),
     ("POST", f"{R}/embargoes"): _body(
         lambda caller: {
             "country": "MLI",

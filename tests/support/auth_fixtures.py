@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from services.embedded import EmbeddedSettings
 
 MEMBER_STATE_SCOPES = ("manifests:write", "declarations:write", "register:read")
-SECRETARIAT_SCOPES = ("register:read",)
+SECRETARIAT_SCOPES = ("register:read", "alerts:triage")
 
 __all__ = ["MEMBER_STATE_SCOPES", "SECRETARIAT_SCOPES", "AuthApi", "Credentials"]
 

@@ -23,7 +23,7 @@ SCOPES_BY_ORG_TYPE: dict[str, frozenset[Scope]] = {
     "member_state": frozenset(
         {Scope.MANIFESTS_WRITE, Scope.DECLARATIONS_WRITE, Scope.REGISTER_READ}
     ),
-    "secretariat": frozenset({Scope.REGISTER_READ}),
+    "secretariat": frozenset({Scope.REGISTER_READ, Scope.ALERTS_TRIAGE}),
     # index:write belongs to the operator's service clients (the declarations relay).
     "operator": frozenset({Scope.ADMIN, Scope.REGISTER_READ, Scope.INDEX_WRITE}),
 }

@@ -23,9 +23,10 @@ ROLE_SCOPES: Final[dict[str, dict[str, tuple[Scope, ...]]]] = {
         "reader": (Scope.REGISTER_READ,),
     },
     "secretariat": {
-        # Alerts and legal holds are open to a secretariat holding register:read.
-        "admin": (Scope.REGISTER_READ,),
-        "analyst": (Scope.REGISTER_READ,),
+        # Legal holds are open to a secretariat holding register:read; triaging alerts
+        # needs alerts:triage, which readers do not hold.
+        "admin": (Scope.REGISTER_READ, Scope.ALERTS_TRIAGE),
+        "analyst": (Scope.REGISTER_READ, Scope.ALERTS_TRIAGE),
         "reader": (Scope.REGISTER_READ,),
     },
     "operator": {"admin": (Scope.ADMIN,)},

@@ -96,7 +96,8 @@ def raise_for_embargo(session: Session, embargo: Embargo) -> int:
 def close_no_longer_raised(session: Session, embargo: Embargo, *, why: str) -> int:
     """Close the open or acknowledged alerts of ``embargo`` that it no longer raises (it
     was withdrawn, or an exemption or its scope now leaves their presumed user out), each
-    with an event whose note says why. Nothing is deleted. Returns how many."""
+    with the outcome ``other`` and an event whose note says why. Nothing is deleted.
+    Returns how many."""
     closed = 0
     note = f"Closed: embargo {embargo.id} ({embargo.reference}) no longer covers it. {why}"
     for row in queries.alerts_of_embargo(session, embargo.id):
@@ -111,6 +112,7 @@ def close_no_longer_raised(session: Session, embargo: Embargo, *, why: str) -> i
             actor=repository.SYSTEM_ACTOR,
             actor_org=repository.SYSTEM_ACTOR,
             actor_type=None,  # the registry itself, as for the events it raises
+            outcome="other",  # not a finding about the materiel: the note says why
         )
     return closed
 

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, insert, not_, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    insert,
+    not_,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
 from services.common.security import ReadScope
 from services.common.tables import utcnow
+from services.registry.alerts.filters import ASSIGNEE_NONE, AlertFilter
 from services.registry.models import Alert, AlertEvent
 from services.registry.models.handles import alert_audiences, alert_events, alerts
 
@@ -20,6 +32,7 @@ Audience = tuple[str, date, bool]
 """(country, date, secretariat_only)."""
 SYSTEM_ACTOR = "registry"
 """The actor of the "raised" event of alerts the registry raises itself."""
+ONE_DAY = timedelta(days=1)
 
 
 def lock_matching(session: Session) -> None:
@@ -96,12 +109,13 @@ def raise_alert(
             actor=actor,
             actor_org="registry",
             at=now,
+            action="raised",
         )
     )
     return alert_id
 
 
-def _visible(scope: ReadScope, *, member_state: bool) -> ColumnElement[bool]:
+def visible(scope: ReadScope, *, member_state: bool) -> ColumnElement[bool]:
     """Alerts having an audience row ``scope`` covers (its country and date) and, for an
     ``every_audience`` alert, no row it does not cover; member states do not see audience
     rows meant for secretariats only."""
@@ -114,29 +128,48 @@ def _visible(scope: ReadScope, *, member_state: bool) -> ColumnElement[bool]:
     return and_(some, or_(alerts.c.every_audience.is_(False), not_(refused)))
 
 
+def filtered(statement: Select[Any], queue: AlertFilter) -> Select[Any]:
+    """``statement`` narrowed to the alerts ``queue`` names."""
+    t = alerts
+    for column, value in (
+        (t.c.kind, queue.kind),
+        (t.c.status, queue.status),
+        (t.c.country, queue.country),
+        (t.c.mission_code, queue.mission),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    if queue.assignee == ASSIGNEE_NONE:
+        statement = statement.where(t.c.assignee.is_(None))
+    elif queue.assignee is not None:
+        statement = statement.where(t.c.assignee == queue.assignee)
+    if queue.raised_from is not None:
+        statement = statement.where(t.c.created_at >= _start_of(queue.raised_from))
+    if queue.raised_to is not None:
+        statement = statement.where(t.c.created_at < _start_of(queue.raised_to + ONE_DAY))
+    if queue.record_from is not None:
+        statement = statement.where(t.c.record_date >= queue.record_from)
+    if queue.record_to is not None:
+        statement = statement.where(t.c.record_date <= queue.record_to)
+    return statement
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
 def list_alerts(
     session: Session,
     *,
     scope: ReadScope,
     member_state: bool,
     params: PageParams,
-    kind: str | None,
-    status: str | None,
-    country: str | None,
-    mission: str | None,
+    queue: AlertFilter,
 ) -> tuple[list[Alert], str | None]:
     """A page of the alerts the caller sees (``scope``; a ``member_state`` sees no alert
-    meant for secretariats only), oldest first by (created_at, id)."""
+    meant for secretariats only) that ``queue`` names, oldest first by (created_at, id)."""
     t = alerts
-    statement = select(Alert).where(_visible(scope, member_state=member_state))
-    for column, value in (
-        (t.c.kind, kind),
-        (t.c.status, status),
-        (t.c.country, country),
-        (t.c.mission_code, mission),
-    ):
-        if value is not None:
-            statement = statement.where(column == value)
+    statement = filtered(select(Alert).where(visible(scope, member_state=member_state)), queue)
     rows, cursor = paginate(
         session,
         statement,
@@ -152,7 +185,7 @@ def get_alert(
 ) -> Alert | None:
     """The alert if it exists and the caller sees it (as in ``list_alerts``)."""
     statement = select(Alert).where(
-        alerts.c.id == alert_id, _visible(scope, member_state=member_state)
+        alerts.c.id == alert_id, visible(scope, member_state=member_state)
     )
     return session.execute(statement).scalars().first()
 
@@ -175,9 +208,11 @@ def transition(
     actor: str,
     actor_org: str,
     actor_type: str | None,
+    outcome: str | None = None,
 ) -> bool:
     """Move the alert to ``to_status`` if it is in one of ``from_statuses`` and append the
-    event; False (nothing written) when another transition got there first."""
+    event; False (nothing written) when another transition got there first. Closing
+    records ``outcome`` (with ``note`` as its note); each move bumps the version."""
     current = session.execute(
         select(alerts.c.status).where(alerts.c.id == alert_id)
     ).scalar_one_or_none()
@@ -187,7 +222,13 @@ def transition(
     changed = session.execute(
         update(alerts)
         .where(alerts.c.id == alert_id, alerts.c.status == current)
-        .values(status=to_status, updated_at=now)
+        .values(
+            status=to_status,
+            updated_at=now,
+            version=alerts.c.version + 1,
+            outcome=outcome,
+            outcome_note=note if outcome is not None else None,
+        )
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         return False
@@ -201,6 +242,8 @@ def transition(
             actor_org=actor_org,
             actor_type=actor_type,
             at=now,
+            action="reopened" if to_status == "open" else to_status,
+            outcome=outcome,
         )
     )
     return True

@@ -1,10 +1,11 @@
-"""Alerts: list, read, acknowledge, close, CSV export."""
+"""Alerts: the queue, its counts and CSV export, one alert and its history (triage steps
+are in ``triage_router``)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import StreamingResponse
 
 from services.common.database import SessionDep
@@ -12,20 +13,12 @@ from services.common.errors import problem_responses
 from services.common.pagination import Page, PageParamsDep
 from services.common.security import PrincipalDep, ReadScopeDep
 from services.registry.alerts import service
-from services.registry.alerts.schemas import (
-    AcknowledgeRequest,
-    AlertDetail,
-    AlertKind,
-    AlertRead,
-    AlertStatus,
-    CloseRequest,
-)
+from services.registry.alerts.filters import AlertFilterDep
+from services.registry.alerts.schemas import AlertCounts, AlertDetail, AlertHistory, AlertRead
 from services.registry.export import CSV_RESPONSE, csv_response
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 AlertId = Annotated[str, Path(max_length=36)]
-Country = Annotated[str | None, Query(min_length=3, max_length=3)]
-Mission = Annotated[str | None, Query(max_length=32)]
 CSV_HEADER = (
     "id",
     "kind",
@@ -36,48 +29,47 @@ CSV_HEADER = (
     "record_date",
     "created_at",
     "summary",
+    "assignee",
+    "outcome",
 )
 
 
-@router.get("", response_model=Page[AlertRead], responses=problem_responses(400, 403))
+@router.get("", response_model=Page[AlertRead], responses=problem_responses(400, 403, 422))
 def list_alerts(
     session: SessionDep,
     scope: ReadScopeDep,
     principal: PrincipalDep,
     page: PageParamsDep,
-    kind: AlertKind | None = None,
-    status: AlertStatus | None = None,
-    country: Country = None,
-    mission: Mission = None,
+    queue: AlertFilterDep,
 ) -> Page[AlertRead]:
-    """Alerts the caller may see (diversion, linkage, embargo, unreturned), oldest first,
-    filtered by kind, status, country concerned and mission; keyset pagination."""
+    """The triage queue: alerts the caller may see (diversion, linkage, embargo,
+    unreturned...), oldest first, filtered by kind, status, country concerned, mission,
+    assignee and dates; keyset pagination."""
     alerts, cursor = service.list_alerts(
-        session=session,
-        scope=scope,
-        principal=principal,
-        params=page,
-        kind=kind,
-        status=status,
-        country=country,
-        mission=mission,
+        session=session, scope=scope, principal=principal, params=page, queue=queue
     )
-    return Page(items=[AlertRead.model_validate(a) for a in alerts], next_cursor=cursor)
+    return Page(
+        items=[AlertRead.model_validate(service.read_of(a)) for a in alerts], next_cursor=cursor
+    )
+
+
+@router.get("/counts", response_model=AlertCounts, responses=problem_responses(403, 422))
+def count_alerts(
+    session: SessionDep, scope: ReadScopeDep, principal: PrincipalDep, queue: AlertFilterDep
+) -> AlertCounts:
+    """How many alerts the caller may see, by kind and status (the queue's filters apply)."""
+    return AlertCounts.model_validate(
+        service.count_alerts(session=session, scope=scope, principal=principal, queue=queue)
+    )
 
 
 @router.get(
     "/export.csv",
     response_class=StreamingResponse,
-    responses={**CSV_RESPONSE, **problem_responses(403)},
+    responses={**CSV_RESPONSE, **problem_responses(403, 422)},
 )
 def export_alerts(
-    request: Request,
-    scope: ReadScopeDep,
-    principal: PrincipalDep,
-    kind: AlertKind | None = None,
-    status: AlertStatus | None = None,
-    country: Country = None,
-    mission: Mission = None,
+    request: Request, scope: ReadScopeDep, principal: PrincipalDep, queue: AlertFilterDep
 ) -> StreamingResponse:
     """Every alert the list would show, as CSV streamed page by page."""
     return csv_response(
@@ -89,10 +81,7 @@ def export_alerts(
             scope=scope,
             principal=principal,
             params=p,
-            kind=kind,
-            status=status,
-            country=country,
-            mission=mission,
+            queue=queue,
         ),
         to_row=lambda a: (
             a.id,
@@ -104,62 +93,37 @@ def export_alerts(
             a.record_date.isoformat(),
             a.created_at.isoformat(),
             a.summary,
+            a.assignee or "",
+            a.outcome or "",
         ),
     )
 
 
 @router.get("/{alert_id}", response_model=AlertDetail, responses=problem_responses(403, 404))
 def get_alert(
-    alert_id: AlertId, session: SessionDep, scope: ReadScopeDep, principal: PrincipalDep
+    alert_id: AlertId,
+    session: SessionDep,
+    scope: ReadScopeDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> AlertDetail:
-    """One alert with its evidence and audit trail (404 outside the caller's view)."""
+    """One alert with its evidence and audit trail (404 outside the caller's view); its
+    ETag is what If-Match names to change it."""
     alert, events = service.get_alert(
         session=session, scope=scope, principal=principal, alert_id=alert_id
     )
+    response.headers["ETag"] = service.etag_of(alert)
     return AlertDetail.model_validate(service.detail(alert, events))
 
 
-@router.post(
-    "/{alert_id}/acknowledge",
-    response_model=AlertDetail,
-    responses=problem_responses(403, 404, 409, 422),
+@router.get(
+    "/{alert_id}/history", response_model=AlertHistory, responses=problem_responses(403, 404)
 )
-def acknowledge_alert(
-    alert_id: AlertId,
-    body: AcknowledgeRequest,
-    session: SessionDep,
-    scope: ReadScopeDep,
-    principal: PrincipalDep,
-) -> AlertDetail:
-    """open → acknowledged (secretariats and the operator); 409 from any other status."""
-    alert, events = service.change_status(
-        session=session,
-        scope=scope,
-        principal=principal,
-        alert_id=alert_id,
-        to_status="acknowledged",
-        note=body.note,
+def alert_history(
+    alert_id: AlertId, session: SessionDep, scope: ReadScopeDep, principal: PrincipalDep
+) -> AlertHistory:
+    """Every step of the alert's triage, oldest first, each with its actor (404 outside
+    the caller's view). Steps are only ever added."""
+    return AlertHistory.model_validate(
+        service.history(session=session, scope=scope, principal=principal, alert_id=alert_id)
     )
-    return AlertDetail.model_validate(service.detail(alert, events))
-
-
-@router.post(
-    "/{alert_id}/close", response_model=AlertDetail, responses=problem_responses(403, 404, 409, 422)
-)
-def close_alert(
-    alert_id: AlertId,
-    body: CloseRequest,
-    session: SessionDep,
-    scope: ReadScopeDep,
-    principal: PrincipalDep,
-) -> AlertDetail:
-    """open or acknowledged → closed, with a note saying what was found; 409 if closed."""
-    alert, events = service.change_status(
-        session=session,
-        scope=scope,
-        principal=principal,
-        alert_id=alert_id,
-        to_status="closed",
-        note=body.note,
-    )
-    return AlertDetail.model_validate(service.detail(alert, events))

@@ -4,7 +4,8 @@ Alert            one finding (diversion, linkage, embargo, unreturned, destroyed
                  context_amended) with its evidence
 AlertAudience    who may see an alert: (country, date) pairs read through the caller's
                  tenancy, some for secretariats only
-AlertEvent       every lifecycle transition (raised, acknowledged, closed), append-only
+AlertEvent       every step of its triage (raised, assigned, acknowledged, commented,
+                 closed, reopened), insert-only (database triggers refuse the rest)
 Embargo          an arms embargo on a country from a date, with its scope and exemptions
                  (editable reference data)
 """
@@ -14,13 +15,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Text
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Integer, Text
 from sqlmodel import Field
 
 from services.common.submitted_by import SubmittedBy, submitted_by_of
 from services.common.tables import utcnow
 from services.registry.models.manifests import ItemId
 from services.registry.tables import RegistryTable
+
+ALERT_OUTCOMES = ("confirmed_diversion", "not_same_item", "duplicate", "other")
+ALERT_ACTIONS = ("raised", "assigned", "acknowledged", "commented", "closed", "reopened")
+OUTCOMES_SQL = ", ".join(f"'{o}'" for o in ALERT_OUTCOMES)
+ACTIONS_SQL = ", ".join(f"'{a}'" for a in ALERT_ACTIONS)
 
 
 class Alert(RegistryTable, table=True):
@@ -34,6 +40,14 @@ class Alert(RegistryTable, table=True):
             name="kind",
         ),
         CheckConstraint("status IN ('open', 'acknowledged', 'closed')", name="status"),
+        CheckConstraint(
+            f"outcome IS NULL OR (outcome IN ({OUTCOMES_SQL}) AND status = 'closed')",
+            name="outcome",
+        ),
+        CheckConstraint(
+            "outcome IS NULL OR outcome <> 'other' OR outcome_note IS NOT NULL",
+            name="outcome_note",
+        ),
         Index("ix_alerts_dedupe_key", "dedupe_key", unique=True),
         Index("ix_alerts_created", "created_at", "id"),
         Index("ix_alerts_declaration", "declaration_id"),
@@ -60,6 +74,16 @@ class Alert(RegistryTable, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # Triage (registry0015): a person of a secretariat, and what closing found.
+    assignee: str | None = Field(default=None, max_length=255)
+    assignee_org: str | None = Field(default=None, max_length=64)
+    outcome: str | None = Field(default=None, max_length=32)
+    outcome_note: str | None = Field(default=None, sa_type=Text)
+    version: int = Field(
+        default=1,
+        sa_column=Column(Integer, nullable=False, server_default="1"),
+        description="Bumped by every change of status or assignee: the alert's ETag",
+    )
 
 
 class AlertAudience(RegistryTable, table=True):
@@ -77,10 +101,17 @@ class AlertAudience(RegistryTable, table=True):
 
 
 class AlertEvent(RegistryTable, table=True):
-    """One transition of an alert; rows are only ever added."""
+    """One step of an alert's triage; rows are only ever added (triggers refuse the rest).
+
+    ``action`` is NULL for no row (registry0015 filled it in for the older ones); a
+    comment keeps the status (``from_status`` = ``to_status``)."""
 
     __tablename__ = "alert_events"
-    __table_args__ = (Index("ix_alert_events_alert", "alert_id", "id"),)
+    __table_args__ = (
+        Index("ix_alert_events_alert", "alert_id", "id"),
+        CheckConstraint(f"action IN ({ACTIONS_SQL})", name="action"),
+        CheckConstraint(f"outcome IN ({OUTCOMES_SQL})", name="outcome"),
+    )
 
     id: int | None = Field(default=None, sa_type=ItemId, primary_key=True)
     alert_id: str = Field(foreign_key="alerts.id", max_length=36)
@@ -94,6 +125,10 @@ class AlertEvent(RegistryTable, table=True):
     at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    action: str | None = Field(default=None, max_length=16)
+    from_assignee: str | None = Field(default=None, max_length=255)
+    to_assignee: str | None = Field(default=None, max_length=255)
+    outcome: str | None = Field(default=None, max_length=32)
 
     @property
     def submitted_by(self) -> SubmittedBy | None:
