@@ -70,10 +70,20 @@ def _context_problems(
         if destruction.date is not None and destruction.date < EARLIEST_PLAUSIBLE_DATE:
             problems.append(FieldProblem(loc="destruction.date", msg="before 1945"))
     if document.collection is not None:
+        collection = document.collection
         if document.type != "collection":
             problems.append(FieldProblem(loc="collection", msg="only for type 'collection'"))
-        elif document.collection.ddr and document.collection.programme is None:
+        elif collection.ddr and collection.programme is None:
             problems.append(FieldProblem(loc="collection.programme", msg="name the DDR programme"))
+        if collection.people is not None and (document.type != "collection" or not collection.ddr):
+            problems.append(
+                FieldProblem(
+                    loc="collection.people",
+                    msg="people who handed in materiel are recorded for collections in a DDR"
+                    f" programme only (this is a {document.type}"
+                    + (")" if document.type != "collection" else " outside DDR: set ddr)"),
+                )
+            )
     return problems
 
 
