@@ -3,7 +3,7 @@ declarations and losses."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -44,19 +44,27 @@ def statistics(
     date) the caller may read; and, grouped by country, mission, year or type, the people
     who handed in materiel in DDR collections."""
     _check_range(date_from, date_to)
-    dates = {"scope": scope, "date_from": date_from, "date_to": date_to}
+    queries: list[tuple[str, Callable[..., list[Row[Any]]]]] = [
+        ("manifests", repository.manifest_counts),
+        ("declarations", repository.declared_counts),
+        ("loss_reports", repository.loss_counts),
+    ]
+    if group_by == "circumstance":
+        # Only a loss has a circumstance: manifests and declarations have no group then.
+        queries = queries[2:]
     rows: list[StatisticsRow] = []
-    # Only a loss has a circumstance: manifests and declarations have no group then.
-    if group_by != "circumstance":
-        rows += _rows("manifests", repository.manifest_counts(session, group_by=group_by, **dates))
+    for source, query in queries:
         rows += _rows(
-            "declarations", repository.declared_counts(session, group_by=group_by, **dates)
+            source,
+            query(session, group_by=group_by, scope=scope, date_from=date_from, date_to=date_to),
         )
-    rows += _rows("loss_reports", repository.loss_counts(session, group_by=group_by, **dates))
     people: list[DdrPeopleRow] = []
     if group_by in DDR_GROUPINGS:
         people = [
-            _people(r) for r in repository.ddr_people_counts(session, group_by=group_by, **dates)
+            _people(r)
+            for r in repository.ddr_people_counts(
+                session, group_by=group_by, scope=scope, date_from=date_from, date_to=date_to
+            )
         ]
     return Statistics(
         group_by=group_by, date_from=date_from, date_to=date_to, items=rows, ddr_people=people
