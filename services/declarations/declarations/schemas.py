@@ -19,6 +19,7 @@ from pydantic import (
 from services.common.countries import CountryCode
 from services.common.dates import IsoDate
 from services.common.submitted_by import SUBMITTED_BY_DESCRIPTION, SubmittedBy
+from services.declarations.declarations.people import PeopleHandingIn
 
 DeclarationType = Literal["seizure", "collection", "destruction"]
 PresumedUserKind = Literal["government_forces", "non_state_armed_group", "unknown"]
@@ -235,33 +236,6 @@ class Location(_Strict):
     place: Text | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
-
-
-PeopleCount = Annotated[int, Field(ge=0, le=10_000_000)]
-
-
-class PeopleHandingIn(_Strict):
-    """How many people handed in the materiel of a DDR collection, by sex and age group
-    (the Secretary-General's sex- and age-disaggregated data, S/2017/1025 para. 31).
-
-    The age line is 18, the one the DDR standards draw between children and adults (IDDRS
-    5.20, after the Convention on the Rights of the Child); the youth band of IDDRS 5.30
-    (15 to 24, or 35 under the African Youth Charter) straddles it, so it is not a cell
-    of its own. A figure left out was not recorded; ``sex_or_age_unknown`` counts people
-    whose sex or age was not recorded, so that the total is whole.
-    """
-
-    female_under_18: PeopleCount | None = None
-    female_18_and_over: PeopleCount | None = None
-    male_under_18: PeopleCount | None = None
-    male_18_and_over: PeopleCount | None = None
-    sex_or_age_unknown: PeopleCount | None = None
-
-    @model_validator(mode="after")
-    def _some_figure(self) -> PeopleHandingIn:
-        if all(value is None for value in self.model_dump().values()):
-            raise ValueError("give at least one figure, or leave people out")
-        return self
 
 
 class Collection(_Strict):
