@@ -172,3 +172,21 @@ def test_a_loss_report_without_where_and_how_reads_with_them_null(
     created = assert_status(client.post(LOSS, json=body, headers=sen), 201)
     assert (created["circumstance"], created["coordinates"]) == (None, None)
     assert client.get(MAP, headers=sen).json()["features"] == []
+
+
+def test_the_circumstances_are_listed_with_english_and_french_labels(
+    client: TestClient, sen: dict[str, str]
+) -> None:
+    listed = assert_status(
+        client.get("/registry/v1/reference/loss-circumstances", headers=sen), 200
+    )["items"]
+    codes = [item["code"] for item in listed]
+    assert codes == ["ambush", "attack_on_base", "theft_from_armoury", "accident", "other"]
+    assert listed[2]["label_fr"] == "Vol dans une armurerie"
+    # Every listed code is one a report accepts (and the database stores).
+    assert_status(
+        client.post(MANIFESTS, json=manifest([weapon(f"R-{c}") for c in codes]), headers=sen)
+    )
+    for code in codes:
+        body = _report(circumstance=code, items=[{"kind": "weapon", "serial_number": f"R-{code}"}])
+        assert_status(client.post(LOSS, json=body, headers=sen), 201)
