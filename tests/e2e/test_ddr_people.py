@@ -125,13 +125,16 @@ def test_people_figures_are_for_ddr_collections_only_and_never_negative(
     assert refused.status_code == 422, refused.text
     problems = {e["loc"]: e["msg"] for e in refused.json()["errors"]}
     assert set(problems) == {"collection", "collection.people"}
-    assert "DDR programme only (this is a seizure)" in problems["collection.people"]
+    assert problems["collection.people"] == (
+        "only a DDR collection records the people who handed materiel in; this is a seizure"
+    )
 
     outside_ddr = ddr_collection(PEOPLE)
     outside_ddr["collection"] = {"ddr": False, "people": PEOPLE}
     refused = client.post(DECLARATIONS, json=outside_ddr, headers=caf)
     assert refused.status_code == 422, refused.text
     assert [e["loc"] for e in refused.json()["errors"]] == ["collection.people"]
+    assert "set collection.ddr" in refused.json()["errors"][0]["msg"]
 
     empty = client.post(DECLARATIONS, json=ddr_collection({}), headers=caf)
     assert empty.status_code == 422, empty.text

@@ -75,13 +75,17 @@ def _context_problems(
             problems.append(FieldProblem(loc="collection", msg="only for type 'collection'"))
         elif collection.ddr and collection.programme is None:
             problems.append(FieldProblem(loc="collection.programme", msg="name the DDR programme"))
-        if collection.people is not None and (document.type != "collection" or not collection.ddr):
+        if collection.people is not None and not (document.type == "collection" and collection.ddr):
+            remedy = (
+                f"this is a {document.type}"
+                if document.type != "collection"
+                else "set collection.ddr and name the programme"
+            )
             problems.append(
                 FieldProblem(
                     loc="collection.people",
-                    msg="people who handed in materiel are recorded for collections in a DDR"
-                    f" programme only (this is a {document.type}"
-                    + (")" if document.type != "collection" else " outside DDR: set ddr)"),
+                    msg=f"only a DDR collection records the people who handed materiel in;"
+                    f" {remedy}",
                 )
             )
     return problems
