@@ -168,6 +168,7 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("GET", f"{R}/reference/categories"): any_token(200),
     ("GET", f"{R}/reference/changes"): secretariats_and_operator(200),
     ("GET", f"{R}/reference/ammunition-types"): any_token(200),
+    ("GET", f"{R}/reference/loss-circumstances"): any_token(200),
     ("POST", f"{R}/manifests"): state_a_writes(201),
     ("POST", f"{R}/manifests/import"): state_a_writes(201),
     ("GET", f"{R}/manifests/template.csv"): any_token(200),

@@ -96,6 +96,8 @@ def record_of(body: dict[str, Any]) -> dict[str, Any]:
         "undeclared": body.get("undeclared") or None,
     }
     record.update({name: value for name, value in optional.items() if value is not None})
+    if body.get("ddr_people") is not None:
+        record["collection"] = {"ddr": True, "programme": "PNDDR", "people": body["ddr_people"]}
     return record
 
 

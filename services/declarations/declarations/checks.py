@@ -70,10 +70,24 @@ def _context_problems(
         if destruction.date is not None and destruction.date < EARLIEST_PLAUSIBLE_DATE:
             problems.append(FieldProblem(loc="destruction.date", msg="before 1945"))
     if document.collection is not None:
+        collection = document.collection
         if document.type != "collection":
             problems.append(FieldProblem(loc="collection", msg="only for type 'collection'"))
-        elif document.collection.ddr and document.collection.programme is None:
+        elif collection.ddr and collection.programme is None:
             problems.append(FieldProblem(loc="collection.programme", msg="name the DDR programme"))
+        if collection.people is not None and not (document.type == "collection" and collection.ddr):
+            remedy = (
+                f"this is a {document.type}"
+                if document.type != "collection"
+                else "set collection.ddr and name the programme"
+            )
+            problems.append(
+                FieldProblem(
+                    loc="collection.people",
+                    msg=f"only a DDR collection records the people who handed materiel in;"
+                    f" {remedy}",
+                )
+            )
     return problems
 
 

@@ -19,6 +19,7 @@ from pydantic import (
 from services.common.countries import CountryCode
 from services.common.dates import IsoDate
 from services.common.submitted_by import SUBMITTED_BY_DESCRIPTION, SubmittedBy
+from services.declarations.declarations.people import PeopleHandingIn
 
 DeclarationType = Literal["seizure", "collection", "destruction"]
 PresumedUserKind = Literal["government_forces", "non_state_armed_group", "unknown"]
@@ -238,10 +239,16 @@ class Location(_Strict):
 
 
 class Collection(_Strict):
-    """Context of a collection: DDR (with its programme named) or another programme."""
+    """Context of a collection: DDR (with its programme named) or another programme; a DDR
+    collection may give the people who handed the materiel in."""
 
     ddr: bool = False
     programme: Text | None = None
+    people: PeopleHandingIn | None = Field(
+        default=None,
+        description="DDR collections only: the people who handed in the materiel, by sex"
+        " and age group",
+    )
 
 
 class Destruction(_Strict):

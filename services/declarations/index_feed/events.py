@@ -31,6 +31,15 @@ ITEM_FIELDS = (
 )
 
 
+def ddr_people(record: dict[str, Any]) -> Any:
+    """A DDR collection's people figures (``collection.people`` when ``collection.ddr``),
+    else None: the registry sums them in statistics."""
+    collection = record.get("collection")
+    if not isinstance(collection, dict) or collection.get("ddr") is not True:
+        return None
+    return collection.get("people")
+
+
 def event_id(origin: str, log_index: int) -> str:
     """The stable id of the event for a log entry."""
     return str(uuid.uuid5(EVENT_NAMESPACE, f"{origin}#{log_index}"))
@@ -92,6 +101,7 @@ def build_event(
         "location": record.get("location"),
         "presumed_user": record.get("presumed_user"),
         "presumed_user_kind": record.get("presumed_user_kind"),
+        "ddr_people": ddr_people(record),
         "references": record.get("references", []),
         "items": items,
         "record": record,

@@ -57,6 +57,7 @@ RECORD_FIELDS = (
     "location",
     "presumed_user",
     "presumed_user_kind",
+    "ddr_people",
     "references",
 )
 
@@ -206,6 +207,16 @@ def _indexed_fields(record: dict[str, Any]) -> dict[str, Any]:
         "location": record.get("location"),
         "presumed_user": record.get("presumed_user"),
         "presumed_user_kind": record.get("presumed_user_kind"),
+        "ddr_people": ddr_people(record),
         "references": record.get("references", []),
         "items": items,
     }
+
+
+def ddr_people(record: dict[str, Any]) -> Any:
+    """The people figures of a DDR collection's record (``collection.people`` when
+    ``collection.ddr``), else None."""
+    collection = record.get("collection")
+    if not isinstance(collection, dict) or collection.get("ddr") is not True:
+        return None
+    return collection.get("people")

@@ -55,6 +55,22 @@ class DeliveredItem(BaseModel):
     quantity_unit: Literal["units", "kg", "g"] | None = None
 
 
+PeopleCount = Annotated[int, Field(ge=0, le=10_000_000)]
+
+
+class DeliveredPeople(BaseModel):
+    """The people who handed in materiel in a DDR collection, by sex and age, as the
+    record's ``collection.people`` gives them (a figure left out: not recorded)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    female_under_18: PeopleCount | None = None
+    female_18_and_over: PeopleCount | None = None
+    male_under_18: PeopleCount | None = None
+    male_18_and_over: PeopleCount | None = None
+    sex_or_age_unknown: PeopleCount | None = None
+
+
 Base64 = Annotated[str, StringConstraints(max_length=64)]
 
 
@@ -100,6 +116,11 @@ class DeclarationDelivery(BaseModel):
     presumed_user: Annotated[str, _stored("presumed_user")] | None = None
     presumed_user_kind: Literal["government_forces", "non_state_armed_group", "unknown"] | None = (
         Field(default=None, description="As declared; embargo scopes and exemptions read it")
+    )
+    ddr_people: DeliveredPeople | None = Field(
+        default=None,
+        description="A DDR collection's people who handed in materiel (the record's"
+        " collection.people when collection.ddr); null otherwise",
     )
     undeclared: bool = False
     references: list[Annotated[str, StringConstraints(max_length=64)]] = Field(

@@ -33,10 +33,12 @@ from services.registry.index.schemas import (
     DeclarationDelivery,
     DeliveredItem,
     DeliveredLocation,
+    DeliveredPeople,
     DeliveryResult,
 )
 from services.registry.models import IndexedDeclaration, IndexEvent
 from services.registry.models.handles import declared_items
+from services.registry.models.index import DDR_PEOPLE_CELLS
 
 # Match keys and the field each is computed from. A key can be longer than its
 # field: NFKD spells some characters out ("\ufdfa" becomes 18 letters).
@@ -138,6 +140,7 @@ def _dispose(
     declaration.disposed = True
     declaration.item_count = 0
     declaration.place = declaration.lat = declaration.lon = None
+    _set_ddr_people(declaration, None)
     declaration.updated_at = utcnow()
     repository.save_declaration(session, declaration)
 
@@ -214,8 +217,14 @@ def _header(current: IndexedDeclaration | None, d: DeclarationDelivery) -> Index
     declaration.lon = location.lon
     declaration.presumed_user_kind = d.presumed_user_kind
     declaration.item_count = len(d.items)
+    _set_ddr_people(declaration, d.ddr_people)
     declaration.updated_at = utcnow()
     return declaration
+
+
+def _set_ddr_people(declaration: IndexedDeclaration, people: DeliveredPeople | None) -> None:
+    for cell in DDR_PEOPLE_CELLS:
+        setattr(declaration, f"ddr_{cell}", None if people is None else getattr(people, cell))
 
 
 def _key(value: str | None, normalize: Any) -> str | None:

@@ -16,6 +16,16 @@ from services.registry.missions.schemas import MissionCode
 
 MAX_LOSS_ITEMS = 1000
 LossType = Literal["lost", "stolen", "captured_in_attack"]
+LossCircumstance = Literal["ambush", "attack_on_base", "theft_from_armoury", "accident", "other"]
+
+
+class Coordinates(BaseModel):
+    """Where the loss took place, in WGS 84 decimal degrees."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
 
 
 class LossItemIn(BaseModel):
@@ -43,6 +53,14 @@ class LossReportCreate(BaseModel):
     loss_type: LossType
     loss_date: IsoDate
     place: Name
+    circumstance: LossCircumstance | None = Field(
+        default=None,
+        description="How the materiel was lost: in an ambush, an attack on a base, a theft"
+        " from an armoury, an accident, or other (left out: not stated)",
+    )
+    coordinates: Coordinates | None = Field(
+        default=None, description="The place's coordinates; they put the loss on the map"
+    )
     circumstances: LongText
     reference: Name | None = None
     items: list[LossItemIn] = Field(min_length=1, max_length=MAX_LOSS_ITEMS)
@@ -79,6 +97,8 @@ class LossReportRead(BaseModel):
     loss_type: str
     loss_date: date
     place: str
+    circumstance: str | None = Field(description="null in reports made before it was asked")
+    coordinates: Coordinates | None = Field(description="null when not given")
     circumstances: str
     reference: str | None
     item_count: int

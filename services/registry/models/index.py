@@ -21,6 +21,17 @@ from services.common.tables import utcnow
 from services.registry.models.manifests import FIELD_KINDS, ItemId
 from services.registry.tables import RegistryTable
 
+# The columns of a DDR collection's people figures (the cells of the declared record's
+# ``collection.people``, prefixed).
+DDR_PEOPLE_CELLS = (
+    "female_under_18",
+    "female_18_and_over",
+    "male_under_18",
+    "male_18_and_over",
+    "sex_or_age_unknown",
+)
+DDR_PEOPLE_COLUMNS = tuple(f"ddr_{cell}" for cell in DDR_PEOPLE_CELLS)
+
 
 class IndexedDeclaration(RegistryTable, table=True):
     """One declaration as last delivered: its version, place and date (map, tenancy)."""
@@ -31,6 +42,7 @@ class IndexedDeclaration(RegistryTable, table=True):
             "declaration_type IN ('seizure', 'collection', 'destruction')", name="type"
         ),
         Index("ix_indexed_declarations_country_date", "declaring_country", "event_date"),
+        *(CheckConstraint(f"{column} >= 0", name=column) for column in DDR_PEOPLE_COLUMNS),
     )
 
     declaration_id: str = Field(primary_key=True, max_length=64)
@@ -50,6 +62,13 @@ class IndexedDeclaration(RegistryTable, table=True):
         description="government_forces, non_state_armed_group or unknown (embargo scopes)",
     )
     item_count: int
+    # A DDR collection's people who handed in materiel, by sex and age (since registry0014;
+    # null when the record gives no figure, and in every other declaration).
+    ddr_female_under_18: int | None = Field(default=None)
+    ddr_female_18_and_over: int | None = Field(default=None)
+    ddr_male_under_18: int | None = Field(default=None)
+    ddr_male_18_and_over: int | None = Field(default=None)
+    ddr_sex_or_age_unknown: int | None = Field(default=None)
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

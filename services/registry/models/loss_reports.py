@@ -12,6 +12,12 @@ from services.common.tables import utcnow
 from services.registry.models.manifests import ItemId
 from services.registry.tables import RegistryTable
 
+# How the loss happened (since registry0014; null in older reports).
+LOSS_CIRCUMSTANCES = ("ambush", "attack_on_base", "theft_from_armoury", "accident", "other")
+LOSS_CIRCUMSTANCE_CHECK = "circumstance IN ({})".format(
+    ", ".join(f"'{code}'" for code in LOSS_CIRCUMSTANCES)
+)
+
 
 class LossReport(RegistryTable, table=True):
     """A contingent's report of materiel it no longer holds."""
@@ -20,6 +26,11 @@ class LossReport(RegistryTable, table=True):
     __table_args__ = (
         CheckConstraint("loss_type IN ('lost', 'stolen', 'captured_in_attack')", name="loss_type"),
         CheckConstraint("item_count > 0", name="item_count"),
+        CheckConstraint(LOSS_CIRCUMSTANCE_CHECK, name="circumstance"),
+        CheckConstraint("lat BETWEEN -90 AND 90", name="lat"),
+        CheckConstraint("lon BETWEEN -180 AND 180", name="lon"),
+        CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="coordinates"),
+        Index("ix_loss_reports_country_date", "contributing_country", "loss_date"),
         Index("ix_loss_reports_contingent", "mission_code", "contributing_country"),
         Index("ix_loss_reports_country_created", "contributing_country", "created_at", "id"),
     )
@@ -33,6 +44,11 @@ class LossReport(RegistryTable, table=True):
     place: str = Field(max_length=255)
     circumstances: str = Field(sa_type=Text)
     reference: str | None = Field(default=None, max_length=255)
+    # Where and how (since registry0014; null in older reports): the circumstance's code
+    # and the place's WGS 84 coordinates, which put the loss on the statistics map.
+    circumstance: str | None = Field(default=None, max_length=32)
+    lat: float | None = Field(default=None)
+    lon: float | None = Field(default=None)
     item_count: int
     submitted_by: str = Field(max_length=255)
     # person or client, and its organisation (NULL before registry0010)
@@ -46,6 +62,13 @@ class LossReport(RegistryTable, table=True):
     def actor(self) -> SubmittedBy | None:
         """``submitted_by`` as the API shows it (None for rows older than registry0010)."""
         return submitted_by_of(self.submitted_by_type, self.submitted_by, self.submitted_by_org)
+
+    @property
+    def coordinates(self) -> dict[str, float] | None:
+        """``lat`` and ``lon`` as the API shows them (None when not given)."""
+        if self.lat is None or self.lon is None:
+            return None
+        return {"lat": self.lat, "lon": self.lon}
 
 
 class LossReportItem(RegistryTable, table=True):

@@ -1,5 +1,5 @@
-"""Reference lists (weapon categories, ammunition types) and the trail of changes to
-reference data (missions, embargoes)."""
+"""Reference lists (weapon categories, ammunition types, loss circumstances) and the trail
+of changes to reference data (missions, embargoes)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ def list_categories() -> ReferenceList:
 def list_ammunition_types() -> ReferenceList:
     """Ammunition type codes with English and French labels."""
     return ReferenceList(items=service.ammunition_types())
+
+
+@router.get("/loss-circumstances", response_model=ReferenceList)
+def list_loss_circumstances() -> ReferenceList:
+    """How a loss happened (a loss report's ``circumstance``), with English and French
+    labels."""
+    return ReferenceList(items=service.loss_circumstances())
 
 
 @router.get(

@@ -1,4 +1,5 @@
-"""Reference lists: weapon categories and ammunition types, with English and French labels.
+"""Reference lists: weapon categories, ammunition types and how losses happen, with English
+and French labels.
 
 Categories follow the UN Register of Conventional Arms and International
 Tracing Instrument usage (small arms, then light weapons); the codes are part
@@ -152,6 +153,20 @@ EXPLOSIVE_TYPES: Final[tuple[LabelledCode, ...]] = (
     LabelledCode(code="other", label_en="Other", label_fr="Autre"),
 )
 
+LOSS_CIRCUMSTANCES: Final[tuple[LabelledCode, ...]] = (
+    LabelledCode(code="ambush", label_en="Ambush", label_fr="Embuscade"),
+    LabelledCode(
+        code="attack_on_base", label_en="Attack on a base", label_fr="Attaque contre une base"
+    ),
+    LabelledCode(
+        code="theft_from_armoury",
+        label_en="Theft from an armoury",
+        label_fr="Vol dans une armurerie",
+    ),
+    LabelledCode(code="accident", label_en="Accident", label_fr="Accident"),
+    LabelledCode(code="other", label_en="Other", label_fr="Autre"),
+)
+
 
 def weapon_categories() -> list[LabelledCode]:
     """The 16 weapon category codes of the contract with their labels."""
@@ -161,3 +176,8 @@ def weapon_categories() -> list[LabelledCode]:
 def ammunition_types() -> list[LabelledCode]:
     """Ammunition type codes with their labels."""
     return list(AMMUNITION_TYPES)
+
+
+def loss_circumstances() -> list[LabelledCode]:
+    """How a loss happened, as loss reports record it (``circumstance``), with labels."""
+    return list(LOSS_CIRCUMSTANCES)

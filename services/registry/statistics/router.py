@@ -27,12 +27,15 @@ def statistics(
     date_from: From = None,
     date_to: To = None,
 ) -> Statistics:
-    """Counts of item rows and quantities per group over manifests (by crossing date) and
-    declarations (by event date) the caller may read. ``type`` groups manifests as
-    ``manifest_in``/``manifest_out`` and declarations by seizure, collection, destruction;
-    ``year`` is the year of the record's date; ``item_type`` the ordnance or explosive type;
-    ``serial_status`` a weapon's (manifests hold whole serials). Explosives recorded by
-    weight count in ``mass_kg``, not in ``quantity``."""
+    """Counts of item rows and quantities per group over manifests (by crossing date),
+    declarations (by event date) and loss reports (by loss date) the caller may read.
+    ``type`` groups manifests as ``manifest_in``/``manifest_out``, declarations by seizure,
+    collection, destruction, and losses by loss type; ``year`` is the year of the record's
+    date; ``item_type`` the ordnance or explosive type; ``serial_status`` a weapon's
+    (manifests hold whole serials); ``circumstance`` groups losses by how they happened
+    (ambush, attack on a base, ...; null in older reports). Explosives recorded by weight
+    count in ``mass_kg``, not in ``quantity``. ``ddr_people`` sums, per country, mission,
+    year or type, the people who handed in materiel in DDR collections, by sex and age."""
     return service.statistics(
         session=session, scope=scope, group_by=group_by, date_from=date_from, date_to=date_to
     )
@@ -52,11 +55,14 @@ def locations(
     scope: ReadScopeDep,
     date_from: From = None,
     date_to: To = None,
-    type: Literal["seizure", "collection", "destruction"] | None = None,
+    type: Literal["seizure", "collection", "destruction", "loss"] | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> JSONResponse:
     """A GeoJSON FeatureCollection (RFC 7946, ``[lon, lat]``) of the locations of the
-    declarations the caller may read; ``truncated`` when more than ``limit`` matched."""
+    declarations and the losses the caller may read, oldest first; ``truncated`` when more
+    than ``limit`` matched. Each feature's ``properties.record`` is ``declaration`` or
+    ``loss``; a loss carries its ``loss_type`` and ``circumstance`` (null in reports made
+    before it was asked). ``type`` keeps one type of declaration, or ``loss`` the losses."""
     collection = service.locations(
         session=session,
         scope=scope,

@@ -8,14 +8,25 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 GroupBy = Literal[
-    "country", "mission", "category", "kind", "item_type", "serial_status", "year", "type"
+    "country",
+    "mission",
+    "category",
+    "kind",
+    "item_type",
+    "serial_status",
+    "year",
+    "type",
+    "circumstance",
 ]
+# The groupings a DDR collection's people figures are reported by (they are counts of
+# people per declaration, not per item).
+DDR_GROUPINGS = ("country", "mission", "year", "type")
 
 
 class StatisticsRow(BaseModel):
     """Counts of one group in one register."""
 
-    source: Literal["manifests", "declarations"]
+    source: Literal["manifests", "declarations", "loss_reports"]
     key: str | None = Field(description="The group's value (null: not recorded)")
     records: int = Field(description="Item rows")
     quantity: int = Field(
@@ -26,17 +37,41 @@ class StatisticsRow(BaseModel):
     )
 
 
+class DdrPeopleRow(BaseModel):
+    """The people who handed in materiel in the DDR collections of one group, by sex and
+    age (under 18: children, IDDRS 5.20; 18 and over), as the collections recorded them."""
+
+    key: str | None = Field(description="The group's value (null: not recorded)")
+    collections: int = Field(description="DDR collections giving people figures")
+    female_under_18: int
+    female_18_and_over: int
+    male_under_18: int
+    male_18_and_over: int
+    sex_or_age_unknown: int = Field(description="People whose sex or age was not recorded")
+    female: int = Field(description="female_under_18 + female_18_and_over")
+    male: int = Field(description="male_under_18 + male_18_and_over")
+    under_18: int = Field(description="female_under_18 + male_under_18")
+    total: int = Field(description="Every person counted, sex_or_age_unknown included")
+
+
 class Statistics(BaseModel):
-    """Counts per group over manifests and declarations the caller may read."""
+    """Counts per group over manifests, declarations and loss reports the caller may read,
+    and the people of DDR collections."""
 
     group_by: GroupBy
     date_from: date | None
     date_to: date | None
     items: list[StatisticsRow]
+    ddr_people: list[DdrPeopleRow] = Field(
+        default_factory=list,
+        description="Grouped by country, mission, year or type only (people are counted"
+        " per collection, not per item); empty for the other groupings",
+    )
 
 
 class Feature(BaseModel):
-    """A GeoJSON Feature: one declaration's location."""
+    """A GeoJSON Feature: one declaration's or one loss report's location (``properties.
+    record`` says which: ``declaration`` or ``loss``)."""
 
     type: Literal["Feature"] = "Feature"
     geometry: dict[str, Any]

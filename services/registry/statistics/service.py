@@ -1,15 +1,23 @@
-"""Statistics over decades of records: counts per group and a map of declarations."""
+"""Statistics over decades of records: counts per group, DDR people figures, and a map of
+declarations and losses."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
+from sqlalchemy.engine import Row
 from sqlmodel import Session
 
 from services.common.errors import ValidationFailed
 from services.common.security import ReadScope
+from services.registry.models import IndexedDeclaration, LossReport
+from services.registry.models.index import DDR_PEOPLE_CELLS
 from services.registry.statistics import repository
 from services.registry.statistics.schemas import (
+    DDR_GROUPINGS,
+    DdrPeopleRow,
     Feature,
     FeatureCollection,
     Statistics,
@@ -31,34 +39,64 @@ def statistics(
     date_to: date | None,
 ) -> Statistics:
     """Item rows and quantities per group (country, mission, category, kind, item_type: the
-    ordnance or explosive type, serial_status of weapons, year, type) of manifests (crossing
-    date) and declarations (event date) the caller may read."""
+    ordnance or explosive type, serial_status of weapons, year, type, circumstance: of a
+    loss) of manifests (crossing date), declarations (event date) and loss reports (loss
+    date) the caller may read; and, grouped by country, mission, year or type, the people
+    who handed in materiel in DDR collections."""
     _check_range(date_from, date_to)
-    rows = [
+    queries: list[tuple[str, Callable[..., list[Row[Any]]]]] = [
+        ("manifests", repository.manifest_counts),
+        ("declarations", repository.declared_counts),
+        ("loss_reports", repository.loss_counts),
+    ]
+    if group_by == "circumstance":
+        # Only a loss has a circumstance: manifests and declarations have no group then.
+        queries = queries[2:]
+    rows: list[StatisticsRow] = []
+    for source, query in queries:
+        rows += _rows(
+            source,
+            query(session, group_by=group_by, scope=scope, date_from=date_from, date_to=date_to),
+        )
+    people: list[DdrPeopleRow] = []
+    if group_by in DDR_GROUPINGS:
+        people = [
+            _people(r)
+            for r in repository.ddr_people_counts(
+                session, group_by=group_by, scope=scope, date_from=date_from, date_to=date_to
+            )
+        ]
+    return Statistics(
+        group_by=group_by, date_from=date_from, date_to=date_to, items=rows, ddr_people=people
+    )
+
+
+def _rows(source: str, found: Sequence[Row[Any]]) -> list[StatisticsRow]:
+    return [
         StatisticsRow(
-            source="manifests",
+            source=source,
             key=_text(r.key),
             records=int(r.records),
             quantity=int(r.quantity or 0),
-            mass_kg=int(r.mass_grams or 0) / 1000,
+            mass_kg=int(getattr(r, "mass_grams", 0) or 0) / 1000,
         )
-        for r in repository.manifest_counts(
-            session, group_by=group_by, scope=scope, date_from=date_from, date_to=date_to
-        )
+        for r in found
     ]
-    rows += [
-        StatisticsRow(
-            source="declarations",
-            key=_text(r.key),
-            records=int(r.records),
-            quantity=int(r.quantity or 0),
-            mass_kg=int(r.mass_grams or 0) / 1000,
-        )
-        for r in repository.declared_counts(
-            session, group_by=group_by, scope=scope, date_from=date_from, date_to=date_to
-        )
-    ]
-    return Statistics(group_by=group_by, date_from=date_from, date_to=date_to, items=rows)
+
+
+def _people(row: Row[Any]) -> DdrPeopleRow:
+    cells = {cell: int(getattr(row, cell) or 0) for cell in DDR_PEOPLE_CELLS}
+    female = cells["female_under_18"] + cells["female_18_and_over"]
+    male = cells["male_under_18"] + cells["male_18_and_over"]
+    return DdrPeopleRow(
+        key=_text(row.key),
+        collections=int(row.collections),
+        **cells,
+        female=female,
+        male=male,
+        under_18=cells["female_under_18"] + cells["male_under_18"],
+        total=female + male + cells["sex_or_age_unknown"],
+    )
 
 
 def _text(value: object) -> str | None:
@@ -74,31 +112,63 @@ def locations(
     declaration_type: str | None,
     limit: int,
 ) -> FeatureCollection:
-    """GeoJSON points of the located declarations the caller may read (at most ``limit``)."""
+    """GeoJSON points of the located declarations and losses the caller may read, oldest
+    first (at most ``limit``). ``declaration_type`` keeps one type of declaration, or
+    ``loss`` the losses only."""
     _check_range(date_from, date_to)
-    found = repository.declaration_points(
-        session,
-        scope=scope,
-        date_from=date_from,
-        date_to=date_to,
-        declaration_type=declaration_type,
-        limit=limit + 1,
-    )
-    features = [
-        Feature(
-            geometry={"type": "Point", "coordinates": [d.lon, d.lat]},
-            properties={
-                "declaration_id": d.declaration_id,
-                "version": d.version,
-                "type": d.declaration_type,
-                "declaring_country": d.declaring_country,
-                "mission": d.mission_code,
-                "event_date": d.event_date.isoformat(),
-                "country": d.location_country,
-                "place": d.place,
-                "item_count": d.item_count,
-            },
+    dated: list[tuple[date, str, Feature]] = []
+    if declaration_type != "loss":
+        found = repository.declaration_points(
+            session,
+            scope=scope,
+            date_from=date_from,
+            date_to=date_to,
+            declaration_type=declaration_type,
+            limit=limit + 1,
         )
-        for d in found[:limit]
-    ]
-    return FeatureCollection(features=features, truncated=len(found) > limit)
+        dated += [(d.event_date, d.declaration_id, _declaration_feature(d)) for d in found]
+    if declaration_type in (None, "loss"):
+        losses = repository.loss_points(
+            session, scope=scope, date_from=date_from, date_to=date_to, limit=limit + 1
+        )
+        dated += [(r.loss_date, r.id, _loss_feature(r)) for r in losses]
+    dated.sort(key=lambda point: (point[0], point[1]))
+    return FeatureCollection(
+        features=[feature for _, _, feature in dated[:limit]], truncated=len(dated) > limit
+    )
+
+
+def _declaration_feature(d: IndexedDeclaration) -> Feature:
+    return Feature(
+        geometry={"type": "Point", "coordinates": [d.lon, d.lat]},
+        properties={
+            "record": "declaration",
+            "declaration_id": d.declaration_id,
+            "version": d.version,
+            "type": d.declaration_type,
+            "declaring_country": d.declaring_country,
+            "mission": d.mission_code,
+            "event_date": d.event_date.isoformat(),
+            "country": d.location_country,
+            "place": d.place,
+            "item_count": d.item_count,
+        },
+    )
+
+
+def _loss_feature(report: LossReport) -> Feature:
+    return Feature(
+        geometry={"type": "Point", "coordinates": [report.lon, report.lat]},
+        properties={
+            "record": "loss",
+            "loss_report_id": report.id,
+            "type": "loss",
+            "loss_type": report.loss_type,
+            "circumstance": report.circumstance,
+            "contributing_country": report.contributing_country,
+            "mission": report.mission_code,
+            "event_date": report.loss_date.isoformat(),
+            "place": report.place,
+            "item_count": report.item_count,
+        },
+    )
