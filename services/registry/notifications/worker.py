@@ -38,7 +38,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.common.database import write_transaction
-from services.common.tables import utcnow
+from services.common.tables import assume_utc, utcnow
 from services.registry.models import WebhookDelivery, WebhookEndpoint
 from services.registry.notifications import events, repository, signing
 from services.registry.notifications.addresses import AddressRefused, post_to_checked_address
@@ -116,7 +116,7 @@ class Worker:
                     continue
                 body = {
                     "type": event.type,
-                    "timestamp": event.occurred_at.isoformat(),
+                    "timestamp": assume_utc(event.occurred_at).isoformat(),
                     "data": event.payloads[variant],
                 }
                 rows.append(
@@ -215,7 +215,7 @@ class Worker:
             delivered: list[int] = []
             failure: tuple[WebhookDelivery, str] | None = None
             for d in head:
-                if d.next_attempt_at.timestamp() > self.clock().timestamp():
+                if assume_utc(d.next_attempt_at) > self.clock():
                     break
                 error = await self._send(endpoint, secret, d)
                 if error is not None:
@@ -247,7 +247,7 @@ class Worker:
         d, error = failure
         assert d.id is not None
         attempts = d.attempts + 1
-        first_failed = d.first_failed_at or now
+        first_failed = assume_utc(d.first_failed_at) if d.first_failed_at else now
         code = int(error[5:8]) if error.startswith("HTTP ") else None
         repository.record_outcome(
             session,

@@ -41,7 +41,7 @@ class WebhookCreate(BaseModel):
 class WebhookRead(BaseModel):
     """A registered endpoint (its secret is never shown again)."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
 
     id: str
     organisation: str = Field(validation_alias="org")
