@@ -162,7 +162,7 @@ def register_settings(database_urls: dict[str, str], tmp_path: Path) -> Embedded
             webhooks_worker_enabled=False,
             **common,
         ),
-        # Tests deliver the weapon-index feed and webhooks explicitly (POST .../index-feed/deliveries)
+        # Tests deliver the weapon-index feed (POST .../index-feed/deliveries) and webhooks
         # and index serial neighbours explicitly rather than from background tasks
         # racing their assertions.
         # The log signs with the key that the registry tests' own deliveries are

@@ -86,7 +86,9 @@ def test_a_worker_killed_after_sending_sends_again_with_the_same_webhook_id(
 
     async def crash() -> None:
         async with httpx.AsyncClient() as http:
-            worker = CrashAfterSending(engine=app.state.engine, settings=app.state.settings, client=http)
+            worker = CrashAfterSending(
+                engine=app.state.engine, settings=app.state.settings, client=http
+            )
             await worker.run_pass()
 
     with pytest.raises(SystemExit):

@@ -132,7 +132,12 @@ def test_each_organisation_receives_only_what_it_may_read(
     alert = scenario["alert"]
     for secret in ("SEN", "SENBATT", "56-0000123", alert["id"], scenario["manifest"]["id"]):
         assert secret not in notice.body
-    assert client.get(f"/registry/v1/alerts/{alert['id']}", headers=_headers(auth_api, "NER")).status_code == 404
+    assert (
+        client.get(
+            f"/registry/v1/alerts/{alert['id']}", headers=_headers(auth_api, "NER")
+        ).status_code
+        == 404
+    )
     # SEN gets the details of its materiel.
     [(_, details)] = [(t, r) for t, r in got["SEN"] if t == "alert.raised"]
     assert details.payload["data"]["evidence"]["declaration"]["declaring_country"] == "NER"
@@ -156,8 +161,12 @@ def test_a_secretariat_that_sees_only_one_side_of_a_diversion_is_not_given_its_d
     # only the seizure, ECCAS only the manifest: neither is told the alert's details.
     cmr = auth_api.member_state_headers("CMR")
     for org in ("ECOWAS", "ECCAS", "CMR", "NER"):
-        register_endpoint(client, _headers(auth_api, org), receiver.url(f"/{org}"), ["alert.raised"])
-    body = manifest([weapon("CM-9001")], mission="MINUSCA", country="CMR", crossing_date="2023-02-01")
+        register_endpoint(
+            client, _headers(auth_api, org), receiver.url(f"/{org}"), ["alert.raised"]
+        )
+    body = manifest(
+        [weapon("CM-9001")], mission="MINUSCA", country="CMR", crossing_date="2023-02-01"
+    )
     assert client.post(MANIFESTS, json=body, headers=cmr).status_code == 201
     seizure = delivery([declared_weapon(0, "CM-9001")], mission="MINUSCA", location_country="CAF")
     relay = auth_api.operator_headers(("index:write",))

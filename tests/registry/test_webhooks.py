@@ -56,7 +56,7 @@ def test_a_manifest_reaches_the_endpoint_signed_as_standard_webhooks_verifies(
     assert payload["type"] == "manifest.accepted"
     assert payload["data"]["id"] == posted["id"]
     assert payload["data"]["contributing_country"] == "SEN"
-    with pytest.raises(Exception, match="(?i)signature"):
+    with pytest.raises(Exception, match=r"(?i)signature"):
         Webhook(created["secret"]).verify(got.body.replace("SEN", "GHA"), got.headers)
     log = client.get(f"{WEBHOOKS}/{created['id']}/deliveries", headers=sen).json()["items"]
     assert [(d["status"], d["attempts"], d["message_id"]) for d in log] == [
@@ -155,9 +155,7 @@ def test_receiver_down_then_up_every_event_arrives_once_in_order_after_backoff(
         head = log[0]
         # Only the oldest is tried: those behind it wait their turn (order per endpoint).
         assert [d["attempts"] for d in log] == [len(waits) + 1, 0, 0, 0, 0]
-        wait = (
-            _at(head["next_attempt_at"]) - _at(head["last_attempt_at"])
-        ).total_seconds()
+        wait = (_at(head["next_attempt_at"]) - _at(head["last_attempt_at"])).total_seconds()
         waits.append(wait)
         # Not due yet: a pass now tries nothing.
         assert run_pass(register, clock=clock, webhooks_retry_base_seconds=10).failed == 0

@@ -57,7 +57,9 @@ def register_endpoint(
     client: TestClient, headers: dict[str, str], url: str, events: list[str] | None = None
 ) -> dict[str, Any]:
     """``POST /registry/v1/webhooks``; the 201 body."""
-    response = client.post(WEBHOOKS, json={"url": url, "events": events or ALL_EVENTS}, headers=headers)
+    response = client.post(
+        WEBHOOKS, json={"url": url, "events": events or ALL_EVENTS}, headers=headers
+    )
     assert response.status_code == 201, response.text
     return dict(response.json())
 

@@ -203,8 +203,9 @@ def add_delivery(session: Session, delivery: WebhookDelivery) -> WebhookDelivery
     return delivery
 
 
-# tenancy: the periodic rotation check reads every state's holdings; each event it
-# writes carries the grants of the contingent's own records.
+# The periodic rotation check reads every state's holdings; each event it writes carries
+# the grants of the contingent's own records (audience.readers_of), so it reveals none.
+# tenancy: a background job over every state, whose events carry each record's tenancy
 def rotations_ending(session: Session, *, today: date, until: date) -> list[Any]:
     """Contingents (mission, country, unit) still holding weapons in a mission whose end
     date falls between ``today`` and ``until``; with the date of their latest ``in``."""

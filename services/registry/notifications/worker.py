@@ -28,7 +28,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import anyio
 import httpx
@@ -48,13 +48,27 @@ from services.registry.notifications.audience import (
     readers_of,
     variant_for,
 )
-from services.registry.settings import RegistrySettings
 
 logger = logging.getLogger("salw.registry.notifications")
 T = TypeVar("T")
 FAN_OUT_BATCH = 500
 DELIVERY_BATCH = 200
 ERROR_TEXT_LIMIT = 500
+
+
+class WorkerSettings(Protocol):
+    """The settings the worker reads (``RegistrySettings``'s ``webhooks_*`` and
+    ``rotation_*``; a protocol so that this domain does not import the settings module)."""
+
+    webhooks_allow_private: bool
+    webhook_secrets_key: str
+    webhooks_retry_base_seconds: float
+    webhooks_retry_max_interval_seconds: float
+    webhooks_retry_for_seconds: float
+    webhooks_timeout_seconds: float
+    webhooks_worker_interval_seconds: float
+    rotation_ending_days: int
+    rotation_check_interval_seconds: float
 
 
 @dataclass
@@ -72,7 +86,7 @@ class Worker:
     """The worker's configuration and its clients (one per app)."""
 
     engine: Engine
-    settings: RegistrySettings
+    settings: WorkerSettings
     client: httpx.AsyncClient
     state: Any = None  # the app's state, for the SQLite write gate
     clock: Callable[[], datetime] = utcnow
@@ -336,7 +350,7 @@ def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def make_worker(app: FastAPI, settings: RegistrySettings) -> Worker:
+def make_worker(app: FastAPI, settings: WorkerSettings) -> Worker:
     """The app's worker, with its HTTP client (no redirects: a redirect could lead to an
     address nobody checked)."""
     client = httpx.AsyncClient(
@@ -352,7 +366,7 @@ def make_worker(app: FastAPI, settings: RegistrySettings) -> Worker:
     )
 
 
-async def run_worker(app: FastAPI, stop: asyncio.Event, settings: RegistrySettings) -> None:
+async def run_worker(app: FastAPI, stop: asyncio.Event, settings: WorkerSettings) -> None:
     """The registry's background delivery worker, until ``stop`` is set."""
     worker = make_worker(app, settings)
     app.state.notifications_worker = worker
