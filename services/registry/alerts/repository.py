@@ -233,4 +233,12 @@ def transition(
             at=now,
         )
     )
+    alert = session.execute(select(alerts).where(alerts.c.id == alert_id)).mappings().one()
+    notifications.emit_alert_updated(
+        session,
+        alert=dict(alert),
+        audience=audience_of(session, alert_id),
+        every_audience=bool(alert["every_audience"]),
+        change=f"status:{to_status}",
+    )
     return True

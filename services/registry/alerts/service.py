@@ -9,7 +9,6 @@ from sqlmodel import Session
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope
-from services.registry import notifications
 from services.registry.alerts import repository
 from services.registry.models import Alert, AlertEvent
 
@@ -98,13 +97,6 @@ def change_status(
             code="invalid_transition",
         )
     session.refresh(alert)
-    notifications.emit_alert_updated(
-        session,
-        alert=alert.model_dump(),
-        audience=repository.audience_of(session, alert_id),
-        every_audience=alert.every_audience,
-        change=f"status:{to_status}",
-    )
     return alert, repository.events_of(session, alert_id)
 
 

@@ -27,7 +27,7 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 import anyio
@@ -40,14 +40,9 @@ from sqlmodel import Session
 from services.common.database import write_transaction
 from services.common.tables import assume_utc, utcnow
 from services.registry.models import WebhookDelivery, WebhookEndpoint
-from services.registry.notifications import events, repository, signing
+from services.registry.notifications import events, repository, rotations, signing
 from services.registry.notifications.addresses import AddressRefused, post_to_checked_address
-from services.registry.notifications.audience import (
-    Recipient,
-    periods_to_json,
-    readers_of,
-    variant_for,
-)
+from services.registry.notifications.audience import Recipient, periods_to_json, variant_for
 
 logger = logging.getLogger("salw.registry.notifications")
 T = TypeVar("T")
@@ -313,41 +308,13 @@ class Worker:
     # -- rotation.ending -----------------------------------------------------------
 
     def _check_rotations(self, session: Session) -> int:
-        today = self.clock().date()
-        until = today + timedelta(days=self.settings.rotation_ending_days)
-        written = 0
-        for row in repository.rotations_ending(session, today=today, until=until):
-            written += events.emit(
-                session,
-                event_type="rotation.ending",
-                subject_id=f"{row.mission_code}:{row.contributing_country}"[:64],
-                data={
-                    "mission": row.mission_code,
-                    "contributing_country": row.contributing_country,
-                    "unit": row.unit,
-                    "rotation_ends_on": _iso(row.end_date),
-                    "weapons_held": int(row.held),
-                    "last_crossing_date": _iso(row.last_crossing),
-                },
-                grants=readers_of(row.contributing_country, _date(row.last_crossing)),
-                dedupe_key=(
-                    f"rotation.ending:{row.mission_code}:{row.contributing_country}:"
-                    f"{row.unit}:{_iso(row.end_date)}"
-                )[:400],
-            )
-        return written
+        return rotations.write_rotations_ending(
+            session, today=self.clock().date(), days=self.settings.rotation_ending_days
+        )
 
     async def check_rotations(self) -> int:
         """Write ``rotation.ending`` for each unit and rotation not told yet; how many."""
         return await self._write(self._check_rotations)
-
-
-def _iso(value: Any) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def _date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def make_worker(app: FastAPI, settings: WorkerSettings) -> Worker:

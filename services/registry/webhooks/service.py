@@ -4,8 +4,8 @@ An organisation's endpoints are managed by its ``admin`` person or by its API cl
 holding ``register:read`` (a national system), both of which read everything the
 events carry; anyone else: 403. Another organisation's endpoint is a 404. An endpoint
 records what its organisation may read (its country, or its community's membership
-periods, refreshed on each of its requests here), which the worker checks every event
-against before it is sent.
+periods, as of its registration; the worker uses the registry's freshest memberships
+when it has them), which the worker checks every event against before it is sent.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ def require_manager(principal: Principal) -> None:
 
 
 def _sync_tenancy(session: Session, principal: Principal, scope: ReadScope) -> None:
-    # A secretariat's memberships change over time: each request refreshes them.
+    # A secretariat's memberships change over time: a registration refreshes those of
+    # its organisation's endpoints (the worker prefers the registry's own directory).
     if principal.org_type == "secretariat" and not scope.everything:
         outbox.refresh_periods(session, org=principal.org, periods=periods_to_json(scope.periods))
 
@@ -117,7 +118,6 @@ def list_endpoints(
 ) -> tuple[list[WebhookEndpoint], str | None]:
     """The caller's organisation's endpoints."""
     require_manager(principal)
-    _sync_tenancy(session, principal, scope)
     return repository.list_endpoints(session, org=principal.org, params=params)
 
 
@@ -126,7 +126,6 @@ def get_endpoint(
 ) -> WebhookEndpoint:
     """One of the caller's organisation's endpoints (404 for anyone else's)."""
     require_manager(principal)
-    _sync_tenancy(session, principal, scope)
     endpoint = repository.endpoint_of(session, org=principal.org, endpoint_id=endpoint_id)
     if endpoint is None:
         raise NotFound("No such webhook endpoint", code="webhook_not_found")
