@@ -102,13 +102,13 @@ async def post_to_checked_address(
     client: httpx.AsyncClient,
     url: str,
     *,
+    address: str,
     body: str,
     headers: dict[str, str],
-    allow_private: bool,
 ) -> httpx.Response:
-    """POST ``body`` to ``url``, connecting to the address just checked."""
+    """POST ``body`` to ``url``, connecting to ``address``, which
+    :func:`resolve_checked_async` has just checked."""
     parsed = httpx.URL(url)
-    address = await resolve_checked_async(url, allow_private=allow_private)
     host_header = parsed.host if parsed.port is None else f"{parsed.host}:{parsed.port}"
     extensions = {"sni_hostname": parsed.host} if parsed.scheme == "https" else {}
     return await client.post(

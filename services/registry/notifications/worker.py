@@ -41,7 +41,11 @@ from services.common.database import write_transaction
 from services.common.tables import assume_utc, utcnow
 from services.registry.models import WebhookDelivery, WebhookEndpoint
 from services.registry.notifications import events, repository, rotations, signing
-from services.registry.notifications.addresses import AddressRefused, post_to_checked_address
+from services.registry.notifications.addresses import (
+    AddressRefused,
+    post_to_checked_address,
+    resolve_checked_async,
+)
 from services.registry.notifications.audience import Recipient, periods_to_json, variant_for
 
 logger = logging.getLogger("salw.registry.notifications")
@@ -173,7 +177,9 @@ class Worker:
         )
         return timedelta(seconds=ceiling * random.uniform(0.5, 1.0))  # noqa: S311 (jitter, not a secret)
 
-    async def _send(self, endpoint: WebhookEndpoint, secret: str, d: WebhookDelivery) -> str | None:
+    async def _send(
+        self, endpoint: WebhookEndpoint, address: str, secret: str, d: WebhookDelivery
+    ) -> str | None:
         """One attempt; None on a 2xx, else what went wrong."""
         timestamp = int(self.clock().timestamp())
         headers = {
@@ -187,14 +193,8 @@ class Worker:
         }
         try:
             response = await post_to_checked_address(
-                self.client,
-                endpoint.url,
-                body=d.body,
-                headers=headers,
-                allow_private=self.settings.webhooks_allow_private,
+                self.client, endpoint.url, address=address, body=d.body, headers=headers
             )
-        except AddressRefused as exc:
-            return f"refused: {exc}"
         except httpx.HTTPError as exc:
             return f"{type(exc).__name__}: {exc}"[:ERROR_TEXT_LIMIT] or type(exc).__name__
         if 200 <= response.status_code < 300:
@@ -212,6 +212,8 @@ class Worker:
             )
             if endpoint is None or endpoint.status != "active" or not head:
                 return
+            if assume_utc(head[0].next_attempt_at) > self.clock():
+                return  # in backoff: those behind it wait too
             try:
                 secret = signing.unseal(
                     endpoint.secret_sealed,
@@ -223,10 +225,18 @@ class Worker:
                 return
             delivered: list[int] = []
             failure: tuple[WebhookDelivery, str] | None = None
-            for d in head:
+            # Resolved and checked once per batch of consecutive deliveries (each batch
+            # within moments), and connected to that checked address.
+            try:
+                address = await resolve_checked_async(
+                    endpoint.url, allow_private=self.settings.webhooks_allow_private
+                )
+            except AddressRefused as exc:
+                address, failure = "", (head[0], f"refused: {exc}")
+            for d in head if failure is None else []:
                 if assume_utc(d.next_attempt_at) > self.clock():
                     break
-                error = await self._send(endpoint, secret, d)
+                error = await self._send(endpoint, address, secret, d)
                 if error is not None:
                     failure = (d, error)
                     break
