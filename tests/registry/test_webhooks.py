@@ -3,7 +3,7 @@ disabling, redelivery, refused addresses."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -261,3 +261,32 @@ def test_only_the_organisation_manages_its_endpoints(
     refused = client.post(WEBHOOKS, json=body, headers=editor_headers)
     assert refused.status_code == 403
     assert refused.json()["code"] == "webhook_management"
+
+
+def test_events_are_written_with_their_transaction_and_dropped_with_its_rollback(
+    register: EmbeddedRegister, client: TestClient
+) -> None:
+    from services.common.database import write_session
+    from services.registry.notifications import emit, readers_of
+
+    def emit_one(session: Any, subject: str) -> None:
+        emit(
+            session,
+            event_type="manifest.accepted",
+            subject_id=subject,
+            data={"id": subject},
+            grants=readers_of("SEN", date(2024, 3, 1)),
+        )
+
+    engine = register.registry.state.engine
+    with write_session(engine) as session:
+        emit_one(session, "rolled-back")
+        session.rollback()
+        emit_one(session, "committed-1")
+        emit_one(session, "committed-2")
+        session.commit()
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(notification_events.c.subject_id).order_by(notification_events.c.id)
+        ).all()
+    assert [r[0] for r in rows] == ["committed-1", "committed-2"]

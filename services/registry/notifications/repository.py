@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, insert, select, text, update
+from sqlalchemy import Engine, and_, case, event, func, insert, select, text, update
 from sqlmodel import Session
 
 from services.common.tables import utcnow
@@ -23,6 +23,10 @@ from services.registry.models.handles import (
 _LOCK = "hashtextextended('registry:webhooks-worker', 0)"
 
 
+_QUEUED = "salw_notification_events"
+"""``session.info`` key of the events queued in the session's transaction."""
+
+
 def insert_event(
     session: Session,
     *,
@@ -33,26 +37,51 @@ def insert_event(
     payloads: dict[str, Any],
     grants: list[Any],
 ) -> bool:
-    """Add an event to the outbox; False (nothing written) if ``dedupe_key`` is taken."""
-    if dedupe_key is not None:
-        taken = session.execute(
-            select(notification_events.c.id).where(notification_events.c.dedupe_key == dedupe_key)
-        ).first()
-        if taken is not None:
-            return False
-    session.execute(
-        insert(notification_events).values(
-            message_id=message_id,
-            type=event_type,
-            subject_id=subject_id,
-            dedupe_key=dedupe_key,
-            payloads=payloads,
-            grants=grants,
-            occurred_at=utcnow(),
-            fanned_out_at=None,
-        )
-    )
+    """Add an event to the outbox in the session's transaction; False (nothing written)
+    if ``dedupe_key`` is taken.
+
+    An event without a dedupe key is queued on the session and inserted with the others
+    in one statement just before the transaction commits (a seizure raising 10,000
+    alerts pays one batched insert, not 10,000); a rollback drops the queue with the
+    transaction. An event with a key is inserted at once (after the queue, in order)."""
+    row = {
+        "message_id": message_id,
+        "type": event_type,
+        "subject_id": subject_id,
+        "dedupe_key": dedupe_key,
+        "payloads": payloads,
+        "grants": grants,
+        "occurred_at": utcnow(),
+        "fanned_out_at": None,
+    }
+    if dedupe_key is None:
+        session.info.setdefault(_QUEUED, []).append(row)
+        return True
+    flush_queued(session)
+    taken = session.execute(
+        select(notification_events.c.id).where(notification_events.c.dedupe_key == dedupe_key)
+    ).first()
+    if taken is not None:
+        return False
+    session.execute(insert(notification_events), [row])
     return True
+
+
+def flush_queued(session: Session) -> None:
+    """Insert the events queued in the session's transaction (in the order emitted)."""
+    rows = session.info.pop(_QUEUED, None)
+    if rows:
+        session.execute(insert(notification_events), rows)
+
+
+def _drop_queued(session: Session, *_: Any) -> None:
+    session.info.pop(_QUEUED, None)
+
+
+# Every session of the registry: queued events are written as its transaction commits,
+# and dropped when it rolls back.
+event.listen(Session, "before_commit", flush_queued)
+event.listen(Session, "after_rollback", _drop_queued)
 
 
 def events_to_fan_out(session: Session, *, limit: int) -> list[NotificationEvent]:
