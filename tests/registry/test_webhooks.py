@@ -290,3 +290,19 @@ def test_events_are_written_with_their_transaction_and_dropped_with_its_rollback
             select(notification_events.c.subject_id).order_by(notification_events.c.id)
         ).all()
     assert [r[0] for r in rows] == ["committed-1", "committed-2"]
+
+
+def test_an_idempotent_replay_returns_the_endpoint_without_its_secret(
+    client: TestClient, auth_api: AuthApi, receiver: Receiver
+) -> None:
+    headers = {**auth_api.member_state_headers("SEN"), "Idempotency-Key": "hook-1"}
+    body = {"url": receiver.url(), "events": ["alert.raised"]}
+    first = client.post(WEBHOOKS, json=body, headers=headers)
+    again = client.post(WEBHOOKS, json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.headers["cache-control"] == "no-store"
+    assert first.json()["secret"].startswith("whsec_")
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["secret"] is None
+    listed = client.get(WEBHOOKS, headers=auth_api.member_state_headers("SEN")).json()
+    assert len(listed["items"]) == 1
