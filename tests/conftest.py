@@ -157,9 +157,12 @@ def register_settings(database_urls: dict[str, str], tmp_path: Path) -> Embedded
     return EmbeddedSettings(
         auth=AuthSettings(database_url=database_urls["auth"], **common),
         registry=RegistrySettings(
-            database_url=database_urls["registry"], neighbour_indexer_enabled=False, **common
+            database_url=database_urls["registry"],
+            neighbour_indexer_enabled=False,
+            webhooks_worker_enabled=False,
+            **common,
         ),
-        # Tests deliver the weapon-index feed explicitly (POST .../index-feed/deliveries)
+        # Tests deliver the weapon-index feed (POST .../index-feed/deliveries) and webhooks
         # and index serial neighbours explicitly rather than from background tasks
         # racing their assertions.
         # The log signs with the key that the registry tests' own deliveries are

@@ -19,11 +19,13 @@ from services.registry.index.router import router as index_router
 from services.registry.loss_reports.router import router as loss_reports_router
 from services.registry.manifests.router import router as manifests_router
 from services.registry.missions.router import router as missions_router
+from services.registry.notifications.worker import run_worker as run_notifications_worker
 from services.registry.reconciliation.router import router as reconciliation_router
 from services.registry.reference.router import router as reference_router
 from services.registry.settings import RegistrySettings
 from services.registry.statistics.router import router as statistics_router
 from services.registry.trace.router import router as trace_router
+from services.registry.webhooks.router import router as webhooks_router
 
 VERSION = "0.1.0"
 DESCRIPTION = """Deployment manifests of contingent-owned small arms, light weapons and
@@ -52,6 +54,7 @@ OPENAPI_TAGS = [
     {"name": "alerts", "description": "Diversion, linkage, embargo and unreturned alerts."},
     {"name": "embargoes", "description": "Arms embargoes screened against declarations."},
     {"name": "statistics", "description": "Counts over decades, map of declarations."},
+    {"name": "webhooks", "description": "Signed event deliveries to national systems."},
 ]
 
 
@@ -74,6 +77,7 @@ def v1_router() -> APIRouter:
         alert_triage_router,
         embargoes_router,
         statistics_router,
+        webhooks_router,
     ):
         router.include_router(domain)
     return router
@@ -100,10 +104,20 @@ def create_app(
                 )
             )
 
+        app.state.notifications_stop = asyncio.Event()
+        app.state.notifications_task = None
+        if resolved.webhooks_worker_enabled:
+            app.state.notifications_task = asyncio.create_task(
+                run_notifications_worker(app, app.state.notifications_stop, resolved)
+            )
+
     async def stop(app: FastAPI) -> None:
         app.state.neighbour_indexer_stop.set()
+        app.state.notifications_stop.set()
         if app.state.neighbour_indexer_task is not None:
             await app.state.neighbour_indexer_task
+        if app.state.notifications_task is not None:
+            await app.state.notifications_task
 
     app = create_service_app(
         settings=settings,

@@ -8,6 +8,7 @@ from pydantic_settings import SettingsConfigDict
 from services.common.settings import ServiceSettings
 from services.common.sheets import ImportSettings
 from services.common.transparency.note import parse_verifier_key
+from services.registry.notifications.signing import parse_sealing_key
 
 
 class RegistrySettings(ImportSettings, ServiceSettings):
@@ -22,6 +23,33 @@ class RegistrySettings(ImportSettings, ServiceSettings):
     neighbour_indexer_interval_seconds: float = Field(default=0.5, gt=0)
     # What reading one CSV/XLSX manifest upload may cost: the ``import_*`` fields of
     # ImportSettings (REGISTRY_IMPORT_MAX_ROWS, ..._PARSE_CONCURRENCY).
+
+    # Notifications (services/registry/notifications): the background worker fans the
+    # outbox out to webhook endpoints and delivers them, never on a request's path.
+    webhooks_worker_enabled: bool = True
+    webhooks_worker_interval_seconds: float = Field(default=0.5, gt=0)
+    # Endpoints on private, loopback, link-local, multicast or reserved addresses, and
+    # plain HTTP: refused unless this is on (tests, local installs).
+    webhooks_allow_private: bool = False
+    # The base64 of 32 random bytes sealing signing secrets at rest (AES-256-GCM);
+    # unset, secrets are stored as they are. Keep it outside the database's backups.
+    webhook_secrets_key: str = ""
+    # Retries: exponential backoff with jitter from the base, each wait capped, for up to
+    # ``webhooks_retry_for_seconds`` (three days); then the endpoint is disabled.
+    webhooks_retry_base_seconds: float = Field(default=5.0, gt=0)
+    webhooks_retry_max_interval_seconds: float = Field(default=3600.0, gt=0)
+    webhooks_retry_for_seconds: float = Field(default=3 * 86400.0, gt=0)
+    webhooks_timeout_seconds: float = Field(default=10.0, gt=0)
+    # rotation.ending: a unit still holding weapons in a mission ending within this many
+    # days; checked every ``rotation_check_interval_seconds``.
+    rotation_ending_days: int = Field(default=30, ge=1, le=366)
+    rotation_check_interval_seconds: float = Field(default=3600.0, gt=0)
+
+    @field_validator("webhook_secrets_key")
+    @classmethod
+    def _secrets_key(cls, value: str) -> str:
+        parse_sealing_key(value)  # ValueError naming what is wrong
+        return value.strip()
 
     # The declarations log's C2SP verifier key (``<name>+<hex id>+<base64 key>``, as
     # ``GET /declarations/v1/log/public-key`` serves it and bootstrap prints it). The index

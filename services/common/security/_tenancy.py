@@ -55,6 +55,13 @@ class CommunityDirectory:
         """Forget the cache (after an edit, or in tests)."""
         self._fetched_at = float("-inf")
 
+    def cached_periods(self, community: str) -> list[MembershipPeriod] | None:
+        """The memberships of ``community`` as last fetched (None: never fetched), for
+        background work that has no caller's token to fetch them with."""
+        if not self._periods:
+            return None
+        return list(self._periods.get(community, []))
+
     async def periods(self, community: str, token: str) -> list[MembershipPeriod]:
         """Membership periods of ``community``; fetched with the caller's own token."""
         if time.monotonic() - self._fetched_at >= self.ttl_seconds:

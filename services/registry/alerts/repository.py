@@ -24,6 +24,7 @@ from sqlmodel import Session
 from services.common.pagination import PageParams, paginate
 from services.common.security import ReadScope
 from services.common.tables import utcnow
+from services.registry import notifications
 from services.registry.alerts.filters import ASSIGNEE_NONE, AlertFilter
 from services.registry.models import Alert, AlertEvent
 from services.registry.models.handles import alert_audiences, alert_events, alerts
@@ -100,6 +101,24 @@ def raise_alert(
             for c, d, s in dict.fromkeys(audience)
         ],
     )
+    notifications.emit_alert_raised(
+        session,
+        alert={
+            "id": alert_id,
+            "kind": kind,
+            "status": "open",
+            "summary": summary[:1000],
+            "country": country,
+            "mission_code": mission,
+            "declaration_id": declaration_id,
+            "record_date": record_date,
+            "evidence": evidence,
+            "created_at": now,
+            "updated_at": now,
+        },
+        audience=audience,
+        every_audience=every_audience,
+    )
     session.execute(
         insert(alert_events).values(
             alert_id=alert_id,
@@ -113,6 +132,17 @@ def raise_alert(
         )
     )
     return alert_id
+
+
+def audience_of(session: Session, alert_id: str) -> list[Audience]:
+    """The alert's audience rows."""
+    a = alert_audiences
+    statement = (
+        select(a.c.country, a.c.on_date, a.c.secretariat_only)
+        .where(a.c.alert_id == alert_id)
+        .order_by(a.c.id)
+    )
+    return [(row[0], row[1], bool(row[2])) for row in session.execute(statement)]
 
 
 def visible(scope: ReadScope, *, member_state: bool) -> ColumnElement[bool]:
@@ -245,5 +275,13 @@ def transition(
             action="reopened" if to_status == "open" else to_status,
             outcome=outcome,
         )
+    )
+    alert = session.execute(select(alerts).where(alerts.c.id == alert_id)).mappings().one()
+    notifications.emit_alert_updated(
+        session,
+        alert=dict(alert),
+        audience=audience_of(session, alert_id),
+        every_audience=bool(alert["every_audience"]),
+        change=f"status:{to_status}",
     )
     return True

@@ -24,7 +24,7 @@ from services.common.identifiers import (
 from services.common.security import Principal
 from services.common.tables import column_length, utcnow
 from services.common.transparency.note import Verifier
-from services.registry import serial_index
+from services.registry import notifications, serial_index
 from services.registry.alerts import detection
 from services.registry.identifier_keys import serial_key
 from services.registry.index import repository
@@ -101,6 +101,7 @@ def ingest_declaration(
             result.alerts += detection.raise_for_amendment(
                 session=session, before=before, declaration=declaration
             )
+        _notify(session, declaration, amended=current is not None)
     event = IndexEvent(
         event_id=delivery.event_id,
         declaration_id=delivery.declaration_id,
@@ -116,6 +117,27 @@ def ingest_declaration(
             "The same delivery is being applied concurrently; retry", code="concurrent_delivery"
         ) from exc
     return result
+
+
+def _notify(session: Session, d: IndexedDeclaration, *, amended: bool) -> None:
+    """``declaration.accepted`` (first indexed) or ``declaration.amended`` (a newer
+    version), to whoever reads the declaring state's records of its date."""
+    notifications.emit(
+        session,
+        event_type="declaration.amended" if amended else "declaration.accepted",
+        subject_id=d.declaration_id,
+        data={
+            "declaration_id": d.declaration_id,
+            "version": d.version,
+            "declaration_type": d.declaration_type,
+            "declaring_country": d.declaring_country,
+            "mission": d.mission_code,
+            "event_date": d.event_date.isoformat(),
+            "location_country": d.location_country,
+            "item_count": d.item_count,
+        },
+        grants=notifications.readers_of(d.declaring_country, d.event_date),
+    )
 
 
 def _is_stale(current: IndexedDeclaration | None, delivery: DeclarationDelivery) -> bool:

@@ -11,7 +11,7 @@ from services.common.errors import NotFound, ValidationFailed
 from services.common.identifiers import calibre_key, manufacturer_key
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
-from services.registry import serial_index
+from services.registry import notifications, serial_index
 from services.registry.identifier_keys import serial_key
 from services.registry.ledger.repository import lock_contingent_ledger
 from services.registry.loss_reports import repository
@@ -102,6 +102,22 @@ def create_loss_report(
                 for line, held in overdrawn
             ]
         )
+    notifications.emit(
+        session,
+        event_type="loss_report.accepted",
+        subject_id=report_id,
+        data={
+            "id": report_id,
+            "mission": mission,
+            "contributing_country": country,
+            "unit": payload.unit,
+            "loss_type": payload.loss_type,
+            "loss_date": payload.loss_date.isoformat(),
+            "reference": payload.reference,
+            "item_count": len(rows),
+        },
+        grants=notifications.readers_of(country, payload.loss_date),
+    )
     return report, repository.report_items(session, report_id)
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from services.common.errors import FieldProblem, NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.security import Principal, ReadScope, require_own_country
-from services.registry import serial_index
+from services.registry import notifications, serial_index
 from services.registry.alerts import detection
 from services.registry.ledger.repository import lock_contingent_ledger
 from services.registry.manifests import repository
@@ -116,6 +116,24 @@ def create_manifest(*, session: Session, principal: Principal, draft: ManifestDr
         raise _refuse(problems)
     # Same transaction: diversions matched, a rotation closed with weapons still held.
     detection.raise_for_manifest(session=session, manifest=manifest)
+    notifications.emit(
+        session,
+        event_type="manifest.accepted",
+        subject_id=manifest.id,
+        data={
+            "id": manifest.id,
+            "direction": manifest.direction,
+            "mission": manifest.mission_code,
+            "contributing_country": manifest.contributing_country,
+            "unit": manifest.unit,
+            "crossing_date": manifest.crossing_date.isoformat(),
+            "reference": manifest.reference,
+            "closes_rotation": manifest.closes_rotation,
+            "is_correction": manifest.is_correction,
+            "item_count": manifest.item_count,
+        },
+        grants=notifications.readers_of(manifest.contributing_country, manifest.crossing_date),
+    )
     return manifest
 
 

@@ -12,6 +12,9 @@ DeclaredItem,      its items and the deliveries received (models/index.py)
 IndexEvent
 Alert, AlertAudience, AlertEvent, Embargo   alerts and embargoes (models/alerts.py)
 ReferenceChange    the insert-only trail of changes to missions and embargoes
+NotificationEvent, the notifications outbox, webhook endpoints and their
+WebhookEndpoint,   delivery log (models/notifications.py)
+WebhookDelivery
 SerialNeighbour,   trace's index of serials one edit apart, and the records
 SerialIndexBacklog awaiting it (models/serial_index.py)
 
@@ -26,6 +29,11 @@ from services.registry.models.index import DeclaredItem, IndexedDeclaration, Ind
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
 from services.registry.models.missions import Mission
+from services.registry.models.notifications import (
+    NotificationEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from services.registry.models.reference_changes import ReferenceChange
 from services.registry.models.serial_index import SerialIndexBacklog, SerialNeighbour
 from services.registry.tables import RegistryTable, idempotency_keys, metadata
@@ -43,10 +51,13 @@ __all__ = [
     "Manifest",
     "ManifestItem",
     "Mission",
+    "NotificationEvent",
     "ReferenceChange",
     "RegistryTable",
     "SerialIndexBacklog",
     "SerialNeighbour",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "idempotency_keys",
     "metadata",
 ]

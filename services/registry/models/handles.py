@@ -17,6 +17,11 @@ from services.registry.models.index import DeclaredItem, IndexedDeclaration
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
 from services.registry.models.missions import Mission
+from services.registry.models.notifications import (
+    NotificationEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from services.registry.models.reference_changes import ReferenceChange
 from services.registry.models.serial_index import SerialIndexBacklog, SerialNeighbour
 from services.registry.tables import RegistryTable
@@ -42,3 +47,6 @@ embargoes: Final = _table(Embargo)
 reference_changes: Final = _table(ReferenceChange)
 serial_neighbours: Final = _table(SerialNeighbour)
 serial_index_backlog: Final = _table(SerialIndexBacklog)
+notification_events: Final = _table(NotificationEvent)
+webhook_endpoints: Final = _table(WebhookEndpoint)
+webhook_deliveries: Final = _table(WebhookDelivery)

@@ -1,0 +1,1 @@
+"""Webhook endpoints of organisations: register, list, disable, the delivery log."""
