@@ -276,12 +276,17 @@ def transition(
             outcome=outcome,
         )
     )
+    announce_update(session, alert_id, change=f"status:{to_status}")
+    return True
+
+
+def announce_update(session: Session, alert_id: str, *, change: str) -> None:
+    """Write ``alert.updated`` for the alert as it now stands, in the caller's transaction."""
     alert = session.execute(select(alerts).where(alerts.c.id == alert_id)).mappings().one()
     notifications.emit_alert_updated(
         session,
         alert=dict(alert),
         audience=audience_of(session, alert_id),
         every_audience=bool(alert["every_audience"]),
-        change=f"status:{to_status}",
+        change=change,
     )
-    return True

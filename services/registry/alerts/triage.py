@@ -25,6 +25,7 @@ from services.common.errors import (
 from services.common.scopes import Scope
 from services.common.security import Principal, ReadScope
 from services.common.tables import utcnow
+from services.registry.alerts import repository as alerts_repository
 from services.registry.alerts import triage_repository
 from services.registry.alerts.filters import AlertFilter
 from services.registry.alerts.schemas import BULK_LIMIT, BulkAcknowledgeRequest
@@ -133,6 +134,8 @@ def _step(
         to_assignee=values.get("assignee"),
         outcome=values.get("outcome"),
     )
+    if status != alert.status or "assignee" in values:
+        alerts_repository.announce_update(session, alert_id, change=f"{action}:{status}")
     session.refresh(alert)
     return alert
 
@@ -363,6 +366,7 @@ def bulk_acknowledge(
             to_status="acknowledged",
             note=body.note,
         )
+        alerts_repository.announce_update(session, alert_id, change="acknowledged:acknowledged")
         results.append({"id": alert_id, "result": "acknowledged", "version": alert.version + 1})
     done = sum(r["result"] == "acknowledged" for r in results)
     return {"acknowledged": done, "unchanged": len(results) - done, "results": results}
