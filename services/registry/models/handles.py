@@ -13,6 +13,7 @@ from typing import Final
 from sqlalchemy import Table, inspect
 
 from services.registry.models.alerts import Alert, AlertAudience, AlertEvent, Embargo
+from services.registry.models.field_reference import ArmedGroup, HeadstampCode
 from services.registry.models.index import DeclaredItem, IndexedDeclaration
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
@@ -42,3 +43,5 @@ embargoes: Final = _table(Embargo)
 reference_changes: Final = _table(ReferenceChange)
 serial_neighbours: Final = _table(SerialNeighbour)
 serial_index_backlog: Final = _table(SerialIndexBacklog)
+armed_groups: Final = _table(ArmedGroup)
+headstamp_codes: Final = _table(HeadstampCode)
