@@ -43,7 +43,7 @@ def create_armed_group(
     session: SessionDep,
     idempotency: IdempotencyDep,
 ) -> Response:
-    """Add an armed group (a secretariat or the operator, ``admin`` scope); recorded in
+    """Add an armed group (a secretariat, or the operator with ``admin``); recorded in
     the reference trail. A name or alias another group bears is a 422: a presumed user
     must resolve to one group."""
     replayed = idempotency.replay()
@@ -77,7 +77,7 @@ def create_headstamp(
     session: SessionDep,
     idempotency: IdempotencyDep,
 ) -> Response:
-    """Add a headstamp code (a secretariat or the operator, ``admin`` scope); recorded in
+    """Add a headstamp code (a secretariat, or the operator with ``admin``); recorded in
     the reference trail."""
     replayed = idempotency.replay()
     if replayed is not None:

@@ -1,7 +1,7 @@
 """Armed groups and headstamp codes: editable reference data with the reference trail.
 
-Secretariats and the operator add entries with the ``admin`` scope; everyone
-authenticated reads them. Each addition is recorded in the reference trail.
+Secretariats (``admin`` or ``register:read``) and the operator (``admin``) add entries,
+as for missions; everyone authenticated reads them. Each addition is recorded in the reference trail.
 Declarations already indexed keep the resolution made when they were delivered.
 """
 
@@ -31,9 +31,15 @@ from services.registry.reference.trail import ChangeActor
 
 
 def _ensure_may_manage(principal: Principal) -> None:
-    if principal.org_type == "member_state" or not principal.has_scope(Scope.ADMIN):
+    # As for missions: the operator with ``admin``; a secretariat with ``admin`` (a
+    # secretariat admin person) or ``register:read`` (its API clients hold no admin).
+    allowed = {
+        "operator": (Scope.ADMIN,),
+        "secretariat": (Scope.ADMIN, Scope.REGISTER_READ),
+    }.get(principal.org_type, ())
+    if not any(principal.has_scope(scope) for scope in allowed):
         raise Forbidden(
-            "Secretariats and the operator manage this list, with the 'admin' scope",
+            "Secretariats and the operator manage this list (the operator with 'admin')",
             code="forbidden",
         )
 
