@@ -1,8 +1,9 @@
 """Armed groups and headstamp codes: editable reference data with the reference trail.
 
 Secretariats (``admin`` or ``register:read``) and the operator (``admin``) add entries,
-as for missions; everyone authenticated reads them. Each addition is recorded in the reference trail.
-Declarations already indexed keep the resolution made when they were delivered.
+as for missions; everyone authenticated reads them. Each addition is recorded in the
+reference trail. Declarations already indexed keep the resolution made when they were
+delivered.
 """
 
 from __future__ import annotations
