@@ -65,3 +65,44 @@ def test_the_incidents_presumed_user_resolves_to_a_group_and_must_be_the_named_i
         INDEX, json=mismatched, headers=auth_api.operator_headers(("index:write",))
     )
     assert refused.status_code == 422
+
+
+def _cases(declaration_id: str, incident_id: str, headstamp: str = "711 15") -> dict[str, Any]:
+    item = {
+        "item_index": 0,
+        "kind": "ammunition",
+        "calibre": "7.62x39mm",
+        "headstamp": headstamp,
+        "condition": "fired",
+        "quantity": 12,
+    }
+    return delivery(
+        [item],
+        declaration_id=declaration_id,
+        incident_id=incident_id,
+        incident=_incident(incident_id),
+    )
+
+
+def test_after_a_groups_alert_is_closed_a_new_member_raises_a_new_one_naming_all(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    third = "c0ffee00-0000-4000-8000-000000000003"
+    assert _deliver(client, auth_api, _cases("decl-1", AMBUSH)) == 0
+    assert _deliver(client, auth_api, _cases("decl-2", CACHE)) == 1
+    ecowas = auth_api.secretariat_headers("ECOWAS")
+    (first,) = assert_status(
+        client.get("/registry/v1/alerts", params={"kind": "linkage"}, headers=ecowas), 200
+    )["items"]
+    closed = client.post(
+        f"/registry/v1/alerts/{first['id']}/close", json={"note": "traced"}, headers=ecowas
+    )
+    assert_status(closed, 200)
+    assert _deliver(client, auth_api, _cases("decl-3", third)) == 1
+    assert _deliver(client, auth_api, _cases("decl-4", third, "711 14")) == 0
+    alerts = assert_status(
+        client.get("/registry/v1/alerts", params={"kind": "linkage"}, headers=ecowas), 200
+    )["items"]
+    assert [a["status"] for a in alerts] == ["closed", "open"]
+    named = [d["declaration_id"] for d in alerts[1]["evidence"]["declarations"]]
+    assert sorted(named) == ["decl-1", "decl-2", "decl-3"]

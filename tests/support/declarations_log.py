@@ -42,6 +42,8 @@ ITEM_FIELDS = (
     "ordnance_type",
     "explosive_type",
     "quantity_unit",
+    "headstamp",
+    "condition",
 )
 
 
