@@ -120,11 +120,12 @@ def test_three_attacks_with_cases_of_one_maker_and_year_raise_one_linkage_alert_
         seen = alerts(client, auth_api.member_state_headers(state), "linkage")
         assert [a["id"] for a in seen] == [raised["id"]]
     assert alerts(client, auth_api.member_state_headers("GHA"), "linkage") == []
-    events = assert_status(
+    detail = assert_status(
         client.get(f"{ALERTS}/{raised['id']}", headers=auth_api.secretariat_headers("ECOWAS")),
         200,
     )
-    assert ids[2] in str(events)
+    assert [e["to_status"] for e in detail["events"]] == ["open", "open"]
+    assert ids[2] in detail["events"][1]["note"]
 
 
 def test_cases_found_twice_within_one_incident_raise_no_linkage(
