@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from services.common.database import make_engine
 from tests.declarations.support import Callers, declaration, weapon
 from tests.support.responses import assert_status
 
@@ -158,3 +162,20 @@ def test_ammunition_is_recorded_as_found_and_old_shapes_keep_their_bytes(
         "items[0].ammunition.condition",
         "items[0].ammunition.quantity",
     }
+
+
+def test_the_database_refuses_to_change_or_delete_an_incident(
+    client: TestClient, callers: Callers, declarations_url: str
+) -> None:
+    assert_status(client.post(INCIDENTS, json=ambush(), headers=callers.state("NER")), 201)
+    engine = make_engine(declarations_url)
+    try:
+        for statement in (
+            "UPDATE incidents SET presumed_user = 'someone else'",
+            "DELETE FROM incidents",
+        ):
+            with pytest.raises(DBAPIError) as refused, engine.begin() as connection:
+                connection.execute(text(statement))
+            assert "incidents is insert-only" in str(refused.value.orig)
+    finally:
+        engine.dispose()
