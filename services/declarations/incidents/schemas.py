@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.dates import IsoDate
 from services.common.submitted_by import SubmittedBy
-from services.declarations.declarations.schemas import Location, LongText, Text, _Strict
+from services.declarations.declarations.schemas import Location, LongText, Text
 
 IncidentType = Literal[
     "attack_on_mission",
@@ -23,8 +23,10 @@ IncidentType = Literal[
 ]
 
 
-class IncidentCreate(_Strict):
+class IncidentCreate(BaseModel):
     """An incident materiel was recovered from; declarations name it by ``incident_id``."""
+
+    model_config = ConfigDict(extra="forbid")
 
     type: IncidentType
     date: IsoDate
