@@ -15,6 +15,7 @@ from services.declarations.amendments.router import router as amendments_router
 from services.declarations.declarations.router import router as declarations_router
 from services.declarations.deps import Clock, system_clock
 from services.declarations.imports.router import router as imports_router
+from services.declarations.incidents.router import router as incidents_router
 from services.declarations.index_feed.relay import IndexRelay
 from services.declarations.index_feed.router import router as index_feed_router
 from services.declarations.log.keys import load_signer
@@ -51,6 +52,7 @@ def v1_router() -> APIRouter:
     for domain in (
         imports_router,  # before /declarations/{id}: "import" is not an id
         declarations_router,
+        incidents_router,
         amendments_router,
         retention_router,
         log_router,

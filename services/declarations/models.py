@@ -20,6 +20,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -277,4 +278,29 @@ index_retry_outcomes = Table(
     Column("retry_id", Integer, ForeignKey("index_retries.id"), primary_key=True),
     Column("delivered_at", DateTime(timezone=True), nullable=False),
     Column("outcome", String(20), nullable=False),
+)
+
+# Incidents (an attack, a cache, a checkpoint seizure...) that declarations, of one
+# state or several, name by ``incident_id``. Created by a state or a secretariat; read
+# by the organisation that created it and by the secretariats covering its country on
+# its date. Never changed once created (a correction is a new incident).
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("incident_type", String(32), nullable=False),
+    Column("incident_date", Date, nullable=False),
+    Column("country", String(3), nullable=False),
+    Column("place", String(200), nullable=True),
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
+    Column("presumed_user", String(200), nullable=True),
+    Column("description", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("created_by_type", String(8), nullable=False),
+    Column("created_by_org", String(64), nullable=False),
+    Index("ix_incidents_org_created", "created_by_org", "created_at", "id"),
+    Index("ix_incidents_country_date", "country", "incident_date"),
+    Index("ix_incidents_created", "created_at", "id"),
 )

@@ -14,6 +14,7 @@ from services.registry import models, serial_index
 from services.registry.alerts.router import router as alerts_router
 from services.registry.alerts.triage_router import router as alert_triage_router
 from services.registry.embargoes.router import router as embargoes_router
+from services.registry.field_reference.router import router as field_reference_router
 from services.registry.holdings.router import router as holdings_router
 from services.registry.index.router import router as index_router
 from services.registry.loss_reports.router import router as loss_reports_router
@@ -68,6 +69,7 @@ def v1_router() -> APIRouter:
         trace_router,
         missions_router,
         reference_router,
+        field_reference_router,
         manifests_router,
         loss_reports_router,
         holdings_router,

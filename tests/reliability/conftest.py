@@ -157,6 +157,7 @@ class SeededRecords:
     client_id: str  # a SEN client nobody calls with (disabling it locks no caller out)
     mission: str  # a mission of its own, so edits leave the seeded missions alone
     person_id: str  # a SEN person nobody signs in as (disabling them locks no caller out)
+    incident_id: str = ""  # an incident SEN recorded (in Senegal)
 
 
 ALERT_SERIALS = ("56-0000123", "56-0000124", "56-0000125")
@@ -305,7 +306,20 @@ def seed_records(
             headers=admin,
         )
     )
+    incident = created(
+        client.post(
+            "/declarations/v1/incidents",
+            json={
+                "type": "cache",
+                "date": "2024-02-01",
+                "location": {"country": "SEN", "place": "Kédougou"},
+                "presumed_user": "unknown",
+            },
+            headers=sen,
+        )
+    )
     return SeededRecords(
+        incident_id=str(incident["id"]),
         manifest_id=str(manifest_id),
         loss_report_id=str(loss_report_id),
         alert_ids=alert_ids,

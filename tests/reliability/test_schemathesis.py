@@ -282,6 +282,8 @@ def _real_path_parameters(method: str, path: str, seeded: SeededRecords) -> list
     if path == "/registry/v1/missions/{code}":
         codes = ["MINUSMA", seeded.mission] if method == "GET" else [seeded.mission]
         return [{"code": c} for c in codes]
+    if path == "/declarations/v1/incidents/{incident_id}":
+        return [{"incident_id": seeded.incident_id}]
     return []
 
 

@@ -169,6 +169,10 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("GET", f"{R}/reference/changes"): secretariats_and_operator(200),
     ("GET", f"{R}/reference/ammunition-types"): any_token(200),
     ("GET", f"{R}/reference/loss-circumstances"): any_token(200),
+    ("GET", f"{R}/reference/armed-groups"): any_token(200),
+    ("POST", f"{R}/reference/armed-groups"): secretariats_and_operator(201),
+    ("GET", f"{R}/reference/headstamps"): any_token(200),
+    ("POST", f"{R}/reference/headstamps"): secretariats_and_operator(201),
     ("POST", f"{R}/manifests"): state_a_writes(201),
     ("POST", f"{R}/manifests/import"): state_a_writes(201),
     ("GET", f"{R}/manifests/template.csv"): any_token(200),
@@ -236,6 +240,15 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("DELETE", f"{D}/{{declaration_id}}"): _guarded(
         state_a=409, state_b=404, ecowas=403, eccas=404, operator=409
     ),
+    # Any state records an incident (where its forces found materiel); reading one is
+    # for its creator (SEN) and the secretariats covering its country (ECOWAS).
+    ("POST", "/declarations/v1/incidents"): _guarded(
+        state_a=201, state_b=201, ecowas=403, eccas=403, operator=403
+    ),
+    ("GET", "/declarations/v1/incidents"): any_token(200),
+    ("GET", "/declarations/v1/incidents/{incident_id}"): _with(
+        owner_and_community(200), operator=404
+    ),
     ("GET", "/declarations/v1/log/entries"): readers(200),
     ("GET", "/declarations/v1/index-feed"): operator_only(200),
     ("POST", "/declarations/v1/index-feed/deliveries"): operator_only(200),
@@ -264,6 +277,7 @@ def _path_values(method: str, path: str, seeded: SeededRecords) -> dict[str, str
         "declaration_id": seeded.declaration_id,
         "hold_id": seeded.hold_id,
         "client_id": seeded.client_id,
+        "incident_id": seeded.incident_id,
     }
     if path.startswith("/auth/enrol/"):
         values["token"] = "no-such-enrolment-link-0000000000000000000000"
@@ -425,6 +439,27 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ),
     ("POST", f"{R}/embargoes/{{embargo_id}}/withdrawal"): _body(
         lambda caller: {"reason": f"withdrawn by {caller}"}
+    ),
+    ("POST", f"{R}/reference/armed-groups"): _body(
+        lambda caller: {
+            "code": f"T{_code(caller)}",
+            "name": f"Armed group listed by {caller}",
+            "source": f"noted by {caller}",
+        }
+    ),
+    ("POST", f"{R}/reference/headstamps"): _body(
+        lambda caller: {
+            "code": f"T{_code(caller)}",
+            "maker": f"Maker noted by {caller}",
+            "source": f"noted by {caller}",
+        }
+    ),
+    ("POST", "/declarations/v1/incidents"): _body(
+        lambda caller: {
+            "type": "checkpoint_seizure",
+            "date": "2024-02-01",
+            "location": {"country": "SEN", "place": f"checkpoint of {caller}"},
+        }
     ),
     ("POST", D): _body(lambda _caller: declaration("SEN")),
     ("POST", f"{D}/batch"): _body(lambda _caller: {"declarations": [declaration("SEN")]}),

@@ -42,6 +42,8 @@ ITEM_FIELDS = (
     "ordnance_type",
     "explosive_type",
     "quantity_unit",
+    "headstamp",
+    "condition",
 )
 
 
@@ -94,6 +96,7 @@ def record_of(body: dict[str, Any]) -> dict[str, Any]:
         "presumed_user_kind": body.get("presumed_user_kind"),
         "references": body.get("references") or None,
         "undeclared": body.get("undeclared") or None,
+        "incident_id": body.get("incident_id"),
     }
     record.update({name: value for name, value in optional.items() if value is not None})
     if body.get("ddr_people") is not None:

@@ -15,7 +15,7 @@ declarations register still has the DDR figures in its records, and redelivering
 feed restores them after a new upgrade).
 
 Revision ID: registry0014
-Revises: registry0012
+Revises: registry0013
 Create Date: 2026-12-06 00:00:00
 """
 
@@ -28,7 +28,7 @@ from alembic import op
 
 revision: str = "registry0014"
 # The integrator re-chains this after registry0013 when both branches land.
-down_revision: str | None = "registry0012"
+down_revision: str | None = "registry0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,7 +9,7 @@ alert has one; ``other`` carries a note. Alerts closed before this revision keep
 NULL outcome (nobody recorded one; the API shows it as null rather than guess).
 
 Alert events gain ``action`` (``raised``, ``assigned``, ``acknowledged``,
-``commented``, ``closed``, ``reopened``; filled in for the existing events from their
+``commented``, ``closed``, ``reopened``, ``evidence_added`` (a linkage group grew); filled in for the existing events from their
 statuses), ``from_assignee``, ``to_assignee`` and ``outcome``; the table becomes
 insert-only (triggers refuse UPDATE and DELETE, and TRUNCATE on PostgreSQL), as
 ``reference_changes`` is.
@@ -21,7 +21,7 @@ Downgrading drops the triggers and the columns (SQLite >= 3.35 drops a column in
 place).
 
 Revision ID: registry0015
-Revises: registry0012
+Revises: registry0014
 Create Date: 2026-12-06 00:00:00
 """
 
@@ -32,12 +32,14 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "registry0015"
-down_revision: str | None = "registry0012"
+down_revision: str | None = "registry0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 OUTCOMES = "'confirmed_diversion', 'not_same_item', 'duplicate', 'other'"
-ACTIONS = "'raised', 'assigned', 'acknowledged', 'commented', 'closed', 'reopened'"
+ACTIONS = (
+    "'raised', 'assigned', 'acknowledged', 'commented', 'closed', 'reopened', 'evidence_added'"
+)
 EVENTS = "alert_events"
 
 # (table, column, type, column constraint or "")
@@ -95,6 +97,7 @@ def upgrade() -> None:
         op.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {kind} {constraint}'.rstrip())
     op.execute(
         f"UPDATE {EVENTS} SET action = CASE WHEN from_status IS NULL THEN 'raised'"
+        " WHEN from_status = to_status THEN 'evidence_added'"
         " WHEN to_status = 'open' THEN 'reopened' ELSE to_status END"
     )
     if postgresql:

@@ -108,6 +108,10 @@ def check_document(
     identities = [identify(item) for item in document.items]
     problems += duplicate_problems(identities)
     problems += key_length_problems(identities)
+    if document.incident_id is not None and not repository.incident_exists(
+        session, document.incident_id
+    ):
+        problems.append(FieldProblem(loc="incident_id", msg=f"no incident {document.incident_id}"))
     undeclared: set[int] = set()
     if document.type == "destruction":
         found = repository.find_many(

@@ -7,7 +7,8 @@ the registry traces on (so "Izhmash" and "Kalashnikov Concern" are one maker):
 
 - weapon: manufacturer key + serial key; unique, so destroyed at most once;
 - part with a serial: description + serial key; unique likewise;
-- ammunition: calibre key + lot; lots are counted, not unique;
+- ammunition: calibre key + lot; without a lot, calibre key + headstamp (or the calibre
+  alone); counted, not unique;
 - part without a serial: description; not unique;
 - weapon whose serial is ``partial``: manufacturer key + the legible part; not unique
   (two weapons may share what is left legible); ``obliterated`` or ``none``: the
@@ -71,7 +72,12 @@ def identify(item: Item) -> ItemIdentity:
         return _weapon_identity(item)
     if isinstance(item, Ammunition):
         calibre = calibre_key(item.calibre)
-        lot = normalize_serial(item.lot_number)
+        if item.lot_number is not None:  # as before lots became optional: keys unchanged
+            lot = normalize_serial(item.lot_number)
+        elif item.headstamp is not None:
+            lot = "headstamp:" + normalize_serial(item.headstamp)
+        else:
+            lot = ""
         return ItemIdentity("ammunition", f"ammunition|{calibre}|{lot}", False, calibre_key=calibre)
     if isinstance(item, Ordnance):
         calibre = calibre_key(item.calibre) if item.calibre else ""

@@ -19,6 +19,7 @@ from services.declarations.models import (
     declaration_versions,
     declarations,
     disposals,
+    incidents,
     items,
 )
 
@@ -283,3 +284,10 @@ def already_destroyed(
     if excluding is not None:
         statement = statement.where(items.c.declaration_id != excluding)
     return {str(k): str(d) for k, d in session.execute(statement).all()}
+
+
+# tenancy: any state that knows an incident's id may name it; only its existence is checked
+def incident_exists(session: Session, incident_id: str) -> bool:
+    """Whether an incident with this id exists (a declaration may name it)."""
+    statement = select(incidents.c.id).where(incidents.c.id == incident_id)
+    return session.execute(statement).first() is not None

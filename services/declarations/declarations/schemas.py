@@ -52,6 +52,7 @@ OrdnanceType = Literal[
     "other",
 ]
 ExplosiveType = Literal["bulk_explosive", "detonator", "detonating_cord", "other"]
+AmmunitionCondition = Literal["live", "fired"]
 SerialStatus = Literal["present", "obliterated", "partial", "none"]
 QuantityUnit = Literal["units", "kg", "g"]
 DestructionMethod = Literal[
@@ -145,15 +146,26 @@ WEAPON_KINDS = (Weapon, WeaponWithoutSerial, CraftMadeWeapon)
 
 
 class Ammunition(_Strict):
-    """Ammunition of one calibre and lot (headstamp producer and year where known)."""
+    """Ammunition of one calibre as found: cartridges (``live``) or cartridge cases
+    (``fired``), with the lot where one is marked (packaging carries it, a case never
+    does) and the headstamp as read, kept verbatim: the registry resolves its factory
+    code to a maker through its table of headstamp codes."""
 
     kind: Literal["ammunition"]
     calibre: Text
     ammunition_type: Text | None = None
     manufacturer: Text | None = None
-    lot_number: Text
+    lot_number: Text | None = Field(default=None, description="absent when none is marked")
+    headstamp: Text | None = Field(
+        default=None,
+        description="the headstamp as read, e.g. '539 15' (factory code and year)",
+        examples=["539 15"],
+    )
     year_of_manufacture: Year | None = None
-    quantity: Quantity
+    condition: AmmunitionCondition | None = Field(
+        default=None, description="live (cartridges) or fired (cases); absent: live"
+    )
+    quantity: Quantity = Field(description="rounds (live) or cases (fired)")
 
 
 class Part(_Strict):
@@ -280,6 +292,11 @@ class DeclarationDocument(_Strict):
     collection: Collection | None = None
     items: list[Item] = Field(min_length=1, max_length=10_000)
     references: list[DeclarationId] = Field(default_factory=list, max_length=1000)
+    incident_id: DeclarationId | None = Field(
+        default=None,
+        description="the incident (POST /declarations/v1/incidents) the materiel comes from;"
+        " any state that knows its id may name it",
+    )
     destruction: Destruction | None = None
     undeclared: bool = Field(
         default=False,

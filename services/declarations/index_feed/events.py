@@ -28,6 +28,8 @@ ITEM_FIELDS = (
     "ordnance_type",
     "explosive_type",
     "quantity_unit",
+    "headstamp",
+    "condition",
 )
 
 
@@ -56,8 +58,35 @@ def log_proof(entry: PendingEntry, inclusion: SignedInclusion) -> dict[str, Any]
     }
 
 
+def incident_of(row: Any) -> dict[str, Any] | None:
+    """The incident a declaration names, as the registry's index receives it: the
+    declarations service's finding (the record holds only its id), like ``undeclared``."""
+    if row is None:
+        return None
+    return {
+        "id": row.id,
+        "type": row.incident_type,
+        "date": row.incident_date.isoformat(),
+        "country": row.country,
+        "presumed_user": row.presumed_user,
+    }
+
+
+def incident_id_of(row: Any) -> str | None:
+    """The ``incident_id`` a declaration version's record names (None when disposed)."""
+    if row is None or row.content is None:
+        return None
+    value = json.loads(row.content).get("incident_id")
+    return value if isinstance(value, str) else None
+
+
 def build_event(
-    entry: PendingEntry, row: Any, *, origin: str, inclusion: SignedInclusion
+    entry: PendingEntry,
+    row: Any,
+    *,
+    origin: str,
+    inclusion: SignedInclusion,
+    incident: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
     """The event for ``entry`` given its declaration ``row``; None when there is nothing to send.
 
@@ -103,6 +132,8 @@ def build_event(
         "presumed_user_kind": record.get("presumed_user_kind"),
         "ddr_people": ddr_people(record),
         "references": record.get("references", []),
+        "incident_id": record.get("incident_id"),
+        "incident": incident,
         "items": items,
         "record": record,
     }

@@ -35,8 +35,9 @@ from sqlmodel import Session
 from services.common.database import write_session
 from services.common.scopes import Scope
 from services.common.tables import utcnow
+from services.declarations.incidents import repository as incidents
 from services.declarations.index_feed import repository
-from services.declarations.index_feed.events import build_event
+from services.declarations.index_feed.events import build_event, incident_id_of, incident_of
 from services.declarations.log import service as log_service
 from services.declarations.settings import DeclarationsSettings
 
@@ -135,24 +136,27 @@ class IndexRelay:
             tree = log_service.latest_signed_tree(session)
             if tree is None:
                 return [], repository.count_waiting(session, now=now)
-            events = [
-                (
-                    entry,
-                    build_event(
-                        entry,
-                        repository.declaration_version(
-                            session,
-                            entry.declaration_id,
-                            None if entry.entry_type == "disposal" else entry.version,
-                        ),
-                        origin=self.origin,
-                        inclusion=log_service.signed_inclusion(
-                            session, index=entry.log_index, tree=tree
-                        ),
-                    ),
+            events = []
+            for entry in entries:
+                row = repository.declaration_version(
+                    session,
+                    entry.declaration_id,
+                    None if entry.entry_type == "disposal" else entry.version,
                 )
-                for entry in entries
-            ]
+                named = incident_id_of(row) if entry.entry_type != "disposal" else None
+                incident = (
+                    incident_of(incidents.incident_for_index(session, named)) if named else None
+                )
+                event = build_event(
+                    entry,
+                    row,
+                    origin=self.origin,
+                    inclusion=log_service.signed_inclusion(
+                        session, index=entry.log_index, tree=tree
+                    ),
+                    incident=incident,
+                )
+                events.append((entry, event))
             return events, repository.count_waiting(session, now=now)
 
     def _record(

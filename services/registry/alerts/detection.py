@@ -5,9 +5,12 @@
   Not raised for a destruction the contributing state declares of its own COE (that is
   reconciliation's "destroyed"). Seen by the contributing state and by the secretariats
   of the contributing and the declaring states (per membership at the event date).
-- ``linkage``: recoveries (seizure, collection) in different declarations sharing
-  manufacturer, model and year (weapons) or calibre, manufacturer, year and lot
-  (ammunition). Seen by both declaring states and their secretariats.
+- ``linkage``: recoveries (seizure, collection) from different incidents (a declaration
+  naming none is an incident of its own) sharing manufacturer, model and year
+  (weapons: one alert per pair of declarations) or calibre, maker, year and the lot
+  when there is one (ammunition: one alert per signature group naming every
+  declaration in it, :mod:`.ammunition_linkage`). Seen by the declaring states and
+  their secretariats.
 - ``embargo``: items made after the start of an embargo on the country where they were
   found (and not after its end). Seen by the declaring state and its secretariats.
 - ``destroyed_twice``: a destruction of weapons (serial and manufacturer keys) that
@@ -38,8 +41,8 @@ from datetime import date
 
 from sqlmodel import Session
 
+from services.registry.alerts import ammunition_linkage, diversions, embargo_alerts, repository
 from services.registry.alerts import detection_repository as queries
-from services.registry.alerts import diversions, embargo_alerts, repository
 from services.registry.alerts.evidence import DeclarationRef
 from services.registry.models import Embargo, IndexedDeclaration, Manifest
 
@@ -51,6 +54,7 @@ def raise_for_declaration(*, session: Session, declaration: IndexedDeclaration) 
     return (
         diversions.raise_for_declaration(session, declaration)
         + _raise_linkages(session, declaration)
+        + ammunition_linkage.raise_for_declaration(session, declaration)
         + embargo_alerts.raise_for_declaration(session, declaration)
         + _raise_destroyed_twice(session, declaration)
     )
@@ -182,7 +186,9 @@ def _raise_linkages(session: Session, d: IndexedDeclaration) -> int:
     if d.declaration_type not in queries.RECOVERIES:
         return 0
     raised = 0
-    for row in queries.linked_declarations(session, declaration_id=d.declaration_id):
+    for row in queries.linked_declarations(
+        session, declaration_id=d.declaration_id, incident_id=d.incident_id
+    ):
         signature = {
             k: row._mapping[k]
             for k in (

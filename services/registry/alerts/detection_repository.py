@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import and_, func, literal, or_, select, true, union_all
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
@@ -150,16 +150,16 @@ def manifest_diversion_matches(session: Session, *, manifest_id: str) -> list[Ro
 
 
 # tenancy: detection across states (_raise_linkages), readers filtered by the alert's audience
-def linked_declarations(session: Session, *, declaration_id: str) -> list[Row[Any]]:
-    """Other recoveries sharing a signature with this declaration's items: weapons by
-    manufacturer, model and year; ammunition by calibre, manufacturer, year and lot.
-    Distinct (signature, other declaration), at most MAX_LINKED rows."""
+def linked_declarations(
+    session: Session, *, declaration_id: str, incident_id: str | None = None
+) -> list[Row[Any]]:
+    """Other recoveries sharing a weapon signature (manufacturer, model and year) with
+    this declaration's weapons, from another incident than ``incident_id`` (None: the
+    declaration is an incident of its own). Distinct (signature, other declaration), at
+    most MAX_LINKED rows. Ammunition is linked by group (``linkage_repository``)."""
     di = declared_items
     found: list[Row[Any]] = []
-    for kind, keys in (
-        ("weapon", ("manufacturer_key", "model_key", "year_of_manufacture")),
-        ("ammunition", ("calibre_key", "manufacturer_key", "year_of_manufacture", "lot_key")),
-    ):
+    for kind, keys in (("weapon", ("manufacturer_key", "model_key", "year_of_manufacture")),):
         mine = (
             select(*(di.c[k] for k in keys))
             .where(
@@ -188,6 +188,9 @@ def linked_declarations(session: Session, *, declaration_id: str) -> list[Row[An
                 other.c.declaration_id != declaration_id,
                 other.c.kind == kind,
                 other.c.declaration_type.in_(RECOVERIES),
+                or_(other.c.incident_id.is_(None), other.c.incident_id != incident_id)
+                if incident_id is not None
+                else true(),
             )
             .group_by(
                 *(mine.c[k] for k in keys),

@@ -12,6 +12,7 @@ or narrowed closes the alerts it no longer raises (:func:`close_no_longer_raised
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import Any
 
@@ -20,18 +21,31 @@ from sqlmodel import Session
 from services.registry.alerts import embargo_repository as queries
 from services.registry.alerts import repository
 from services.registry.alerts.evidence import DeclarationRef
+from services.registry.field_reference.service import group_directory
 from services.registry.models import Embargo, IndexedDeclaration
 
 GOVERNMENT_FORCES = "government_forces"
+LISTED_ENTITIES = "listed_entities"
 
 
-def embargo_applies(embargo: Embargo, *, presumed_user_kind: str | None, on: date) -> bool:
+def embargo_applies(
+    embargo: Embargo,
+    *,
+    presumed_user_kind: str | None,
+    on: date,
+    armed_groups: AbstractSet[str] = frozenset(),
+) -> bool:
     """Whether ``embargo`` covers materiel found on ``on`` with a presumed user of that
     kind. A withdrawn entry covers nothing; a ``non_state`` embargo does not cover the
-    government's forces; an exemption covers nothing of its party from its start (to its
-    end). An unknown or undeclared presumed user stays covered: the alert is for an
-    analyst to weigh, and silence would hide materiel of armed groups."""
+    government's forces; a ``listed_entities`` one covers only a presumed user resolved
+    to a listed group or one ``part_of`` it (``armed_groups``: the resolved group and
+    the groups it is part of); an exemption covers nothing of its party from its start
+    (to its end). An unknown or undeclared presumed user stays covered by a territorial
+    embargo: the alert is for an analyst to weigh, and silence would hide materiel of
+    armed groups."""
     if embargo.withdrawn_at is not None:
+        return False
+    if embargo.scope == LISTED_ENTITIES and not armed_groups & set(embargo.listed_groups):
         return False
     if embargo.scope == "non_state" and presumed_user_kind == GOVERNMENT_FORCES:
         return False
@@ -50,10 +64,16 @@ def raise_for_declaration(session: Session, d: IndexedDeclaration) -> int:
     """Screen a just-indexed declaration against the embargoes on where it was found."""
     raised = 0
     ref = DeclarationRef.of(d)
-    for embargo in queries.embargoes_for(session, d.location_country):
+    lineage = group_directory(session).lineage(d.armed_group)
+    screened = queries.embargoes_for(session, d.location_country)
+    if lineage:
+        screened += queries.listed_embargoes(session)
+    for embargo in screened:
         if d.event_date < embargo.starts_on:
             continue
-        if not embargo_applies(embargo, presumed_user_kind=d.presumed_user_kind, on=d.event_date):
+        if not embargo_applies(
+            embargo, presumed_user_kind=d.presumed_user_kind, on=d.event_date, armed_groups=lineage
+        ):
             continue
         count, rows = queries.items_made_between(
             session,
@@ -62,7 +82,9 @@ def raise_for_declaration(session: Session, d: IndexedDeclaration) -> int:
             until_year=embargo.ends_on.year if embargo.ends_on else None,
         )
         if count:
-            raised += _raise(session, ref, embargo=embargo, count=count, items=rows)
+            raised += _raise(
+                session, ref, embargo=embargo, count=count, items=rows, armed_group=d.armed_group
+            )
     return raised
 
 
@@ -71,15 +93,26 @@ def raise_for_embargo(session: Session, embargo: Embargo) -> int:
     set-based query: the matching items, counted and capped per declaration)."""
     if embargo.withdrawn_at is not None:
         return 0
+    directory = group_directory(session)
+    groups = None
+    if embargo.scope == LISTED_ENTITIES:
+        listed = set(embargo.listed_groups)
+        groups = [code for code in directory.part_of if directory.lineage(code) & listed]
     per_declaration: dict[str, list[Any]] = {}
     for row in queries.items_under_embargo(
         session,
         country=embargo.country,
+        armed_groups=groups,
         starts_on=embargo.starts_on,
         after_year=embargo.starts_on.year,
         until_year=embargo.ends_on.year if embargo.ends_on else None,
     ):
-        if embargo_applies(embargo, presumed_user_kind=row.presumed_user_kind, on=row.event_date):
+        if embargo_applies(
+            embargo,
+            presumed_user_kind=row.presumed_user_kind,
+            on=row.event_date,
+            armed_groups=directory.lineage(row.armed_group),
+        ):
             per_declaration.setdefault(row.declaration_id, []).append(row)
     return sum(
         _raise(
@@ -88,6 +121,7 @@ def raise_for_embargo(session: Session, embargo: Embargo) -> int:
             embargo=embargo,
             count=int(rows[0].item_count),
             items=rows,
+            armed_group=rows[0].armed_group,
         )
         for rows in per_declaration.values()
     )
@@ -100,8 +134,14 @@ def close_no_longer_raised(session: Session, embargo: Embargo, *, why: str) -> i
     Returns how many."""
     closed = 0
     note = f"Closed: embargo {embargo.id} ({embargo.reference}) no longer covers it. {why}"
+    directory = group_directory(session)
     for row in queries.alerts_of_embargo(session, embargo.id):
-        if embargo_applies(embargo, presumed_user_kind=row.presumed_user_kind, on=row.event_date):
+        if embargo_applies(
+            embargo,
+            presumed_user_kind=row.presumed_user_kind,
+            on=row.event_date,
+            armed_groups=directory.lineage(row.armed_group),
+        ):
             continue
         closed += repository.transition(
             session,
@@ -118,7 +158,13 @@ def close_no_longer_raised(session: Session, embargo: Embargo, *, why: str) -> i
 
 
 def _raise(
-    session: Session, d: DeclarationRef, *, embargo: Embargo, count: int, items: Sequence[Any]
+    session: Session,
+    d: DeclarationRef,
+    *,
+    embargo: Embargo,
+    count: int,
+    items: Sequence[Any],
+    armed_group: str | None,
 ) -> int:
     new = repository.raise_alert(
         session,
@@ -128,6 +174,7 @@ def _raise(
             f"{count} item(s) found in {d.location_country} by {d.declaring_country} on "
             f"{d.event_date.isoformat()} were made after the embargo of "
             f"{embargo.starts_on.isoformat()} ({embargo.reference})"
+            + (f" on listed {armed_group}" if embargo.scope == LISTED_ENTITIES else "")
         ),
         country=d.declaring_country,
         mission=d.mission_code,
@@ -143,7 +190,9 @@ def _raise(
                 "reference": embargo.reference,
                 "paragraph": embargo.paragraph,
                 "scope": embargo.scope,
+                "listed_groups": embargo.listed_groups,
             },
+            "armed_group": armed_group,
             "item_count": count,
             "items": [{k: getattr(r, k) for k in queries.EMBARGO_ITEM_FIELDS} for r in items],
         },

@@ -39,6 +39,14 @@ def embargoes_for(session: Session, country: str) -> list[Embargo]:
     return list(session.execute(statement).scalars())
 
 
+def listed_embargoes(session: Session) -> list[Embargo]:
+    """Embargoes on listed entities wherever they are, not withdrawn."""
+    statement = select(Embargo).where(
+        embargoes.c.scope == "listed_entities", embargoes.c.withdrawn_at.is_(None)
+    )
+    return list(session.execute(statement).scalars())
+
+
 # tenancy: detection across states (embargo_alerts.py), readers filtered by the alert's audience
 def alerts_of_embargo(session: Session, embargo_id: str) -> list[Row[Any]]:
     """The open or acknowledged ``embargo`` alerts an embargo raised, each with its
@@ -46,7 +54,7 @@ def alerts_of_embargo(session: Session, embargo_id: str) -> list[Row[Any]]:
     a = alerts
     d = indexed_declarations
     statement = (
-        select(a.c.id, d.c.event_date, d.c.presumed_user_kind)
+        select(a.c.id, d.c.event_date, d.c.presumed_user_kind, d.c.armed_group)
         .join(d, d.c.declaration_id == a.c.declaration_id)
         .where(
             a.c.kind == "embargo",
@@ -84,12 +92,14 @@ def items_made_between(
 def items_under_embargo(
     session: Session,
     *,
-    country: str,
+    country: str | None,
+    armed_groups: list[str] | None,
     starts_on: date,
     after_year: int,
     until_year: int | None,
 ) -> list[Row[Any]]:
-    """Indexed items found in ``country`` on or after ``starts_on`` and made after
+    """Indexed items found in ``country`` (or, with ``armed_groups``, those whose presumed
+    user resolved to one of them, wherever found) on or after ``starts_on`` and made after
     ``after_year`` (and not after ``until_year``): the first MAX_EVIDENCE of each
     declaration, each row with its declaration's header and ``item_count``, the number
     of such items in that declaration. One query (window functions)."""
@@ -106,6 +116,7 @@ def items_under_embargo(
             di.c.location_country,
             di.c.place,
             di.c.presumed_user_kind,
+            di.c.armed_group,
             *(di.c[name] for name in EMBARGO_ITEM_FIELDS),
             func.count().over(partition_by=by_declaration).label("item_count"),
             func.row_number()
@@ -113,7 +124,9 @@ def items_under_embargo(
             .label("position"),
         )
         .where(
-            di.c.location_country == country,
+            di.c.armed_group.in_(armed_groups)
+            if armed_groups is not None
+            else di.c.location_country == country,
             di.c.event_date >= starts_on,
             di.c.year_of_manufacture > after_year,
             di.c.year_of_manufacture <= until_year if until_year is not None else true(),

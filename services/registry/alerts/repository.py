@@ -290,3 +290,53 @@ def announce_update(session: Session, alert_id: str, *, change: str) -> None:
         every_audience=bool(alert["every_audience"]),
         change=change,
     )
+
+
+def grow_alert(
+    session: Session,
+    *,
+    alert_id: str,
+    summary: str,
+    evidence: dict[str, Any],
+    audience: Sequence[Audience],
+    note: str,
+    actor: str,
+) -> None:
+    """Replace an open alert's summary and evidence (it names more records now), add the
+    audience rows it lacks, and append an event (its status unchanged) saying what joined."""
+    current = session.execute(select(alerts.c.status).where(alerts.c.id == alert_id)).scalar_one()
+    now = utcnow()
+    session.execute(
+        update(alerts)
+        .where(alerts.c.id == alert_id)
+        .values(summary=summary[:1000], evidence=evidence, updated_at=now)
+    )
+    a = alert_audiences
+    present = {
+        (row.country, row.on_date, row.secretariat_only)
+        for row in session.execute(
+            select(a.c.country, a.c.on_date, a.c.secretariat_only).where(a.c.alert_id == alert_id)
+        ).all()
+    }
+    missing = [row for row in dict.fromkeys(audience) if row not in present]
+    if missing:
+        session.execute(
+            insert(alert_audiences),
+            [
+                {"alert_id": alert_id, "country": c, "on_date": d, "secretariat_only": s}
+                for c, d, s in missing
+            ],
+        )
+    session.execute(
+        insert(alert_events).values(
+            alert_id=alert_id,
+            from_status=current,
+            to_status=current,
+            note=note[:1000],
+            action="evidence_added",
+            actor=actor,
+            actor_org="registry",
+            at=now,
+        )
+    )
+    announce_update(session, alert_id, change="evidence_added")

@@ -15,7 +15,9 @@ AlertKind = Literal[
 ]
 AlertStatus = Literal["open", "acknowledged", "closed"]
 AlertOutcome = Literal["confirmed_diversion", "not_same_item", "duplicate", "other"]
-AlertAction = Literal["raised", "assigned", "acknowledged", "commented", "closed", "reopened"]
+AlertAction = Literal[
+    "raised", "assigned", "acknowledged", "commented", "closed", "reopened", "evidence_added"
+]
 PersonId = Annotated[
     str,
     Field(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
@@ -33,8 +33,9 @@ def list_embargoes(
     rows, cursor = paginate(
         session,
         statement,
-        key=[t.c.country, t.c.starts_on, t.c.id],
+        # Listed-entity embargoes have no country: they sort first.
+        key=[func.coalesce(t.c.country, ""), t.c.starts_on, t.c.id],
         params=params,
-        key_of=lambda r: [r[0].country, r[0].starts_on, r[0].id],
+        key_of=lambda r: [r[0].country or "", r[0].starts_on, r[0].id],
     )
     return [r[0] for r in rows], cursor

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from services.common.countries import CountryCode
 from services.common.dates import IsoDate
 from services.common.tables import UtcDatetime
 
-EmbargoScope = Literal["territory", "non_state"]
+EmbargoScope = Literal["territory", "non_state", "listed_entities"]
+GroupCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9_]{1,31}$")]
 ExemptParty = Literal["government_forces"]
 
 
@@ -37,11 +38,13 @@ class EmbargoExemption(BaseModel):
 
 
 class EmbargoCreate(BaseModel):
-    """An arms embargo on deliveries to a country."""
+    """An arms embargo on deliveries to a country, or to listed entities wherever they are."""
 
     model_config = ConfigDict(extra="forbid")
 
-    country: CountryCode
+    country: CountryCode | None = Field(
+        default=None, description="required, except for scope listed_entities (none)"
+    )
     starts_on: IsoDate
     ends_on: IsoDate | None = None
     authority: str = Field(min_length=1, max_length=64, examples=["UN"])
@@ -50,7 +53,13 @@ class EmbargoCreate(BaseModel):
     scope: EmbargoScope = Field(
         default="territory",
         description="territory: everyone in the country; non_state: non-governmental"
-        " entities only (materiel of government forces raises no alert)",
+        " entities only (materiel of government forces raises no alert); listed_entities:"
+        " the armed groups in listed_groups (and groups part of them) wherever they are",
+    )
+    listed_groups: list[GroupCode] = Field(
+        default_factory=list,
+        max_length=200,
+        description="listed_entities only: codes of /registry/v1/reference/armed-groups",
     )
     exemptions: list[EmbargoExemption] = Field(default_factory=list, max_length=20)
     note: str | None = Field(default=None, max_length=1000)
@@ -59,6 +68,11 @@ class EmbargoCreate(BaseModel):
     def _ends_after_start(self) -> EmbargoCreate:
         if self.ends_on is not None and self.ends_on < self.starts_on:
             raise ValueError("ends_on is before starts_on")
+        listed = self.scope == "listed_entities"
+        if listed and (self.country is not None or not self.listed_groups):
+            raise ValueError("scope listed_entities names listed_groups and no country")
+        if not listed and (self.country is None or self.listed_groups):
+            raise ValueError(f"scope {self.scope} names a country and no listed_groups")
         return self
 
 
@@ -77,13 +91,14 @@ class EmbargoRead(BaseModel):
     model_config = ConfigDict(from_attributes=True, extra="ignore")
 
     id: str
-    country: str
+    country: str | None
     starts_on: IsoDate
     ends_on: IsoDate | None
     authority: str
     reference: str
     paragraph: str | None
     scope: EmbargoScope
+    listed_groups: list[str]
     exemptions: list[EmbargoExemption]
     note: str | None
     withdrawn_at: UtcDatetime | None = Field(

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from services.common.errors import Conflict, Forbidden, NotFound
+from services.common.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.security import Principal
 from services.common.tables import utcnow
@@ -19,6 +19,7 @@ from services.registry.embargoes.schemas import (
     EmbargoRead,
     EmbargoWithdrawal,
 )
+from services.registry.field_reference.service import group_directory
 from services.registry.models import Embargo
 from services.registry.reference import trail
 from services.registry.reference.trail import ChangeActor
@@ -45,6 +46,14 @@ def create_embargo(
     arrive.
     """
     _ensure_may_manage(principal)
+    known = group_directory(session).part_of
+    unknown = [
+        FieldProblem(loc=f"listed_groups[{i}]", msg=f"no armed group {code}")
+        for i, code in enumerate(data.listed_groups)
+        if code not in known
+    ]
+    if unknown:
+        raise ValidationFailed(unknown)
     embargo = Embargo(
         id=str(uuid.uuid4()),
         created_by=principal.client_id,

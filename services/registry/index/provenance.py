@@ -46,6 +46,8 @@ ITEM_FIELDS = (
     "ordnance_type",
     "explosive_type",
     "quantity_unit",
+    "headstamp",
+    "condition",
 )
 # The delivery's fields taken from the record (``undeclared`` is the declarations
 # service's finding: the record only permits it, see ``_record_problems``).
@@ -59,6 +61,7 @@ RECORD_FIELDS = (
     "presumed_user_kind",
     "ddr_people",
     "references",
+    "incident_id",
 )
 
 
@@ -209,6 +212,7 @@ def _indexed_fields(record: dict[str, Any]) -> dict[str, Any]:
         "presumed_user_kind": record.get("presumed_user_kind"),
         "ddr_people": ddr_people(record),
         "references": record.get("references", []),
+        "incident_id": record.get("incident_id"),
         "items": items,
     }
 

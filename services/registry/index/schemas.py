@@ -53,6 +53,25 @@ class DeliveredItem(BaseModel):
     ordnance_type: Annotated[str, _stored("ordnance_type", strip=False)] | None = None
     explosive_type: Annotated[str, _stored("explosive_type", strip=False)] | None = None
     quantity_unit: Literal["units", "kg", "g"] | None = None
+    headstamp: Annotated[str, _stored("headstamp")] | None = Field(
+        default=None, description="ammunition: the headstamp as read"
+    )
+    condition: Literal["live", "fired"] | None = Field(
+        default=None, description="ammunition: null reads as live"
+    )
+
+
+class DeliveredIncident(BaseModel):
+    """The incident the declaration names, as the declarations service holds it (the
+    record holds only its id): its type, date, country and presumed user as declared."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: Annotated[str, StringConstraints(max_length=36)]
+    type: Annotated[str, StringConstraints(max_length=32)]
+    date: IsoDate
+    country: CountryCode
+    presumed_user: Annotated[str, _stored("presumed_user")] | None = None
 
 
 PeopleCount = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -123,6 +142,14 @@ class DeclarationDelivery(BaseModel):
         " collection.people when collection.ddr); null otherwise",
     )
     undeclared: bool = False
+    incident_id: Annotated[str, StringConstraints(max_length=36)] | None = Field(
+        default=None, description="the incident the record names"
+    )
+    incident: DeliveredIncident | None = Field(
+        default=None,
+        description="that incident's details, the declarations service's finding (like"
+        " undeclared); its id must be the record's incident_id",
+    )
     references: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
         default_factory=list, max_length=1000
     )
@@ -138,6 +165,8 @@ class DeclarationDelivery(BaseModel):
     def _distinct_item_indexes(self) -> DeclarationDelivery:
         if self.action == "upsert" and self.location is None:
             raise ValueError("an upsert needs the location")
+        if self.incident is not None and self.incident.id != self.incident_id:
+            raise ValueError("the incident is not the one incident_id names")
         indexes = [item.item_index for item in self.items]
         if len(set(indexes)) != len(indexes):
             raise ValueError("items carry the same item_index twice")

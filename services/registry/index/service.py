@@ -26,6 +26,8 @@ from services.common.tables import column_length, utcnow
 from services.common.transparency.note import Verifier
 from services.registry import notifications, serial_index
 from services.registry.alerts import detection
+from services.registry.field_reference import service as field_reference
+from services.registry.field_reference.resolution import read_headstamp
 from services.registry.identifier_keys import serial_key
 from services.registry.index import repository
 from services.registry.index.provenance import check_against_log
@@ -180,6 +182,7 @@ def _replace(
         ) from exc
     rows = [_item_row(delivery, item) for item in delivery.items]
     _check_key_lengths(rows)
+    _resolve(session, declaration, delivery, rows)
     serial_index.hold_queued(session, "declaration", delivery.declaration_id)
     replaced = repository.item_serial_keys(session, delivery.declaration_id) if current else []
     if current is not None:
@@ -188,6 +191,34 @@ def _replace(
     serial_index.enqueue(session, "declaration", delivery.declaration_id)
     serial_index.forget_keys(session, replaced)
     return declaration
+
+
+def _resolve(
+    session: Session,
+    declaration: IndexedDeclaration,
+    delivery: DeclarationDelivery,
+    rows: list[dict[str, Any]],
+) -> None:
+    """The registry's reading of what was declared as written: the presumed user (the
+    incident's, else the declaration's) as an armed group; an ammunition headstamp as
+    a maker and a year, which fill ``manufacturer_key`` and ``year_of_manufacture``
+    where the declaration leaves them out (records keep what was declared)."""
+    incident = delivery.incident
+    presumed = (incident.presumed_user if incident else None) or delivery.presumed_user
+    group = field_reference.group_directory(session).resolve(presumed)
+    declaration.armed_group = group
+    codes = None
+    for row in rows:
+        row["armed_group"] = group
+        if row["kind"] != "ammunition" or row["headstamp"] is None:
+            continue
+        codes = codes if codes is not None else field_reference.headstamp_codes(session)
+        read = read_headstamp(row["headstamp"], codes, event_year=delivery.event_date.year)
+        row["headstamp_maker"] = read.maker
+        if row["manufacturer_key"] is None and read.maker is not None:
+            row["manufacturer_key"] = _key(read.maker, manufacturer_key)
+        if row["year_of_manufacture"] is None:
+            row["year_of_manufacture"] = read.year
 
 
 def _check_key_lengths(rows: list[dict[str, Any]]) -> None:
@@ -238,6 +269,9 @@ def _header(current: IndexedDeclaration | None, d: DeclarationDelivery) -> Index
     declaration.lat = location.lat
     declaration.lon = location.lon
     declaration.presumed_user_kind = d.presumed_user_kind
+    declaration.incident_id = d.incident_id
+    declaration.incident_type = d.incident.type if d.incident else None
+    declaration.incident_presumed_user = d.incident.presumed_user if d.incident else None
     declaration.item_count = len(d.items)
     _set_ddr_people(declaration, d.ddr_people)
     declaration.updated_at = utcnow()
@@ -307,4 +341,9 @@ def _item_row(d: DeclarationDelivery, item: DeliveredItem) -> dict[str, Any]:
         "explosive_type": item.explosive_type,
         "quantity_unit": item.quantity_unit,
         "serial_pattern": pattern,
+        "headstamp": item.headstamp,
+        "headstamp_maker": None,
+        "condition": item.condition,
+        "incident_id": d.incident_id,
+        "armed_group": None,
     }

@@ -11,7 +11,9 @@ IndexedDeclaration the declarations index (a projection of the declarations regi
 DeclaredItem,      its items and the deliveries received (models/index.py)
 IndexEvent
 Alert, AlertAudience, AlertEvent, Embargo   alerts and embargoes (models/alerts.py)
-ReferenceChange    the insert-only trail of changes to missions and embargoes
+ArmedGroup,        armed groups with their aliases, and headstamp factory codes
+HeadstampCode      (models/field_reference.py)
+ReferenceChange    the insert-only trail of changes to reference data
 NotificationEvent, the notifications outbox, webhook endpoints and their
 WebhookEndpoint,   delivery log (models/notifications.py)
 WebhookDelivery
@@ -25,6 +27,7 @@ Queries that name columns take each table's typed Core handle from models/handle
 from __future__ import annotations
 
 from services.registry.models.alerts import Alert, AlertAudience, AlertEvent, Embargo
+from services.registry.models.field_reference import ArmedGroup, HeadstampCode
 from services.registry.models.index import DeclaredItem, IndexedDeclaration, IndexEvent
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
@@ -42,8 +45,10 @@ __all__ = [
     "Alert",
     "AlertAudience",
     "AlertEvent",
+    "ArmedGroup",
     "DeclaredItem",
     "Embargo",
+    "HeadstampCode",
     "IndexEvent",
     "IndexedDeclaration",
     "LossReport",

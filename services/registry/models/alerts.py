@@ -24,7 +24,15 @@ from services.registry.models.manifests import ItemId
 from services.registry.tables import RegistryTable
 
 ALERT_OUTCOMES = ("confirmed_diversion", "not_same_item", "duplicate", "other")
-ALERT_ACTIONS = ("raised", "assigned", "acknowledged", "commented", "closed", "reopened")
+ALERT_ACTIONS = (
+    "raised",
+    "assigned",
+    "acknowledged",
+    "commented",
+    "closed",
+    "reopened",
+    "evidence_added",
+)
 OUTCOMES_SQL = ", ".join(f"'{o}'" for o in ALERT_OUTCOMES)
 ACTIONS_SQL = ", ".join(f"'{a}'" for a in ALERT_ACTIONS)
 
@@ -140,7 +148,9 @@ class Embargo(RegistryTable, table=True):
     """An arms embargo on deliveries to ``country`` from ``starts_on`` (until ``ends_on``).
 
     ``scope`` says to whom it applies there: ``territory`` (everyone) or ``non_state``
-    (non-governmental entities only). ``exemptions`` (JSON list of ``{party, starts_on,
+    (non-governmental entities only); ``listed_entities`` (no ``country``) applies to
+    the armed groups in ``listed_groups`` (and those ``part_of`` them) wherever they are,
+    as the ISIL (Da'esh) and Al-Qaida regime does. ``exemptions`` (JSON list of ``{party, starts_on,
     ends_on, reference, note}``) lift it for a kind of presumed user from a date, as res.
     2693 (2023) did for the Central African Republic's government forces. A withdrawn
     embargo (``withdrawn_at``, with its reason) is kept but no longer screened.
@@ -149,11 +159,11 @@ class Embargo(RegistryTable, table=True):
     __tablename__ = "embargoes"
     __table_args__ = (
         Index("ix_embargoes_country", "country", "starts_on"),
-        CheckConstraint("scope IN ('territory', 'non_state')", name="scope"),
+        CheckConstraint("scope IN ('territory', 'non_state', 'listed_entities')", name="scope"),
     )
 
     id: str = Field(primary_key=True, max_length=36)
-    country: str = Field(max_length=3)
+    country: str | None = Field(default=None, max_length=3)
     starts_on: date
     ends_on: date | None = Field(default=None)
     authority: str = Field(max_length=64)
@@ -164,6 +174,7 @@ class Embargo(RegistryTable, table=True):
     exemptions: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    listed_groups: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     withdrawn_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )

@@ -13,6 +13,7 @@ from typing import Final
 from sqlalchemy import Table, inspect
 
 from services.registry.models.alerts import Alert, AlertAudience, AlertEvent, Embargo
+from services.registry.models.field_reference import ArmedGroup, HeadstampCode
 from services.registry.models.index import DeclaredItem, IndexedDeclaration
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
@@ -50,3 +51,5 @@ serial_index_backlog: Final = _table(SerialIndexBacklog)
 notification_events: Final = _table(NotificationEvent)
 webhook_endpoints: Final = _table(WebhookEndpoint)
 webhook_deliveries: Final = _table(WebhookDelivery)
+armed_groups: Final = _table(ArmedGroup)
+headstamp_codes: Final = _table(HeadstampCode)

@@ -61,6 +61,13 @@ class IndexedDeclaration(RegistryTable, table=True):
         max_length=24,
         description="government_forces, non_state_armed_group or unknown (embargo scopes)",
     )
+    # Since registry0013: the incident the declaration names (its type and presumed user
+    # as the declarations service holds them) and the armed group the presumed user (the
+    # incident's, else the declaration's) resolves to.
+    incident_id: str | None = Field(default=None, max_length=36)
+    incident_type: str | None = Field(default=None, max_length=32)
+    incident_presumed_user: str | None = Field(default=None, max_length=255)
+    armed_group: str | None = Field(default=None, max_length=32)
     item_count: int
     # A DDR collection's people who handed in materiel, by sex and age (since registry0014;
     # null when the record gives no figure, and in every other declaration).
@@ -114,6 +121,12 @@ class DeclaredItem(RegistryTable, table=True):
             "year_of_manufacture",
         ),
         Index("ix_declared_items_lot", "calibre_key", "lot_key"),
+        Index(
+            "ix_declared_items_ammunition_signature",
+            "calibre_key",
+            "manufacturer_key",
+            "year_of_manufacture",
+        ),
         Index("ix_declared_items_country_date", "declaring_country", "event_date"),
     )
 
@@ -156,6 +169,15 @@ class DeclaredItem(RegistryTable, table=True):
     # A ``partial`` serial's legible part as a LIKE pattern on match keys (its serial_key
     # and fuzzy_key stay null: a fragment is matched as a pattern, never as a serial).
     serial_pattern: str | None = Field(default=None, max_length=400)
+    # Since registry0013. Ammunition: the headstamp as read, the maker its factory code
+    # resolves to (``manufacturer_key`` and ``year_of_manufacture`` are filled from the
+    # headstamp when the declaration leaves them out), live or fired; the declaration's
+    # incident (linkage is across incidents) and resolved armed group.
+    headstamp: str | None = Field(default=None, max_length=200)
+    headstamp_maker: str | None = Field(default=None, max_length=255)
+    condition: str | None = Field(default=None, max_length=8)
+    incident_id: str | None = Field(default=None, max_length=36)
+    armed_group: str | None = Field(default=None, max_length=32)
 
 
 class IndexEvent(RegistryTable, table=True):

@@ -1,4 +1,5 @@
-"""The trail of changes to reference data (missions, embargoes): insert-only."""
+"""The trail of changes to reference data (missions, embargoes, armed groups, headstamp
+codes): insert-only."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import Field
 from services.common.tables import utcnow
 from services.registry.tables import RegistryTable
 
-REFERENCE_ENTITIES = ("mission", "embargo")
+REFERENCE_ENTITIES = ("mission", "embargo", "armed_group", "headstamp")
 REFERENCE_ACTIONS = ("create", "update")
 
 

@@ -3,7 +3,7 @@ of changes to reference data (missions, embargoes)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -13,6 +13,7 @@ from services.common.pagination import Page, PageParamsDep
 from services.common.security import PrincipalDep
 from services.registry.reference import service, trail
 from services.registry.reference.schemas import ReferenceChangeRead, ReferenceList
+from services.registry.reference.trail import ReferenceEntity
 
 router = APIRouter(prefix="/reference", tags=["reference"])
 
@@ -43,7 +44,7 @@ def list_reference_changes(
     session: SessionDep,
     principal: PrincipalDep,
     page: PageParamsDep,
-    entity: Annotated[Literal["mission", "embargo"] | None, Query()] = None,
+    entity: Annotated[ReferenceEntity | None, Query()] = None,
     key: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
 ) -> Page[ReferenceChangeRead]:
     """Every change to missions and embargoes, oldest first: who (client, organisation,

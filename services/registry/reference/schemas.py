@@ -92,7 +92,7 @@ class ReferenceChangeRead(BaseModel):
     actor_org: str | None = Field(description="Organisation code of the caller")
     address: str | None = Field(description="Network address the request came from")
     request_id: str | None = Field(description="The request's X-Request-ID")
-    entity: Literal["mission", "embargo"]
+    entity: Literal["mission", "embargo", "armed_group", "headstamp"]
     key: str = Field(description="Mission code or embargo id")
     action: Literal["create", "update"]
     before: dict[str, Any] | None

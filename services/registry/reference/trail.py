@@ -19,7 +19,7 @@ from services.common.security import Principal
 from services.registry.models import ReferenceChange
 from services.registry.reference import repository
 
-ReferenceEntity = Literal["mission", "embargo"]
+ReferenceEntity = Literal["mission", "embargo", "armed_group", "headstamp"]
 ReferenceAction = Literal["create", "update"]
 
 

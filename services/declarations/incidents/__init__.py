@@ -1,0 +1,1 @@
+"""Incidents that declarations name."""

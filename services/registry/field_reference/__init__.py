@@ -1,0 +1,1 @@
+"""Armed groups and headstamp codes: reference data that resolves field records."""
