@@ -263,8 +263,11 @@ def test_every_field_of_every_kind_has_a_column_and_the_template_has_them_all() 
             ("destruction", Destruction),
         )
         for n in model.model_fields
-    }
-    assert item_fields | document_fields | nested <= targets
+    } - {("collection", "people")}
+    from services.declarations.declarations.people import PeopleHandingIn
+
+    people = {("collection", "people", n) for n in PeopleHandingIn.model_fields}
+    assert item_fields | document_fields | nested | people <= targets
     # Every spelling of every column (those waiting for their field too) names that
     # column and no other.
     owner: dict[str, str] = {}
@@ -421,3 +424,45 @@ def test_the_same_weapon_twice_in_one_declaration_names_both_rows(
     assert [(e["loc"], e["msg"]) for e in response.json()["errors"]] == [
         ("row 4", "the same item as row 2")
     ]
+
+
+def test_a_french_ddr_collection_carries_its_people_figures(
+    client: TestClient, callers: Callers
+) -> None:
+    header = [
+        "référence de la déclaration",
+        "type de déclaration",
+        "pays déclarant",
+        "date de l'événement",
+        "pays",
+        "lieu",
+        "ddr",
+        "programme",
+        "ddr femmes de 18 ans et plus",
+        "ddr hommes de moins de 18 ans",
+        "nature",
+        "catégorie",
+        "fabricant",
+        "modèle",
+        "calibre",
+        "numéro de série",
+    ]
+    row = ["DDR-1", "collecte", "MLI", "2024-03-02", "MLI", "Mopti", "oui", "PNDDR"]
+    rows = [
+        header,
+        [*row, "9", "4", "arme", "assault_rifle", "Izhmash", "AKM", "7.62x39mm", "KM-1"],
+        [*row, "", "", "arme", "assault_rifle", "Izhmash", "AKM", "7.62x39mm", "KM-2"],
+    ]
+    response = client.post(
+        IMPORT,
+        files={"file": ("ddr.csv", _csv(rows), "text/csv")},
+        headers=callers.state("MLI"),
+    )
+    assert response.status_code == 201, response.text
+    stored = _declared(client, callers.state("MLI"))
+    assert len(stored) == 1
+    detail = client.get(f"{URL}/{stored[0]['id']}", headers=callers.state("MLI")).json()
+    assert detail["record"]["collection"]["people"] == {
+        "female_18_and_over": 9,
+        "male_under_18": 4,
+    }

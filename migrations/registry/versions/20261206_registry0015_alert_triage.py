@@ -9,10 +9,10 @@ alert has one; ``other`` carries a note. Alerts closed before this revision keep
 NULL outcome (nobody recorded one; the API shows it as null rather than guess).
 
 Alert events gain ``action`` (``raised``, ``assigned``, ``acknowledged``,
-``commented``, ``closed``, ``reopened``, ``evidence_added`` (a linkage group grew); filled in for the existing events from their
-statuses), ``from_assignee``, ``to_assignee`` and ``outcome``; the table becomes
-insert-only (triggers refuse UPDATE and DELETE, and TRUNCATE on PostgreSQL), as
-``reference_changes`` is.
+``commented``, ``closed``, ``reopened``, ``evidence_added`` when a linkage group
+grew; filled in for the existing events from their statuses), ``from_assignee``,
+``to_assignee`` and ``outcome``; the table becomes insert-only (triggers refuse
+UPDATE and DELETE, and TRUNCATE on PostgreSQL), as ``reference_changes`` is.
 
 Columns are added in place (ALTER TABLE ADD COLUMN with column constraints), not in
 batch mode: recreating ``alerts`` on SQLite would fight the foreign keys pointing at it.

@@ -13,7 +13,7 @@ from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.declarations.amendments import service
 from services.declarations.amendments.schemas import Amendment
-from services.declarations.declarations.schemas import DeclarationCreated
+from services.declarations.declarations.views import DeclarationCreated
 from services.declarations.deps import (
     KnownDep,
     LogDep,

@@ -32,7 +32,8 @@ from services.declarations.declarations.records import (
     record_of,
     retain_until,
 )
-from services.declarations.declarations.schemas import DeclarationCreated, DeclarationDocument
+from services.declarations.declarations.schemas import DeclarationDocument
+from services.declarations.declarations.views import DeclarationCreated
 from services.declarations.log import service as log
 from services.declarations.log.service import LogContext
 

@@ -19,7 +19,8 @@ from services.common.errors import AppError, Conflict, Forbidden, ValidationFail
 from services.common.security import Principal
 from services.declarations.declarations.checks import CheckedDocument, check_document
 from services.declarations.declarations.intake import new_declaration, store_new_declarations
-from services.declarations.declarations.schemas import BatchCreated, DeclarationDocument
+from services.declarations.declarations.schemas import DeclarationDocument
+from services.declarations.declarations.views import BatchCreated
 from services.declarations.log.service import LogContext
 
 

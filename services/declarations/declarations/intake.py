@@ -29,7 +29,7 @@ from services.declarations.declarations.records import (
     record_of,
     retain_until,
 )
-from services.declarations.declarations.schemas import DeclarationCreated
+from services.declarations.declarations.views import DeclarationCreated
 from services.declarations.log import service as log
 from services.declarations.log.service import LogContext
 

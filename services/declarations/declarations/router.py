@@ -19,10 +19,12 @@ from services.declarations.declarations import service
 from services.declarations.declarations.schemas import (
     MAX_BATCH_DECLARATIONS,
     MAX_BATCH_ITEMS,
-    BatchCreated,
     DeclarationBatch,
-    DeclarationCreated,
     DeclarationDocument,
+)
+from services.declarations.declarations.views import (
+    BatchCreated,
+    DeclarationCreated,
     DeclarationSummary,
     DeclarationView,
     VersionView,

@@ -14,9 +14,9 @@ from services.declarations.declarations import repository
 from services.declarations.declarations.checks import check_document
 from services.declarations.declarations.intake import new_declaration, store_new_declarations
 from services.declarations.declarations.records import parse_record
-from services.declarations.declarations.schemas import (
+from services.declarations.declarations.schemas import DeclarationDocument
+from services.declarations.declarations.views import (
     DeclarationCreated,
-    DeclarationDocument,
     DeclarationSummary,
     DeclarationView,
     VersionView,

@@ -178,6 +178,42 @@ ALL_COLUMNS: Final[tuple[Column, ...]] = (
     _d("legal_basis", "base légale", aliases=("base_juridique",)),
     _d("ddr", "ddr", "collection", "ddr", read=as_yes_no),
     _d("programme", "programme", "collection", "programme", aliases=("program",)),
+    # DDR figures (seed 002, paragraph 31): people who handed materiel in, by sex and age.
+    _d(
+        "ddr_female_under_18",
+        "ddr femmes de moins de 18 ans",
+        "collection",
+        "people",
+        "female_under_18",
+    ),
+    _d(
+        "ddr_female_18_and_over",
+        "ddr femmes de 18 ans et plus",
+        "collection",
+        "people",
+        "female_18_and_over",
+    ),
+    _d(
+        "ddr_male_under_18",
+        "ddr hommes de moins de 18 ans",
+        "collection",
+        "people",
+        "male_under_18",
+    ),
+    _d(
+        "ddr_male_18_and_over",
+        "ddr hommes de 18 ans et plus",
+        "collection",
+        "people",
+        "male_18_and_over",
+    ),
+    _d(
+        "ddr_sex_or_age_unknown",
+        "ddr sexe ou âge inconnu",
+        "collection",
+        "people",
+        "sex_or_age_unknown",
+    ),
     _d("references", "références", read=as_list),
     _d(
         "destruction_method",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from services.declarations.declarations.schemas import DeclarationCreated
+from services.declarations.declarations.views import DeclarationCreated
 
 
 class ImportedDeclaration(DeclarationCreated):
