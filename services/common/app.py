@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Table
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.common.api_docs import DOCS_CSP, docs_router, is_docs_page
 from services.common.auth_client import AuthServiceClient, auth_http_client
 from services.common.database import make_engine
 from services.common.error_handlers import install_error_handlers
@@ -39,7 +40,8 @@ SECURITY_HEADERS = [
     (b"cache-control", b"no-store"),
     (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
 ]
-# The docs page loads its scripts from a CDN; everything else gets a strict policy.
+# The docs pages get their own policy (api_docs.DOCS_CSP); everything else a strict one.
+_DOCS_CSP = (b"content-security-policy", DOCS_CSP)
 _STRICT_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 
 
@@ -53,13 +55,13 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        is_docs = scope["path"].endswith("/docs")
+        csp = _DOCS_CSP if is_docs_page(scope["path"]) else _STRICT_CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                extra = SECURITY_HEADERS if is_docs else [*SECURITY_HEADERS, _STRICT_CSP]
+                extra = [*SECURITY_HEADERS, csp]
                 headers.extend(h for h in extra if h[0] not in present)
                 message["headers"] = headers
             await send(message)
@@ -104,10 +106,9 @@ def create_service_app(
         description=description,
         version=version,
         openapi_url=f"/{name}/openapi.json",
-        docs_url=f"/{name}/docs" if settings.docs_enabled else None,
-        # Under the service's prefix like every other route, so a proxy routing by prefix
-        # reaches it (FastAPI's default, /docs/oauth2-redirect, is shared by all three).
-        swagger_ui_oauth2_redirect_url=f"/{name}/docs/oauth2-redirect",
+        # Served by api_docs.docs_router, from the project's own files (no CDN).
+        docs_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         redoc_url=None,
         lifespan=lifespan,
         openapi_tags=openapi_tags,
@@ -134,6 +135,8 @@ def create_service_app(
     )
     install_error_handlers(app)
     app.include_router(health_router(name, head_revisions(name)))
+    if settings.docs_enabled:
+        app.include_router(docs_router(name, title=title))
     for router in routers:
         app.include_router(router)
 
