@@ -49,7 +49,7 @@ DOCS_CSP: Final[bytes] = (
 
 def _redirect_script() -> str:
     """FastAPI's OAuth2 redirect page script, served as a file instead of inline."""
-    page = get_swagger_ui_oauth2_redirect_html().body.decode()
+    page = bytes(get_swagger_ui_oauth2_redirect_html().body).decode()
     match = re.search(r"<script>(.*)</script>", page, flags=re.DOTALL)
     assert match is not None, "FastAPI's OAuth2 redirect page has no script"
     return match.group(1)
@@ -93,7 +93,7 @@ def docs_router(service: str, *, title: str) -> APIRouter:
     @router.get(f"{prefix}/oauth2-redirect")
     async def oauth2_redirect() -> HTMLResponse:
         return HTMLResponse(
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             "<title>Swagger UI: OAuth2 Redirect</title></head><body>"
             f'<script src="{assets}/oauth2-redirect.js"></script></body></html>\n'
         )

@@ -27,6 +27,7 @@ from services.common.errors import Problem
 from services.common.health import health_router
 from services.common.hot_reads import HotReads
 from services.common.limits import BodyLimitMiddleware
+from services.common.metrics import MetricsMiddleware, ReadingSource, ServiceMetrics, metrics_router
 from services.common.migrations import head_revisions
 from services.common.request_context import RequestContextMiddleware, configure_logging
 from services.common.request_target import NulCharacterMiddleware
@@ -83,6 +84,7 @@ def create_service_app(
     openapi_tags: list[dict[str, Any]] | None = None,
     auth_transport: httpx.AsyncBaseTransport | None = None,
     fetch_auth_json: JsonFetcher | None = None,
+    metrics_source: ReadingSource | None = None,
 ) -> FastAPI:
     """Build a service app; the database must already be migrated (never ``create_all``)."""
     name = settings.service_name
@@ -118,6 +120,7 @@ def create_service_app(
     app.state.engine = make_engine(settings.resolved_database_url())
     app.state.hot_reads = HotReads(app.state.engine, concurrency=settings.hot_read_concurrency)
     app.state.idempotency_table = idempotency_table
+    app.state.metrics = ServiceMetrics(app.state.engine, metrics_source)
     # Every service verifies tokens the same way: over HTTP against the auth
     # service's JWKS (an ASGI transport in the embedded runner and in tests).
     auth_client = AuthServiceClient(auth_http_client(settings.auth_base_url, auth_transport))
@@ -135,6 +138,7 @@ def create_service_app(
     )
     install_error_handlers(app)
     app.include_router(health_router(name, head_revisions(name)))
+    app.include_router(metrics_router(name))
     if settings.docs_enabled:
         app.include_router(docs_router(name, title=title))
     for router in routers:
@@ -161,6 +165,8 @@ def create_service_app(
         )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    # Outermost: it times and counts every answer, refusals of the inner layers included.
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     _register_problem_schema(app)
     return app
 

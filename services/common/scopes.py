@@ -20,6 +20,8 @@ class Scope(StrEnum):
     ADMIN = "admin"
     # The declarations service's relay feeding the registry's weapon index.
     INDEX_WRITE = "index:write"
+    # Scraping /{service}/metrics (Prometheus), and nothing else: no register data.
+    METRICS_READ = "metrics:read"
 
 
 SCOPES: Final[tuple[Scope, ...]] = tuple(Scope)

@@ -20,6 +20,7 @@ from services.declarations.log.keys import load_signer
 from services.declarations.log.router import public_router as log_public_router
 from services.declarations.log.router import router as log_router
 from services.declarations.log.service import LogContext
+from services.declarations.metrics.service import readings as metrics_readings
 from services.declarations.missions import MissionDirectory, registry_client
 from services.declarations.retention.router import router as retention_router
 from services.declarations.settings import DeclarationsSettings
@@ -109,6 +110,7 @@ def create_app(
         # A batch carries up to 1,000 declarations: the bulk limit (128 MiB by default).
         body_limits={"/declarations/v1/declarations/batch": settings.bulk_max_body_bytes},
         auth_transport=auth_transport,
+        metrics_source=metrics_readings,
         on_startup=start,
         on_shutdown=stop,
     )
