@@ -4,11 +4,15 @@ alerts by kind and status)."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
+from tests.conftest import BACKEND
 from tests.declarations.support import declaration
 from tests.registry.factories import INDEX, declared_weapon, delivery
 from tests.support.auth_fixtures import AuthApi
@@ -119,3 +123,38 @@ def test_the_registry_counts_alerts_by_kind_and_status(
     assert sample(after, "register_alerts", kind="linkage", status="open") == (
         sample(before, "register_alerts", kind="linkage", status="open") + 1
     )
+
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+POOL_METRICS = {
+    "register_db_pool_size",
+    "register_db_pool_checked_out",
+    "register_db_pool_overflow",
+    "register_db_pool_checked_in",
+}
+
+
+def test_the_deployed_rules_and_dashboard_name_only_metrics_the_register_exports(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    scraper = auth_api.operator_headers(["metrics:read"])
+    client.get("/registry/healthz")
+    exported: set[str] = set()
+    for service in SERVICES:
+        text = scrape(client, service, scraper)
+        exported |= {line.split()[0] for line in text.splitlines() if not line.startswith("#")}
+        exported |= {n.split("{")[0] for n in exported}
+    if BACKEND == "sqlite":  # SQLite has no connection pool to report
+        exported |= POOL_METRICS
+    else:
+        assert exported >= POOL_METRICS
+    named = set()
+    for path in (
+        DEPLOY / "prometheus" / "alerts.yml",
+        DEPLOY / "grafana" / "salw-register-dashboard.json",
+    ):
+        named |= set(re.findall(r"\bregister_[a-z_]+", path.read_text()))
+    yaml.safe_load((DEPLOY / "prometheus" / "alerts.yml").read_text())
+    json.loads((DEPLOY / "grafana" / "salw-register-dashboard.json").read_text())
+    assert named
+    assert named <= exported, sorted(named - exported)
