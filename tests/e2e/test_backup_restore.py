@@ -147,6 +147,12 @@ def test_a_backup_taken_while_writing_restores_a_register_whose_log_extends_its_
     assert again.returncode == 1
     assert "declarations.db" in again.stderr
     assert (restored / "declarations.db").read_bytes() == digest
+    # With --force (the register stopped), the files in the way are moved aside, not lost.
+    forced = regctl(restored, "restore", "--from", str(backup), "--force")
+    assert forced.returncode == 0, forced.stderr
+    aside = sorted(p.name for p in restored.glob("declarations.db.before-restore-*"))
+    assert len(aside) == 1
+    assert (restored / aside[0]).read_bytes() == digest
 
     with live_register(sqlite_urls(restored), restored) as base:
         senegal = bearer(base, client_id, secret)  # the auth database came back too
