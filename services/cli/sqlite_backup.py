@@ -205,6 +205,15 @@ def read_manifest(source: Path) -> dict[str, Any]:
         raise BackupError(f"{source / MANIFEST} cannot be read: {exc}") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{source / MANIFEST} is not a manifest of this register's backups")
+    files = manifest.get("files")
+    well_formed = isinstance(files, list) and all(
+        isinstance(entry, dict)
+        and isinstance(entry.get("path"), str)
+        and isinstance(entry.get("sha256"), str)
+        for entry in files
+    )
+    if not well_formed:
+        raise BackupError(f"{source / MANIFEST}: 'files' is not a list of paths with SHA-256s")
     return manifest
 
 
@@ -212,8 +221,8 @@ def verify_files(source: Path, manifest: dict[str, Any]) -> list[str]:
     """Every problem with the backup's files (missing, altered, outside the folder)."""
     problems = []
     root = source.resolve()
-    for entry in manifest.get("files", []):
-        relative = str(entry.get("path", ""))
+    for entry in manifest["files"]:
+        relative = entry["path"]
         path = (source / relative).resolve()
         if not relative or not path.is_relative_to(root):
             problems.append(f"{relative!r}: not a path inside the backup")

@@ -30,12 +30,15 @@ def sqlite_urls(var_dir: Path) -> dict[str, str]:
     return {name: f"sqlite:///{var_dir / (name + '.db')}" for name in SERVICES}
 
 
-def regctl(var_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def regctl(
+    var_dir: Path, *args: str, env_overrides: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """``regctl`` as the operator runs it, for the register whose files are in ``var_dir``."""
     env = dict(os.environ)
     for name in SERVICES:
         env[f"{name.upper()}_DATABASE_URL"] = sqlite_urls(var_dir)[name]
         env[f"{name.upper()}_VAR_DIR"] = str(var_dir)
+    env.update(env_overrides or {})
     return subprocess.run(
         [sys.executable, "-m", "services.cli.main", *args],
         env=env,
@@ -216,3 +219,28 @@ def test_a_backup_wants_an_empty_folder_and_an_altered_one_restores_nothing(
     assert "registry.db: SHA-256 differs from the manifest" in refused.stderr
     assert "var/credentials.json: missing" in refused.stderr
     assert list(restored.iterdir()) == []
+
+
+def test_a_restore_from_a_malformed_manifest_is_refused_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    (backup / "manifest.json").write_text(
+        json.dumps({"format": "salw-register-sqlite-backup/1", "files": [{"path": 3}]})
+    )
+    restored = tmp_path / "var"
+    restored.mkdir()
+    refused = regctl(restored, "restore", "--from", str(backup))
+    assert refused.returncode == 1
+    assert "'files' is not a list of paths" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert list(restored.iterdir()) == []
+
+
+def test_a_backup_of_a_register_on_postgresql_points_to_its_own_tools(tmp_path: Path) -> None:
+    postgres = {"REGISTRY_DATABASE_URL": "postgresql+psycopg://register@db.example/registry"}
+    refused = regctl(tmp_path, "backup", "--to", str(tmp_path / "b"), env_overrides=postgres)
+    assert refused.returncode == 1
+    assert "registry's database is not a SQLite file" in refused.stderr
+    assert not (tmp_path / "b").exists()
