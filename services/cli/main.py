@@ -15,6 +15,7 @@ from services.cli import (
     alert_commands,
     archive_commands,
     auth_commands,
+    backup_commands,
     destruction_commands,
     index_commands,
     log_commands,
@@ -35,6 +36,7 @@ COMMAND_GROUPS = [
     index_commands,
     destruction_commands,
     archive_commands,
+    backup_commands,
 ]
 
 

@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Table
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.common.api_docs import DOCS_CSP, docs_router, is_docs_page
 from services.common.auth_client import AuthServiceClient, auth_http_client
 from services.common.database import make_engine
 from services.common.error_handlers import install_error_handlers
@@ -26,6 +27,7 @@ from services.common.errors import Problem
 from services.common.health import health_router
 from services.common.hot_reads import HotReads
 from services.common.limits import BodyLimitMiddleware
+from services.common.metrics import MetricsMiddleware, ReadingSource, ServiceMetrics, metrics_router
 from services.common.migrations import head_revisions
 from services.common.request_context import RequestContextMiddleware, configure_logging
 from services.common.request_target import NulCharacterMiddleware
@@ -39,7 +41,8 @@ SECURITY_HEADERS = [
     (b"cache-control", b"no-store"),
     (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
 ]
-# The docs page loads its scripts from a CDN; everything else gets a strict policy.
+# The docs pages get their own policy (api_docs.DOCS_CSP); everything else a strict one.
+_DOCS_CSP = (b"content-security-policy", DOCS_CSP)
 _STRICT_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 
 
@@ -53,13 +56,13 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        is_docs = scope["path"].endswith("/docs")
+        csp = _DOCS_CSP if is_docs_page(scope["path"]) else _STRICT_CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                extra = SECURITY_HEADERS if is_docs else [*SECURITY_HEADERS, _STRICT_CSP]
+                extra = [*SECURITY_HEADERS, csp]
                 headers.extend(h for h in extra if h[0] not in present)
                 message["headers"] = headers
             await send(message)
@@ -81,6 +84,7 @@ def create_service_app(
     openapi_tags: list[dict[str, Any]] | None = None,
     auth_transport: httpx.AsyncBaseTransport | None = None,
     fetch_auth_json: JsonFetcher | None = None,
+    metrics_source: ReadingSource | None = None,
 ) -> FastAPI:
     """Build a service app; the database must already be migrated (never ``create_all``)."""
     name = settings.service_name
@@ -104,10 +108,9 @@ def create_service_app(
         description=description,
         version=version,
         openapi_url=f"/{name}/openapi.json",
-        docs_url=f"/{name}/docs" if settings.docs_enabled else None,
-        # Under the service's prefix like every other route, so a proxy routing by prefix
-        # reaches it (FastAPI's default, /docs/oauth2-redirect, is shared by all three).
-        swagger_ui_oauth2_redirect_url=f"/{name}/docs/oauth2-redirect",
+        # Served by api_docs.docs_router, from the project's own files (no CDN).
+        docs_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         redoc_url=None,
         lifespan=lifespan,
         openapi_tags=openapi_tags,
@@ -117,6 +120,7 @@ def create_service_app(
     app.state.engine = make_engine(settings.resolved_database_url())
     app.state.hot_reads = HotReads(app.state.engine, concurrency=settings.hot_read_concurrency)
     app.state.idempotency_table = idempotency_table
+    app.state.metrics = ServiceMetrics(app.state.engine, metrics_source)
     # Every service verifies tokens the same way: over HTTP against the auth
     # service's JWKS (an ASGI transport in the embedded runner and in tests).
     auth_client = AuthServiceClient(auth_http_client(settings.auth_base_url, auth_transport))
@@ -134,6 +138,9 @@ def create_service_app(
     )
     install_error_handlers(app)
     app.include_router(health_router(name, head_revisions(name)))
+    app.include_router(metrics_router(name))
+    if settings.docs_enabled:
+        app.include_router(docs_router(name, title=title))
     for router in routers:
         app.include_router(router)
 
@@ -158,6 +165,8 @@ def create_service_app(
         )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    # Outermost: it times and counts every answer, refusals of the inner layers included.
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     _register_problem_schema(app)
     return app
 

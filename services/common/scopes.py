@@ -23,6 +23,8 @@ class Scope(StrEnum):
     ALERTS_TRIAGE = "alerts:triage"
     # The declarations service's relay feeding the registry's weapon index.
     INDEX_WRITE = "index:write"
+    # Scraping /{service}/metrics (Prometheus), and nothing else: no register data.
+    METRICS_READ = "metrics:read"
 
 
 SCOPES: Final[tuple[Scope, ...]] = tuple(Scope)

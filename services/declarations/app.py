@@ -22,6 +22,7 @@ from services.declarations.log.keys import load_signer
 from services.declarations.log.router import public_router as log_public_router
 from services.declarations.log.router import router as log_router
 from services.declarations.log.service import LogContext
+from services.declarations.metrics.service import readings as metrics_readings
 from services.declarations.missions import MissionDirectory, registry_client
 from services.declarations.retention.router import router as retention_router
 from services.declarations.settings import DeclarationsSettings
@@ -116,6 +117,7 @@ def create_app(
             "/declarations/v1/declarations/import": settings.import_max_bytes,
         },
         auth_transport=auth_transport,
+        metrics_source=metrics_readings,
         on_startup=start,
         on_shutdown=stop,
     )

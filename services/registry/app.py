@@ -19,6 +19,7 @@ from services.registry.holdings.router import router as holdings_router
 from services.registry.index.router import router as index_router
 from services.registry.loss_reports.router import router as loss_reports_router
 from services.registry.manifests.router import router as manifests_router
+from services.registry.metrics.service import readings as metrics_readings
 from services.registry.missions.router import router as missions_router
 from services.registry.notifications.worker import run_worker as run_notifications_worker
 from services.registry.reconciliation.router import router as reconciliation_router
@@ -135,6 +136,7 @@ def create_app(
         },
         openapi_tags=OPENAPI_TAGS,
         auth_transport=auth_transport,
+        metrics_source=metrics_readings,
         on_startup=start,
         on_shutdown=stop,
     )

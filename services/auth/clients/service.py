@@ -24,8 +24,11 @@ SCOPES_BY_ORG_TYPE: dict[str, frozenset[Scope]] = {
         {Scope.MANIFESTS_WRITE, Scope.DECLARATIONS_WRITE, Scope.REGISTER_READ}
     ),
     "secretariat": frozenset({Scope.REGISTER_READ, Scope.ALERTS_TRIAGE}),
-    # index:write belongs to the operator's service clients (the declarations relay).
-    "operator": frozenset({Scope.ADMIN, Scope.REGISTER_READ, Scope.INDEX_WRITE}),
+    # index:write belongs to the operator's service clients (the declarations relay);
+    # metrics:read to the operator's Prometheus.
+    "operator": frozenset(
+        {Scope.ADMIN, Scope.REGISTER_READ, Scope.INDEX_WRITE, Scope.METRICS_READ}
+    ),
 }
 # Scopes the API never hands out: a client holding one is made, and its secret rotated,
 # only by bootstrap or ``regctl`` on the server. An operator's admin token (or whoever
