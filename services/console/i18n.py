@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
+import warnings
+
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
@@ -48,12 +50,22 @@ def catalogue(lang: str) -> dict[str, str]:
     }
 
 
+class UntranslatedMessage(UserWarning):
+    """A message shown in English because ``lang``'s catalogue lacks it (tests make
+    warnings errors, so a page with one fails them)."""
+
+
 def translator(lang: str) -> Gettext:
     """``_()`` for ``lang`` (a message with no translation is shown in English)."""
     messages = catalogue(lang)
 
     def gettext(message: str) -> str:
-        return messages.get(message, message)
+        translated = messages.get(message)
+        if translated is not None:
+            return translated
+        if lang != "en":
+            warnings.warn(f"{lang}: no translation of {message!r}", UntranslatedMessage, 2)
+        return message
 
     return gettext
 

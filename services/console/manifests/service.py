@@ -28,13 +28,21 @@ _ROW_COLUMN = re.compile(r"^row (\d+)(?:, column (.+))?$")
 
 # The API's problem texts the console knows, in the person's language; any other is
 # shown as the API wrote it.
-KNOWN_PROBLEMS: dict[str, str] = {
-    "Field required": N_("This is required."),
-    "field required": N_("This is required."),
-    "Input should be 'in' or 'out'": N_("Choose in or out."),
-    "the file is empty: no header row": N_("The file is empty: it has no header row."),
-    "the file has a header row but no items": N_("The file has a header row but no items."),
-}
+# ``{0}`` in a translation is the pattern's first group (the kind of item).
+KNOWN_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^[Ff]ield required$"), N_("This is required.")),
+    (re.compile(r"^Input should be 'in' or 'out'$"), N_("Choose in or out.")),
+    (re.compile(r"^required for an? (\w+) item$"), N_("Required for an item of kind {0}.")),
+    (
+        re.compile(r"^a weapon item is one weapon: quantity must be 1 or absent$"),
+        N_("A weapon item is one weapon: the quantity must be 1 or empty."),
+    ),
+    (re.compile(r"^the file is empty: no header row$"), N_("The file is empty: no header row.")),
+    (
+        re.compile(r"^the file has a header row but no items$"),
+        N_("The file has a header row but no items."),
+    ),
+)
 FIELD_LABELS: dict[str, str] = {
     "mission": N_("Mission"),
     "contributing_country": N_("Contributing country"),
@@ -117,7 +125,7 @@ def refusal(problem: ApiProblem, _: Gettext) -> Refusal:
     knows the API's text, by row and column for the file's cells."""
     result = Refusal(detail=problem.detail)
     for error in problem.errors or [FieldProblem("", problem.detail)]:
-        message = _(KNOWN_PROBLEMS[error.msg]) if error.msg in KNOWN_PROBLEMS else error.msg
+        message = translated_problem(error.msg, _)
         place = _ROW_COLUMN.match(error.loc)
         if place is not None:
             row, column = place.group(1), place.group(2) or ""
@@ -129,3 +137,12 @@ def refusal(problem: ApiProblem, _: Gettext) -> Refusal:
         else:
             result.fields.append(CellProblem("", error.loc, "file", message))
     return result
+
+
+def translated_problem(text: str, _: Gettext) -> str:
+    """The API's problem text in the person's language when the console knows it."""
+    for pattern, translation in KNOWN_PROBLEMS:
+        found = pattern.match(text)
+        if found is not None:
+            return _(translation).format(*found.groups())
+    return text
