@@ -50,4 +50,4 @@ clean: ## Remove the virtualenv, caches and local databases (var/)
 
 messages: $(STAMP) ## Extract the console's messages and add new ones to each catalogue
 	cd services/console && ../../$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header --sort-output -o locale/messages.pot .
-	cd services/console && ../../$(BIN)/pybabel update -i locale/messages.pot -d locale --no-location --no-fuzzy-matching --omit-header -w 100
+	cd services/console && ../../$(BIN)/pybabel update -i locale/messages.pot -d locale --no-fuzzy-matching -w 100
