@@ -70,7 +70,7 @@ def test_a_refused_upload_names_every_problem_by_row_and_column_and_stores_nothi
     assert "Rien n’a été enregistré" in text
     row = re.search(r'<tr><td class="num">4</td><td>F \(Numéro de série\)</td><td>([^<]+)</td>', text)
     assert row is not None, text
-    assert row.group(1) == "Obligatoire pour un élément de nature weapon."
+    assert row.group(1) == "Obligatoire pour un élément de nature arme."
     assert 'value="SENBATT 7"' in text  # the form keeps what was typed
     assert _stored_count(client, auth_api) == 0
 

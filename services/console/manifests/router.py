@@ -141,6 +141,7 @@ async def manifest_detail(
         "items": items["items"],
         "next_query": service.page_query({}, next_cursor if isinstance(next_cursor, str) else None),
         "stored": stored == "1",
+        "kind_names": service.KIND_NAMES,
     }
     return render(request, "manifests/detail.html", context, signed=signed, active="manifests")
 

@@ -43,6 +43,13 @@ KNOWN_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("The file has a header row but no items."),
     ),
 )
+KIND_NAMES: dict[str, str] = {
+    "weapon": N_("weapon"),
+    "ammunition": N_("ammunition"),
+    "part": N_("part"),
+    "ordnance": N_("ordnance"),
+    "explosive": N_("explosive"),
+}
 FIELD_LABELS: dict[str, str] = {
     "mission": N_("Mission"),
     "contributing_country": N_("Contributing country"),
@@ -144,5 +151,6 @@ def translated_problem(text: str, _: Gettext) -> str:
     for pattern, translation in KNOWN_PROBLEMS:
         found = pattern.match(text)
         if found is not None:
-            return _(translation).format(*found.groups())
+            words = [_(KIND_NAMES[g]) if g in KIND_NAMES else g for g in found.groups()]
+            return _(translation).format(*words)
     return text
