@@ -10,12 +10,11 @@ choice, then ``Accept-Language``; dates and numbers are formatted per locale.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
-
-import warnings
 
 from babel import Locale
 from babel.dates import format_date, format_datetime

@@ -49,9 +49,7 @@ def test_every_message_has_a_translation_in_the_catalogue(lang: str) -> None:
     lacking = sorted(
         message
         for message in _extracted()
-        if message not in catalogue
-        or not catalogue[message].string
-        or catalogue[message].fuzzy
+        if message not in catalogue or not catalogue[message].string or catalogue[message].fuzzy
     )
     assert lacking == [], f"{Path(path).relative_to(CONSOLE)} lacks {lacking}"
 
@@ -80,8 +78,13 @@ def test_every_page_renders_with_no_untranslated_string(
         files={"file": ("m.csv", FIXED, "text/csv")},
     )
     assert stored.status_code == 200
-    for path in ("/console/", "/console/manifests", "/console/manifests?crossed_from=x",
-                 "/console/nowhere", "/console/signed-out"):
+    for path in (
+        "/console/",
+        "/console/manifests",
+        "/console/manifests?crossed_from=x",
+        "/console/nowhere",
+        "/console/signed-out",
+    ):
         response = client.get(path)
         assert f'<html lang="{lang}">' in response.text, path
 

@@ -52,9 +52,7 @@ def _upload(client: TestClient, page: str, content: bytes, **form: str) -> objec
 
 
 def _stored_count(client: TestClient, auth_api: AuthApi) -> int:
-    response = client.get(
-        "/registry/v1/manifests", headers=auth_api.member_state_headers("SEN")
-    )
+    response = client.get("/registry/v1/manifests", headers=auth_api.member_state_headers("SEN"))
     assert response.status_code == 200, response.text
     return len(response.json()["items"])
 
@@ -62,13 +60,18 @@ def _stored_count(client: TestClient, auth_api: AuthApi) -> int:
 def test_a_refused_upload_names_every_problem_by_row_and_column_and_stores_nothing(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
-    page = sign_in(client, _person(client, auth_api, register_settings),
-                   start="/console/manifests/upload?lang=fr")
+    page = sign_in(
+        client,
+        _person(client, auth_api, register_settings),
+        start="/console/manifests/upload?lang=fr",
+    )
     refused = _upload(client, page, WITH_ONE_BAD_ROW)
     assert refused.status_code == 422  # type: ignore[attr-defined]
     text = refused.text  # type: ignore[attr-defined]
     assert "Rien n’a été enregistré" in text
-    row = re.search(r'<tr><td class="num">4</td><td>F \(Numéro de série\)</td><td>([^<]+)</td>', text)
+    row = re.search(
+        r'<tr><td class="num">4</td><td>F \(Numéro de série\)</td><td>([^<]+)</td>', text
+    )
     assert row is not None, text
     assert row.group(1) == "Obligatoire pour un élément de nature arme."
     assert 'value="SENBATT 7"' in text  # the form keeps what was typed
@@ -78,8 +81,9 @@ def test_a_refused_upload_names_every_problem_by_row_and_column_and_stores_nothi
 def test_the_fixed_file_is_stored_and_its_detail_shows_the_items(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
-    page = sign_in(client, _person(client, auth_api, register_settings),
-                   start="/console/manifests/upload")
+    page = sign_in(
+        client, _person(client, auth_api, register_settings), start="/console/manifests/upload"
+    )
     refused = _upload(client, page, WITH_ONE_BAD_ROW)
     stored = _upload(client, refused.text, FIXED)  # type: ignore[attr-defined]
     assert stored.status_code == 200, stored.text  # type: ignore[attr-defined]
@@ -92,8 +96,9 @@ def test_the_fixed_file_is_stored_and_its_detail_shows_the_items(
 def test_sending_the_same_form_twice_stores_one_manifest(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
-    page = sign_in(client, _person(client, auth_api, register_settings),
-                   start="/console/manifests/upload")
+    page = sign_in(
+        client, _person(client, auth_api, register_settings), start="/console/manifests/upload"
+    )
     first = _upload(client, page, FIXED)
     second = _upload(client, page, FIXED)
     assert str(first.url) == str(second.url)  # type: ignore[attr-defined]
@@ -116,11 +121,10 @@ def test_an_upload_without_the_form_token_is_refused(
 def test_an_upload_without_a_file_says_so(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
-    page = sign_in(client, _person(client, auth_api, register_settings),
-                   start="/console/manifests/upload")
-    response = client.post(
-        "/console/manifests/upload", data={**FORM, "csrf_token": _csrf(page)}
+    page = sign_in(
+        client, _person(client, auth_api, register_settings), start="/console/manifests/upload"
     )
+    response = client.post("/console/manifests/upload", data={**FORM, "csrf_token": _csrf(page)})
     assert response.status_code == 422
     assert '<a href="#file">' in response.text
 
@@ -128,8 +132,9 @@ def test_an_upload_without_a_file_says_so(
 def test_the_list_filters_and_pages_by_keyset(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
-    page = sign_in(client, _person(client, auth_api, register_settings),
-                   start="/console/manifests/upload")
+    page = sign_in(
+        client, _person(client, auth_api, register_settings), start="/console/manifests/upload"
+    )
     for number in range(27):
         serial_rows = FIXED.replace(b"KC-00012", f"K{number:02d}-".encode())
         r = _upload(client, page, serial_rows, upload_key=f"console-test-{number}")
@@ -168,8 +173,9 @@ def test_a_bad_date_filter_is_named_not_a_server_error(
 def test_another_states_reader_cannot_open_the_manifest(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
-    page = sign_in(client, _person(client, auth_api, register_settings),
-                   start="/console/manifests/upload")
+    page = sign_in(
+        client, _person(client, auth_api, register_settings), start="/console/manifests/upload"
+    )
     stored = _upload(client, page, FIXED)
     detail = str(stored.url).split("?")[0].removeprefix("http://127.0.0.1")  # type: ignore[attr-defined]
     client.cookies.clear()

@@ -42,9 +42,12 @@ def test_a_person_signs_in_and_sees_what_their_role_can_do(
     assert 'href="/console/manifests/upload"' in page  # an editor may upload
     # The cookie is sealed: neither token appears in it, and scripts cannot read it.
     cookie = _session(client)
-    assert cookie and "eyJ" not in cookie
+    assert cookie
+    assert "eyJ" not in cookie
     header = next(h for h in set_cookies if h.startswith("console="))
-    assert "HttpOnly" in header and "SameSite=lax" in header and "Path=/" in header
+    assert "HttpOnly" in header
+    assert "SameSite=lax" in header
+    assert "Path=/" in header
 
 
 def test_a_reader_has_no_upload_in_the_menu(
@@ -65,9 +68,11 @@ def test_pages_carry_a_strict_content_security_policy(
     sign_in(client, _editor(client, auth_api, register_settings))
     response = client.get("/console/")
     policy = response.headers["content-security-policy"]
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
-    assert "<script>" not in response.text and "style=" not in response.text
+    assert "<script>" not in response.text
+    assert "style=" not in response.text
 
 
 def test_a_tampered_cookie_is_no_session(

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pyotp
 import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from tests.auth.people_support import PASSWORD, path_of
 from tests.console.manifest_files import FIXED, FORM, WITH_ONE_BAD_ROW
@@ -28,8 +29,6 @@ from tests.e2e.test_browser_signin import (
     _post,
 )
 
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright  # noqa: E402, I001
-
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -38,7 +37,10 @@ def register_base(tmp_path: Path) -> Iterator[str]:
     """The whole register with its console, served by uvicorn on SQLite files."""
     var_dir = tmp_path / "var"
     var_dir.mkdir()
-    urls = {name: f"sqlite:///{var_dir / (name + '.db')}" for name in ("auth", "registry", "declarations")}
+    urls = {
+        name: f"sqlite:///{var_dir / (name + '.db')}"
+        for name in ("auth", "registry", "declarations")
+    }
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {"AUTH_PUBLIC_URL": base, "CONSOLE_PUBLIC_URL": base, "CONSOLE_LOG_LEVEL": "WARNING"}
@@ -98,7 +100,9 @@ def _people(base: str, tmp_path: Path) -> dict[str, str]:
         assert created.status_code in (201, 409), created.text
     return {
         "awa.diop@defense.sn": _invite(base, operator, "SEN", "awa.diop@defense.sn", "editor"),
-        "moussa.fall@defense.sn": _invite(base, operator, "SEN", "moussa.fall@defense.sn", "editor"),
+        "moussa.fall@defense.sn": _invite(
+            base, operator, "SEN", "moussa.fall@defense.sn", "editor"
+        ),
         "kofi.mensah@mod.gh": _invite(base, operator, "GHA", "kofi.mensah@mod.gh", "reader"),
     }
 
@@ -176,7 +180,8 @@ def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
     _sign_in(page, base, "kofi.mensah@mod.gh", key)
     assert page.locator("a[href='/console/manifests/upload']").count() == 0
     response = page.goto(stored_url)
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     assert page.locator("h1").inner_text() == "Page not found"
     assert "KC-0001236" not in page.content()
     _shoot(page, "console-not-found-en.png")
