@@ -194,3 +194,22 @@ def test_the_template_downloads_as_csv(
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert response.text.startswith("kind,category,manufacturer")
+
+
+def test_the_unit_filter_and_the_item_search_narrow_what_is_shown(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    page = sign_in(
+        client, _person(client, auth_api, register_settings), start="/console/manifests/upload"
+    )
+    stored = _upload(client, page, FIXED)
+    _upload(client, page, FIXED.replace(b"KC-", b"KE-"), unit="SENBATT 8", upload_key="k-8")
+    eighth = client.get("/console/manifests", params={"unit": "senbatt 8"})
+    assert eighth.text.count('<a href="/console/manifests/') == 1
+    assert "SENBATT 8" in eighth.text
+    assert "SENBATT 7</td>" not in eighth.text
+    detail = str(stored.url).split("?")[0]  # type: ignore[attr-defined]
+    found = client.get(detail, params={"q": "0001235"})
+    assert "KC-0001235" in found.text
+    assert "KC-0001234" not in found.text
+    assert "KC-0001236" not in found.text

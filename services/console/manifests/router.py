@@ -126,6 +126,7 @@ async def manifest_detail(
     signed: SignedInDep,
     manifest_id: Annotated[str, Path(max_length=64)],
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
+    q: Annotated[str, Query(max_length=100)] = "",
     stored: str = "",
 ) -> Response:
     """A manifest and its items, a page at a time (404 outside the person's tenancy)."""
@@ -134,12 +135,16 @@ async def manifest_detail(
         token=signed.token,
         manifest_id=manifest_id,
         cursor=cursor,
+        search=q.strip(),
     )
     next_cursor = items.get("next_cursor")
     context = {
         "manifest": manifest,
         "items": items["items"],
-        "next_query": service.page_query({}, next_cursor if isinstance(next_cursor, str) else None),
+        "next_query": service.page_query(
+            {"q": q.strip()}, next_cursor if isinstance(next_cursor, str) else None
+        ),
+        "search": q.strip(),
         "stored": stored == "1",
         "kind_names": service.KIND_NAMES,
     }

@@ -96,11 +96,14 @@ async def manifest_page(
 
 
 async def manifest_with_items(
-    *, registry: RegistryApi, token: str, manifest_id: str, cursor: str | None
+    *, registry: RegistryApi, token: str, manifest_id: str, cursor: str | None, search: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A manifest and a page of its items (404 problem outside the person's tenancy)."""
+    """A manifest and a page of its items, those matching ``search`` if given (404
+    problem outside the person's tenancy)."""
     manifest = await registry.manifest(token, manifest_id)
-    items = await registry.manifest_items(token, manifest_id, limit=ITEMS_PAGE_SIZE, cursor=cursor)
+    items = await registry.manifest_items(
+        token, manifest_id, limit=ITEMS_PAGE_SIZE, cursor=cursor, q=search
+    )
     return manifest, items
 
 
