@@ -30,6 +30,21 @@ from tests.e2e.test_browser_signin import (
 )
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.10.2" / "axe.min.js"
+# Run through the browser's DevTools protocol: the pages' CSP (script-src 'self') still
+# applies to everything else, and axe reads the page as it is.
+AXE_SERIOUS = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
+}"""
+
+
+def _accessible(page: Page) -> None:
+    """No serious or critical axe-core violation on the page as shown."""
+    violations = page.evaluate(AXE_SERIOUS)
+    assert violations == [], (page.url, violations)
 
 
 @pytest.fixture
@@ -87,7 +102,23 @@ def _fill_upload(page: Page, content: bytes, tmp_path: Path, name: str) -> None:
     page.set_input_files("#file", str(file))
 
 
+FIRST_LOAD_BUDGET = 100 * 1024
+REPEAT_VISIT_BUDGET = 20 * 1024
+WEIGHT_SCRIPT = """() => {
+  const entries = [...performance.getEntriesByType('navigation'),
+                   ...performance.getEntriesByType('resource')];
+  return entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);
+}"""
+
+
+def _weight(page: Page) -> int:
+    """Bytes this page's document and its files took over the network (0 if cached)."""
+    return int(page.evaluate(WEIGHT_SCRIPT))
+
+
 def _shoot(page: Page, name: str) -> None:
+    """A screenshot for the README, once the page has passed axe-core."""
+    _accessible(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
@@ -118,12 +149,15 @@ def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
 
     # The Senegalese editor, JavaScript on: a progress bar, then the answer.
     context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(str(error)))
     key = _enrol(page, links["awa.diop@defense.sn"])
     _sign_in(page, base, "awa.diop@defense.sn", key)
     assert page.url == f"{base}/console/"
+    first_load = _weight(page)  # the console's first page: its style sheet and script too
+    assert 0 < first_load <= FIRST_LOAD_BUDGET, first_load
     _shoot(page, "console-home-en.png")
     page.goto(f"{base}/console/manifests/upload?lang=fr")
     assert page.locator("html").get_attribute("lang") == "fr"
@@ -155,6 +189,14 @@ def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
     _shoot(page, "console-home-fr.png")
     page.goto(f"{base}/console/manifests/upload?lang=en")
     _shoot(page, "console-upload-en.png")
+    # A repeat visit of each page downloads the page alone (static files are cached).
+    for path in ("/console/", "/console/manifests", "/console/manifests/upload", stored_url):
+        page.goto(path if path.startswith("http") else base + path)
+        repeat = _weight(page)
+        assert 0 < repeat <= REPEAT_VISIT_BUDGET, (path, repeat)
+        assert page.evaluate(
+            "performance.getEntriesByType('resource').every(e => e.transferSize === 0)"
+        ), path
     context.close()
     assert errors == []
 
@@ -175,6 +217,7 @@ def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
 
     # The Ghanaian reader cannot open Senegal's manifest.
     context = browser.new_context()
+    context.add_init_script(path=str(AXE))
     page = context.new_page()
     key = _enrol(page, links["kofi.mensah@mod.gh"])
     _sign_in(page, base, "kofi.mensah@mod.gh", key)
