@@ -123,6 +123,42 @@ def _shoot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
+def _tab_to(page: Page, element_id: str) -> None:
+    """Press Tab until ``element_id`` has the focus (as a keyboard user would)."""
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def _upload_by_keyboard(page: Page, base: str, content: bytes, tmp_path: Path) -> None:
+    """The whole upload with the keyboard alone: Tab, typing, Space and Enter."""
+    file = tmp_path / "clavier.csv"
+    file.write_bytes(content)
+    page.goto(f"{base}/console/manifests/upload?lang=en")
+    _tab_to(page, "mission")
+    page.keyboard.type(FORM["mission"])
+    page.keyboard.press("Tab")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(FORM["contributing_country"])
+    page.keyboard.press("Tab")  # into the direction group: its first radio, "in"
+    page.keyboard.press("Space")
+    assert page.is_checked("#direction-in")
+    _tab_to(page, "unit")
+    page.keyboard.type("SENBATT 9")
+    page.keyboard.press("Tab")
+    page.keyboard.type("03122026")  # the date field as chromium's en-US shows it
+    assert page.input_value("#crossing_date") == FORM["crossing_date"]
+    _tab_to(page, "file")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(file))
+    _tab_to(page, "upload-submit")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console/manifests/*?stored=1")
+
+
 def _people(base: str, tmp_path: Path) -> dict[str, str]:
     operator = _operator_headers(base, tmp_path / "var")
     for code, name in (("SEN", "Senegal"), ("GHA", "Ghana")):
@@ -189,6 +225,8 @@ def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
     _shoot(page, "console-home-fr.png")
     page.goto(f"{base}/console/manifests/upload?lang=en")
     _shoot(page, "console-upload-en.png")
+    _upload_by_keyboard(page, base, FIXED.replace(b"KC-", b"KF-"), tmp_path)
+    assert "KF-0001236" in page.inner_text("main")
     # A repeat visit of each page downloads the page alone (static files are cached).
     for path in ("/console/", "/console/manifests", "/console/manifests/upload", stored_url):
         page.goto(path if path.startswith("http") else base + path)
