@@ -213,3 +213,19 @@ def test_the_unit_filter_and_the_item_search_narrow_what_is_shown(
     assert "KC-0001235" in found.text
     assert "KC-0001234" not in found.text
     assert "KC-0001236" not in found.text
+
+
+def test_an_upload_declared_over_the_limit_is_refused_before_it_is_read(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    sign_in(client, _person(client, auth_api, register_settings))
+    response = client.post(
+        "/console/manifests/upload",
+        content=b"x" * 16,
+        headers={
+            "Content-Type": "multipart/form-data; boundary=b",
+            "Content-Length": str(200 * 1024 * 1024),
+        },
+    )
+    assert response.status_code == 413
+    assert "The file is too large." in response.text

@@ -84,6 +84,14 @@ async def template(request: Request, signed: SignedInDep) -> Response:
 @router.post("/console/manifests/upload")
 async def upload(request: Request, signed: SignedInDep) -> Response:
     """Store the uploaded manifest, or show every problem by row and column."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + 1024 * 1024:
+        _ = translator(language(request))
+        too_large = service.Refusal(
+            detail=_("The file is too large."),
+            fields=[service.CellProblem("", _("File"), "file", _("The file is too large."))],
+        )
+        return _upload_page(request, signed, {}, too_large, status=413)
     async with request.form(max_files=1, max_fields=20) as form:
         signed.check_csrf(_text(form.get("csrf_token")))
         values = {name: _text(form.get(name)).strip() for name in service.UPLOAD_FIELDS}
