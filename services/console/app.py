@@ -27,6 +27,7 @@ from services.console.home.router import router as home_router
 from services.console.i18n import N_
 from services.console.manifests.router import router as manifests_router
 from services.console.pages import FINGERPRINTS, STATIC, render
+from services.console.refreshes import Refreshes
 from services.console.session import Sealer, clear_cookie, load_or_create_key, session_cookie_name
 from services.console.settings import ConsoleSettings
 from services.console.signed_in import CsrfRefused, SignedIn, SignInRequired
@@ -65,6 +66,7 @@ def create_app(
         max_age_seconds=settings.session_max_hours * 3600,
     )
     app.state.credentials = partial(load_credentials, settings)
+    app.state.refreshes = Refreshes()
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
     for router in (signin_router, home_router, manifests_router):

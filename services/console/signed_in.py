@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 
 from services.console.clients.apis import Apis
 from services.console.clients.base import ApiProblem
+from services.console.refreshes import Refreshes
 from services.console.session import Sealer, Session
 from services.console.signin.service import AppCredentials, session_from_tokens
 
@@ -76,11 +77,14 @@ async def signed_in(request: Request) -> SignedIn:
     if not session.refresh_token:
         raise SignInRequired(here)
     credentials: AppCredentials = request.app.state.credentials()
+    refreshes: Refreshes = request.app.state.refreshes
+    form = {"grant_type": "refresh_token", "refresh_token": session.refresh_token}
     try:
-        tokens = await apis_of(request).auth.token(
-            {"grant_type": "refresh_token", "refresh_token": session.refresh_token},
-            credentials.client_id,
-            credentials.client_secret,
+        tokens = await refreshes.refresh(
+            session.refresh_token,
+            lambda: apis_of(request).auth.token(
+                form, credentials.client_id, credentials.client_secret
+            ),
         )
     except ApiProblem as problem:  # the session ended at auth (idle, revoked, disabled)
         raise SignInRequired(here) from problem

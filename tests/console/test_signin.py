@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
+import httpx
 from fastapi.testclient import TestClient
 
 from services.embedded import EmbeddedSettings
@@ -132,3 +134,37 @@ def _session(client: TestClient) -> str:
 def _set_session(client: TestClient, value: str) -> None:
     """Replace the browser's session cookie (as a tampering or replaying browser would)."""
     client.cookies.set("console", value, domain="127.0.0.1", path="/")
+
+
+def test_two_pages_opened_at_once_with_an_expired_token_keep_the_person_signed_in(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    # Auth ends a session whose refresh token is used twice: the console must refresh once.
+    sign_in(client, _editor(client, auth_api, register_settings))
+    register = client.app
+    app = register.console  # type: ignore[attr-defined]
+    session = app.state.sealer.open(_session(client))
+    session["expires_at"] = 0
+    sealed = app.state.sealer.seal(session)
+
+    async def open_two_pages() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=register)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+            headers = {"Cookie": f"console={sealed}"}
+            return list(
+                await asyncio.gather(
+                    http.get("/console/", headers=headers),
+                    http.get("/console/manifests", headers=headers),
+                )
+            )
+
+    first, second = asyncio.run(open_two_pages())
+    assert (first.status_code, second.status_code) == (200, 200)
+    renewed = first.cookies.get("console")
+    assert renewed
+    assert renewed != sealed
+    # The session lives on at auth: the renewed cookie refreshes again later.
+    later = app.state.sealer.open(renewed)
+    later["expires_at"] = 0
+    _set_session(client, app.state.sealer.seal(later))
+    assert client.get("/console/", follow_redirects=False).status_code == 200
