@@ -229,3 +229,29 @@ def test_an_upload_declared_over_the_limit_is_refused_before_it_is_read(
     )
     assert response.status_code == 413
     assert "The file is too large." in response.text
+
+
+def test_an_xlsx_workbook_uploads_like_a_csv(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in FIXED.decode().splitlines():
+        sheet.append(line.split(";"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    page = sign_in(
+        client, _person(client, auth_api, register_settings), start="/console/manifests/upload"
+    )
+    response = client.post(
+        "/console/manifests/upload",
+        data={**FORM, "csrf_token": _csrf(page)},
+        files={"file": ("manifeste.xlsx", buffer.getvalue(), "application/octet-stream")},
+    )
+    assert response.status_code == 200, response.text
+    assert "The manifest was stored." in response.text
+    assert "KC-0001236" in response.text
