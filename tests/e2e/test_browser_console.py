@@ -5,9 +5,9 @@ CSV manifest with one bad row, reads the row's error, uploads the fixed file and
 it stored, then uploads once more with the keyboard alone; the same upload works with
 JavaScript disabled; a Ghanaian reader cannot open the manifest (404 page). Every page
 shot passes axe-core (no serious or critical violation); each page's first load stays
-within 100 KB and a repeat visit within 20 KB. Screenshots of the main pages in English and French are
-written to docs/screenshots/ (committed: the README shows them). SQLite only, like
-test_browser_signin.py.
+within 100 KB and a repeat visit within 20 KB. Screenshots of the main pages in English
+and French are written to docs/screenshots/ (committed: the README shows them). SQLite
+only, like test_browser_signin.py.
 """
 
 from __future__ import annotations
