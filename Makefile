@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-sqlite lint fmt openapi bench clean
+.PHONY: help install run test test-sqlite lint fmt openapi bench clean messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,3 +47,7 @@ bench: $(STAMP) ## Run the benchmarks in bench/ and print their figures
 
 clean: ## Remove the virtualenv, caches and local databases (var/)
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+messages: $(STAMP) ## Extract the console's messages and add new ones to each catalogue
+	cd services/console && ../../$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header --sort-output -o locale/messages.pot .
+	cd services/console && ../../$(BIN)/pybabel update -i locale/messages.pot -d locale --no-fuzzy-matching -w 100

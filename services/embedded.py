@@ -1,24 +1,28 @@
-"""The embedded runner: all three services in one process under their prefixes.
+"""The embedded runner: the three services and the console in one process under their prefixes.
 
 Registry and declarations reach the auth service through an httpx ASGI
 transport to the auth app in the same process, so token verification goes
-through the same HTTP requests as in production, without a network hop.
+through the same HTTP requests as in production, without a network hop. The console
+reaches the three APIs the same way; ``GET /`` leads to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from starlette.responses import RedirectResponse
 from starlette.types import Receive, Scope, Send
 
 from services.auth.app import create_app as create_auth_app
 from services.auth.settings import AuthSettings
 from services.common.transparency.note import format_verifier_key
+from services.console.app import create_app as create_console_app
+from services.console.settings import ConsoleSettings
 from services.declarations.app import create_app as create_declarations_app
 from services.declarations.log.keys import load_signer
 from services.declarations.settings import DeclarationsSettings
@@ -28,11 +32,23 @@ from services.registry.settings import RegistrySettings
 
 @dataclass
 class EmbeddedSettings:
-    """The settings of the three services run together."""
+    """The settings of the three services and the console run together."""
 
     auth: AuthSettings
     registry: RegistrySettings
     declarations: DeclarationsSettings
+    # None: from CONSOLE_* with auth's var/ directory (where its app credentials are).
+    console: ConsoleSettings | None = field(default=None)
+
+
+def console_settings(settings: EmbeddedSettings) -> ConsoleSettings:
+    """The console's settings; unless set, it keeps its files in auth's var/ directory."""
+    if settings.console is not None:
+        return settings.console
+    console = ConsoleSettings()
+    if "var_dir" in console.model_fields_set:
+        return console
+    return console.model_copy(update={"var_dir": settings.auth.var_dir})
 
 
 def default_settings() -> EmbeddedSettings:
@@ -57,7 +73,7 @@ def with_declarations_log_key(
 
 
 class EmbeddedRegister:
-    """ASGI app routing ``/auth``, ``/registry`` and ``/declarations`` to their services."""
+    """ASGI app routing ``/auth``, ``/registry``, ``/declarations`` and ``/console``."""
 
     def __init__(
         self,
@@ -78,10 +94,19 @@ class EmbeddedRegister:
             registry_transport=httpx.ASGITransport(app=self.registry),
             **(declarations_options or {}),
         )
+        self.console = create_console_app(
+            console_settings(settings),
+            transports={
+                "auth": to_auth,
+                "registry": httpx.ASGITransport(app=self.registry),
+                "declarations": httpx.ASGITransport(app=self.declarations),
+            },
+        )
         self.apps: dict[str, FastAPI] = {
             "auth": self.auth,
             "registry": self.registry,
             "declarations": self.declarations,
+            "console": self.console,
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -89,6 +114,9 @@ class EmbeddedRegister:
             await self._lifespan(receive, send)
             return
         path: str = scope.get("path", "")
+        if path == "/" and scope["type"] == "http":
+            await RedirectResponse("/console/", status_code=307)(scope, receive, send)
+            return
         service = path.split("/", 2)[1] if path.startswith("/") else ""
         app = self.apps.get(service, self.auth)
         await app(scope, receive, send)

@@ -20,6 +20,8 @@ from typing import NamedTuple
 from sqlalchemy import Engine
 
 from services.auth.actors import BOOTSTRAP
+from services.auth.apps import service as apps
+from services.auth.apps.schemas import AppCreate
 from services.auth.clients import service as clients
 from services.auth.clients.schemas import ClientCreate
 from services.auth.keys import service as keys
@@ -133,6 +135,41 @@ def ensure_index_relay_client(*, settings: AuthSettings, engine: Engine) -> Cred
     return credentials
 
 
+def console_app_path(settings: AuthSettings) -> Path:
+    """``var/console-app.json``: the console's client id and secret (a confidential app)."""
+    return settings.var_dir / "console-app.json"
+
+
+def ensure_console_app(*, settings: AuthSettings, engine: Engine) -> Credentials | None:
+    """Register the console as a confidential browser app unless one is saved.
+
+    Its redirect URI is ``<AUTH_PUBLIC_URL>/console/callback``: the console must be
+    reached at the same base URL (``CONSOLE_PUBLIC_URL``).
+    """
+    path = console_app_path(settings)
+    if path.exists():
+        return None
+    now = utcnow()
+    with write_transaction(engine) as session:
+        if organisations.first_of_type(session, "operator") is None:
+            return None
+        created = apps.create_app(
+            session=session,
+            settings=settings,
+            data=AppCreate(
+                name="Console",
+                redirect_uris=[f"{settings.resolved_public_url()}/console/callback"],
+                public=False,
+            ),
+            actor=BOOTSTRAP,
+            now=now,
+        )
+    assert created.secret is not None  # a confidential app
+    credentials = Credentials(client_id=created.app.client_id, client_secret=created.secret)
+    write_credentials(path, credentials)
+    return credentials
+
+
 def first_admin_link_path(settings: AuthSettings) -> Path:
     """``var/first-admin-enrolment.txt``: the operator's first administrator's link."""
     return settings.var_dir / "first-admin-enrolment.txt"
@@ -190,6 +227,7 @@ def bootstrap_on_first_start(
     try:
         credentials = bootstrap(settings=settings, engine=engine)
         relay = ensure_index_relay_client(settings=settings, engine=engine)
+        console = ensure_console_app(settings=settings, engine=engine)
         first_admin = (
             invite_first_administrator(settings=settings, engine=engine)
             if credentials is not None
@@ -222,6 +260,12 @@ def bootstrap_on_first_start(
             f" AUTH_FIRST_ADMIN_EMAIL): open this link once, before"
             f" {first_admin.expires_at:%Y-%m-%d %H:%M}Z, to choose a password and enrol an"
             f" authenticator (saved to {link_path}, mode 0600):\n  {first_admin.url}"
+        )
+    if console is not None:
+        out(
+            "auth: registered the console as a browser app (saved to "
+            f"{console_app_path(settings)}, mode 0600); open"
+            f" {settings.resolved_public_url()}/console/"
         )
     if relay is not None:
         out(

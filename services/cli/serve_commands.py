@@ -23,7 +23,9 @@ def register(subparsers: Any) -> None:
     serve = subparsers.add_parser(
         "serve", help="Serve all services in one process (default) or one service alone"
     )
-    serve.add_argument("service", nargs="?", default="all", choices=["all", *migrations.SERVICES])
+    serve.add_argument(
+        "service", nargs="?", default="all", choices=["all", *migrations.SERVICES, "console"]
+    )
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--workers", type=int, default=1, help="uvicorn workers (single service)")
@@ -47,7 +49,9 @@ def register(subparsers: Any) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Migrate (unless told not to), bootstrap on first start, and serve."""
+    # The console keeps no records: nothing to migrate.
     names = list(migrations.SERVICES) if args.service == "all" else [args.service]
+    names = [name for name in names if name in migrations.SERVICES]
     if not args.no_migrate:
         for name in names:
             migrations.upgrade(name, service_settings(name).resolved_database_url())

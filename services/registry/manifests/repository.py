@@ -184,6 +184,7 @@ def list_manifests(
     direction: str | None,
     crossed_from: date | None,
     crossed_to: date | None,
+    unit: str | None = None,
 ) -> tuple[list[Manifest], str | None]:
     """A page of the manifests ``scope`` may read, newest first by (created_at, id)."""
     t = manifests
@@ -198,6 +199,8 @@ def list_manifests(
         statement = statement.where(t.c.crossing_date >= crossed_from)
     if crossed_to is not None:
         statement = statement.where(t.c.crossing_date <= crossed_to)
+    if unit is not None:
+        statement = statement.where(func.lower(t.c.unit) == unit.lower())
     rows, cursor = paginate(
         session,
         statement,
@@ -210,11 +213,18 @@ def list_manifests(
 
 # tenancy: manifests/service.py list_manifest_items checks get_manifest(scope) first (404)
 def list_manifest_items(
-    session: Session, *, manifest_id: str, params: PageParams
+    session: Session, *, manifest_id: str, params: PageParams, search: str | None = None
 ) -> tuple[list[ManifestItem], str | None]:
-    """A page of a manifest's items in declaration order."""
+    """A page of a manifest's items in declaration order; with ``search``, those whose
+    serial number, lot number, manufacturer or model contains it (any case)."""
     mi = manifest_items
     statement = select(ManifestItem).where(mi.c.manifest_id == manifest_id)
+    if search:
+        needle = search.lower()
+        columns = (mi.c.serial_number, mi.c.lot_number, mi.c.manufacturer, mi.c.model)
+        statement = statement.where(
+            or_(*(func.lower(column).contains(needle, autoescape=True) for column in columns))
+        )
     rows, cursor = paginate(
         session, statement, key=[mi.c.line], params=params, key_of=lambda row: [row[0].line]
     )

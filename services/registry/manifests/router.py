@@ -126,6 +126,9 @@ def list_manifests(
     direction: Direction | None = None,
     crossed_from: date | None = None,
     crossed_to: date | None = None,
+    unit: Annotated[
+        str | None, Query(max_length=255, description="The unit, exactly but in any case")
+    ] = None,
 ) -> Page[ManifestRead]:
     """Manifests the caller may read (own country; a secretariat's members by date)."""
     manifests, cursor = service.list_manifests(
@@ -137,6 +140,7 @@ def list_manifests(
         direction=direction,
         crossed_from=crossed_from,
         crossed_to=crossed_to,
+        unit=unit,
     )
     return Page(items=[ManifestRead.model_validate(m) for m in manifests], next_cursor=cursor)
 
@@ -154,11 +158,22 @@ def get_manifest(manifest_id: str, session: SessionDep, scope: ReadScopeDep) -> 
     responses=problem_responses(403, 404),
 )
 def list_manifest_items(
-    manifest_id: str, session: SessionDep, scope: ReadScopeDep, page: PageParamsDep
+    manifest_id: str,
+    session: SessionDep,
+    scope: ReadScopeDep,
+    page: PageParamsDep,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Only items whose serial number, lot number, manufacturer or model"
+            " contains this text (any case)",
+        ),
+    ] = None,
 ) -> Page[ManifestItemRead]:
     """A manifest's items in declaration order, as declared and normalized."""
     items, cursor = service.list_manifest_items(
-        session=session, scope=scope, manifest_id=manifest_id, params=page
+        session=session, scope=scope, manifest_id=manifest_id, params=page, search=q
     )
     return Page(items=[ManifestItemRead.model_validate(i) for i in items], next_cursor=cursor)
 

@@ -194,8 +194,9 @@ def list_manifests(
     direction: str | None = None,
     crossed_from: date | None = None,
     crossed_to: date | None = None,
+    unit: str | None = None,
 ) -> tuple[list[Manifest], str | None]:
-    """A page of the manifests the caller may read, oldest first."""
+    """A page of the manifests the caller may read, newest first (``unit``: any case)."""
     return repository.list_manifests(
         session,
         scope=scope,
@@ -205,12 +206,24 @@ def list_manifests(
         direction=direction,
         crossed_from=crossed_from,
         crossed_to=crossed_to,
+        unit=unit.strip() if unit and unit.strip() else None,
     )
 
 
 def list_manifest_items(
-    *, session: Session, scope: ReadScope, manifest_id: str, params: PageParams
+    *,
+    session: Session,
+    scope: ReadScope,
+    manifest_id: str,
+    params: PageParams,
+    search: str | None = None,
 ) -> tuple[list[ManifestItem], str | None]:
-    """A page of a readable manifest's items in declaration order (404 outside tenancy)."""
+    """A page of a readable manifest's items in declaration order (404 outside tenancy);
+    ``search`` keeps those whose serial, lot, manufacturer or model contains it."""
     get_manifest(session=session, scope=scope, manifest_id=manifest_id)
-    return repository.list_manifest_items(session, manifest_id=manifest_id, params=params)
+    return repository.list_manifest_items(
+        session,
+        manifest_id=manifest_id,
+        params=params,
+        search=search.strip() if search and search.strip() else None,
+    )
