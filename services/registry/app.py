@@ -12,6 +12,8 @@ from services.common.security import authenticated_router
 from services.common.transparency.note import parse_verifier_key
 from services.registry import models, serial_index
 from services.registry.alerts.router import router as alerts_router
+from services.registry.cases.router import router as cases_router
+from services.registry.deps import system_clock
 from services.registry.embargoes.router import router as embargoes_router
 from services.registry.holdings.router import router as holdings_router
 from services.registry.index.router import router as index_router
@@ -51,6 +53,7 @@ OPENAPI_TAGS = [
     {"name": "alerts", "description": "Diversion, linkage, embargo and unreturned alerts."},
     {"name": "embargoes", "description": "Arms embargoes screened against declarations."},
     {"name": "statistics", "description": "Counts over decades, map of declarations."},
+    {"name": "cases", "description": "Tracing cases and the trace requests sent from them."},
 ]
 
 
@@ -72,6 +75,7 @@ def v1_router() -> APIRouter:
         alerts_router,
         embargoes_router,
         statistics_router,
+        cases_router,
     ):
         router.include_router(domain)
     return router
@@ -114,12 +118,18 @@ def create_app(
         body_limits={
             "/registry/v1/manifests": settings.bulk_max_body_bytes,
             "/registry/v1/index/declarations": settings.bulk_max_body_bytes,
+            # An answer carries its file in base64 (4/3 of its size) beside its text.
+            "/registry/v1/trace-requests": max(
+                settings.max_body_bytes, settings.trace_answer_max_bytes * 4 // 3 + 256 * 1024
+            ),
         },
         openapi_tags=OPENAPI_TAGS,
         auth_transport=auth_transport,
         on_startup=start,
         on_shutdown=stop,
     )
+    # Trace request deadlines are read against this clock (tests move it).
+    app.state.clock = system_clock
     # The index accepts only deliveries proven against checkpoints this key signed.
     app.state.declarations_log_verifier = (
         parse_verifier_key(settings.declarations_log_key) if settings.declarations_log_key else None

@@ -68,6 +68,8 @@ class Principal:
     token: str = field(repr=False, default="")
     # ``sub_type``: a person signed in, or an API client (tokens without the claim).
     subject_type: SubjectType = "client"
+    # A person's role in their organisation (``editor``, ``analyst`` ...); None for clients.
+    role: str | None = None
 
     def has_scope(self, scope: str) -> bool:
         """True when the token carries ``scope``."""
@@ -266,4 +268,5 @@ def _principal_from_claims(claims: dict[str, Any], token: str) -> Principal:
         token_id=str(claims["jti"]),
         token=token,
         subject_type=subject_type,
+        role=str(claims["role"]) if subject_type == "person" and claims.get("role") else None,
     )

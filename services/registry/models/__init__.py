@@ -12,6 +12,9 @@ DeclaredItem,      its items and the deliveries received (models/index.py)
 IndexEvent
 Alert, AlertAudience, AlertEvent, Embargo   alerts and embargoes (models/alerts.py)
 ReferenceChange    the insert-only trail of changes to missions and embargoes
+Case, CaseItem,    tracing cases, their records and shares, and the trace requests
+CaseShare,         sent from them with every status change (models/cases.py)
+TraceRequest, TraceRequestEvent
 SerialNeighbour,   trace's index of serials one edit apart, and the records
 SerialIndexBacklog awaiting it (models/serial_index.py)
 
@@ -22,6 +25,13 @@ Queries that name columns take each table's typed Core handle from models/handle
 from __future__ import annotations
 
 from services.registry.models.alerts import Alert, AlertAudience, AlertEvent, Embargo
+from services.registry.models.cases import (
+    Case,
+    CaseItem,
+    CaseShare,
+    TraceRequest,
+    TraceRequestEvent,
+)
 from services.registry.models.index import DeclaredItem, IndexedDeclaration, IndexEvent
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
@@ -34,6 +44,9 @@ __all__ = [
     "Alert",
     "AlertAudience",
     "AlertEvent",
+    "Case",
+    "CaseItem",
+    "CaseShare",
     "DeclaredItem",
     "Embargo",
     "IndexEvent",
@@ -47,6 +60,8 @@ __all__ = [
     "RegistryTable",
     "SerialIndexBacklog",
     "SerialNeighbour",
+    "TraceRequest",
+    "TraceRequestEvent",
     "idempotency_keys",
     "metadata",
 ]

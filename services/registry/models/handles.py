@@ -13,6 +13,13 @@ from typing import Final
 from sqlalchemy import Table, inspect
 
 from services.registry.models.alerts import Alert, AlertAudience, AlertEvent, Embargo
+from services.registry.models.cases import (
+    Case,
+    CaseItem,
+    CaseShare,
+    TraceRequest,
+    TraceRequestEvent,
+)
 from services.registry.models.index import DeclaredItem, IndexedDeclaration
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
@@ -42,3 +49,8 @@ embargoes: Final = _table(Embargo)
 reference_changes: Final = _table(ReferenceChange)
 serial_neighbours: Final = _table(SerialNeighbour)
 serial_index_backlog: Final = _table(SerialIndexBacklog)
+cases: Final = _table(Case)
+case_items: Final = _table(CaseItem)
+case_shares: Final = _table(CaseShare)
+trace_requests: Final = _table(TraceRequest)
+trace_request_events: Final = _table(TraceRequestEvent)

@@ -50,6 +50,10 @@ class IndexedDeclaration(RegistryTable, table=True):
         description="government_forces, non_state_armed_group or unknown (embargo scopes)",
     )
     item_count: int
+    # Where the indexed version's entry sits in the declarations log (registry0016; null
+    # for versions indexed before): a trace request cites it as the record's proof.
+    log_index: int | None = Field(default=None, sa_type=BigInteger)
+    log_leaf_hash: str | None = Field(default=None, max_length=64)
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

@@ -33,6 +33,12 @@ class Statistics(BaseModel):
     date_from: date | None
     date_to: date | None
     items: list[StatisticsRow]
+    traced_weapons: int = Field(
+        default=0,
+        description="Weapons whose illicit origin a trace request established (answered with"
+        " outcome origin_established), counted once each, among the records the caller may"
+        " read and dated in the range: the numerator of SDG indicator 16.4.2",
+    )
 
 
 class Feature(BaseModel):

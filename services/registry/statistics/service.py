@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from services.common.errors import ValidationFailed
 from services.common.security import ReadScope
+from services.registry.cases import service as cases
 from services.registry.statistics import repository
 from services.registry.statistics.schemas import (
     Feature,
@@ -58,7 +59,16 @@ def statistics(
             session, group_by=group_by, scope=scope, date_from=date_from, date_to=date_to
         )
     ]
-    return Statistics(group_by=group_by, date_from=date_from, date_to=date_to, items=rows)
+    traced = cases.traced_weapons(
+        session=session, scope=scope, date_from=date_from, date_to=date_to
+    )
+    return Statistics(
+        group_by=group_by,
+        date_from=date_from,
+        date_to=date_to,
+        items=rows,
+        traced_weapons=traced,
+    )
 
 
 def _text(value: object) -> str | None:
