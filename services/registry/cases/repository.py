@@ -145,11 +145,15 @@ def transition(
     return True
 
 
-def manifest_item(session: Session, *, item_id: int, scope: ReadScope) -> ManifestItem | None:
-    """A manifest item the caller may read (by contributing country and crossing date)."""
+def manifest_item(
+    session: Session, *, manifest_id: str, line: int, scope: ReadScope
+) -> ManifestItem | None:
+    """A manifest's item the caller may read (by contributing country and crossing date)."""
     mi = manifest_items
     statement = select(ManifestItem).where(
-        mi.c.id == item_id, scope.clause(mi.c.contributing_country, mi.c.crossing_date)
+        mi.c.manifest_id == manifest_id,
+        mi.c.line == line,
+        scope.clause(mi.c.contributing_country, mi.c.crossing_date),
     )
     return session.execute(statement).scalars().first()
 

@@ -44,7 +44,7 @@ class CaseCreate(BaseModel):
 class CaseItemCreate(BaseModel):
     """A record to add to a case: say which by its ``kind``.
 
-    - ``manifest_item``: ``manifest_item_id`` (an item's id from a manifest);
+    - ``manifest_item``: ``manifest_id`` and ``line`` (the item's place in it, from 0);
     - ``declared_item``: ``declaration_id`` and ``item_index`` (its place, from 0);
     - ``trace_result``: a weapon as a trace showed it: ``serial_number``, ``manufacturer``,
       ``model`` (and ``calibre``, ``category``), with ``country`` where it was recorded;
@@ -54,7 +54,8 @@ class CaseItemCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: CaseItemKind
-    manifest_item_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    manifest_id: Annotated[str, StringConstraints(min_length=1, max_length=36)] | None = None
+    line: int | None = Field(default=None, ge=0, le=2**31 - 1)
     declaration_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     item_index: int | None = Field(default=None, ge=0, le=2**31 - 1)
     alert_id: Annotated[str, StringConstraints(min_length=1, max_length=36)] | None = None
@@ -80,8 +81,8 @@ class CaseItemRead(BaseModel):
 
     id: int
     kind: CaseItemKind
-    reference: str | None = Field(description="manifest item, declaration or alert id")
-    item_index: int | None
+    reference: str | None = Field(description="manifest, declaration or alert id")
+    item_index: int | None = Field(description="the item's line in the manifest or declaration")
     declaration_version: int | None
     log_index: int | None = Field(description="the declaration version's entry in the log")
     log_leaf_hash: str | None = Field(description="hex SHA-256 leaf hash of that entry")

@@ -150,7 +150,7 @@ def _stage_item(session: Session, case: Case, fields: ItemFields, principal: Pri
 
 
 _NEEDS = {
-    "manifest_item": ("manifest_item_id",),
+    "manifest_item": ("manifest_id", "line"),
     "declared_item": ("declaration_id", "item_index"),
     "alert": ("alert_id",),
     "trace_result": ("serial_number", "manufacturer", "country"),
@@ -167,7 +167,7 @@ def _item_of(
     ]
     problems += [
         FieldProblem(loc=name, msg=f"not part of a {payload.kind} item")
-        for name in ("manifest_item_id", "declaration_id", "item_index", "alert_id")
+        for name in ("manifest_id", "line", "declaration_id", "item_index", "alert_id")
         if getattr(payload, name) is not None and name not in _NEEDS[payload.kind]
     ]
     if problems:
@@ -176,8 +176,9 @@ def _item_of(
         assert payload.alert_id is not None
         return _alert_item(session, principal, scope, payload.alert_id, "alert_id")
     if payload.kind == "manifest_item":
-        assert payload.manifest_item_id is not None
-        return _manifest_item(session, scope, payload.manifest_item_id)
+        assert payload.manifest_id is not None
+        assert payload.line is not None
+        return _manifest_item(session, scope, payload.manifest_id, payload.line)
     if payload.kind == "declared_item":
         assert payload.declaration_id is not None
         assert payload.item_index is not None
@@ -216,15 +217,20 @@ def _alert_item(
     }
 
 
-def _manifest_item(session: Session, scope: ReadScope, item_id: int) -> ItemFields:
-    found = repository.manifest_item(session, item_id=item_id, scope=scope)
+def _manifest_item(session: Session, scope: ReadScope, manifest_id: str, line: int) -> ItemFields:
+    found = repository.manifest_item(session, manifest_id=manifest_id, line=line, scope=scope)
     if found is None:
         raise ValidationFailed(
-            [FieldProblem(loc="manifest_item_id", msg=f"no manifest item {item_id} you may read")]
+            [
+                FieldProblem(
+                    loc="line", msg=f"no line {line} of a manifest {manifest_id!r} you may read"
+                )
+            ]
         )
     return {
         "kind": "manifest_item",
-        "reference": str(found.id),
+        "reference": found.manifest_id,
+        "item_index": found.line,
         "item_kind": found.kind,
         "category": found.category,
         "manufacturer": found.manufacturer,

@@ -86,7 +86,7 @@ def prepare(
             )
         )
     marking = payload.marking or (item and (item.markings or item.serial_number))
-    if not marking:
+    if not marking and not problems:
         problems.append(FieldProblem(loc="marking", msg="required: the item records none"))
     if problems:
         raise ValidationFailed(problems)
