@@ -274,6 +274,9 @@ def test_a_sent_request_is_overdue_after_its_deadline_until_answered(
     assert late["overdue"] is True
     listed = assert_status(client.get(f"{CASES}/{case['id']}", headers=ecowas), 200)
     assert [r["overdue"] for r in listed["trace_requests"]] == [True]
+    late_ones = client.get(REQUESTS, params={"overdue": "true"}, headers=ecowas).json()["items"]
+    assert [r["id"] for r in late_ones] == [draft["id"]]
+    assert client.get(REQUESTS, params={"overdue": "false"}, headers=ecowas).json()["items"] == []
 
     answered = assert_status(
         client.post(
@@ -284,6 +287,9 @@ def test_a_sent_request_is_overdue_after_its_deadline_until_answered(
         200,
     )
     assert answered["overdue"] is False
+    assert client.get(REQUESTS, params={"overdue": "true"}, headers=ecowas).json()["items"] == []
+    answered_ones = client.get(REQUESTS, params={"status": "answered"}, headers=ecowas).json()
+    assert [r["id"] for r in answered_ones["items"]] == [draft["id"]]
     stats = client.get(STATISTICS, params={"group_by": "country"}, headers=ecowas).json()
     assert stats["traced_weapons"] == 0  # not established: not counted
 
@@ -593,3 +599,29 @@ def test_the_database_refuses_bad_statuses_outcomes_and_deletes(
     finally:
         engine.dispose()
     assert client.get(f"{REQUESTS}/{draft['id']}", headers=ecowas).json()["status"] == "draft"
+
+
+def test_cases_list_in_keyset_pages_and_a_retried_open_is_one_case(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    ecowas = auth_api.secretariat_headers("ECOWAS")
+    retry = {**ecowas, "Idempotency-Key": "open-case-1"}
+    body = {"title": "Case 0", "summary": "first"}
+    first = assert_status(client.post(CASES, json=body, headers=retry))
+    again = assert_status(client.post(CASES, json=body, headers=retry))
+    assert again["id"] == first["id"]
+    for n in (1, 2):
+        assert_status(
+            client.post(CASES, json={"title": f"Case {n}", "summary": "s"}, headers=ecowas)
+        )
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = assert_status(client.get(CASES, params=params, headers=ecowas), 200)
+        seen += [c["title"] for c in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ["Case 0", "Case 1", "Case 2"]
+    assert client.get(CASES, params={"cursor": "garbage"}, headers=ecowas).status_code == 400

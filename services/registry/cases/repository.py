@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, update
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
@@ -104,6 +104,36 @@ def requests_of(session: Session, case_id: str) -> list[TraceRequest]:
         .order_by(trace_requests.c.created_at, trace_requests.c.id)
     )
     return list(session.execute(statement).scalars())
+
+
+# tenancy: a case is read by its owner and the states shared with (_readable), not by date
+def list_requests(
+    session: Session,
+    *,
+    organisation: str,
+    params: PageParams,
+    status: str | None,
+    overdue_on: date | None,
+    overdue: bool,
+) -> tuple[list[TraceRequest], str | None]:
+    """A page of the trace requests of the cases ``organisation`` reads, oldest first;
+    with ``overdue_on``, only those overdue on that day (``overdue``) or only the others."""
+    t = trace_requests
+    readable = select(cases.c.id).where(_readable(organisation))
+    statement = select(TraceRequest).where(t.c.case_id.in_(readable))
+    if status is not None:
+        statement = statement.where(t.c.status == status)
+    if overdue_on is not None:
+        late = and_(t.c.status.in_(("sent", "acknowledged")), t.c.deadline < overdue_on)
+        statement = statement.where(late if overdue else not_(late))
+    rows, cursor = paginate(
+        session,
+        statement,
+        key=[t.c.created_at, t.c.id],
+        params=params,
+        key_of=lambda row: [row[0].created_at, row[0].id],
+    )
+    return [row[0] for row in rows], cursor
 
 
 def get_trace_request(session: Session, request_id: str) -> TraceRequest | None:

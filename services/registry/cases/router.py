@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -27,6 +29,7 @@ from services.registry.cases.schemas import (
     TraceRequestNote,
     TraceRequestRead,
     TraceRequestSend,
+    TraceStatus,
 )
 from services.registry.deps import NowDep, SettingsDep
 from services.registry.models import TraceRequest
@@ -57,7 +60,7 @@ def _request_read(request: TraceRequest, *, overdue: bool) -> TraceRequestRead:
     )
 
 
-def _case_detail(found: service.CaseView, now: NowDep) -> CaseDetail:
+def _case_detail(found: service.CaseView, now: datetime) -> CaseDetail:
     return CaseDetail(
         **CaseRead.model_validate(found.case).model_dump(),
         items=[CaseItemRead.model_validate(i) for i in found.items],
@@ -129,13 +132,18 @@ def add_case_item(
     principal: PrincipalDep,
     scope: ReadScopeDep,
     session: SessionDep,
-) -> CaseItemRead:
-    """Add a record the caller may read: a manifest item, a declared item, a weapon as a
-    trace showed it, or an alert. What it says now is copied into the case."""
+    idempotency: IdempotencyDep,
+) -> Response:
+    """Add a record the caller may read: a manifest item (``manifest_id``, ``line``), a
+    declared item (``declaration_id``, ``item_index``), a weapon as a trace showed it, or
+    an alert. What it says now is copied into the case."""
+    replayed = idempotency.replay()
+    if replayed is not None:
+        return replayed
     item = service.add_item(
         session=session, principal=principal, scope=scope, case_id=case_id, payload=payload
     )
-    return CaseItemRead.model_validate(item)
+    return idempotency.respond(CaseItemRead.model_validate(item))
 
 
 @router.post(
@@ -150,12 +158,17 @@ def share_case(
     principal: PrincipalDep,
     scope: ReadScopeDep,
     session: SessionDep,
-) -> CaseShareRead:
-    """Share a secretariat's case with a state it concerns; that state then reads it."""
+    idempotency: IdempotencyDep,
+) -> Response:
+    """Share a secretariat's case with a state it concerns (a state of one of its records,
+    a request's recipient or an established origin); that state then reads it."""
+    replayed = idempotency.replay()
+    if replayed is not None:
+        return replayed
     shared = service.share(
         session=session, principal=principal, case_id=case_id, organisation=payload.organisation
     )
-    return CaseShareRead.model_validate(shared)
+    return idempotency.respond(CaseShareRead.model_validate(shared))
 
 
 @router.post(
@@ -172,9 +185,14 @@ def prepare_trace_request(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-) -> TraceRequestDetail:
+    idempotency: IdempotencyDep,
+) -> Response:
     """Prepare a trace request (a draft) to a state for one weapon of the case, with the
-    fields of the International Tracing Instrument's paragraph 17."""
+    fields of the International Tracing Instrument's paragraph 17; those left out are
+    taken from the case item."""
+    replayed = idempotency.replay()
+    if replayed is not None:
+        return replayed
     found = trace_requests.prepare(
         session=session,
         principal=principal,
@@ -183,7 +201,34 @@ def prepare_trace_request(
         default_reply_days=settings.trace_reply_days,
         now=now,
     )
-    return _request_detail(found)
+    return idempotency.respond(
+        _request_detail(found),
+        headers={"Location": f"/registry/v1/trace-requests/{found.request.id}"},
+    )
+
+
+@router.get(
+    "/trace-requests", response_model=Page[TraceRequestRead], responses=problem_responses(403)
+)
+def list_trace_requests(
+    principal: PrincipalDep,
+    scope: ReadScopeDep,
+    session: SessionDep,
+    page: PageParamsDep,
+    now: NowDep,
+    status: TraceStatus | None = None,
+    overdue: bool | None = None,
+) -> Page[TraceRequestRead]:
+    """Trace requests of the cases the caller's organisation owns or was shared, oldest
+    first; ``status`` and ``overdue`` filter them (overdue: sent or acknowledged, past
+    the deadline)."""
+    found, cursor = trace_requests.list_requests(
+        session=session, principal=principal, params=page, status=status, overdue=overdue, now=now
+    )
+    return Page(
+        items=[_request_read(r, overdue=trace_requests.is_overdue(r, now)) for r in found],
+        next_cursor=cursor,
+    )
 
 
 @router.get(

@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session
 
 from services.common.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from services.common.pagination import PageParams
 from services.common.security import Principal
 from services.registry.cases import repository
 from services.registry.cases.schemas import (
@@ -300,6 +301,26 @@ def _outcome_problems(outcome: TraceOutcome) -> list[FieldProblem]:
         for name in _ORIGIN_NEEDS[outcome.kind]
         if getattr(outcome, name) is None
     ]
+
+
+def list_requests(
+    *,
+    session: Session,
+    principal: Principal,
+    params: PageParams,
+    status: str | None,
+    overdue: bool | None,
+    now: datetime,
+) -> tuple[list[TraceRequest], str | None]:
+    """A page of the trace requests of the cases the caller's organisation reads."""
+    return repository.list_requests(
+        session,
+        organisation=principal.org,
+        params=params,
+        status=status,
+        overdue_on=None if overdue is None else now.date(),
+        overdue=bool(overdue),
+    )
 
 
 def answer_file(
