@@ -184,7 +184,9 @@ def test_an_analyst_opens_a_case_from_an_alert_and_traces_the_rifle_to_an_answer
     file = client.get(f"{REQUESTS}/{draft['id']}/answer-file", headers=analyst)
     assert file.status_code == 200
     assert file.content == letter
-    assert file.headers["content-type"] == "application/pdf"
+    assert file.headers["content-type"] == "application/octet-stream"  # never run in a page
+    assert file.headers["x-content-type-options"] == "nosniff"
+    assert answered["answer_file_type"] == "application/pdf"
 
     stats = assert_status(
         client.get(STATISTICS, params={"group_by": "country"}, headers=analyst), 200

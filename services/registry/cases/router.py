@@ -52,11 +52,12 @@ def _request_read(request: TraceRequest, *, overdue: bool) -> TraceRequestRead:
         **{
             name: getattr(request, name)
             for name in TraceRequestRead.model_fields
-            if name not in ("overdue", "outcome", "answer_file")
+            if name not in ("overdue", "outcome", "answer_file", "answer_file_type")
         },
         overdue=overdue,
         outcome=outcome,
         answer_file=request.answer_file_name,
+        answer_file_type=request.answer_file_type,
     )
 
 
@@ -321,14 +322,21 @@ def answer_trace_request(
 def get_answer_file(
     request_id: str, principal: PrincipalDep, scope: ReadScopeDep, session: SessionDep, now: NowDep
 ) -> Response:
-    """The file attached to the answer, as received."""
+    """The file attached to the answer, as received, as a download
+    (``application/octet-stream``; the type its sender declared is ``answer_file_type``)."""
     content, name, media_type = trace_requests.answer_file(
         session=session, principal=principal, request_id=request_id, now=now
     )
+    # Always a download of opaque bytes, whatever type the sender declared: a file a state
+    # sent must not run as a page of this origin (text/html, image/svg+xml ...).
     return Response(
         content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{_ascii(name)}"'},
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_ascii(name)}"',
+            "X-Content-Type-Options": "nosniff",
+            "X-Declared-Content-Type": _ascii(media_type),
+        },
     )
 
 

@@ -254,6 +254,7 @@ class TraceRequestRead(BaseModel):
     sent_at: UtcDatetime | None
     answer_text: str | None
     answer_file: str | None = Field(description="the answer file's name (GET .../answer-file)")
+    answer_file_type: str | None = Field(description="the media type its sender declared")
     outcome: TraceOutcome | None
     submitted_by: SubmittedBy | None
     created_at: UtcDatetime
