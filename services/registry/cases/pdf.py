@@ -39,6 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
         "log_index": "Log entry",
         "leaf_hash": "Leaf hash (SHA-256)",
         "proof_url": "Inclusion proof",
+        "checkpoint": "Checkpoint (tree size: SIZE)",
         "no_proof": "This record is not a declaration in the transparency log.",
     },
     "fr": {
@@ -62,6 +63,7 @@ LABELS: dict[str, dict[str, str]] = {
         "log_index": "Entrée du journal",
         "leaf_hash": "Empreinte de la feuille (SHA-256)",
         "proof_url": "Preuve d'inclusion",
+        "checkpoint": "Point de contrôle (taille : SIZE)",
         "no_proof": "Cet enregistrement n'est pas une déclaration du journal de transparence.",
     },
     "pt": {
@@ -85,6 +87,7 @@ LABELS: dict[str, dict[str, str]] = {
         "log_index": "Entrada do registo",
         "leaf_hash": "Hash da folha (SHA-256)",
         "proof_url": "Prova de inclusão",
+        "checkpoint": "Ponto de controlo (tamanho: SIZE)",
         "no_proof": "Este registo não é uma declaração do registo de transparência.",
     },
     "es": {
@@ -108,9 +111,53 @@ LABELS: dict[str, dict[str, str]] = {
         "log_index": "Entrada del registro",
         "leaf_hash": "Hash de la hoja (SHA-256)",
         "proof_url": "Prueba de inclusión",
+        "checkpoint": "Punto de control (tamaño: SIZE)",
         "no_proof": "Este registro no es una declaración del registro de transparencia.",
     },
 }
+
+
+ROLES: dict[str, dict[str, str]] = {
+    "en": {
+        "producing_state": "producing state",
+        "last_exporter": "last exporting state",
+        "last_importer": "last importing state",
+        "contributing_state": "contributing state",
+    },
+    "fr": {
+        "producing_state": "État producteur",
+        "last_exporter": "dernier État exportateur",
+        "last_importer": "dernier État importateur",
+        "contributing_state": "État contributeur",
+    },
+    "pt": {
+        "producing_state": "Estado produtor",
+        "last_exporter": "último Estado exportador",
+        "last_importer": "último Estado importador",
+        "contributing_state": "Estado contribuinte",
+    },
+    "es": {
+        "producing_state": "Estado productor",
+        "last_exporter": "último Estado exportador",
+        "last_importer": "último Estado importador",
+        "contributing_state": "Estado contribuyente",
+    },
+}
+# Punctuation people paste from word processors, outside Latin-1, and its plain form.
+_PLAIN = str.maketrans(
+    {
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u2022": "-",
+        "\u202f": " ",
+        "\u2009": " ",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -124,7 +171,7 @@ class PdfContext:
 def latin1(text: str) -> str:
     """``text`` in the core fonts' Latin-1: accents outside it dropped, else ``?``."""
     out = []
-    for char in text:
+    for char in text.translate(_PLAIN):
         if ord(char) < 256:
             out.append(char)
             continue
@@ -133,6 +180,9 @@ def latin1(text: str) -> str:
         )
         out.append(stripped if stripped and all(ord(c) < 256 for c in stripped) else "?")
     return "".join(out)
+
+
+_LABEL_WIDTH = 55  # millimetres
 
 
 class _Document(FPDF):
@@ -149,7 +199,12 @@ class _Document(FPDF):
 
     def field(self, label: str, value: str | None) -> None:
         self.set_font("Helvetica", style="B", size=10)
-        self.cell(55, 6, latin1(label))
+        if self.get_string_width(latin1(label)) > _LABEL_WIDTH - 2:
+            # A long label takes its own line; the value goes below it, indented.
+            self.multi_cell(0, 6, latin1(label), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_x(self.l_margin + _LABEL_WIDTH)
+        else:
+            self.cell(_LABEL_WIDTH, 6, latin1(label))
         self.set_font("Helvetica", size=10)
         self.multi_cell(0, 6, latin1(value or "-"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
@@ -169,7 +224,8 @@ def render(
     pdf.field(labels["reference"], request.id)
     pdf.field(labels["requester"], case.owner_org)
     pdf.field(labels["date"], (request.sent_at or context.printed_at).date().isoformat())
-    pdf.field(labels["recipient"], f"{request.recipient_country} ({request.recipient_role})")
+    role = ROLES[request.language][request.recipient_role]
+    pdf.field(labels["recipient"], f"{request.recipient_country} ({role})")
     pdf.field(labels["case"], case.title)
     if request.deadline is not None:
         pdf.field(labels["deadline"], request.deadline.isoformat())
@@ -209,8 +265,9 @@ def _proof(
     pdf.field(labels["log_index"], None if item.log_index is None else str(item.log_index))
     pdf.field(labels["leaf_hash"], item.log_leaf_hash)
     if item.log_index is not None:
+        # Proven under any checkpoint at least this large: the reader picks its tree size.
+        pdf.field(labels["checkpoint"], f"{base}/declarations/v1/log/checkpoint")
         pdf.field(
             labels["proof_url"],
-            f"{base}/declarations/v1/log/proof/inclusion?index={item.log_index}&tree_size=<n>"
-            f" ({base}/declarations/v1/log/checkpoint)",
+            f"{base}/declarations/v1/log/proof/inclusion?index={item.log_index}&tree_size=SIZE",
         )
