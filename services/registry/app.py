@@ -13,6 +13,8 @@ from services.common.transparency.note import parse_verifier_key
 from services.registry import models, serial_index
 from services.registry.alerts.router import router as alerts_router
 from services.registry.alerts.triage_router import router as alert_triage_router
+from services.registry.cases.router import router as cases_router
+from services.registry.deps import system_clock
 from services.registry.embargoes.router import router as embargoes_router
 from services.registry.field_reference.router import router as field_reference_router
 from services.registry.holdings.router import router as holdings_router
@@ -57,6 +59,7 @@ OPENAPI_TAGS = [
     {"name": "embargoes", "description": "Arms embargoes screened against declarations."},
     {"name": "statistics", "description": "Counts over decades, map of declarations."},
     {"name": "webhooks", "description": "Signed event deliveries to national systems."},
+    {"name": "cases", "description": "Tracing cases and the trace requests sent from them."},
 ]
 
 
@@ -81,6 +84,7 @@ def v1_router() -> APIRouter:
         embargoes_router,
         statistics_router,
         webhooks_router,
+        cases_router,
     ):
         router.include_router(domain)
     return router
@@ -133,6 +137,10 @@ def create_app(
         body_limits={
             "/registry/v1/manifests": settings.bulk_max_body_bytes,
             "/registry/v1/index/declarations": settings.bulk_max_body_bytes,
+            # An answer carries its file in base64 (4/3 of its size) beside its text.
+            "/registry/v1/trace-requests": max(
+                settings.max_body_bytes, settings.trace_answer_max_bytes * 4 // 3 + 256 * 1024
+            ),
         },
         openapi_tags=OPENAPI_TAGS,
         auth_transport=auth_transport,
@@ -140,6 +148,8 @@ def create_app(
         on_startup=start,
         on_shutdown=stop,
     )
+    # Trace request deadlines are read against this clock (tests move it).
+    app.state.clock = system_clock
     # The index accepts only deliveries proven against checkpoints this key signed.
     app.state.declarations_log_verifier = (
         parse_verifier_key(settings.declarations_log_key) if settings.declarations_log_key else None

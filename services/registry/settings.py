@@ -51,6 +51,13 @@ class RegistrySettings(ImportSettings, ServiceSettings):
         parse_sealing_key(value)  # ValueError naming what is wrong
         return value.strip()
 
+    # Tracing cases: days a state has to answer a trace request once sent (when the
+    # request names no deadline), the largest answer file kept in the database, and where
+    # the declarations log is published (a trace request's PDF cites its proofs there).
+    trace_reply_days: int = Field(default=30, ge=1, le=366)
+    trace_answer_max_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    declarations_public_url: str = "http://127.0.0.1:8000"
+
     # The declarations log's C2SP verifier key (``<name>+<hex id>+<base64 key>``, as
     # ``GET /declarations/v1/log/public-key`` serves it and bootstrap prints it). The index
     # accepts only deliveries proven against a checkpoint this key signed; unset, it

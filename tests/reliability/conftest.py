@@ -7,7 +7,7 @@ import os
 import shlex
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -158,9 +158,59 @@ class SeededRecords:
     mission: str  # a mission of its own, so edits leave the seeded missions alone
     person_id: str  # a SEN person nobody signs in as (disabling them locks no caller out)
     incident_id: str = ""  # an incident SEN recorded (in Senegal)
+    # ECOWAS's tracing case, shared with SEN, and its trace requests: a draft (to send),
+    # two sent (to acknowledge, to answer) and one answered with a file.
+    case_id: str = ""
+    trace_request_ids: list[str] = field(default_factory=list)
 
 
 ALERT_SERIALS = ("56-0000123", "56-0000124", "56-0000125")
+
+
+def _seed_case(client: TestClient, api: AuthApi, alert_id: str) -> tuple[str, list[str]]:
+    """ECOWAS's case from a diversion alert, with the seized rifle, shared with SEN, and
+    four trace requests to SEN: a draft, two sent and one answered with a file."""
+    from tests.support.responses import assert_status
+
+    ecowas = api.secretariat_headers("ECOWAS")
+    cases = "/registry/v1/cases"
+    opened = {"title": "Seized rifle", "summary": "SENBATT rifle seized", "from_alert": alert_id}
+    case_id = str(assert_status(client.post(cases, json=opened, headers=ecowas))["id"])
+    rifle = {"kind": "declared_item", "declaration_id": "ner-seizure-1", "item_index": 0}
+    item_id = assert_status(client.post(f"{cases}/{case_id}/items", json=rifle, headers=ecowas))[
+        "id"
+    ]
+    assert_status(
+        client.post(f"{cases}/{case_id}/shares", json={"organisation": "SEN"}, headers=ecowas)
+    )
+    body = {
+        "case_item_id": item_id,
+        "recipient_country": "SEN",
+        "recipient_role": "contributing_state",
+        "recovery_context": "Seized at Ménaka",
+        "request_text": "Where did it come from?",
+    }
+    ids = [
+        str(
+            assert_status(
+                client.post(f"{cases}/{case_id}/trace-requests", json=body, headers=ecowas)
+            )["id"]
+        )
+        for _ in range(4)
+    ]
+    requests = "/registry/v1/trace-requests"
+    for request_id in ids[1:]:
+        assert (
+            client.post(f"{requests}/{request_id}/send", json={}, headers=ecowas).status_code == 200
+        )
+    answer = {
+        "text": "Issued to SENBATT",
+        "outcome": {"result": "origin_established", "kind": "national_stockpile", "state": "SEN"},
+        "attachment": {"filename": "a.txt", "media_type": "text/plain", "content_base64": "b2s="},
+    }
+    answered = client.post(f"{requests}/{ids[3]}/answer", json=answer, headers=ecowas)
+    assert answered.status_code == 200, answered.text
+    return case_id, ids
 
 
 def seed_records(
@@ -318,8 +368,11 @@ def seed_records(
             headers=sen,
         )
     )
+    case_id, trace_request_ids = _seed_case(client, api, alert_ids[-1])
     return SeededRecords(
         incident_id=str(incident["id"]),
+        case_id=case_id,
+        trace_request_ids=trace_request_ids,
         manifest_id=str(manifest_id),
         loss_report_id=str(loss_report_id),
         alert_ids=alert_ids,

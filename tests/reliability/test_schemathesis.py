@@ -280,6 +280,13 @@ def _real_path_parameters(method: str, path: str, seeded: SeededRecords) -> list
         return [{"report_id": seeded.loss_report_id}]
     if path.startswith("/registry/v1/alerts/{alert_id}"):
         return [{"alert_id": i} for i in seeded.alert_ids]
+    if path.startswith("/registry/v1/cases/{case_id}"):
+        return [{"case_id": seeded.case_id}]
+    if path.startswith("/registry/v1/trace-requests/{request_id}"):
+        # send: the draft; acknowledge, answer: a sent one each; reads: the answered one.
+        action = path.rsplit("/", 1)[-1]
+        which = {"send": 0, "acknowledge": 1, "answer": 2}.get(action, 3)
+        return [{"request_id": seeded.trace_request_ids[which]}]
     if path.startswith("/registry/v1/embargoes/{embargo_id}"):
         # Withdrawal gets an entry of its own: exemptions keep one that stays in force.
         withdrawn = path.endswith("/withdrawal")
@@ -315,6 +322,23 @@ REAL_VALUES: dict[tuple[str, str], RefData] = {
     },
     ("POST", "/registry/v1/index/declarations"): {
         "body": {"mission": ("MINUSMA",), "declaring_country": ("NER",)}
+    },
+    # A complete weapon as a trace showed it (the other kinds' references left out).
+    ("POST", "/registry/v1/cases/{case_id}/items"): {
+        "body": {
+            "kind": ("trace_result",),
+            "serial_number": ("KC-9",),
+            "manufacturer": ("Kalashnikov Concern",),
+            "country": ("SEN",),
+            **dict.fromkeys(
+                ("manifest_id", "line", "declaration_id", "item_index", "alert_id"), (None,)
+            ),
+        }
+    },
+    ("POST", "/registry/v1/cases/{case_id}/shares"): {"body": {"organisation": ("SEN",)}},
+    # The seeded case's second item is the seized rifle (its first is the alert).
+    ("POST", "/registry/v1/cases/{case_id}/trace-requests"): {
+        "body": {"case_item_id": (2,), "recipient_country": ("SEN",)}
     },
     ("GET", "/registry/v1/holdings"): REGISTER_VIEW,
     ("GET", "/registry/v1/reconciliation"): REGISTER_VIEW,

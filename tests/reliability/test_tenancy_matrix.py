@@ -92,6 +92,10 @@ def alert_triage(status: int, *, state_a: int = 403) -> Expected:
     acknowledge and comment alerts about SEN's materiel (``state_a``); CIV and ECCAS may
     not know it exists; the admin-only operator 403."""
     return _guarded(state_a=state_a, state_b=404, ecowas=status, eccas=404, operator=403)
+def case_owner(status: int) -> Expected:
+    """Changing ECOWAS's case (shared with SEN): ECOWAS does; SEN reads it only (403); CIV
+    and ECCAS may not know it exists; the admin-only operator 403."""
+    return _guarded(state_a=403, state_b=404, ecowas=status, eccas=404, operator=403)
 
 
 def nobody_here(status: int = 403) -> Expected:
@@ -211,6 +215,22 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ),
     ("GET", f"{R}/statistics"): readers(200),
     ("GET", f"{R}/statistics/locations.geojson"): readers(200),
+    # Tracing cases: ECOWAS's seeded case is shared with SEN (state A reads it, read only);
+    # CIV and ECCAS may not know it exists. Any organisation with the right role opens its
+    # own case; the admin-only operator reads no register (403).
+    ("POST", f"{R}/cases"): readers(201),
+    ("GET", f"{R}/cases"): readers(200),
+    ("GET", f"{R}/cases/{{case_id}}"): owner_and_community(200),
+    ("POST", f"{R}/cases/{{case_id}}/items"): case_owner(201),
+    ("POST", f"{R}/cases/{{case_id}}/shares"): case_owner(409),  # SEN is already shared
+    ("POST", f"{R}/cases/{{case_id}}/trace-requests"): case_owner(201),
+    ("GET", f"{R}/trace-requests"): readers(200),
+    ("GET", f"{R}/trace-requests/{{request_id}}"): owner_and_community(200),
+    ("POST", f"{R}/trace-requests/{{request_id}}/send"): case_owner(200),
+    ("POST", f"{R}/trace-requests/{{request_id}}/acknowledge"): case_owner(200),
+    ("POST", f"{R}/trace-requests/{{request_id}}/answer"): case_owner(200),
+    ("GET", f"{R}/trace-requests/{{request_id}}/answer-file"): owner_and_community(200),
+    ("GET", f"{R}/trace-requests/{{request_id}}/pdf"): owner_and_community(200),
     # declarations
     ("POST", D): state_a_writes(201),
     ("POST", f"{D}/batch"): state_a_writes(201),
@@ -294,6 +314,12 @@ def _path_values(method: str, path: str, seeded: SeededRecords) -> dict[str, str
         values["code"] = seeded.mission
     if path.startswith(f"{R}/embargoes/"):
         values["embargo_id"] = "seed-som-1992" if path.endswith("exemptions") else "seed-ssd-2018"
+    if path.startswith((f"{R}/cases/", f"{R}/trace-requests/")):
+        values["case_id"] = seeded.case_id
+        # send: the draft; acknowledge, answer: a sent one each; reads: the answered one.
+        action = path.rsplit("/", 1)[-1]
+        which = {"send": 0, "acknowledge": 1, "answer": 2}.get(action, 3)
+        values["request_id"] = seeded.trace_request_ids[which]
     if path.startswith(f"{R}/alerts/"):
         which = {"acknowledge": 0, "close": 1, "reopen": 1}.get(path.rsplit("/", 1)[-1], 2)
         values["alert_id"] = seeded.alert_ids[which]
@@ -422,6 +448,35 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", f"{R}/alerts/{{alert_id}}/reopen"): _alert_etag(1, {"reason": "new evidence"}),
     ("POST", f"{R}/alerts/{{alert_id}}/comments"): _body(lambda caller: {"text": caller}),
     ("POST", f"{R}/alerts/acknowledge"): _body(lambda _caller: {"filter": {"mission": "NONE"}}),
+    ("POST", f"{R}/cases"): _body(lambda caller: {"title": f"Case of {caller}", "summary": "s"}),
+    ("POST", f"{R}/cases/{{case_id}}/items"): _body(
+        lambda _caller: {
+            "kind": "trace_result",
+            "serial_number": "KC-9",
+            "manufacturer": "Kalashnikov Concern",
+            "country": "SEN",
+        }
+    ),
+    ("POST", f"{R}/cases/{{case_id}}/shares"): _body(lambda _caller: {"organisation": "SEN"}),
+    ("POST", f"{R}/cases/{{case_id}}/trace-requests"): lambda scene, _caller: {
+        "json": {
+            "case_item_id": scene.client.get(
+                f"{R}/cases/{scene.seeded.case_id}", headers=scene.owner
+            ).json()["items"][-1]["id"],
+            "recipient_country": "SEN",
+            "recipient_role": "contributing_state",
+            "marking": "KC-9",
+            "recovery_context": "found",
+            "request_text": "origin?",
+        }
+    },
+    ("POST", f"{R}/trace-requests/{{request_id}}/send"): _body(lambda _caller: {}),
+    ("POST", f"{R}/trace-requests/{{request_id}}/acknowledge"): _body(lambda _caller: {}),
+    ("POST", f"{R}/trace-requests/{{request_id}}/answer"): _body(
+        lambda _caller: {"text": "nothing found", "outcome": {"result": "not_established"}}
+    ),
+    ("POST", f"{R}/alerts/{{alert_id}}/acknowledge"): _body(lambda _caller: {}),
+    ("POST", f"{R}/alerts/{{alert_id}}/close"): _body(lambda _caller: {"note": "checked"}),
     ("POST", f"{R}/embargoes"): _body(
         lambda caller: {
             "country": "MLI",

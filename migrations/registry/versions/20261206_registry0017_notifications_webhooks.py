@@ -10,7 +10,7 @@ organisation's endpoints (disabled, never deleted) with their sealed signing sec
 Downgrading drops the three tables (and with them the delivery log).
 
 Revision ID: registry0017
-Revises: registry0015
+Revises: registry0016
 Create Date: 2026-12-06 00:00:00
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "registry0017"
-down_revision: str | None = "registry0015"
+down_revision: str | None = "registry0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -7,6 +7,7 @@ the delivered version, and the index can be rebuilt by replaying the outbox.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +24,7 @@ from services.common.identifiers import (
 )
 from services.common.security import Principal
 from services.common.tables import column_length, utcnow
+from services.common.transparency.merkle import leaf_hash
 from services.common.transparency.note import Verifier
 from services.registry import notifications, serial_index
 from services.registry.alerts import detection
@@ -274,6 +276,9 @@ def _header(current: IndexedDeclaration | None, d: DeclarationDelivery) -> Index
     declaration.incident_presumed_user = d.incident.presumed_user if d.incident else None
     declaration.item_count = len(d.items)
     _set_ddr_people(declaration, d.ddr_people)
+    # The entry proven above (check_against_log): trace requests cite it as the proof.
+    declaration.log_index = d.proof.log_index
+    declaration.log_leaf_hash = leaf_hash(base64.b64decode(d.proof.leaf_input)).hex()
     declaration.updated_at = utcnow()
     return declaration
 

@@ -17,6 +17,9 @@ ReferenceChange    the insert-only trail of changes to reference data
 NotificationEvent, the notifications outbox, webhook endpoints and their
 WebhookEndpoint,   delivery log (models/notifications.py)
 WebhookDelivery
+Case, CaseItem,    tracing cases, their records and shares, and the trace requests
+CaseShare,         sent from them with every status change (models/cases.py)
+TraceRequest, TraceRequestEvent
 SerialNeighbour,   trace's index of serials one edit apart, and the records
 SerialIndexBacklog awaiting it (models/serial_index.py)
 
@@ -28,6 +31,13 @@ from __future__ import annotations
 
 from services.registry.models.alerts import Alert, AlertAudience, AlertEvent, Embargo
 from services.registry.models.field_reference import ArmedGroup, HeadstampCode
+from services.registry.models.cases import (
+    Case,
+    CaseItem,
+    CaseShare,
+    TraceRequest,
+    TraceRequestEvent,
+)
 from services.registry.models.index import DeclaredItem, IndexedDeclaration, IndexEvent
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
@@ -46,6 +56,9 @@ __all__ = [
     "AlertAudience",
     "AlertEvent",
     "ArmedGroup",
+    "Case",
+    "CaseItem",
+    "CaseShare",
     "DeclaredItem",
     "Embargo",
     "HeadstampCode",
@@ -63,6 +76,8 @@ __all__ = [
     "SerialNeighbour",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "TraceRequest",
+    "TraceRequestEvent",
     "idempotency_keys",
     "metadata",
 ]

@@ -14,6 +14,13 @@ from sqlalchemy import Table, inspect
 
 from services.registry.models.alerts import Alert, AlertAudience, AlertEvent, Embargo
 from services.registry.models.field_reference import ArmedGroup, HeadstampCode
+from services.registry.models.cases import (
+    Case,
+    CaseItem,
+    CaseShare,
+    TraceRequest,
+    TraceRequestEvent,
+)
 from services.registry.models.index import DeclaredItem, IndexedDeclaration
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
@@ -53,3 +60,8 @@ webhook_endpoints: Final = _table(WebhookEndpoint)
 webhook_deliveries: Final = _table(WebhookDelivery)
 armed_groups: Final = _table(ArmedGroup)
 headstamp_codes: Final = _table(HeadstampCode)
+cases: Final = _table(Case)
+case_items: Final = _table(CaseItem)
+case_shares: Final = _table(CaseShare)
+trace_requests: Final = _table(TraceRequest)
+trace_request_events: Final = _table(TraceRequestEvent)

@@ -76,6 +76,10 @@ class IndexedDeclaration(RegistryTable, table=True):
     ddr_male_under_18: int | None = Field(default=None)
     ddr_male_18_and_over: int | None = Field(default=None)
     ddr_sex_or_age_unknown: int | None = Field(default=None)
+    # Where the indexed version's entry sits in the declarations log (registry0016; null
+    # for versions indexed before): a trace request cites it as the record's proof.
+    log_index: int | None = Field(default=None, sa_type=BigInteger)
+    log_leaf_hash: str | None = Field(default=None, max_length=64)
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

@@ -67,6 +67,12 @@ class Statistics(BaseModel):
         description="Grouped by country, mission, year or type only (people are counted"
         " per collection, not per item); empty for the other groupings",
     )
+    traced_weapons: int = Field(
+        default=0,
+        description="Weapons whose illicit origin a trace request established (answered with"
+        " outcome origin_established), counted once each, among the records the caller may"
+        " read and dated in the range: the numerator of SDG indicator 16.4.2",
+    )
 
 
 class Feature(BaseModel):

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from services.common.errors import ValidationFailed
 from services.common.security import ReadScope
+from services.registry.cases import service as cases
 from services.registry.models import IndexedDeclaration, LossReport
 from services.registry.models.index import DDR_PEOPLE_CELLS
 from services.registry.statistics import repository
@@ -66,8 +67,16 @@ def statistics(
                 session, group_by=group_by, scope=scope, date_from=date_from, date_to=date_to
             )
         ]
+    traced = cases.traced_weapons(
+        session=session, scope=scope, date_from=date_from, date_to=date_to
+    )
     return Statistics(
-        group_by=group_by, date_from=date_from, date_to=date_to, items=rows, ddr_people=people
+        group_by=group_by,
+        date_from=date_from,
+        date_to=date_to,
+        items=rows,
+        ddr_people=people,
+        traced_weapons=traced,
     )
 
 
