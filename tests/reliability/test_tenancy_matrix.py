@@ -92,6 +92,8 @@ def alert_triage(status: int, *, state_a: int = 403) -> Expected:
     acknowledge and comment alerts about SEN's materiel (``state_a``); CIV and ECCAS may
     not know it exists; the admin-only operator 403."""
     return _guarded(state_a=state_a, state_b=404, ecowas=status, eccas=404, operator=403)
+
+
 def case_owner(status: int) -> Expected:
     """Changing ECOWAS's case (shared with SEN): ECOWAS does; SEN reads it only (403); CIV
     and ECCAS may not know it exists; the admin-only operator 403."""
@@ -475,8 +477,6 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", f"{R}/trace-requests/{{request_id}}/answer"): _body(
         lambda _caller: {"text": "nothing found", "outcome": {"result": "not_established"}}
     ),
-    ("POST", f"{R}/alerts/{{alert_id}}/acknowledge"): _body(lambda _caller: {}),
-    ("POST", f"{R}/alerts/{{alert_id}}/close"): _body(lambda _caller: {"note": "checked"}),
     ("POST", f"{R}/embargoes"): _body(
         lambda caller: {
             "country": "MLI",

@@ -30,7 +30,6 @@ Queries that name columns take each table's typed Core handle from models/handle
 from __future__ import annotations
 
 from services.registry.models.alerts import Alert, AlertAudience, AlertEvent, Embargo
-from services.registry.models.field_reference import ArmedGroup, HeadstampCode
 from services.registry.models.cases import (
     Case,
     CaseItem,
@@ -38,6 +37,7 @@ from services.registry.models.cases import (
     TraceRequest,
     TraceRequestEvent,
 )
+from services.registry.models.field_reference import ArmedGroup, HeadstampCode
 from services.registry.models.index import DeclaredItem, IndexedDeclaration, IndexEvent
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
@@ -74,10 +74,10 @@ __all__ = [
     "RegistryTable",
     "SerialIndexBacklog",
     "SerialNeighbour",
-    "WebhookDelivery",
-    "WebhookEndpoint",
     "TraceRequest",
     "TraceRequestEvent",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "idempotency_keys",
     "metadata",
 ]

@@ -13,7 +13,6 @@ from typing import Final
 from sqlalchemy import Table, inspect
 
 from services.registry.models.alerts import Alert, AlertAudience, AlertEvent, Embargo
-from services.registry.models.field_reference import ArmedGroup, HeadstampCode
 from services.registry.models.cases import (
     Case,
     CaseItem,
@@ -21,6 +20,7 @@ from services.registry.models.cases import (
     TraceRequest,
     TraceRequestEvent,
 )
+from services.registry.models.field_reference import ArmedGroup, HeadstampCode
 from services.registry.models.index import DeclaredItem, IndexedDeclaration
 from services.registry.models.loss_reports import LossReport, LossReportItem
 from services.registry.models.manifests import Manifest, ManifestItem
