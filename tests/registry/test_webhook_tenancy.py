@@ -63,8 +63,11 @@ def _scenario(client: TestClient, auth_api: AuthApi) -> dict[str, Any]:
     assert reported.status_code == 201, reported.text
     ecowas = auth_api.secretariat_headers("ECOWAS")
     [alert] = client.get("/registry/v1/alerts", headers=ecowas).json()["items"]
+    etag = client.get(f"/registry/v1/alerts/{alert['id']}", headers=ecowas).headers["ETag"]
     acked = client.post(
-        f"/registry/v1/alerts/{alert['id']}/acknowledge", json={"note": "asked SEN"}, headers=ecowas
+        f"/registry/v1/alerts/{alert['id']}/acknowledge",
+        json={"note": "asked SEN"},
+        headers={**ecowas, "If-Match": etag},
     )
     assert acked.status_code == 200, acked.text
     return {"manifest": posted.json(), "alert": alert, "loss": reported.json()}
@@ -177,3 +180,59 @@ def test_a_secretariat_that_sees_only_one_side_of_a_diversion_is_not_given_its_d
     assert [r.payload["data"].get("message") is not None for r in receiver.on("/NER")] == [True]
     assert receiver.on("/ECOWAS") == []
     assert receiver.on("/ECCAS") == []
+
+
+def test_a_trace_request_is_told_to_its_case_owner_and_the_states_it_is_shared_with(
+    client: TestClient, auth_api: AuthApi, register: EmbeddedRegister, receiver: Receiver
+) -> None:
+    # ECOWAS opens a case from the diversion, shares it with SEN and sends a trace request
+    # to SEN: ECOWAS and SEN are told of each change; NER (whose seizure it is), GHA, ECCAS
+    # and the operator, none of whom read the case, are not.
+    for org in ORGS:
+        register_endpoint(
+            client, _headers(auth_api, org), receiver.url(f"/{org}"), ["trace_request.updated"]
+        )
+    scenario = _scenario(client, auth_api)
+    ecowas = auth_api.secretariat_headers("ECOWAS")
+    opened = client.post(
+        "/registry/v1/cases",
+        json={"title": "Seized rifle", "summary": "s", "from_alert": scenario["alert"]["id"]},
+        headers=ecowas,
+    )
+    assert opened.status_code == 201, opened.text
+    case = opened.json()
+    shared = client.post(
+        f"/registry/v1/cases/{case['id']}/shares", json={"organisation": "SEN"}, headers=ecowas
+    )
+    assert shared.status_code == 201, shared.text
+    rifle = client.post(
+        f"/registry/v1/cases/{case['id']}/items",
+        json={"kind": "declared_item", "declaration_id": "decl-1", "item_index": 0},
+        headers=ecowas,
+    )
+    assert rifle.status_code == 201, rifle.text
+    prepared = client.post(
+        f"/registry/v1/cases/{case['id']}/trace-requests",
+        json={
+            "case_item_id": rifle.json()["id"],
+            "recipient_country": "SEN",
+            "recipient_role": "contributing_state",
+            "marking": "56-0000123",
+            "recovery_context": "Seized at Ménaka",
+            "request_text": "Where did it come from?",
+        },
+        headers=ecowas,
+    )
+    assert prepared.status_code == 201, prepared.text
+    request_id = prepared.json()["id"]
+    sent = client.post(f"/registry/v1/trace-requests/{request_id}/send", json={}, headers=ecowas)
+    assert sent.status_code == 200, sent.text
+    run_pass(register)
+
+    for org in ("ECOWAS", "SEN"):
+        [told] = [r.payload for r in receiver.on(f"/{org}")]
+        assert told["type"] == "trace_request.updated"
+        assert told["data"]["id"] == request_id
+        assert told["data"]["status"] == "sent"
+    for org in ("NER", "GHA", "ECCAS", "operator"):
+        assert receiver.on(f"/{org}") == [], org

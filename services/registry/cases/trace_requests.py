@@ -20,6 +20,7 @@ from sqlmodel import Session
 from services.common.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from services.common.pagination import PageParams
 from services.common.security import Principal
+from services.registry import notifications
 from services.registry.cases import repository
 from services.registry.cases.schemas import (
     TraceAnswer,
@@ -83,7 +84,7 @@ def prepare(
         problems.append(
             FieldProblem(
                 loc="case_item_id",
-                msg=f"a {item.kind} of kind {item.item_kind}: a trace request is for a weapon",
+                msg=f"a trace request is for a weapon; this item is {item.kind} ({item.item_kind})",
             )
         )
     marking = payload.marking or (item and (item.markings or item.serial_number))
@@ -178,6 +179,26 @@ def _move(
             f"A trace request that is {current.status} cannot become {to_status}",
             code="invalid_transition",
         )
+    _announce(session, current, to_status=to_status, now=now)
+
+
+def _announce(session: Session, request: TraceRequest, *, to_status: str, now: datetime) -> None:
+    """``trace_request.updated`` to the organisations that read the request's case."""
+    case = repository.get_case_by_id(session, request.case_id)
+    shared = [share.organisation for share in repository.shares_of(session, request.case_id)]
+    notifications.emit_trace_request_updated(
+        session,
+        request={
+            "id": request.id,
+            "case_id": request.case_id,
+            "status": to_status,
+            "recipient_country": request.recipient_country,
+            "recipient_role": request.recipient_role,
+            "deadline": request.deadline.isoformat() if request.deadline else None,
+            "at": now.isoformat(),
+        },
+        organisations=[case.owner_org, *shared],
+    )
 
 
 def send(

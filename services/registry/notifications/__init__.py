@@ -19,6 +19,7 @@ from services.registry.notifications.events import (
     emit,
     emit_alert_raised,
     emit_alert_updated,
+    emit_trace_request_updated,
 )
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "emit",
     "emit_alert_raised",
     "emit_alert_updated",
+    "emit_trace_request_updated",
     "grant",
     "readers_of",
 ]

@@ -30,6 +30,7 @@ EVENT_TYPES: Final[tuple[str, ...]] = (
     "declaration.accepted",
     "declaration.amended",
     "rotation.ending",
+    "trace_request.updated",
     "webhook.disabled",
 )
 DIVERSION_NOTICE: Final = (
@@ -206,3 +207,20 @@ __all__ = [
     "emit_alert_updated",
     "readers_of",
 ]
+
+
+def emit_trace_request_updated(
+    session: Session,
+    *,
+    request: Mapping[str, Any],
+    organisations: Sequence[str],
+) -> None:
+    """``trace_request.updated`` (its status changed): to the organisations that read its
+    case, the owner and those it is shared with, and nobody else."""
+    emit(
+        session,
+        event_type="trace_request.updated",
+        subject_id=str(request["id"]),
+        data=dict(request),
+        grants=[{"variant": "full", "org": org} for org in dict.fromkeys(organisations)],
+    )
