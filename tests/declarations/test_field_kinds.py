@@ -122,3 +122,14 @@ def test_two_shotguns_with_obliterated_serials_are_two_weapons_not_one_repeated(
     client: TestClient, callers: Callers
 ) -> None:
     assert_status(_post(client, callers, [OBLITERATED_SHOTGUN, OBLITERATED_SHOTGUN]), 201)
+
+
+def test_an_obliterated_weapon_whose_makers_marks_went_with_its_serial_is_recorded(
+    client: TestClient, callers: Callers
+) -> None:
+    # Filing off a serial often takes the maker's marks too: maker and model are then
+    # unknown, and the weapon is still declared, as found.
+    unmarked = {k: v for k, v in OBLITERATED_SHOTGUN.items() if k not in ("manufacturer", "model")}
+    created = assert_status(_post(client, callers, [unmarked]), 201)
+    [item] = _record(client, callers, created["id"])["items"]
+    assert item == unmarked

@@ -99,12 +99,13 @@ class Weapon(_Strict):
 
 class WeaponWithoutSerial(_Strict):
     """A weapon whose serial was filed off (``obliterated``) or never marked (``none``):
-    no ``serial_number``, never matched by serial."""
+    no ``serial_number``, never matched by serial; maker and model where known (filing
+    off a serial often takes the maker's marks with it)."""
 
     kind: Literal["weapon"]
     category: WeaponCategory
-    manufacturer: Text
-    model: Text
+    manufacturer: Text | None = None
+    model: Text | None = None
     calibre: Text
     serial_status: Literal["obliterated", "none"]
     year_of_manufacture: Year | None = None

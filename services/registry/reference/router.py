@@ -1,4 +1,5 @@
-"""Reference lists (weapon categories, ammunition types, loss circumstances) and the trail
+"""Reference lists (weapon categories, ammunition, ordnance and explosive types, serial
+statuses, incident types, loss circumstances) and the trail
 of changes to reference data (missions, embargoes)."""
 
 from __future__ import annotations
@@ -35,6 +36,31 @@ def list_loss_circumstances() -> ReferenceList:
     """How a loss happened (a loss report's ``circumstance``), with English and French
     labels."""
     return ReferenceList(items=service.loss_circumstances())
+
+
+@router.get("/ordnance-types", response_model=ReferenceList)
+def list_ordnance_types() -> ReferenceList:
+    """Explosive ordnance types (an ``ordnance`` item's ``ordnance_type``), with English
+    and French labels."""
+    return ReferenceList(items=service.labelled("ordnance-types"))
+
+
+@router.get("/explosive-types", response_model=ReferenceList)
+def list_explosive_types() -> ReferenceList:
+    """Explosive types (an ``explosive`` item's ``explosive_type``), with labels."""
+    return ReferenceList(items=service.labelled("explosive-types"))
+
+
+@router.get("/serial-statuses", response_model=ReferenceList)
+def list_serial_statuses() -> ReferenceList:
+    """A weapon's ``serial_status`` in declarations, with labels."""
+    return ReferenceList(items=service.labelled("serial-statuses"))
+
+
+@router.get("/incident-types", response_model=ReferenceList)
+def list_incident_types() -> ReferenceList:
+    """An incident's ``type`` (declarations' incidents), with labels."""
+    return ReferenceList(items=service.labelled("incident-types"))
 
 
 @router.get(

@@ -167,6 +167,49 @@ LOSS_CIRCUMSTANCES: Final[tuple[LabelledCode, ...]] = (
     LabelledCode(code="other", label_en="Other", label_fr="Autre"),
 )
 
+SERIAL_STATUSES: Final[tuple[LabelledCode, ...]] = (
+    LabelledCode(code="present", label_en="Serial present", label_fr="Numéro présent"),
+    LabelledCode(code="obliterated", label_en="Serial obliterated", label_fr="Numéro effacé"),
+    LabelledCode(
+        code="partial", label_en="Partly legible serial", label_fr="Numéro partiellement lisible"
+    ),
+    LabelledCode(code="none", label_en="Never marked", label_fr="Jamais marqué"),
+)
+
+INCIDENT_TYPES: Final[tuple[LabelledCode, ...]] = (
+    LabelledCode(
+        code="attack_on_mission",
+        label_en="Attack on the mission",
+        label_fr="Attaque contre la mission",
+    ),
+    LabelledCode(
+        code="attack_on_national_forces",
+        label_en="Attack on national forces",
+        label_fr="Attaque contre les forces nationales",
+    ),
+    LabelledCode(code="cache", label_en="Arms cache", label_fr="Cache d'armes"),
+    LabelledCode(
+        code="checkpoint_seizure",
+        label_en="Seizure at a checkpoint",
+        label_fr="Saisie à un poste de contrôle",
+    ),
+    LabelledCode(
+        code="ddr",
+        label_en="Disarmament, demobilization and reintegration",
+        label_fr="Désarmement, démobilisation et réintégration",
+    ),
+    LabelledCode(
+        code="voluntary_surrender", label_en="Voluntary surrender", label_fr="Remise volontaire"
+    ),
+    LabelledCode(code="banditry", label_en="Banditry", label_fr="Banditisme"),
+    LabelledCode(code="other", label_en="Other", label_fr="Autre"),
+)
+
+
+def labelled(name: str) -> list[LabelledCode]:
+    """One of the lists served under ``/registry/v1/reference/{name}``."""
+    return list(LISTS[name])
+
 
 def weapon_categories() -> list[LabelledCode]:
     """The 16 weapon category codes of the contract with their labels."""
@@ -181,3 +224,12 @@ def ammunition_types() -> list[LabelledCode]:
 def loss_circumstances() -> list[LabelledCode]:
     """How a loss happened, as loss reports record it (``circumstance``), with labels."""
     return list(LOSS_CIRCUMSTANCES)
+
+
+# The lists served by name (the router's paths), each a closed set of codes.
+LISTS: Final[dict[str, tuple[LabelledCode, ...]]] = {
+    "ordnance-types": ORDNANCE_TYPES,
+    "explosive-types": EXPLOSIVE_TYPES,
+    "serial-statuses": SERIAL_STATUSES,
+    "incident-types": INCIDENT_TYPES,
+}
