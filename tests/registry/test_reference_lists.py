@@ -28,7 +28,8 @@ def test_each_list_labels_exactly_the_codes_declarations_accept(
     items = response.json()["items"]
     assert [item["code"] for item in items] == list(get_args(LISTS[name]))
     for item in items:
-        assert item["label_en"] and item["label_fr"], item
+        assert item["label_en"], item
+        assert item["label_fr"], item
 
 
 def test_the_lists_need_a_token(client: TestClient) -> None:
