@@ -47,11 +47,24 @@ def register(subparsers: Any) -> None:
     serve.set_defaults(handler=run_serve)
 
 
+def _default_public_urls(host: str, port: int) -> None:
+    """The embedded register's own address as where people's browsers reach auth and
+    the console (enrolment links, the sign-in redirect), unless set: ``PORT=8123 make
+    run`` then signs people in on 8123 rather than sending them to 8000."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 (compared, not bound)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    for variable in ("AUTH_PUBLIC_URL", "CONSOLE_PUBLIC_URL"):
+        os.environ.setdefault(variable, f"http://{shown}:{port}")
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Migrate (unless told not to), bootstrap on first start, and serve."""
     # The console keeps no records: nothing to migrate.
     names = list(migrations.SERVICES) if args.service == "all" else [args.service]
     names = [name for name in names if name in migrations.SERVICES]
+    if args.service == "all":
+        _default_public_urls(args.host, args.port)
     if not args.no_migrate:
         for name in names:
             migrations.upgrade(name, service_settings(name).resolved_database_url())
