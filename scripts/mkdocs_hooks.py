@@ -22,3 +22,19 @@ def on_files(files: Files, config: Any) -> Files:
             File.generated(config, f"api/openapi/{document.name}", abs_src_path=str(document))
         )
     return files
+
+
+SECURITY_MARKER = "<!-- SECURITY.md -->"
+SECURITY_FILE = OPENAPI_DIR.parent / "SECURITY.md"
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
+    """Put ``SECURITY.md`` (from its first section on) where security.md marks it.
+
+    One text for the repository and the site: the page never drifts from the file.
+    """
+    if SECURITY_MARKER not in markdown:
+        return markdown
+    text = SECURITY_FILE.read_text(encoding="utf-8")
+    body = text[text.index("\n## ") + 1 :]
+    return markdown.replace(SECURITY_MARKER, body)
