@@ -28,7 +28,8 @@ def load_reference_script() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "openapi_reference", ROOT / "scripts" / "openapi_reference.py"
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
