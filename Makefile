@@ -44,7 +44,7 @@ openapi: $(STAMP) ## Write openapi/{auth,registry,declarations,register}.json an
 	$(BIN)/python scripts/openapi_reference.py
 
 docs: $(STAMP) ## Build the documentation site (docs/, mkdocs.yml) into site/
-	$(BIN)/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 bench: $(STAMP) ## Run the benchmarks in bench/ and print their figures
 	VENV=$(VENV) bash bench/run.sh
