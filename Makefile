@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-sqlite lint fmt openapi bench clean messages
+.PHONY: help install run test test-sqlite lint fmt openapi docs bench clean messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,14 +39,18 @@ fmt: $(STAMP) ## Format and fix imports
 	$(BIN)/ruff check --fix services tests bench migrations
 	$(BIN)/ruff format services tests bench migrations
 
-openapi: $(STAMP) ## Write openapi/{auth,registry,declarations,register}.json
+openapi: $(STAMP) ## Write openapi/{auth,registry,declarations,register}.json and docs/api/*.md
 	$(BIN)/regctl openapi --out openapi
+	$(BIN)/python scripts/openapi_reference.py
+
+docs: $(STAMP) ## Build the documentation site (docs/, mkdocs.yml) into site/
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 bench: $(STAMP) ## Run the benchmarks in bench/ and print their figures
 	VENV=$(VENV) bash bench/run.sh
 
 clean: ## Remove the virtualenv, caches and local databases (var/)
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var site .pytest_cache .mypy_cache .ruff_cache
 
 messages: $(STAMP) ## Extract the console's messages and add new ones to each catalogue
 	cd services/console && ../../$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header --sort-output -o locale/messages.pot .

@@ -20,6 +20,12 @@ install_chromium() {
 }
 install_chromium || { echo "could not install chromium" >&2; exit 1; }
 
+# Fast (seconds) and needs no database: a broken link or page fails before the suites.
+echo "== Documentation: mkdocs build --strict"
+docs_site=$(mktemp -d)
+NO_MKDOCS_2_WARNING=1 "$VENV/bin/mkdocs" build --strict --site-dir "$docs_site" || { rm -rf "$docs_site"; exit 1; }
+rm -rf "$docs_site"
+
 start_throwaway_postgres "$VENV/bin/python" || exit 1
 
 status=0

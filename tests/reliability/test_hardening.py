@@ -27,7 +27,9 @@ from services.registry.settings import RegistrySettings
 from tests.support.auth_fixtures import AuthApi
 
 SERVICES = ("auth", "registry", "declarations")
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+# Where the Limits table is written: the README and the integrator's guide (docs/).
+LIMITS_TABLES = {"README.md": "### Limits", "docs/integrator.md": "## Limits"}
 ALLOWED_ORIGIN = "https://salw.ecowas.int"
 # Routes taking bulk uploads (manifests, delivered declarations, declaration batches).
 BULK_PATHS = (
@@ -271,8 +273,9 @@ def test_a_streamed_body_without_length_is_cut_off_at_its_limit_with_413(
 # the README's Limits table ---------------------------------------------------------
 
 
-def _readme_limits() -> dict[str, str]:
-    section = README.read_text().split("### Limits", 1)[1].split("\n## ", 1)[0]
+def _limits_table(document: str) -> dict[str, str]:
+    text = (ROOT / document).read_text()
+    section = text.split(f"{LIMITS_TABLES[document]}\n", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
     cells = [[cell.strip() for cell in row.strip().strip("|").split(" | ")] for row in rows[1:]]
     return {row[0]: row[1] for row in cells}
@@ -284,11 +287,12 @@ def _number(text: str) -> int:
     return int(match.group(1).replace(",", "")) * (MIB if match.group(2) else 1)
 
 
+@pytest.mark.parametrize("document", list(LIMITS_TABLES))
 @pytest.mark.parametrize("settings_class", [AuthSettings, RegistrySettings, DeclarationsSettings])
 def test_readme_limits_table_matches_the_settings_defaults(
-    settings_class: type[ServiceSettings], register: EmbeddedRegister
+    settings_class: type[ServiceSettings], register: EmbeddedRegister, document: str
 ) -> None:
-    table = _readme_limits()
+    table = _limits_table(document)
     defaults = settings_class()
     assert _number(table["request body, ordinary routes"]) == defaults.max_body_bytes
     bulk = next(v for k, v in table.items() if k.startswith("request body, bulk"))
