@@ -18,6 +18,7 @@ from services.registry.field_reference.router import router as field_reference_r
 from services.registry.holdings.router import router as holdings_router
 from services.registry.index.router import router as index_router
 from services.registry.loss_reports.router import router as loss_reports_router
+from services.registry.manifest_drafts.router import router as manifest_drafts_router
 from services.registry.manifests.router import router as manifests_router
 from services.registry.metrics.service import readings as metrics_readings
 from services.registry.missions.router import router as missions_router
@@ -72,6 +73,7 @@ def v1_router() -> APIRouter:
         reference_router,
         field_reference_router,
         manifests_router,
+        manifest_drafts_router,
         loss_reports_router,
         holdings_router,
         reconciliation_router,

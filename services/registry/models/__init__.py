@@ -17,6 +17,7 @@ ReferenceChange    the insert-only trail of changes to reference data
 NotificationEvent, the notifications outbox, webhook endpoints and their
 WebhookEndpoint,   delivery log (models/notifications.py)
 WebhookDelivery
+ManifestDrafts     drafts of manifests and their history (models/drafts.py)
 SerialNeighbour,   trace's index of serials one edit apart, and the records
 SerialIndexBacklog awaiting it (models/serial_index.py)
 
@@ -27,6 +28,7 @@ Queries that name columns take each table's typed Core handle from models/handle
 from __future__ import annotations
 
 from services.registry.models.alerts import Alert, AlertAudience, AlertEvent, Embargo
+from services.registry.models.drafts import manifest_drafts
 from services.registry.models.field_reference import ArmedGroup, HeadstampCode
 from services.registry.models.index import DeclaredItem, IndexedDeclaration, IndexEvent
 from services.registry.models.loss_reports import LossReport, LossReportItem
@@ -64,5 +66,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "idempotency_keys",
+    "manifest_drafts",
     "metadata",
 ]
