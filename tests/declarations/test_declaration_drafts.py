@@ -20,13 +20,9 @@ LOG = "/declarations/v1/log"
 
 def _log_size(client: TestClient) -> int:
     key = parse_verifier_key(client.get(f"{LOG}/public-key").text)
-    text = assert_status_text(client.get(f"{LOG}/checkpoint"))
-    return open_checkpoint(text, [key], origin="salw-register.local/declarations").size
-
-
-def assert_status_text(response: object) -> str:
-    assert getattr(response, "status_code", None) == 200
-    return str(getattr(response, "text", ""))
+    response = client.get(f"{LOG}/checkpoint")
+    assert response.status_code == 200, response.text
+    return open_checkpoint(response.text, [key], origin="salw-register.local/declarations").size
 
 
 def _people(
@@ -72,9 +68,7 @@ def test_a_draft_is_never_logged_and_its_approval_appends_exactly_once(
     approved = client.post(f"{DRAFTS}/{draft['id']}/approve", headers={**admin, **key})
     done = assert_status(approved, 200)
     assert done["status"] == "submitted"
-    declared = assert_status(
-        client.get(f"{DECLARATIONS}/{done['record_id']}", headers=editor), 200
-    )
+    declared = assert_status(client.get(f"{DECLARATIONS}/{done['record_id']}", headers=editor), 200)
     assert declared["record"]["location"]["place"] == "Gao, north gate"
     assert _log_size(client) == 1
     replay = client.post(f"{DRAFTS}/{draft['id']}/approve", headers={**admin, **key})
@@ -139,7 +133,9 @@ def test_a_stale_if_match_is_refused_with_412(
     draft_id = assert_status(created)["id"]
     etag = {"If-Match": created.headers["ETag"]}
     changed = declaration(circumstances="handed over at a DDR site")
-    assert_status(client.put(f"{DRAFTS}/{draft_id}", json={"body": changed}, headers={**editor, **etag}), 200)
+    assert_status(
+        client.put(f"{DRAFTS}/{draft_id}", json={"body": changed}, headers={**editor, **etag}), 200
+    )
     stale = client.put(
         f"{DRAFTS}/{draft_id}", json={"body": declaration()}, headers={**editor, **etag}
     )

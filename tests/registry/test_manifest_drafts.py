@@ -39,7 +39,9 @@ def test_an_editor_drafts_an_admin_returns_then_approves_and_the_manifest_exists
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
     editor, admin = _people(client, auth_api, register_settings)
-    created = client.post(DRAFTS, json={"body": _invalid_body(), "title": "Rotation 7"}, headers=editor)
+    created = client.post(
+        DRAFTS, json={"body": _invalid_body(), "title": "Rotation 7"}, headers=editor
+    )
     draft = assert_status(created)
     assert draft["status"] == "draft"
     assert draft["organisation"] == "SEN"
@@ -137,7 +139,9 @@ def test_another_state_and_a_secretariat_get_404_and_see_no_drafts(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
     editor, _ = _people(client, auth_api, register_settings)
-    draft = assert_status(client.post(DRAFTS, json={"body": manifest([weapon("AK-1")])}, headers=editor))
+    draft = assert_status(
+        client.post(DRAFTS, json={"body": manifest([weapon("AK-1")])}, headers=editor)
+    )
     civ = auth_api.member_state_headers("CIV")
     ecowas = auth_api.secretariat_headers("ECOWAS")
     for outsider in (civ, ecowas):
@@ -176,7 +180,9 @@ def test_a_withdrawn_draft_is_kept_and_can_no_longer_be_submitted(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
     editor, _ = _people(client, auth_api, register_settings)
-    draft = assert_status(client.post(DRAFTS, json={"body": manifest([weapon("AK-1")])}, headers=editor))
+    draft = assert_status(
+        client.post(DRAFTS, json={"body": manifest([weapon("AK-1")])}, headers=editor)
+    )
     withdrawn = assert_status(client.delete(f"{DRAFTS}/{draft['id']}", headers=editor), 200)
     assert withdrawn["status"] == "withdrawn"
     listed = assert_status(client.get(f"{DRAFTS}?status=withdrawn", headers=editor), 200)

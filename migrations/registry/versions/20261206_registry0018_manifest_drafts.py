@@ -28,9 +28,7 @@ DRAFTS = "manifest_drafts"
 EVENTS = "manifest_draft_events"
 
 STATUSES = "status IN ('draft', 'awaiting_approval', 'returned', 'submitted', 'withdrawn')"
-ACTIONS = (
-    "action IN ('created', 'saved', 'submitted', 'returned', 'approved', 'withdrawn')"
-)
+ACTIONS = "action IN ('created', 'saved', 'submitted', 'returned', 'approved', 'withdrawn')"
 
 
 def upgrade() -> None:

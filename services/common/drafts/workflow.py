@@ -171,7 +171,9 @@ def create_draft(
     return _own(session, kind, principal, draft_id)
 
 
-def get_draft(session: Session, kind: DraftKind, *, principal: Principal, draft_id: str) -> Row[Any]:
+def get_draft(
+    session: Session, kind: DraftKind, *, principal: Principal, draft_id: str
+) -> Row[Any]:
     """The draft if it is the caller's organisation's (404 otherwise)."""
     return _own(session, kind, principal, draft_id)
 

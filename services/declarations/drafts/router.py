@@ -24,6 +24,7 @@ from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
 from services.common.security import Principal, PrincipalDep, require_own_country
+from services.declarations.declarations.schemas import DeclarationDocument
 from services.declarations.deps import LogDep, MissionsDep, NowDep, SettingsDep, WriterDep
 from services.declarations.drafts import service
 from services.declarations.drafts.service import DECLARATION_DRAFTS
@@ -207,7 +208,7 @@ async def approve_declaration_draft(
     if replayed is not None:
         return replayed
 
-    def check() -> tuple[Row[Any], Any]:
+    def check() -> tuple[Row[Any], DeclarationDocument]:
         draft = workflow.draft_to_approve(
             session, DECLARATION_DRAFTS, principal=principal, draft_id=draft_id, if_match=if_match
         )

@@ -78,9 +78,7 @@ def problems_of(
     return problems
 
 
-def read(
-    session: Session, *, principal: Principal, draft: Row[Any], now: datetime
-) -> DraftRead:
+def read(session: Session, *, principal: Principal, draft: Row[Any], now: datetime) -> DraftRead:
     """The API's view of a draft, with its problems now (none once it is closed)."""
     problems: list[FieldProblem] = []
     if draft.status in workflow.OPEN:
