@@ -309,5 +309,5 @@ incidents = Table(
 # Drafts of declarations and their history (since declarations0012): a member state's
 # work in progress, never logged, indexed or counted; approval creates the declaration.
 declaration_drafts = draft_tables(
-    metadata, drafts="declaration_drafts", events="declaration_draft_events"
+    metadata, drafts="declaration_drafts", steps="declaration_draft_steps"
 )

@@ -1,9 +1,11 @@
 """Drafts of declarations and their approval history.
 
-Two tables: ``declaration_drafts`` (one row per draft: its organisation, body as it would
-be posted, status, version for If-Match, and the record it became once approved) and
-``declaration_draft_events`` (every step: action, actor, time, comment). Statuses and actions
-are CHECKed; nothing is deleted. Drafts are never logged, indexed or counted.
+Two insert-only tables: ``declaration_drafts`` (one row per draft: its organisation, who
+began it and when) and ``declaration_draft_steps`` (every step, numbered by version: action,
+the status it leaves, actor, time, comment; the body and title when it saved them; the
+record when it approved the draft). A draft's state is its latest step; nothing is
+updated or deleted. Statuses and actions are CHECKed. Drafts are never logged,
+indexed or counted.
 
 Downgrading drops both tables (and every draft with them).
 
@@ -25,7 +27,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 DRAFTS = "declaration_drafts"
-EVENTS = "declaration_draft_events"
+STEPS = "declaration_draft_steps"
 
 STATUSES = "status IN ('draft', 'awaiting_approval', 'returned', 'submitted', 'withdrawn')"
 ACTIONS = "action IN ('created', 'saved', 'submitted', 'returned', 'approved', 'withdrawn')"
@@ -36,21 +38,9 @@ def upgrade() -> None:
         DRAFTS,
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("organisation", sa.String(length=64), nullable=False),
-        sa.Column("title", sa.String(length=200), nullable=True),
-        sa.Column("body", sa.JSON(), nullable=False),
-        sa.Column("status", sa.String(length=24), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("record_id", sa.String(length=64), nullable=True),
         sa.Column("created_by", sa.String(length=255), nullable=False),
         sa.Column("created_by_type", sa.String(length=8), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(STATUSES, name=op.f(f"ck_{DRAFTS}_status")),
-        sa.CheckConstraint(
-            "(status = 'submitted') = (record_id IS NOT NULL)",
-            name=op.f(f"ck_{DRAFTS}_record_id"),
-        ),
-        sa.CheckConstraint("version > 0", name=op.f(f"ck_{DRAFTS}_version")),
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{DRAFTS}")),
     )
     with op.batch_alter_table(DRAFTS, schema=None) as batch_op:
@@ -59,30 +49,37 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        EVENTS,
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        STEPS,
         sa.Column("draft_id", sa.String(length=36), nullable=False),
+        sa.Column("version", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=True),
+        sa.Column("body", sa.JSON(), nullable=True),
+        sa.Column("record_id", sa.String(length=64), nullable=True),
         sa.Column("actor", sa.String(length=255), nullable=False),
         sa.Column("actor_type", sa.String(length=8), nullable=False),
         sa.Column("actor_org", sa.String(length=64), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("comment", sa.Text(), nullable=True),
-        sa.CheckConstraint(ACTIONS, name=op.f(f"ck_{EVENTS}_action")),
-        sa.ForeignKeyConstraint(
-            ["draft_id"], [f"{DRAFTS}.id"], name=op.f(f"fk_{EVENTS}_draft_id_{DRAFTS}")
+        sa.CheckConstraint(ACTIONS, name=op.f(f"ck_{STEPS}_action")),
+        sa.CheckConstraint(STATUSES, name=op.f(f"ck_{STEPS}_status")),
+        sa.CheckConstraint("version > 0", name=op.f(f"ck_{STEPS}_version")),
+        sa.CheckConstraint(
+            "(action = 'approved') = (record_id IS NOT NULL)", name=op.f(f"ck_{STEPS}_record_id")
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{EVENTS}")),
+        sa.CheckConstraint(
+            "(action IN ('created', 'saved')) = (body IS NOT NULL)", name=op.f(f"ck_{STEPS}_body")
+        ),
+        sa.ForeignKeyConstraint(
+            ["draft_id"], [f"{DRAFTS}.id"], name=op.f(f"fk_{STEPS}_draft_id_{DRAFTS}")
+        ),
+        sa.PrimaryKeyConstraint("draft_id", "version", name=op.f(f"pk_{STEPS}")),
     )
-    with op.batch_alter_table(EVENTS, schema=None) as batch_op:
-        batch_op.create_index(f"ix_{EVENTS}_draft", ["draft_id", "id"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table(EVENTS, schema=None) as batch_op:
-        batch_op.drop_index(f"ix_{EVENTS}_draft")
-
-    op.drop_table(EVENTS)
+    op.drop_table(STEPS)
     with op.batch_alter_table(DRAFTS, schema=None) as batch_op:
         batch_op.drop_index(f"ix_{DRAFTS}_organisation")
 

@@ -1,19 +1,20 @@
-"""The two tables of a service's drafts: the drafts and their history.
+"""The two tables of a service's drafts: the drafts and their steps (the history).
 
 Each service that owns a kind of record keeps its drafts beside it (registry:
 manifests; declarations: declarations) in its own database, so the tables are
 built per service, in its metadata, with the same shape and the same CHECKs.
-Nothing is ever deleted: a withdrawn draft keeps its row and its history.
+Nothing is ever updated or deleted (the declarations service's database role may
+only select and insert): a draft's state is its latest step.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from datetime import datetime
+from typing import Any, Final
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     CheckConstraint,
     Column,
     DateTime,
@@ -38,49 +39,69 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class DraftTables:
-    """A service's drafts table and its history table."""
+    """A service's drafts table and its steps table."""
 
     drafts: Table
-    events: Table
+    steps: Table
 
 
-def draft_tables(metadata: MetaData, *, drafts: str, events: str) -> DraftTables:
-    """The drafts table ``drafts`` and its history ``events`` in ``metadata``.
+@dataclass(frozen=True)
+class DraftState:
+    """A draft as its latest step left it: the status and version of the latest step,
+    the body and title of the latest step that saved one."""
 
-    ``status`` and ``action`` are CHECKed; a draft names its record exactly when it
-    was submitted (approved), and only then.
+    id: str
+    organisation: str
+    created_by: str
+    created_by_type: str
+    created_at: datetime
+    status: str
+    version: int
+    record_id: str | None
+    updated_at: datetime
+    title: str | None
+    body: dict[str, Any]
+
+
+def draft_tables(metadata: MetaData, *, drafts: str, steps: str) -> DraftTables:
+    """The drafts table ``drafts`` and its steps ``steps`` in ``metadata``.
+
+    Both are insert-only: a draft is the row saying whose it is and when it began, and
+    each step (created, saved, submitted, returned, approved, withdrawn) is a new row of
+    ``steps`` numbered by ``version``, carrying the status it leaves and, when it saved
+    one, the body and title. Two concurrent changes of one version cannot both insert
+    the next (primary key). ``status`` and ``action`` are CHECKed; a step names the
+    record exactly when it approved the draft.
     """
     drafts_table = Table(
         drafts,
         metadata,
         Column("id", String(36), primary_key=True),
         Column("organisation", String(64), nullable=False),
-        Column("title", String(MAX_TITLE_LENGTH), nullable=True),
-        Column("body", JSON, nullable=False),
-        Column("status", String(24), nullable=False),
-        Column("version", Integer, nullable=False),
-        Column("record_id", String(64), nullable=True),
         Column("created_by", String(255), nullable=False),
         Column("created_by_type", String(8), nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("updated_at", DateTime(timezone=True), nullable=False),
-        CheckConstraint(_in("status", DRAFT_STATUSES), name="status"),
-        CheckConstraint("(status = 'submitted') = (record_id IS NOT NULL)", name="record_id"),
-        CheckConstraint("version > 0", name="version"),
         Index(f"ix_{drafts}_organisation", "organisation", "created_at", "id"),
     )
-    events_table = Table(
-        events,
+    steps_table = Table(
+        steps,
         metadata,
-        Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
-        Column("draft_id", String(36), ForeignKey(f"{drafts}.id"), nullable=False),
+        Column("draft_id", String(36), ForeignKey(f"{drafts}.id"), primary_key=True),
+        Column("version", Integer, primary_key=True, autoincrement=False),
         Column("action", String(16), nullable=False),
+        Column("status", String(24), nullable=False),
+        Column("title", String(MAX_TITLE_LENGTH), nullable=True),
+        Column("body", JSON(none_as_null=True), nullable=True),
+        Column("record_id", String(64), nullable=True),
         Column("actor", String(255), nullable=False),
         Column("actor_type", String(8), nullable=False),
         Column("actor_org", String(64), nullable=False),
         Column("at", DateTime(timezone=True), nullable=False),
         Column("comment", Text, nullable=True),
         CheckConstraint(_in("action", DRAFT_ACTIONS), name="action"),
-        Index(f"ix_{events}_draft", "draft_id", "id"),
+        CheckConstraint(_in("status", DRAFT_STATUSES), name="status"),
+        CheckConstraint("version > 0", name="version"),
+        CheckConstraint("(action = 'approved') = (record_id IS NOT NULL)", name="record_id"),
+        CheckConstraint("(action IN ('created', 'saved')) = (body IS NOT NULL)", name="body"),
     )
-    return DraftTables(drafts=drafts_table, events=events_table)
+    return DraftTables(drafts=drafts_table, steps=steps_table)

@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
 from sqlmodel import Session
 
 from services.common.drafts import repository
 from services.common.drafts.schemas import DraftRead, DraftStep, DraftWrite
-from services.common.drafts.tables import DraftTables
+from services.common.drafts.tables import DraftState, DraftTables
 from services.common.errors import (
     Conflict,
     FieldProblem,
@@ -55,7 +54,7 @@ class DraftKind:
     record: str  # "manifest", "declaration": in messages and error codes
 
 
-def etag_of(draft: Row[Any]) -> str:
+def etag_of(draft: DraftState) -> str:
     """The draft's ETag: its version, which every change bumps."""
     return f'"{draft.version}"'
 
@@ -64,7 +63,7 @@ def _not_found(kind: DraftKind) -> NotFound:
     return NotFound(f"No such {kind.record} draft", code="draft_not_found")
 
 
-def _own(session: Session, kind: DraftKind, principal: Principal, draft_id: str) -> Row[Any]:
+def _own(session: Session, kind: DraftKind, principal: Principal, draft_id: str) -> DraftState:
     if principal.org_type != "member_state":
         raise _not_found(kind)
     draft = repository.find_draft(
@@ -75,7 +74,7 @@ def _own(session: Session, kind: DraftKind, principal: Principal, draft_id: str)
     return draft
 
 
-def _check_if_match(draft: Row[Any], if_match: str | None, *, required: bool) -> None:
+def _check_if_match(draft: DraftState, if_match: str | None, *, required: bool) -> None:
     if if_match is None:
         if required:
             raise PreconditionRequired(
@@ -90,7 +89,7 @@ def _check_if_match(draft: Row[Any], if_match: str | None, *, required: bool) ->
         )
 
 
-def _check_status(draft: Row[Any], allowed: Sequence[str], action: str) -> None:
+def _check_status(draft: DraftState, allowed: Sequence[str], action: str) -> None:
     if draft.status not in allowed:
         raise Conflict(
             f"A draft in status {draft.status!r} cannot be {action}; it must be "
@@ -103,42 +102,39 @@ def _check_status(draft: Row[Any], allowed: Sequence[str], action: str) -> None:
 def _change(
     session: Session,
     kind: DraftKind,
-    draft: Row[Any],
+    draft: DraftState,
     *,
     principal: Principal,
     action: str,
-    allowed: Sequence[str],
-    values: dict[str, Any],
+    status: str,
     now: datetime,
+    content: tuple[str | None, dict[str, Any]] | None = None,
+    record_id: str | None = None,
     comment: str | None = None,
-) -> Row[Any]:
-    changed = repository.update_draft(
+) -> DraftState:
+    appended = repository.add_step(
         session,
         kind.tables,
         draft_id=draft.id,
-        version=draft.version,
-        from_statuses=allowed,
-        values={**values, "updated_at": now},
+        version=draft.version + 1,
+        action=action,
+        status=status,
+        actor=principal.submitted_by(),
+        at=now,
+        content=content,
+        record_id=record_id,
+        comment=comment,
     )
-    if not changed:
+    if not appended:
         raise PreconditionFailed(
             "The draft changed while this request ran; read it again", code="stale_draft"
         )
-    repository.add_step(
-        session,
-        kind.tables,
-        draft_id=draft.id,
-        action=action,
-        actor=principal.submitted_by(),
-        at=now,
-        comment=comment,
-    )
     return _own(session, kind, principal, draft.id)
 
 
 def create_draft(
     session: Session, kind: DraftKind, *, principal: Principal, write: DraftWrite, now: datetime
-) -> Row[Any]:
+) -> DraftState:
     """Save a new draft of the caller's organisation (a member state's; 403 otherwise)."""
     if principal.org_type != "member_state":
         raise Forbidden(
@@ -149,31 +145,25 @@ def create_draft(
     draft_id = str(uuid.uuid4())
     actor = principal.submitted_by()
     repository.insert_draft(
-        session,
-        kind.tables,
-        {
-            "id": draft_id,
-            "organisation": principal.org,
-            "title": write.title,
-            "body": write.body,
-            "status": "draft",
-            "version": 1,
-            "record_id": None,
-            "created_by": actor["id"],
-            "created_by_type": actor["type"],
-            "created_at": now,
-            "updated_at": now,
-        },
+        session, kind.tables, draft_id=draft_id, organisation=principal.org, actor=actor, at=now
     )
     repository.add_step(
-        session, kind.tables, draft_id=draft_id, action="created", actor=actor, at=now
+        session,
+        kind.tables,
+        draft_id=draft_id,
+        version=1,
+        action="created",
+        status="draft",
+        actor=actor,
+        at=now,
+        content=(write.title, write.body),
     )
     return _own(session, kind, principal, draft_id)
 
 
 def get_draft(
     session: Session, kind: DraftKind, *, principal: Principal, draft_id: str
-) -> Row[Any]:
+) -> DraftState:
     """The draft if it is the caller's organisation's (404 otherwise)."""
     return _own(session, kind, principal, draft_id)
 
@@ -203,7 +193,7 @@ def save_draft(
     write: DraftWrite,
     if_match: str | None,
     now: datetime,
-) -> Row[Any]:
+) -> DraftState:
     """Replace a draft's body and title (If-Match required; while draft or returned)."""
     draft = _own(session, kind, principal, draft_id)
     _check_if_match(draft, if_match, required=True)
@@ -214,8 +204,8 @@ def save_draft(
         draft,
         principal=principal,
         action="saved",
-        allowed=EDITABLE,
-        values={"body": write.body, "title": write.title},
+        status=draft.status,
+        content=(write.title, write.body),
         now=now,
     )
 
@@ -228,7 +218,7 @@ def submit_draft(
     draft_id: str,
     if_match: str | None,
     now: datetime,
-) -> Row[Any]:
+) -> DraftState:
     """Send a draft (or a returned one) for approval by an admin."""
     draft = _own(session, kind, principal, draft_id)
     _check_if_match(draft, if_match, required=False)
@@ -239,8 +229,7 @@ def submit_draft(
         draft,
         principal=principal,
         action="submitted",
-        allowed=EDITABLE,
-        values={"status": "awaiting_approval"},
+        status="awaiting_approval",
         now=now,
     )
 
@@ -262,7 +251,7 @@ def return_draft(
     comment: str,
     if_match: str | None,
     now: datetime,
-) -> Row[Any]:
+) -> DraftState:
     """Send a draft awaiting approval back to its editors with a comment (admins only)."""
     draft = _own(session, kind, principal, draft_id)
     _require_admin(kind, principal, "return")
@@ -274,8 +263,7 @@ def return_draft(
         draft,
         principal=principal,
         action="returned",
-        allowed=("awaiting_approval",),
-        values={"status": "returned"},
+        status="returned",
         now=now,
         comment=comment,
     )
@@ -288,7 +276,7 @@ def draft_to_approve(
     principal: Principal,
     draft_id: str,
     if_match: str | None,
-) -> Row[Any]:
+) -> DraftState:
     """The draft an admin is approving, once the checks allow it (admin, awaiting approval);
     the caller creates the record, then :func:`mark_approved` in the same transaction."""
     draft = _own(session, kind, principal, draft_id)
@@ -303,10 +291,10 @@ def mark_approved(
     kind: DraftKind,
     *,
     principal: Principal,
-    draft: Row[Any],
+    draft: DraftState,
     record_id: str,
     now: datetime,
-) -> Row[Any]:
+) -> DraftState:
     """Record that ``draft`` became the record ``record_id`` (status submitted)."""
     return _change(
         session,
@@ -314,8 +302,8 @@ def mark_approved(
         draft,
         principal=principal,
         action="approved",
-        allowed=("awaiting_approval",),
-        values={"status": "submitted", "record_id": record_id},
+        status="submitted",
+        record_id=record_id,
         now=now,
     )
 
@@ -328,7 +316,7 @@ def withdraw_draft(
     draft_id: str,
     if_match: str | None,
     now: datetime,
-) -> Row[Any]:
+) -> DraftState:
     """Withdraw an open draft (kept, with its history, as withdrawn)."""
     draft = _own(session, kind, principal, draft_id)
     _check_if_match(draft, if_match, required=False)
@@ -339,8 +327,7 @@ def withdraw_draft(
         draft,
         principal=principal,
         action="withdrawn",
-        allowed=OPEN,
-        values={"status": "withdrawn"},
+        status="withdrawn",
         now=now,
     )
 
@@ -350,7 +337,7 @@ def _actor(type_: str, id_: str, organisation: str) -> SubmittedBy:
 
 
 def draft_read(
-    session: Session, kind: DraftKind, draft: Row[Any], problems: list[FieldProblem]
+    session: Session, kind: DraftKind, draft: DraftState, problems: list[FieldProblem]
 ) -> DraftRead:
     """The API's view of ``draft`` with its current ``problems`` and its history."""
     steps = repository.history(session, kind.tables, draft_id=draft.id)

@@ -3,11 +3,10 @@ approval, and approve it (declared and logged then) or return it with a comment.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import Response
-from sqlalchemy import Row
 from starlette.concurrency import run_in_threadpool
 
 from services.common.database import SessionDep
@@ -20,6 +19,7 @@ from services.common.drafts.schemas import (
     DraftWrite,
     draft_summary,
 )
+from services.common.drafts.tables import DraftState
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
@@ -38,7 +38,7 @@ IfMatch = Annotated[
 CHANGE_PROBLEMS = problem_responses(403, 404, 409, 412, 422)
 
 
-def _headers(draft: Row[Any]) -> dict[str, str]:
+def _headers(draft: DraftState) -> dict[str, str]:
     return {
         "ETag": workflow.etag_of(draft),
         "Location": f"/declarations/v1/declaration-drafts/{draft.id}",
@@ -46,7 +46,7 @@ def _headers(draft: Row[Any]) -> dict[str, str]:
 
 
 def _answer(
-    session: SessionDep, principal: Principal, draft: Row[Any], response: Response, now: NowDep
+    session: SessionDep, principal: Principal, draft: DraftState, response: Response, now: NowDep
 ) -> DraftRead:
     response.headers["ETag"] = workflow.etag_of(draft)
     return service.read(session, principal=principal, draft=draft, now=now)
@@ -208,7 +208,7 @@ async def approve_declaration_draft(
     if replayed is not None:
         return replayed
 
-    def check() -> tuple[Row[Any], DeclarationDocument]:
+    def check() -> tuple[DraftState, DeclarationDocument]:
         draft = workflow.draft_to_approve(
             session, DECLARATION_DRAFTS, principal=principal, draft_id=draft_id, if_match=if_match
         )

@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any, Final
 
 from pydantic import ValidationError
-from sqlalchemy import Row
 from sqlmodel import Session
 
 from services.common.drafts import workflow
 from services.common.drafts.schemas import DraftRead
+from services.common.drafts.tables import DraftState
 from services.common.drafts.workflow import DraftKind
 from services.common.errors import (
     AppError,
@@ -78,7 +78,7 @@ def problems_of(
     return problems
 
 
-def read(session: Session, *, principal: Principal, draft: Row[Any], now: datetime) -> DraftRead:
+def read(session: Session, *, principal: Principal, draft: DraftState, now: datetime) -> DraftRead:
     """The API's view of a draft, with its problems now (none once it is closed)."""
     problems: list[FieldProblem] = []
     if draft.status in workflow.OPEN:
@@ -90,13 +90,13 @@ def approve(
     session: Session,
     *,
     principal: Principal,
-    draft: Row[Any],
+    draft: DraftState,
     document: DeclarationDocument,
     mission_known: bool | None,
     now: datetime,
     log_context: LogContext,
     retention_years: int,
-) -> Row[Any]:
+) -> DraftState:
     """Declare ``document`` (the checked draft) through the normal intake path, which
     logs it, and mark the draft submitted, naming the declaration; one transaction."""
     created = declarations.create_declaration(

@@ -3,11 +3,10 @@ and approve it (the manifest is created) or return it with a comment."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import Response
-from sqlalchemy import Row
 
 from services.common.database import SessionDep
 from services.common.drafts import workflow
@@ -19,6 +18,7 @@ from services.common.drafts.schemas import (
     DraftWrite,
     draft_summary,
 )
+from services.common.drafts.tables import DraftState
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
@@ -37,13 +37,13 @@ CHANGE_PROBLEMS = problem_responses(403, 404, 409, 412, 422)
 
 
 def _answer(
-    session: SessionDep, principal: Principal, draft: Row[Any], response: Response
+    session: SessionDep, principal: Principal, draft: DraftState, response: Response
 ) -> DraftRead:
     response.headers["ETag"] = workflow.etag_of(draft)
     return service.read(session, principal=principal, draft=draft)
 
 
-def _location(draft: Row[Any]) -> dict[str, str]:
+def _location(draft: DraftState) -> dict[str, str]:
     return {
         "ETag": workflow.etag_of(draft),
         "Location": f"/registry/v1/manifest-drafts/{draft.id}",

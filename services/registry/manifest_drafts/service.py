@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Row
 from sqlmodel import Session
 
 from services.common.drafts import workflow
 from services.common.drafts.schemas import DraftRead
+from services.common.drafts.tables import DraftState
 from services.common.drafts.workflow import DraftKind
 from services.common.errors import FieldProblem
 from services.common.security import Principal
@@ -49,7 +49,7 @@ def problems_of(
     return draft.problems.listed
 
 
-def read(session: Session, *, principal: Principal, draft: Row[Any]) -> DraftRead:
+def read(session: Session, *, principal: Principal, draft: DraftState) -> DraftRead:
     """The API's view of a draft, with its problems now (none once it is closed)."""
     problems: list[FieldProblem] = []
     if draft.status in workflow.OPEN:
@@ -64,7 +64,7 @@ def approve(
     draft_id: str,
     if_match: str | None,
     now: datetime,
-) -> Row[Any]:
+) -> DraftState:
     """Create the manifest of a draft awaiting approval and mark the draft submitted.
 
     The manifest goes through the normal path (every check, alerts, notifications); a

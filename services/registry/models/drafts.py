@@ -6,4 +6,4 @@ from __future__ import annotations
 from services.common.drafts.tables import draft_tables
 from services.registry.tables import metadata
 
-manifest_drafts = draft_tables(metadata, drafts="manifest_drafts", events="manifest_draft_events")
+manifest_drafts = draft_tables(metadata, drafts="manifest_drafts", steps="manifest_draft_steps")
