@@ -134,6 +134,7 @@ def create_app(
         # Manifests and delivered declarations (up to 100,000 items each): the bulk limit.
         body_limits={
             "/registry/v1/manifests": settings.bulk_max_body_bytes,
+            "/registry/v1/manifest-drafts": settings.bulk_max_body_bytes,
             "/registry/v1/index/declarations": settings.bulk_max_body_bytes,
         },
         openapi_tags=OPENAPI_TAGS,

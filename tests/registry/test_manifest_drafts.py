@@ -199,3 +199,24 @@ def test_a_draft_body_that_is_not_an_object_is_a_422_not_a_500(
     refused = client.post(DRAFTS, json={"body": [1, 2], "title": "x" * 300}, headers=editor)
     locs = {e["loc"] for e in assert_status(refused, 422)["errors"]}
     assert {"body", "title"} <= locs
+
+
+def test_drafts_are_listed_in_keyset_pages_each_once(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    editor, _ = _people(client, auth_api, register_settings)
+    ids = [
+        assert_status(
+            client.post(DRAFTS, json={"body": {}, "title": f"draft {n}"}, headers=editor)
+        )["id"]
+        for n in range(3)
+    ]
+    first = assert_status(client.get(f"{DRAFTS}?limit=2", headers=editor), 200)
+    assert first["next_cursor"] is not None
+    second = assert_status(
+        client.get(f"{DRAFTS}?limit=2&cursor={first['next_cursor']}", headers=editor), 200
+    )
+    listed = first["items"] + second["items"]
+    assert sorted(d["id"] for d in listed) == sorted(ids)
+    assert second["next_cursor"] is None
+    assert {d["title"] for d in listed} == {"draft 0", "draft 1", "draft 2"}
