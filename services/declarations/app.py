@@ -14,6 +14,7 @@ from services.declarations import models
 from services.declarations.amendments.router import router as amendments_router
 from services.declarations.declarations.router import router as declarations_router
 from services.declarations.deps import Clock, system_clock
+from services.declarations.drafts.router import router as drafts_router
 from services.declarations.imports.router import router as imports_router
 from services.declarations.incidents.router import router as incidents_router
 from services.declarations.index_feed.relay import IndexRelay
@@ -53,6 +54,7 @@ def v1_router() -> APIRouter:
     for domain in (
         imports_router,  # before /declarations/{id}: "import" is not an id
         declarations_router,
+        drafts_router,
         incidents_router,
         amendments_router,
         retention_router,

@@ -33,6 +33,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from services.common.drafts.tables import draft_tables
 from services.common.tables import NAMING_CONVENTION, idempotency_table
 
 # The service's own metadata: its own database, its own Alembic tree.
@@ -303,4 +304,10 @@ incidents = Table(
     Index("ix_incidents_org_created", "created_by_org", "created_at", "id"),
     Index("ix_incidents_country_date", "country", "incident_date"),
     Index("ix_incidents_created", "created_at", "id"),
+)
+
+# Drafts of declarations and their history (since declarations0012): a member state's
+# work in progress, never logged, indexed or counted; approval creates the declaration.
+declaration_drafts = draft_tables(
+    metadata, drafts="declaration_drafts", steps="declaration_draft_steps"
 )

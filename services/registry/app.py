@@ -20,6 +20,7 @@ from services.registry.field_reference.router import router as field_reference_r
 from services.registry.holdings.router import router as holdings_router
 from services.registry.index.router import router as index_router
 from services.registry.loss_reports.router import router as loss_reports_router
+from services.registry.manifest_drafts.router import router as manifest_drafts_router
 from services.registry.manifests.router import router as manifests_router
 from services.registry.metrics.service import readings as metrics_readings
 from services.registry.missions.router import router as missions_router
@@ -75,6 +76,7 @@ def v1_router() -> APIRouter:
         reference_router,
         field_reference_router,
         manifests_router,
+        manifest_drafts_router,
         loss_reports_router,
         holdings_router,
         reconciliation_router,
@@ -136,6 +138,7 @@ def create_app(
         # Manifests and delivered declarations (up to 100,000 items each): the bulk limit.
         body_limits={
             "/registry/v1/manifests": settings.bulk_max_body_bytes,
+            "/registry/v1/manifest-drafts": settings.bulk_max_body_bytes,
             "/registry/v1/index/declarations": settings.bulk_max_body_bytes,
             # An answer carries its file in base64 (4/3 of its size) beside its text.
             "/registry/v1/trace-requests": max(

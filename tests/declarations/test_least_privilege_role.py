@@ -19,7 +19,9 @@ from tests.declarations.database_roles import (
     documented_role,
     readme_statements,
 )
-from tests.declarations.support import Callers, MovableClock, declaration_at
+from tests.declarations.support import Callers, MovableClock, declaration, declaration_at
+from tests.support.auth_fixtures import AuthApi
+from tests.support.draft_people import person_headers
 
 URL = "/declarations/v1/declarations"
 
@@ -91,3 +93,25 @@ def test_the_documented_role_declares_amends_holds_lifts_and_disposes(
     after = client.get(f"{URL}/{declaration_id}", headers=sen).json()
     assert after["record"] is None
     assert after["disposed_at"] is not None
+
+
+def test_the_documented_role_saves_submits_returns_and_approves_drafts(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings, role_url: str
+) -> None:
+    """Drafts are insert-only, so the role's SELECT and INSERT suffice (issue 15, item 5)."""
+    editor = person_headers(client, auth_api, register_settings, org="SEN", role="editor")
+    admin = person_headers(client, auth_api, register_settings, org="SEN", role="admin")
+    drafts = "/declarations/v1/declaration-drafts"
+    created = client.post(drafts, json={"body": {"type": "seizure"}}, headers=editor)
+    assert created.status_code == 201, created.text
+    draft_url = f"{drafts}/{created.json()['id']}"
+    saved = client.put(
+        draft_url,
+        json={"body": declaration()},
+        headers=editor | {"If-Match": created.headers["ETag"]},
+    )
+    assert saved.status_code == 200, saved.text
+    for path, who in (("submit", editor), ("approve", admin)):
+        answered = client.post(f"{draft_url}/{path}", headers=who)
+        assert answered.status_code == 200, answered.text
+    assert answered.json()["status"] == "submitted"

@@ -20,6 +20,7 @@ WebhookDelivery
 Case, CaseItem,    tracing cases, their records and shares, and the trace requests
 CaseShare,         sent from them with every status change (models/cases.py)
 TraceRequest, TraceRequestEvent
+ManifestDrafts     drafts of manifests and their history (models/drafts.py)
 SerialNeighbour,   trace's index of serials one edit apart, and the records
 SerialIndexBacklog awaiting it (models/serial_index.py)
 
@@ -37,6 +38,7 @@ from services.registry.models.cases import (
     TraceRequest,
     TraceRequestEvent,
 )
+from services.registry.models.drafts import manifest_drafts
 from services.registry.models.field_reference import ArmedGroup, HeadstampCode
 from services.registry.models.index import DeclaredItem, IndexedDeclaration, IndexEvent
 from services.registry.models.loss_reports import LossReport, LossReportItem
@@ -79,5 +81,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "idempotency_keys",
+    "manifest_drafts",
     "metadata",
 ]
