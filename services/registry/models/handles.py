@@ -16,6 +16,7 @@ from services.registry.models.alerts import Alert, AlertAudience, AlertEvent, Em
 from services.registry.models.field_reference import ArmedGroup, HeadstampCode
 from services.registry.models.index import DeclaredItem, IndexedDeclaration
 from services.registry.models.loss_reports import LossReport, LossReportItem
+from services.registry.models.mail import MailMessage, MailNotice, NotificationPreference
 from services.registry.models.manifests import Manifest, ManifestItem
 from services.registry.models.missions import Mission
 from services.registry.models.notifications import (
@@ -53,3 +54,6 @@ webhook_endpoints: Final = _table(WebhookEndpoint)
 webhook_deliveries: Final = _table(WebhookDelivery)
 armed_groups: Final = _table(ArmedGroup)
 headstamp_codes: Final = _table(HeadstampCode)
+notification_preferences: Final = _table(NotificationPreference)
+mail_notices: Final = _table(MailNotice)
+mail_messages: Final = _table(MailMessage)
