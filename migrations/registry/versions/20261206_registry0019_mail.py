@@ -31,9 +31,7 @@ TZ = sa.DateTime(timezone=True)
 def upgrade() -> None:
     with op.batch_alter_table("notification_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("mailed_at", TZ, nullable=True))
-        batch_op.create_index(
-            "ix_notification_events_unmailed", ["mailed_at", "id"], unique=False
-        )
+        batch_op.create_index("ix_notification_events_unmailed", ["mailed_at", "id"], unique=False)
 
     op.create_table(
         "notification_preferences",

@@ -122,6 +122,7 @@ def people_directory(
                 name=p.name,
                 language=p.language,
                 role=p.role,
+                scopes=service.scopes_for(p),
                 organisation=p.organisation,
                 org_type=p.org_type,
             )

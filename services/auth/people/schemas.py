@@ -76,6 +76,7 @@ class DirectoryEntry(BaseModel):
     name: str
     language: str = Field(description="en, fr, pt or es.")
     role: str
+    scopes: list[str] = Field(description="What the person's role lets them read and do.")
     organisation: str
     org_type: str
 

@@ -26,7 +26,9 @@ class NotificationPreference(RegistryTable, table=True):
 
     __tablename__ = "notification_preferences"
     __table_args__ = (
-        CheckConstraint("language IS NULL OR language IN ('en', 'fr', 'pt', 'es')", name="language"),
+        CheckConstraint(
+            "language IS NULL OR language IN ('en', 'fr', 'pt', 'es')", name="language"
+        ),
     )
 
     person_id: str = Field(primary_key=True, max_length=40)
