@@ -29,10 +29,11 @@ def build(
     message["From"] = settings.smtp_from
     message["To"] = to
     message["Subject"] = subject
-    message["Content-Language"] = language
     message["Message-ID"] = make_msgid(domain="salw-register")
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    # After the parts: making the alternative moves Content-* headers into the first part.
+    message["Content-Language"] = language
     return message
 
 
