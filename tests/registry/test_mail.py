@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from services.common.database import write_transaction
 from services.embedded import EmbeddedRegister, EmbeddedSettings
+from services.registry.notifications import emit
 from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
 from tests.registry.mail_support import (
     CONSOLE,
@@ -209,3 +211,38 @@ def test_preferences_are_a_persons_own_and_bad_choices_are_named(
 
     api_client = client.get(PREFERENCES, headers=auth_api.member_state_headers("SEN"))
     assert api_client.status_code == 403
+
+
+def test_a_disabled_webhook_emails_its_organisations_admins_only(
+    client: TestClient,
+    register: EmbeddedRegister,
+    register_settings: EmbeddedSettings,
+    auth_api: AuthApi,
+    smtp_server: tuple[Inbox, int],
+) -> None:
+    inbox, port = smtp_server
+    for role, address in (("admin", "admin@sen.test"), ("editor", "editor@sen.test")):
+        person(
+            client, auth_api, register_settings, org_type="member_state", org="SEN",
+            role=role, email_address=address,
+        )  # fmt: skip
+    person(
+        client, auth_api, register_settings, org_type="member_state", org="GHA",
+        role="admin", email_address="admin@gha.test",
+    )  # fmt: skip
+    # As the webhook worker writes it when an endpoint fails for three days.
+    with write_transaction(register.registry.state.engine) as session:
+        emit(
+            session,
+            event_type="webhook.disabled",
+            subject_id="wh-1",
+            data={"id": "wh-1", "url": "https://sen.example/hook", "reason": "HTTP 500"},
+            grants=[{"variant": "full", "org": "SEN"}],
+        )
+
+    run_mail_pass(register, auth_api, **_smtp(port))
+
+    [told] = inbox.to("admin@sen.test")
+    assert inbox.to("editor@sen.test") == [] and inbox.to("admin@gha.test") == []
+    text, _ = parts(told)
+    assert "https://sen.example/hook" in text and f"{CONSOLE}webhooks/wh-1" in text
