@@ -31,8 +31,10 @@ def test_a_people_read_client_lists_enabled_people_with_language_and_scopes(
     assert everyone.status_code == 200, everyone.text
     assert {"a@sen.test", "b@gha.test"} <= {p["email"] for p in everyone.json()["items"]}
     [sen] = senegal.json()["items"]
-    assert sen["language"] == "en" and sen["role"] == "reader"
-    assert sen["scopes"] == ["register:read"] and sen["org_type"] == "member_state"
+    assert sen["language"] == "en"
+    assert sen["role"] == "reader"
+    assert sen["scopes"] == ["register:read"]
+    assert sen["org_type"] == "member_state"
 
 
 def test_without_people_read_the_directory_is_refused(
@@ -64,7 +66,8 @@ def test_bootstrap_saves_the_registry_mail_client_once(
     finally:
         engine.dispose()
     path: Path = registry_mail_credentials_path(register_settings.auth)
-    assert first is not None and second is None
+    assert first is not None
+    assert second is None
     assert path.stat().st_mode & 0o777 == 0o600
     token = auth_api.token(first.client_id, first.client_secret, "people:read")
     assert client.get(DIRECTORY, headers=auth_api.headers(token)).status_code == 200

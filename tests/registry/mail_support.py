@@ -34,7 +34,7 @@ class Inbox:
 
     messages: list[tuple[str, EmailMessage]] = field(default_factory=list)
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
@@ -110,9 +110,7 @@ def run_mail_pass(
             communities = CommunityDirectory(fetch_json=AuthServiceClient(auth).fetch_json)
             worker = MailWorker(
                 engine=app.state.engine,
-                settings=app.state.settings.model_copy(
-                    update={"console_url": CONSOLE, **settings}
-                ),
+                settings=app.state.settings.model_copy(update={"console_url": CONSOLE, **settings}),
                 directory=PeopleDirectory(auth=auth, credentials=lambda: (client_id, secret)),
                 community_periods=communities.periods,
             )
@@ -125,5 +123,6 @@ def parts(message: EmailMessage) -> tuple[str, str]:
     """The plain text and HTML parts of a message."""
     plain = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
-    assert plain is not None and html is not None, "text and HTML parts"
+    assert plain is not None, "a plain text part"
+    assert html is not None, "an HTML part"
     return str(plain.get_content()), str(html.get_content())

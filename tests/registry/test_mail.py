@@ -72,15 +72,19 @@ def test_an_alert_emails_the_contributing_states_admin_once_in_french(
     again = run_mail_pass(register, auth_api, **_smtp(port))
 
     [message] = inbox.to("admin@sen.test")
-    assert report.sent >= 1 and again.notices == 0 and again.sent == 0
+    assert report.sent >= 1
+    assert again.notices == 0
+    assert again.sent == 0
     assert message["Subject"].startswith("SALW: Nouvelle alerte (diversion)")
     assert message["Content-Language"] == "fr"
     text, html = parts(message)
     link = f"{CONSOLE}alerts/{alert['id']}"
-    assert "Bonjour Awa," in text and f"Ouvrir dans la console: {link}" in text
+    assert "Bonjour Awa," in text
+    assert f"Ouvrir dans la console: {link}" in text
     assert f'<a href="{link}">Ouvrir dans la console</a>' in html
     for body in (text, html):
-        assert "token" not in body.lower() and "eyJ" not in body  # no bearer, no JWT
+        assert "token" not in body.lower()
+        assert "eyJ" not in body
     assert "56-0000123" in text  # the contributing state sees its materiel
 
 
@@ -106,7 +110,8 @@ def test_the_declaring_state_gets_the_notice_and_ghana_nothing_about_senegal(
     text, html = parts(notice)
     assert "may match materiel declared by another state" in text
     for body in (text, html):
-        assert "56-0000123" not in body and "SEN" not in body
+        assert "56-0000123" not in body
+        assert "SEN" not in body
 
 
 def test_a_person_who_chose_never_gets_nothing(
@@ -121,14 +126,14 @@ def test_a_person_who_chose_never_gets_nothing(
         client, auth_api, register_settings, org_type="member_state", org="SEN",
         role="admin", email_address="quiet@sen.test",
     )  # fmt: skip
-    never = {"events": {t: "never" for t in ("alert.raised", "alert.updated")}}
+    never = {"events": dict.fromkeys(("alert.raised", "alert.updated"), "never")}
     assert client.put(PREFERENCES, json=never, headers=quiet.headers).status_code == 200
     _diversion(client, auth_api)
 
     report = run_mail_pass(register, auth_api, digest=True, **_smtp(port))
 
     assert inbox.to("quiet@sen.test") == []
-    assert report.notices >= 0 and report.sent == len(inbox.messages)
+    assert report.sent == len(inbox.messages)
 
 
 def test_the_daily_digest_groups_two_events_in_one_message(
@@ -179,11 +184,13 @@ def test_without_smtp_the_message_is_kept_in_the_operators_outbox(
 
     report = run_mail_pass(register, auth_api, smtp_host="")
 
-    assert report.failed == 0 and report.sent == 0
+    assert report.failed == 0
+    assert report.sent == 0
     listed = client.get(OUTBOX, headers=auth_api.admin_headers())
     assert listed.status_code == 200, listed.text
     [kept] = [m for m in listed.json()["items"] if m["to_address"] == "admin@sen.test"]
-    assert kept["status"] == "kept" and kept["kind"] == "immediate"
+    assert kept["status"] == "kept"
+    assert kept["kind"] == "immediate"
     assert f"{CONSOLE}alerts/{alert['id']}" in kept["text_body"]
     sen = auth_api.member_state_headers("SEN")
     assert client.get(OUTBOX, headers=sen).status_code == 403
@@ -243,6 +250,8 @@ def test_a_disabled_webhook_emails_its_organisations_admins_only(
     run_mail_pass(register, auth_api, **_smtp(port))
 
     [told] = inbox.to("admin@sen.test")
-    assert inbox.to("editor@sen.test") == [] and inbox.to("admin@gha.test") == []
+    assert inbox.to("editor@sen.test") == []
+    assert inbox.to("admin@gha.test") == []
     text, _ = parts(told)
-    assert "https://sen.example/hook" in text and f"{CONSOLE}webhooks/wh-1" in text
+    assert "https://sen.example/hook" in text
+    assert f"{CONSOLE}webhooks/wh-1" in text
