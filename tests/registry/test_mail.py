@@ -4,6 +4,8 @@ sends, in the person's language, only to people who may read the record, at most
 from __future__ import annotations
 
 import dataclasses
+import socket
+import time
 from typing import Any
 
 import pytest
@@ -88,7 +90,7 @@ def test_an_alert_emails_the_contributing_states_admin_once_in_french(
     assert "56-0000123" in text  # the contributing state sees its materiel
 
 
-def test_the_declaring_state_gets_the_notice_and_ghana_nothing_about_senegal(
+def test_the_declaring_state_gets_the_notice_ecowas_the_details_ghana_nothing(
     client: TestClient,
     register: EmbeddedRegister,
     register_settings: EmbeddedSettings,
@@ -101,11 +103,19 @@ def test_the_declaring_state_gets_the_notice_and_ghana_nothing_about_senegal(
             client, auth_api, register_settings, org_type="member_state", org=org,
             role="admin", email_address=address,
         )  # fmt: skip
+    for org, address in (("ECOWAS", "analyst@ecowas.test"), ("ECCAS", "analyst@eccas.test")):
+        person(
+            client, auth_api, register_settings, org_type="secretariat", org=org,
+            role="analyst", email_address=address,
+        )  # fmt: skip
     _diversion(client, auth_api)
 
     run_mail_pass(register, auth_api, digest=True, **_smtp(port))
 
     assert inbox.to("admin@gha.test") == []
+    assert inbox.to("analyst@eccas.test") == []  # Senegal and Niger are not ECCAS members
+    [secretariat] = inbox.to("analyst@ecowas.test")  # reads both records: the details
+    assert "56-0000123" in parts(secretariat)[0]
     [notice] = inbox.to("admin@ner.test")
     text, html = parts(notice)
     assert "may match materiel declared by another state" in text
@@ -255,3 +265,36 @@ def test_a_disabled_webhook_emails_its_organisations_admins_only(
     text, _ = parts(told)
     assert "https://sen.example/hook" in text
     assert f"{CONSOLE}webhooks/wh-1" in text
+
+
+def test_an_smtp_failure_is_retried_later_and_the_message_sent_once(
+    client: TestClient,
+    register: EmbeddedRegister,
+    register_settings: EmbeddedSettings,
+    auth_api: AuthApi,
+    smtp_server: tuple[Inbox, int],
+) -> None:
+    inbox, port = smtp_server
+    person(
+        client, auth_api, register_settings, org_type="member_state", org="SEN",
+        role="admin", email_address="admin@sen.test",
+    )  # fmt: skip
+    _diversion(client, auth_api)
+    with socket.socket() as closed:  # a port nobody listens on: the server is down
+        closed.bind(("127.0.0.1", 0))
+        down = int(closed.getsockname()[1])
+
+    failed = run_mail_pass(register, auth_api, **_smtp(down), mail_retry_base_seconds=0.001)
+    outbox = client.get(OUTBOX, headers=auth_api.admin_headers()).json()["items"]
+    [waiting] = [m for m in outbox if m["to_address"] == "admin@sen.test"]
+    time.sleep(0.01)
+    sent = run_mail_pass(register, auth_api, **_smtp(port), mail_retry_base_seconds=0.001)
+    again = run_mail_pass(register, auth_api, **_smtp(port), mail_retry_base_seconds=0.001)
+
+    assert failed.failed == 1
+    assert waiting["status"] == "pending"
+    assert waiting["attempts"] == 1
+    assert waiting["last_error"]
+    assert sent.sent == 1
+    assert again.sent == 0
+    assert len(inbox.to("admin@sen.test")) == 1
