@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Engine, insert, select, text, update
 from sqlmodel import Session
 
 from services.registry.models import (
@@ -16,6 +17,27 @@ from services.registry.models import (
     NotificationPreference,
 )
 from services.registry.models.handles import mail_messages, mail_notices, notification_events
+
+_LOCK = "hashtextextended('registry:mail-worker', 0)"
+
+
+@contextlib.contextmanager
+def pass_lock(engine: Engine) -> Iterator[bool]:
+    """True if this process may run a mail pass now: on PostgreSQL one process at a time
+    (a session advisory lock), so two registry processes never compose the same notices
+    into two messages; SQLite has one process."""
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    with engine.connect() as connection:
+        got = bool(connection.execute(text(f"SELECT pg_try_advisory_lock({_LOCK})")).scalar())
+        connection.commit()
+        try:
+            yield got
+        finally:
+            if got:
+                connection.execute(text(f"SELECT pg_advisory_unlock({_LOCK})"))
+                connection.commit()
 
 
 def get_preference(session: Session, person_id: str) -> NotificationPreference | None:

@@ -61,6 +61,7 @@ def put_preferences(
 )
 def mail_outbox(
     session: SessionDep,
+    principal: PrincipalDep,
     page: PageParamsDep,
     status: Annotated[
         Literal["kept", "pending", "sending", "sent", "failed"] | None,
@@ -69,9 +70,10 @@ def mail_outbox(
 ) -> Page[MailMessageRead]:
     """Every email the registry wrote, newest first. With no SMTP host configured
     (`REGISTRY_SMTP_HOST`), messages stay here as `kept` and nothing fails; the operator
-    reads them here."""
+    reads them here. The bodies carry register data: they are shown only to an operator
+    token that also holds `register:read`."""
     rows, cursor = service.outbox(session=session, params=page, status=status)
-    return Page(
-        items=[MailMessageRead.model_validate(r, from_attributes=True) for r in rows],
-        next_cursor=cursor,
-    )
+    items = [MailMessageRead.model_validate(r, from_attributes=True) for r in rows]
+    if not principal.has_scope(Scope.REGISTER_READ):
+        items = [m.model_copy(update={"text_body": None, "html_body": None}) for m in items]
+    return Page(items=items, next_cursor=cursor)

@@ -58,8 +58,11 @@ class MailMessageRead(BaseModel):
     language: str
     kind: str = Field(description="immediate or digest")
     subject: str
-    text_body: str
-    html_body: str
+    text_body: str | None = Field(
+        description="The message; null unless the caller also holds register:read (an"
+        " operator administers the register but reads none of its records without it)."
+    )
+    html_body: str | None = Field(description="As text_body, in HTML.")
     status: str = Field(description="kept (no SMTP configured), pending, sending, sent or failed")
     attempts: int
     last_error: str | None

@@ -5,8 +5,9 @@
    webhooks follow), whose role may read it (``register:read``; ``webhook.disabled``:
    the organisation's admins) and whose preference for its type is not ``never``;
    the unique (person, event) index makes that at most once;
-2. immediate notices become one message each; daily ones one digest per person every
-   ``mail_digest_interval_seconds``;
+2. immediate notices become one message each; daily ones one digest per person once
+   the person's oldest waiting notice is ``mail_digest_interval_seconds`` old (so a
+   restart never delays a digest, and a person gets at most one a day);
 3. sending: with an SMTP host, each pending message is claimed (``sending``, committed),
    sent, then marked ``sent``; a failure puts it back with exponential backoff until
    ``mail_max_attempts``. A claimed message is never sent twice. With no SMTP host,
@@ -35,7 +36,7 @@ from sqlmodel import Session
 
 from services.common.database import write_transaction
 from services.common.security import MembershipPeriod, ReadScope
-from services.common.tables import utcnow
+from services.common.tables import assume_utc, utcnow
 from services.registry.mail import render, repository, smtp
 from services.registry.mail.catalogue import LANGUAGES
 from services.registry.mail.directory import PeopleDirectory, Person, load_credentials
@@ -66,7 +67,6 @@ class MailReport:
     notices: int = 0
     messages: int = 0
     sent: int = 0
-    kept: int = 0
     failed: int = 0
 
 
@@ -190,11 +190,21 @@ class MailWorker:
         *,
         mode: str,
         people: dict[str, Person],
+        due_before: datetime | None = None,
     ) -> int:
         waiting = repository.waiting_notices(session, mode=mode)
         by_person: dict[str, list[tuple[MailNotice, NotificationEvent]]] = defaultdict(list)
         for notice, event in waiting:
             by_person[notice.person_id].append((notice, event))
+        if due_before is not None:  # digests: only people whose oldest notice is due
+            by_person = defaultdict(
+                list,
+                {
+                    person_id: items
+                    for person_id, items in by_person.items()
+                    if min(assume_utc(n.created_at) for n, _ in items) <= due_before
+                },
+            )
         preferences = repository.preferences_of(session, list(by_person))
         made = 0
         now = self.clock()
@@ -244,11 +254,14 @@ class MailWorker:
                 made += 1
         return made
 
-    async def compose(self, mode: str) -> int:
+    async def compose(self, mode: str, *, due_before: datetime | None = None) -> int:
         """Messages for the waiting notices of ``mode`` (``immediate``: one each;
-        ``daily``: one digest per person); how many messages."""
+        ``daily``: one digest per person whose oldest notice dates from ``due_before`` or
+        earlier); how many messages."""
         people = {p.id: p for p in await self.directory.people()}
-        return await self._write(lambda s: self._compose(s, mode=mode, people=people))
+        return await self._write(
+            functools.partial(self._compose, mode=mode, people=people, due_before=due_before)
+        )
 
     # -- sending -------------------------------------------------------------------
 
@@ -310,13 +323,18 @@ class MailWorker:
             report.sent += 1
 
     async def run_pass(self, *, digest: bool = False) -> MailReport:
-        """Notices, immediate messages (and the digests if ``digest``), then sending."""
+        """Notices, immediate messages, the digests that are due (every waiting one if
+        ``digest``), then sending."""
         report = MailReport()
-        report.notices = await self.write_notices()
-        report.messages = await self.compose("immediate")
-        if digest:
-            report.messages += await self.compose("daily")
-        await self.send_due(report)
+        with repository.pass_lock(self.engine) as mine:
+            if not mine:
+                return report
+            report.notices = await self.write_notices()
+            report.messages = await self.compose("immediate")
+            interval = timedelta(seconds=self.settings.mail_digest_interval_seconds)
+            due = self.clock() if digest else self.clock() - interval
+            report.messages += await self.compose("daily", due_before=due)
+            await self.send_due(report)
         return report
 
 
@@ -344,14 +362,9 @@ async def run_mail_worker(app: FastAPI, stop: asyncio.Event, settings: Any) -> N
     """The registry's background mail worker, until ``stop`` is set."""
     worker = make_mail_worker(app, settings)
     app.state.mail_worker = worker
-    loop = asyncio.get_running_loop()
-    next_digest = loop.time() + settings.mail_digest_interval_seconds
     while not stop.is_set():
         try:
-            digest = loop.time() >= next_digest
-            report = await worker.run_pass(digest=digest)
-            if digest:
-                next_digest = loop.time() + settings.mail_digest_interval_seconds
+            report = await worker.run_pass()
             if report.notices or report.sent or report.failed:
                 logger.info("mail: %s", report)
         except Exception:  # auth, the database or SMTP down must not kill the worker
