@@ -160,6 +160,7 @@ def register_settings(database_urls: dict[str, str], tmp_path: Path) -> Embedded
             database_url=database_urls["registry"],
             neighbour_indexer_enabled=False,
             webhooks_worker_enabled=False,
+            mail_worker_enabled=False,
             **common,
         ),
         # Tests deliver the weapon-index feed (POST .../index-feed/deliveries) and webhooks

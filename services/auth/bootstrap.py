@@ -56,6 +56,11 @@ def index_relay_credentials_path(settings: AuthSettings) -> Path:
     return settings.var_dir / "declarations-index-client.json"
 
 
+def registry_mail_credentials_path(settings: AuthSettings) -> Path:
+    """``var/registry-auth-client.json``: the registry mail worker's own client."""
+    return settings.var_dir / "registry-auth-client.json"
+
+
 def write_credentials(path: Path, credentials: Credentials) -> None:
     """Write the credentials readable by the owner only (created 0600, replaced atomically)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -166,6 +171,30 @@ def ensure_console_app(*, settings: AuthSettings, engine: Engine) -> Credentials
         )
     assert created.secret is not None  # a confidential app
     credentials = Credentials(client_id=created.app.client_id, client_secret=created.secret)
+
+
+def ensure_registry_mail_client(*, settings: AuthSettings, engine: Engine) -> Credentials | None:
+    """Create the registry mail worker's client (scope ``people:read`` only) unless one is
+    saved: it reads who to email, and in which language, from the people directory."""
+    path = registry_mail_credentials_path(settings)
+    if path.exists():
+        return None
+    with write_transaction(engine) as session:
+        operator = organisations.first_of_type(session, "operator")
+        if operator is None:
+            return None
+        created = clients.create_client(
+            session=session,
+            settings=settings,
+            data=ClientCreate(
+                organisation=operator.code,
+                name="Registry mail (people directory)",
+                scopes=[Scope.PEOPLE_READ],
+            ),
+            actor=BOOTSTRAP,
+            now=utcnow(),
+        )
+    credentials = Credentials(client_id=created.client.client_id, client_secret=created.secret)
     write_credentials(path, credentials)
     return credentials
 
@@ -228,6 +257,7 @@ def bootstrap_on_first_start(
         credentials = bootstrap(settings=settings, engine=engine)
         relay = ensure_index_relay_client(settings=settings, engine=engine)
         console = ensure_console_app(settings=settings, engine=engine)
+        mail_client = ensure_registry_mail_client(settings=settings, engine=engine)
         first_admin = (
             invite_first_administrator(settings=settings, engine=engine)
             if credentials is not None
@@ -271,5 +301,10 @@ def bootstrap_on_first_start(
         out(
             "auth: created the declarations index relay's client (saved to "
             f"{index_relay_credentials_path(settings)}, mode 0600)"
+        )
+    if mail_client is not None:
+        out(
+            "auth: created the registry mail worker's client (people:read; saved to "
+            f"{registry_mail_credentials_path(settings)}, mode 0600)"
         )
     return credentials

@@ -132,6 +132,8 @@ class Person(AuthTable, table=True):
     # The email as compared (case folded): unique, so no two people share an address.
     email_key: str = Field(max_length=254)
     name: str = Field(max_length=200)
+    # The language of what the register sends the person (en, fr, pt, es).
+    language: str = Field(default="en", max_length=2, sa_column_kwargs={"server_default": "en"})
     enabled: bool = True
     password_hash: str | None = Field(default=None, max_length=255)
     totp_secret: str | None = Field(default=None, max_length=64)

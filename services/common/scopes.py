@@ -25,6 +25,9 @@ class Scope(StrEnum):
     INDEX_WRITE = "index:write"
     # Scraping /{service}/metrics (Prometheus), and nothing else: no register data.
     METRICS_READ = "metrics:read"
+    # The registry's mail worker reading who to email (``GET /auth/v1/people/directory``):
+    # the operator's service client only, made on the server.
+    PEOPLE_READ = "people:read"
 
 
 SCOPES: Final[tuple[Scope, ...]] = tuple(Scope)

@@ -20,6 +20,8 @@ from services.registry.field_reference.router import router as field_reference_r
 from services.registry.holdings.router import router as holdings_router
 from services.registry.index.router import router as index_router
 from services.registry.loss_reports.router import router as loss_reports_router
+from services.registry.mail.router import router as mail_router
+from services.registry.mail.worker import run_mail_worker
 from services.registry.manifest_drafts.router import router as manifest_drafts_router
 from services.registry.manifests.router import router as manifests_router
 from services.registry.metrics.service import readings as metrics_readings
@@ -61,6 +63,7 @@ OPENAPI_TAGS = [
     {"name": "statistics", "description": "Counts over decades, map of declarations."},
     {"name": "webhooks", "description": "Signed event deliveries to national systems."},
     {"name": "cases", "description": "Tracing cases and the trace requests sent from them."},
+    {"name": "email", "description": "Email for people: preferences and the mail outbox."},
 ]
 
 
@@ -87,6 +90,7 @@ def v1_router() -> APIRouter:
         statistics_router,
         webhooks_router,
         cases_router,
+        mail_router,
     ):
         router.include_router(domain)
     return router
@@ -119,14 +123,24 @@ def create_app(
             app.state.notifications_task = asyncio.create_task(
                 run_notifications_worker(app, app.state.notifications_stop, resolved)
             )
+        # Email for people, from the same outbox (services/registry/mail/worker.py).
+        app.state.mail_stop = asyncio.Event()
+        app.state.mail_task = None
+        if resolved.mail_worker_enabled:
+            app.state.mail_task = asyncio.create_task(
+                run_mail_worker(app, app.state.mail_stop, resolved)
+            )
 
     async def stop(app: FastAPI) -> None:
         app.state.neighbour_indexer_stop.set()
         app.state.notifications_stop.set()
+        app.state.mail_stop.set()
         if app.state.neighbour_indexer_task is not None:
             await app.state.neighbour_indexer_task
         if app.state.notifications_task is not None:
             await app.state.notifications_task
+        if app.state.mail_task is not None:
+            await app.state.mail_task
 
     app = create_service_app(
         settings=settings,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -44,6 +47,35 @@ class RegistrySettings(ImportSettings, ServiceSettings):
     # days; checked every ``rotation_check_interval_seconds``.
     rotation_ending_days: int = Field(default=30, ge=1, le=366)
     rotation_check_interval_seconds: float = Field(default=3600.0, gt=0)
+
+    # Email for people (services/registry/mail): the mail worker reads who to tell from
+    # auth's people directory with its own client (scope people:read; given here, else the
+    # file bootstrap writes, ``<var_dir>/registry-auth-client.json``), and sends through
+    # SMTP. With no SMTP host, messages are kept in the local mail outbox
+    # (``GET /registry/v1/mail-outbox``) and nothing fails.
+    mail_worker_enabled: bool = True
+    mail_worker_interval_seconds: float = Field(default=5.0, gt=0)
+    mail_digest_interval_seconds: float = Field(default=86400.0, gt=0)
+    mail_directory_cache_seconds: float = Field(default=300.0, ge=0)
+    mail_retry_base_seconds: float = Field(default=30.0, gt=0)
+    mail_retry_max_interval_seconds: float = Field(default=3600.0, gt=0)
+    mail_max_attempts: int = Field(default=10, ge=1, le=100)
+    auth_client_id: str = ""
+    auth_client_secret: str = Field(default="", repr=False)
+    auth_credentials_file: Path | None = None
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    smtp_from: str = "SALW register <register@localhost>"
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Where links in messages point (the console); links never carry tokens.
+    console_url: str = "http://127.0.0.1:8000/console/"
+
+    def resolved_auth_credentials_file(self) -> Path:
+        """Where the mail worker's client credentials are saved when not given inline."""
+        return self.auth_credentials_file or self.var_dir / "registry-auth-client.json"
 
     @field_validator("webhook_secrets_key")
     @classmethod

@@ -25,15 +25,21 @@ SCOPES_BY_ORG_TYPE: dict[str, frozenset[Scope]] = {
     ),
     "secretariat": frozenset({Scope.REGISTER_READ, Scope.ALERTS_TRIAGE}),
     # index:write belongs to the operator's service clients (the declarations relay);
-    # metrics:read to the operator's Prometheus.
+    # metrics:read to the operator's Prometheus; people:read to the registry's mail worker.
     "operator": frozenset(
-        {Scope.ADMIN, Scope.REGISTER_READ, Scope.INDEX_WRITE, Scope.METRICS_READ}
+        {
+            Scope.ADMIN,
+            Scope.REGISTER_READ,
+            Scope.INDEX_WRITE,
+            Scope.METRICS_READ,
+            Scope.PEOPLE_READ,
+        }
     ),
 }
 # Scopes the API never hands out: a client holding one is made, and its secret rotated,
 # only by bootstrap or ``regctl`` on the server. An operator's admin token (or whoever
 # steals it) cannot mint a feeder of the registry's index.
-LOCAL_ONLY_SCOPES = frozenset({Scope.INDEX_WRITE})
+LOCAL_ONLY_SCOPES = frozenset({Scope.INDEX_WRITE, Scope.PEOPLE_READ})
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,14 @@ def page(
     return [row[0] for row in rows], cursor
 
 
+def directory(session: Session, *, organisation: str | None) -> list[Person]:
+    """Enabled people, of one organisation unless None, by id."""
+    statement = select(Person).where(col(Person.enabled).is_(True))
+    if organisation is not None:
+        statement = statement.where(col(Person.organisation) == organisation)
+    return list(session.exec(statement.order_by(col(Person.id))))
+
+
 def enrolment(session: Session, token_hash: str) -> Enrolment | None:
     """An enrolment link by the SHA-256 of its token."""
     return session.get(Enrolment, token_hash)

@@ -13,6 +13,8 @@ from services.auth.models import Person
 from services.auth.params import CODE
 from services.auth.people import service
 from services.auth.people.schemas import (
+    Directory,
+    DirectoryEntry,
     EnrolmentLink,
     PersonInvite,
     PersonInvited,
@@ -25,7 +27,8 @@ from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import REPLAYED_HEADER, IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
-from services.common.security import PrincipalDep
+from services.common.scopes import Scope
+from services.common.security import PrincipalDep, require_scope
 
 router = APIRouter(prefix="/people", tags=["people"])
 
@@ -92,6 +95,40 @@ def invite_person(
         return stored
     body = public.model_copy(update={"enrolment_url": link.url}).model_dump(mode="json")
     return JSONResponse(body, status_code=201, headers={**location, **NO_STORE})
+
+
+@router.get(
+    "/directory",
+    summary="Enabled people's addresses and languages (services holding people:read)",
+    responses=problem_responses(403, 422),
+    dependencies=[Depends(require_scope(Scope.PEOPLE_READ))],
+)
+def people_directory(
+    session: SessionDep,
+    organisation: Annotated[
+        str | None, Query(pattern=r"^[A-Za-z0-9_]{2,16}$", description="One organisation's.")
+    ] = None,
+) -> Directory:
+    """Who a service may email, and in which language: the enabled people (of one
+    organisation if asked). Only the operator's service clients hold `people:read`, made on
+    the server (`regctl client create --scope people:read`); the registry's mail worker
+    reads this to address notifications."""
+    people = service.directory(session=session, organisation=organisation)
+    return Directory(
+        items=[
+            DirectoryEntry(
+                id=p.id,
+                email=p.email,
+                name=p.name,
+                language=p.language,
+                role=p.role,
+                scopes=service.scopes_for(p),
+                organisation=p.organisation,
+                org_type=p.org_type,
+            )
+            for p in people
+        ]
+    )
 
 
 @router.get(

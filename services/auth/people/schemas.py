@@ -66,3 +66,22 @@ class EnrolmentLink(BaseModel):
     person_id: str
     enrolment_url: str
     expires_at: datetime
+
+
+class DirectoryEntry(BaseModel):
+    """Who a service may write to: an enabled person's address, language and role."""
+
+    id: str
+    email: str
+    name: str
+    language: str = Field(description="en, fr, pt or es.")
+    role: str
+    scopes: list[str] = Field(description="What the person's role lets them read and do.")
+    organisation: str
+    org_type: str
+
+
+class Directory(BaseModel):
+    """Enabled people (every one: no pagination; a register has hundreds, not millions)."""
+
+    items: list[DirectoryEntry]

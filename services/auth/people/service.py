@@ -259,3 +259,9 @@ def change_role(
 def scopes_for(person: Person) -> list[str]:
     """The scopes the person's tokens carry (from the role)."""
     return [str(s) for s in scopes_of(person.org_type, person.role)]
+
+
+def directory(*, session: Session, organisation: str | None) -> list[Person]:
+    """Enabled people (of ``organisation`` if given): the ``people:read`` directory."""
+    code = organisation.strip().upper() if organisation else None
+    return repository.directory(session, organisation=code)

@@ -42,6 +42,7 @@ from services.registry.models.drafts import manifest_drafts
 from services.registry.models.field_reference import ArmedGroup, HeadstampCode
 from services.registry.models.index import DeclaredItem, IndexedDeclaration, IndexEvent
 from services.registry.models.loss_reports import LossReport, LossReportItem
+from services.registry.models.mail import MailMessage, MailNotice, NotificationPreference
 from services.registry.models.manifests import Manifest, ManifestItem
 from services.registry.models.missions import Mission
 from services.registry.models.notifications import (
@@ -68,10 +69,13 @@ __all__ = [
     "IndexedDeclaration",
     "LossReport",
     "LossReportItem",
+    "MailMessage",
+    "MailNotice",
     "Manifest",
     "ManifestItem",
     "Mission",
     "NotificationEvent",
+    "NotificationPreference",
     "ReferenceChange",
     "RegistryTable",
     "SerialIndexBacklog",

@@ -23,6 +23,7 @@ from services.registry.models.cases import (
 from services.registry.models.field_reference import ArmedGroup, HeadstampCode
 from services.registry.models.index import DeclaredItem, IndexedDeclaration
 from services.registry.models.loss_reports import LossReport, LossReportItem
+from services.registry.models.mail import MailMessage, MailNotice, NotificationPreference
 from services.registry.models.manifests import Manifest, ManifestItem
 from services.registry.models.missions import Mission
 from services.registry.models.notifications import (
@@ -65,3 +66,6 @@ case_items: Final = _table(CaseItem)
 case_shares: Final = _table(CaseShare)
 trace_requests: Final = _table(TraceRequest)
 trace_request_events: Final = _table(TraceRequestEvent)
+notification_preferences: Final = _table(NotificationPreference)
+mail_notices: Final = _table(MailNotice)
+mail_messages: Final = _table(MailMessage)

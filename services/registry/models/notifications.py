@@ -30,6 +30,7 @@ class NotificationEvent(RegistryTable, table=True):
     __table_args__ = (
         Index("ix_notification_events_dedupe_key", "dedupe_key", unique=True),
         Index("ix_notification_events_pending", "fanned_out_at", "id"),
+        Index("ix_notification_events_unmailed", "mailed_at", "id"),
     )
 
     id: int | None = Field(default=None, sa_type=ItemId, primary_key=True)
@@ -45,6 +46,10 @@ class NotificationEvent(RegistryTable, table=True):
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
     fanned_out_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    # Once a mail notice exists for every person who may be told of it (models/mail.py).
+    mailed_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
 
