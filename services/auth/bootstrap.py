@@ -171,6 +171,8 @@ def ensure_console_app(*, settings: AuthSettings, engine: Engine) -> Credentials
         )
     assert created.secret is not None  # a confidential app
     credentials = Credentials(client_id=created.app.client_id, client_secret=created.secret)
+    write_credentials(path, credentials)
+    return credentials
 
 
 def ensure_registry_mail_client(*, settings: AuthSettings, engine: Engine) -> Credentials | None:
