@@ -123,6 +123,12 @@ def cluster_folder() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def start_segment(backup: Path) -> str:
+    """The first WAL segment a base backup needs (its backup_label says)."""
+    label = (backup / "backup_label").read_text()
+    return label.split("(file ", 1)[1].split(")", 1)[0]
+
+
 def wait_until(condition: Any, what: str, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -178,6 +184,9 @@ def test_a_cluster_restored_to_a_moment_holds_the_log_as_published_then_and_noth
             with live_register(urls, var_dir) as base:
                 client_id, secret = senegal_client(base, var_dir)
                 senegal = bearer(base, client_id, secret)
+                # Last night's backup, then tonight's: the older one is pruned below.
+                older = Path(run(PITR, "base-backup", backups, env=primary.libpq()).strip())
+                time.sleep(1.1)  # base backups are named by the second they start
                 before_backup = [declare(base, senegal, n) for n in range(2)]
                 backup = Path(run(PITR, "base-backup", backups, env=primary.libpq()).strip())
                 after_backup = [declare(base, senegal, n) for n in range(10, 13)]
@@ -203,6 +212,14 @@ def test_a_cluster_restored_to_a_moment_holds_the_log_as_published_then_and_noth
             )
         finally:
             primary.stop()
+        # Retention: keeping one base backup removes the older and the WAL only it needed.
+        pruned = run(PITR, "prune", backups, archive, "1")
+        assert f"removed {older}" in pruned
+        assert [path.name for path in backups.iterdir()] == [backup.name]
+        first_needed = start_segment(backup)
+        segments = [p.name for p in archive.iterdir() if len(p.name) == 24]
+        assert segments
+        assert min(segments) == first_needed
 
         restored = Cluster(bindir, folder / "restored", free_port())
         prepared = run(PITR, "restore", backup, archive, restored.data, moment)
