@@ -22,6 +22,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,6 +137,29 @@ def created(response: httpx.Response) -> dict[str, Any]:
     return dict(response.json())
 
 
+@dataclass
+class Filled:
+    """What the earlier release was given: where to read each record, and as whom."""
+
+    records: dict[str, tuple[str, str]]  # name -> (path, state reading it)
+    declarations: dict[str, str]  # state -> its declaration's id
+    clients: dict[str, dict[str, str]]  # state -> client_id, secret
+
+    def headers(self, base: str, state: str) -> dict[str, str]:
+        return bearer(base, self.clients[state]["client_id"], self.clients[state]["secret"])
+
+    def token(self, base: str, state: str) -> str:
+        return self.headers(base, state)["Authorization"].removeprefix("Bearer ")
+
+    def read_all(self, base: str) -> dict[str, Any]:
+        """Every record as the API reads it now (GET), by name."""
+        headers = {state: self.headers(base, state) for state in self.clients}
+        return {
+            name: created(httpx.get(f"{base}{path}", headers=headers[state]))
+            for name, (path, state) in self.records.items()
+        }
+
+
 def member_state(base: str, admin: dict[str, str], code: str, name: str) -> dict[str, str]:
     organisation = {"type": "member_state", "code": code, "name": name}
     created(httpx.post(f"{base}/auth/v1/organisations", json=organisation, headers=admin))
@@ -145,8 +169,8 @@ def member_state(base: str, admin: dict[str, str], code: str, name: str) -> dict
     return {"client_id": client["client_id"], "secret": client["client_secret"]}
 
 
-def fill(base: str, var_dir: Path) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
-    """One record of each kind through the API; the paths to read them and who may."""
+def fill(base: str, var_dir: Path) -> Filled:
+    """One record of each kind, written through the API as the states would."""
     saved = json.loads((var_dir / "credentials.json").read_text())
     admin = bearer(base, saved["client_id"], saved["client_secret"])
     clients = {
@@ -217,30 +241,18 @@ def fill(base: str, var_dir: Path) -> tuple[dict[str, dict[str, str]], dict[str,
         assert time.monotonic() < deadline, "no diversion alert was raised"
         time.sleep(0.2)
     (alert,) = alerts()
-    records = {
-        "manifest": {"path": f"{MANIFESTS}/{manifest_id}", "as": "SEN"},
-        "loss report": {"path": f"{LOSS_REPORTS}/{loss_id}", "as": "SEN"},
-        "SEN declaration": {"path": f"{DECLARATIONS}/{sen_declaration}", "as": "SEN"},
-        "NER declaration": {"path": f"{DECLARATIONS}/{ner_declaration}", "as": "NER"},
-        "alert": {"path": f"{ALERTS}/{alert['id']}", "as": "SEN"},
-        "alerts": {"path": ALERTS, "as": "SEN"},
-    }
-    declarations = {"SEN": str(sen_declaration), "NER": str(ner_declaration)}
-    return records, {
-        **declarations,
-        **{f"{c}:{k}": v for c, d in clients.items() for k, v in d.items()},
-    }
-
-
-def read_all(base: str, records: dict[str, dict[str, str]], who: dict[str, str]) -> dict[str, Any]:
-    headers = {
-        code: bearer(base, who[f"{code}:client_id"], who[f"{code}:secret"])
-        for code in ("SEN", "NER")
-    }
-    return {
-        name: created(httpx.get(f"{base}{record['path']}", headers=headers[record["as"]]))
-        for name, record in records.items()
-    }
+    return Filled(
+        records={
+            "manifest": (f"{MANIFESTS}/{manifest_id}", "SEN"),
+            "loss report": (f"{LOSS_REPORTS}/{loss_id}", "SEN"),
+            "SEN declaration": (f"{DECLARATIONS}/{sen_declaration}", "SEN"),
+            "NER declaration": (f"{DECLARATIONS}/{ner_declaration}", "NER"),
+            "alert": (f"{ALERTS}/{alert['id']}", "SEN"),
+            "alerts": (ALERTS, "SEN"),
+        },
+        declarations={"SEN": str(sen_declaration), "NER": str(ner_declaration)},
+        clients=clients,
+    )
 
 
 def differences(before: Any, after: Any, where: str = "") -> list[str]:
@@ -298,11 +310,10 @@ def test_records_written_by_an_earlier_release_read_the_same_after_an_upgrade_in
     with live_register(urls, var_dir, cwd=old_checkout, extra_env=old_env) as base:
         # The earlier release answers: incidents came after it.
         assert httpx.get(f"{base}/declarations/v1/incidents").status_code == 404
-        records, who = fill(base, var_dir)
-        before = read_all(base, records, who)
+        filled = fill(base, var_dir)
+        before = filled.read_all(base)
         key = httpx.get(f"{base}/declarations/v1/log/public-key", timeout=10).text.strip()
-        sen_token = bearer(base, who["SEN:client_id"], who["SEN:secret"])["Authorization"]
-        log_verify(base, state, sen_token.removeprefix("Bearer "), "--key", key)
+        log_verify(base, state, filled.token(base, "SEN"), "--key", key)  # the monitor
 
     migrated = run_python(REPO, urls, var_dir, "-m", "services.cli.main", "migrate")
     for service, head in new_heads.items():
@@ -310,22 +321,21 @@ def test_records_written_by_an_earlier_release_read_the_same_after_an_upgrade_in
 
     with live_register(urls, var_dir, cwd=REPO) as base:
         assert httpx.get(f"{base}/declarations/v1/incidents").status_code == 401
-        upgraded = read_all(base, records, who)
+        upgraded = filled.read_all(base)
         assert differences(before, upgraded) == []
         # Each state proves its own declaration is in the log that extends the saved one.
-        for code in ("SEN", "NER"):
-            token = bearer(base, who[f"{code}:client_id"], who[f"{code}:secret"])
-            bare = token["Authorization"].removeprefix("Bearer ")
-            verified = log_verify(base, state, bare, f"--declaration={who[code]}")
+        for code, declaration_id in filled.declarations.items():
+            token = filled.token(base, code)
+            verified = log_verify(base, state, token, f"--declaration={declaration_id}")
             assert "1 declaration(s) included" in verified
 
     for service, head in old_heads.items():
         run_python(REPO, urls, var_dir, "-m", "services.cli.main", "downgrade", service, head)
     with live_register(urls, var_dir, cwd=old_checkout, extra_env=old_env) as base:
-        # --no-migrate is not needed: the old release finds its own head and does nothing.
-        assert differences(before, read_all(base, records, who)) == []
-        assert read_all(base, records, who) == before
+        # The earlier release on the downgraded databases: at its own head, it reads as
+        # it read before the upgrade.
+        assert filled.read_all(base) == before
 
     run_python(REPO, urls, var_dir, "-m", "services.cli.main", "migrate")
     with live_register(urls, var_dir, cwd=REPO) as base:
-        assert read_all(base, records, who) == upgraded
+        assert filled.read_all(base) == upgraded
