@@ -29,8 +29,13 @@ def live_register(
     port: int | None = None,
     extra_env: dict[str, str] | None = None,
     workers: int = 1,
+    cwd: Path | None = None,
 ) -> Iterator[str]:
-    """Serve ``service`` (default: the whole register) and yield its base URL."""
+    """Serve ``service`` (default: the whole register) and yield its base URL.
+
+    ``cwd``: the folder the server runs in; a checkout of another version of the
+    register there is the code that serves (``python -m`` puts it first on sys.path).
+    """
     port = port or free_port()
     env = dict(os.environ)
     for prefix, name in (
@@ -50,6 +55,7 @@ def live_register(
             *(("--workers", str(workers)) if workers > 1 else ()),
         ],
         env=env,
+        cwd=cwd,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
