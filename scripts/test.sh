@@ -21,12 +21,15 @@ install_chromium() {
 install_chromium || { echo "could not install chromium" >&2; exit 1; }
 
 start_throwaway_postgres "$VENV/bin/python" || exit 1
+# The read-replica tests (tests/reliability/test_read_replica.py) route reads to it.
+start_throwaway_replica "$VENV/bin/python" || exit 1
 
 status=0
 echo "== SQLite: whole suite"
 TEST_DATABASE=sqlite "${PYTEST[@]}" "$@" || status=$?
 echo "== PostgreSQL: database tests"
 export TEST_PG_BINDIR="$PG_BINDIR" TEST_PG_DATA="$PG_DATA" TEST_PG_PORT="$PG_PORT"
+export TEST_PG_REPLICA_DATA="$PG_REPLICA_DATA" TEST_PG_REPLICA_PORT="$PG_REPLICA_PORT"
 TEST_DATABASE=postgresql TEST_POSTGRES_URL="$PG_URL" "${PYTEST[@]}" -m db "$@"
 pg_status=$?
 # pytest exits 5 when a selection holds no test; that is not a failure here.
