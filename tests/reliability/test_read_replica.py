@@ -236,7 +236,8 @@ def test_a_replica_stopped_mid_run_is_skipped_and_used_again_once_back(
     assert _traced(client, auth_api, "RR-0005") == 1  # the primary answers
     assert _weapons_counted(client, auth_api) == 2
     listed = client.get(MANIFESTS, headers=auth_api.member_state_headers("SEN"))
-    assert listed.status_code == 200 and len(listed.json()["items"]) == 2
+    assert listed.status_code == 200
+    assert len(listed.json()["items"]) == 2
     readiness = _readiness(client)
     assert readiness["status"] == "ready"
     assert readiness["replica"] == "degraded"
@@ -300,3 +301,33 @@ def test_a_replica_lagging_beyond_the_bound_is_skipped(
     standby.resume_replay()
     standby.wait_for_replay()
     _eventually(lambda: _readiness(client)["replica"] == "ok")
+
+
+def test_log_entries_a_checkpoint_names_are_read_even_when_the_replica_lacks_them(
+    client: TestClient, auth_api: AuthApi, standby: Standby
+) -> None:
+    from tests.declarations.support import declaration
+
+    sen = auth_api.member_state_headers("SEN")
+    declarations = "/declarations/v1/declarations"
+    first = client.post(declarations, json=declaration(), headers=sen)
+    assert first.status_code == 201, first.text
+    standby.wait_for_replay()
+    standby.pause_replay()
+    second = client.post(declarations, json=declaration(), headers=sen)
+    assert second.status_code == 201, second.text
+
+    # The list comes from the paused replica: only the first declaration.
+    listed = client.get(declarations, headers=sen)
+    assert listed.status_code == 200, listed.text
+    assert [d["id"] for d in listed.json()["items"]] == [first.json()["id"]]
+    # A verifier reads the checkpoint from the primary, then the entries it names: those
+    # the replica has not replayed yet come from the primary, not a 400.
+    checkpoint = client.get("/declarations/v1/log/checkpoint")
+    size = int(checkpoint.text.splitlines()[1])
+    entries = client.get(
+        "/declarations/v1/log/entries", params={"start": 0, "end": size}, headers=sen
+    )
+    assert entries.status_code == 200, entries.text
+    assert entries.json()["tree_size"] == size
+    assert len(entries.json()["entries"]) == size
