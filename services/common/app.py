@@ -125,6 +125,7 @@ def create_service_app(
     app.state.replica = (
         ReadReplica(
             settings.read_database_url,
+            primary=app.state.engine,
             max_lag_seconds=settings.read_replica_max_lag_seconds,
             check_seconds=settings.read_replica_check_seconds,
             primary_reads=app.state.hot_reads,

@@ -8,13 +8,18 @@ caller's own just-written record (a replica replays the primary's WAL a moment
 later, so "create then read back" must not go there).
 
 Usable means: it answers, it is a standby (``pg_is_in_recovery()``), and it
-lags by at most ``read_replica_max_lag_seconds``. The lag is zero when all WAL
-received is replayed, else the age of the last replayed commit
-(``now() - pg_last_xact_replay_timestamp()``): a standby whose replay is paused
-or stuck while WAL keeps arriving grows old and is skipped. The state is
-checked at most once per ``read_replica_check_seconds``; a connection that fails
-between two checks marks the replica down at once and the read goes to the
-primary. Without a read URL (the embedded SQLite default) every read is on the
+lags by at most ``read_replica_max_lag_seconds``. The lag is zero when it has
+replayed the primary's WAL up to what the primary had flushed just before the
+check (``pg_current_wal_flush_lsn()`` against ``pg_last_wal_replay_lsn()``), else
+the age of its last replayed commit (``now() - pg_last_xact_replay_timestamp()``):
+a standby whose replay is paused or stuck, or whose stream from the primary is
+cut, falls behind as the primary writes and is skipped once that age passes the
+bound. While the primary is unreachable, what the standby received stands in for
+what the primary flushed. (Right after a long idle spell, a standby a few
+milliseconds behind looks old for one check: the primary answers for that
+second.) The state is checked at most once per ``read_replica_check_seconds``; a
+connection that fails between two checks marks the replica down at once and the
+read goes to the primary. Without a read URL (the embedded SQLite default) every read is on the
 primary, as before.
 """
 
@@ -39,10 +44,11 @@ logger = logging.getLogger(__name__)
 # Seconds a connection attempt to the replica may take before the primary answers.
 CONNECT_TIMEOUT_SECONDS = 3
 
+_PRIMARY_LSN_SQL = text("SELECT pg_current_wal_flush_lsn()::text")
 _STATE_SQL = text(
     "SELECT pg_is_in_recovery() AS standby,"
-    " CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()"
-    " THEN 0.0"
+    " CASE WHEN pg_last_wal_replay_lsn()"
+    " >= COALESCE(CAST(:primary_lsn AS pg_lsn), pg_last_wal_receive_lsn()) THEN 0.0"
     " ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8 END AS lag"
 )
 
@@ -67,6 +73,7 @@ class ReadReplica:
         self,
         url: str,
         *,
+        primary: Engine,
         max_lag_seconds: float,
         check_seconds: float,
         primary_reads: HotReads,
@@ -80,6 +87,7 @@ class ReadReplica:
             pool_timeout=10,
             connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
         )
+        self.primary = primary
         self.max_lag_seconds = max_lag_seconds
         self.check_seconds = check_seconds
         self.hot_reads = HotReads(
@@ -116,9 +124,17 @@ class ReadReplica:
         logger.warning("read replica unreachable; the primary answers reads")
 
     def _check(self) -> ReplicaState:
+        primary_lsn: str | None
+        try:
+            with self.primary.connect() as connection:
+                primary_lsn = connection.execute(_PRIMARY_LSN_SQL).scalar_one()
+        except SQLAlchemyError:
+            # The primary down: the standby is as recent as what it received; it may go
+            # on serving heavy reads (readiness reports the primary's outage).
+            primary_lsn = None
         try:
             with self.engine.connect() as connection:
-                row = connection.execute(_STATE_SQL).one()
+                row = connection.execute(_STATE_SQL, {"primary_lsn": primary_lsn}).one()
         except SQLAlchemyError:
             return ReplicaState("degraded", None, "unreachable")
         lag = None if row.lag is None else max(float(row.lag), 0.0)

@@ -51,7 +51,8 @@ class Standby:
         engine = create_engine(self.url(), isolation_level="AUTOCOMMIT", poolclass=None)
         try:
             with engine.connect() as connection:
-                return connection.execute(text(statement)).scalar()
+                result = connection.execute(text(statement))
+                return result.scalar() if result.returns_rows else None
         finally:
             engine.dispose()
 
@@ -75,6 +76,18 @@ class Standby:
         while not self.sql(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn"):
             assert time.monotonic() < deadline, f"the standby did not replay up to {lsn}"
             time.sleep(0.1)
+
+    def cut_stream(self) -> str:
+        """Point the standby's stream at a closed port; its earlier setting is returned."""
+        conninfo = str(self.sql("SHOW primary_conninfo"))
+        self.sql("ALTER SYSTEM SET primary_conninfo = 'host=127.0.0.1 port=1 user=postgres'")
+        self.sql("SELECT pg_reload_conf()")
+        return conninfo
+
+    def restore_stream(self, conninfo: str) -> None:
+        quoted = conninfo.replace("'", "''")
+        self.sql(f"ALTER SYSTEM SET primary_conninfo = '{quoted}'")
+        self.sql("SELECT pg_reload_conf()")
 
     def _pg_ctl(self, *args: str) -> subprocess.CompletedProcess[bytes]:
         command = [str(self.bindir / "pg_ctl"), "-D", str(self.data), *args]
@@ -331,3 +344,28 @@ def test_log_entries_a_checkpoint_names_are_read_even_when_the_replica_lacks_the
     assert entries.status_code == 200, entries.text
     assert entries.json()["tree_size"] == size
     assert len(entries.json()["entries"]) == size
+
+
+@pytest.mark.parametrize(
+    "replica_options",
+    [{"read_replica_max_lag_seconds": 1.0, "read_replica_check_seconds": 0.0}],
+)
+def test_a_replica_cut_off_from_the_primary_is_skipped_once_it_falls_behind(
+    client: TestClient, auth_api: AuthApi, standby: Standby
+) -> None:
+    _declare_in(client, auth_api, "RR-0010")
+    standby.wait_for_replay()
+    _eventually(lambda: _readiness(client)["replica"] == "ok")
+
+    conninfo = standby.cut_stream()
+    try:
+        # Nothing arrives, so all it received is replayed: only the primary knows it lags.
+        _declare_in(client, auth_api, "RR-0011")
+        _eventually(lambda: _readiness(client)["replica"] == "degraded")
+        time.sleep(1.5)  # not a moment's catching up: it stays behind
+        assert _readiness(client)["replica"] == "degraded"
+        assert _traced(client, auth_api, "RR-0011") == 1  # the primary answers
+    finally:
+        standby.restore_stream(conninfo)
+    standby.wait_for_replay()
+    _eventually(lambda: _readiness(client)["replica"] == "ok")
