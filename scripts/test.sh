@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole suite on SQLite, then the database tests on a throwaway
-# PostgreSQL 15 cluster made in a temporary folder and always stopped.
+# PostgreSQL 15 cluster made in a temporary folder and always stopped, with a hot
+# standby of it (pg_basebackup -R) that the read-replica tests route reads to.
 # The browser journey (tests/e2e/test_browser_signin.py) drives Debian's chromium:
 # installed here when /usr/bin/chromium is missing, never downloaded by Playwright.
 set -uo pipefail
