@@ -29,6 +29,7 @@ from services.common.hot_reads import HotReads
 from services.common.limits import BodyLimitMiddleware
 from services.common.metrics import MetricsMiddleware, ReadingSource, ServiceMetrics, metrics_router
 from services.common.migrations import head_revisions
+from services.common.replica import ReadReplica
 from services.common.request_context import RequestContextMiddleware, configure_logging
 from services.common.request_target import NulCharacterMiddleware
 from services.common.security import CommunityDirectory, JsonFetcher, TokenVerifier
@@ -101,6 +102,8 @@ def create_service_app(
                 await on_shutdown(app)
             await auth_client.aclose()
             await app.state.hot_reads.close()
+            if app.state.replica is not None:
+                await app.state.replica.close()
             app.state.engine.dispose()
 
     app = FastAPI(
@@ -119,6 +122,18 @@ def create_service_app(
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url())
     app.state.hot_reads = HotReads(app.state.engine, concurrency=settings.hot_read_concurrency)
+    app.state.replica = (
+        ReadReplica(
+            settings.read_database_url,
+            primary=app.state.engine,
+            max_lag_seconds=settings.read_replica_max_lag_seconds,
+            check_seconds=settings.read_replica_check_seconds,
+            primary_reads=app.state.hot_reads,
+            hot_read_concurrency=settings.hot_read_concurrency,
+        )
+        if settings.read_database_url
+        else None
+    )
     app.state.idempotency_table = idempotency_table
     app.state.metrics = ServiceMetrics(app.state.engine, metrics_source)
     # Every service verifies tokens the same way: over HTTP against the auth

@@ -1,7 +1,9 @@
 """``/{service}/healthz`` (the process answers) and ``/{service}/readyz``.
 
 Ready means the database answers and is at the migration head this code
-expects; during a database outage readyz says 503 and recovers by itself.
+expects; during a database outage readyz says 503 and recovers by itself. With a
+read replica configured, readyz also says whether it serves reads (``ok``) or is
+skipped (``degraded``: down or lagging); still 200, since the primary answers.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -31,6 +33,14 @@ class Readiness(BaseModel):
     service: str
     database: str
     revision: list[str]
+    replica: Literal["ok", "degraded"] | None = Field(
+        default=None,
+        description="The read replica's state; absent when none is configured",
+    )
+    replica_lag_seconds: float | None = Field(
+        default=None, description="How far the replica's replay is behind, when known"
+    )
+    replica_reason: str | None = Field(default=None, description="Why it is degraded")
 
 
 def health_router(service: str, expected_heads: set[str]) -> APIRouter:
@@ -46,6 +56,7 @@ def health_router(service: str, expected_heads: set[str]) -> APIRouter:
         operation_id=f"{service}_readyz",
         summary="Readiness: database reachable and at the migration head",
         responses=problem_responses(503),
+        response_model_exclude_none=True,
     )
     def readyz(request: Request) -> Readiness:
         engine = request.app.state.engine
@@ -63,6 +74,15 @@ def health_router(service: str, expected_heads: set[str]) -> APIRouter:
                 f" {sorted(expected_heads)}; run `regctl migrate`",
                 code="database_not_migrated",
             )
-        return Readiness(service=service, database=engine.dialect.name, revision=sorted(revisions))
+        readiness = Readiness(
+            service=service, database=engine.dialect.name, revision=sorted(revisions)
+        )
+        replica = getattr(request.app.state, "replica", None)
+        if replica is not None:
+            state = replica.state()
+            readiness.replica = state.status
+            readiness.replica_lag_seconds = state.lag_seconds
+            readiness.replica_reason = state.reason
+        return readiness
 
     return router

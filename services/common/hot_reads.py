@@ -12,7 +12,8 @@ On SQLite (the embedded default: no network, no server) the same statement runs 
 a worker thread through ``run_read``'s session, bounded by a limiter.
 
 A connection the server dropped (restart, failover) fails its statement; the pool
-discards it and the read is retried once on another connection.
+discards it and the read is retried once on another connection. A read replica's
+hot reads (replica.py) then fall back to the primary's and mark the replica down.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import anyio
@@ -42,9 +43,20 @@ class HotReads:
     """Runs read-only statements for requests: on the event loop (PostgreSQL), or in a
     bounded worker thread (SQLite)."""
 
-    def __init__(self, engine: Engine, *, concurrency: int) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        concurrency: int,
+        fallback: HotReads | None = None,
+        on_unavailable: Callable[[], None] | None = None,
+        pool_timeout: float = 30.0,
+    ) -> None:
         self.engine = engine
         self.concurrency = concurrency
+        self.fallback = fallback
+        self.on_unavailable = on_unavailable
+        self.pool_timeout = pool_timeout
         self._pool: AsyncConnectionPool | None = None
         self._opening = asyncio.Lock()
         self._limiter: anyio.CapacityLimiter | None = None
@@ -65,9 +77,13 @@ class HotReads:
             except psycopg.DataError as exc:  # the same 422 as a session's statement
                 raise DataError(sql, values, exc) from exc
             except psycopg.OperationalError:
-                if attempt == 2:
+                if attempt == 2 and self.fallback is None:
                     raise
-        raise AssertionError("unreachable")
+        # The server is unreachable (a read replica down): its fallback answers.
+        assert self.fallback is not None
+        if self.on_unavailable is not None:
+            self.on_unavailable()
+        return await self.fallback.fetch(statement, parameters)
 
     async def close(self) -> None:
         """Close the pool (application shutdown)."""
@@ -87,6 +103,7 @@ class HotReads:
                     max_size=self.concurrency,
                     kwargs={"autocommit": True},
                     open=False,
+                    timeout=self.pool_timeout,
                     name="hot-reads",
                 )
                 await pool.open()

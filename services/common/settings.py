@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 MIB = 1024 * 1024
 
@@ -58,9 +60,34 @@ class ServiceSettings(BaseSettings):
     # times this should about match the database's cores: on this 2-core machine, 2
     # workers with 1 each served 1,000 traces/s where 4 each saturated near 930.
     hot_read_concurrency: int = Field(default=1, ge=1, le=64)
+    # An optional PostgreSQL streaming replica (hot standby) for heavy reads (trace,
+    # statistics, exports, lists): routes opt in with ``ReadSessionDep`` (replica.py).
+    # Skipped, the primary answering, while it is down or its replay lags by more
+    # than the bound; readyz then says ``"replica": "degraded"``.
+    read_database_url: str = ""
+    read_replica_max_lag_seconds: float = Field(default=10.0, gt=0)
+    # How long a check of the replica's state (reachable, lag) is trusted.
+    read_replica_check_seconds: float = Field(default=1.0, ge=0, le=60)
+
+    @model_validator(mode="after")
+    def _replica_is_postgresql(self) -> ServiceSettings:
+        if not self.read_database_url:
+            return self
+        if _backend(self.read_database_url) != "postgresql":
+            raise ValueError("read_database_url must be a PostgreSQL streaming replica")
+        if _backend(self.resolved_database_url()) != "postgresql":
+            raise ValueError("read_database_url needs a PostgreSQL primary (database_url)")
+        return self
 
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL; a SQLite file under ``var_dir`` by default."""
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.var_dir / (self.service_name + '.db')}"
+
+
+def _backend(url: str) -> str:
+    try:
+        return make_url(url).get_backend_name()
+    except ArgumentError:
+        raise ValueError(f"not a database URL: {url.split('@')[-1]!r}") from None

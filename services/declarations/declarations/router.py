@@ -13,6 +13,7 @@ from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
+from services.common.replica import ReadSessionDep
 from services.common.security import ReadScopeDep, require_own_country
 from services.declarations.declarations import batch as batch_service
 from services.declarations.declarations import service
@@ -122,7 +123,7 @@ async def create_declaration_batch(
 
 @router.get("", summary="List declarations the caller may read", responses=problem_responses(403))
 def list_declarations(
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: ReadScopeDep,
     page: PageParamsDep,
     type: Annotated[Literal["seizure", "collection", "destruction"] | None, Query()] = None,

@@ -12,6 +12,7 @@ from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
+from services.common.replica import ReadSessionDep
 from services.common.scopes import Scope
 from services.common.security import PrincipalDep, ReadScope, read_scope
 from services.declarations.deps import NowDep, WriterDep
@@ -74,7 +75,7 @@ def create_incident(
 
 @router.get("", response_model=Page[IncidentView])
 def list_incidents(
-    reader: IncidentReaderDep, session: SessionDep, page: PageParamsDep
+    reader: IncidentReaderDep, session: ReadSessionDep, page: PageParamsDep
 ) -> Page[IncidentView]:
     """The incidents the caller may read, oldest recorded first."""
     items, cursor = service.list_incidents(

@@ -13,6 +13,7 @@ from fastapi.responses import PlainTextResponse
 
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
+from services.common.replica import ReadSessionDep
 from services.common.security import ReadScopeDep
 from services.common.transparency.note import format_verifier_key
 from services.declarations.deps import LogDep
@@ -92,9 +93,10 @@ def get_consistency_proof(
     responses=problem_responses(400, 403),
 )
 def get_entries(
-    session: SessionDep,
+    session: ReadSessionDep,
+    primary: SessionDep,
     scope: ReadScopeDep,
     start: Annotated[int, Query(description="first index (0-based)")],
     end: Annotated[int, Query(description=f"last index + 1; at most {MAX_ENTRIES} a call")],
 ) -> LogEntries:
-    return service.list_entries(session, scope=scope, start=start, end=end)
+    return service.list_entries(session, primary=primary, scope=scope, start=start, end=end)

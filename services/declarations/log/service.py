@@ -137,12 +137,19 @@ def current_checkpoint(session: Session, *, log: LogContext) -> str:
     return sign_checkpoint(Checkpoint(log.origin, 0, EMPTY_ROOT), log.signer)
 
 
-def list_entries(session: Session, *, scope: ReadScope, start: int, end: int) -> LogEntries:
+def list_entries(
+    session: Session, *, scope: ReadScope, start: int, end: int, primary: Session | None = None
+) -> LogEntries:
     """Entries [start, end): index and leaf hash of each, bytes and record where readable.
 
     400 unless 0 <= start < end <= the log's size and at most ``MAX_ENTRIES`` are asked.
+    ``session`` may be a read replica's, a moment behind the checkpoint a verifier just
+    read from the primary: entries it does not hold yet are read from ``primary``.
     """
     size = repository.log_size(session)
+    if end > size and primary is not None and primary is not session:
+        session = primary
+        size = repository.log_size(session)
     if not 0 <= start < end <= size or end - start > MAX_ENTRIES:
         raise BadRequest(
             f"need 0 <= start < end <= {size} and at most {MAX_ENTRIES} entries",

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Response
 from fastapi.responses import StreamingResponse
 
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.pagination import Page, PageParamsDep
+from services.common.replica import ReadEngineDep, ReadSessionDep
 from services.common.security import PrincipalDep, ReadScopeDep
 from services.registry.alerts import service
 from services.registry.alerts.filters import AlertFilterDep
@@ -36,7 +37,7 @@ CSV_HEADER = (
 
 @router.get("", response_model=Page[AlertRead], responses=problem_responses(400, 403, 422))
 def list_alerts(
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: ReadScopeDep,
     principal: PrincipalDep,
     page: PageParamsDep,
@@ -55,7 +56,7 @@ def list_alerts(
 
 @router.get("/counts", response_model=AlertCounts, responses=problem_responses(403, 422))
 def count_alerts(
-    session: SessionDep, scope: ReadScopeDep, principal: PrincipalDep, queue: AlertFilterDep
+    session: ReadSessionDep, scope: ReadScopeDep, principal: PrincipalDep, queue: AlertFilterDep
 ) -> AlertCounts:
     """How many alerts the caller may see, by kind and status (the queue's filters apply)."""
     return AlertCounts.model_validate(
@@ -69,11 +70,11 @@ def count_alerts(
     responses={**CSV_RESPONSE, **problem_responses(403, 422)},
 )
 def export_alerts(
-    request: Request, scope: ReadScopeDep, principal: PrincipalDep, queue: AlertFilterDep
+    engine: ReadEngineDep, scope: ReadScopeDep, principal: PrincipalDep, queue: AlertFilterDep
 ) -> StreamingResponse:
     """Every alert the list would show, as CSV streamed page by page."""
     return csv_response(
-        request.app.state.engine,
+        engine,
         filename="alerts.csv",
         header=CSV_HEADER,
         fetch_page=lambda s, p: service.list_alerts(

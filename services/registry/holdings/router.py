@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.pagination import Page, PageParamsDep
+from services.common.replica import ReadSessionDep
 from services.common.security import ReadScopeDep
 from services.registry.holdings import service
 from services.registry.holdings.schemas import Holding
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/holdings", tags=["holdings"])
 
 @router.get("", response_model=Page[Holding], responses=problem_responses(403, 422))
 def list_holdings(
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: ReadScopeDep,
     page: PageParamsDep,
     mission: Annotated[str, Query(max_length=32, description="Mission code, e.g. MINUSCA")],

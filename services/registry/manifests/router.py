@@ -13,6 +13,7 @@ from services.common.database import SessionDep, run_write_session
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep, PendingIdempotencyDep
 from services.common.pagination import Page, PageParamsDep
+from services.common.replica import ReadSessionDep
 from services.common.security import ReadScopeDep
 from services.registry.deps import WriterDep
 from services.registry.export import CSV_RESPONSE, csv_response
@@ -118,7 +119,7 @@ def manifest_template() -> Response:
 
 @router.get("", response_model=Page[ManifestRead], responses=problem_responses(403))
 def list_manifests(
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: ReadScopeDep,
     page: PageParamsDep,
     mission: Annotated[str | None, Query(max_length=32)] = None,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.pagination import Page, PageParamsDep
+from services.common.replica import ReadEngineDep, ReadSessionDep
 from services.common.security import ReadScopeDep
 from services.registry.export import CSV_RESPONSE, csv_response
 from services.registry.holdings.service import require_mission
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/reconciliation", tags=["reconciliation"])
 
 @router.get("", response_model=Page[ReconciliationLine], responses=problem_responses(403, 422))
 def reconcile(
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: ReadScopeDep,
     page: PageParamsDep,
     mission: Annotated[str, Query(max_length=32, description="Mission code, e.g. MINUSCA")],
@@ -70,8 +70,8 @@ CSV_HEADER = (
     responses={**CSV_RESPONSE, **problem_responses(403, 422)},
 )
 def export_reconciliation(
-    request: Request,
-    session: SessionDep,
+    engine: ReadEngineDep,
+    session: ReadSessionDep,
     scope: ReadScopeDep,
     mission: Annotated[str, Query(max_length=32, description="Mission code, e.g. MINUSCA")],
     country: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
@@ -81,7 +81,7 @@ def export_reconciliation(
     """The whole reconciliation of a mission as CSV, streamed page by page."""
     code = require_mission(session, mission)
     return csv_response(
-        request.app.state.engine,
+        engine,
         filename=f"reconciliation-{code}.csv",
         header=CSV_HEADER,
         fetch_page=lambda s, p: service.reconcile(

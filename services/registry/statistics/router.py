@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from services.common.database import SessionDep
 from services.common.errors import problem_responses
+from services.common.replica import ReadSessionDep
 from services.common.security import ReadScopeDep
 from services.registry.statistics import service
 from services.registry.statistics.schemas import FeatureCollection, GroupBy, Statistics
@@ -21,7 +21,7 @@ To = Annotated[date | None, Query(alias="to", description="Last record date (inc
 
 @router.get("", response_model=Statistics, responses=problem_responses(403, 422))
 def statistics(
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: ReadScopeDep,
     group_by: GroupBy,
     date_from: From = None,
@@ -51,7 +51,7 @@ def statistics(
     },
 )
 def locations(
-    session: SessionDep,
+    session: ReadSessionDep,
     scope: ReadScopeDep,
     date_from: From = None,
     date_to: To = None,

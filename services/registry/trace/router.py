@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from services.common.errors import problem_responses
 from services.common.pagination import MAX_LIMIT
+from services.common.replica import HotReadsDep
 from services.common.security import ReadScopeDep
 from services.registry.trace import service
 from services.registry.trace.schemas import TraceResult
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/trace", tags=["trace"])
 
 @router.get("", response_model=TraceResult, responses=problem_responses(403, 422))
 async def trace(
-    request: Request,
+    reads: HotReadsDep,
     scope: ReadScopeDep,
     serial_number: Annotated[
         str,
@@ -40,7 +41,7 @@ async def trace(
     caller may read (own country; a secretariat's members at the record's date); at most
     ``limit`` records, ``truncated`` says when more matched."""
     result = await service.trace(
-        reads=request.app.state.hot_reads,
+        reads=reads,
         scope=scope,
         serial_number=serial_number,
         manufacturer=manufacturer,

@@ -1,0 +1,371 @@
+"""Heavy reads on a real hot standby (``*_READ_DATABASE_URL``), and the primary when it is not.
+
+``make test`` starts a standby of its throwaway cluster (``start_throwaway_replica`` in
+scripts/pg-cluster.sh: ``pg_basebackup -R``) and says where through TEST_PG_REPLICA_*.
+A read is proven to come from the replica by pausing its replay: a record written on the
+primary afterwards is missing from what the replica answers, and there once replay resumes.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.registry.factories import MANIFESTS, manifest, weapon
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+    from services.embedded import EmbeddedSettings
+    from tests.support.auth_fixtures import AuthApi
+
+REPLICA_ENV = ("TEST_PG_BINDIR", "TEST_PG_REPLICA_DATA", "TEST_PG_REPLICA_PORT")
+TRACE = "/registry/v1/trace"
+STATS = "/registry/v1/statistics"
+
+
+@dataclass
+class Standby:
+    """The test cluster's hot standby, which a test may pause, stop and start."""
+
+    bindir: Path
+    data: Path
+    port: int
+    options: list[str]
+
+    def url(self, database: str = "postgres") -> str:
+        primary = make_url(os.environ["TEST_POSTGRES_URL"])
+        return primary.set(port=self.port, database=database).render_as_string(hide_password=False)
+
+    def sql(self, statement: str) -> Any:
+        engine = create_engine(self.url(), isolation_level="AUTOCOMMIT", poolclass=None)
+        try:
+            with engine.connect() as connection:
+                result = connection.execute(text(statement))
+                return result.scalar() if result.returns_rows else None
+        finally:
+            engine.dispose()
+
+    def pause_replay(self) -> None:
+        self.sql("SELECT pg_wal_replay_pause()")
+
+    def resume_replay(self) -> None:
+        self.sql("SELECT pg_wal_replay_resume()")
+
+    def wait_for_replay(self, timeout: float = 60) -> None:
+        """Until the standby has replayed everything the primary wrote so far."""
+        primary = create_engine(
+            make_url(os.environ["TEST_POSTGRES_URL"]).set(database="postgres"), poolclass=None
+        )
+        try:
+            with primary.connect() as connection:
+                lsn = connection.execute(text("SELECT pg_current_wal_lsn()::text")).scalar()
+        finally:
+            primary.dispose()
+        deadline = time.monotonic() + timeout
+        while not self.sql(f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn"):
+            assert time.monotonic() < deadline, f"the standby did not replay up to {lsn}"
+            time.sleep(0.1)
+
+    def cut_stream(self) -> str:
+        """Point the standby's stream at a closed port; its earlier setting is returned."""
+        conninfo = str(self.sql("SHOW primary_conninfo"))
+        self.sql("ALTER SYSTEM SET primary_conninfo = 'host=127.0.0.1 port=1 user=postgres'")
+        self.sql("SELECT pg_reload_conf()")
+        return conninfo
+
+    def restore_stream(self, conninfo: str) -> None:
+        quoted = conninfo.replace("'", "''")
+        self.sql(f"ALTER SYSTEM SET primary_conninfo = '{quoted}'")
+        self.sql("SELECT pg_reload_conf()")
+
+    def _pg_ctl(self, *args: str) -> subprocess.CompletedProcess[bytes]:
+        command = [str(self.bindir / "pg_ctl"), "-D", str(self.data), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        return subprocess.run(command, capture_output=True, timeout=120)
+
+    def stop_immediately(self) -> None:
+        """As a crash of the replica's host: no shutdown checkpoint, every session cut."""
+        self._pg_ctl("-m", "immediate", "-w", "stop").check_returncode()
+
+    def start(self) -> None:
+        log = self.data.parent / "replica-restarted.log"
+        self._pg_ctl("-w", "-t", "60", "-l", str(log), "-o", shlex.join(self.options), "start")
+
+    def running(self) -> bool:
+        return self._pg_ctl("status").returncode == 0
+
+
+@pytest.fixture
+def standby() -> Iterator[Standby]:
+    """The hot standby, always running and replaying again when the test ends."""
+    missing = [name for name in REPLICA_ENV if not os.environ.get(name)]
+    if os.environ.get("TEST_DATABASE") != "postgresql" or missing:
+        pytest.skip(
+            "needs the hot standby of scripts/test.sh's PostgreSQL cluster "
+            f"(TEST_DATABASE=postgresql and {', '.join(REPLICA_ENV)}; missing: {missing})"
+        )
+    data = Path(os.environ["TEST_PG_REPLICA_DATA"])
+    words = shlex.split((data / "postmaster.opts").read_text())[1:]
+    options = [w for i, w in enumerate(words) if w != "-D" and (i == 0 or words[i - 1] != "-D")]
+    server = Standby(
+        Path(os.environ["TEST_PG_BINDIR"]), data, int(os.environ["TEST_PG_REPLICA_PORT"]), options
+    )
+    try:
+        yield server
+    finally:
+        if not server.running():
+            server.start()
+        server.resume_replay()
+
+
+@pytest.fixture
+def replica_options() -> dict[str, float]:
+    """Lag bound and check interval of the services' replica (tests parametrize it)."""
+    return {"read_replica_max_lag_seconds": 3600.0, "read_replica_check_seconds": 0.0}
+
+
+@pytest.fixture
+def register_settings(
+    register_settings: EmbeddedSettings, standby: Standby, replica_options: dict[str, float]
+) -> EmbeddedSettings:
+    """The register's settings with each service reading from its database on the standby."""
+    standby.wait_for_replay()  # this test's databases, created on the primary just now
+
+    def on_standby(settings: Any) -> Any:
+        name = make_url(settings.database_url).database
+        return type(settings).model_validate(
+            {
+                **settings.model_dump(),
+                "read_database_url": standby.url(name),
+                **replica_options,
+            }
+        )
+
+    return replace(
+        register_settings,
+        auth=on_standby(register_settings.auth),
+        registry=on_standby(register_settings.registry),
+        declarations=on_standby(register_settings.declarations),
+    )
+
+
+def _declare_in(client: TestClient, api: AuthApi, serial: str) -> str:
+    response = client.post(
+        MANIFESTS, json=manifest([weapon(serial)]), headers=api.member_state_headers("SEN")
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def _traced(client: TestClient, api: AuthApi, serial: str) -> int:
+    response = client.get(
+        TRACE, params={"serial_number": serial}, headers=api.member_state_headers("SEN")
+    )
+    assert response.status_code == 200, response.text
+    # Exact matches only: RR-0001 is a possible match of RR-0002 (one character edited).
+    return sum(item["match"] == "exact" for item in response.json()["items"])
+
+
+def _weapons_counted(client: TestClient, api: AuthApi) -> int:
+    response = client.get(
+        STATS, params={"group_by": "country"}, headers=api.member_state_headers("SEN")
+    )
+    assert response.status_code == 200, response.text
+    return sum(row["records"] for row in response.json()["items"])
+
+
+def _readiness(client: TestClient) -> dict[str, Any]:
+    response = client.get("/registry/readyz")
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _eventually(check: Any, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the condition never held"
+        time.sleep(0.2)
+
+
+def test_trace_and_statistics_read_from_the_replica(
+    client: TestClient, auth_api: AuthApi, standby: Standby
+) -> None:
+    _declare_in(client, auth_api, "RR-0001")
+    standby.wait_for_replay()
+    assert _readiness(client)["replica"] == "ok"
+    assert _traced(client, auth_api, "RR-0001") == 1
+    assert _weapons_counted(client, auth_api) == 1
+
+    standby.pause_replay()
+    _declare_in(client, auth_api, "RR-0002")
+    # Written on the primary, not yet replayed: the replica answers without it.
+    assert _traced(client, auth_api, "RR-0002") == 0
+    assert _weapons_counted(client, auth_api) == 1
+
+    standby.resume_replay()
+    standby.wait_for_replay()
+    assert _traced(client, auth_api, "RR-0002") == 1
+    assert _weapons_counted(client, auth_api) == 2
+
+
+def test_a_write_then_reading_the_own_record_uses_the_primary(
+    client: TestClient, auth_api: AuthApi, standby: Standby
+) -> None:
+    standby.pause_replay()
+    sen = auth_api.member_state_headers("SEN")
+    manifest_id = _declare_in(client, auth_api, "RR-0003")
+    own = client.get(f"{MANIFESTS}/{manifest_id}", headers=sen)
+    assert own.status_code == 200, own.text
+    assert own.json()["id"] == manifest_id
+    items = client.get(f"{MANIFESTS}/{manifest_id}/items", headers=sen)
+    assert items.status_code == 200, items.text
+    assert [i["serial_number"] for i in items.json()["items"]] == ["RR-0003"]
+    # Meanwhile the heavy reads come from the paused replica, which lacks it.
+    assert _traced(client, auth_api, "RR-0003") == 0
+
+
+def test_a_replica_stopped_mid_run_is_skipped_and_used_again_once_back(
+    client: TestClient, auth_api: AuthApi, standby: Standby
+) -> None:
+    _declare_in(client, auth_api, "RR-0004")
+    standby.wait_for_replay()
+    assert _traced(client, auth_api, "RR-0004") == 1  # the replica's pools hold connections
+
+    standby.stop_immediately()
+    _declare_in(client, auth_api, "RR-0005")
+    assert _traced(client, auth_api, "RR-0005") == 1  # the primary answers
+    assert _weapons_counted(client, auth_api) == 2
+    listed = client.get(MANIFESTS, headers=auth_api.member_state_headers("SEN"))
+    assert listed.status_code == 200
+    assert len(listed.json()["items"]) == 2
+    readiness = _readiness(client)
+    assert readiness["status"] == "ready"
+    assert readiness["replica"] == "degraded"
+    assert readiness["replica_reason"] == "unreachable"
+
+    standby.start()
+    standby.wait_for_replay()
+    _eventually(lambda: _readiness(client)["replica"] == "ok")
+    standby.pause_replay()
+    _declare_in(client, auth_api, "RR-0006")
+    assert _traced(client, auth_api, "RR-0006") == 0  # back on the (paused) replica
+    assert _traced(client, auth_api, "RR-0005") == 1
+
+
+@pytest.mark.parametrize(
+    "replica_options",
+    [{"read_replica_max_lag_seconds": 3600.0, "read_replica_check_seconds": 60.0}],
+)
+@pytest.mark.parametrize("first_read", ["trace", "statistics"])
+def test_a_replica_failing_between_two_checks_falls_back_at_once(
+    client: TestClient, auth_api: AuthApi, standby: Standby, first_read: str
+) -> None:
+    _declare_in(client, auth_api, "RR-0007")
+    standby.wait_for_replay()
+    # Checked once, ok for a minute; both the trace pool and the sessions' pool connect.
+    assert _readiness(client)["replica"] == "ok"
+    assert _traced(client, auth_api, "RR-0007") == 1
+    assert _weapons_counted(client, auth_api) == 1
+
+    standby.stop_immediately()
+    # The first read to find it gone (trace's pool, or a read session) falls back to the
+    # primary and marks the replica down; the other read then goes to the primary directly.
+    if first_read == "trace":
+        assert _traced(client, auth_api, "RR-0007") == 1
+        assert _weapons_counted(client, auth_api) == 1
+    else:
+        assert _weapons_counted(client, auth_api) == 1
+        assert _traced(client, auth_api, "RR-0007") == 1
+    assert _readiness(client)["replica"] == "degraded"
+
+
+@pytest.mark.parametrize(
+    "replica_options",
+    [{"read_replica_max_lag_seconds": 1.0, "read_replica_check_seconds": 0.0}],
+)
+def test_a_replica_lagging_beyond_the_bound_is_skipped(
+    client: TestClient, auth_api: AuthApi, standby: Standby
+) -> None:
+    _declare_in(client, auth_api, "RR-0008")
+    standby.wait_for_replay()
+    _eventually(lambda: _readiness(client)["replica"] == "ok")
+
+    standby.pause_replay()
+    _declare_in(client, auth_api, "RR-0009")
+    time.sleep(1.5)  # the last replayed commit is now older than the bound
+    readiness = _readiness(client)
+    assert readiness["replica"] == "degraded"
+    assert readiness["replica_lag_seconds"] > 1.0
+    assert _traced(client, auth_api, "RR-0009") == 1  # the primary answers
+
+    standby.resume_replay()
+    standby.wait_for_replay()
+    _eventually(lambda: _readiness(client)["replica"] == "ok")
+
+
+def test_log_entries_a_checkpoint_names_are_read_even_when_the_replica_lacks_them(
+    client: TestClient, auth_api: AuthApi, standby: Standby
+) -> None:
+    from tests.declarations.support import declaration
+
+    sen = auth_api.member_state_headers("SEN")
+    declarations = "/declarations/v1/declarations"
+    first = client.post(declarations, json=declaration(), headers=sen)
+    assert first.status_code == 201, first.text
+    standby.wait_for_replay()
+    standby.pause_replay()
+    second = client.post(declarations, json=declaration(), headers=sen)
+    assert second.status_code == 201, second.text
+
+    # The list comes from the paused replica: only the first declaration.
+    listed = client.get(declarations, headers=sen)
+    assert listed.status_code == 200, listed.text
+    assert [d["id"] for d in listed.json()["items"]] == [first.json()["id"]]
+    # A verifier reads the checkpoint from the primary, then the entries it names: those
+    # the replica has not replayed yet come from the primary, not a 400.
+    checkpoint = client.get("/declarations/v1/log/checkpoint")
+    size = int(checkpoint.text.splitlines()[1])
+    entries = client.get(
+        "/declarations/v1/log/entries", params={"start": 0, "end": size}, headers=sen
+    )
+    assert entries.status_code == 200, entries.text
+    assert entries.json()["tree_size"] == size
+    assert len(entries.json()["entries"]) == size
+
+
+@pytest.mark.parametrize(
+    "replica_options",
+    [{"read_replica_max_lag_seconds": 1.0, "read_replica_check_seconds": 0.0}],
+)
+def test_a_replica_cut_off_from_the_primary_is_skipped_once_it_falls_behind(
+    client: TestClient, auth_api: AuthApi, standby: Standby
+) -> None:
+    _declare_in(client, auth_api, "RR-0010")
+    standby.wait_for_replay()
+    _eventually(lambda: _readiness(client)["replica"] == "ok")
+
+    conninfo = standby.cut_stream()
+    try:
+        # Nothing arrives, so all it received is replayed: only the primary knows it lags.
+        _declare_in(client, auth_api, "RR-0011")
+        _eventually(lambda: _readiness(client)["replica"] == "degraded")
+        time.sleep(1.5)  # not a moment's catching up: it stays behind
+        assert _readiness(client)["replica"] == "degraded"
+        assert _traced(client, auth_api, "RR-0011") == 1  # the primary answers
+    finally:
+        standby.restore_stream(conninfo)
+    standby.wait_for_replay()
+    _eventually(lambda: _readiness(client)["replica"] == "ok")
