@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
 from services.console.alerts import service
 from services.console.clients.base import ApiProblem
@@ -80,7 +81,7 @@ async def alert_step(
 ) -> Response:
     """One triage step with the ETag the form was read with; 412: reload, say so."""
     if step not in service.STEPS:
-        return await _detail_page(request, signed, alert_id, values={}, status=404)
+        raise HTTPException(404)
     async with request.form(max_fields=20) as form:
         signed.check_csrf(_text(form.get("csrf_token")))
         values = {
