@@ -40,11 +40,13 @@ def test_an_analyst_triages_a_diversion_alert_from_the_console(
     page = client.get(f"/console/alerts/{alert_id}").text
     assert f'href="/console/manifests/{manifest_id}"' in page  # the evidence, linked
     assert f'href="/console/cases/new?alert={alert_id}"' in page
-    assert "Raised" in page and "the register" in page
+    assert "Raised" in page
+    assert "the register" in page
 
     assert _step(client, alert_id, "assign", page, assignee="me").status_code == 303  # type: ignore[attr-defined]
     page = client.get(f"/console/alerts/{alert_id}?done=assign").text
-    assert "Done." in page and "Me (ECOWAS)" in page
+    assert "Done." in page
+    assert "Me (ECOWAS)" in page
     stale = page
     acked = _step(client, alert_id, "acknowledge", page, note="asked SEN")
     assert acked.headers["location"] == f"/console/alerts/{alert_id}?done=acknowledge"  # type: ignore[attr-defined]
@@ -65,17 +67,21 @@ def test_an_analyst_triages_a_diversion_alert_from_the_console(
     assert 'href="#close-note"' in _summary(other.text)  # type: ignore[attr-defined]
     assert 'id="outcome-other" name="outcome" value="other" checked' in other.text  # type: ignore[attr-defined]
 
-    assert _step(client, alert_id, "comments", reloaded, text="lost at Boulkessi").status_code == 303  # type: ignore[attr-defined]
+    assert (
+        _step(client, alert_id, "comments", reloaded, text="lost at Boulkessi").status_code == 303
+    )  # type: ignore[attr-defined]
     closed = _step(
         client, alert_id, "close", reloaded, outcome="confirmed_diversion", note="2019 attack"
     )
     assert closed.status_code == 303  # type: ignore[attr-defined]
     page = client.get(f"/console/alerts/{alert_id}").text
-    assert "Closed (Confirmed diversion)" in page and "2019 attack" in page
+    assert "Closed (Confirmed diversion)" in page
+    assert "2019 attack" in page
     history = page[page.index("<h2>History</h2>") :]
     for action in ("Raised", "Assigned", "Acknowledged", "Commented", "Closed"):
         assert action in history
-    assert history.count("you (ECOWAS)") == 4 and "lost at Boulkessi" in history
+    assert history.count("you (ECOWAS)") == 4
+    assert "lost at Boulkessi" in history
     assert person.email  # the steps were this person's (you), not the register's
 
     assert _step(client, alert_id, "reopen", page).status_code == 422  # type: ignore[attr-defined]
@@ -127,7 +133,8 @@ def test_bulk_acknowledgement_and_refusals_are_named(
     )
     assert dates.status_code == 422
     summary = _summary(dates.text)
-    assert 'href="#raised_from"' in summary and 'href="#raised_to"' in summary
+    assert 'href="#raised_from"' in summary
+    assert 'href="#raised_to"' in summary
     assert client.get("/console/alerts", params={"kind": "nonsense"}).status_code == 422
 
 

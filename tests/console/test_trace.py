@@ -32,8 +32,11 @@ def test_a_serial_typed_with_letter_o_shows_one_timeline_with_manifest_and_seizu
     assert 'href="/console/declarations/decl-menaka"' in rifle
     assert rifle.index("Brought into the mission") < rifle.index("Seized")  # date order
     assert "Ménaka, MLI" in rifle  # where it was seized
-    assert "tag--normalized" in rifle and "SEN, SENBATT" in rifle and "NER" in rifle
-    assert "56-0000128" in near_miss and "tag--possible" in near_miss
+    assert "tag--normalized" in rifle
+    assert "SEN, SENBATT" in rifle
+    assert "NER" in rifle
+    assert "56-0000128" in near_miss
+    assert "tag--possible" in near_miss
     assert "A near miss for you to judge" in near_miss
 
     # The maker narrows it; a pattern searches partial serials.
@@ -42,7 +45,8 @@ def test_a_serial_typed_with_letter_o_shows_one_timeline_with_manifest_and_seizu
     assert len(_timelines(pattern.text)) == 1
 
     french = client.get("/console/trace", params={"serial_number": "56 OOOO123", "lang": "fr"})
-    assert "Tracer une arme" in french.text and "Entrée dans la mission" in french.text
+    assert "Tracer une arme" in french.text
+    assert "Entrée dans la mission" in french.text
 
 
 def test_empty_refused_and_unmatched_searches_say_so(
@@ -53,7 +57,8 @@ def test_empty_refused_and_unmatched_searches_say_so(
     assert blank.status_code == 422
     summary = re.search(r'<div class="error-summary".*?</div>', blank.text, flags=re.S)
     assert summary is not None
-    assert 'href="#serial_number"' in summary.group(0) and 'href="#model"' in summary.group(0)
+    assert 'href="#serial_number"' in summary.group(0)
+    assert 'href="#model"' in summary.group(0)
 
     refused = client.get("/console/trace", params={"serial_number": "--//--"})
     assert refused.status_code == 422, refused.text  # the registry's 422, on the field
@@ -64,5 +69,6 @@ def test_empty_refused_and_unmatched_searches_say_so(
     assert "No record you may see matches this serial number." in html.unescape(nothing.text)
 
     form = client.get("/console/trace")
-    assert form.status_code == 200 and "error-summary" not in form.text
+    assert form.status_code == 200
+    assert "error-summary" not in form.text
     assert 'aria-current="page"' in form.text

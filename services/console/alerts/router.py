@@ -54,7 +54,9 @@ async def acknowledge_many(request: Request, signed: SignedInDep) -> Response:
         return await _queue_page(
             request, signed, filters, None, problems=problems, status=problem.status
         )
-    kept = urlencode({**{k: v for k, v in filters.items() if v}, "acknowledged": done["acknowledged"]})
+    kept = urlencode(
+        {**{k: v for k, v in filters.items() if v}, "acknowledged": done["acknowledged"]}
+    )
     return _redirect(request, signed, f"/console/alerts?{kept}")
 
 
@@ -126,9 +128,7 @@ async def _queue_page(
     counts: dict[str, object] = {"total": 0, "items": []}
     problems = list(problems or [])
     try:
-        page, counts = await service.queue(
-            apis_of(request).registry, signed.token, filters, cursor
-        )
+        page, counts = await service.queue(apis_of(request).registry, signed.token, filters, cursor)
     except ApiProblem as problem:
         if problem.status != 422:
             raise
@@ -147,7 +147,9 @@ async def _queue_page(
         "acknowledged": notice if notice.isdigit() else "",
         **_names(),
     }
-    return render(request, "alerts/queue.html", context, signed=signed, status=status, active="alerts")
+    return render(
+        request, "alerts/queue.html", context, signed=signed, status=status, active="alerts"
+    )
 
 
 async def _detail_page(
@@ -178,7 +180,9 @@ async def _detail_page(
         or alert.get("country") == signed.session.country,
         **_names(),
     }
-    return render(request, "alerts/detail.html", context, signed=signed, status=status, active="alerts")
+    return render(
+        request, "alerts/detail.html", context, signed=signed, status=status, active="alerts"
+    )
 
 
 def _names() -> dict[str, object]:

@@ -130,7 +130,7 @@ def count_table(counts: dict[str, Any]) -> list[tuple[str, dict[str, int]]]:
     """Counts as rows by kind, columns by status (kinds with none left out)."""
     rows: dict[str, dict[str, int]] = {}
     for item in counts.get("items", []):
-        rows.setdefault(item["kind"], {s: 0 for s in STATUS_NAMES})[item["status"]] = int(
+        rows.setdefault(item["kind"], dict.fromkeys(STATUS_NAMES, 0))[item["status"]] = int(
             item["count"]
         )
     return [(kind, rows[kind]) for kind in KIND_NAMES if kind in rows]

@@ -53,4 +53,6 @@ async def trace_page(
         link=service.link,
         place=service.place,
     )
-    return render(request, "trace/trace.html", context, signed=signed, status=status, active="trace")
+    return render(
+        request, "trace/trace.html", context, signed=signed, status=status, active="trace"
+    )

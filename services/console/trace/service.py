@@ -78,9 +78,7 @@ def check(values: dict[str, str], _: Gettext) -> list[Problem]:
     if not values["serial_number"]:
         found.append(Problem("serial_number", _("Serial number"), _("Enter a serial number.")))
     elif len(values["serial_number"]) > MAX_SERIAL:
-        found.append(
-            Problem("serial_number", _("Serial number"), _("At most 128 characters."))
-        )
+        found.append(Problem("serial_number", _("Serial number"), _("At most 128 characters.")))
     for name in ("manufacturer", "model"):
         if len(values[name]) > MAX_NAME:
             found.append(Problem(name, _(FIELD_LABELS[name]), _("At most 255 characters.")))
