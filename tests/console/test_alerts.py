@@ -113,7 +113,7 @@ def test_bulk_acknowledgement_and_refusals_are_named(
     assert done.status_code == 303, done.text
     assert done.headers["location"] == "/console/alerts?kind=linkage&acknowledged=2"
     shown = client.get(done.headers["location"]).text
-    assert "2 alerts acknowledged." in shown
+    assert "Alerts acknowledged: 2." in shown
     assert shown.count('name="ids"') == 1  # only the open one can still be ticked
 
     refused = client.post(
