@@ -182,7 +182,7 @@ def evidence_rows(evidence: Any, prefix: str = "") -> list[tuple[str, str, str |
     rows: list[tuple[str, str, str | None]] = []
     if isinstance(evidence, dict):
         for key, value in evidence.items():
-            label = f"{prefix}{key}"
+            label = f"{prefix}{key.replace('_', ' ')}"
             if isinstance(value, (dict, list)):
                 rows += evidence_rows(value, f"{label} › ")
             elif value is not None and value != "":
