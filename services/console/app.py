@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 
 from services.common.app import SecurityHeadersMiddleware
 from services.common.request_context import RequestContextMiddleware, configure_logging
+from services.console.alerts.router import router as alerts_router
 from services.console.clients.apis import make_apis
 from services.console.clients.base import ApiError, ApiProblem
 from services.console.home.router import router as home_router
@@ -33,6 +34,7 @@ from services.console.settings import ConsoleSettings
 from services.console.signed_in import CsrfRefused, SignedIn, SignInRequired
 from services.console.signin.router import router as signin_router
 from services.console.signin.service import load_credentials
+from services.console.trace.router import router as trace_router
 
 YEAR = 365 * 24 * 3600
 
@@ -70,6 +72,8 @@ def create_app(
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
     for router in (signin_router, home_router, manifests_router):
+        app.include_router(router)
+    for router in (trace_router, alerts_router):
         app.include_router(router)
     app.add_api_route("/console", _to_home, include_in_schema=False)
     app.add_api_route("/console/static/{fingerprint}/{name}", _static_file, include_in_schema=False)

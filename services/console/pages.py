@@ -33,7 +33,8 @@ from services.console.signed_in import SignedIn, sealer_of
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
-DOMAINS = ("signin", "home", "manifests")
+DOMAINS: tuple[str, ...] = ("signin", "home", "manifests")
+DOMAINS += ("trace", "alerts")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -85,6 +86,10 @@ def menu(session: Session | None) -> list[MenuEntry]:
         entries.append(MenuEntry("/console/manifests", N_("Manifests"), "manifests"))
     if session.can("manifests:write"):
         entries.append(MenuEntry("/console/manifests/upload", N_("Upload a manifest"), "upload"))
+    if session.can("register:read"):
+        entries.append(MenuEntry("/console/trace", N_("Trace a weapon"), "trace"))
+    if session.can("register:read"):
+        entries.append(MenuEntry("/console/alerts", N_("Alerts"), "alerts"))
     return entries
 
 
