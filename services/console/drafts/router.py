@@ -95,7 +95,7 @@ async def _detail_page(
         "status_names": service.STATUS_NAMES,
         "action_names": service.ACTION_NAMES,
         "can_edit": signed.session.can(chosen.write_scope),
-        "can_approve": signed.session.can(chosen.write_scope) and signed.session.can("admin"),
+        "can_approve": signed.session.can(chosen.write_scope) and signed.session.role == "admin",
         "notice": notice,
         "problems": problems or [],
         "draft_problems": [
