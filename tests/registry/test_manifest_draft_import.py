@@ -65,7 +65,9 @@ def test_an_unreadable_file_or_a_reader_stores_no_draft(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
     editor = person_headers(client, auth_api, register_settings, org="SEN", role="editor")
-    empty = client.post(IMPORT, data=FORM, files={"file": ("x.csv", b"", "text/csv")}, headers=editor)
+    empty = client.post(
+        IMPORT, data=FORM, files={"file": ("x.csv", b"", "text/csv")}, headers=editor
+    )
     assert assert_status(empty, 422)["errors"]
     no_kind = client.post(
         IMPORT, data=FORM, files={"file": ("x.csv", b"model\nAK\n", "text/csv")}, headers=editor

@@ -41,9 +41,7 @@ async def draft_list(
     """My organisation's drafts of one kind, oldest first; ``status`` narrows them."""
     chosen = service.KINDS[kind]
     client = service.client_for(apis_of(request), chosen)
-    page = await service.draft_page(
-        client, chosen, signed.token, status=status, cursor=cursor
-    )
+    page = await service.draft_page(client, chosen, signed.token, status=status, cursor=cursor)
     next_cursor = page.get("next_cursor")
     next_query = None
     if isinstance(next_cursor, str):
@@ -126,9 +124,7 @@ async def draft_step(
     _ = translator(language(request))
     if action == "return" and not comment:
         missing = [manifests.CellProblem("", _("Comment"), "comment", _("Say what to change."))]
-        return await _detail_page(
-            request, signed, kind, draft_id, problems=missing, status=422
-        )
+        return await _detail_page(request, signed, kind, draft_id, problems=missing, status=422)
     chosen = service.KINDS[kind]
     client = service.client_for(apis_of(request), chosen)
     try:

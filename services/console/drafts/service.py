@@ -82,7 +82,9 @@ async def draft_page(
     return await client.get_json(kind.path, token, params)
 
 
-async def draft(client: ServiceClient, kind: DraftKind, token: str, draft_id: str) -> dict[str, Any]:
+async def draft(
+    client: ServiceClient, kind: DraftKind, token: str, draft_id: str
+) -> dict[str, Any]:
     """One draft of my organisation (a 404 problem for anyone else's)."""
     return await client.get_json(f"{kind.path}/{draft_id}", token)
 

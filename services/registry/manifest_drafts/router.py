@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Header, Path, Query, Request, UploadFile
 from fastapi.responses import Response
-
 from sqlmodel import Session
 
 from services.common.database import SessionDep, run_write_session
