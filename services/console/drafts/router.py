@@ -91,6 +91,7 @@ async def _detail_page(
         "items": items,
         "item_count": item_count,
         "status_names": service.STATUS_NAMES,
+        "field_labels": manifests.FIELD_LABELS,
         "action_names": service.ACTION_NAMES,
         "can_edit": signed.session.can(chosen.write_scope),
         "can_approve": signed.session.can(chosen.write_scope) and signed.session.role == "admin",
