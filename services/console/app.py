@@ -24,6 +24,8 @@ from services.common.request_context import RequestContextMiddleware, configure_
 from services.console.alerts.router import router as alerts_router
 from services.console.clients.apis import make_apis
 from services.console.clients.base import ApiError, ApiProblem
+from services.console.drafts.router import router as drafts_router
+from services.console.holdings.router import router as holdings_router
 from services.console.home.router import router as home_router
 from services.console.i18n import N_
 from services.console.manifests.router import router as manifests_router
@@ -71,7 +73,7 @@ def create_app(
     app.state.refreshes = Refreshes()
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
-    for router in (signin_router, home_router, manifests_router):
+    for router in (signin_router, home_router, manifests_router, drafts_router, holdings_router):
         app.include_router(router)
     for router in (trace_router, alerts_router):
         app.include_router(router)

@@ -35,6 +35,7 @@ PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
 DOMAINS: tuple[str, ...] = ("signin", "home", "manifests")
 DOMAINS += ("trace", "alerts")
+DOMAINS += ("drafts", "holdings")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -90,6 +91,10 @@ def menu(session: Session | None) -> list[MenuEntry]:
         entries.append(MenuEntry("/console/trace", N_("Trace a weapon"), "trace"))
     if session.can("register:read"):
         entries.append(MenuEntry("/console/alerts", N_("Alerts"), "alerts"))
+    if session.can("register:read"):
+        entries.append(MenuEntry("/console/holdings", N_("Holdings"), "holdings"))
+    if session.can("manifests:write") or session.can("declarations:write"):
+        entries.append(MenuEntry("/console/drafts", N_("Drafts"), "drafts"))
     return entries
 
 

@@ -46,6 +46,7 @@ class Session:
     org_type: str = ""
     country: str | None = None
     person: str = ""
+    role: str = ""
 
     def can(self, scope: str) -> bool:
         """True when the person's token carries ``scope``."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from services.console.clients.base import ApiProblem
 from services.console.clients.registry_api import RegistryApi
+from services.console.drafts.service import KINDS
 from services.console.session import Session
 
 ENDING_WITHIN_DAYS = 90
@@ -32,11 +33,19 @@ class WhatNeedsMe:
     more_alerts: bool = False
     submissions: list[dict[str, Any]] = field(default_factory=list)
     rotations: list[RotationEnding] = field(default_factory=list)
+    drafts_awaiting: list[dict[str, Any]] = field(default_factory=list)
 
 
 async def what_needs_me(*, registry: RegistryApi, session: Session) -> WhatNeedsMe:
     """The person's home: the API decides what their organisation may see."""
     result = WhatNeedsMe()
+    if session.role == "admin" and session.can("manifests:write"):
+        awaiting = await registry.get_json(
+            KINDS["manifest"].path,
+            session.access_token,
+            {"status": "awaiting_approval", "limit": SHOWN},
+        )
+        result.drafts_awaiting = list(awaiting["items"])
     if not session.can("register:read"):
         return result
     token = session.access_token

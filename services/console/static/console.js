@@ -12,13 +12,16 @@
     var bar = box && box.querySelector("progress");
     if (!bar) { return; }
     event.preventDefault();
+    // "Save as draft" posts the same form elsewhere (its button's formaction).
+    var submitter = event.submitter;
+    var action = (submitter && submitter.hasAttribute("formaction")) ? submitter.formAction : form.action;
     var request = new XMLHttpRequest();
-    request.open("POST", form.action);
+    request.open("POST", action);
     request.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) { bar.value = Math.round((e.loaded / e.total) * 100); }
     });
     request.addEventListener("load", function () {
-      if (request.responseURL && request.responseURL !== form.action) {
+      if (request.responseURL && request.responseURL !== action) {
         window.location.assign(request.responseURL);
         return;
       }

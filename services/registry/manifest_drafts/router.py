@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, File, Form, Header, Path, Query, Request, UploadFile
 from fastapi.responses import Response
+from sqlmodel import Session
 
-from services.common.database import SessionDep
+from services.common.database import SessionDep, run_write_session
 from services.common.drafts import workflow
 from services.common.drafts.schemas import (
     DraftRead,
@@ -20,13 +21,14 @@ from services.common.drafts.schemas import (
 )
 from services.common.drafts.tables import DraftState
 from services.common.errors import problem_responses
-from services.common.idempotency import IdempotencyDep
+from services.common.idempotency import IdempotencyDep, PendingIdempotencyDep
 from services.common.pagination import Page, PageParamsDep
 from services.common.security import Principal, PrincipalDep
 from services.common.tables import utcnow
 from services.registry.deps import WriterDep
 from services.registry.manifest_drafts import service
 from services.registry.manifest_drafts.service import MANIFEST_DRAFTS
+from services.registry.manifests.uploads import read_upload_as_body_in_worker
 
 router = APIRouter(prefix="/manifest-drafts", tags=["manifest drafts"])
 DraftId = Annotated[str, Path(max_length=36)]
@@ -74,6 +76,63 @@ def create_manifest_draft(
     )
     body = service.read(session, principal=principal, draft=draft)
     return idempotency.respond(body, status_code=201, headers=_location(draft))
+
+
+@router.post(
+    "/import",
+    status_code=201,
+    response_model=DraftRead,
+    responses=problem_responses(403, 413, 415, 422),
+    summary="Save an uploaded CSV or XLSX manifest as a draft",
+)
+async def import_manifest_draft(
+    request: Request,
+    principal: WriterDep,
+    pending: PendingIdempotencyDep,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8 or Latin-1, , or ;) or XLSX")],
+    direction: Annotated[str | None, Form(max_length=8)] = None,
+    mission: Annotated[str | None, Form(max_length=64)] = None,
+    contributing_country: Annotated[str | None, Form(max_length=8)] = None,
+    unit: Annotated[str | None, Form(max_length=255)] = None,
+    crossing_date: Annotated[str | None, Form(max_length=32)] = None,
+    crossing_point: Annotated[str | None, Form(max_length=255)] = None,
+    reference: Annotated[str | None, Form(max_length=255)] = None,
+    closes_rotation: Annotated[str | None, Form(max_length=8)] = None,
+) -> Response:
+    """The form and file of ``POST /manifests/import`` read by the same reader into the
+    body ``POST /manifest-drafts`` takes (cells as written), saved as a draft titled with
+    the file's name. The draft lists the body's problems (``items[17].serial_number`` is
+    the file's 18th item); a file that cannot be read as a table is a 422 and over an
+    import limit a 413, nothing stored. ``Idempotency-Key`` makes a retry safe."""
+    form = {
+        "direction": direction,
+        "mission": mission,
+        "contributing_country": contributing_country,
+        "unit": unit,
+        "crossing_date": crossing_date,
+        "crossing_point": crossing_point,
+        "reference": reference,
+        "closes_rotation": closes_rotation,
+    }
+    read = await read_upload_as_body_in_worker(
+        request, form=form, file=file.file, filename=file.filename
+    )
+    title = (file.filename or "")[:200] or None
+    write = DraftWrite(body=read["body"], title=title)
+
+    def store(session: Session) -> Response:
+        fingerprint = {"form": form, "file_sha256": read["file_sha256"]}
+        idempotency = pending.bind(session, fingerprint=fingerprint)
+        replayed = idempotency.replay()
+        if replayed is not None:
+            return replayed
+        draft = workflow.create_draft(
+            session, MANIFEST_DRAFTS, principal=principal, write=write, now=utcnow()
+        )
+        body = service.read(session, principal=principal, draft=draft)
+        return idempotency.respond(body, status_code=201, headers=_location(draft))
+
+    return await run_write_session(request, store)
 
 
 @router.get("", response_model=Page[DraftSummary], responses=problem_responses(400))

@@ -88,3 +88,41 @@ async def read_upload_in_worker(
     limits: ImportLimits = request.app.state.settings.import_limits()
     work = partial(read_upload, form=form, data=file, filename=filename, limits=limits)
     return await read_in_worker(request, work)
+
+
+def read_upload_as_body(
+    *,
+    form: dict[str, Any],
+    data: bytes | IO[bytes],
+    filename: str | None,
+    limits: ImportLimits | None = None,
+) -> dict[str, Any]:
+    """The form fields and the file's rows as the JSON body ``POST /manifests`` takes, for
+    a draft: cell values are kept as written (the draft lists their problems, located as
+    ``items[17].serial_number``). A file over a cap is a 413; a file that cannot be read
+    as a table, or cells the reader itself refuses, a 422 naming each (nothing stored)."""
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    sheet = parse_sheet(stream, filename, limits)
+    name = filename or "the file"
+    if sheet.too_large:
+        raise PayloadTooLarge(
+            f"{name}: over an import limit; nothing was stored",
+            code="upload_too_large",
+            errors=[p.model_dump(exclude_none=True) for p in sheet.errors],
+        )
+    if sheet.errors:
+        raise ValidationFailed(
+            sheet.errors, detail=f"{name}: {len(sheet.errors)} problem(s); nothing was stored"
+        )
+    body: dict[str, Any] = {k: v for k, v in form.items() if v not in (None, "")}
+    body["items"] = sheet.items
+    return {"body": body, "file_sha256": file_sha256(stream)}
+
+
+async def read_upload_as_body_in_worker(
+    request: Request, *, form: dict[str, Any], file: IO[bytes], filename: str | None
+) -> dict[str, Any]:
+    """:func:`read_upload_as_body` in a worker thread, bounded like the import."""
+    limits: ImportLimits = request.app.state.settings.import_limits()
+    work = partial(read_upload_as_body, form=form, data=file, filename=filename, limits=limits)
+    return await read_in_worker(request, work)
