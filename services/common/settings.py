@@ -58,6 +58,9 @@ class ServiceSettings(BaseSettings):
     # times this should about match the database's cores: on this 2-core machine, 2
     # workers with 1 each served 1,000 traces/s where 4 each saturated near 930.
     hot_read_concurrency: int = Field(default=1, ge=1, le=64)
+    # OpenTelemetry spans per request and trace context on calls to the other services
+    # (services/common/tracing.py); also on when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    tracing_enabled: bool = False
 
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL; a SQLite file under ``var_dir`` by default."""
