@@ -139,3 +139,23 @@ def test_tracing_is_off_by_default_and_adds_nothing(
         assert app.state.tracer_provider is None
         middleware = [m.cls.__name__ for m in app.user_middleware]  # type: ignore[attr-defined]
         assert not any("OpenTelemetry" in m for m in middleware)
+
+
+def test_a_span_never_holds_the_serial_number_of_a_query(
+    traced_register: TestClient, auth_api: AuthApi, spans: InMemorySpanExporter
+) -> None:
+    reader = auth_api.secretariat_headers("ECOWAS")
+    serial = "56-7654321"
+    response = traced_register.get(
+        "/registry/v1/trace", params={"serial_number": serial}, headers=reader
+    )
+    assert response.status_code == 200, response.text
+
+    recorded = [
+        (span.name, key, str(value))
+        for span in spans.get_finished_spans()
+        for key, value in span.attributes.items()
+    ]
+    assert ("GET /registry/v1/trace") in {name for name, _, _ in recorded}
+    assert [r for r in recorded if "7654321" in r[2]] == []
+    assert [r for r in recorded if "bearer" in r[2].lower()] == []
