@@ -117,11 +117,30 @@ def instrument_client(client: httpx.AsyncClient, provider: TracerProvider | None
         return
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
+    # The instrumentation itself reaches for the client's transport the same way.
+    if not isinstance(client._transport, httpx.AsyncHTTPTransport):
+        client._transport = _OwnTransport(client._transport)
     HTTPXClientInstrumentor.instrument_client(
         client,
         tracer_provider=provider,
         request_hook=_async_client_request_hook,
     )
+
+
+class _OwnTransport(httpx.AsyncBaseTransport):
+    """One client's own handle on a transport other clients share (the embedded runner's
+    in-process transports reach one app from several clients and services): the
+    instrumentation wraps the transport object, so without it each call would be
+    traced once per client sharing it, under the wrong services' names."""
+
+    def __init__(self, shared: httpx.AsyncBaseTransport) -> None:
+        self._shared = shared
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._shared.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._shared.aclose()
 
 
 def shutdown(provider: TracerProvider | None) -> None:

@@ -114,6 +114,11 @@ def test_a_relayed_declaration_is_one_trace_across_declarations_auth_and_registr
         f"{relay_call.context.span_id:016x}",
     )
     assert int(flags, 16) & 1  # sampled
+    # Each call is one client span of the service that made it: the relay's token request
+    # and its delivery (in one process the services share transports, as they share a
+    # network; no call is traced twice or under another service's name).
+    clients = [(service_of(s), s.name) for s in finished if s.kind is SpanKind.CLIENT]
+    assert sorted(clients) == [("declarations", "POST"), ("declarations", "POST")]
     # The relay's token came from auth in the same trace.
     assert ("auth", "POST /auth/v1/token") in {(service_of(s), s.name) for s in finished}
 
