@@ -10,8 +10,13 @@
 #   both               every script twice, durable first; the SQLite figures once.
 # Scale and repetitions (each script prints the ones it used in its header line):
 #   BENCH_REPEAT        repetitions of every timed figure (default 5)
-#   BENCH_ITEMS         manifest items (registry_manifest, default 100,000) and
-#                       indexed items (registry_trace, default 5,000,000)
+#   BENCH_ITEMS         manifest items (registry_manifest, default 100,000),
+#                       indexed items (registry_trace, default 5,000,000) and the items
+#                       capacity fills (default 20,000,000: deploy/sizing.md's 30-year
+#                       volume or 20 million if that is smaller; about 3.5 minutes per
+#                       million on this 2-core machine, so over an hour at the default)
+#   BENCH_CAPACITY_QUERIES traces capacity times (default 200; statistics and
+#                       reconciliation a tenth of it, at least 5)
 #   BENCH_MISSION_ITEMS items of the holdings/reconciliation mission (default 50,000)
 #   BENCH_SINGLE, BENCH_CLIENTS, BENCH_BATCHES, BENCH_BATCH_SIZE, BENCH_LOG_ENTRIES
 #                       (declarations_log)
@@ -19,7 +24,7 @@
 # A check of the scripts themselves, not of the figures (about 3 minutes on 2 cores):
 #   BENCH_REPEAT=2 BENCH_ITEMS=2000 BENCH_MISSION_ITEMS=1500 BENCH_SINGLE=64 BENCH_CLIENTS=4 \
 #   BENCH_BATCHES=2 BENCH_BATCH_SIZE=100 BENCH_LOG_ENTRIES=20000 BENCH_TRACE_RATE=200 \
-#   BENCH_TRACE_SECONDS=3 BENCH_SEIZURE_ITEMS=1000 PG_EXTRA_OPTIONS="-c shared_buffers=256MB" \
+#   BENCH_TRACE_SECONDS=3 BENCH_SEIZURE_ITEMS=1000 BENCH_CAPACITY_QUERIES=20 PG_EXTRA_OPTIONS="-c shared_buffers=256MB" \
 #   make bench
 # BENCH_ONLY=registry_trace runs one script (a name without .py).
 set -uo pipefail

@@ -34,6 +34,8 @@ from services.common.request_context import RequestContextMiddleware, configure_
 from services.common.request_target import NulCharacterMiddleware
 from services.common.security import CommunityDirectory, JsonFetcher, TokenVerifier
 from services.common.settings import ServiceSettings
+from services.common.tracing import instrument_app, instrument_client, tracer_provider
+from services.common.tracing import shutdown as shutdown_tracing
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -105,6 +107,7 @@ def create_service_app(
             if app.state.replica is not None:
                 await app.state.replica.close()
             app.state.engine.dispose()
+            shutdown_tracing(app.state.tracer_provider)
 
     app = FastAPI(
         title=title,
@@ -138,7 +141,10 @@ def create_service_app(
     app.state.metrics = ServiceMetrics(app.state.engine, metrics_source)
     # Every service verifies tokens the same way: over HTTP against the auth
     # service's JWKS (an ASGI transport in the embedded runner and in tests).
+    provider = tracer_provider(name, enabled=settings.tracing_enabled)
+    instrument_app(app, provider)
     auth_client = AuthServiceClient(auth_http_client(settings.auth_base_url, auth_transport))
+    instrument_client(auth_client.client, provider)
     fetch = fetch_auth_json or auth_client.fetch_json
     app.state.auth_client = auth_client
     app.state.verifier = TokenVerifier(

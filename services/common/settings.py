@@ -60,6 +60,10 @@ class ServiceSettings(BaseSettings):
     # times this should about match the database's cores: on this 2-core machine, 2
     # workers with 1 each served 1,000 traces/s where 4 each saturated near 930.
     hot_read_concurrency: int = Field(default=1, ge=1, le=64)
+    # OpenTelemetry spans per request and trace context on calls to the other services
+    # (services/common/tracing.py); also on when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    tracing_enabled: bool = False
+
     # An optional PostgreSQL streaming replica (hot standby) for heavy reads (trace,
     # statistics, exports, lists): routes opt in with ``ReadSessionDep`` (replica.py).
     # Skipped, the primary answering, while it is down or its replay lags by more

@@ -21,6 +21,8 @@ from starlette.exceptions import HTTPException
 
 from services.common.app import SecurityHeadersMiddleware
 from services.common.request_context import RequestContextMiddleware, configure_logging
+from services.common.tracing import instrument_app, instrument_client, tracer_provider
+from services.common.tracing import shutdown as shutdown_tracing
 from services.console.alerts.router import router as alerts_router
 from services.console.clients.apis import make_apis
 from services.console.clients.base import ApiError, ApiProblem
@@ -50,11 +52,15 @@ def create_app(
     settings = settings or ConsoleSettings()
     configure_logging(settings.log_level)
     apis = make_apis(settings, transports)
+    provider = tracer_provider("console", enabled=settings.tracing_enabled)
+    for api in (apis.auth, apis.registry, apis.declarations):
+        instrument_client(api.http, provider)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         await apis.aclose()
+        shutdown_tracing(provider)
 
     app = FastAPI(
         title="SALW register console",
@@ -81,6 +87,7 @@ def create_app(
     app.add_api_route("/console/static/{fingerprint}/{name}", _static_file, include_in_schema=False)
     app.add_api_route("/console/healthz", _alive, include_in_schema=False)
     _install_error_pages(app)
+    instrument_app(app, provider)
     return app
 
 

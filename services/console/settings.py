@@ -35,6 +35,8 @@ class ConsoleSettings(BaseSettings):
     session_max_hours: int = Field(default=12, ge=1)
     api_timeout_seconds: float = Field(default=30.0, gt=0)
     log_level: str = "INFO"
+    # OpenTelemetry spans and trace context on API calls (services/common/tracing.py).
+    tracing_enabled: bool = False
 
     def resolved_public_url(self) -> str:
         """``public_url`` without a trailing slash."""

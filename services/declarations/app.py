@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from services.common.app import create_service_app
 from services.common.errors import problem_responses
 from services.common.security import authenticated
+from services.common.tracing import instrument_client
 from services.declarations import models
 from services.declarations.amendments.router import router as amendments_router
 from services.declarations.declarations.router import router as declarations_router
@@ -84,10 +85,12 @@ def create_app(
         # At startup, not at build time: building the app (e.g. for its OpenAPI
         # document) must not create a key file.
         app.state.log = LogContext(signer=load_signer(settings), origin=settings.log_origin)
+        relay_client = registry_client(settings.registry_base_url, registry_transport)
+        instrument_client(relay_client, app.state.tracer_provider)
         app.state.index_relay = IndexRelay(
             engine=app.state.engine,
             settings=settings,
-            registry=registry_client(settings.registry_base_url, registry_transport),
+            registry=relay_client,
             auth=app.state.auth_client.client,
             origin=settings.log_origin,
         )
@@ -125,4 +128,5 @@ def create_app(
     )
     app.state.clock = clock
     app.state.missions = missions
+    instrument_client(missions.client, app.state.tracer_provider)
     return app
