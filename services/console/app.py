@@ -23,6 +23,7 @@ from services.common.app import SecurityHeadersMiddleware
 from services.common.request_context import RequestContextMiddleware, configure_logging
 from services.console.clients.apis import make_apis
 from services.console.clients.base import ApiError, ApiProblem
+from services.console.cases.router import router as cases_router
 from services.console.home.router import router as home_router
 from services.console.i18n import N_
 from services.console.manifests.router import router as manifests_router
@@ -33,6 +34,7 @@ from services.console.settings import ConsoleSettings
 from services.console.signed_in import CsrfRefused, SignedIn, SignInRequired
 from services.console.signin.router import router as signin_router
 from services.console.signin.service import load_credentials
+from services.console.statistics.router import router as statistics_router
 
 YEAR = 365 * 24 * 3600
 
@@ -71,6 +73,8 @@ def create_app(
     app.add_middleware(RequestContextMiddleware)
     for router in (signin_router, home_router, manifests_router):
         app.include_router(router)
+    app.include_router(cases_router)
+    app.include_router(statistics_router)
     app.add_api_route("/console", _to_home, include_in_schema=False)
     app.add_api_route("/console/static/{fingerprint}/{name}", _static_file, include_in_schema=False)
     app.add_api_route("/console/healthz", _alive, include_in_schema=False)
