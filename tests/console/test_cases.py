@@ -89,7 +89,8 @@ def test_an_analyst_opens_a_case_from_the_alert_and_takes_a_trace_request_to_its
     case_url = _open_case_with_rifle(client, auth_api, alert["id"])
     case_page = client.get(case_url).text
     assert "Fusil 56-0000123 saisi à Ménaka" in case_page
-    assert "Alert</td>" in case_page and "56 OOOO123" in case_page
+    assert "Alert</td>" in case_page
+    assert "56 OOOO123" in case_page
 
     form, request_url = _prepare(client, case_url)
     assert 'name="marking" type="text" value="56 OOOO123"' in form  # prefilled from the item
@@ -101,19 +102,23 @@ def test_an_analyst_opens_a_case_from_the_alert_and_takes_a_trace_request_to_its
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.headers["content-disposition"].startswith("attachment")
     content = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "56 OOOO123" in content and "ECOWAS" in content and "Demande de traçage" in content
+    assert "56 OOOO123" in content
+    assert "ECOWAS" in content
+    assert "Demande de traçage" in content
 
     page = client.get(request_url).text
     assert "Draft" in page
     sent = client.post(f"{request_url}/send", data={"csrf_token": hidden(page, "csrf_token")})
     assert sent.status_code == 200, sent.text
     due = datetime.now(UTC).date() + timedelta(days=30)
-    assert "Sent" in sent.text and str(due.year) in sent.text
+    assert "Sent" in sent.text
+    assert str(due.year) in sent.text
     acknowledged = client.post(
         f"{request_url}/acknowledge",
         data={"csrf_token": hidden(page, "csrf_token"), "note": "Accusé de réception"},
     )
-    assert "Acknowledged" in acknowledged.text and "Accusé de réception" in acknowledged.text
+    assert "Acknowledged" in acknowledged.text
+    assert "Accusé de réception" in acknowledged.text
     answered = client.post(
         f"{request_url}/answer",
         data={
@@ -142,7 +147,9 @@ def test_refused_forms_name_every_problem_and_keep_what_was_typed(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
     alert = diversion(client, auth_api)
-    sign_in(client, analyst(client, auth_api, register_settings), start="/console/cases/new?lang=fr")
+    sign_in(
+        client, analyst(client, auth_api, register_settings), start="/console/cases/new?lang=fr"
+    )
     form = client.get("/console/cases/new").text
     refused = client.post(
         "/console/cases",
@@ -150,7 +157,8 @@ def test_refused_forms_name_every_problem_and_keep_what_was_typed(
     )
     assert refused.status_code == 422
     assert len(error_summary(refused.text)) == 2
-    assert "Titre" in refused.text and "Résumé" in refused.text
+    assert "Titre" in refused.text
+    assert "Résumé" in refused.text
 
     case_url = _open_case_with_rifle(client, auth_api, alert["id"])
     _, bad = _prepare(

@@ -50,7 +50,8 @@ def test_counts_by_country_are_a_table_with_bars_and_ddr_people(
     assert '<rect class="bar__fill" x="0" y="0" width="200"' in mli.group(0)
     assert '<span class="bar__value">2</span>' in mli.group(0)
     sen = re.search(r'<tr><th scope="row">SEN</th><td>Manifests</td>.*?</tr>', page.text)
-    assert sen is not None and 'width="100"' in sen.group(0)
+    assert sen is not None
+    assert 'width="100"' in sen.group(0)
     ddr = re.search(r'<tr><th scope="row">MLI</th>(<td class="num">\d+</td>)+</tr>', page.text)
     assert ddr is not None, page.text
     assert '<td class="num">46</td>' in ddr.group(0)  # every person counted
@@ -64,13 +65,12 @@ def test_bad_dates_are_named_in_the_person_s_language(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
     sign_in(client, analyst(client, auth_api, register_settings), start="/console/statistics")
-    page = client.get(
-        "/console/statistics?group_by=year&date_from=2024-13-45&date_to=soon&lang=fr"
-    )
+    page = client.get("/console/statistics?group_by=year&date_from=2024-13-45&date_to=soon&lang=fr")
     assert page.status_code == 422
     problems = error_summary(page.text)
     assert len(problems) == 2, problems
-    assert problems[0].startswith("Du") and problems[1].startswith("Au")
+    assert problems[0].startswith("Du")
+    assert problems[1].startswith("Au")
     assert 'value="soon"' in page.text
     export = client.get("/console/statistics.csv?date_to=soon", follow_redirects=False)
     assert export.status_code == 303

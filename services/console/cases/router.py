@@ -345,9 +345,7 @@ async def answer_file(request: Request, signed: SignedInDep, request_id: Id) -> 
 
 
 async def _download(request: Request, signed: SignedIn, path: str, kind: str) -> Response:
-    content, disposition = await cases_api.download(
-        apis_of(request).registry, signed.token, path
-    )
+    content, disposition = await cases_api.download(apis_of(request).registry, signed.token, path)
     return Response(
         content,
         media_type=f"application/{kind}",

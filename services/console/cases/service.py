@@ -253,7 +253,11 @@ async def answer(
     outcome: dict[str, Any] = {"result": form.get("result") or ""}
     if form.get("result") == "origin_established":
         outcome.update(
-            {k: form[f"origin_{k}"] for k in ("kind", "state", "recipient") if form.get(f"origin_{k}")}
+            {
+                k: form[f"origin_{k}"]
+                for k in ("kind", "state", "recipient")
+                if form.get(f"origin_{k}")
+            }
         )
     body: dict[str, Any] = {"text": form.get("text", ""), "outcome": outcome}
     if file is not None:

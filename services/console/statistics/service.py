@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
@@ -148,5 +147,5 @@ def as_xlsx(table: list[Row], filters: Filters, _: Gettext) -> bytes:
 
 def export_name(filters: Filters, extension: str) -> str:
     """The download's file name: grouping and range."""
-    span = "-".join(d for d in (filters.date_from, filters.date_to) if d) or date.today().isoformat()
+    span = "-".join(d for d in (filters.date_from, filters.date_to) if d) or "all"
     return f"statistics-{filters.group_by}-{span}.{extension}"
