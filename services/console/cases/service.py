@@ -197,8 +197,6 @@ def request_form(case: dict[str, Any], item_id: str) -> dict[str, str]:
         if str(item.get("id")) == item_id:
             for name, source in PREFILLED.items():
                 values[name] = str(item.get(source) or "")
-            if item.get("country"):
-                values["recipient_country"] = str(item["country"])
     return values
 
 
