@@ -157,8 +157,10 @@ def test_refused_forms_name_every_problem_and_keep_what_was_typed(
     )
     assert refused.status_code == 422
     assert len(error_summary(refused.text)) == 2
-    assert "Titre" in refused.text
-    assert "Résumé" in refused.text
+    assert error_summary(refused.text) == [
+        "Titre: Ce champ est obligatoire.",
+        "Résumé: Ce champ est obligatoire.",
+    ]
 
     case_url = _open_case_with_rifle(client, auth_api, alert["id"])
     _, bad = _prepare(
@@ -167,6 +169,7 @@ def test_refused_forms_name_every_problem_and_keep_what_was_typed(
     problems = error_summary(bad)
     assert len(problems) == 3, problems
     assert any(p.startswith("État destinataire") for p in problems)
+    assert "Contexte de la récupération: Ce champ est obligatoire." in problems
     assert 'value="56 OOOO123"' in bad  # the form keeps what was typed
 
     page = client.get(case_url).text

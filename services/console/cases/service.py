@@ -159,9 +159,9 @@ async def open_case(
     *, registry: ServiceClient, token: str, form: dict[str, str], form_key: str
 ) -> dict[str, Any]:
     """Open a case (with its alert as first record when ``from_alert`` is given)."""
-    body = {"title": form.get("title", ""), "summary": form.get("summary", "")}
-    if form.get("from_alert"):
-        body["from_alert"] = form["from_alert"]
+    # A field left empty is left out: the API answers "required", which the console
+    # shows in the person's language.
+    body = _given(form, CASE_FIELDS)
     return await cases_api.post_json(
         registry, cases_api.CASES, token, body, idempotency_key=form_key
     )
@@ -208,8 +208,6 @@ async def prepare_request(
     for name in ("case_item_id", "reply_days"):
         if name in body:
             body[name] = _number(body[name])
-    for name in ("recovery_context", "request_text", "recipient_country", "recipient_role"):
-        body.setdefault(name, "")
     return await cases_api.post_json(
         registry,
         f"{cases_api.CASES}/{case_id}/trace-requests",
@@ -248,7 +246,7 @@ async def answer(
     file: tuple[str, str, bytes] | None,
 ) -> dict[str, Any]:
     """Record the answer's text, its outcome and an optional file (name, type, bytes)."""
-    outcome: dict[str, Any] = {"result": form.get("result") or ""}
+    outcome: dict[str, Any] = _given(form, ("result",))
     if form.get("result") == "origin_established":
         outcome.update(
             {
@@ -257,7 +255,7 @@ async def answer(
                 if form.get(f"origin_{k}")
             }
         )
-    body: dict[str, Any] = {"text": form.get("text", ""), "outcome": outcome}
+    body: dict[str, Any] = {"outcome": outcome, **_given(form, ("text",))}
     if file is not None:
         name, media_type, content = file
         body["attachment"] = {
