@@ -97,3 +97,19 @@ def test_the_table_shown_downloads_as_csv_and_xlsx(
     assert rows[0] == ("Mission", "Source", "Item rows", "Quantity", "Mass (kg)")
     assert ("MINUSMA", "Declarations", 3, 3, 0) in rows
     assert client.get("/console/statistics.pdf").status_code == 404
+
+
+def test_the_map_draws_recoveries_on_bundled_borders_and_lists_them(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    _records(client, auth_api)
+    sign_in(client, analyst(client, auth_api, register_settings), start="/console/statistics")
+    page = client.get("/console/statistics/map?lang=fr")
+    assert page.status_code == 200, page.text
+    drawn = page.text.split('<svg class="map__svg"')[1].split("</svg>")[0]
+    assert drawn.count('<path class="map__country"') > 5  # Natural Earth's borders
+    assert drawn.count('<circle class="map__recovery"') == 2  # the seizure, the DDR
+    assert '<rect class="map__loss"' not in drawn
+    assert "//" not in drawn  # nothing fetched from elsewhere
+    assert "<td>Ménaka</td>" in page.text  # listed beside the map
+    assert client.get("/console/statistics/map?date_to=soon").status_code == 422

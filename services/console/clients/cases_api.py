@@ -56,3 +56,8 @@ async def download(registry: ServiceClient, token: str, path: str) -> tuple[byte
 async def statistics(registry: ServiceClient, token: str, **filters: Any) -> dict[str, Any]:
     """Counts per group, DDR people figures and traced weapons."""
     return await registry.get_json(STATISTICS, token, filters)
+
+
+async def locations(registry: ServiceClient, token: str, **filters: Any) -> dict[str, Any]:
+    """The places of declarations and losses, as a GeoJSON FeatureCollection."""
+    return await registry.get_json(f"{STATISTICS}/locations.geojson", token, filters)

@@ -15,6 +15,7 @@ from services.console.i18n import language, translator
 from services.console.pages import render
 from services.console.signed_in import SignedInDep, apis_of
 from services.console.statistics import service
+from services.console.statistics.map import drawing
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,6 +60,36 @@ async def statistics(
     }
     return render(
         request, "statistics/page.html", context, signed=signed, status=status, active="statistics"
+    )
+
+
+@router.get("/console/statistics/map")
+async def recovery_map(
+    request: Request, signed: SignedInDep, date_from: Day = "", date_to: Day = ""
+) -> Response:
+    """Recoveries and losses on a map drawn on the server (and listed beside it)."""
+    _ = translator(language(request))
+    filters = service.filters_of("country", date_from, date_to)
+    found: dict[str, object] = {}
+    problems = []
+    status = 200
+    try:
+        found = await service.places(
+            registry=apis_of(request).registry, token=signed.token, filters=filters
+        )
+    except ApiProblem as problem:
+        if problem.status != 422:
+            raise
+        problems = problems_of(problem, _, service.API_FIELDS)
+        status = 422
+    context = {
+        "filters": filters,
+        "map": drawing(found),
+        "truncated": bool(found.get("truncated")),
+        "problems": problems,
+    }
+    return render(
+        request, "statistics/map.html", context, signed=signed, status=status, active="statistics"
     )
 
 

@@ -85,6 +85,12 @@ async def figures(*, registry: ServiceClient, token: str, filters: Filters) -> d
     return await cases_api.statistics(registry, token, **filters.api_query())
 
 
+async def places(*, registry: ServiceClient, token: str, filters: Filters) -> dict[str, Any]:
+    """The places of the declarations and losses in the range (GeoJSON)."""
+    query = {k: v for k, v in filters.api_query().items() if k != "group_by"}
+    return await cases_api.locations(registry, token, **query)
+
+
 def rows(found: dict[str, Any], _: Gettext) -> list[Row]:
     """The table's rows, a bar length for each (readable by its number beside it)."""
     items = found.get("items") or []
