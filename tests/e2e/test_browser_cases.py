@@ -138,6 +138,9 @@ def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
     page.goto(f"{base}/console/statistics?date_from=2024-13-45&lang=fr")
     assert page.locator(".error-summary li").count() == 1
     _shoot(page, "console-statistics-refused-fr.png")
+    page.goto(f"{base}/console/statistics/map?lang=fr")
+    assert page.locator(".map__svg circle.map__recovery").count() == 1  # Ménaka
+    _shoot(page, "console-map-fr.png")
     context.close()
 
 

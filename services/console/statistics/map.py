@@ -14,7 +14,7 @@ BORDERS = Path(__file__).resolve().parent / "borders" / "countries-110m.json"
 WIDTH = 800
 # West and Central Africa and the Sahel, when there is no point to frame.
 DEFAULT_VIEW = (-20.0, -10.0, 35.0, 28.0)
-MIN_SPAN = 16.0
+MIN_SPAN = 30.0
 
 Ring = list[tuple[float, float]]
 
