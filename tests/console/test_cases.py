@@ -191,6 +191,14 @@ def test_an_overdue_request_is_marked_in_words_on_the_case_and_the_request(
     page = client.get(request_url).text
     client.post(f"{request_url}/send", data={"csrf_token": hidden(page, "csrf_token")})
     assert "Overdue" not in client.get(case_url).text
+    unanswered = client.post(
+        f"{request_url}/answer", data={"csrf_token": hidden(page, "csrf_token")}
+    )
+    assert unanswered.status_code == 422
+    assert error_summary(unanswered.text) == [
+        "Answer: This is required.",
+        "Outcome: This is required.",
+    ]
     engine = create_engine(register_settings.registry.resolved_database_url())
     with engine.begin() as connection:
         past = datetime.now(UTC).date() - timedelta(days=2)
@@ -206,6 +214,12 @@ def test_another_organisations_case_is_not_found_and_a_form_without_csrf_is_refu
     alert = diversion(client, auth_api)
     sign_in(client, analyst(client, auth_api, register_settings), start="/console/cases")
     case_url = _open_case_with_rifle(client, auth_api, alert["id"])
+    page = client.get(case_url).text
+    shared = client.post(
+        f"{case_url}/shares", data={"csrf_token": hidden(page, "csrf_token"), "organisation": "sen"}
+    )
+    assert shared.status_code == 200, shared.text
+    assert re.search(r"<li>SEN \(", shared.text)
     forged = client.post(f"{case_url}/shares", data={"organisation": "SEN"})
     assert forged.status_code == 403
     client.cookies.clear()
