@@ -24,6 +24,7 @@ from services.common.request_context import RequestContextMiddleware, configure_
 from services.common.tracing import instrument_app, instrument_client, tracer_provider
 from services.common.tracing import shutdown as shutdown_tracing
 from services.console.alerts.router import router as alerts_router
+from services.console.cases.router import router as cases_router
 from services.console.clients.apis import make_apis
 from services.console.clients.base import ApiError, ApiProblem
 from services.console.drafts.router import router as drafts_router
@@ -38,6 +39,7 @@ from services.console.settings import ConsoleSettings
 from services.console.signed_in import CsrfRefused, SignedIn, SignInRequired
 from services.console.signin.router import router as signin_router
 from services.console.signin.service import load_credentials
+from services.console.statistics.router import router as statistics_router
 from services.console.trace.router import router as trace_router
 
 YEAR = 365 * 24 * 3600
@@ -83,6 +85,8 @@ def create_app(
         app.include_router(router)
     for router in (trace_router, alerts_router):
         app.include_router(router)
+    app.include_router(cases_router)
+    app.include_router(statistics_router)
     app.add_api_route("/console", _to_home, include_in_schema=False)
     app.add_api_route("/console/static/{fingerprint}/{name}", _static_file, include_in_schema=False)
     app.add_api_route("/console/healthz", _alive, include_in_schema=False)

@@ -34,8 +34,7 @@ from services.console.signed_in import SignedIn, sealer_of
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
 DOMAINS: tuple[str, ...] = ("signin", "home", "manifests")
-DOMAINS += ("trace", "alerts")
-DOMAINS += ("drafts", "holdings")
+DOMAINS += ("trace", "alerts", "drafts", "holdings", "cases", "statistics")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -89,12 +88,16 @@ def menu(session: Session | None) -> list[MenuEntry]:
         entries.append(MenuEntry("/console/manifests/upload", N_("Upload a manifest"), "upload"))
     if session.can("register:read"):
         entries.append(MenuEntry("/console/trace", N_("Trace a weapon"), "trace"))
-    if session.can("register:read"):
         entries.append(MenuEntry("/console/alerts", N_("Alerts"), "alerts"))
-    if session.can("register:read"):
         entries.append(MenuEntry("/console/holdings", N_("Holdings"), "holdings"))
     if session.can("manifests:write") or session.can("declarations:write"):
         entries.append(MenuEntry("/console/drafts", N_("Drafts"), "drafts"))
+    if session.can("alerts:triage") or (
+        session.org_type == "member_state" and session.can("manifests:write")
+    ):
+        entries.append(MenuEntry("/console/cases", N_("Cases"), "cases"))
+    if session.can("register:read"):
+        entries.append(MenuEntry("/console/statistics", N_("Statistics"), "statistics"))
     return entries
 
 

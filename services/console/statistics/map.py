@@ -1,0 +1,141 @@
+"""The map of recoveries and losses: the API's GeoJSON points drawn as SVG on Natural
+Earth's 1:110m country borders (vendored in ``borders/``), on the server, with nothing
+fetched from outside the register."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+BORDERS = Path(__file__).resolve().parent / "borders" / "countries-110m.json"
+WIDTH = 800
+# West and Central Africa and the Sahel, when there is no point to frame.
+DEFAULT_VIEW = (-20.0, -10.0, 35.0, 28.0)
+MIN_SPAN = 30.0
+
+Ring = list[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Point:
+    """One record's place, projected (``x``, ``y``), with what its tooltip and list say."""
+
+    x: float
+    y: float
+    record: str
+    kind: str
+    country: str
+    place: str
+    date: str
+    items: int
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """The SVG's size, country outlines (path data) and points."""
+
+    width: int
+    height: int
+    countries: list[str]
+    points: list[Point]
+
+
+@cache
+def _rings() -> tuple[tuple[Ring, ...], ...]:
+    """Every country's rings in degrees, decoded from the quantized, delta-coded arcs."""
+    topology = json.loads(BORDERS.read_text(encoding="utf-8"))
+    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
+    arcs: list[Ring] = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        decoded: Ring = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            decoded.append((x * sx + tx, y * sy + ty))
+        arcs.append(decoded)
+
+    def ring(indexes: list[int]) -> Ring:
+        points: Ring = []
+        for index in indexes:
+            arc = arcs[index] if index >= 0 else arcs[~index][::-1]
+            points.extend(arc[1:] if points else arc)
+        return points
+
+    countries = []
+    for geometry in topology["objects"]["countries"]["geometries"]:
+        if geometry["type"] == "Polygon":
+            polygons = [geometry["arcs"]]
+        elif geometry["type"] == "MultiPolygon":
+            polygons = geometry["arcs"]
+        else:
+            continue
+        countries.append(tuple(ring(r) for polygon in polygons for r in polygon))
+    return tuple(countries)
+
+
+def _view(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """The frame (west, south, east, north) around the points, padded, at least MIN_SPAN."""
+    if not points:
+        return DEFAULT_VIEW
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    cx, cy = (west + east) / 2, (south + north) / 2
+    half_w = max((east - west) * 0.6, MIN_SPAN / 2)
+    half_h = max((north - south) * 0.6, MIN_SPAN / 2)
+    return (cx - half_w, max(cy - half_h, -85.0), cx + half_w, min(cy + half_h, 85.0))
+
+
+def drawing(collection: dict[str, Any]) -> Drawing:
+    """The map of a FeatureCollection of points (equirectangular, framed on them)."""
+    found = []
+    for feature in collection.get("features") or []:
+        coordinates = (feature.get("geometry") or {}).get("coordinates") or []
+        if len(coordinates) == 2 and all(isinstance(c, int | float) for c in coordinates):
+            found.append((float(coordinates[0]), float(coordinates[1]), feature))
+    west, south, east, north = _view([(lon, lat) for lon, lat, _ in found])
+    scale = WIDTH / (east - west)
+    height = round((north - south) * scale)
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return round((lon - west) * scale, 1), round((north - lat) * scale, 1)
+
+    outlines = []
+    for rings in _rings():
+        if not any(
+            west - 5 <= lon <= east + 5 and south - 5 <= lat <= north + 5
+            for ring in rings
+            for lon, lat in ring
+        ):
+            continue
+        outlines.append(
+            " ".join(
+                "M" + " L".join(f"{x},{y}" for x, y in (project(*p) for p in ring)) + " Z"
+                for ring in rings
+            )
+        )
+    points = []
+    for lon, lat, feature in found:
+        properties = feature.get("properties") or {}
+        x, y = project(lon, lat)
+        points.append(
+            Point(
+                x=x,
+                y=y,
+                record=str(properties.get("record") or ""),
+                kind=str(properties.get("loss_type") or properties.get("type") or ""),
+                country=str(
+                    properties.get("country") or properties.get("contributing_country") or ""
+                ),
+                place=str(properties.get("place") or ""),
+                date=str(properties.get("event_date") or ""),
+                items=int(properties.get("item_count") or 0),
+                lon=lon,
+                lat=lat,
+            )
+        )
+    return Drawing(width=WIDTH, height=height, countries=outlines, points=points)

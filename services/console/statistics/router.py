@@ -1,0 +1,132 @@
+"""Statistics: counts by a grouping over a date range as a table and bars, DDR people
+figures, traced weapons; the table as CSV or XLSX."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from services.console.cases.service import problems_of
+from services.console.clients.base import ApiProblem
+from services.console.i18n import language, translator
+from services.console.pages import render
+from services.console.signed_in import SignedInDep, apis_of
+from services.console.statistics import service
+from services.console.statistics.map import drawing
+
+router = APIRouter(include_in_schema=False)
+
+GroupBy = Annotated[str, Query(max_length=32)]
+Day = Annotated[str, Query(max_length=10)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/console/statistics")
+async def statistics(
+    request: Request,
+    signed: SignedInDep,
+    group_by: GroupBy = "country",
+    date_from: Day = "",
+    date_to: Day = "",
+) -> Response:
+    """The counts by the chosen grouping, with bars, DDR figures and traced weapons."""
+    _ = translator(language(request))
+    filters = service.filters_of(group_by, date_from, date_to)
+    found: dict[str, object] = {}
+    problems = []
+    status = 200
+    try:
+        found = await service.figures(
+            registry=apis_of(request).registry, token=signed.token, filters=filters
+        )
+    except ApiProblem as problem:
+        if problem.status != 422:
+            raise
+        problems = problems_of(problem, _, service.API_FIELDS)
+        status = 422
+    context = {
+        "filters": filters,
+        "groupings": service.GROUPINGS,
+        "rows": service.rows(found, _),
+        "ddr": found.get("ddr_people") or [],
+        "ddr_columns": service.DDR_COLUMNS,
+        "traced_weapons": found.get("traced_weapons"),
+        "bar_width": service.BAR_WIDTH,
+        "export_query": urlencode(filters.query()),
+        "problems": problems,
+    }
+    return render(
+        request, "statistics/page.html", context, signed=signed, status=status, active="statistics"
+    )
+
+
+@router.get("/console/statistics/map")
+async def recovery_map(
+    request: Request, signed: SignedInDep, date_from: Day = "", date_to: Day = ""
+) -> Response:
+    """Recoveries and losses on a map drawn on the server (and listed beside it)."""
+    _ = translator(language(request))
+    filters = service.filters_of("country", date_from, date_to)
+    found: dict[str, object] = {}
+    problems = []
+    status = 200
+    try:
+        found = await service.places(
+            registry=apis_of(request).registry, token=signed.token, filters=filters
+        )
+    except ApiProblem as problem:
+        if problem.status != 422:
+            raise
+        problems = problems_of(problem, _, service.API_FIELDS)
+        status = 422
+    context = {
+        "filters": filters,
+        "map": drawing(found),
+        "truncated": bool(found.get("truncated")),
+        "problems": problems,
+    }
+    return render(
+        request, "statistics/map.html", context, signed=signed, status=status, active="statistics"
+    )
+
+
+@router.get("/console/statistics.{extension}")
+async def export(
+    request: Request,
+    signed: SignedInDep,
+    extension: str,
+    group_by: GroupBy = "country",
+    date_from: Day = "",
+    date_to: Day = "",
+) -> Response:
+    """The table shown on the page, as CSV or XLSX."""
+    if extension not in ("csv", "xlsx"):
+        return Response("not found", status_code=404, media_type="text/plain")
+    _ = translator(language(request))
+    filters = service.filters_of(group_by, date_from, date_to)
+    try:
+        found = await service.figures(
+            registry=apis_of(request).registry, token=signed.token, filters=filters
+        )
+    except ApiProblem as problem:
+        if problem.status != 422:
+            raise
+        # The page names every problem of the filters.
+        return RedirectResponse(f"/console/statistics?{urlencode(filters.query())}", 303)
+    table = service.rows(found, _)
+    if extension == "csv":
+        content, media_type = service.as_csv(table, filters, _), "text/csv; charset=utf-8"
+    else:
+        content, media_type = service.as_xlsx(table, filters, _), XLSX
+    name = service.export_name(filters, extension)
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )

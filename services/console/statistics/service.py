@@ -1,0 +1,157 @@
+"""Statistics as the person may read them: the API's counts as a table with bars, and
+the same table as CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook
+
+from services.console.clients import cases_api
+from services.console.clients.base import ServiceClient
+from services.console.i18n import N_, Gettext
+
+BAR_WIDTH = 200
+# The API's names of the filters (``query.from``) as the page's fields.
+API_FIELDS = {"query.from": "date_from", "query.to": "date_to", "query.group_by": "group_by"}
+GROUPINGS: dict[str, str] = {
+    "country": N_("Country"),
+    "mission": N_("Mission"),
+    "category": N_("Category"),
+    "kind": N_("Kind of item"),
+    "item_type": N_("Item type"),
+    "serial_status": N_("Serial number status"),
+    "year": N_("Year"),
+    "type": N_("Type of record"),
+    "circumstance": N_("Circumstance of the loss"),
+}
+SOURCES: dict[str, str] = {
+    "manifests": N_("Manifests"),
+    "declarations": N_("Declarations"),
+    "loss_reports": N_("Loss reports"),
+}
+DDR_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("collections", N_("Collections")),
+    ("female_under_18", N_("Women and girls under 18")),
+    ("female_18_and_over", N_("Women 18 and over")),
+    ("male_under_18", N_("Men and boys under 18")),
+    ("male_18_and_over", N_("Men 18 and over")),
+    ("sex_or_age_unknown", N_("Sex or age not recorded")),
+    ("total", N_("Total people")),
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the statistics page shows: a grouping and a date range."""
+
+    group_by: str = "country"
+    date_from: str = ""
+    date_to: str = ""
+
+    def query(self) -> dict[str, str]:
+        """The page's query parameters."""
+        found = {"group_by": self.group_by, "date_from": self.date_from, "date_to": self.date_to}
+        return {k: v for k, v in found.items() if v}
+
+    def api_query(self) -> dict[str, str]:
+        """The API's query parameters (``from`` and ``to`` for the range)."""
+        found = {"group_by": self.group_by, "from": self.date_from, "to": self.date_to}
+        return {k: v for k, v in found.items() if v}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table, with its bar's length (quantity, relative to the largest)."""
+
+    key: str
+    source: str
+    records: int
+    quantity: int
+    mass_kg: float
+    bar: int
+
+
+def filters_of(group_by: str, date_from: str, date_to: str) -> Filters:
+    """The filters as asked (the API names an unknown grouping or a bad date)."""
+    return Filters(group_by=group_by or "country", date_from=date_from, date_to=date_to)
+
+
+async def figures(*, registry: ServiceClient, token: str, filters: Filters) -> dict[str, Any]:
+    """The API's statistics for ``filters``."""
+    return await cases_api.statistics(registry, token, **filters.api_query())
+
+
+async def places(*, registry: ServiceClient, token: str, filters: Filters) -> dict[str, Any]:
+    """The places of the declarations and losses in the range (GeoJSON)."""
+    query = {k: v for k, v in filters.api_query().items() if k != "group_by"}
+    return await cases_api.locations(registry, token, **query)
+
+
+def rows(found: dict[str, Any], _: Gettext) -> list[Row]:
+    """The table's rows, a bar length for each (readable by its number beside it)."""
+    items = found.get("items") or []
+    largest = max((int(i.get("quantity") or 0) for i in items), default=0) or 1
+    return [
+        Row(
+            key=str(i["key"]) if i.get("key") is not None else _("Not recorded"),
+            source=_(SOURCES.get(str(i.get("source")), str(i.get("source")))),
+            records=int(i.get("records") or 0),
+            quantity=int(i.get("quantity") or 0),
+            mass_kg=float(i.get("mass_kg") or 0),
+            bar=round(BAR_WIDTH * int(i.get("quantity") or 0) / largest),
+        )
+        for i in items
+    ]
+
+
+def _header(filters: Filters, _: Gettext) -> list[str]:
+    return [
+        _(GROUPINGS.get(filters.group_by, filters.group_by)),
+        _("Source"),
+        _("Item rows"),
+        _("Quantity"),
+        _("Mass (kg)"),
+    ]
+
+
+def _lines(table: list[Row]) -> list[list[Any]]:
+    return [[r.key, r.source, r.records, r.quantity, r.mass_kg] for r in table]
+
+
+def as_csv(table: list[Row], filters: Filters, _: Gettext) -> bytes:
+    """The table shown, as CSV (UTF-8 with a BOM so spreadsheets read its accents)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(_header(filters, _))
+    for line in _lines(table):
+        # A cell starting with = + - @ would be a formula in a spreadsheet.
+        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in "=+-@" else c for c in line])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def as_xlsx(table: list[Row], filters: Filters, _: Gettext) -> bytes:
+    """The table shown, as an XLSX workbook of one sheet."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Statistics")[:31]
+    sheet.append(_header(filters, _))
+    for line in _lines(table):
+        sheet.append(line)
+        # Text cells are stored as strings, never formulas.
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_name(filters: Filters, extension: str) -> str:
+    """The download's file name: grouping and range."""
+    span = "-".join(d for d in (filters.date_from, filters.date_to) if d) or "all"
+    return f"statistics-{filters.group_by}-{span}.{extension}"

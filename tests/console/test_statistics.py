@@ -1,0 +1,115 @@
+"""Statistics in the console: counts by a grouping as a table with bars (numbers beside
+them), DDR people figures, the date range with its problems named, CSV and XLSX of the
+table shown."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from services.embedded import EmbeddedSettings
+from tests.console.cases_support import analyst, diversion, error_summary
+from tests.console.support import sign_in
+from tests.registry.factories import INDEX, declared_weapon, delivery
+from tests.support.auth_fixtures import AuthApi
+from tests.support.responses import assert_status
+
+PEOPLE = {"female_under_18": 2, "female_18_and_over": 9, "male_under_18": 4, "male_18_and_over": 31}
+
+
+def _records(client: TestClient, auth_api: AuthApi) -> None:
+    """SEN's manifest, NER's seizure, and Mali's DDR collection of two rifles."""
+    diversion(client, auth_api)
+    collection = delivery(
+        [declared_weapon(0, "DDR-0001"), declared_weapon(1, "DDR-0002")],
+        declaration_id="decl-ddr",
+        type_="collection",
+        country="MLI",
+        mission="MINUSMA",
+        event_date="2024-06-01",
+        collection={"ddr": True, "programme": "PNDDRR", "people": PEOPLE},
+        ddr_people=PEOPLE,
+    )
+    relay = auth_api.operator_headers(("index:write",))
+    assert_status(client.post(INDEX, json=collection, headers=relay), 200)
+
+
+def test_counts_by_country_are_a_table_with_bars_and_ddr_people(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    _records(client, auth_api)
+    sign_in(client, analyst(client, auth_api, register_settings), start="/console/statistics")
+    page = client.get("/console/statistics?group_by=country")
+    assert page.status_code == 200, page.text
+    mli = re.search(r'<tr><th scope="row">MLI</th><td>Declarations</td>.*?</tr>', page.text)
+    assert mli is not None, page.text
+    # The largest quantity has the full bar, and its number is written beside it.
+    assert '<rect class="bar__fill" x="0" y="0" width="200"' in mli.group(0)
+    assert '<span class="bar__value">2</span>' in mli.group(0)
+    sen = re.search(r'<tr><th scope="row">SEN</th><td>Manifests</td>.*?</tr>', page.text)
+    assert sen is not None
+    assert 'width="100"' in sen.group(0)
+    ddr = re.search(r'<tr><th scope="row">MLI</th>(<td class="num">\d+</td>)+</tr>', page.text)
+    assert ddr is not None, page.text
+    assert '<td class="num">46</td>' in ddr.group(0)  # every person counted
+    assert "Weapons traced to their illicit origin: <strong>0</strong>" in page.text
+
+    in_2024 = client.get("/console/statistics?group_by=country&date_from=2024-01-01").text
+    assert '<th scope="row">SEN</th>' not in in_2024  # the manifest crossed in 2023
+
+
+def test_bad_dates_are_named_in_the_person_s_language(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    sign_in(client, analyst(client, auth_api, register_settings), start="/console/statistics")
+    page = client.get("/console/statistics?group_by=year&date_from=2024-13-45&date_to=soon&lang=fr")
+    assert page.status_code == 422
+    problems = error_summary(page.text)
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("Du")
+    assert problems[1].startswith("Au")
+    assert 'value="soon"' in page.text
+    export = client.get("/console/statistics.csv?date_to=soon", follow_redirects=False)
+    assert export.status_code == 303
+    assert export.headers["location"] == "/console/statistics?group_by=country&date_to=soon"
+
+
+def test_the_table_shown_downloads_as_csv_and_xlsx(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    _records(client, auth_api)
+    sign_in(client, analyst(client, auth_api, register_settings), start="/console/statistics")
+    csv = client.get("/console/statistics.csv?group_by=mission&lang=fr")
+    assert csv.status_code == 200
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert 'filename="statistics-mission-' in csv.headers["content-disposition"]
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Mission,Source,Lignes d’éléments,Quantité,Masse (kg)"
+    assert "MINUSMA,Déclarations,3,3,0.0" in lines
+    xlsx = client.get("/console/statistics.xlsx?group_by=mission")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
+    assert rows[0] == ("Mission", "Source", "Item rows", "Quantity", "Mass (kg)")
+    assert ("MINUSMA", "Declarations", 3, 3, 0) in rows
+    assert client.get("/console/statistics.pdf").status_code == 404
+
+
+def test_the_map_draws_recoveries_on_bundled_borders_and_lists_them(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    _records(client, auth_api)
+    sign_in(client, analyst(client, auth_api, register_settings), start="/console/statistics")
+    page = client.get("/console/statistics/map?lang=fr")
+    assert page.status_code == 200, page.text
+    drawn = page.text.split('<svg class="map__svg"')[1].split("</svg>")[0]
+    assert drawn.count('<path class="map__country"') > 5  # Natural Earth's borders
+    assert drawn.count('<circle class="map__recovery"') == 2  # the seizure, the DDR
+    assert '<rect class="map__loss"' not in drawn
+    assert "//" not in drawn  # nothing fetched from elsewhere
+    assert "<td>Ménaka</td>" in page.text  # listed beside the map
+    assert client.get("/console/statistics/map?date_to=soon").status_code == 422
