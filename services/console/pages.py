@@ -33,7 +33,7 @@ from services.console.signed_in import SignedIn, sealer_of
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
-DOMAINS = ("signin", "home", "manifests")
+DOMAINS = ("signin", "home", "manifests", "declarations")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -85,6 +85,10 @@ def menu(session: Session | None) -> list[MenuEntry]:
         entries.append(MenuEntry("/console/manifests", N_("Manifests"), "manifests"))
     if session.can("manifests:write"):
         entries.append(MenuEntry("/console/manifests/upload", N_("Upload a manifest"), "upload"))
+    if session.can("register:read"):
+        entries.append(MenuEntry("/console/declarations", N_("Declarations"), "declarations"))
+    if session.can("declarations:write"):
+        entries.append(MenuEntry("/console/declarations/new", N_("Declare"), "declare"))
     return entries
 
 

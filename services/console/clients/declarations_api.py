@@ -1,0 +1,91 @@
+"""The console's calls to the declarations API, with the person's token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.console.clients.base import ServiceClient
+
+BASE = "/declarations/v1/declarations"
+
+
+class DeclarationsApi(ServiceClient):
+    """Declarations, their versions and legal holds as the person may see them."""
+
+    async def declarations(self, token: str, **filters: Any) -> dict[str, Any]:
+        """A page of declarations the person may read."""
+        return await self.get_json(BASE, token, filters)
+
+    async def declaration(self, token: str, declaration_id: str) -> tuple[dict[str, Any], str]:
+        """One declaration and its ETag (a 404 problem outside the person's tenancy)."""
+        response = await self.request("GET", f"{BASE}/{declaration_id}", token)
+        body: dict[str, Any] = response.json()
+        return body, response.headers.get("ETag", "")
+
+    async def versions(self, token: str, declaration_id: str) -> dict[str, Any]:
+        """Every version of a declaration, oldest first."""
+        return await self.get_json(f"{BASE}/{declaration_id}/versions", token)
+
+    async def holds(self, token: str, declaration_id: str) -> dict[str, Any]:
+        """The legal holds of a declaration (a problem when the person may not see them)."""
+        return await self.get_json(f"{BASE}/{declaration_id}/holds", token)
+
+    async def declare(
+        self, token: str, document: dict[str, Any], idempotency_key: str
+    ) -> dict[str, Any]:
+        """``POST /declarations``: the stored declaration, or an ApiProblem naming every
+        problem (nothing stored)."""
+        response = await self.request(
+            "POST", BASE, token, json=document, headers={"Idempotency-Key": idempotency_key}
+        )
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def amend(
+        self,
+        token: str,
+        declaration_id: str,
+        *,
+        reason: str,
+        changes: dict[str, Any],
+        if_match: str,
+        idempotency_key: str,
+    ) -> dict[str, Any]:
+        """A new version from a merge patch; 412 when the record changed since ``if_match``."""
+        response = await self.request(
+            "POST",
+            f"{BASE}/{declaration_id}/amendments",
+            token,
+            json={"reason": reason, "changes": changes},
+            headers={"If-Match": if_match, "Idempotency-Key": idempotency_key},
+        )
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def place_hold(
+        self, token: str, declaration_id: str, reason: str, idempotency_key: str
+    ) -> dict[str, Any]:
+        """Place a legal hold with its reason."""
+        response = await self.request(
+            "POST",
+            f"{BASE}/{declaration_id}/holds",
+            token,
+            json={"reason": reason},
+            headers={"Idempotency-Key": idempotency_key},
+        )
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def lift_hold(
+        self, token: str, declaration_id: str, hold_id: str, reason: str
+    ) -> dict[str, Any]:
+        """Lift one legal hold with its reason."""
+        response = await self.request(
+            "DELETE", f"{BASE}/{declaration_id}/holds/{hold_id}", token, json={"reason": reason}
+        )
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def incidents(self, token: str, **filters: Any) -> dict[str, Any]:
+        """A page of the incidents the person may read."""
+        return await self.get_json("/declarations/v1/incidents", token, filters)
