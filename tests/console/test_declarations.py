@@ -107,8 +107,10 @@ def test_a_refused_declaration_names_every_problem_on_its_field_and_row_and_stor
     assert 'href="#event_date"' in summary
     assert 'href="#items-0-serial_number"' in summary  # row 1, the weapon's serial
     assert 'href="#items-1-quantity"' in summary  # row 2, the ammunition's quantity
-    assert "Row 1" in summary and "Row 2" in summary
-    assert 'value="KA-4411"' not in text and 'value="Kalashnikov"' in text  # kept as typed
+    assert "Row 1" in summary
+    assert "Row 2" in summary
+    assert 'value="KA-4411"' not in text
+    assert 'value="Kalashnikov"' in text
     assert _count(client, auth_api) == 0
 
 
@@ -118,7 +120,8 @@ def test_add_more_rows_keeps_what_was_typed_and_stores_nothing(
     page = sign_in(
         client, _person(client, auth_api, register_settings), start="/console/declarations/new"
     )
-    assert 'id="items-4-kind"' in page and 'id="items-5-kind"' not in page
+    assert 'id="items-4-kind"' in page
+    assert 'id="items-5-kind"' not in page
     more = _declare(client, page, **GOOD, more_rows="1")
     assert more.status_code == 200  # type: ignore[attr-defined]
     assert 'id="items-9-kind"' in more.text  # type: ignore[attr-defined]
@@ -137,8 +140,10 @@ def test_a_declaration_from_the_form_is_stored_and_shown_with_its_items(
     detail = client.get(stored.headers["location"])  # type: ignore[attr-defined]
     assert detail.status_code == 200
     assert "The declaration was stored." in detail.text
-    assert "KA-4411" in detail.text and "headstamp: 539 15" in detail.text
-    assert "Gao" in detail.text and "The first version." in detail.text
+    assert "KA-4411" in detail.text
+    assert "headstamp: 539 15" in detail.text
+    assert "Gao" in detail.text
+    assert "The first version." in detail.text
     assert _count(client, auth_api) == 1
     again = _declare(client, page, **GOOD)  # the same form twice: stored once
     assert again.status_code == 303  # type: ignore[attr-defined]
@@ -178,12 +183,13 @@ def test_an_amendment_with_a_reason_is_a_new_version_and_its_changes_are_listed(
         _person(client, auth_api, register_settings),
         start=f"/console/declarations/{declaration_id}/amend",
     )
-    fields = {
-        name: _hidden(form, name) for name in ("csrf_token", "request_key", "etag")
-    } | {f"was-{n}": _hidden(form, f"was-{n}") for n in service.AMENDABLE}
+    fields = {name: _hidden(form, name) for name in ("csrf_token", "request_key", "etag")} | {
+        f"was-{n}": _hidden(form, f"was-{n}") for n in service.AMENDABLE
+    }
     typed = {n: _hidden(form, n) for n in service.AMENDABLE}
     no_reason = client.post(
-        f"/console/declarations/{declaration_id}/amend", data={**fields, **typed, "place": "Ansongo"}
+        f"/console/declarations/{declaration_id}/amend",
+        data={**fields, **typed, "place": "Ansongo"},
     )
     assert no_reason.status_code == 422
     assert 'href="#reason"' in no_reason.text
@@ -194,9 +200,13 @@ def test_an_amendment_with_a_reason_is_a_new_version_and_its_changes_are_listed(
     )
     assert done.status_code == 303, done.text
     detail = client.get(done.headers["location"])
-    assert "Version 2" in detail.text and "place misread" in detail.text
-    change = re.search(r"<code>location.place</code></td><td>([^<]*)</td><td>([^<]*)</td>", detail.text)
-    assert change is not None and change.groups() == ("Gao", "Ansongo")
+    assert "Version 2" in detail.text
+    assert "place misread" in detail.text
+    change = re.search(
+        r"<code>location.place</code></td><td>([^<]*)</td><td>([^<]*)</td>", detail.text
+    )
+    assert change is not None
+    assert change.groups() == ("Gao", "Ansongo")
 
 
 def test_an_amendment_on_a_version_changed_meanwhile_is_refused_and_shows_the_new_one(
@@ -216,9 +226,9 @@ def test_an_amendment_on_a_version_changed_meanwhile_is_refused_and_shows_the_ne
         headers={**headers, "If-Match": etag.headers["ETag"]},
     )
     assert meanwhile.status_code == 201, meanwhile.text
-    fields = {
-        name: _hidden(form, name) for name in ("csrf_token", "request_key", "etag")
-    } | {f"was-{n}": _hidden(form, f"was-{n}") for n in service.AMENDABLE}
+    fields = {name: _hidden(form, name) for name in ("csrf_token", "request_key", "etag")} | {
+        f"was-{n}": _hidden(form, f"was-{n}") for n in service.AMENDABLE
+    }
     typed = {n: _hidden(form, n) for n in service.AMENDABLE}
     late = client.post(
         f"/console/declarations/{declaration_id}/amend",
@@ -226,8 +236,11 @@ def test_an_amendment_on_a_version_changed_meanwhile_is_refused_and_shows_the_ne
     )
     assert late.status_code == 412
     assert "Someone changed this declaration meanwhile" in late.text
-    assert "Now: bandits" in late.text and 'value="Ansongo"' in late.text
-    versions = client.get(f"/declarations/v1/declarations/{declaration_id}/versions", headers=headers)
+    assert "Now: bandits" in late.text
+    assert 'value="Ansongo"' in late.text
+    versions = client.get(
+        f"/declarations/v1/declarations/{declaration_id}/versions", headers=headers
+    )
     assert len(versions.json()["items"]) == 2
 
 
@@ -244,19 +257,26 @@ def test_a_secretariat_analyst_places_and_lifts_a_hold_with_a_reason(
         f"/console/declarations/{declaration_id}/holds",
         data={"csrf_token": csrf, "request_key": _hidden(page, "request_key"), "reason": ""},
     )
-    assert empty.status_code == 422 and 'href="#reason"' in empty.text
+    assert empty.status_code == 422
+    assert 'href="#reason"' in empty.text
     placed = client.post(
         f"/console/declarations/{declaration_id}/holds",
-        data={"csrf_token": csrf, "request_key": _hidden(page, "request_key"), "reason": "inquiry 12"},
+        data={
+            "csrf_token": csrf,
+            "request_key": _hidden(page, "request_key"),
+            "reason": "inquiry 12",
+        },
     )
-    assert placed.status_code == 200 and "The legal hold was placed." in placed.text
+    assert placed.status_code == 200
+    assert "The legal hold was placed." in placed.text
     hold = re.search(r'action="/console/declarations/[^/]+/holds/([^/]+)/lift"', placed.text)
     assert hold is not None
     lifted = client.post(
         f"/console/declarations/{declaration_id}/holds/{hold.group(1)}/lift",
         data={"csrf_token": csrf, "reason": "inquiry closed"},
     )
-    assert lifted.status_code == 200 and "inquiry closed" in lifted.text
+    assert lifted.status_code == 200
+    assert "inquiry closed" in lifted.text
     assert "Lift the hold" not in lifted.text
 
 
@@ -272,7 +292,8 @@ def test_another_states_editor_cannot_see_or_amend_and_a_forged_form_is_refused(
     assert declaration_id not in page
     for path in ("", "/amend"):
         refused = client.get(f"/console/declarations/{declaration_id}{path}")
-        assert refused.status_code == 404 and "Page not found" in refused.text
+        assert refused.status_code == 404
+        assert "Page not found" in refused.text
     forged = client.post(
         "/console/declarations/new", data={**GOOD, "csrf_token": "forged", "rows": "5"}
     )

@@ -86,7 +86,11 @@ _ROW_TO_ITEM: dict[str, dict[str, str]] = {
         "quantity_unit": "quantity_unit",
         "description": "description",
     },
-    "part": {"serial_number": "serial_number", "quantity": "quantity", "description": "description"},
+    "part": {
+        "serial_number": "serial_number",
+        "quantity": "quantity",
+        "description": "description",
+    },
 }
 _ITEM_TO_ROW = {kind: {v: k for k, v in m.items()} for kind, m in _ROW_TO_ITEM.items()}
 _TOP_LEVEL = {
@@ -230,9 +234,7 @@ def _item(row: dict[str, str]) -> dict[str, Any]:
     return item
 
 
-def problems_on_form(
-    problem: ApiProblem, form: DeclareForm, _: Gettext
-) -> list[FormProblem]:
+def problems_on_form(problem: ApiProblem, form: DeclareForm, _: Gettext) -> list[FormProblem]:
     """Every problem of a refused declaration, placed on its field or item row."""
     filled = form.filled_rows()
     placed: list[FormProblem] = []
@@ -243,7 +245,7 @@ def problems_on_form(
             index, row = filled[int(found.group(1))]
             kind = row.get("kind", "")
             member = found.group(3) or found.group(2) or ""
-            name = _ITEM_TO_ROW.get(kind, {}).get(member, "kind" if not member else member)
+            name = _ITEM_TO_ROW.get(kind, {}).get(member, member if member else "kind")
             if name not in ROW_FIELDS:
                 name = "kind"
             label = _(LABELS[name])

@@ -213,9 +213,7 @@ async def lift_hold(
     if not reason:
         return await _hold_refused(request, signed, declaration_id, f"lift-{hold_id}")
     try:
-        await apis_of(request).declarations.lift_hold(
-            signed.token, declaration_id, hold_id, reason
-        )
+        await apis_of(request).declarations.lift_hold(signed.token, declaration_id, hold_id, reason)
     except ApiProblem as problem:
         if problem.status != 422:
             raise
@@ -275,7 +273,12 @@ async def _declare_page(
         "incidents": incidents,
     }
     return render(
-        request, "declarations/declare.html", context, signed=signed, status=status, active="declare"
+        request,
+        "declarations/declare.html",
+        context,
+        signed=signed,
+        status=status,
+        active="declare",
     )
 
 

@@ -3,6 +3,7 @@ and what changed between them, legal holds, amendments with the ETag handled."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -118,10 +119,8 @@ def merge_patch(current: dict[str, str], typed: dict[str, str]) -> dict[str, Any
             continue
         value: Any = typed.get(name) or None
         if value is not None and name in ("lat", "lon"):
-            try:
+            with contextlib.suppress(ValueError):  # the API names it
                 value = float(value.replace(",", "."))
-            except ValueError:
-                pass  # the API names it
         if name in _LOCATION:
             location[name] = value
         else:
