@@ -89,3 +89,31 @@ class DeclarationsApi(ServiceClient):
     async def incidents(self, token: str, **filters: Any) -> dict[str, Any]:
         """A page of the incidents the person may read."""
         return await self.get_json("/declarations/v1/incidents", token, filters)
+
+    async def log_entry(self, token: str, index: int) -> dict[str, Any]:
+        """One log entry with its bytes (base64) where the person may read them."""
+        page = await self.get_json(
+            "/declarations/v1/log/entries", token, {"start": index, "end": index + 1}
+        )
+        entries = page.get("entries") or [{}]
+        entry: dict[str, Any] = entries[0]
+        return entry
+
+    async def checkpoint(self) -> str:
+        """The latest signed checkpoint (a C2SP signed note)."""
+        return (await self.request("GET", "/declarations/v1/log/checkpoint", None)).text
+
+    async def log_public_key(self) -> str:
+        """The C2SP verifier key of the checkpoint signer."""
+        return (await self.request("GET", "/declarations/v1/log/public-key", None)).text
+
+    async def inclusion_proof(self, index: int, tree_size: int) -> dict[str, Any]:
+        """The RFC 9162 audit path of entry ``index`` in the tree of ``tree_size``."""
+        response = await self.request(
+            "GET",
+            "/declarations/v1/log/proof/inclusion",
+            None,
+            params={"index": index, "tree_size": tree_size},
+        )
+        body: dict[str, Any] = response.json()
+        return body

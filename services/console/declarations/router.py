@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from services.console.clients.base import ApiProblem, FieldProblem
 from services.console.declarations import service
@@ -129,6 +129,17 @@ async def declaration_detail(
     return render(
         request, "declarations/detail.html", context, signed=signed, active="declarations"
     )
+
+
+@router.get("/console/declarations/{declaration_id}/log-evidence")
+async def log_evidence(request: Request, signed: SignedInDep, declaration_id: Id) -> Response:
+    """The log evidence of the current version, as JSON, for the browser's check."""
+    evidence = await service.log_evidence(
+        declarations=apis_of(request).declarations,
+        token=signed.token,
+        declaration_id=declaration_id,
+    )
+    return JSONResponse(evidence, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/console/declarations/{declaration_id}/amend")

@@ -133,3 +133,27 @@ def merge_patch(current: dict[str, str], typed: dict[str, str]) -> dict[str, Any
 def new_request_key() -> str:
     """The Idempotency-Key a form carries: submitting twice stores once."""
     return "console-" + secrets.token_urlsafe(24)
+
+
+async def log_evidence(
+    *, declarations: DeclarationsApi, token: str, declaration_id: str
+) -> dict[str, Any]:
+    """What a browser needs to check a declaration's current version is in the log:
+    the entry's bytes, its inclusion proof in the latest signed checkpoint, the
+    checkpoint and the signer's public key (the browser recomputes, the console only
+    carries)."""
+    declaration, _etag = await declarations.declaration(token, declaration_id)
+    index = int(declaration["log_index"])
+    entry = await declarations.log_entry(token, index)
+    checkpoint = await declarations.checkpoint()
+    lines = checkpoint.split("\n")
+    tree_size = int(lines[1]) if len(lines) > 1 and lines[1].isdigit() else index + 1
+    proof = await declarations.inclusion_proof(index, tree_size)
+    return {
+        "index": index,
+        "record_sha256": declaration["record_sha256"],
+        "leaf_input": entry.get("leaf_input"),
+        "proof": proof,
+        "checkpoint": checkpoint,
+        "public_key": (await declarations.log_public_key()).strip(),
+    }
