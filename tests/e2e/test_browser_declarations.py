@@ -88,12 +88,12 @@ def test_an_editor_declares_and_the_browser_checks_the_record_in_the_log(
             page.fill("#items-0-model", "AK-47")
             page.fill("#items-0-calibre", "7.62x39mm")
             page.fill("#items-0-serial_number", "KA-4411")
-            page.click("button[type=submit]:not([name])")
+            page.click("#declare-submit")
             page.wait_for_selector("#error-summary")
             assert page.locator("#error-summary a[href='#event_date']").count() == 1
             _shot(page, "declare-refused-en.png")
             page.fill("#event_date", (date.today() - timedelta(days=2)).isoformat())
-            page.click("button[type=submit]:not([name])")
+            page.click("#declare-submit")
             page.wait_for_url("**/console/declarations/*?stored=1")
             assert "KA-4411" in page.inner_text("main")
             detail = page.url.split("?")[0]
