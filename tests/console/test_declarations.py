@@ -16,6 +16,7 @@ from services.embedded import EmbeddedSettings
 from tests.auth.people_support import Enrolled, invite_and_enrol
 from tests.console.support import register_console, sign_in
 from tests.declarations.support import declaration
+from tests.declarations.test_declarations_import import FRENCH_HEADER, _csv
 from tests.support.auth_fixtures import AuthApi
 
 EVENT = (date.today() - timedelta(days=3)).isoformat()
@@ -298,3 +299,50 @@ def test_another_states_editor_cannot_see_or_amend_and_a_forged_form_is_refused(
         "/console/declarations/new", data={**GOOD, "csrf_token": "forged", "rows": "5"}
     )
     assert forged.status_code == 403
+
+
+def _upload(client: TestClient, page: str, content: bytes) -> object:
+    fields = {
+        "csrf_token": _hidden(page, "csrf_token"),
+        "request_key": _hidden(page, "request_key"),
+    }
+    return client.post(
+        "/console/declarations/upload",
+        data=fields,
+        files={"file": ("saisies.csv", content, "text/csv")},
+    )
+
+
+def test_an_uploaded_file_with_a_bad_row_is_refused_by_row_and_column_then_stored_fixed(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    page = sign_in(
+        client,
+        _person(client, auth_api, register_settings),
+        start="/console/declarations/upload?lang=fr",
+    )
+    seizure = ["SEN-24-1", "saisie", "SEN", "2024-03-02", "MLI", "Ménaka"]
+    weapon = ["arme", "assault_rifle", "Kalashnikov", "AK-47", "7.62x39mm"]
+    bad = [
+        FRENCH_HEADER,
+        [*seizure, *weapon, "A-1", "", ""],
+        [*seizure, *weapon, "", "", ""],
+    ]
+    refused = _upload(client, page, _csv(bad))
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    row = re.search(
+        r'<tr><td class="num">3</td><td>L \(numéro de série\)</td><td>[^<]+</td>',
+        refused.text,  # type: ignore[attr-defined]
+    )
+    assert row is not None, refused.text  # type: ignore[attr-defined]
+    assert "Rien n’a été enregistré" in refused.text  # type: ignore[attr-defined]
+    assert _count(client, auth_api) == 0
+    fixed = [FRENCH_HEADER, [*seizure, *weapon, "A-1", "", ""], [*seizure, *weapon, "A-2", "", ""]]
+    stored = _upload(client, page, _csv(fixed))
+    assert stored.status_code == 200, stored.text  # type: ignore[attr-defined]
+    assert "SEN-24-1" in stored.text  # type: ignore[attr-defined]
+    assert _count(client, auth_api) == 1
+    for lang, header in (("en", "declaration_ref"), ("fr", "référence")):
+        template = client.get(f"/console/declarations/template.csv?lang={lang}")
+        assert template.status_code == 200
+        assert header in template.content.decode("utf-8-sig").splitlines()[0].lower()

@@ -117,3 +117,28 @@ class DeclarationsApi(ServiceClient):
         )
         body: dict[str, Any] = response.json()
         return body
+
+    async def import_file(
+        self, token: str, *, filename: str, content: bytes, idempotency_key: str
+    ) -> dict[str, Any]:
+        """``POST /declarations/import``: the stored declarations, or an ApiProblem naming
+        every problem by row and column (nothing stored)."""
+        response = await self.request(
+            "POST",
+            "/declarations/v1/declarations/import",
+            token,
+            files={"file": (filename, content, "application/octet-stream")},
+            headers={"Idempotency-Key": idempotency_key},
+        )
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def import_template(self, token: str, lang: str) -> bytes:
+        """The import template (CSV) with headers in ``lang`` (en or fr)."""
+        response = await self.request(
+            "GET",
+            "/declarations/v1/declarations/import/template",
+            token,
+            params={"format": "csv", "lang": lang},
+        )
+        return response.content

@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from services.console.clients.base import ApiProblem, FieldProblem
-from services.console.declarations import service
+from services.console.declarations import service, upload
 from services.console.declarations.form import TYPES, DeclareForm, FormProblem, problems_on_form
 from services.console.i18n import N_, Gettext, language, translator
 from services.console.pages import render
@@ -98,6 +99,61 @@ async def declare(request: Request, signed: SignedInDep) -> Response:
             status=problem.status,
         )
     return _redirect(request, signed, f"/console/declarations/{stored['id']}?stored=1")
+
+
+@router.get("/console/declarations/upload")
+async def upload_form(request: Request, signed: SignedInDep) -> Response:
+    """The upload form: one file, every problem by row and column, all or none."""
+    return _upload_page(request, signed, [], [])
+
+
+@router.get("/console/declarations/template.csv")
+async def upload_template(
+    request: Request, signed: SignedInDep, lang: Annotated[str, Query(max_length=2)] = "en"
+) -> Response:
+    """The API's import template with headers in English or French."""
+    headers_lang = "fr" if lang == "fr" else "en"
+    content = await apis_of(request).declarations.import_template(signed.token, headers_lang)
+    return Response(
+        content,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="declarations-{headers_lang}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.post("/console/declarations/upload")
+async def upload_file(request: Request, signed: SignedInDep) -> Response:
+    """Store every declaration of the file, or show every problem by row and column."""
+    _ = translator(language(request))
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > upload.MAX_UPLOAD_BYTES + 1024 * 1024:
+        too_large = upload.CellProblem("", _("File"), "file", _("The file is too large."))
+        return _upload_page(request, signed, [too_large], [], status=413)
+    async with request.form(max_files=1, max_fields=10) as submitted:
+        signed.check_csrf(_text(submitted.get("csrf_token")))
+        key = _text(submitted.get("request_key")) or service.new_request_key()
+        file = submitted.get("file")
+        filename = file.filename if isinstance(file, UploadFile) and file.filename else ""
+        content = (
+            await file.read(upload.MAX_UPLOAD_BYTES + 1) if isinstance(file, UploadFile) else b""
+        )
+    if not filename or not content:
+        missing = upload.CellProblem("", _("File"), "file", _("Choose a CSV or XLSX file."))
+        return _upload_page(request, signed, [missing], [], status=422)
+    try:
+        stored = await apis_of(request).declarations.import_file(
+            signed.token, filename=filename, content=content, idempotency_key=key
+        )
+    except ApiProblem as problem:
+        if problem.status not in (409, 413, 415, 422):
+            raise
+        return _upload_page(
+            request, signed, upload.cell_problems(problem), [], status=problem.status
+        )
+    return _upload_page(request, signed, [], stored["items"])
 
 
 @router.get("/console/declarations/{declaration_id}")
@@ -230,6 +286,30 @@ async def lift_hold(
             raise
         return await _hold_refused(request, signed, declaration_id, f"lift-{hold_id}")
     return _redirect(request, signed, f"/console/declarations/{declaration_id}?stored=lift#holds")
+
+
+def _upload_page(
+    request: Request,
+    signed: SignedIn,
+    problems: list[upload.CellProblem],
+    stored: list[object],
+    *,
+    status: int = 200,
+) -> Response:
+    context = {
+        "problems": problems,
+        "cells": [p for p in problems if p.row],
+        "stored_declarations": stored,
+        "request_key": service.new_request_key(),
+    }
+    return render(
+        request,
+        "declarations/upload.html",
+        context,
+        signed=signed,
+        status=status,
+        active="upload-declarations",
+    )
 
 
 def _text(value: object) -> str:
