@@ -26,6 +26,7 @@ from services.console.clients.base import ApiError, ApiProblem
 from services.console.declarations.router import router as declarations_router
 from services.console.home.router import router as home_router
 from services.console.i18n import N_
+from services.console.losses.router import router as losses_router
 from services.console.manifests.router import router as manifests_router
 from services.console.pages import FINGERPRINTS, STATIC, render
 from services.console.refreshes import Refreshes
@@ -70,7 +71,13 @@ def create_app(
     app.state.refreshes = Refreshes()
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
-    for router in (signin_router, home_router, manifests_router, declarations_router):
+    for router in (
+        signin_router,
+        home_router,
+        manifests_router,
+        declarations_router,
+        losses_router,
+    ):
         app.include_router(router)
     app.add_api_route("/console", _to_home, include_in_schema=False)
     app.add_api_route("/console/static/{fingerprint}/{name}", _static_file, include_in_schema=False)

@@ -33,7 +33,7 @@ from services.console.signed_in import SignedIn, sealer_of
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
-DOMAINS = ("signin", "home", "manifests", "declarations")
+DOMAINS = ("signin", "home", "manifests", "declarations", "losses")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -95,6 +95,10 @@ def menu(session: Session | None) -> list[MenuEntry]:
                 "/console/declarations/upload", N_("Upload declarations"), "upload-declarations"
             )
         )
+    if session.can("register:read"):
+        entries.append(MenuEntry("/console/losses", N_("Loss reports"), "losses"))
+    if session.can("manifests:write"):
+        entries.append(MenuEntry("/console/losses/new", N_("Report a loss"), "report-loss"))
     return entries
 
 
