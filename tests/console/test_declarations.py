@@ -346,3 +346,17 @@ def test_an_uploaded_file_with_a_bad_row_is_refused_by_row_and_column_then_store
         template = client.get(f"/console/declarations/template.csv?lang={lang}")
         assert template.status_code == 200
         assert header in template.content.decode("utf-8-sig").splitlines()[0].lower()
+
+
+def test_the_list_filters_by_event_dates_and_names_a_bad_date(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    old = _stored(client, auth_api, event_date="2024-01-10")
+    new = _stored(client, auth_api, event_date="2025-06-01")
+    sign_in(client, _person(client, auth_api, register_settings), start="/console/declarations")
+    window = client.get("/console/declarations?event_from=2025-01-01&event_to=2025-12-31")
+    assert f"/console/declarations/{new}" in window.text
+    assert f"/console/declarations/{old}" not in window.text
+    bad = client.get("/console/declarations?event_from=2025-13-01")
+    assert bad.status_code == 200
+    assert 'href="#event_from"' in bad.text

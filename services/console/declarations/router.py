@@ -28,6 +28,8 @@ async def declaration_list(
     type: Annotated[str, Query(max_length=16)] = "",
     mission: Annotated[str, Query(max_length=32)] = "",
     declaring_country: Annotated[str, Query(max_length=3)] = "",
+    event_from: Annotated[str, Query(max_length=10)] = "",
+    event_to: Annotated[str, Query(max_length=10)] = "",
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response:
     """Declarations the person may read, filtered, a page at a time."""
@@ -35,6 +37,8 @@ async def declaration_list(
         "type": type if type in TYPES else "",
         "mission": mission.strip(),
         "declaring_country": declaring_country.strip().upper(),
+        "event_from": event_from,
+        "event_to": event_to,
     }
     problems: list[FormProblem] = []
     page: dict[str, object] = {"items": [], "next_cursor": None}
@@ -48,10 +52,12 @@ async def declaration_list(
     except ApiProblem as problem:
         if problem.status != 422:
             raise
-        problems = [
-            FormProblem(e.loc.removeprefix("query."), e.loc.removeprefix("query."), e.msg)
-            for e in problem.errors or [FieldProblem("", problem.detail)]
-        ]
+        _ = translator(language(request))
+        labels = {"event_from": _("From"), "event_to": _("To"), "mission": _("Mission")}
+        for error in problem.errors or [FieldProblem("", problem.detail)]:
+            name = error.loc.removeprefix("query.")
+            label = labels.get(name, name)
+            problems.append(FormProblem(name, label, error.msg, column=label))
     next_cursor = page.get("next_cursor")
     context = {
         "filters": filters,
