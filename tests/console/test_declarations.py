@@ -360,3 +360,29 @@ def test_the_list_filters_by_event_dates_and_names_a_bad_date(
     bad = client.get("/console/declarations?event_from=2025-13-01")
     assert bad.status_code == 200
     assert 'href="#event_from"' in bad.text
+
+
+def test_a_declaration_with_a_new_incident_records_the_incident_and_names_it(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    page = sign_in(
+        client, _person(client, auth_api, register_settings), start="/console/declarations/new"
+    )
+    refused = _declare(client, page, **GOOD, new_incident_type="ambush")
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert 'href="#new_incident_type"' in refused.text  # type: ignore[attr-defined]
+    assert _count(client, auth_api) == 0
+    stored = _declare(
+        client,
+        refused.text,  # type: ignore[attr-defined]
+        **GOOD,
+        new_incident_type="cache",
+        new_incident_presumed_user="Katibat Macina",
+    )
+    assert stored.status_code == 303, stored.text  # type: ignore[attr-defined]
+    incidents = client.get(
+        "/declarations/v1/incidents", headers=auth_api.member_state_headers("SEN")
+    ).json()["items"]
+    assert [(i["type"], i["presumed_user"]) for i in incidents] == [("cache", "Katibat Macina")]
+    detail = client.get(stored.headers["location"])  # type: ignore[attr-defined]
+    assert incidents[0]["id"] in detail.text

@@ -86,6 +86,20 @@ class DeclarationsApi(ServiceClient):
         body: dict[str, Any] = response.json()
         return body
 
+    async def create_incident(
+        self, token: str, incident: dict[str, Any], idempotency_key: str
+    ) -> dict[str, Any]:
+        """Record an incident; an ApiProblem names every problem."""
+        response = await self.request(
+            "POST",
+            "/declarations/v1/incidents",
+            token,
+            json=incident,
+            headers={"Idempotency-Key": idempotency_key},
+        )
+        body: dict[str, Any] = response.json()
+        return body
+
     async def incidents(self, token: str, **filters: Any) -> dict[str, Any]:
         """A page of the incidents the person may read."""
         return await self.get_json("/declarations/v1/incidents", token, filters)

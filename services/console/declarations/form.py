@@ -32,6 +32,20 @@ FIELDS = (
     "presumed_user",
     "circumstances",
     "destruction_method",
+    "new_incident_type",
+    "new_incident_date",
+    "new_incident_place",
+    "new_incident_presumed_user",
+)
+INCIDENT_TYPES = (
+    "attack_on_mission",
+    "attack_on_national_forces",
+    "cache",
+    "checkpoint_seizure",
+    "ddr",
+    "voluntary_surrender",
+    "banditry",
+    "other",
 )
 ROW_FIELDS = (
     "kind",
@@ -122,6 +136,10 @@ LABELS: dict[str, str] = {
     "circumstances": N_("Circumstances"),
     "destruction_method": N_("Destruction method"),
     "items": N_("Items"),
+    "new_incident_type": N_("Type of the new incident"),
+    "new_incident_date": N_("Date of the new incident"),
+    "new_incident_place": N_("Place of the new incident"),
+    "new_incident_presumed_user": N_("Presumed user of the new incident"),
     "kind": N_("Kind"),
     "category": N_("Category or type"),
     "manufacturer": N_("Manufacturer"),
@@ -178,6 +196,28 @@ class DeclareForm:
         """The same form with five more empty item rows."""
         return DeclareForm(self.values, (self.rows + [{} for _ in range(ROWS)])[:MAX_ROWS])
 
+    def new_incident(self) -> dict[str, Any] | None:
+        """The incident to create first, when the person described one."""
+        v = self.values
+        if not v.get("new_incident_type"):
+            return None
+        incident: dict[str, Any] = {
+            "type": v["new_incident_type"],
+            "date": v.get("new_incident_date") or v.get("event_date", ""),
+            "location": {"country": v.get("country", "").upper()},
+        }
+        if v.get("new_incident_place") or v.get("place"):
+            incident["location"]["place"] = v.get("new_incident_place") or v["place"]
+        if v.get("new_incident_presumed_user"):
+            incident["presumed_user"] = v["new_incident_presumed_user"]
+        return incident
+
+    def with_incident(self, incident_id: str) -> DeclareForm:
+        """The form naming the incident just created (so sending it again creates no
+        second one)."""
+        values = {k: v for k, v in self.values.items() if not k.startswith("new_incident_")}
+        return DeclareForm({**values, "incident_id": incident_id}, self.rows)
+
     def filled_rows(self) -> list[tuple[int, dict[str, str]]]:
         """The rows with anything typed in them, with their index on the form."""
         return [(i, r) for i, r in enumerate(self.rows) if any(r.values())]
@@ -232,6 +272,25 @@ def _item(row: dict[str, str]) -> dict[str, Any]:
     if kind in ("ammunition", "ordnance", "explosive", "part") and "quantity" not in item:
         item["quantity"] = None  # the API says it is required, on this row
     return item
+
+
+_INCIDENT_LOCS = {
+    "type": "new_incident_type",
+    "date": "new_incident_date",
+    "location.place": "new_incident_place",
+    "location.country": "country",
+    "location": "new_incident_place",
+    "presumed_user": "new_incident_presumed_user",
+}
+
+
+def incident_problems(problem: ApiProblem, _: Gettext) -> list[FormProblem]:
+    """Every problem of a refused new incident, on the incident's fields."""
+    placed = []
+    for error in problem.errors or [FieldProblem("", problem.detail)]:
+        name = _INCIDENT_LOCS.get(error.loc.removeprefix("body."), "new_incident_type")
+        placed.append(FormProblem(name, _(LABELS[name]), error.msg, column=_(LABELS[name])))
+    return placed
 
 
 def problems_on_form(problem: ApiProblem, form: DeclareForm, _: Gettext) -> list[FormProblem]:

@@ -11,7 +11,14 @@ from starlette.datastructures import UploadFile
 
 from services.console.clients.base import ApiProblem, FieldProblem
 from services.console.declarations import service, upload
-from services.console.declarations.form import TYPES, DeclareForm, FormProblem, problems_on_form
+from services.console.declarations.form import (
+    INCIDENT_TYPES,
+    TYPES,
+    DeclareForm,
+    FormProblem,
+    incident_problems,
+    problems_on_form,
+)
 from services.console.i18n import N_, Gettext, language, translator
 from services.console.pages import render
 from services.console.signed_in import SignedIn, SignedInDep, apis_of
@@ -88,6 +95,20 @@ async def declare(request: Request, signed: SignedInDep) -> Response:
     if more:
         return await _declare_page(request, signed, form.with_more_rows(), [], key=key)
     _ = translator(language(request))
+    incident = form.new_incident()
+    if incident is not None:
+        try:
+            created = await apis_of(request).declarations.create_incident(
+                signed.token, incident, key + "-incident"
+            )
+        except ApiProblem as problem:
+            if problem.status != 422:
+                raise
+            problems = incident_problems(problem, _)
+            return await _declare_page(
+                request, signed, form, problems, key=service.new_request_key(), status=422
+            )
+        form = form.with_incident(str(created["id"]))
     try:
         stored = await apis_of(request).declarations.declare(
             signed.token, form.document(signed.session.country or ""), key
@@ -368,6 +389,7 @@ async def _declare_page(
         "problems": problems,
         "request_key": key,
         "incidents": incidents,
+        "incident_types": INCIDENT_TYPES,
     }
     return render(
         request,
