@@ -97,7 +97,9 @@ def test_an_editor_declares_and_the_browser_checks_the_record_in_the_log(
             page.wait_for_url("**/console/declarations/*?stored=1")
             assert "KA-4411" in page.inner_text("main")
             detail = page.url.split("?")[0]
-            assert _check(page).startswith("This record is in the register’s log as published on")
+            checked = _check(page)
+            assert checked.startswith("This record is in the register’s log as published on")
+            assert checked.endswith("The log’s signature was checked.")  # Ed25519 in chromium
             _shot(page, "declaration-checked-en.png")
 
             page.goto(detail + "?lang=fr")
@@ -119,6 +121,21 @@ def test_an_editor_declares_and_the_browser_checks_the_record_in_the_log(
             page.route("**/log-evidence", forged_root)
             page.goto(detail + "?lang=en")
             assert _check(page).startswith("The check failed: the record is not in the log")
+            page.unroute("**/log-evidence")
+
+            def forged_signature(route: Route) -> None:
+                response = route.fetch()
+                evidence = response.json()
+                name, signature = evidence["checkpoint"].rstrip("\n").rsplit(" ", 1)
+                flipped = ("B" if signature[10] == "A" else "A").join(
+                    (signature[:10], signature[11:])
+                )
+                evidence["checkpoint"] = f"{name} {flipped}\n"
+                route.fulfill(response=response, body=json.dumps(evidence))
+
+            page.route("**/log-evidence", forged_signature)
+            page.goto(detail + "?lang=en")
+            assert _check(page) == "The check failed: the log’s signature does not match."
             context.close()
             assert errors == []
         finally:

@@ -60,7 +60,11 @@
   // The checkpoint's Ed25519 signature (C2SP signed note): true, false, or null when
   // this browser cannot verify Ed25519.
   function signatureValid(note, verifierKey) {
-    var parts = verifierKey.split("+");
+    // name+keyhash+base64(0x01 || key): the base64 may itself hold "+".
+    var first = verifierKey.indexOf("+"), second = verifierKey.indexOf("+", first + 1);
+    var parts = [
+      verifierKey.slice(0, first), verifierKey.slice(first + 1, second), verifierKey.slice(second + 1)
+    ];
     var keyBytes = bytes(parts[2]);
     var blank = note.indexOf("\n\n");
     var body = new TextEncoder().encode(note.slice(0, blank + 1));
