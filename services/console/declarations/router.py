@@ -6,22 +6,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from services.console.clients.base import ApiProblem, FieldProblem
-from services.console.declarations import service, upload
+from services.console.declarations import service, upload, views
 from services.console.declarations.form import (
-    INCIDENT_TYPES,
     TYPES,
     DeclareForm,
     FormProblem,
     incident_problems,
     problems_on_form,
 )
-from services.console.i18n import N_, Gettext, language, translator
+from services.console.i18n import language, translator
 from services.console.pages import render
-from services.console.signed_in import SignedIn, SignedInDep, apis_of
+from services.console.signed_in import SignedInDep, apis_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -81,19 +80,19 @@ async def declaration_list(
 async def declare_form(request: Request, signed: SignedInDep) -> Response:
     """The declare form (a fixed number of item rows; more by resubmitting)."""
     form = DeclareForm.blank(signed.session.country)
-    return await _declare_page(request, signed, form, [], key=service.new_request_key())
+    return await views.declare_page(request, signed, form, [], key=service.new_request_key())
 
 
 @router.post("/console/declarations/new")
 async def declare(request: Request, signed: SignedInDep) -> Response:
     """Store the declaration, or show the form again with every problem on its field."""
     async with request.form(max_files=0, max_fields=4000) as submitted:
-        signed.check_csrf(_text(submitted.get("csrf_token")))
+        signed.check_csrf(views.text(submitted.get("csrf_token")))
         form = DeclareForm.read(submitted)
-        key = _text(submitted.get("request_key")) or service.new_request_key()
+        key = views.text(submitted.get("request_key")) or service.new_request_key()
         more = bool(submitted.get("more_rows"))
     if more:
-        return await _declare_page(request, signed, form.with_more_rows(), [], key=key)
+        return await views.declare_page(request, signed, form.with_more_rows(), [], key=key)
     _ = translator(language(request))
     incident = form.new_incident()
     if incident is not None:
@@ -105,7 +104,7 @@ async def declare(request: Request, signed: SignedInDep) -> Response:
             if problem.status != 422:
                 raise
             problems = incident_problems(problem, _)
-            return await _declare_page(
+            return await views.declare_page(
                 request, signed, form, problems, key=service.new_request_key(), status=422
             )
         form = form.with_incident(str(created["id"]))
@@ -117,7 +116,7 @@ async def declare(request: Request, signed: SignedInDep) -> Response:
         if problem.status not in (409, 413, 422):
             raise
         # A corrected form is a new request: a new key, or the API would see reuse.
-        return await _declare_page(
+        return await views.declare_page(
             request,
             signed,
             form,
@@ -125,13 +124,13 @@ async def declare(request: Request, signed: SignedInDep) -> Response:
             key=service.new_request_key(),
             status=problem.status,
         )
-    return _redirect(request, signed, f"/console/declarations/{stored['id']}?stored=1")
+    return views.redirect(request, signed, f"/console/declarations/{stored['id']}?stored=1")
 
 
 @router.get("/console/declarations/upload")
 async def upload_form(request: Request, signed: SignedInDep) -> Response:
     """The upload form: one file, every problem by row and column, all or none."""
-    return _upload_page(request, signed, [], [])
+    return views.upload_page(request, signed, [], [])
 
 
 @router.get("/console/declarations/template.csv")
@@ -158,10 +157,10 @@ async def upload_file(request: Request, signed: SignedInDep) -> Response:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > upload.MAX_UPLOAD_BYTES + 1024 * 1024:
         too_large = upload.CellProblem("", _("File"), "file", _("The file is too large."))
-        return _upload_page(request, signed, [too_large], [], status=413)
+        return views.upload_page(request, signed, [too_large], [], status=413)
     async with request.form(max_files=1, max_fields=10) as submitted:
-        signed.check_csrf(_text(submitted.get("csrf_token")))
-        key = _text(submitted.get("request_key")) or service.new_request_key()
+        signed.check_csrf(views.text(submitted.get("csrf_token")))
+        key = views.text(submitted.get("request_key")) or service.new_request_key()
         file = submitted.get("file")
         filename = file.filename if isinstance(file, UploadFile) and file.filename else ""
         content = (
@@ -169,7 +168,7 @@ async def upload_file(request: Request, signed: SignedInDep) -> Response:
         )
     if not filename or not content:
         missing = upload.CellProblem("", _("File"), "file", _("Choose a CSV or XLSX file."))
-        return _upload_page(request, signed, [missing], [], status=422)
+        return views.upload_page(request, signed, [missing], [], status=422)
     try:
         stored = await apis_of(request).declarations.import_file(
             signed.token, filename=filename, content=content, idempotency_key=key
@@ -177,10 +176,10 @@ async def upload_file(request: Request, signed: SignedInDep) -> Response:
     except ApiProblem as problem:
         if problem.status not in (409, 413, 415, 422):
             raise
-        return _upload_page(
+        return views.upload_page(
             request, signed, upload.cell_problems(problem), [], status=problem.status
         )
-    return _upload_page(request, signed, [], stored["items"])
+    return views.upload_page(request, signed, [], stored["items"])
 
 
 @router.get("/console/declarations/{declaration_id}")
@@ -204,8 +203,8 @@ async def declaration_detail(
         "history": history,
         "holds": holds,
         "stored": stored,
-        "may_amend": _may_amend(signed, declaration),
-        "may_hold": _may_hold(signed),
+        "may_amend": views.may_amend(signed, declaration),
+        "may_hold": views.may_hold(signed),
         "request_key": service.new_request_key(),
         "problems": [],
     }
@@ -232,19 +231,19 @@ async def amend_form(request: Request, signed: SignedInDep, declaration_id: Id) 
         signed.token, declaration_id
     )
     values = service.amendable_values(declaration.get("record"))
-    return _amend_page(request, signed, declaration, etag, values, values, [])
+    return views.amend_page(request, signed, declaration, etag, values, values, [])
 
 
 @router.post("/console/declarations/{declaration_id}/amend")
 async def amend(request: Request, signed: SignedInDep, declaration_id: Id) -> Response:
     """A new version with the changed fields; a 412 shows the version stored meanwhile."""
     async with request.form(max_files=0, max_fields=40) as submitted:
-        signed.check_csrf(_text(submitted.get("csrf_token")))
-        typed = {n: _text(submitted.get(n)).strip() for n in service.AMENDABLE}
-        original = {n: _text(submitted.get(f"was-{n}")).strip() for n in service.AMENDABLE}
-        reason = _text(submitted.get("reason")).strip()
-        etag = _text(submitted.get("etag"))
-        key = _text(submitted.get("request_key")) or service.new_request_key()
+        signed.check_csrf(views.text(submitted.get("csrf_token")))
+        typed = {n: views.text(submitted.get(n)).strip() for n in service.AMENDABLE}
+        original = {n: views.text(submitted.get(f"was-{n}")).strip() for n in service.AMENDABLE}
+        reason = views.text(submitted.get("reason")).strip()
+        etag = views.text(submitted.get("etag"))
+        key = views.text(submitted.get("request_key")) or service.new_request_key()
     _ = translator(language(request))
     apis = apis_of(request)
     changes = service.merge_patch(original, typed)
@@ -267,13 +266,15 @@ async def amend(request: Request, signed: SignedInDep, declaration_id: Id) -> Re
             if problem.status not in (409, 412, 422, 428):
                 raise
             if problem.status == 412:
-                return await _changed_meanwhile(request, signed, declaration_id, typed, reason)
-            problems = _amend_problems(problem, _)
+                return await views.changed_meanwhile(request, signed, declaration_id, typed, reason)
+            problems = views.amend_problems(problem, _)
         else:
-            return _redirect(request, signed, f"/console/declarations/{declaration_id}?stored=2")
+            return views.redirect(
+                request, signed, f"/console/declarations/{declaration_id}?stored=2"
+            )
     declaration, _etag = await apis.declarations.declaration(signed.token, declaration_id)
     context_values = {**typed, "reason": reason}
-    return _amend_page(
+    return views.amend_page(
         request, signed, declaration, etag, context_values, original, problems, status=422
     )
 
@@ -282,18 +283,20 @@ async def amend(request: Request, signed: SignedInDep, declaration_id: Id) -> Re
 async def place_hold(request: Request, signed: SignedInDep, declaration_id: Id) -> Response:
     """Place a legal hold with its reason."""
     async with request.form(max_files=0, max_fields=10) as submitted:
-        signed.check_csrf(_text(submitted.get("csrf_token")))
-        reason = _text(submitted.get("reason")).strip()
-        key = _text(submitted.get("request_key")) or service.new_request_key()
+        signed.check_csrf(views.text(submitted.get("csrf_token")))
+        reason = views.text(submitted.get("reason")).strip()
+        key = views.text(submitted.get("request_key")) or service.new_request_key()
     if not reason:
-        return await _hold_refused(request, signed, declaration_id, "reason")
+        return await views.hold_refused(request, signed, declaration_id, "reason")
     try:
         await apis_of(request).declarations.place_hold(signed.token, declaration_id, reason, key)
     except ApiProblem as problem:
         if problem.status != 422:
             raise
-        return await _hold_refused(request, signed, declaration_id, "reason")
-    return _redirect(request, signed, f"/console/declarations/{declaration_id}?stored=hold#holds")
+        return await views.hold_refused(request, signed, declaration_id, "reason")
+    return views.redirect(
+        request, signed, f"/console/declarations/{declaration_id}?stored=hold#holds"
+    )
 
 
 @router.post("/console/declarations/{declaration_id}/holds/{hold_id}/lift")
@@ -302,211 +305,16 @@ async def lift_hold(
 ) -> Response:
     """Lift a legal hold with its reason."""
     async with request.form(max_files=0, max_fields=10) as submitted:
-        signed.check_csrf(_text(submitted.get("csrf_token")))
-        reason = _text(submitted.get("reason")).strip()
+        signed.check_csrf(views.text(submitted.get("csrf_token")))
+        reason = views.text(submitted.get("reason")).strip()
     if not reason:
-        return await _hold_refused(request, signed, declaration_id, f"lift-{hold_id}")
+        return await views.hold_refused(request, signed, declaration_id, f"lift-{hold_id}")
     try:
         await apis_of(request).declarations.lift_hold(signed.token, declaration_id, hold_id, reason)
     except ApiProblem as problem:
         if problem.status != 422:
             raise
-        return await _hold_refused(request, signed, declaration_id, f"lift-{hold_id}")
-    return _redirect(request, signed, f"/console/declarations/{declaration_id}?stored=lift#holds")
-
-
-def _upload_page(
-    request: Request,
-    signed: SignedIn,
-    problems: list[upload.CellProblem],
-    stored: list[object],
-    *,
-    status: int = 200,
-) -> Response:
-    context = {
-        "problems": problems,
-        "cells": [p for p in problems if p.row],
-        "stored_declarations": stored,
-        "request_key": service.new_request_key(),
-    }
-    return render(
-        request,
-        "declarations/upload.html",
-        context,
-        signed=signed,
-        status=status,
-        active="upload-declarations",
-    )
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _may_amend(signed: SignedIn, declaration: dict[str, object]) -> bool:
-    session = signed.session
-    return (
-        session.org_type == "member_state"
-        and session.can("declarations:write")
-        and session.country == declaration.get("declaring_country")
-        and declaration.get("record") is not None
-    )
-
-
-def _may_hold(signed: SignedIn) -> bool:
-    # Secretariat analysts and admins (their role carries alerts:triage; readers not).
-    session = signed.session
-    return session.org_type == "secretariat" and session.can("alerts:triage")
-
-
-def _redirect(request: Request, signed: SignedIn, to: str) -> Response:
-    response = RedirectResponse(to, status_code=303)
-    if signed.refreshed:
-        request.app.state.sealer.store_session(request, response, signed.session)
-    return response
-
-
-async def _declare_page(
-    request: Request,
-    signed: SignedIn,
-    form: DeclareForm,
-    problems: list[FormProblem],
-    *,
-    key: str,
-    status: int = 200,
-) -> Response:
-    incidents: list[object] = []
-    try:
-        incidents = (await apis_of(request).declarations.incidents(signed.token, limit=100))[
-            "items"
-        ]
-    except ApiProblem as problem:
-        if problem.status not in (403, 404):
-            raise
-    context = {
-        "values": form.values,
-        "rows": form.rows,
-        "problems": problems,
-        "request_key": key,
-        "incidents": incidents,
-        "incident_types": INCIDENT_TYPES,
-    }
-    return render(
-        request,
-        "declarations/declare.html",
-        context,
-        signed=signed,
-        status=status,
-        active="declare",
-    )
-
-
-def _amend_page(
-    request: Request,
-    signed: SignedIn,
-    declaration: dict[str, object],
-    etag: str,
-    values: dict[str, str],
-    original: dict[str, str],
-    problems: list[FormProblem],
-    *,
-    status: int = 200,
-    changed_meanwhile: bool = False,
-) -> Response:
-    context = {
-        "declaration": declaration,
-        "etag": etag,
-        "values": values,
-        "original": original,
-        "problems": problems,
-        "request_key": service.new_request_key(),
-        "changed_meanwhile": changed_meanwhile,
-        "fields": service.AMENDABLE,
-    }
-    return render(
-        request,
-        "declarations/amend.html",
-        context,
-        signed=signed,
-        status=status,
-        active="declarations",
-    )
-
-
-async def _changed_meanwhile(
-    request: Request, signed: SignedIn, declaration_id: str, typed: dict[str, str], reason: str
-) -> Response:
-    declaration, etag = await apis_of(request).declarations.declaration(
-        signed.token, declaration_id
-    )
-    current = service.amendable_values(declaration.get("record"))
-    return _amend_page(
-        request,
-        signed,
-        declaration,
-        etag,
-        {**typed, "reason": reason},
-        current,
-        [],
-        status=412,
-        changed_meanwhile=True,
-    )
-
-
-_AMEND_LOCS = {f"changes.{n}": n for n in service.AMENDABLE} | {
-    f"changes.location.{n}": n for n in ("place", "lat", "lon")
-}
-
-
-def _amend_problems(problem: ApiProblem, _: Gettext) -> list[FormProblem]:
-    placed = []
-    for error in problem.errors or [FieldProblem("", problem.detail)]:
-        loc = error.loc.removeprefix("body.")
-        name = _AMEND_LOCS.get(loc) or loc.removeprefix("location.") or ""
-        if name not in service.AMENDABLE and name != "reason":
-            name = "event_date"
-        label = _(_AMEND_LABELS.get(name, N_("Changes")))
-        placed.append(FormProblem(name, label, error.msg, column=label))
-    return placed
-
-
-_AMEND_LABELS = {
-    "event_date": N_("Date"),
-    "place": N_("Place"),
-    "lat": N_("Latitude"),
-    "lon": N_("Longitude"),
-    "mission": N_("Mission"),
-    "presumed_user": N_("Presumed user"),
-    "circumstances": N_("Circumstances"),
-    "reason": N_("Reason"),
-}
-
-
-async def _hold_refused(
-    request: Request, signed: SignedIn, declaration_id: str, field: str
-) -> Response:
-    _ = translator(language(request))
-    apis = apis_of(request)
-    declaration, _etag, history = await service.declaration_detail(
-        declarations=apis.declarations, token=signed.token, declaration_id=declaration_id
-    )
-    holds = (await apis.declarations.holds(signed.token, declaration_id))["items"]
-    context = {
-        "declaration": declaration,
-        "record": declaration.get("record") or {},
-        "history": history,
-        "holds": holds,
-        "stored": "",
-        "may_amend": _may_amend(signed, declaration),
-        "may_hold": _may_hold(signed),
-        "request_key": service.new_request_key(),
-        "problems": [FormProblem(field, _("Reason"), _("Give a reason."), column=_("Reason"))],
-    }
-    return render(
-        request,
-        "declarations/detail.html",
-        context,
-        signed=signed,
-        status=422,
-        active="declarations",
+        return await views.hold_refused(request, signed, declaration_id, f"lift-{hold_id}")
+    return views.redirect(
+        request, signed, f"/console/declarations/{declaration_id}?stored=lift#holds"
     )
