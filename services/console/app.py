@@ -27,10 +27,12 @@ from services.console.alerts.router import router as alerts_router
 from services.console.cases.router import router as cases_router
 from services.console.clients.apis import make_apis
 from services.console.clients.base import ApiError, ApiProblem
+from services.console.declarations.router import router as declarations_router
 from services.console.drafts.router import router as drafts_router
 from services.console.holdings.router import router as holdings_router
 from services.console.home.router import router as home_router
 from services.console.i18n import N_
+from services.console.losses.router import router as losses_router
 from services.console.manifests.router import router as manifests_router
 from services.console.pages import FINGERPRINTS, STATIC, render
 from services.console.refreshes import Refreshes
@@ -81,7 +83,15 @@ def create_app(
     app.state.refreshes = Refreshes()
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
-    for router in (signin_router, home_router, manifests_router, drafts_router, holdings_router):
+    for router in (
+        signin_router,
+        home_router,
+        manifests_router,
+        declarations_router,
+        losses_router,
+        drafts_router,
+        holdings_router,
+    ):
         app.include_router(router)
     for router in (trace_router, alerts_router):
         app.include_router(router)

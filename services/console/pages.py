@@ -33,7 +33,7 @@ from services.console.signed_in import SignedIn, sealer_of
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
-DOMAINS: tuple[str, ...] = ("signin", "home", "manifests")
+DOMAINS: tuple[str, ...] = ("signin", "home", "manifests", "declarations", "losses")
 DOMAINS += ("trace", "alerts", "drafts", "holdings", "cases", "statistics")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -86,6 +86,20 @@ def menu(session: Session | None) -> list[MenuEntry]:
         entries.append(MenuEntry("/console/manifests", N_("Manifests"), "manifests"))
     if session.can("manifests:write"):
         entries.append(MenuEntry("/console/manifests/upload", N_("Upload a manifest"), "upload"))
+    if session.can("register:read"):
+        entries.append(MenuEntry("/console/declarations", N_("Declarations"), "declarations"))
+    if session.can("declarations:write"):
+        entries.append(MenuEntry("/console/declarations/new", N_("Declare"), "declare"))
+    if session.can("declarations:write"):
+        entries.append(
+            MenuEntry(
+                "/console/declarations/upload", N_("Upload declarations"), "upload-declarations"
+            )
+        )
+    if session.can("register:read"):
+        entries.append(MenuEntry("/console/losses", N_("Loss reports"), "losses"))
+    if session.can("manifests:write"):
+        entries.append(MenuEntry("/console/losses/new", N_("Report a loss"), "report-loss"))
     if session.can("register:read"):
         entries.append(MenuEntry("/console/trace", N_("Trace a weapon"), "trace"))
         entries.append(MenuEntry("/console/alerts", N_("Alerts"), "alerts"))

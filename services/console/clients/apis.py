@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import httpx
 
 from services.console.clients.auth_api import AuthApi
-from services.console.clients.base import ServiceClient
+from services.console.clients.declarations_api import DeclarationsApi
 from services.console.clients.registry_api import RegistryApi
 from services.console.settings import ConsoleSettings
 
@@ -19,7 +19,7 @@ class Apis:
 
     auth: AuthApi
     registry: RegistryApi
-    declarations: ServiceClient
+    declarations: DeclarationsApi
 
     async def aclose(self) -> None:
         """Close every connection pool."""
@@ -44,5 +44,5 @@ def make_apis(
     return Apis(
         auth=AuthApi(http("auth", settings.auth_base_url)),
         registry=RegistryApi(http("registry", settings.registry_base_url)),
-        declarations=ServiceClient(http("declarations", settings.declarations_base_url)),
+        declarations=DeclarationsApi(http("declarations", settings.declarations_base_url)),
     )

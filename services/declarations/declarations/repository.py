@@ -180,6 +180,8 @@ def list_current(
     declaring_country: str | None = None,
     mission: str | None = None,
     undeclared: bool | None = None,
+    event_from: date | None = None,
+    event_to: date | None = None,
 ) -> tuple[list[DeclarationRow], str | None]:
     """Declarations ``scope`` lets the caller read, oldest declared first, one page of them.
 
@@ -195,6 +197,10 @@ def list_current(
         filters.append(declaration_versions.c.mission == mission)
     if undeclared is not None:
         filters.append(declaration_versions.c.undeclared == undeclared)
+    if event_from is not None:
+        filters.append(declaration_versions.c.event_date >= event_from)
+    if event_to is not None:
+        filters.append(declaration_versions.c.event_date <= event_to)
     rows, cursor = paginate(
         session,
         _current_select().where(*filters),

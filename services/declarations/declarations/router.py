@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -132,6 +133,12 @@ def list_declarations(
     undeclared: Annotated[
         bool | None, Query(description="true: destructions of never-declared materiel")
     ] = None,
+    event_from: Annotated[
+        date | None, Query(description="events on or after this day (current version)")
+    ] = None,
+    event_to: Annotated[
+        date | None, Query(description="events on or before this day (current version)")
+    ] = None,
 ) -> Page[DeclarationSummary]:
     items, cursor = service.list_declarations(
         session,
@@ -141,6 +148,8 @@ def list_declarations(
         declaring_country=declaring_country,
         mission=mission,
         undeclared=undeclared,
+        event_from=event_from,
+        event_to=event_to,
     )
     return Page(items=items, next_cursor=cursor)
 

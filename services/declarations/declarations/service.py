@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -102,6 +102,8 @@ def list_declarations(
     declaring_country: str | None = None,
     mission: str | None = None,
     undeclared: bool | None = None,
+    event_from: date | None = None,
+    event_to: date | None = None,
 ) -> tuple[list[DeclarationSummary], str | None]:
     """Readable declarations, oldest declared first, keyset-paginated; None filters select all."""
     rows, cursor = repository.list_current(
@@ -112,6 +114,8 @@ def list_declarations(
         declaring_country=declaring_country,
         mission=mission,
         undeclared=undeclared,
+        event_from=event_from,
+        event_to=event_to,
     )
     summaries = [
         DeclarationSummary(

@@ -1,0 +1,211 @@
+"""Rendering the declarations pages: the declare, amend and upload forms, the detail
+page after a refused hold, and who may amend or place holds."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+
+from services.console.clients.base import ApiProblem, FieldProblem
+from services.console.declarations import service, upload
+from services.console.declarations.form import INCIDENT_TYPES, DeclareForm, FormProblem
+from services.console.i18n import N_, Gettext, language, translator
+from services.console.pages import render
+from services.console.signed_in import SignedIn, apis_of
+
+
+def upload_page(
+    request: Request,
+    signed: SignedIn,
+    problems: list[upload.CellProblem],
+    stored: list[object],
+    *,
+    status: int = 200,
+) -> Response:
+    context = {
+        "problems": problems,
+        "cells": [p for p in problems if p.row],
+        "stored_declarations": stored,
+        "request_key": service.new_request_key(),
+    }
+    return render(
+        request,
+        "declarations/upload.html",
+        context,
+        signed=signed,
+        status=status,
+        active="upload-declarations",
+    )
+
+
+def text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def may_amend(signed: SignedIn, declaration: dict[str, object]) -> bool:
+    session = signed.session
+    return (
+        session.org_type == "member_state"
+        and session.can("declarations:write")
+        and session.country == declaration.get("declaring_country")
+        and declaration.get("record") is not None
+    )
+
+
+def may_hold(signed: SignedIn) -> bool:
+    # Secretariat analysts and admins (their role carries alerts:triage; readers not).
+    session = signed.session
+    return session.org_type == "secretariat" and session.can("alerts:triage")
+
+
+def redirect(request: Request, signed: SignedIn, to: str) -> Response:
+    response = RedirectResponse(to, status_code=303)
+    if signed.refreshed:
+        request.app.state.sealer.store_session(request, response, signed.session)
+    return response
+
+
+async def declare_page(
+    request: Request,
+    signed: SignedIn,
+    form: DeclareForm,
+    problems: list[FormProblem],
+    *,
+    key: str,
+    status: int = 200,
+) -> Response:
+    incidents: list[object] = []
+    try:
+        incidents = (await apis_of(request).declarations.incidents(signed.token, limit=100))[
+            "items"
+        ]
+    except ApiProblem as problem:
+        if problem.status not in (403, 404):
+            raise
+    context = {
+        "values": form.values,
+        "rows": form.rows,
+        "problems": problems,
+        "request_key": key,
+        "incidents": incidents,
+        "incident_types": INCIDENT_TYPES,
+    }
+    return render(
+        request,
+        "declarations/declare.html",
+        context,
+        signed=signed,
+        status=status,
+        active="declare",
+    )
+
+
+def amend_page(
+    request: Request,
+    signed: SignedIn,
+    declaration: dict[str, object],
+    etag: str,
+    values: dict[str, str],
+    original: dict[str, str],
+    problems: list[FormProblem],
+    *,
+    status: int = 200,
+    changed_meanwhile: bool = False,
+) -> Response:
+    context = {
+        "declaration": declaration,
+        "etag": etag,
+        "values": values,
+        "original": original,
+        "problems": problems,
+        "request_key": service.new_request_key(),
+        "changed_meanwhile": changed_meanwhile,
+        "fields": service.AMENDABLE,
+    }
+    return render(
+        request,
+        "declarations/amend.html",
+        context,
+        signed=signed,
+        status=status,
+        active="declarations",
+    )
+
+
+async def changed_meanwhile(
+    request: Request, signed: SignedIn, declaration_id: str, typed: dict[str, str], reason: str
+) -> Response:
+    declaration, etag = await apis_of(request).declarations.declaration(
+        signed.token, declaration_id
+    )
+    current = service.amendable_values(declaration.get("record"))
+    return amend_page(
+        request,
+        signed,
+        declaration,
+        etag,
+        {**typed, "reason": reason},
+        current,
+        [],
+        status=412,
+        changed_meanwhile=True,
+    )
+
+
+AMEND_LOCS = {f"changes.{n}": n for n in service.AMENDABLE} | {
+    f"changes.location.{n}": n for n in ("place", "lat", "lon")
+}
+
+
+def amend_problems(problem: ApiProblem, _: Gettext) -> list[FormProblem]:
+    placed = []
+    for error in problem.errors or [FieldProblem("", problem.detail)]:
+        loc = error.loc.removeprefix("body.")
+        name = AMEND_LOCS.get(loc) or loc.removeprefix("location.") or ""
+        if name not in service.AMENDABLE and name != "reason":
+            name = "event_date"
+        label = _(AMEND_LABELS.get(name, N_("Changes")))
+        placed.append(FormProblem(name, label, error.msg, column=label))
+    return placed
+
+
+AMEND_LABELS = {
+    "event_date": N_("Date"),
+    "place": N_("Place"),
+    "lat": N_("Latitude"),
+    "lon": N_("Longitude"),
+    "mission": N_("Mission"),
+    "presumed_user": N_("Presumed user"),
+    "circumstances": N_("Circumstances"),
+    "reason": N_("Reason"),
+}
+
+
+async def hold_refused(
+    request: Request, signed: SignedIn, declaration_id: str, field: str
+) -> Response:
+    _ = translator(language(request))
+    apis = apis_of(request)
+    declaration, _etag, history = await service.declaration_detail(
+        declarations=apis.declarations, token=signed.token, declaration_id=declaration_id
+    )
+    holds = (await apis.declarations.holds(signed.token, declaration_id))["items"]
+    context = {
+        "declaration": declaration,
+        "record": declaration.get("record") or {},
+        "history": history,
+        "holds": holds,
+        "stored": "",
+        "may_amend": may_amend(signed, declaration),
+        "may_hold": may_hold(signed),
+        "request_key": service.new_request_key(),
+        "problems": [FormProblem(field, _("Reason"), _("Give a reason."), column=_("Reason"))],
+    }
+    return render(
+        request,
+        "declarations/detail.html",
+        context,
+        signed=signed,
+        status=422,
+        active="declarations",
+    )
