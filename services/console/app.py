@@ -23,10 +23,13 @@ from services.common.app import SecurityHeadersMiddleware
 from services.common.request_context import RequestContextMiddleware, configure_logging
 from services.console.clients.apis import make_apis
 from services.console.clients.base import ApiError, ApiProblem
+from services.console.admin.organisations_router import router as organisations_router
+from services.console.admin.router import router as admin_router
 from services.console.home.router import router as home_router
 from services.console.i18n import N_
 from services.console.manifests.router import router as manifests_router
 from services.console.pages import FINGERPRINTS, STATIC, render
+from services.console.profile.router import router as profile_router
 from services.console.refreshes import Refreshes
 from services.console.session import Sealer, clear_cookie, load_or_create_key, session_cookie_name
 from services.console.settings import ConsoleSettings
@@ -70,6 +73,8 @@ def create_app(
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
     for router in (signin_router, home_router, manifests_router):
+        app.include_router(router)
+    for router in (admin_router, organisations_router, profile_router):
         app.include_router(router)
     app.add_api_route("/console", _to_home, include_in_schema=False)
     app.add_api_route("/console/static/{fingerprint}/{name}", _static_file, include_in_schema=False)

@@ -33,7 +33,7 @@ from services.console.signed_in import SignedIn, sealer_of
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
-DOMAINS = ("signin", "home", "manifests")
+DOMAINS = ("signin", "home", "manifests", "admin", "profile")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -85,6 +85,11 @@ def menu(session: Session | None) -> list[MenuEntry]:
         entries.append(MenuEntry("/console/manifests", N_("Manifests"), "manifests"))
     if session.can("manifests:write"):
         entries.append(MenuEntry("/console/manifests/upload", N_("Upload a manifest"), "upload"))
+    if session.administers:
+        entries.append(MenuEntry("/console/admin/people", N_("People"), "people"))
+    if session.org_type == "operator" and session.can("admin"):
+        entries.append(MenuEntry("/console/admin/organisations", N_("Organisations"), "organisations"))
+    entries.append(MenuEntry("/console/profile", N_("Your profile"), "profile"))
     return entries
 
 

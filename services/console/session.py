@@ -46,6 +46,12 @@ class Session:
     org_type: str = ""
     country: str | None = None
     person: str = ""
+    role: str = ""
+
+    @property
+    def administers(self) -> bool:
+        """True for an organisation's admin or the operator (auth checks it again)."""
+        return self.role == "admin" or (self.org_type == "operator" and self.can("admin"))
 
     def can(self, scope: str) -> bool:
         """True when the person's token carries ``scope``."""

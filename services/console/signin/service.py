@@ -97,6 +97,7 @@ def session_from_tokens(
         org_type=str(claims.get("org_type", "")),
         country=claims.get("country"),
         person=str(claims.get("sub", "")),
+        role=str(claims.get("role", "")),
     )
     if csrf is not None:
         session.csrf = csrf
