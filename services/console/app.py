@@ -21,10 +21,10 @@ from starlette.exceptions import HTTPException
 
 from services.common.app import SecurityHeadersMiddleware
 from services.common.request_context import RequestContextMiddleware, configure_logging
-from services.console.clients.apis import make_apis
-from services.console.clients.base import ApiError, ApiProblem
 from services.console.admin.organisations_router import router as organisations_router
 from services.console.admin.router import router as admin_router
+from services.console.clients.apis import make_apis
+from services.console.clients.base import ApiError, ApiProblem
 from services.console.home.router import router as home_router
 from services.console.i18n import N_
 from services.console.manifests.router import router as manifests_router

@@ -88,7 +88,9 @@ def menu(session: Session | None) -> list[MenuEntry]:
     if session.administers:
         entries.append(MenuEntry("/console/admin/people", N_("People"), "people"))
     if session.org_type == "operator" and session.can("admin"):
-        entries.append(MenuEntry("/console/admin/organisations", N_("Organisations"), "organisations"))
+        entries.append(
+            MenuEntry("/console/admin/organisations", N_("Organisations"), "organisations")
+        )
     entries.append(MenuEntry("/console/profile", N_("Your profile"), "profile"))
     return entries
 

@@ -32,10 +32,12 @@ def test_an_admin_invites_a_person_and_is_shown_the_one_time_link_that_enrols_th
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
     page = _sign_in_admin(client, auth_api, register_settings)
-    assert "adm@sn.test" in page and 'href="/console/admin/people"' in page
+    assert "adm@sn.test" in page
+    assert 'href="/console/admin/people"' in page
     form = client.get("/console/admin/people/invite")
     assert form.status_code == 200
-    assert 'value="editor"' in form.text and 'value="analyst"' not in form.text
+    assert 'value="editor"' in form.text
+    assert 'value="analyst"' not in form.text
     key = re.search(r'name="form_key" value="([^"]+)"', form.text)
     assert key is not None
     data = {
@@ -49,10 +51,12 @@ def test_an_admin_invites_a_person_and_is_shown_the_one_time_link_that_enrols_th
     shown = client.post("/console/admin/people/invite", data=data)
     assert shown.status_code == 200, shown.text
     link = re.search(r'id="link" readonly value="([^"]+)"', shown.text)
-    assert link is not None and "/auth/enrol/" in link.group(1)
+    assert link is not None
+    assert "/auth/enrol/" in link.group(1)
     enrol(client, html.unescape(link.group(1)))
     listed = client.get("/console/admin/people").text
-    assert "Awa Diop" in listed and "Editor" in listed
+    assert "Awa Diop" in listed
+    assert "Editor" in listed
 
 
 def test_an_invitation_with_bad_input_names_every_field(
@@ -89,16 +93,20 @@ def test_an_admin_disables_after_confirming_enables_resets_and_changes_a_role(
     person = reader.json()["id"]
     csrf = _csrf(page)
     confirm = client.get(f"/console/admin/people/{person}/disable")
-    assert confirm.status_code == 200 and "Disable this person?" in confirm.text
+    assert confirm.status_code == 200
+    assert "Disable this person?" in confirm.text
     done = client.post(f"/console/admin/people/{person}/disable", data={"csrf_token": csrf})
-    assert done.status_code == 200 and "The person is disabled." in done.text
-    assert client.get(f"/auth/v1/people/{person}", headers=auth_api.admin_headers()).json()[
-        "enabled"
-    ] is False
+    assert done.status_code == 200
+    assert "The person is disabled." in done.text
+    assert (
+        client.get(f"/auth/v1/people/{person}", headers=auth_api.admin_headers()).json()["enabled"]
+        is False
+    )
     again = client.post(f"/console/admin/people/{person}/enable", data={"csrf_token": csrf})
     assert "The person is enabled again." in again.text
     reset = client.post(f"/console/admin/people/{person}/reset-mfa", data={"csrf_token": csrf})
-    assert reset.status_code == 200 and "/auth/enrol/" in reset.text
+    assert reset.status_code == 200
+    assert "/auth/enrol/" in reset.text
     role = client.post(
         f"/console/admin/people/{person}/role", data={"csrf_token": csrf, "role": "editor"}
     )
@@ -149,7 +157,8 @@ def test_the_operator_creates_a_state_and_invites_its_first_admin(
     )
     assert bad.status_code == 422
     summary = bad.text.split('class="error-summary__list"')[1].split("</ul>")[0]
-    assert 'href="#code"' in summary and 'href="#name"' in summary
+    assert 'href="#code"' in summary
+    assert 'href="#name"' in summary
     created = client.post(
         "/console/admin/organisations/new",
         data={"csrf_token": csrf, "type": "member_state", "code": "sen", "name": "Senegal"},
@@ -168,6 +177,26 @@ def test_the_operator_creates_a_state_and_invites_its_first_admin(
             "role": "admin",
         },
     )
-    assert shown.status_code == 200 and "/auth/enrol/" in shown.text
+    assert shown.status_code == 200
+    assert "/auth/enrol/" in shown.text
     people = client.get("/console/admin/people?organisation=SEN").text
     assert "fp@sn.test" in people
+
+
+def test_the_administration_and_profile_pages_are_whole_in_french(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    _sign_in_admin(client, auth_api, register_settings)
+    person = client.get("/console/admin/people?lang=fr")
+    assert "Inviter une personne" in person.text
+    person_id = re.search(r'href="/console/admin/people/(psn_[0-9a-f]{32})"', person.text)
+    assert person_id is not None
+    for path in (
+        "/console/admin/people/invite",
+        f"/console/admin/people/{person_id.group(1)}",
+        f"/console/admin/people/{person_id.group(1)}/reset-mfa",
+        "/console/profile",
+    ):
+        page = client.get(path)  # an untranslated message is a warning, an error in tests
+        assert page.status_code == 200, path
+        assert 'lang="fr"' in page.text

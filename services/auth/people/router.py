@@ -180,7 +180,9 @@ def enable_person(
 ) -> PersonOut:
     """Recorded in the audit trail as ``person.enabled``; enabling an enabled person
     changes nothing."""
-    person = service.enable_person(session=session, person_id=person_id, by=by, actor=actor, now=now)
+    person = service.enable_person(
+        session=session, person_id=person_id, by=by, actor=actor, now=now
+    )
     return person_out(person)
 
 

@@ -68,7 +68,13 @@ async def create_organisation(request: Request, signed: SignedInDep) -> Response
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
-        return _form(request, signed, values, service.refusal(problem, _, service.ORGANISATION_LABELS), status=problem.status)
+        return _form(
+            request,
+            signed,
+            values,
+            service.refusal(problem, _, service.ORGANISATION_LABELS),
+            status=problem.status,
+        )
     response = RedirectResponse(
         f"/console/admin/organisations?created={created['code']}", status_code=303
     )

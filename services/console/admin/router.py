@@ -25,7 +25,10 @@ INVITE_FIELDS = ("organisation", "email", "name", "role")
 
 @router.get("/console/admin/people")
 async def people(
-    request: Request, signed: SignedInDep, organisation: OrganisationCode = "", cursor: Cursor = None
+    request: Request,
+    signed: SignedInDep,
+    organisation: OrganisationCode = "",
+    cursor: Cursor = None,
 ) -> Response:
     """The people the person administers, with role and status."""
     page = await service.people_page(

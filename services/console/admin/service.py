@@ -60,8 +60,10 @@ CONFIRMED_ACTIONS: dict[str, tuple[str, str]] = {
     ),
     "reset-mfa": (
         N_("Reset this person's two-factor sign-in?"),
-        N_("Their password and authenticator stop working and their sessions end now."
-           " You get a new one-time enrolment link to hand over."),
+        N_(
+            "Their password and authenticator stop working and their sessions end now."
+            " You get a new one-time enrolment link to hand over."
+        ),
     ),
     "enable": (
         N_("Enable this person again?"),
@@ -99,9 +101,7 @@ async def people_page(
     return await auth.people(token, limit=PAGE_SIZE, cursor=cursor, organisation=organisation)
 
 
-async def invite(
-    *, auth: AuthApi, token: str, values: dict[str, str], key: str
-) -> dict[str, Any]:
+async def invite(*, auth: AuthApi, token: str, values: dict[str, str], key: str) -> dict[str, Any]:
     """Invite a person; the answer carries their one-time enrolment link."""
     body = {name: values.get(name, "") for name in ("organisation", "email", "name", "role")}
     return await auth.invite(token, body, key)

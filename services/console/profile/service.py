@@ -36,13 +36,13 @@ async def profile(
     return sessions, chosen
 
 
-async def choose(
-    *, registry: ServiceClient, token: str, form: dict[str, str]
-) -> dict[str, Any]:
+async def choose(*, registry: ServiceClient, token: str, form: dict[str, str]) -> dict[str, Any]:
     """Send the person's choices as the form gave them: the registry checks each
     event type and mode and names every one it refuses."""
     events = {
-        name.removeprefix("event:"): mode for name, mode in form.items() if name.startswith("event:")
+        name.removeprefix("event:"): mode
+        for name, mode in form.items()
+        if name.startswith("event:")
     }
     language = form.get("language") or None
     return await preferences_api.choose_preferences(
