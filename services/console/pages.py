@@ -87,6 +87,8 @@ def menu(session: Session | None) -> list[MenuEntry]:
         entries.append(MenuEntry("/console/manifests/upload", N_("Upload a manifest"), "upload"))
     if session.administers:
         entries.append(MenuEntry("/console/admin/people", N_("People"), "people"))
+    if session.role == "admin" and session.org_type != "operator":
+        entries.append(MenuEntry("/console/admin/webhooks", N_("Webhooks"), "webhooks"))
     if session.org_type == "operator" and session.can("admin"):
         entries.append(
             MenuEntry("/console/admin/organisations", N_("Organisations"), "organisations")
