@@ -83,6 +83,7 @@ def test_an_invitation_with_bad_input_names_every_field(
     )
     assert taken.status_code == 409
     assert "Someone already has this email address." in taken.text
+    assert "String should" not in refused.text
 
 
 def test_an_admin_disables_after_confirming_enables_resets_and_changes_a_role(

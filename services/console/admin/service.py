@@ -52,6 +52,14 @@ KNOWN_CODES: dict[str, tuple[str, str]] = {
     "cannot_disable_self": ("", N_("You cannot disable yourself.")),
     "person_disabled": ("", N_("This person is disabled: enable them first.")),
 }
+# What a refused field needs, in plain words (auth's own texts name its patterns).
+FIELD_MESSAGES: dict[str, str] = {
+    "email": N_("Enter an email address, like name@example.org."),
+    "name": N_("Enter a name."),
+    "role": N_("Choose a role."),
+    "code": N_("Use 2 to 16 letters, digits or underscores."),
+    "type": N_("Choose member state or secretariat."),
+}
 # Actions on a person that ask for confirmation first, and what the page says.
 CONFIRMED_ACTIONS: dict[str, tuple[str, str]] = {
     "disable": (
@@ -133,6 +141,6 @@ def refusal(
     for error in problem.errors or [FieldProblem("", problem.detail)]:
         name = error.loc.removeprefix("body.")
         label = _(labels[name]) if name in labels else error.loc
-        message = _("This is required.") if error.msg.lower() == "field required" else error.msg
+        message = _(FIELD_MESSAGES[name]) if name in FIELD_MESSAGES else error.msg
         result.append(FieldError(name if name in labels else "", label, message))
     return result
