@@ -22,6 +22,7 @@ EVENT_NAMES: dict[str, str] = {
     "declaration.accepted": N_("A declaration is accepted"),
     "declaration.amended": N_("A declaration is amended"),
     "rotation.ending": N_("A rotation is ending"),
+    "trace_request.updated": N_("A trace request changes"),
     "webhook.disabled": N_("A webhook endpoint is disabled"),
 }
 EMAIL_LANGUAGES = ("en", "fr", "pt", "es")
