@@ -114,6 +114,8 @@ def test_an_admin_disables_after_confirming_enables_resets_and_changes_a_role(
     assert "The role is changed." in role.text
     shown = client.get(f"/auth/v1/people/{person}", headers=auth_api.admin_headers()).json()
     assert shown["role"] == "editor"
+    signed_out = client.post(f"/console/admin/people/{person}/sign-out", data={"csrf_token": csrf})
+    assert "The person is signed out everywhere." in signed_out.text
     forged = client.post(f"/console/admin/people/{person}/disable", data={"csrf_token": "x"})
     assert forged.status_code == 403
 

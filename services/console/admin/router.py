@@ -159,7 +159,7 @@ def _person_page(
         "roles": service.ROLES.get(str(found.get("org_type")), ()),
         "role_names": service.ROLE_NAMES,
         "problems": problems,
-        "done": done if done in ("role", "disable", "enable") else "",
+        "done": done if done in ("role", "disable", "enable", "sign-out") else "",
         "myself": found.get("id") == signed.session.person,
     }
     return render(

@@ -73,6 +73,10 @@ CONFIRMED_ACTIONS: dict[str, tuple[str, str]] = {
             " You get a new one-time enrolment link to hand over."
         ),
     ),
+    "sign-out": (
+        N_("Sign this person out everywhere?"),
+        N_("Every session of theirs ends now; they can sign in again."),
+    ),
     "enable": (
         N_("Enable this person again?"),
         N_("They can sign in again with their password and authenticator."),

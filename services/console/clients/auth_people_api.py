@@ -6,7 +6,7 @@ from typing import Any
 
 from services.console.clients.base import ApiError, ServiceClient
 
-PERSON_ACTIONS = ("disable", "enable", "reset-mfa")
+PERSON_ACTIONS = ("disable", "enable", "reset-mfa", "sign-out")
 
 
 class AuthAdminApi(ServiceClient):
@@ -29,7 +29,7 @@ class AuthAdminApi(ServiceClient):
         return _object(response.json())
 
     async def person_action(self, token: str, person_id: str, action: str) -> dict[str, Any]:
-        """``disable``, ``enable`` or ``reset-mfa`` (the last answers a new link)."""
+        """``disable``, ``enable``, ``reset-mfa`` (answers a new link) or ``sign-out``."""
         if action not in PERSON_ACTIONS:
             raise ValueError(action)
         response = await self.request("POST", f"/auth/v1/people/{person_id}/{action}", token)
