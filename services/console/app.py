@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 
 from services.common.app import SecurityHeadersMiddleware
 from services.common.request_context import RequestContextMiddleware, configure_logging
+from services.console.admin.clients_router import router as clients_router
 from services.console.admin.organisations_router import router as organisations_router
 from services.console.admin.router import router as admin_router
 from services.console.admin.webhooks_router import router as webhooks_router
@@ -75,7 +76,9 @@ def create_app(
     app.add_middleware(RequestContextMiddleware)
     for router in (signin_router, home_router, manifests_router):
         app.include_router(router)
-    for router in (admin_router, organisations_router, webhooks_router, profile_router):
+    for router in (admin_router, organisations_router, clients_router, webhooks_router):
+        app.include_router(router)
+    for router in (profile_router,):
         app.include_router(router)
     app.add_api_route("/console", _to_home, include_in_schema=False)
     app.add_api_route("/console/static/{fingerprint}/{name}", _static_file, include_in_schema=False)

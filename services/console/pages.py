@@ -93,6 +93,7 @@ def menu(session: Session | None) -> list[MenuEntry]:
         entries.append(
             MenuEntry("/console/admin/organisations", N_("Organisations"), "organisations")
         )
+        entries.append(MenuEntry("/console/admin/clients", N_("API clients"), "clients"))
     entries.append(MenuEntry("/console/profile", N_("Your profile"), "profile"))
     return entries
 

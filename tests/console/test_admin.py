@@ -203,3 +203,54 @@ def test_the_administration_and_profile_pages_are_whole_in_french(
         page = client.get(path)  # an untranslated message is a warning, an error in tests
         assert page.status_code == 200, path
         assert 'lang="fr"' in page.text
+
+
+def test_the_operator_creates_an_api_client_sees_its_secret_once_rotates_and_disables_it(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    register_console(register_settings)
+    auth_api.ensure_organisation("member_state", "SEN")
+    operator = invite_and_enrol(
+        client, auth_api, org="OPS", org_type="operator", role="admin", email="op@ops.test"
+    )
+    page = sign_in(client, operator, start="/console/admin/clients")
+    assert 'href="/console/admin/clients" aria-current="page"' in page
+    csrf = _csrf(page)
+    refused = client.post(
+        "/console/admin/clients", data={"csrf_token": csrf, "organisation": "SEN", "name": ""}
+    )
+    assert refused.status_code == 422, refused.text
+    summary = refused.text.split('class="error-summary__list"')[1].split("</ul>")[0]
+    assert 'href="#name"' in summary
+    assert 'href="#scopes"' in summary
+    created = client.post(
+        "/console/admin/clients",
+        data={"csrf_token": csrf, "organisation": "SEN", "name": "G3", "scopes": "register:read"},
+    )
+    assert created.status_code == 200, created.text
+    secret = re.search(r'id="secret" readonly value="([^"]+)"', created.text)
+    client_id = re.search(r"Client id: <code>([^<]+)</code>", created.text)
+    assert secret is not None
+    assert client_id is not None
+    assert secret.group(1) not in client.get("/console/admin/clients").text
+    confirm = client.get(f"/console/admin/clients/{client_id.group(1)}/secret")
+    assert "Give this client a new secret?" in confirm.text
+    rotated = client.post(
+        f"/console/admin/clients/{client_id.group(1)}/secret", data={"csrf_token": csrf}
+    )
+    fresh = re.search(r'id="secret" readonly value="([^"]+)"', rotated.text)
+    assert fresh is not None
+    assert fresh.group(1) != secret.group(1)
+    disabled = client.post(
+        f"/console/admin/clients/{client_id.group(1)}/disable", data={"csrf_token": csrf}
+    )
+    assert "The client is disabled." in disabled.text
+    shown = client.get(f"/auth/v1/clients/{client_id.group(1)}", headers=auth_api.admin_headers())
+    assert shown.json()["enabled"] is False
+
+
+def test_an_organisations_admin_cannot_open_the_api_clients_page(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    _sign_in_admin(client, auth_api, register_settings)
+    assert client.get("/console/admin/clients").status_code == 403

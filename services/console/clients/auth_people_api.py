@@ -55,6 +55,28 @@ class AuthAdminApi(ServiceClient):
         response = await self.request("POST", "/auth/v1/organisations", token, json=body)
         return _object(response.json())
 
+    async def api_clients(self, token: str, **page: Any) -> dict[str, Any]:
+        """A page of API clients (the operator)."""
+        return await self.get_json("/auth/v1/clients", token, page)
+
+    async def api_client(self, token: str, client_id: str) -> dict[str, Any]:
+        """One API client (the operator)."""
+        return await self.get_json(f"/auth/v1/clients/{client_id}", token)
+
+    async def create_api_client(self, token: str, body: dict[str, Any], key: str) -> dict[str, Any]:
+        """The new client with its secret (shown this once)."""
+        response = await self.request(
+            "POST", "/auth/v1/clients", token, json=body, headers={"Idempotency-Key": key}
+        )
+        return _object(response.json())
+
+    async def client_action(self, token: str, client_id: str, action: str) -> dict[str, Any]:
+        """``disable``, ``enable`` or ``secret`` (a new secret, shown this once)."""
+        if action not in ("disable", "enable", "secret"):
+            raise ValueError(action)
+        response = await self.request("POST", f"/auth/v1/clients/{client_id}/{action}", token)
+        return _object(response.json())
+
     async def my_sessions(self, token: str) -> list[dict[str, Any]]:
         """The person's open sessions."""
         response = await self.request("GET", "/auth/v1/sessions", token)
