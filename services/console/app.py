@@ -23,6 +23,10 @@ from services.common.app import SecurityHeadersMiddleware
 from services.common.request_context import RequestContextMiddleware, configure_logging
 from services.common.tracing import instrument_app, instrument_client, tracer_provider
 from services.common.tracing import shutdown as shutdown_tracing
+from services.console.admin.clients_router import router as clients_router
+from services.console.admin.organisations_router import router as organisations_router
+from services.console.admin.router import router as admin_router
+from services.console.admin.webhooks_router import router as webhooks_router
 from services.console.alerts.router import router as alerts_router
 from services.console.cases.router import router as cases_router
 from services.console.clients.apis import make_apis
@@ -35,6 +39,7 @@ from services.console.i18n import N_
 from services.console.losses.router import router as losses_router
 from services.console.manifests.router import router as manifests_router
 from services.console.pages import FINGERPRINTS, STATIC, render
+from services.console.profile.router import router as profile_router
 from services.console.refreshes import Refreshes
 from services.console.session import Sealer, clear_cookie, load_or_create_key, session_cookie_name
 from services.console.settings import ConsoleSettings
@@ -97,6 +102,10 @@ def create_app(
         app.include_router(router)
     app.include_router(cases_router)
     app.include_router(statistics_router)
+    for router in (admin_router, organisations_router, clients_router, webhooks_router):
+        app.include_router(router)
+    for router in (profile_router,):
+        app.include_router(router)
     app.add_api_route("/console", _to_home, include_in_schema=False)
     app.add_api_route("/console/static/{fingerprint}/{name}", _static_file, include_in_schema=False)
     app.add_api_route("/console/healthz", _alive, include_in_schema=False)

@@ -35,6 +35,7 @@ PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
 DOMAINS: tuple[str, ...] = ("signin", "home", "manifests", "declarations", "losses")
 DOMAINS += ("trace", "alerts", "drafts", "holdings", "cases", "statistics")
+DOMAINS += ("admin", "profile")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -112,6 +113,16 @@ def menu(session: Session | None) -> list[MenuEntry]:
         entries.append(MenuEntry("/console/cases", N_("Cases"), "cases"))
     if session.can("register:read"):
         entries.append(MenuEntry("/console/statistics", N_("Statistics"), "statistics"))
+    if session.administers:
+        entries.append(MenuEntry("/console/admin/people", N_("People"), "people"))
+    if session.role == "admin" and session.org_type != "operator":
+        entries.append(MenuEntry("/console/admin/webhooks", N_("Webhooks"), "webhooks"))
+    if session.org_type == "operator" and session.can("admin"):
+        entries.append(
+            MenuEntry("/console/admin/organisations", N_("Organisations"), "organisations")
+        )
+        entries.append(MenuEntry("/console/admin/clients", N_("API clients"), "clients"))
+    entries.append(MenuEntry("/console/profile", N_("Your profile"), "profile"))
     return entries
 
 

@@ -48,6 +48,11 @@ class Session:
     person: str = ""
     role: str = ""
 
+    @property
+    def administers(self) -> bool:
+        """True for an organisation's admin or the operator (auth checks it again)."""
+        return self.role == "admin" or (self.org_type == "operator" and self.can("admin"))
+
     def can(self, scope: str) -> bool:
         """True when the person's token carries ``scope``."""
         return scope in self.scopes

@@ -227,3 +227,22 @@ def test_regctl_app_create_prints_the_client_id_and_a_confidential_apps_secret(
     listed = client.get("/auth/v1/apps", headers=auth_api.admin_headers()).json()
     assert {a["client_id"] for a in listed} == {confidential["client_id"], public["client_id"]}
     assert regctl(["app", "create", "--name", "X", "--redirect-uri", "http://evil.example/cb"]) == 2
+
+
+def test_a_disabled_person_is_enabled_again_by_their_admin_and_it_is_recorded(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    senegal = org_admin_headers(client, auth_api, register_settings, "member_state", "SEN")
+    reader = invite(client, senegal, org="SEN", email="en@x.sn", role="reader").json()["id"]
+    auth_api.ensure_organisation("member_state", "NGA")
+    nigerian = invite(client, auth_api.admin_headers(), org="NGA", email="en@x.ng", role="reader")
+    nigerian_id = nigerian.json()["id"]
+    assert client.post(f"/auth/v1/people/{reader}/disable", headers=senegal).status_code == 200
+    enabled = client.post(f"/auth/v1/people/{reader}/enable", headers=senegal)
+    assert enabled.status_code == 200, enabled.text
+    assert enabled.json()["enabled"] is True
+    assert client.post(f"/auth/v1/people/{nigerian_id}/enable", headers=senegal).status_code == 404
+    events = client.get(
+        "/auth/v1/audit", params={"subject": reader}, headers=auth_api.admin_headers()
+    ).json()["items"]
+    assert [e["event"] for e in events] == ["person.invited", "person.disabled", "person.enabled"]

@@ -171,6 +171,22 @@ def disable_person(
 
 
 @router.post(
+    "/{person_id}/enable",
+    summary="Enable a disabled person again (their organisation's admin, or the operator)",
+    responses=problem_responses(403, 404),
+)
+def enable_person(
+    person_id: PersonIdPath, session: SessionDep, by: AdministratorDep, actor: ActorDep, now: NowDep
+) -> PersonOut:
+    """Recorded in the audit trail as ``person.enabled``; enabling an enabled person
+    changes nothing."""
+    person = service.enable_person(
+        session=session, person_id=person_id, by=by, actor=actor, now=now
+    )
+    return person_out(person)
+
+
+@router.post(
     "/{person_id}/role",
     summary="Change a person's role (within their organisation's type)",
     responses=problem_responses(403, 404, 422),

@@ -198,6 +198,26 @@ def disable_person(
     return person
 
 
+def enable_person(
+    *, session: Session, person_id: str, by: Administrator, actor: Actor, now: datetime
+) -> Person:
+    """Enable a disabled person again: they sign in with their password and authenticator
+    as before (a person never enrolled needs a new link: reset-mfa)."""
+    person = get_person(session=session, person_id=person_id, by=by)
+    if not person.enabled:
+        person.enabled = True
+        person.updated_at = now
+        audit.record(
+            session=session,
+            actor=actor,
+            event="person.enabled",
+            subject=person.id,
+            details={"organisation": person.organisation},
+            now=now,
+        )
+    return person
+
+
 def reset_mfa(
     *,
     session: Session,

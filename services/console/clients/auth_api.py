@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.console.clients.base import ApiError, ServiceClient
+from services.console.clients.auth_people_api import AuthAdminApi
+from services.console.clients.base import ApiError
 
 
-class AuthApi(ServiceClient):
+class AuthApi(AuthAdminApi):
     """``/auth/v1/token`` and ``/auth/v1/revoke`` as the console's confidential app."""
 
     async def token(self, form: dict[str, str], client_id: str, secret: str) -> dict[str, Any]:
