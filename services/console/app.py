@@ -33,6 +33,7 @@ from services.console.settings import ConsoleSettings
 from services.console.signed_in import CsrfRefused, SignedIn, SignInRequired
 from services.console.signin.router import router as signin_router
 from services.console.signin.service import load_credentials
+from services.console.timing import ServerTimingMiddleware
 
 YEAR = 365 * 24 * 3600
 
@@ -69,6 +70,8 @@ def create_app(
     app.state.refreshes = Refreshes()
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    if settings.timing_header:  # outermost: its total covers the other middleware too
+        app.add_middleware(ServerTimingMiddleware)
     for router in (signin_router, home_router, manifests_router):
         app.include_router(router)
     app.add_api_route("/console", _to_home, include_in_schema=False)

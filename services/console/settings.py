@@ -35,6 +35,9 @@ class ConsoleSettings(BaseSettings):
     session_max_hours: int = Field(default=12, ge=1)
     api_timeout_seconds: float = Field(default=30.0, gt=0)
     log_level: str = "INFO"
+    # Add `Server-Timing: api;dur=…, total;dur=…` to every page (time spent waiting for
+    # the APIs, and in all): for operators measuring; off, visitors see no timings.
+    timing_header: bool = False
 
     def resolved_public_url(self) -> str:
         """``public_url`` without a trailing slash."""
