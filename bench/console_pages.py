@@ -103,7 +103,12 @@ def invite_and_enrol(base: str, admin: dict[str, str], n: int) -> tuple[str, str
     email = f"editor{n}@{organisation.lower()}.bench.test"
     invited = httpx.post(
         f"{base}/auth/v1/people",
-        json={"organisation": organisation, "email": email, "name": f"Editor {n}", "role": "editor"},
+        json={
+            "organisation": organisation,
+            "email": email,
+            "name": f"Editor {n}",
+            "role": "editor",
+        },
         headers=admin,
         timeout=60,
     )
@@ -226,9 +231,7 @@ def measure(label: str, base: str, work: Path) -> None:
     pages: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     problems: list[str] = []
     for repetition in range(REPEAT):
-        latencies, overheads, stored, failures = asyncio.run(
-            upload_all(base, people, repetition)
-        )
+        latencies, overheads, stored, failures = asyncio.run(upload_all(base, people, repetition))
         problems += failures
         if latencies:
             upload_p50.append(statistics.median(latencies))

@@ -16,10 +16,14 @@
 #   BENCH_SINGLE, BENCH_CLIENTS, BENCH_BATCHES, BENCH_BATCH_SIZE, BENCH_LOG_ENTRIES
 #                       (declarations_log)
 #   BENCH_TRACE_RATE, BENCH_TRACE_SECONDS, BENCH_SEIZURE_ITEMS (registry_trace)
+#   BENCH_CONSOLE_PEOPLE (default 50), BENCH_CONSOLE_RATE (pages/s, default 50),
+#   BENCH_CONSOLE_SECONDS (default 20), BENCH_CONSOLE_ROWS (rows per upload, default
+#   1,000), BENCH_CONSOLE_UPLOADERS (uploads at once, default 10) (console_pages)
 # A check of the scripts themselves, not of the figures (about 3 minutes on 2 cores):
 #   BENCH_REPEAT=2 BENCH_ITEMS=2000 BENCH_MISSION_ITEMS=1500 BENCH_SINGLE=64 BENCH_CLIENTS=4 \
 #   BENCH_BATCHES=2 BENCH_BATCH_SIZE=100 BENCH_LOG_ENTRIES=20000 BENCH_TRACE_RATE=200 \
-#   BENCH_TRACE_SECONDS=3 BENCH_SEIZURE_ITEMS=1000 PG_EXTRA_OPTIONS="-c shared_buffers=256MB" \
+#   BENCH_TRACE_SECONDS=3 BENCH_SEIZURE_ITEMS=1000 BENCH_CONSOLE_PEOPLE=6 BENCH_CONSOLE_RATE=10 \
+#   BENCH_CONSOLE_SECONDS=3 BENCH_CONSOLE_ROWS=100 PG_EXTRA_OPTIONS="-c shared_buffers=256MB" \
 #   make bench
 # BENCH_ONLY=registry_trace runs one script (a name without .py).
 set -uo pipefail
