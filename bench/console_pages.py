@@ -17,9 +17,9 @@ Figures, each over ``BENCH_REPEAT`` repetitions:
 - uploads: every person uploads a ``BENCH_CONSOLE_ROWS``-row CSV (default 1,000) through
   the upload form, ``BENCH_CONSOLE_UPLOADERS`` at once (default 10); p50/p95 of the
   POST as the browser waits for it, and of the console's own overhead;
-- pages: the open-loop load generator (bench/_loadgen.py) offers
-  ``BENCH_CONSOLE_RATE`` pages/s (default 50) for ``BENCH_CONSOLE_SECONDS`` (default 20)
-  over one connection per person, each person's requests carrying their own cookie and
+- pages: the open-loop load generator (bench/_loadgen.py) offers ``BENCH_CONSOLE_RATE``
+  pages/s (default 10: a page every 5 s per person) for ``BENCH_CONSOLE_SECONDS``
+  (default 20) over one connection per person, each person's requests carrying their own cookie and
   cycling through the pages (home, manifests list, their manifest's detail, the upload
   form, the CSV template); per page p50/p95 of the time from when the request was due
   to its answer (queueing included), the server's ``total`` and the console's own
@@ -55,7 +55,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 PEOPLE = int(os.environ.get("BENCH_CONSOLE_PEOPLE", "50"))
-RATE = float(os.environ.get("BENCH_CONSOLE_RATE", "50"))
+# A page every 5 s per person: people reading what they opened, not a crawler.
+RATE = float(os.environ.get("BENCH_CONSOLE_RATE", "10"))
 SECONDS = float(os.environ.get("BENCH_CONSOLE_SECONDS", "20"))
 ROWS = int(os.environ.get("BENCH_CONSOLE_ROWS", "1000"))
 UPLOADERS = int(os.environ.get("BENCH_CONSOLE_UPLOADERS", "10"))

@@ -16,7 +16,7 @@
 #   BENCH_SINGLE, BENCH_CLIENTS, BENCH_BATCHES, BENCH_BATCH_SIZE, BENCH_LOG_ENTRIES
 #                       (declarations_log)
 #   BENCH_TRACE_RATE, BENCH_TRACE_SECONDS, BENCH_SEIZURE_ITEMS (registry_trace)
-#   BENCH_CONSOLE_PEOPLE (default 50), BENCH_CONSOLE_RATE (pages/s, default 50),
+#   BENCH_CONSOLE_PEOPLE (default 50), BENCH_CONSOLE_RATE (pages/s, default 10),
 #   BENCH_CONSOLE_SECONDS (default 20), BENCH_CONSOLE_ROWS (rows per upload, default
 #   1,000), BENCH_CONSOLE_UPLOADERS (uploads at once, default 10) (console_pages)
 # A check of the scripts themselves, not of the figures (about 3 minutes on 2 cores):
