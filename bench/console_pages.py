@@ -305,7 +305,11 @@ def measure(label: str, base: str, work: Path) -> None:
 
 def run_register(label: str, urls: dict[str, str] | None, databases: list[str]) -> None:
     """The register on ``urls`` (SQLite files when None) with the console timed."""
-    work = Path(tempfile.mkdtemp(prefix="bench-console-"))
+    with tempfile.TemporaryDirectory(prefix="bench-console-", ignore_cleanup_errors=True) as tmp:
+        run_in(label, Path(tmp), urls, databases)
+
+
+def run_in(label: str, work: Path, urls: dict[str, str] | None, databases: list[str]) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
