@@ -83,6 +83,7 @@ class _Connection(asyncio.Protocol):
 
     def __init__(self, collect_header: bytes = b"") -> None:
         self.transport: asyncio.Transport | None = None
+        self.closed = False
         self._collect = b"\r\n" + collect_header + b":" if collect_header else b""
         self.collected = ""
         self._buffer = bytearray()
@@ -98,6 +99,7 @@ class _Connection(asyncio.Protocol):
         self._parse()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_exception(ConnectionError("connection closed"))
 
@@ -179,8 +181,15 @@ async def _run(
         nonlocal ok, failed
         connection = await pool.get()
         try:
+            if connection.closed:  # the server closed it while idle: reconnect, as browsers do
+                _transport, connection = await loop.create_connection(
+                    lambda: _Connection(collect_header.lower().encode()), parts.hostname, parts.port
+                )
+                opened.append(connection)
             status = await connection.send(requests[index])
-        except (ConnectionError, ValueError):  # broken: not returned to the pool
+        except (ConnectionError, OSError, RuntimeError, ValueError):
+            if connection.closed:  # closed under it: reopened when next taken
+                pool.put_nowait(connection)
             failed += 1
             latencies.append((clock() - due) * 1000)
             if collect_header:
