@@ -20,6 +20,9 @@ Every request that was due counts, so a slow or failing server cannot improve it
   bound of what it would have taken.
 
 p50 and p99 are over every request that was due (``sent``), not only the answered ones.
+
+With ``collect_header`` set, each answered request also records which request it was,
+its latency and that response header's value (``samples``), for figures per page.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import gc
 import statistics
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 try:  # uvloop ships with uvicorn[standard]
@@ -49,6 +52,9 @@ class LoadResult:
     failed: int
     unfinished: int
     latencies_ms: list[float]  # one for every request sent: ok, failed and unfinished
+    # (request index, latency ms, the collected header's value or "") for each answer
+    # and each failure, when run_load was given collect_header; unfinished ones excluded.
+    samples: list[tuple[int, float, str]] = field(default_factory=list)
 
     @property
     def throughput(self) -> float:
@@ -75,8 +81,11 @@ class LoadResult:
 class _Connection(asyncio.Protocol):
     """One keep-alive connection answering one request at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, collect_header: bytes = b"") -> None:
         self.transport: asyncio.Transport | None = None
+        self.closed = False
+        self._collect = b"\r\n" + collect_header + b":" if collect_header else b""
+        self.collected = ""
         self._buffer = bytearray()
         self._waiter: asyncio.Future[int] | None = None
         self._need: int | None = None
@@ -90,6 +99,7 @@ class _Connection(asyncio.Protocol):
         self._parse()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_exception(ConnectionError("connection closed"))
 
@@ -102,6 +112,16 @@ class _Connection(asyncio.Protocol):
                 return
             head = bytes(self._buffer[:end]).lower()
             self._status = int(head[9:12])
+            if self._collect:
+                start = head.find(self._collect)
+                stop = head.find(b"\r\n", start + 2) if start >= 0 else -1
+                self.collected = (
+                    head[start + len(self._collect) : stop if stop > 0 else len(head)]
+                    .decode("latin-1")
+                    .strip()
+                    if start >= 0
+                    else ""
+                )
             marker = head.find(b"\r\ncontent-length:")
             if marker < 0:
                 self._waiter.set_exception(ValueError("response without Content-Length"))
@@ -137,13 +157,16 @@ async def _run(
     seconds: float,
     connections: int,
     drain_seconds: float,
+    collect_header: str,
 ) -> LoadResult:
     loop = asyncio.get_running_loop()
     parts = urlsplit(base)
     pool: asyncio.Queue[_Connection] = asyncio.Queue()
     opened = []
     for _ in range(connections):
-        _transport, protocol = await loop.create_connection(_Connection, parts.hostname, parts.port)
+        _transport, protocol = await loop.create_connection(
+            lambda: _Connection(collect_header.lower().encode()), parts.hostname, parts.port
+        )
         opened.append(protocol)
         pool.put_nowait(protocol)
     # time.perf_counter, not loop.time: uvloop's clock counts whole milliseconds and
@@ -152,18 +175,31 @@ async def _run(
     latencies: list[float] = []
     ok = 0
     failed = 0
+    samples: list[tuple[int, float, str]] = []
 
-    async def one(request: bytes, due: float) -> None:
+    async def one(index: int, due: float) -> None:
         nonlocal ok, failed
         connection = await pool.get()
         try:
-            status = await connection.send(request)
-        except (ConnectionError, ValueError):  # broken: not returned to the pool
+            if connection.closed:  # the server closed it while idle: reconnect, as browsers do
+                _transport, connection = await loop.create_connection(
+                    lambda: _Connection(collect_header.lower().encode()), parts.hostname, parts.port
+                )
+                opened.append(connection)
+            status = await connection.send(requests[index])
+        except (ConnectionError, OSError, RuntimeError, ValueError):
+            if connection.closed:  # closed under it: reopened when next taken
+                pool.put_nowait(connection)
             failed += 1
             latencies.append((clock() - due) * 1000)
+            if collect_header:
+                samples.append((index, latencies[-1], ""))
             return
+        collected = connection.collected
         pool.put_nowait(connection)
         latencies.append((clock() - due) * 1000)
+        if collect_header:
+            samples.append((index, latencies[-1], collected))
         if 200 <= status < 300:
             ok += 1
         else:
@@ -186,7 +222,7 @@ async def _run(
             delay = due - clock()
             if delay > 0:
                 await asyncio.sleep(delay)
-            task = asyncio.create_task(one(requests[i % len(requests)], due))
+            task = asyncio.create_task(one(i % len(requests), due))
             in_flight[task] = due
             task.add_done_callback(finished)
         if in_flight:
@@ -212,6 +248,7 @@ async def _run(
         failed=failed + len(unfinished),
         unfinished=len(unfinished),
         latencies_ms=latencies,
+        samples=samples,
     )
 
 
@@ -223,8 +260,10 @@ def run_load(
     seconds: float,
     connections: int = 64,
     drain_seconds: float = 5.0,
+    collect_header: str = "",
 ) -> LoadResult:
-    """Offer ``rate`` requests/s for ``seconds`` (cycling through ``requests``)."""
+    """Offer ``rate`` requests/s for ``seconds`` (cycling through ``requests``); with
+    ``collect_header``, keep each answer's value of that header in ``samples``."""
     coroutine = _run(
         base,
         requests,
@@ -232,6 +271,7 @@ def run_load(
         seconds=seconds,
         connections=connections,
         drain_seconds=drain_seconds,
+        collect_header=collect_header,
     )
     if uvloop is not None:
         return uvloop.run(coroutine)

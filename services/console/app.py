@@ -48,6 +48,7 @@ from services.console.signin.router import router as signin_router
 from services.console.signin.service import load_credentials
 from services.console.statistics.router import router as statistics_router
 from services.console.trace.router import router as trace_router
+from services.console.timing import ServerTimingMiddleware
 
 YEAR = 365 * 24 * 3600
 
@@ -88,6 +89,8 @@ def create_app(
     app.state.refreshes = Refreshes()
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    if settings.timing_header:  # outermost: its total covers the other middleware too
+        app.add_middleware(ServerTimingMiddleware)
     for router in (
         signin_router,
         home_router,

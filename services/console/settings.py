@@ -37,6 +37,9 @@ class ConsoleSettings(BaseSettings):
     log_level: str = "INFO"
     # OpenTelemetry spans and trace context on API calls (services/common/tracing.py).
     tracing_enabled: bool = False
+    # Add `Server-Timing: api;dur=…, total;dur=…` to every page (time spent waiting for
+    # the APIs, and in all): for operators measuring; off, visitors see no timings.
+    timing_header: bool = False
 
     def resolved_public_url(self) -> str:
         """``public_url`` without a trailing slash."""

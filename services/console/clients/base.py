@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from services.console.timing import current_api_clock
+
 
 @dataclass(frozen=True)
 class FieldProblem:
@@ -81,10 +83,16 @@ class ServiceClient:
         headers = dict(options.pop("headers", None) or {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        clock = current_api_clock.get()  # None unless CONSOLE_TIMING_HEADER is on
+        if clock is not None:
+            clock.started()
         try:
             response = await self.http.request(method, path, headers=headers, **options)
         except httpx.HTTPError as error:
             raise ApiError(f"{path}: {type(error).__name__}") from error
+        finally:
+            if clock is not None:
+                clock.ended()
         if response.status_code >= 400:
             raise ApiProblem.from_response(response)
         return response
