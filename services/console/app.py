@@ -47,8 +47,8 @@ from services.console.signed_in import CsrfRefused, SignedIn, SignInRequired
 from services.console.signin.router import router as signin_router
 from services.console.signin.service import load_credentials
 from services.console.statistics.router import router as statistics_router
-from services.console.trace.router import router as trace_router
 from services.console.timing import ServerTimingMiddleware
+from services.console.trace.router import router as trace_router
 
 YEAR = 365 * 24 * 3600
 
