@@ -14,14 +14,26 @@ from __future__ import annotations
 import io
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 from pypdf import PdfReader
 
-from tests.e2e.test_browser_console import _enrol, _invite, _shoot, _sign_in, register_base
+from tests.e2e.test_browser_console import (
+    _enrol,
+    _invite,
+    _shoot,
+    _sign_in,
+    _weight,
+    register_base,
+)
 from tests.e2e.test_browser_signin import CHROMIUM, CHROMIUM_ARGS, _operator_headers, _post
 from tests.e2e.test_index_feed import rifle, seizure_by_niger
+
+# The console's budget for a page once its style sheet and script are cached (the map is
+# drawn on the server, its borders inline in the page).
+MAP_BUDGET = 100 * 1024
 
 __all__ = ["register_base"]  # the live register fixture
 
@@ -80,6 +92,17 @@ def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
     alert_id, declaration_id, link = _diversion(base, tmp_path)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     context.add_init_script(path=str(Path(__file__).parent / "vendor/axe-core-4.10.2/axe.min.js"))
+    # Nothing but the register: every request to another address is aborted and kept.
+    elsewhere: list[str] = []
+
+    def only_the_register(route: Route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_register)
     page: Page = context.new_page()
     key = _enrol(page, link)
     _sign_in(
@@ -141,6 +164,11 @@ def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
     page.goto(f"{base}/console/statistics/map?lang=fr")
     assert page.locator(".map__svg circle.map__recovery").count() == 1  # Ménaka
     _shoot(page, "console-map-fr.png")
+    # The map draws on the borders the register serves: it asked nothing of anyone else,
+    # and stays within the console's page budget (its style sheet cached by now).
+    assert elsewhere == []
+    map_weight = _weight(page)
+    assert 0 < map_weight <= MAP_BUDGET, map_weight
     context.close()
 
 
