@@ -3,7 +3,8 @@ var/, and the restored register proven with the project's own log verifier.
 
 The operator's steps, as the operator's guide (docs/operator.md) gives them: back up
 (online), stop, restore into an empty var/, start, ``regctl log verify`` with the
-backup's ``log-verify.json``. SQLite only (this is the embedded register's backup; PostgreSQL has its own tools).
+backup's ``log-verify.json``. SQLite only (this is the embedded register's backup;
+PostgreSQL has its own tools).
 """
 
 from __future__ import annotations
