@@ -12,7 +12,7 @@ from services.common.settings import ServiceSettings
 
 
 class AuthSettings(ServiceSettings):
-    """Configuration of the auth service; see README "Auth"."""
+    """Configuration of the auth service; see docs/operator.md, "Auth in detail"."""
 
     model_config = SettingsConfigDict(env_prefix="AUTH_", extra="ignore")
 

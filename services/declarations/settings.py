@@ -15,7 +15,7 @@ RETENTION_YEARS = 30
 
 
 class DeclarationsSettings(ImportSettings, ServiceSettings):
-    """Configuration of the declarations service; see README "Configuration"."""
+    """Configuration of the declarations service; see docs/operator.md, "Configuration"."""
 
     model_config = SettingsConfigDict(env_prefix="DECLARATIONS_", extra="ignore")
 

@@ -15,7 +15,7 @@ from services.registry.notifications.signing import parse_sealing_key
 
 
 class RegistrySettings(ImportSettings, ServiceSettings):
-    """Configuration of the registry service; see README "Configuration"."""
+    """Configuration of the registry service; see docs/operator.md, "Configuration"."""
 
     model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore")
 

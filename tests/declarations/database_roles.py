@@ -32,9 +32,10 @@ def deploy_readme_statements() -> list[str]:
     return _sql_statements(section.split("```sql", 1)[1].split("```", 1)[0])
 
 
-def readme_statements() -> list[str]:
-    """The statements of the SQL block in README's "Declarations and the transparency log"."""
-    section = (ROOT / "README.md").read_text().split("## Declarations and the transparency log")[1]
+def operator_guide_statements() -> list[str]:
+    """The SQL block under "Declarations are append-only" in the operator's guide."""
+    page = (ROOT / "docs" / "operator.md").read_text()
+    section = page.split("## Declarations are append-only, in the database too")[1]
     section = section.split("\n## ", 1)[0]
     return _sql_statements(section.split("```sql", 1)[1].split("```", 1)[0])
 

@@ -17,7 +17,7 @@ from services.embedded import EmbeddedRegister, EmbeddedSettings, create_embedde
 from tests.declarations.database_roles import (
     deploy_readme_statements,
     documented_role,
-    readme_statements,
+    operator_guide_statements,
 )
 from tests.declarations.support import Callers, MovableClock, declaration, declaration_at
 from tests.support.auth_fixtures import AuthApi
@@ -50,7 +50,8 @@ def register(
 def test_the_two_documents_grant_the_same_privileges() -> None:
     grants = [s for s in deploy_readme_statements() if s.upper().startswith(("GRANT", "REVOKE"))]
     assert grants
-    assert [s for s in readme_statements() if s.upper().startswith(("GRANT", "REVOKE"))] == grants
+    guide = operator_guide_statements()
+    assert [s for s in guide if s.upper().startswith(("GRANT", "REVOKE"))] == grants
 
 
 def test_the_documented_role_declares_amends_holds_lifts_and_disposes(

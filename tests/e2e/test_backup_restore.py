@@ -1,9 +1,10 @@
 """``regctl backup`` while the register serves and writes, ``regctl restore`` into a new
 var/, and the restored register proven with the project's own log verifier.
 
-The operator's steps, as the README gives them: back up (online), stop, restore into an
-empty var/, start, ``regctl log verify`` with the backup's ``log-verify.json``. SQLite
-only (this is the embedded register's backup; PostgreSQL has its own tools).
+The operator's steps, as the operator's guide (docs/operator.md) gives them: back up
+(online), stop, restore into an empty var/, start, ``regctl log verify`` with the
+backup's ``log-verify.json``. SQLite only (this is the embedded register's backup;
+PostgreSQL has its own tools).
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ it stored, then uploads once more with the keyboard alone; the same upload works
 JavaScript disabled; a Ghanaian reader cannot open the manifest (404 page). Every page
 shot passes axe-core (no serious or critical violation); each page's first load stays
 within 100 KB and a repeat visit within 20 KB. Screenshots of the main pages in English
-and French are written to docs/screenshots/ (committed: the README shows them). SQLite
-only, like test_browser_signin.py.
+and French are written to docs/screenshots/ (committed: the README and docs/console.md
+show them). SQLite only, like test_browser_signin.py.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def _weight(page: Page) -> int:
 
 
 def _shoot(page: Page, name: str) -> None:
-    """A screenshot for the README, once the page has passed axe-core."""
+    """A screenshot for the documentation, once the page has passed axe-core."""
     _accessible(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)

@@ -1,4 +1,4 @@
-"""Hardening: security headers, CORS, docs, page-size and body limits, and the README's limits.
+"""Hardening: security headers, CORS, docs, page-size and body limits, and the documented limits.
 
 Routes are taken from each service's own route table, so a new route is covered
 without editing this file.
@@ -28,8 +28,8 @@ from tests.support.auth_fixtures import AuthApi
 
 SERVICES = ("auth", "registry", "declarations")
 ROOT = Path(__file__).resolve().parents[2]
-# Where the Limits table is written: the README and the integrator's guide (docs/).
-LIMITS_TABLES = {"README.md": "### Limits", "docs/integrator.md": "## Limits"}
+# Where the Limits table is written: the integrator's guide (docs/).
+LIMITS_TABLES = {"docs/integrator.md": "## Limits"}
 ALLOWED_ORIGIN = "https://salw.ecowas.int"
 # Routes taking bulk uploads (manifests, delivered declarations, declaration batches).
 BULK_PATHS = (
@@ -280,7 +280,7 @@ def test_a_streamed_body_without_length_is_cut_off_at_its_limit_with_413(
     assert response.json()["code"] == "payload_too_large"
 
 
-# the README's Limits table ---------------------------------------------------------
+# the integrator guide's Limits table ---------------------------------------------
 
 
 def _limits_table(document: str) -> dict[str, str]:
@@ -299,7 +299,7 @@ def _number(text: str) -> int:
 
 @pytest.mark.parametrize("document", list(LIMITS_TABLES))
 @pytest.mark.parametrize("settings_class", [AuthSettings, RegistrySettings, DeclarationsSettings])
-def test_readme_limits_table_matches_the_settings_defaults(
+def test_the_limits_table_matches_the_settings_defaults(
     settings_class: type[ServiceSettings], register: EmbeddedRegister, document: str
 ) -> None:
     table = _limits_table(document)

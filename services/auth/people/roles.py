@@ -1,8 +1,8 @@
 """Roles a person may hold, by type of organisation, and the scopes each role gives.
 
-This table is the README's "Roles and scopes". Managing one's own organisation's
-people is checked by role (``admin`` of that organisation), never by a scope that
-would cross organisations; ``admin`` scope is the operator's alone.
+This table is in docs/operator.md, "People and sign-in in detail". Managing one's own
+organisation's people is checked by role (``admin`` of that organisation), never by a
+scope that would cross organisations; ``admin`` scope is the operator's alone.
 """
 
 from __future__ import annotations
