@@ -66,7 +66,7 @@ def test_secretariat_token_carries_its_community(client: TestClient, auth_api: A
     assert (claims["org_type"], claims["community"], claims["scope"]) == (
         "secretariat",
         "ECOWAS",
-        "register:read",
+        "register:read alerts:triage",  # the scopes its client was made with
     )
     assert "country" not in claims
 
