@@ -34,7 +34,16 @@ def generate_client(service: str, folder: Path) -> str:
     package = f"generated_{service}_client"
     config = folder / f"{service}-config.json"
     # No post hooks: the generated code is used as written, not reformatted by ruff.
-    config.write_text(json.dumps({"post_hooks": [], "package_name_override": package}))
+    # PDFs (trace requests) are bytes to the client, as the integrator's guide says.
+    config.write_text(
+        json.dumps(
+            {
+                "post_hooks": [],
+                "package_name_override": package,
+                "content_type_overrides": {"application/pdf": "application/octet-stream"},
+            }
+        )
+    )
     result = subprocess.run(
         [
             str(GENERATOR),
