@@ -94,8 +94,11 @@ def test_after_a_groups_alert_is_closed_a_new_member_raises_a_new_one_naming_all
     (first,) = assert_status(
         client.get("/registry/v1/alerts", params={"kind": "linkage"}, headers=ecowas), 200
     )["items"]
+    etag = client.get(f"/registry/v1/alerts/{first['id']}", headers=ecowas).headers["ETag"]
     closed = client.post(
-        f"/registry/v1/alerts/{first['id']}/close", json={"note": "traced"}, headers=ecowas
+        f"/registry/v1/alerts/{first['id']}/close",
+        json={"outcome": "other", "note": "traced"},
+        headers={**ecowas, "If-Match": etag},
     )
     assert_status(closed, 200)
     assert _deliver(client, auth_api, _cases("decl-3", third)) == 1

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import MetaData, Table, create_engine, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -56,8 +56,13 @@ def test_reports_and_declarations_stored_before_read_as_before(empty_database_ur
             connection.execute(insert(indexed_declarations).values(**OLD_DECLARATION))
         migrations.upgrade("registry", empty_database_url, "registry0014")
         with engine.connect() as connection:
-            report = connection.execute(select(loss_reports)).mappings().one()
-            declaration = connection.execute(select(indexed_declarations)).mappings().one()
+            # The tables as registry0014 left them (later revisions add columns the
+            # models name): read what the database has.
+            stored = MetaData()
+            report_table = Table("loss_reports", stored, autoload_with=connection)
+            declaration_table = Table("indexed_declarations", stored, autoload_with=connection)
+            report = connection.execute(select(report_table)).mappings().one()
+            declaration = connection.execute(select(declaration_table)).mappings().one()
         assert {k: report[k] for k in OLD_REPORT if k != "created_at"} == {
             k: v for k, v in OLD_REPORT.items() if k != "created_at"
         }

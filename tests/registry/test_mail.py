@@ -269,7 +269,7 @@ def test_a_disabled_webhook_emails_its_organisations_admins_only(
     assert inbox.to("admin@gha.test") == []
     text, _ = parts(told)
     assert "https://sen.example/hook" in text
-    assert f"{CONSOLE}webhooks/wh-1" in text
+    assert f"{CONSOLE}admin/webhooks/wh-1" in text  # the console's page of it
 
 
 def test_an_smtp_failure_is_retried_later_and_the_message_sent_once(

@@ -31,6 +31,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "title.declaration.accepted": "A declaration was accepted",
         "title.declaration.amended": "A declaration was amended",
         "title.rotation.ending": "A rotation ends soon and its unit still holds weapons",
+        "title.trace_request.updated": "A trace request changed",
         "title.webhook.disabled": "A webhook endpoint of your organisation was disabled",
         "notice.diversion": (
             "A record you declared may match materiel declared by another state;"
@@ -59,6 +60,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "title.declaration.accepted": "Une déclaration a été acceptée",
         "title.declaration.amended": "Une déclaration a été modifiée",
         "title.rotation.ending": "Une rotation se termine bientôt et son unité détient des armes",
+        "title.trace_request.updated": "Une demande de traçage a changé",
         "title.webhook.disabled": "Un point de terminaison webhook de votre organisation a été"
         " désactivé",
         "notice.diversion": (
@@ -88,6 +90,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "title.declaration.accepted": "Uma declaração foi aceite",
         "title.declaration.amended": "Uma declaração foi alterada",
         "title.rotation.ending": "Uma rotação termina em breve e a sua unidade ainda tem armas",
+        "title.trace_request.updated": "Um pedido de rastreamento mudou",
         "title.webhook.disabled": "Um endpoint de webhook da sua organização foi desativado",
         "notice.diversion": (
             "Um registo que declarou pode corresponder a material declarado por outro Estado;"
@@ -116,6 +119,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "title.declaration.accepted": "Se ha aceptado una declaración",
         "title.declaration.amended": "Se ha modificado una declaración",
         "title.rotation.ending": "Una rotación termina pronto y su unidad aún tiene armas",
+        "title.trace_request.updated": "Una solicitud de rastreo ha cambiado",
         "title.webhook.disabled": "Se ha desactivado un endpoint de webhook de su organización",
         "notice.diversion": (
             "Un registro que usted declaró podría coincidir con material declarado por otro"

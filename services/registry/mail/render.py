@@ -27,11 +27,12 @@ _PAGES: Final = {
     "alert.raised": "alerts/{id}",
     "alert.updated": "alerts/{id}",
     "manifest.accepted": "manifests/{id}",
-    "loss_report.accepted": "loss-reports/{id}",
+    "loss_report.accepted": "losses/{id}",
     "declaration.accepted": "declarations/{id}",
     "declaration.amended": "declarations/{id}",
     "rotation.ending": "holdings",
-    "webhook.disabled": "webhooks/{id}",
+    "webhook.disabled": "admin/webhooks/{id}",
+    "trace_request.updated": "trace-requests/{id}",
 }
 
 
