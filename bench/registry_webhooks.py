@@ -14,13 +14,31 @@ contributing state subscribed to ``alert.raised`` and a real HTTP receiver on
 - drain: the delivery worker's passes (fan-out, then signed POSTs in order) from the
   commit until the receiver has every event; the issue asks for under 60 s.
 
+Then the whole scenario through the real API (``regctl serve all``, its delivery worker
+running in the registry's process, as in production), on a fresh register per run:
+a manifest of ``BENCH_ALERTS`` weapons of Senegal in; endpoints of the contributing
+state (SEN) and of a secretariat seeing both records (ECOWAS) registered through
+``POST /registry/v1/webhooks`` for ``alert.raised``; one seizure by Niger of those
+weapons through the index delivery route (as the declarations relay sends it), raising
+one diversion alert per weapon. Prints:
+
+- (a) from the seizure's response (its commit) until the receiver has every delivery
+  (two endpoints: 2 x ``BENCH_ALERTS``);
+- (b) the seizure's own response time with both endpoints registered, and with none
+  (the same data, a fresh register each run): what the outbox write adds to it;
+- (c) p50 of ``GET /registry/v1/alerts?limit=10`` idle (before the seizure) and while
+  the worker delivers.
+
 Figures only, no assertions (a run whose receiver misses an event is printed as failed).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import multiprocessing
+import statistics
+import threading
 import os
 import sys
 import tempfile
@@ -40,7 +58,8 @@ from services.registry.settings import RegistrySettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import REPEAT, header, spread
+from _common import REPEAT, header, postgres_server, spread
+from registry_manifest import Databases, server, wait_indexed, weapons
 
 from tests.registry.webhook_receiver import Receiver
 
@@ -152,6 +171,224 @@ async def _drain(url: str, receiver: CountingReceiver) -> float:
     return elapsed
 
 
+def _token(http: httpx.Client, client_id: str, secret: str) -> str:
+    grant = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+    return str(http.post("/auth/v1/token", data=grant).json()["access_token"])
+
+
+def _clients(http: httpx.Client, workdir: Path) -> dict[str, dict[str, str]]:
+    """Bearer headers of SEN (its manifests, its endpoint), the ECOWAS secretariat and
+    the operator's relay (index:write)."""
+    creds = json.loads((workdir / "var" / "credentials.json").read_text())
+    admin = {"Authorization": f"Bearer {_token(http, creds['client_id'], creds['client_secret'])}"}
+    operator = http.get(f"/auth/v1/clients/{creds['client_id']}", headers=admin).json()
+    organisations = (("member_state", "SEN", "Senegal"), ("secretariat", "ECOWAS", "ECOWAS"))
+    for kind, code, name in organisations:
+        http.post(
+            "/auth/v1/organisations", headers=admin, json={"type": kind, "code": code, "name": name}
+        )
+    out = {}
+    wanted = (
+        ("SEN", "SEN", ["manifests:write", "register:read"]),
+        ("ECOWAS", "ECOWAS", ["register:read"]),
+        ("relay", operator["organisation"], ["index:write"]),
+    )
+    for key, org, scopes in wanted:
+        client = http.post(
+            "/auth/v1/clients",
+            headers=admin,
+            json={"organisation": org, "name": "bench", "scopes": scopes},
+        ).json()
+        token = _token(http, client["client_id"], client["client_secret"])
+        out[key] = {"Authorization": f"Bearer {token}"}
+    return out
+
+
+def _seizure_body(serials: list[str]) -> dict[str, object]:
+    return {
+        "event_id": str(uuid.uuid4()),
+        "declaration_id": "bench-seizure",
+        "version": 1,
+        "action": "upsert",
+        "type": "seizure",
+        "declaring_country": "NER",
+        "mission": "MINUSMA",
+        "event_date": "2024-05-10",
+        "location": {"country": "MLI", "place": "Ménaka", "lat": 15.9, "lon": 2.4},
+        "items": [
+            {
+                "item_index": i,
+                "kind": "weapon",
+                "category": "assault_rifle",
+                "manufacturer": "Kalashnikov Concern",
+                "model": "AK-103",
+                "calibre": "7.62x39mm",
+                "serial_number": serial,
+                "year_of_manufacture": 2015,
+            }
+            for i, serial in enumerate(serials)
+        ],
+    }
+
+
+class Probe:
+    """Small ordinary requests (``GET /registry/v1/alerts?limit=10``), one after another,
+    in a thread, until stopped; their latencies in milliseconds."""
+
+    def __init__(self, base: str, headers: dict[str, str]) -> None:
+        self.base, self.headers = base, headers
+        self.samples: list[float] = []
+        self.failed = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with httpx.Client(base_url=self.base, headers=self.headers, timeout=60) as http:
+            while not self._stop.is_set():
+                started = time.perf_counter()
+                response = http.get("/registry/v1/alerts", params={"limit": 10})
+                if response.status_code == 200:
+                    self.samples.append((time.perf_counter() - started) * 1000)
+                else:
+                    self.failed += 1
+                time.sleep(0.05)
+
+    def __enter__(self) -> Probe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def p50(self) -> float:
+        return statistics.median(self.samples) if self.samples else float("nan")
+
+
+IDLE_PROBES = 40
+
+
+def scenario(label: str, root: Path, pg_url: str | None, *, endpoints: bool) -> dict[str, float]:
+    """One run on a fresh register: manifest in, endpoints (or none), the seizure, the
+    drain. Its figures: seizure seconds, drain seconds (with endpoints), probe p50s."""
+    workdir = root / uuid.uuid4().hex[:8]
+    workdir.mkdir()
+    dbs = Databases(workdir, pg_url)
+    urls = {s: dbs.new(s) for s in ("auth", "registry", "declarations")}
+    figures: dict[str, float] = {}
+    receiver = CountingReceiver() if endpoints else None
+    try:
+        with server(workdir, urls) as base, httpx.Client(base_url=base, timeout=600) as http:
+            headers = _clients(http, workdir)
+            items = weapons(ALERTS, "SEN-BENCH")
+            manifest = {
+                "direction": "in",
+                "mission": "MINUSMA",
+                "contributing_country": "SEN",
+                "unit": "SENBATT 7",
+                "crossing_date": "2024-03-01",
+                "items": items,
+            }
+            response = http.post("/registry/v1/manifests", json=manifest, headers=headers["SEN"])
+            if response.status_code != 201:
+                raise RuntimeError(f"manifest: {response.status_code} {response.text[:300]}")
+            wait_indexed(urls["registry"])
+            expected = 0
+            if receiver is not None:
+                for org in ("SEN", "ECOWAS"):
+                    registered = http.post(
+                        "/registry/v1/webhooks",
+                        json={"url": receiver.url(f"/{org}"), "events": ["alert.raised"]},
+                        headers=headers[org],
+                    )
+                    if registered.status_code != 201:
+                        raise RuntimeError(f"webhook: {registered.status_code} {registered.text}")
+                expected = 2 * ALERTS
+            with Probe(base, headers["SEN"]) as idle:
+                while len(idle.samples) < IDLE_PROBES:
+                    time.sleep(0.05)
+            figures["idle_p50_ms"] = idle.p50()
+            body = json.dumps(_seizure_body([item["serial_number"] for item in items]))
+            started = time.perf_counter()
+            response = http.post(
+                "/registry/v1/index/declarations",
+                content=body,
+                headers={**headers["relay"], "Content-Type": "application/json"},
+            )
+            committed = time.perf_counter()
+            figures["seizure_s"] = committed - started
+            alerts = int(response.json().get("alerts") or 0) if response.is_success else -1
+            if alerts != ALERTS:
+                print(f"  [{label}] seizure: {response.status_code}, {alerts} alerts of {ALERTS}")
+            if receiver is None:
+                return figures
+            with Probe(base, headers["SEN"]) as busy:
+                deadline = committed + 600
+                while receiver.received < expected and time.perf_counter() < deadline:
+                    time.sleep(0.01)
+                drained = time.perf_counter() - committed
+            figures["busy_p50_ms"] = busy.p50()
+            figures["busy_probes"] = len(busy.samples)
+            if receiver.received == expected:
+                figures["drain_s"] = drained
+            else:
+                print(f"  [{label}] failed run: {receiver.received} of {expected} delivered")
+    finally:
+        if receiver is not None:
+            receiver.stop()
+        for url in urls.values():
+            dbs.drop(url)
+        dbs.close()
+    return figures
+
+
+def api_figures(label: str, root: Path, pg_url: str | None) -> None:
+    header(
+        f"registry_webhooks [{label}], the scenario through the API",
+        [pg_url or f"sqlite:///{root / 'probe.db'}"],
+        scale=f"{ALERTS:,} weapons, one seizure of them all",
+    )
+    # Alternating, so a drift of the machine's load falls on both.
+    with_hooks: list[dict[str, float]] = []
+    without: list[dict[str, float]] = []
+    for _ in range(REPEAT):
+        with_hooks.append(scenario(label, root, pg_url, endpoints=True))
+        without.append(scenario(label, root, pg_url, endpoints=False))
+
+    def col(rows: list[dict[str, float]], key: str) -> list[float]:
+        return [row[key] for row in rows if key in row]
+
+    ms = ("{:.1f}", " ms")
+    print(
+        f"{label}: (a) seizure's commit to the last of {2 * ALERTS:,} webhooks delivered"
+        f" (2 endpoints): {spread(col(with_hooks, 'drain_s'))}"
+    )
+    print(
+        f"{label}: (b) seizure of {ALERTS:,} items raising {ALERTS:,} alerts, to the response:"
+        f" with 2 endpoints {spread(col(with_hooks, 'seizure_s'))};"
+        f" with none {spread(col(without, 'seizure_s'))}"
+    )
+    idle = col(with_hooks, "idle_p50_ms") + col(without, "idle_p50_ms")
+    print(
+        f"{label}: (c) GET /registry/v1/alerts?limit=10 p50: idle {spread(idle, *ms)};"
+        f" while delivering {spread(col(with_hooks, 'busy_p50_ms'), *ms)}"
+        f" ({sum(col(with_hooks, 'busy_probes')):.0f} requests)"
+    )
+
+
+def api_runs() -> None:
+    os.environ["REGISTRY_WEBHOOKS_ALLOW_PRIVATE"] = "true"  # the receiver is on 127.0.0.1
+    if os.environ.get("BENCH_SQLITE", "1") != "0":
+        with tempfile.TemporaryDirectory(prefix="bench-webhooks-api-") as tmp:
+            api_figures("sqlite", Path(tmp), None)
+    with postgres_server() as url:
+        if url is None:
+            print("[postgresql] skipped: no TEST_POSTGRES_URL and no PostgreSQL binaries")
+            return
+        with tempfile.TemporaryDirectory(prefix="bench-webhooks-api-") as tmp:
+            api_figures("postgresql", Path(tmp), url)
+
+
 def main() -> None:
     databases: list[str] = []
     work = Path(tempfile.mkdtemp(prefix="bench-webhooks-"))
@@ -196,4 +433,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if os.environ.get("BENCH_WEBHOOKS_PARTS", "outbox,api") != "api":
+        main()
+    if os.environ.get("BENCH_WEBHOOKS_PARTS", "outbox,api") != "outbox":
+        api_runs()
