@@ -400,13 +400,14 @@ def api_figures(label: str, root: Path, pg_url: str | None) -> None:
         f" (2 endpoints): {spread(col(with_hooks, 'drain_s'))}"
     )
     print(
-        f"{label}: (b) POST /declarations/v1/declarations, a seizure of {ALERTS:,} weapons,"
-        f" to its 201: with 2 endpoints {spread(col(with_hooks, 'declaration_s'))};"
+        f"{label}: (b) POST /declarations/v1/declarations, a seizure of {min(PART, ALERTS):,}"
+        f" of the {ALERTS:,} weapons, to its 201: with 2 endpoints {spread(col(with_hooks, 'declaration_s'))};"
         f" with none {spread(col(without, 'declaration_s'))}"
     )
     print(
-        f"{label}: (b') then the relay and the registry's ingest (match, {ALERTS:,} alerts and"
-        f" their outbox rows in one transaction), to the alerts' commit: with 2 endpoints"
+        f"{label}: (b') from the last declaration's 201, the relay and the registry's ingest"
+        f" (match, alerts and their outbox rows, one transaction per declaration) to all"
+        f" {ALERTS:,} alerts committed: with 2 endpoints"
         f" {spread(col(with_hooks, 'relay_s'))}; with none {spread(col(without, 'relay_s'))}"
     )
     idle = col(with_hooks, "idle_p50_ms") + col(without, "idle_p50_ms")
