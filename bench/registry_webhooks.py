@@ -401,7 +401,8 @@ def api_figures(label: str, root: Path, pg_url: str | None) -> None:
     )
     print(
         f"{label}: (b) POST /declarations/v1/declarations, a seizure of {min(PART, ALERTS):,}"
-        f" of the {ALERTS:,} weapons, to its 201: with 2 endpoints {spread(col(with_hooks, 'declaration_s'))};"
+        f" of the {ALERTS:,} weapons, to its 201:"
+        f" with 2 endpoints {spread(col(with_hooks, 'declaration_s'))};"
         f" with none {spread(col(without, 'declaration_s'))}"
     )
     print(
