@@ -162,6 +162,19 @@ class SeededRecords:
     # two sent (to acknowledge, to answer) and one answered with a file.
     case_id: str = ""
     trace_request_ids: list[str] = field(default_factory=list)
+    # A draft of each kind, SEN's (drafts are a member state's own: nobody else sees them).
+    manifest_draft_id: str = ""
+    declaration_draft_id: str = ""
+    # SEN's webhook endpoint (registered by SEN's client). The delivery worker is off in
+    # these tests, so it has no delivery: ``WEBHOOK_DELIVERY_ID`` names none.
+    webhook_id: str = ""
+
+
+WEBHOOK_DELIVERY_ID = "1"
+"""The delivery a redelivery names: SEN's endpoint has none (the worker that fans events
+out to deliveries does not run here), so every caller allowed that far is told 404."""
+# A public address written as an IP literal: checked without DNS, never called (no worker).
+WEBHOOK_URL = "https://93.184.215.14/hooks/register"
 
 
 ALERT_SERIALS = ("56-0000123", "56-0000124", "56-0000125")
@@ -369,7 +382,27 @@ def seed_records(
         )
     )
     case_id, trace_request_ids = _seed_case(client, api, alert_ids[-1])
+    manifest_draft = created(
+        client.post(
+            "/registry/v1/manifest-drafts",
+            json={"body": manifest([weapon("DRAFT-1")])},
+            headers=sen,
+        )
+    )
+    declaration_draft = created(
+        client.post("/declarations/v1/declaration-drafts", json={"body": declaration()}, headers=sen)
+    )
+    webhook = created(
+        client.post(
+            "/registry/v1/webhooks",
+            json={"url": WEBHOOK_URL, "events": ["alert.raised"]},
+            headers=sen,
+        )
+    )
     return SeededRecords(
+        manifest_draft_id=str(manifest_draft["id"]),
+        declaration_draft_id=str(declaration_draft["id"]),
+        webhook_id=str(webhook["id"]),
         incident_id=str(incident["id"]),
         case_id=case_id,
         trace_request_ids=trace_request_ids,

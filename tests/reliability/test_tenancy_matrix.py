@@ -33,7 +33,7 @@ from services.embedded import EmbeddedRegister, EmbeddedSettings
 from tests.auth import forge
 from tests.declarations.support import declaration
 from tests.registry.factories import declared_weapon, delivery, manifest, weapon
-from tests.reliability.conftest import SeededRecords, seed_records
+from tests.reliability.conftest import WEBHOOK_DELIVERY_ID, WEBHOOK_URL, SeededRecords, seed_records
 from tests.support.auth_fixtures import AuthApi
 
 TOKEN_HOLDERS = ("state_a", "state_b", "ecowas", "eccas", "operator")
@@ -109,6 +109,51 @@ def _with(base: Expected, **overrides: int) -> Expected:
     return {**base, **overrides}
 
 
+def member_states_write(status: int) -> Expected:
+    """A draft (or draft import) of the caller's own: each member state's writers get
+    ``status`` for a draft of their own organisation; secretariats and the operator hold no
+    write scope (403; drafts are a member state's own work)."""
+    return _guarded(state_a=status, state_b=status, ecowas=403, eccas=403, operator=403)
+
+
+def draft_owner(status: int) -> Expected:
+    """Reading SEN's draft: SEN gets ``status``; everyone else, secretariats and the
+    operator included, 404 (a draft is visible only inside its organisation)."""
+    return _guarded(state_a=status, state_b=404, ecowas=404, eccas=404, operator=404)
+
+
+def draft_editors(status: int) -> Expected:
+    """Changing SEN's draft: SEN's writers get ``status``; CIV, which has the write scope,
+    may not know it exists (404); callers without a write scope are refused by scope before
+    any lookup (403)."""
+    return _guarded(state_a=status, state_b=404, ecowas=403, eccas=403, operator=403)
+
+
+def draft_admins() -> Expected:
+    """Returning or approving SEN's draft is for an admin person of SEN: SEN's client finds
+    the draft but is no person (403); CIV may not know it exists (404); callers without a
+    write scope 403."""
+    return draft_editors(403)
+
+
+def person_only() -> Expected:
+    """A signed-in person's own settings: every caller here is an API client (403)."""
+    return any_token(403)
+
+
+def webhook_managers(status: int) -> Expected:
+    """Endpoints of the caller's organisation (a client with ``register:read``, or an admin
+    person): every organisation's client gets ``status`` on its own; the admin-only
+    operator holds no ``register:read`` (403)."""
+    return readers(status)
+
+
+def webhook_owner(status: int) -> Expected:
+    """SEN's endpoint: SEN gets ``status``; other organisations' clients 404 (endpoints are
+    looked up within the caller's organisation); the admin-only operator 403."""
+    return _guarded(state_a=status, state_b=404, ecowas=404, eccas=404, operator=403)
+
+
 R = "/registry/v1"
 D = "/declarations/v1/declarations"
 EXPECTED: dict[tuple[str, str], Expected] = {
@@ -157,9 +202,9 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("GET", "/auth/v1/people/{person_id}"): operator_only(200),
     ("POST", "/auth/v1/people/{person_id}/disable"): operator_only(200),
     ("POST", "/auth/v1/people/{person_id}/role"): operator_only(200),
-    # The routes run in table order: the person was disabled two rows up, and a
-    # disabled person is not re-enrolled (409 person_disabled).
-    ("POST", "/auth/v1/people/{person_id}/reset-mfa"): operator_only(409),
+    # The routes run in table order: the person was disabled, then enabled again (enable
+    # comes before reset-mfa in the route table), so the operator re-enrols them (200).
+    ("POST", "/auth/v1/people/{person_id}/reset-mfa"): operator_only(200),
     ("POST", "/auth/v1/people/{person_id}/sign-out"): operator_only(200),
     ("GET", "/auth/v1/sessions"): any_token(403),  # a person's own sessions: no client has any
     ("DELETE", "/auth/v1/sessions/{session_id}"): any_token(403),
@@ -282,6 +327,49 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("GET", "/declarations/v1/log/public-key"): everyone(200),
     ("GET", "/declarations/v1/log/proof/inclusion"): everyone(200),
     ("GET", "/declarations/v1/log/proof/consistency"): everyone(200),
+    # Metrics: metrics:read or admin (the operator); the others hold neither (403).
+    **{("GET", f"/{s}/metrics"): operator_only(200) for s in ("auth", "registry", "declarations")},
+    # The docs pages' assets (an allow-list of files; ``name`` is one of them).
+    **{
+        ("GET", f"/{s}/docs/assets/{p}"): everyone(200)
+        for s in ("auth", "registry", "declarations")
+        for p in ("oauth2-redirect.js", "{name}")
+    },
+    # people:read is a server-only scope (the registry's mail worker): no caller here.
+    ("GET", "/auth/v1/people/directory"): nobody_here(),
+    ("POST", "/auth/v1/people/{person_id}/enable"): operator_only(200),
+    # Drafts: SEN's seeded draft goes draft -> saved -> awaiting approval (submit) ->
+    # withdrawn (routes run in table order); return and approve need an admin person.
+    **{
+        (method, f"{base}{tail}"): expected
+        for base in (f"{R}/manifest-drafts", "/declarations/v1/declaration-drafts")
+        for method, tail, expected in (
+            ("POST", "", member_states_write(201)),
+            ("GET", "", any_token(200)),  # the caller's organisation's drafts (none: empty)
+            ("GET", "/{draft_id}", draft_owner(200)),
+            ("PUT", "/{draft_id}", draft_editors(200)),
+            ("POST", "/{draft_id}/submit", draft_editors(200)),
+            ("POST", "/{draft_id}/return", draft_admins()),
+            ("POST", "/{draft_id}/approve", draft_admins()),
+            ("DELETE", "/{draft_id}", draft_editors(200)),
+        )
+    },
+    ("POST", f"{R}/manifest-drafts/import"): member_states_write(201),
+    ("POST", f"{D}/import"): state_a_writes(201),
+    ("GET", f"{D}/import/template"): any_token(200),  # the service asks every caller for a token
+    # Webhooks: SEN's seeded endpoint; DELETE disables it (it is kept, with its log).
+    ("POST", f"{R}/webhooks"): webhook_managers(201),
+    ("GET", f"{R}/webhooks"): webhook_managers(200),
+    ("GET", f"{R}/webhooks/{{endpoint_id}}"): webhook_owner(200),
+    ("DELETE", f"{R}/webhooks/{{endpoint_id}}"): webhook_owner(200),
+    ("GET", f"{R}/webhooks/{{endpoint_id}}/deliveries"): webhook_owner(200),
+    # No delivery exists (the worker is off): SEN finds its endpoint but not the delivery.
+    ("POST", f"{R}/webhooks/{{endpoint_id}}/deliveries/{{delivery_id}}/redeliver"): webhook_owner(
+        404
+    ),
+    ("GET", f"{R}/notification-preferences"): person_only(),
+    ("PUT", f"{R}/notification-preferences"): person_only(),
+    ("GET", f"{R}/mail-outbox"): operator_only(200),
 }
 
 
@@ -304,7 +392,14 @@ def _path_values(method: str, path: str, seeded: SeededRecords) -> dict[str, str
         "hold_id": seeded.hold_id,
         "client_id": seeded.client_id,
         "incident_id": seeded.incident_id,
+        "endpoint_id": seeded.webhook_id,
+        "delivery_id": WEBHOOK_DELIVERY_ID,
+        "name": "swagger-init.js",
     }
+    if path.startswith(f"{R}/manifest-drafts/"):
+        values["draft_id"] = seeded.manifest_draft_id
+    elif path.startswith("/declarations/v1/declaration-drafts/"):
+        values["draft_id"] = seeded.declaration_draft_id
     if path.startswith("/auth/enrol/"):
         values["token"] = "no-such-enrolment-link-0000000000000000000000"
     if path.startswith("/auth/v1/people/"):
@@ -353,6 +448,13 @@ def _alert_etag(which: int, body: dict[str, Any]) -> Request:
 
 
 CSV = "kind,category,manufacturer,model,calibre,serial_number\n"
+# One SEN seizure with one rifle, as POST /declarations/import reads it.
+DECLARATION_CSV = (
+    "declaration_ref,declaration_type,declaring_country,mission,event_date,country,place,"
+    "kind,category,manufacturer,model,calibre,serial_number\n"
+    "IMP-{ref},seizure,SEN,MINUSMA,2024-02-01,MLI,Tessit,"
+    "weapon,assault_rifle,Kalashnikov,AK-47,7.62x39mm,IMP-{ref}\n"
+)
 Request = Callable[[Scene, str], dict[str, Any]]
 
 
@@ -372,6 +474,20 @@ def _current_etag(scene: Scene, _caller: str) -> dict[str, Any]:
         "json": {"reason": "place corrected", "changes": {"circumstances": "corrected"}},
         "headers": {"If-Match": current.headers["ETag"]},
     }
+
+
+def _draft_etag(base: str, seeded_field: str, body: Callable[[], dict[str, Any]]) -> Request:
+    """Saving the seeded draft ``seeded_field`` with its ETag as it is when this caller
+    sends it (read by SEN, whose draft it is)."""
+
+    def build(scene: Scene, _caller: str) -> dict[str, Any]:
+        current = scene.client.get(
+            f"{base}/{getattr(scene.seeded, seeded_field)}", headers=scene.owner
+        )
+        assert current.status_code == 200, current.text
+        return {"json": body(), "headers": {"If-Match": current.headers["ETag"]}}
+
+    return build
 
 
 def _code(caller: str) -> str:
@@ -557,6 +673,38 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/declarations/v1/log/entries"): _query(start=0, end=3),
     ("GET", "/declarations/v1/log/proof/inclusion"): _query(index=1, tree_size=3),
     ("GET", "/declarations/v1/log/proof/consistency"): _query(first=1, second=3),
+    ("POST", f"{R}/manifest-drafts"): _body(
+        lambda caller: {"body": manifest([weapon(f"DRAFT-{_code(caller)}")], country="SEN")}
+    ),
+    ("POST", f"{R}/manifest-drafts/import"): lambda scene, caller: REQUESTS[
+        ("POST", f"{R}/manifests/import")
+    ](scene, caller),
+    ("PUT", f"{R}/manifest-drafts/{{draft_id}}"): _draft_etag(
+        f"{R}/manifest-drafts", "manifest_draft_id", lambda: {"body": manifest([weapon("DRAFT-2")])}
+    ),
+    ("POST", f"{R}/manifest-drafts/{{draft_id}}/return"): _body(
+        lambda caller: {"comment": f"returned by {caller}"}
+    ),
+    ("POST", "/declarations/v1/declaration-drafts"): _body(
+        lambda _caller: {"body": declaration("SEN")}
+    ),
+    ("PUT", "/declarations/v1/declaration-drafts/{draft_id}"): _draft_etag(
+        "/declarations/v1/declaration-drafts",
+        "declaration_draft_id",
+        lambda: {"body": declaration("SEN")},
+    ),
+    ("POST", "/declarations/v1/declaration-drafts/{draft_id}/return"): _body(
+        lambda caller: {"comment": f"returned by {caller}"}
+    ),
+    ("POST", f"{D}/import"): lambda _scene, caller: {
+        "files": {"file": ("d.csv", DECLARATION_CSV.format(ref=_code(caller)))}
+    },
+    ("POST", f"{R}/webhooks"): _body(
+        lambda _caller: {"url": WEBHOOK_URL, "events": ["alert.raised"]}
+    ),
+    ("PUT", f"{R}/notification-preferences"): _body(
+        lambda _caller: {"events": {"alert.raised": "daily"}}
+    ),
 }
 
 
