@@ -165,14 +165,37 @@ class SeededRecords:
     # A draft of each kind, SEN's (drafts are a member state's own: nobody else sees them).
     manifest_draft_id: str = ""
     declaration_draft_id: str = ""
-    # SEN's webhook endpoint (registered by SEN's client). The delivery worker is off in
-    # these tests, so it has no delivery: ``WEBHOOK_DELIVERY_ID`` names none.
+    # SEN's webhook endpoint (registered by SEN's client, for manifest.accepted) and the
+    # delivery of SEN's first manifest to it (queued, never sent: no worker runs here).
     webhook_id: str = ""
+    webhook_delivery_id: str = ""
 
 
-WEBHOOK_DELIVERY_ID = "1"
-"""The delivery a redelivery names: SEN's endpoint has none (the worker that fans events
-out to deliveries does not run here), so every caller allowed that far is told 404."""
+def _fan_out_webhook_events(client: TestClient, sen: dict[str, str], endpoint_id: str) -> str:
+    """One fan-out of the webhook worker (the background task is off in tests): the events
+    so far become pending deliveries. The id of the endpoint's first delivery."""
+    import asyncio
+
+    from services.common.tables import utcnow
+    from services.registry.notifications.worker import Worker
+
+    registry = client.app.registry  # type: ignore[attr-defined]
+
+    async def fan_out() -> int:
+        worker = Worker(
+            engine=registry.state.engine,
+            settings=registry.state.settings,
+            client=None,  # type: ignore[arg-type]  # fan-out sends nothing
+            clock=utcnow,
+        )
+        return await worker.fan_out()
+
+    asyncio.run(fan_out())
+    deliveries = client.get(f"/registry/v1/webhooks/{endpoint_id}/deliveries", headers=sen)
+    assert deliveries.status_code == 200, deliveries.text
+    items = deliveries.json()["items"]
+    assert items, "the endpoint's first manifest was not queued for delivery"
+    return str(items[0]["id"])
 # A public address written as an IP literal: checked without DNS, never called (no worker).
 WEBHOOK_URL = "https://93.184.215.14/hooks/register"
 
@@ -259,6 +282,16 @@ def seed_records(
         assert response.status_code in (200, 201), response.text
         return dict(response.json())
 
+    # SEN's webhook endpoint first, so that its first manifest is an event it is sent.
+    webhook_id = str(
+        created(
+            client.post(
+                "/registry/v1/webhooks",
+                json={"url": WEBHOOK_URL, "events": ["manifest.accepted"]},
+                headers=sen,
+            )
+        )["id"]
+    )
     manifest_id = created(
         client.post(MANIFESTS, json=manifest([weapon("KC-1"), weapon("KC-2")]), headers=sen)
     )["id"]
@@ -392,17 +425,12 @@ def seed_records(
     declaration_draft = created(
         client.post("/declarations/v1/declaration-drafts", json={"body": declaration()}, headers=sen)
     )
-    webhook = created(
-        client.post(
-            "/registry/v1/webhooks",
-            json={"url": WEBHOOK_URL, "events": ["alert.raised"]},
-            headers=sen,
-        )
-    )
+    webhook_delivery_id = _fan_out_webhook_events(client, sen, webhook_id)
     return SeededRecords(
         manifest_draft_id=str(manifest_draft["id"]),
         declaration_draft_id=str(declaration_draft["id"]),
-        webhook_id=str(webhook["id"]),
+        webhook_id=webhook_id,
+        webhook_delivery_id=webhook_delivery_id,
         incident_id=str(incident["id"]),
         case_id=case_id,
         trace_request_ids=trace_request_ids,

@@ -33,7 +33,7 @@ from services.embedded import EmbeddedRegister, EmbeddedSettings
 from tests.auth import forge
 from tests.declarations.support import declaration
 from tests.registry.factories import declared_weapon, delivery, manifest, weapon
-from tests.reliability.conftest import WEBHOOK_DELIVERY_ID, WEBHOOK_URL, SeededRecords, seed_records
+from tests.reliability.conftest import WEBHOOK_URL, SeededRecords, seed_records
 from tests.support.auth_fixtures import AuthApi
 
 TOKEN_HOLDERS = ("state_a", "state_b", "ecowas", "eccas", "operator")
@@ -363,9 +363,9 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("GET", f"{R}/webhooks/{{endpoint_id}}"): webhook_owner(200),
     ("DELETE", f"{R}/webhooks/{{endpoint_id}}"): webhook_owner(200),
     ("GET", f"{R}/webhooks/{{endpoint_id}}/deliveries"): webhook_owner(200),
-    # No delivery exists (the worker is off): SEN finds its endpoint but not the delivery.
+    # The endpoint was disabled two rows up (table order): SEN is told it receives nothing.
     ("POST", f"{R}/webhooks/{{endpoint_id}}/deliveries/{{delivery_id}}/redeliver"): webhook_owner(
-        404
+        409
     ),
     ("GET", f"{R}/notification-preferences"): person_only(),
     ("PUT", f"{R}/notification-preferences"): person_only(),
@@ -393,7 +393,7 @@ def _path_values(method: str, path: str, seeded: SeededRecords) -> dict[str, str
         "client_id": seeded.client_id,
         "incident_id": seeded.incident_id,
         "endpoint_id": seeded.webhook_id,
-        "delivery_id": WEBHOOK_DELIVERY_ID,
+        "delivery_id": seeded.webhook_delivery_id,
         "name": "swagger-init.js",
     }
     if path.startswith(f"{R}/manifest-drafts/"):
