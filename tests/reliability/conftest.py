@@ -196,6 +196,8 @@ def _fan_out_webhook_events(client: TestClient, sen: dict[str, str], endpoint_id
     items = deliveries.json()["items"]
     assert items, "the endpoint's first manifest was not queued for delivery"
     return str(items[0]["id"])
+
+
 # A public address written as an IP literal: checked without DNS, never called (no worker).
 WEBHOOK_URL = "https://93.184.215.14/hooks/register"
 
@@ -423,7 +425,9 @@ def seed_records(
         )
     )
     declaration_draft = created(
-        client.post("/declarations/v1/declaration-drafts", json={"body": declaration()}, headers=sen)
+        client.post(
+            "/declarations/v1/declaration-drafts", json={"body": declaration()}, headers=sen
+        )
     )
     webhook_delivery_id = _fan_out_webhook_events(client, sen, webhook_id)
     return SeededRecords(

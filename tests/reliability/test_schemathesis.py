@@ -251,7 +251,10 @@ NOT_REACHED: dict[tuple[str, str], str] = {
         )
         for drafts, covered in (
             ("/registry/v1/manifest-drafts", "tests/registry/test_manifest_drafts.py"),
-            ("/declarations/v1/declaration-drafts", "tests/declarations/test_declaration_drafts.py"),
+            (
+                "/declarations/v1/declaration-drafts",
+                "tests/declarations/test_declaration_drafts.py",
+            ),
         )
         for action in ("return", "approve")
     },
