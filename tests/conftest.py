@@ -39,6 +39,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+    # The read-replica tests first: the hot standby is current when the pass begins, and
+    # later it is still replaying the WAL of every test database cloned before them.
+    items.sort(key=lambda item: "test_read_replica.py" not in item.nodeid)
 
 
 def pytest_report_header() -> str:
