@@ -91,7 +91,6 @@ def menu(session: Session | None) -> list[MenuEntry]:
         entries.append(MenuEntry("/console/declarations", N_("Declarations"), "declarations"))
     if session.can("declarations:write"):
         entries.append(MenuEntry("/console/declarations/new", N_("Declare"), "declare"))
-    if session.can("declarations:write"):
         entries.append(
             MenuEntry(
                 "/console/declarations/upload", N_("Upload declarations"), "upload-declarations"

@@ -52,14 +52,6 @@ def get_case(session: Session, *, case_id: str, organisation: str) -> Case | Non
     return session.execute(statement).scalars().first()
 
 
-# tenancy: the caller already read the request through its case (get_case); this finds
-# the case's owner to address a notification, and returns nothing to a caller
-def get_case_by_id(session: Session, case_id: str) -> Case:
-    """The case, by id alone."""
-    case: Case = session.execute(select(Case).where(cases.c.id == case_id)).scalars().one()
-    return case
-
-
 # tenancy: a case is read by its owner and the states shared with (_readable), not by date
 def list_cases(
     session: Session, *, organisation: str, params: PageParams

@@ -153,6 +153,7 @@ def _move(
     principal: Principal,
     current: TraceRequest,
     *,
+    owner: str,
     allowed_from: tuple[str, ...],
     to_status: str,
     note: str | None,
@@ -179,12 +180,14 @@ def _move(
             f"A trace request that is {current.status} cannot become {to_status}",
             code="invalid_transition",
         )
-    _announce(session, current, to_status=to_status, now=now)
+    _announce(session, current, owner=owner, to_status=to_status, now=now)
 
 
-def _announce(session: Session, request: TraceRequest, *, to_status: str, now: datetime) -> None:
-    """``trace_request.updated`` to the organisations that read the request's case."""
-    case = repository.get_case_by_id(session, request.case_id)
+def _announce(
+    session: Session, request: TraceRequest, *, owner: str, to_status: str, now: datetime
+) -> None:
+    """``trace_request.updated`` to the organisations that read the request's case: its
+    owner (read with the request) and the states it is shared with."""
     shared = [share.organisation for share in repository.shares_of(session, request.case_id)]
     notifications.emit_trace_request_updated(
         session,
@@ -197,7 +200,7 @@ def _announce(session: Session, request: TraceRequest, *, to_status: str, now: d
             "deadline": request.deadline.isoformat() if request.deadline else None,
             "at": now.isoformat(),
         },
-        organisations=[case.owner_org, *shared],
+        organisations=[owner, *shared],
     )
 
 
@@ -211,7 +214,8 @@ def send(
 ) -> RequestView:
     """draft → sent; the deadline is the one given (not before today) or ``reply_days``
     after today. 409 from any other status."""
-    current = _owned(session, principal, request_id, now).request
+    found = _owned(session, principal, request_id, now)
+    current = found.request
     deadline = payload.deadline or now.date() + timedelta(days=current.reply_days)
     if deadline < now.date():
         raise ValidationFailed([FieldProblem(loc="deadline", msg="is in the past")])
@@ -219,6 +223,7 @@ def send(
         session,
         principal,
         current,
+        owner=found.case.owner_org,
         allowed_from=("draft",),
         to_status="sent",
         note=payload.note,
@@ -232,11 +237,13 @@ def acknowledge(
     *, session: Session, principal: Principal, request_id: str, note: str | None, now: datetime
 ) -> RequestView:
     """sent → acknowledged (the recipient state confirmed receipt); 409 otherwise."""
-    current = _owned(session, principal, request_id, now).request
+    found = _owned(session, principal, request_id, now)
+    current = found.request
     _move(
         session,
         principal,
         current,
+        owner=found.case.owner_org,
         allowed_from=("sent",),
         to_status="acknowledged",
         note=note,
@@ -256,7 +263,8 @@ def answer(
 ) -> RequestView:
     """sent or acknowledged → answered, with the answer's text, file and outcome. 422
     names every problem of the outcome and the file; 409 from another status."""
-    current = _owned(session, principal, request_id, now).request
+    found = _owned(session, principal, request_id, now)
+    current = found.request
     problems = _outcome_problems(payload.outcome)
     content: bytes | None = None
     if payload.attachment is not None:
@@ -282,6 +290,7 @@ def answer(
         session,
         principal,
         current,
+        owner=found.case.owner_org,
         allowed_from=UNANSWERED,
         to_status="answered",
         note=None,
