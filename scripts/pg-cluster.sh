@@ -9,9 +9,8 @@
 # synchronous_commit and full_page_writes on: every commit waits for its WAL flush);
 # unset or 0 (the tests) turns all three off, which is fast and loses data on a crash.
 # PG_DURABILITY is set to "durable" or "non-durable" to say which one runs.
-# After `start_throwaway_replica` (the primary running): a hot standby of it, made with
-# pg_basebackup -R and streaming from it, on another free port of 127.0.0.1, stopped
-# with it. PG_REPLICA_DATA, PG_REPLICA_PORT, PG_REPLICA_URL are set.
+# A hot standby the tests make (tests/reliability/test_read_replica.py: standby-* beside
+# the data folder) is stopped with it if a test run ended before removing it.
 
 pg_bindir() {
   local dir
@@ -32,10 +31,11 @@ install_postgres() {
 
 stop_throwaway_postgres() {
   [ -n "${PG_TMP:-}" ] || return 0
-  if [ -n "${PG_REPLICA_DATA:-}" ]; then
-    "${PG_RUN_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_REPLICA_DATA" -m immediate stop >/dev/null 2>&1 || true
-    PG_REPLICA_DATA=""
-  fi
+  local standby
+  for standby in "$PG_TMP"/standby-*; do
+    [ -d "$standby" ] || continue
+    "${PG_RUN_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$standby" -m immediate stop >/dev/null 2>&1 || true
+  done
   "${PG_RUN_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$PG_TMP"
   PG_TMP=""
@@ -73,24 +73,4 @@ start_throwaway_postgres() {
     >/dev/null || { cat "$PG_TMP/server.log"; return 1; }
   PG_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
   echo "throwaway PostgreSQL on 127.0.0.1:$PG_PORT ($PG_TMP), $PG_DURABILITY ($durability)"
-}
-
-start_throwaway_replica() {
-  local python=${1:-python3}
-  [ -n "${PG_TMP:-}" ] || { echo "start_throwaway_postgres first" >&2; return 1; }
-  local data="$PG_TMP/replica"
-  "${PG_RUN_AS[@]}" "$PG_BINDIR/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres \
-    -D "$data" -R -X stream -c fast >"$PG_TMP/basebackup.log" 2>&1 ||
-    { cat "$PG_TMP/basebackup.log"; return 1; }
-  PG_REPLICA_DATA="$data"
-  PG_REPLICA_PORT=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  # A standby needs max_connections at least the primary's; it replays what the primary
-  # writes (durability as the primary's: off in the tests).
-  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-  [ "${PG_DURABLE:-0}" = 1 ] && durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
-  "${PG_RUN_AS[@]}" "$PG_BINDIR/pg_ctl" -D "$data" -l "$PG_TMP/replica.log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_REPLICA_PORT -k $PG_TMP $durability -c max_connections=200 -c hot_standby=on" \
-    >/dev/null || { cat "$PG_TMP/replica.log"; return 1; }
-  PG_REPLICA_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_REPLICA_PORT/postgres"
-  echo "throwaway hot standby on 127.0.0.1:$PG_REPLICA_PORT ($data), streaming from :$PG_PORT"
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole suite on SQLite, then the database tests on a throwaway
-# PostgreSQL 15 cluster made in a temporary folder and always stopped, with a hot
-# standby of it (pg_basebackup -R) that the read-replica tests route reads to.
+# PostgreSQL 15 cluster made in a temporary folder and always stopped (the read-replica
+# tests make a hot standby of it with pg_basebackup -R for as long as they run).
 # The browser journey (tests/e2e/test_browser_signin.py) drives Debian's chromium:
 # installed here when /usr/bin/chromium is missing, never downloaded by Playwright.
 set -uo pipefail
@@ -28,15 +28,12 @@ NO_MKDOCS_2_WARNING=1 "$VENV/bin/mkdocs" build --strict --site-dir "$docs_site" 
 rm -rf "$docs_site"
 
 start_throwaway_postgres "$VENV/bin/python" || exit 1
-# The read-replica tests (tests/reliability/test_read_replica.py) route reads to it.
-start_throwaway_replica "$VENV/bin/python" || exit 1
 
 status=0
 echo "== SQLite: whole suite"
 TEST_DATABASE=sqlite "${PYTEST[@]}" "$@" || status=$?
 echo "== PostgreSQL: database tests"
 export TEST_PG_BINDIR="$PG_BINDIR" TEST_PG_DATA="$PG_DATA" TEST_PG_PORT="$PG_PORT"
-export TEST_PG_REPLICA_DATA="$PG_REPLICA_DATA" TEST_PG_REPLICA_PORT="$PG_REPLICA_PORT"
 TEST_DATABASE=postgresql TEST_POSTGRES_URL="$PG_URL" "${PYTEST[@]}" -m db "$@"
 pg_status=$?
 # pytest exits 5 when a selection holds no test; that is not a failure here.

@@ -1,7 +1,9 @@
 """Heavy reads on a real hot standby (``*_READ_DATABASE_URL``), and the primary when it is not.
 
-``make test`` starts a standby of its throwaway cluster (``start_throwaway_replica`` in
-scripts/pg-cluster.sh: ``pg_basebackup -R``) and says where through TEST_PG_REPLICA_*.
+The module makes a hot standby of ``make test``'s throwaway cluster (``pg_basebackup -R``,
+streaming from it), runs first in the PostgreSQL pass (tests/conftest.py sorts it first,
+while the cluster is small) and removes the standby when it ends: replaying every test
+database cloned later would only cost the rest of the pass its time.
 A read is proven to come from the replica by pausing its replay: a record written on the
 primary afterwards is missing from what the replica answers, and there once replay resumes.
 """
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -29,7 +33,7 @@ if TYPE_CHECKING:
     from services.embedded import EmbeddedSettings
     from tests.support.auth_fixtures import AuthApi
 
-REPLICA_ENV = ("TEST_PG_BINDIR", "TEST_PG_REPLICA_DATA", "TEST_PG_REPLICA_PORT")
+PG_ENV = ("TEST_PG_BINDIR", "TEST_PG_DATA", "TEST_PG_PORT")
 TRACE = "/registry/v1/trace"
 STATS = "/registry/v1/statistics"
 
@@ -107,27 +111,73 @@ class Standby:
         return self._pg_ctl("status").returncode == 0
 
 
-@pytest.fixture
-def standby() -> Iterator[Standby]:
-    """The hot standby, always running and replaying again when the test ends."""
-    missing = [name for name in REPLICA_ENV if not os.environ.get(name)]
+def _as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL refuses root: as root the cluster's tools run as the postgres user."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def hot_standby() -> Iterator[Standby]:
+    """A hot standby of the test cluster for this module, removed when the module ends."""
+    missing = [name for name in PG_ENV if not os.environ.get(name)]
     if os.environ.get("TEST_DATABASE") != "postgresql" or missing:
         pytest.skip(
-            "needs the hot standby of scripts/test.sh's PostgreSQL cluster "
-            f"(TEST_DATABASE=postgresql and {', '.join(REPLICA_ENV)}; missing: {missing})"
+            "needs the throwaway PostgreSQL cluster of scripts/test.sh "
+            f"(TEST_DATABASE=postgresql and {', '.join(PG_ENV)}; missing: {missing})"
         )
-    data = Path(os.environ["TEST_PG_REPLICA_DATA"])
-    words = shlex.split((data / "postmaster.opts").read_text())[1:]
-    options = [w for i, w in enumerate(words) if w != "-D" and (i == 0 or words[i - 1] != "-D")]
-    server = Standby(
-        Path(os.environ["TEST_PG_BINDIR"]), data, int(os.environ["TEST_PG_REPLICA_PORT"]), options
+    bindir = Path(os.environ["TEST_PG_BINDIR"])
+    # Beside the primary's data, in the folder its owner (postgres, as root) may write.
+    home = Path(os.environ["TEST_PG_DATA"]).parent
+    data = home / f"standby-{os.getpid()}"
+    copied = subprocess.run(
+        _as_postgres(
+            [
+                str(bindir / "pg_basebackup"),
+                *("-h", "127.0.0.1", "-p", os.environ["TEST_PG_PORT"], "-U", "postgres"),
+                *("-D", str(data), "-R", "-X", "stream", "-c", "fast"),
+            ]
+        ),
+        capture_output=True,
+        timeout=300,
     )
+    assert copied.returncode == 0, copied.stderr.decode(errors="replace")
+    port = _free_port()
+    # As the primary: durability off (the tests'); a standby needs max_connections at
+    # least the primary's.
+    options = [
+        *("-c", "listen_addresses=127.0.0.1", "-p", str(port), "-k", str(home)),
+        *("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"),
+        *("-c", "max_connections=200", "-c", "hot_standby=on"),
+    ]
+    server = Standby(bindir, data, port, options)
     try:
+        server.start()
+        assert server.running(), (data.parent / "replica-restarted.log").read_text()
         yield server
     finally:
-        if not server.running():
-            server.start()
-        server.resume_replay()
+        subprocess.run(
+            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+            timeout=120,
+        )
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture
+def standby(hot_standby: Standby) -> Iterator[Standby]:
+    """The hot standby, always running and replaying again when the test ends."""
+    try:
+        yield hot_standby
+    finally:
+        if not hot_standby.running():
+            hot_standby.start()
+        hot_standby.resume_replay()
 
 
 @pytest.fixture

@@ -483,9 +483,12 @@ def _call_and_check(
     case: Any,
     callers: dict[str, dict[str, str]],
     seen: dict[str, Counter[int]],
+    witnessed: list[str],
 ) -> None:
     """The case as each caller in turn; every response is checked, and its status counted
-    when the request carried the caller's token."""
+    when the request carried the caller's token. A failed check is written down in
+    ``witnessed`` as it happens: Hypothesis replays a failing case, and when the replay
+    passes (the first call changed the record) it reports only that it was flaky."""
     drop_token = _removes_the_token(case)
     for name, headers in callers.items():
         if drop_token:
@@ -504,7 +507,15 @@ def _call_and_check(
             # Negative cases may drop the header (a 401 is then right, and proves nothing).
             seen[name][response.status_code] += 1
         response.request.read()  # multipart bodies stream; the checks read them back
-        case.validate_response(response, checks=CHECKS)
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except (Exception, BaseExceptionGroup) as exc:
+            sent = kwargs.get("json", kwargs.get("content", kwargs.get("params")))
+            witnessed.append(
+                f"as {name}: {kwargs['method']} {kwargs['url']} {sent!r:.300} -> "
+                f"{response.status_code} {response.text:.300} :: {exc!s:.600}"
+            )
+            raise
 
 
 def _operations() -> list[Any]:
@@ -573,6 +584,7 @@ def test_operation_conforms_to_its_openapi_document_for_every_caller(
     these = {name: callers[name] for name in CALLERS_OF.get((method, path), CALLERS)}
     seen: dict[str, Counter[int]] = {name: Counter() for name in these}
     failed: list[str] = []
+    witnessed: list[str] = []
     modes = [GenerationMode.POSITIVE]
     if (method, path) not in NO_NEGATIVE_RUN:
         modes.append(GenerationMode.NEGATIVE)
@@ -587,7 +599,7 @@ def test_operation_conforms_to_its_openapi_document_for_every_caller(
             _aim_at_real_data(
                 case, data, real, mode=mode, client=client, owner=callers["member_state"]
             )
-            _call_and_check(client, case, these, seen)
+            _call_and_check(client, case, these, seen, witnessed)
 
         run()
 
@@ -598,6 +610,6 @@ def test_operation_conforms_to_its_openapi_document_for_every_caller(
             pass  # nothing to make invalid (no parameters, no body): the positive run covers it
         except (Exception, BaseExceptionGroup) as exc:  # report both modes' failures
             failed.append(f"{mode.value}: {exc}")
-    assert not failed, "\n\n".join(failed)
+    assert not failed, "\n\n".join([*failed, "first failed checks:", *witnessed[:3]])
     problems = _got_nowhere(method, path, seen, on_record)
     assert not problems, f"{method} {path}: " + "; ".join(problems)
