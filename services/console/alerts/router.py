@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from services.console.alerts import service
+from services.console.alerts import assignees, service
 from services.console.clients.base import ApiProblem
 from services.console.i18n import language, translator
 from services.console.pages import render
@@ -91,6 +91,24 @@ async def alert_step(
             for k in ("etag", "assignee", "note", "text", "outcome", "reason")
         }
     body = service.step_body(step, values, signed.session.person)
+    if step == "assign" and body["assignee"] not in (None, signed.session.person):
+        chosen = body["assignee"]
+        known = await assignees.colleagues(apis_of(request).auth, signed.session)
+        if chosen not in {c.id for c in known}:
+            _ = translator(language(request))
+            refused = service.Problem(
+                "assign-assignee",
+                _(service.FIELD_LABELS["assignee"]),
+                _("Choose a person of your organisation who triages alerts."),
+            )
+            return await _detail_page(
+                request,
+                signed,
+                alert_id,
+                values={**values, "step": step},
+                problems=[refused],
+                status=422,
+            )
     try:
         await service.take_step(
             apis_of(request).registry, signed.token, alert_id, step, body, values["etag"]
@@ -166,6 +184,7 @@ async def _detail_page(
     alert, etag, history = await service.alert_with_history(
         apis_of(request).registry, signed.token, alert_id
     )
+    colleagues = await assignees.colleagues(apis_of(request).auth, signed.session)
     context = {
         "alert": alert,
         "etag": etag,
@@ -176,6 +195,8 @@ async def _detail_page(
         "done": done if done in service.STEPS else "",
         "changed": changed,
         "me": signed.session.person,
+        "colleagues": colleagues,
+        "people_names": {c.id: c.name for c in colleagues},
         "can_triage": signed.session.can("alerts:triage")
         or alert.get("country") == signed.session.country,
         **_names(),

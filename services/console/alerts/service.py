@@ -149,7 +149,8 @@ def step_body(step: str, form: dict[str, str], person: str) -> dict[str, Any]:
     """What the registry's step takes, from the form (empty notes left out)."""
     note = form.get("note", "").strip() or None
     if step == "assign":
-        return {"assignee": person if form.get("assignee") == "me" else None}
+        chosen = form.get("assignee", "").strip()
+        return {"assignee": person if chosen == "me" else (chosen or None)}
     if step == "acknowledge":
         return {"note": note}
     if step == "comments":
