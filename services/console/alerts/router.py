@@ -10,9 +10,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from services.console.alerts import assignees, service
+from services.console.alerts import assignees, labels, service
 from services.console.clients.base import ApiProblem
-from services.console.i18n import language, translator
+from services.console.i18n import Formats, language, translator
 from services.console.pages import render
 from services.console.signed_in import SignedIn, SignedInDep, apis_of
 
@@ -96,9 +96,10 @@ async def alert_step(
         known = await assignees.colleagues(apis_of(request).auth, signed.session)
         if chosen not in {c.id for c in known}:
             _ = translator(language(request))
+            label = service.FIELD_LABELS["assignee"]
             refused = service.Problem(
                 "assign-assignee",
-                _(service.FIELD_LABELS["assignee"]),
+                _(label),
                 _("Choose a person of your organisation who triages alerts."),
             )
             return await _detail_page(
@@ -153,7 +154,9 @@ async def _queue_page(
         problems += service.problems_of(problem, _)
         status = 422
     next_cursor = page.get("next_cursor")
+    fmt = Formats(language(request))
     context = {
+        "summaries": {a["id"]: labels.summary(a, _, fmt) for a in page["items"]},
         "filters": filters,
         "alerts": page["items"],
         "counts": counts,
@@ -185,11 +188,14 @@ async def _detail_page(
         apis_of(request).registry, signed.token, alert_id
     )
     colleagues = await assignees.colleagues(apis_of(request).auth, signed.session)
+    lang = language(request)
+    _ = translator(lang)
     context = {
         "alert": alert,
         "etag": etag,
         "history": history,
-        "evidence": service.evidence_rows(alert.get("evidence") or {}),
+        "evidence": service.evidence_rows(alert.get("evidence") or {}, _),
+        "alert_summary": labels.summary(alert, _, Formats(lang)),
         "values": values,
         "problems": problems or [],
         "done": done if done in service.STEPS else "",
