@@ -45,7 +45,7 @@
   if (!svg || !svg.viewBox || !svg.viewBox.baseVal) { return; }
   var NS = "http://www.w3.org/2000/svg";
   var W = svg.viewBox.baseVal.width, H = svg.viewBox.baseVal.height;
-  var RADIUS = 20;      // screen pixels: points closer than this are one cluster
+  var RADIUS = 30;      // screen pixels: points closer than this are one cluster
   var MAX_ZOOM = 64;
   var view = { x: 0, y: 0, w: W, h: H };
   var layer = svg.querySelector(".map__clusters");
