@@ -195,7 +195,9 @@ def _context_amended(alert: dict[str, Any], ev: dict[str, Any], _: Gettext, fmt:
         f"{_code(CHANGED_FIELDS, name, _)} {change['from']} → {change['to']}"
         for name, change in ev["changes"].items()
     )
-    return _("Declaration %(declaration)s (%(country)s) amended to version %(version)s: %(changes)s") % {
+    return _(
+        "Declaration %(declaration)s (%(country)s) amended to version %(version)s: %(changes)s"
+    ) % {
         "declaration": alert["declaration_id"],
         "country": alert["country"],
         "version": ev["version"],
@@ -206,9 +208,7 @@ def _context_amended(alert: dict[str, Any], ev: dict[str, Any], _: Gettext, fmt:
 def _unreturned(alert: dict[str, Any], ev: dict[str, Any], _: Gettext, fmt: Formats) -> str:
     unit = ev.get("unit")
     holder = f"{alert['country']} ({unit})" if unit else alert["country"]
-    return _(
-        "Weapons of %(holder)s not taken out of %(mission)s: %(count)s (%(reason)s)"
-    ) % {
+    return _("Weapons of %(holder)s not taken out of %(mission)s: %(count)s (%(reason)s)") % {
         "holder": holder,
         "mission": alert["mission"],
         "count": fmt.number(len(ev["weapons"])),
@@ -228,14 +228,20 @@ def _embargo(alert: dict[str, Any], ev: dict[str, Any], _: Gettext, fmt: Formats
         "group": ev.get("armed_group") or "",
     }
     if embargo["scope"] == "listed_entities" and values["group"]:
-        return _(
+        return (
+            _(
+                "Items found in %(place)s by %(declarer)s on %(date)s, made after the embargo of"
+                " %(start)s (%(reference)s) on listed %(group)s: %(count)s"
+            )
+            % values
+        )
+    return (
+        _(
             "Items found in %(place)s by %(declarer)s on %(date)s, made after the embargo of"
-            " %(start)s (%(reference)s) on listed %(group)s: %(count)s"
-        ) % values
-    return _(
-        "Items found in %(place)s by %(declarer)s on %(date)s, made after the embargo of"
-        " %(start)s (%(reference)s): %(count)s"
-    ) % values
+            " %(start)s (%(reference)s): %(count)s"
+        )
+        % values
+    )
 
 
 _RENDERERS: dict[str, Callable[[dict[str, Any], dict[str, Any], Gettext, Formats], str]] = {

@@ -155,8 +155,9 @@ async def _queue_page(
         status = 422
     next_cursor = page.get("next_cursor")
     fmt = Formats(language(request))
+    items = page["items"] if isinstance(page["items"], list) else []
     context = {
-        "summaries": {a["id"]: labels.summary(a, _, fmt) for a in page["items"]},
+        "summaries": {a["id"]: labels.summary(a, _, fmt) for a in items},
         "filters": filters,
         "alerts": page["items"],
         "counts": counts,
