@@ -34,6 +34,7 @@ def test_a_french_person_sees_the_alert_in_french(
     assert "<dt>Déclaration › Pays déclarant</dt><dd>NER</dd>" in page
     assert "<dt>Correspondance</dt><dd>normalisée</dd>" in page
     assert "<dt>Manifestes › 1 › Tel qu’enregistré</dt><dd>56-0000123</dd>" in page
+    assert "<dt>Manifestes › 1 › Date de passage</dt><dd>1 févr. 2023</dd>" in page
     assert "<dd>Détournement</dd>" in page  # the kind
 
     queue = _text(client.get("/console/alerts").text)  # the language is remembered

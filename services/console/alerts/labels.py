@@ -103,11 +103,20 @@ def evidence_label(key: str, _: Gettext) -> str:
     return _(known) if known else key.replace("_", " ")
 
 
-def evidence_value(key: str, value: object, _: Gettext) -> str:
-    """A value of the evidence: coded values and yes/no translated, the rest as written."""
+DATES = frozenset({"event_date", "crossing_date", "starts_on", "ends_on"})
+
+
+def evidence_value(key: str, value: object, _: Gettext, fmt: Formats) -> str:
+    """A value of the evidence: coded values and yes/no translated, dates formatted for
+    the person's language, the rest as written."""
     if isinstance(value, bool):
         return _(YES_NO[value])
     text = str(value)
+    if key in DATES:
+        try:
+            return fmt.date(text)
+        except ValueError:  # not a date after all: as written
+            return text
     coded = CODED_VALUES.get(key, {}).get(text)
     return _(coded) if coded else text
 

@@ -195,7 +195,7 @@ async def _detail_page(
         "alert": alert,
         "etag": etag,
         "history": history,
-        "evidence": service.evidence_rows(alert.get("evidence") or {}, _),
+        "evidence": service.evidence_rows(alert.get("evidence") or {}, _, Formats(lang)),
         "alert_summary": labels.summary(alert, _, Formats(lang)),
         "values": values,
         "problems": problems or [],

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from services.console.alerts import labels
 from services.console.clients import analysis_api
 from services.console.clients.base import ApiProblem, ServiceClient
-from services.console.i18n import N_, Gettext
+from services.console.i18n import N_, Formats, Gettext
 
 PAGE_SIZE = 25
 FILTERS = (
@@ -179,27 +179,27 @@ async def acknowledge_many(
     return await analysis_api.acknowledge_many(registry, token, ids, note.strip() or None)
 
 
-def evidence_rows(evidence: Any, _: Gettext) -> list[tuple[str, str, str | None]]:
+def evidence_rows(evidence: Any, _: Gettext, fmt: Formats) -> list[tuple[str, str, str | None]]:
     """The evidence as (label, value, link) rows in the person's language: declarations
     and manifests linked."""
-    return _evidence_rows(evidence, _, "", "")
+    return _evidence_rows(evidence, _, fmt, "", "")
 
 
 def _evidence_rows(
-    evidence: Any, _: Gettext, prefix: str, path: str
+    evidence: Any, _: Gettext, fmt: Formats, prefix: str, path: str
 ) -> list[tuple[str, str, str | None]]:
     rows: list[tuple[str, str, str | None]] = []
     if isinstance(evidence, dict):
         for key, value in evidence.items():
             label = f"{prefix}{labels.evidence_label(key, _)}"
             if isinstance(value, (dict, list)):
-                rows += _evidence_rows(value, _, f"{label} › ", f"{path}{key}.")
+                rows += _evidence_rows(value, _, fmt, f"{label} › ", f"{path}{key}.")
             elif value is not None and value != "":
-                text = labels.evidence_value(key, value, _)
+                text = labels.evidence_value(key, value, _, fmt)
                 rows.append((label, text, _link(key, path, str(value))))
     elif isinstance(evidence, list):
         for number, value in enumerate(evidence, start=1):
-            rows += _evidence_rows(value, _, f"{prefix}{number} › ", path)
+            rows += _evidence_rows(value, _, fmt, f"{prefix}{number} › ", path)
     return rows
 
 

@@ -187,6 +187,10 @@
       if (label) { label.textContent = year; }
       draw();
     });
+    // A page the server drew for one year holds no other year's points: ask for it.
+    slider.addEventListener("change", function () {
+      if (/[?&]year=\d/.test(window.location.search)) { slider.form.submit(); }
+    });
   }
   var every = document.getElementById("map-every-year");
   if (every && year === null) {
