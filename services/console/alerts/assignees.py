@@ -59,3 +59,10 @@ async def colleagues(auth: AuthAdminApi, session: Session) -> list[Colleague]:
             break
         cursor = next_cursor
     return sorted(found, key=lambda c: (c.name.casefold(), c.id))
+
+
+async def may_be_assigned(auth: AuthAdminApi, session: Session, person_id: str | None) -> bool:
+    """True for nobody, the person themselves, or a colleague the select offers them."""
+    if person_id is None or person_id == session.person:
+        return True
+    return person_id in {c.id for c in await colleagues(auth, session)}

@@ -91,25 +91,24 @@ async def alert_step(
             for k in ("etag", "assignee", "note", "text", "outcome", "reason")
         }
     body = service.step_body(step, values, signed.session.person)
-    if step == "assign" and body["assignee"] not in (None, signed.session.person):
-        chosen = body["assignee"]
-        known = await assignees.colleagues(apis_of(request).auth, signed.session)
-        if chosen not in {c.id for c in known}:
-            _ = translator(language(request))
-            label = service.FIELD_LABELS["assignee"]
-            refused = service.Problem(
-                "assign-assignee",
-                _(label),
-                _("Choose a person of your organisation who triages alerts."),
-            )
-            return await _detail_page(
-                request,
-                signed,
-                alert_id,
-                values={**values, "step": step},
-                problems=[refused],
-                status=422,
-            )
+    if step == "assign" and not await assignees.may_be_assigned(
+        apis_of(request).auth, signed.session, body["assignee"]
+    ):
+        _ = translator(language(request))
+        label = service.FIELD_LABELS["assignee"]
+        refused = service.Problem(
+            "assign-assignee",
+            _(label),
+            _("Choose a person of your organisation who triages alerts."),
+        )
+        return await _detail_page(
+            request,
+            signed,
+            alert_id,
+            values={**values, "step": step},
+            problems=[refused],
+            status=422,
+        )
     try:
         await service.take_step(
             apis_of(request).registry, signed.token, alert_id, step, body, values["etag"]
