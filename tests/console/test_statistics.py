@@ -113,3 +113,37 @@ def test_the_map_draws_recoveries_on_bundled_borders_and_lists_them(
     assert "//" not in drawn  # nothing fetched from elsewhere
     assert "<td>Ménaka</td>" in page.text  # listed beside the map
     assert client.get("/console/statistics/map?date_to=soon").status_code == 422
+
+
+def test_the_maps_points_open_their_records_and_one_year_can_be_shown(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    _records(client, auth_api)
+    late = delivery(
+        [declared_weapon(0, "DDR-0101")],
+        declaration_id="decl-ddr-2023",
+        type_="collection",
+        country="MLI",
+        mission="MINUSMA",
+        event_date="2023-03-01",
+    )
+    relay = auth_api.operator_headers(("index:write",))
+    assert_status(client.post(INDEX, json=late, headers=relay), 200)
+    sign_in(client, analyst(client, auth_api, register_settings), start="/console/statistics")
+
+    page = client.get("/console/statistics/map").text
+    drawn = page.split('<svg class="map__svg"')[1].split("</svg>")[0]
+    assert 'href="/console/declarations/decl-ddr" data-x=' in drawn  # a point opens its record
+    assert drawn.count('class="map__point"') == 3
+    assert 'type="range" min="2023" max="2024" step="1" value="2024"' in page
+
+    year = client.get("/console/statistics/map", params={"year": "2023"}).text
+    drawn = year.split('<svg class="map__svg"')[1].split("</svg>")[0]
+    assert drawn.count('class="map__point"') == 1  # that year's only, without the script
+    assert 'href="/console/declarations/decl-ddr-2023"' in drawn
+    assert '<output class="map-years__label" id="map-year-label" for="map-year"' in year
+
+    refused = client.get("/console/statistics/map", params={"year": "soon"})
+    assert refused.status_code == 422
+    assert error_summary(refused.text) == ["Year: Choose a year on the slider."]
+    assert 'href="#map-year"' in refused.text

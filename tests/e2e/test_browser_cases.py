@@ -84,8 +84,34 @@ def _diversion(base: str, tmp_path: Path) -> tuple[str, str, str]:
             break
         time.sleep(0.5)
     assert [a["kind"] for a in alerts] == ["diversion"], alerts
+    _map_places(base, operator, niger, ecowas)
     link = _invite(base, operator, "ECOWAS", "aminata.kone@ecowas.int", "analyst")
     return alerts[0]["id"], str(declared.json()["id"]), link
+
+
+def _map_places(base: str, operator: dict, niger: dict, ecowas: dict) -> None:
+    """Two more collections for the map: one near Ménaka in 2024 (the two are drawn as
+    one cluster of 2), one at Gao in 2023 (the year slider's other year)."""
+    for place, lat, lon, day in (
+        ("Andéramboukane", 15.42, 3.02, "2024-06-01"),
+        ("Gao", 16.27, -0.04, "2023-03-15"),
+    ):
+        body = {
+            "type": "collection",
+            "declaring_country": "NER",
+            "mission": "MINUSMA",
+            "event_date": day,
+            "location": {"country": "MLI", "place": place, "lat": lat, "lon": lon},
+            "items": [{"kind": "part", "description": "magazine", "quantity": 2}],
+        }
+        assert _post(base, "/declarations/v1/declarations", body, niger).status_code == 201
+    places = f"{base}/registry/v1/statistics/locations.geojson"
+    for _ in range(30):
+        _post(base, "/declarations/v1/index-feed/deliveries", {}, operator)
+        if len(httpx.get(places, headers=ecowas, timeout=10).json()["features"]) == 3:
+            return
+        time.sleep(0.5)
+    raise AssertionError("the map's places were not indexed")
 
 
 def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
@@ -162,8 +188,24 @@ def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
     assert page.locator(".error-summary li").count() == 1
     _shoot(page, "console-statistics-refused-fr.png")
     page.goto(f"{base}/console/statistics/map?lang=fr")
-    assert page.locator(".map__svg circle.map__recovery").count() == 1  # Ménaka
+    # Ménaka and Andéramboukane are one cluster of 2 at this scale; Gao is drawn alone.
+    cluster = page.locator(".map__svg a.map__cluster")
+    assert cluster.count() == 1
+    assert cluster.get_attribute("data-count") == "2"
+    assert cluster.locator("text").text_content() == "2"
+    drawn = page.locator(".map__svg a.map__point:not([display])")
+    assert drawn.count() == 1
     _shoot(page, "console-map-fr.png")
+    page.fill("#map-year", "2023")  # the slider: Gao only
+    assert cluster.count() == 0
+    assert drawn.count() == 1
+    assert page.locator("#map-year-label").inner_text() == "2023"
+    page.fill("#map-year", "2024")  # Ménaka's year: the cluster, which opens its records
+    assert drawn.count() == 0
+    cluster.click()
+    assert page.locator("#map-records a").count() == 2  # zoomed in, the two listed
+    assert page.locator(".map__svg a.map__point:not([display])").count() == 2
+    assert page.locator("#map-records a[href^='/console/declarations/']").count() == 2
     # The map draws on the borders the register serves: it asked nothing of anyone else,
     # and stays within the console's page budget (its style sheet cached by now).
     assert elsewhere == []

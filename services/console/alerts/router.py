@@ -10,9 +10,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from services.console.alerts import service
+from services.console.alerts import assignees, labels, service
 from services.console.clients.base import ApiProblem
-from services.console.i18n import language, translator
+from services.console.i18n import Formats, language, translator
 from services.console.pages import render
 from services.console.signed_in import SignedIn, SignedInDep, apis_of
 
@@ -91,6 +91,24 @@ async def alert_step(
             for k in ("etag", "assignee", "note", "text", "outcome", "reason")
         }
     body = service.step_body(step, values, signed.session.person)
+    if step == "assign" and not await assignees.may_be_assigned(
+        apis_of(request).auth, signed.session, body["assignee"]
+    ):
+        _ = translator(language(request))
+        label = service.FIELD_LABELS["assignee"]
+        refused = service.Problem(
+            "assign-assignee",
+            _(label),
+            _("Choose a person of your organisation who triages alerts."),
+        )
+        return await _detail_page(
+            request,
+            signed,
+            alert_id,
+            values={**values, "step": step},
+            problems=[refused],
+            status=422,
+        )
     try:
         await service.take_step(
             apis_of(request).registry, signed.token, alert_id, step, body, values["etag"]
@@ -135,7 +153,10 @@ async def _queue_page(
         problems += service.problems_of(problem, _)
         status = 422
     next_cursor = page.get("next_cursor")
+    fmt = Formats(language(request))
+    items = page["items"] if isinstance(page["items"], list) else []
     context = {
+        "summaries": {a["id"]: labels.summary(a, _, fmt) for a in items},
         "filters": filters,
         "alerts": page["items"],
         "counts": counts,
@@ -166,16 +187,22 @@ async def _detail_page(
     alert, etag, history = await service.alert_with_history(
         apis_of(request).registry, signed.token, alert_id
     )
+    colleagues = await assignees.colleagues(apis_of(request).auth, signed.session)
+    lang = language(request)
+    _ = translator(lang)
     context = {
         "alert": alert,
         "etag": etag,
         "history": history,
-        "evidence": service.evidence_rows(alert.get("evidence") or {}),
+        "evidence": service.evidence_rows(alert.get("evidence") or {}, _, Formats(lang)),
+        "alert_summary": labels.summary(alert, _, Formats(lang)),
         "values": values,
         "problems": problems or [],
         "done": done if done in service.STEPS else "",
         "changed": changed,
         "me": signed.session.person,
+        "colleagues": colleagues,
+        "people_names": {c.id: c.name for c in colleagues},
         "can_triage": signed.session.can("alerts:triage")
         or alert.get("country") == signed.session.country,
         **_names(),

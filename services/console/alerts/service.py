@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from services.console.alerts import labels
 from services.console.clients import analysis_api
 from services.console.clients.base import ApiProblem, ServiceClient
-from services.console.i18n import N_, Gettext
+from services.console.i18n import N_, Formats, Gettext
 
 PAGE_SIZE = 25
 FILTERS = (
@@ -149,7 +150,8 @@ def step_body(step: str, form: dict[str, str], person: str) -> dict[str, Any]:
     """What the registry's step takes, from the form (empty notes left out)."""
     note = form.get("note", "").strip() or None
     if step == "assign":
-        return {"assignee": person if form.get("assignee") == "me" else None}
+        chosen = form.get("assignee", "").strip()
+        return {"assignee": person if chosen == "me" else (chosen or None)}
     if step == "acknowledge":
         return {"note": note}
     if step == "comments":
@@ -177,19 +179,27 @@ async def acknowledge_many(
     return await analysis_api.acknowledge_many(registry, token, ids, note.strip() or None)
 
 
-def evidence_rows(evidence: Any, prefix: str = "") -> list[tuple[str, str, str | None]]:
-    """The evidence as (label, value, link) rows: declarations and manifests linked."""
+def evidence_rows(evidence: Any, _: Gettext, fmt: Formats) -> list[tuple[str, str, str | None]]:
+    """The evidence as (label, value, link) rows in the person's language: declarations
+    and manifests linked."""
+    return _evidence_rows(evidence, _, fmt, "", "")
+
+
+def _evidence_rows(
+    evidence: Any, _: Gettext, fmt: Formats, prefix: str, path: str
+) -> list[tuple[str, str, str | None]]:
     rows: list[tuple[str, str, str | None]] = []
     if isinstance(evidence, dict):
         for key, value in evidence.items():
-            label = f"{prefix}{key.replace('_', ' ')}"
+            label = f"{prefix}{labels.evidence_label(key, _)}"
             if isinstance(value, (dict, list)):
-                rows += evidence_rows(value, f"{label} › ")
+                rows += _evidence_rows(value, _, fmt, f"{label} › ", f"{path}{key}.")
             elif value is not None and value != "":
-                rows.append((label, str(value), _link(key, prefix, str(value))))
+                text = labels.evidence_value(key, value, _, fmt)
+                rows.append((label, text, _link(key, path, str(value))))
     elif isinstance(evidence, list):
         for number, value in enumerate(evidence, start=1):
-            rows += evidence_rows(value, f"{prefix}{number} › ")
+            rows += _evidence_rows(value, _, fmt, f"{prefix}{number} › ", path)
     return rows
 
 

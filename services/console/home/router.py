@@ -5,7 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from services.console.alerts.labels import summary
+from services.console.alerts.service import KIND_NAMES
 from services.console.home.service import what_needs_me
+from services.console.i18n import Formats, language, translator
 from services.console.pages import render
 from services.console.signed_in import SignedInDep, apis_of
 
@@ -16,4 +19,11 @@ router = APIRouter(include_in_schema=False)
 async def home(request: Request, signed: SignedInDep) -> Response:
     """Open alerts, latest submissions and rotations ending with weapons not yet out."""
     needs = await what_needs_me(registry=apis_of(request).registry, session=signed.session)
-    return render(request, "home/home.html", {"needs": needs}, signed=signed, active="home")
+    lang = language(request)
+    _, fmt = translator(lang), Formats(lang)
+    context = {
+        "needs": needs,
+        "summaries": {a["id"]: summary(a, _, fmt) for a in needs.alerts},
+        "kind_names": KIND_NAMES,
+    }
+    return render(request, "home/home.html", context, signed=signed, active="home")

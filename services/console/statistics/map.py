@@ -1,6 +1,8 @@
 """The map of recoveries and losses: the API's GeoJSON points drawn as SVG on Natural
 Earth's 1:110m country borders (vendored in ``borders/``), on the server, with nothing
-fetched from outside the register."""
+fetched from outside the register. Each point links to its record and carries its year;
+the console's script clusters nearby points (splitting them as one zooms) and redraws
+one year at a time with the time slider (``?year=`` does the same without the script)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 BORDERS = Path(__file__).resolve().parent / "borders" / "countries-110m.json"
 WIDTH = 800
@@ -33,6 +36,12 @@ class Point:
     items: int
     lon: float
     lat: float
+    href: str = ""
+
+    @property
+    def year(self) -> str:
+        """The year of the event (``""`` when undated)."""
+        return self.date[:4] if self.date[:4].isdigit() else ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,27 @@ class Drawing:
     height: int
     countries: list[str]
     points: list[Point]
+
+    @property
+    def years(self) -> list[int]:
+        """The years the points are of, oldest first (the time slider's range)."""
+        return sorted({int(p.year) for p in self.points if p.year})
+
+    def of_year(self, year: int | None) -> Drawing:
+        """The same frame with only the points of ``year`` (None: every point)."""
+        if year is None:
+            return self
+        kept = [p for p in self.points if p.year == str(year)]
+        return Drawing(self.width, self.height, self.countries, kept)
+
+
+def record_href(properties: dict[str, Any]) -> str:
+    """The console page of the record a point stands for ("" when it names none)."""
+    if properties.get("record") == "loss" and properties.get("loss_report_id"):
+        return f"/console/losses/{quote(str(properties['loss_report_id']), safe='')}"
+    if properties.get("declaration_id"):
+        return f"/console/declarations/{quote(str(properties['declaration_id']), safe='')}"
+    return ""
 
 
 @cache
@@ -136,6 +166,7 @@ def drawing(collection: dict[str, Any]) -> Drawing:
                 items=int(properties.get("item_count") or 0),
                 lon=lon,
                 lat=lat,
+                href=record_href(properties),
             )
         )
     return Drawing(width=WIDTH, height=height, countries=outlines, points=points)

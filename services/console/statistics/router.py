@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from services.console.cases.service import problems_of
+from services.console.cases.service import FormProblem, problems_of
 from services.console.clients.base import ApiProblem
 from services.console.i18n import language, translator
 from services.console.pages import render
@@ -65,14 +65,23 @@ async def statistics(
 
 @router.get("/console/statistics/map")
 async def recovery_map(
-    request: Request, signed: SignedInDep, date_from: Day = "", date_to: Day = ""
+    request: Request,
+    signed: SignedInDep,
+    date_from: Day = "",
+    date_to: Day = "",
+    year: Annotated[str, Query(max_length=8)] = "",
 ) -> Response:
-    """Recoveries and losses on a map drawn on the server (and listed beside it)."""
+    """Recoveries and losses on a map drawn on the server (and listed beside it); with
+    ``year``, that year's only (the time slider's view without the script)."""
     _ = translator(language(request))
     filters = service.filters_of("country", date_from, date_to)
     found: dict[str, object] = {}
     problems = []
     status = 200
+    chosen = int(year) if year.strip().isdigit() else None
+    if year.strip() and chosen is None:
+        problems.append(FormProblem(_("Year"), "map-year", _("Choose a year on the slider.")))
+        status = 422
     try:
         found = await service.places(
             registry=apis_of(request).registry, token=signed.token, filters=filters
@@ -80,11 +89,17 @@ async def recovery_map(
     except ApiProblem as problem:
         if problem.status != 422:
             raise
-        problems = problems_of(problem, _, service.API_FIELDS)
+        problems += problems_of(problem, _, service.API_FIELDS)
         status = 422
+    whole = drawing(found)
     context = {
         "filters": filters,
-        "map": drawing(found),
+        "map": whole.of_year(chosen),
+        "years": whole.years,
+        "year": chosen,
+        "every_year_query": urlencode(
+            {k: v for k, v in filters.query().items() if k != "group_by"}
+        ),
         "truncated": bool(found.get("truncated")),
         "problems": problems,
     }
