@@ -141,6 +141,8 @@ def test_an_admin_ends_one_session_of_their_people_and_it_is_audited(
     second = _signed_in(client, app_id, editor, clock)
     listed = assert_status(client.get(SEN_SESSIONS, headers=senegal), 200)["items"]
     ended = next(s["id"] for s in listed if s["started_at"] == min(x["started_at"] for x in listed))
+    shown = assert_status(client.get(f"{SEN_SESSIONS}/{ended}", headers=senegal), 200)
+    assert shown["person"]["email"] == "ed@x.sn"
     response = client.delete(f"{SEN_SESSIONS}/{ended}", headers=senegal)
     assert response.status_code == 204, response.text
     assert refresh(client, app_id, first["refresh_token"]).status_code == 400
@@ -148,6 +150,7 @@ def test_an_admin_ends_one_session_of_their_people_and_it_is_audited(
     left = assert_status(client.get(SEN_SESSIONS, headers=senegal), 200)["items"]
     assert [s["id"] for s in left] == [s["id"] for s in listed if s["id"] != ended]
     assert_status(client.delete(f"{SEN_SESSIONS}/{ended}", headers=senegal), 404)
+    assert_status(client.get(f"{SEN_SESSIONS}/{ended}", headers=senegal), 404)
     people = client.get("/auth/v1/people", headers=senegal).json()["items"]
     admin = next(p["id"] for p in people if p["role"] == "admin")
     trail = client.get(
@@ -172,10 +175,12 @@ def test_another_organisations_sessions_are_not_found(
     session_id = client.get("/auth/v1/sessions", headers=auth_headers(tokens)).json()[0]["id"]
     ghana = org_admin_headers(client, auth_api, register_settings, "member_state", "GHA")
     assert_status(client.get(SEN_SESSIONS, headers=ghana), 404)
+    assert_status(client.get(f"{SEN_SESSIONS}/{session_id}", headers=ghana), 404)
     assert_status(client.delete(f"{SEN_SESSIONS}/{session_id}", headers=ghana), 404)
     # Naming its own organisation does not reach Senegal's session either.
     own = "/auth/v1/organisations/GHA/sessions"
     assert_status(client.delete(f"{own}/{session_id}", headers=ghana), 404)
+    assert_status(client.get(f"{own}/{session_id}", headers=ghana), 404)
     assert refresh(client, app_id, tokens["refresh_token"]).status_code == 200
 
 
@@ -191,6 +196,7 @@ def test_a_non_admin_person_and_an_api_client_are_refused(
     session_id = client.get("/auth/v1/sessions", headers=auth_headers(tokens)).json()[0]["id"]
     as_editor = auth_api.headers(direct_person_token(register_settings, editor.person_id))
     assert_status(client.get(SEN_SESSIONS, headers=as_editor), 403)
+    assert_status(client.get(f"{SEN_SESSIONS}/{session_id}", headers=as_editor), 403)
     assert_status(client.delete(f"{SEN_SESSIONS}/{session_id}", headers=as_editor), 403)
     client_id, secret = auth_api.create_member_state("SEN")
     as_client = auth_api.headers(auth_api.token(client_id, secret))

@@ -131,6 +131,25 @@ def organisation_sessions(
     return Page(items=items, next_cursor=cursor)
 
 
+@router.get(
+    "/organisations/{code}/sessions/{session_id}",
+    summary="One open session of one of an organisation's people (its admin, or the operator)",
+    responses=problem_responses(403, 404),
+)
+def organisation_session(
+    code: CodePath,
+    session_id: SessionIdPath,
+    session: SessionDep,
+    by: AdministratorDep,
+) -> OrganisationSessionOut:
+    """404 for another organisation, a session of another organisation's person, or one
+    already ended."""
+    row, person = service.organisation_session(
+        session=session, code=code, session_id=session_id, by=by
+    )
+    return _organisation_session_out(row, person)
+
+
 @router.delete(
     "/organisations/{code}/sessions/{session_id}",
     status_code=204,

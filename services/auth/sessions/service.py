@@ -173,6 +173,25 @@ def organisation_sessions(
     )
 
 
+def organisation_session(
+    *, session: Session, code: str, session_id: str, by: Administrator
+) -> tuple[PersonSession, Person]:
+    """One open session of one of the organisation's people, with the person (its admin,
+    or the operator). 404 for another organisation, a session of another organisation's
+    person, or one already ended."""
+    organisation = _organisation_of(session=session, code=code, by=by)
+    person_session = repository.get(session, session_id)
+    person = people.get(session, person_session.person_id) if person_session else None
+    if (
+        person_session is None
+        or person_session.ended_at is not None
+        or person is None
+        or person.organisation != organisation
+    ):
+        raise NotFound(f"No open session {session_id} in {organisation}")
+    return person_session, person
+
+
 def end_in_organisation(
     *,
     session: Session,
@@ -183,18 +202,10 @@ def end_in_organisation(
     now: datetime,
 ) -> None:
     """An organisation's admin (or the operator) ends one session of one of its people:
-    its refresh token stops working at once. 404 for a session of another organisation's
-    person, or one already ended."""
-    organisation = _organisation_of(session=session, code=code, by=by)
-    person_session = repository.get(session, session_id)
-    person = people.get(session, person_session.person_id) if person_session is not None else None
-    if (
-        person_session is None
-        or person_session.ended_at is not None
-        or person is None
-        or person.organisation != organisation
-    ):
-        raise NotFound(f"No open session {session_id} in {organisation}")
+    its refresh token stops working at once (404 as ``organisation_session``)."""
+    person_session, _person = organisation_session(
+        session=session, code=code, session_id=session_id, by=by
+    )
     end(
         session=session,
         person_session=person_session,
