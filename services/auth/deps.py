@@ -41,11 +41,15 @@ def request_actor(request: Request) -> Actor:
 
 def clients_administrator(session: SessionDep, principal: PrincipalDep) -> Administrator:
     """The caller's authority over API clients (403 unless an organisation's admin person
-    or the operator): a role checked on the person, never a scope."""
+    or the operator): a role checked on the person, never a scope. The refusal keeps the
+    code these routes answered when they were the operator's alone (``insufficient_scope``:
+    the ``admin`` scope, or an admin person's role, is missing)."""
     return people.administrator(
         session=session,
         principal=principal,
-        refusal="Only an organisation's admin, or the operator, manages API clients",
+        refusal="Only an organisation's admin person, or the operator (scope admin),"
+        " manages API clients",
+        code="insufficient_scope",
     )
 
 

@@ -150,7 +150,7 @@ def test_an_editor_person_is_refused_every_client_route(
     own = assert_status(_create(client, senegal, "SEN", ["register:read"]), 201)
     invited = invite(client, senegal, org="SEN", email="ed@sen.test", role="editor")
     editor = auth_api.headers(direct_person_token(register_settings, invited.json()["id"]))
-    assert_status(client.get(CLIENTS, headers=editor), 403)
+    assert assert_status(client.get(CLIENTS, headers=editor), 403)["code"] == "insufficient_scope"
     assert_status(client.get(f"{CLIENTS}/{own['client_id']}", headers=editor), 403)
     assert_status(_create(client, editor, "SEN", ["register:read"]), 403)
     for action in ("secret", "disable", "enable"):

@@ -50,9 +50,10 @@ def administrator(
     session: Session,
     principal: Principal,
     refusal: str = "Only an organisation's admin, or the operator, administers people",
+    code: str = "forbidden",
 ) -> Administrator:
     """The caller's authority over their organisation (people, API clients, sessions), or
-    403 with ``refusal``.
+    403 with ``refusal`` and ``code``.
 
     The operator's ``admin`` scope covers every organisation; otherwise the caller
     must be an enabled person holding the ``admin`` role, acting for their own
@@ -67,7 +68,7 @@ def administrator(
         or person.role != "admin"
         or person.organisation != principal.org
     ):
-        raise Forbidden(refusal)
+        raise Forbidden(refusal, code=code)
     return Administrator(operator=False, organisation=person.organisation)
 
 
