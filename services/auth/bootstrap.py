@@ -20,6 +20,7 @@ from typing import NamedTuple
 from sqlalchemy import Engine
 
 from services.auth.actors import BOOTSTRAP
+from services.auth.administrators import ON_THE_SERVER, Administrator
 from services.auth.apps import service as apps
 from services.auth.apps.schemas import AppCreate
 from services.auth.clients import service as clients
@@ -30,7 +31,7 @@ from services.auth.organisations import service as organisation_service
 from services.auth.organisations.schemas import OrganisationCreate
 from services.auth.people import service as people
 from services.auth.people.schemas import PersonInvite
-from services.auth.people.service import Administrator, NewLink
+from services.auth.people.service import NewLink
 from services.auth.settings import AuthSettings
 from services.common.database import make_engine, write_transaction
 from services.common.errors import AppError
@@ -104,6 +105,7 @@ def bootstrap(
             data=ClientCreate(
                 organisation=operator.code, name="Operator admin", scopes=[Scope.ADMIN]
             ),
+            by=ON_THE_SERVER,
             actor=BOOTSTRAP,
             now=now,
         )
@@ -132,6 +134,7 @@ def ensure_index_relay_client(*, settings: AuthSettings, engine: Engine) -> Cred
                 name="Declarations index relay",
                 scopes=[Scope.INDEX_WRITE],
             ),
+            by=ON_THE_SERVER,
             actor=BOOTSTRAP,
             now=now,
         )
@@ -193,6 +196,7 @@ def ensure_registry_mail_client(*, settings: AuthSettings, engine: Engine) -> Cr
                 name="Registry mail (people directory)",
                 scopes=[Scope.PEOPLE_READ],
             ),
+            by=ON_THE_SERVER,
             actor=BOOTSTRAP,
             now=utcnow(),
         )

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from services.auth.actors import COMMAND_LINE
+from services.auth.administrators import ON_THE_SERVER
 from services.auth.bootstrap import (
     bootstrap,
     credentials_path,
@@ -197,7 +198,12 @@ def run_client_create(args: argparse.Namespace) -> int:
 
     def action(session: Session, settings: AuthSettings) -> None:
         created = clients.create_client(
-            session=session, settings=settings, data=data, actor=COMMAND_LINE, now=utcnow()
+            session=session,
+            settings=settings,
+            data=data,
+            by=ON_THE_SERVER,
+            actor=COMMAND_LINE,
+            now=utcnow(),
         )
         credentials = {"client_id": created.client.client_id, "client_secret": created.secret}
         if args.json:
@@ -217,7 +223,10 @@ def run_client_list(args: argparse.Namespace) -> int:
         cursor = None
         while True:
             rows, cursor = clients.list_clients(
-                session=session, params=PageParams(MAX_LIMIT, cursor), organisation=args.org
+                session=session,
+                params=PageParams(MAX_LIMIT, cursor),
+                by=ON_THE_SERVER,
+                organisation=args.org,
             )
             for c in rows:
                 state = "enabled" if c.enabled else "DISABLED"
@@ -231,7 +240,12 @@ def run_client_list(args: argparse.Namespace) -> int:
 def _set_enabled(client_id: str, enabled: bool) -> int:
     def action(session: Session, settings: AuthSettings) -> None:
         clients.set_enabled(
-            session=session, client_id=client_id, enabled=enabled, actor=COMMAND_LINE, now=utcnow()
+            session=session,
+            client_id=client_id,
+            enabled=enabled,
+            by=ON_THE_SERVER,
+            actor=COMMAND_LINE,
+            now=utcnow(),
         )
         print(f"{client_id}: {'enabled' if enabled else 'disabled'}")
 
@@ -256,6 +270,7 @@ def run_client_rotate(args: argparse.Namespace) -> int:
             session=session,
             settings=settings,
             client_id=args.client_id,
+            by=ON_THE_SERVER,
             actor=COMMAND_LINE,
             now=utcnow(),
         )

@@ -16,12 +16,12 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from services.auth.actors import COMMAND_LINE
+from services.auth.administrators import Administrator
 from services.auth.apps import service as apps
 from services.auth.apps.schemas import AppCreate
 from services.auth.people import service as people
 from services.auth.people.roles import ROLE_VALUES
 from services.auth.people.schemas import PersonInvite
-from services.auth.people.service import Administrator
 from services.auth.settings import AuthSettings
 from services.common.database import make_engine, write_transaction
 from services.common.errors import AppError

@@ -26,6 +26,7 @@ from services.common.tracing import shutdown as shutdown_tracing
 from services.console.admin.clients_router import router as clients_router
 from services.console.admin.organisations_router import router as organisations_router
 from services.console.admin.router import router as admin_router
+from services.console.admin.sessions_router import router as sessions_router
 from services.console.admin.webhooks_router import router as webhooks_router
 from services.console.alerts.router import router as alerts_router
 from services.console.cases.router import router as cases_router
@@ -105,7 +106,13 @@ def create_app(
         app.include_router(router)
     app.include_router(cases_router)
     app.include_router(statistics_router)
-    for router in (admin_router, organisations_router, clients_router, webhooks_router):
+    for router in (
+        admin_router,
+        organisations_router,
+        clients_router,
+        sessions_router,
+        webhooks_router,
+    ):
         app.include_router(router)
     for router in (profile_router,):
         app.include_router(router)

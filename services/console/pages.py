@@ -120,7 +120,9 @@ def menu(session: Session | None) -> list[MenuEntry]:
         entries.append(
             MenuEntry("/console/admin/organisations", N_("Organisations"), "organisations")
         )
+    if session.administers:
         entries.append(MenuEntry("/console/admin/clients", N_("API clients"), "clients"))
+        entries.append(MenuEntry("/console/admin/sessions", N_("Sessions"), "sessions"))
     entries.append(MenuEntry("/console/profile", N_("Your profile"), "profile"))
     return entries
 

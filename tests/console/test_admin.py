@@ -247,10 +247,3 @@ def test_the_operator_creates_an_api_client_sees_its_secret_once_rotates_and_dis
     assert "The client is disabled." in disabled.text
     shown = client.get(f"/auth/v1/clients/{client_id.group(1)}", headers=auth_api.admin_headers())
     assert shown.json()["enabled"] is False
-
-
-def test_an_organisations_admin_cannot_open_the_api_clients_page(
-    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
-) -> None:
-    _sign_in_admin(client, auth_api, register_settings)
-    assert client.get("/console/admin/clients").status_code == 403

@@ -172,6 +172,9 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("GET", "/auth/v1/organisations/{code}"): _with(
         operator_only(200), state_a=200, state_b=404, ecowas=404, eccas=404
     ),
+    # API clients: an organisation's admin person manages its own (tests/auth/
+    # test_organisation_clients.py); every caller here is an API client, so only the
+    # operator gets past the role check.
     ("POST", "/auth/v1/clients"): operator_only(201),
     ("GET", "/auth/v1/clients"): operator_only(200),
     ("GET", "/auth/v1/clients/{client_id}"): operator_only(200),
@@ -208,6 +211,11 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("POST", "/auth/v1/people/{person_id}/sign-out"): operator_only(200),
     ("GET", "/auth/v1/sessions"): any_token(403),  # a person's own sessions: no client has any
     ("DELETE", "/auth/v1/sessions/{session_id}"): any_token(403),
+    # SEN's people's sessions: its admin person (no caller here) or the operator; the
+    # session id names none, so the operator's lookup finds nothing (404).
+    ("GET", "/auth/v1/organisations/{code}/sessions"): operator_only(200),
+    ("GET", "/auth/v1/organisations/{code}/sessions/{session_id}"): operator_only(404),
+    ("DELETE", "/auth/v1/organisations/{code}/sessions/{session_id}"): operator_only(404),
     ("POST", "/auth/v1/apps"): operator_only(201),
     ("GET", "/auth/v1/apps"): operator_only(200),
     # registry
@@ -404,7 +412,7 @@ def _path_values(method: str, path: str, seeded: SeededRecords) -> dict[str, str
         values["token"] = "no-such-enrolment-link-0000000000000000000000"
     if path.startswith("/auth/v1/people/"):
         values["person_id"] = seeded.person_id
-    if path.startswith("/auth/v1/sessions/"):
+    if path.startswith("/auth/v1/sessions/") or path.endswith("/sessions/{session_id}"):
         values["session_id"] = "ses_" + "0" * 32
     if path.startswith("/auth/v1/organisations/"):
         values["code"] = "SEN"

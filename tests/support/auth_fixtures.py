@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from services.auth.actors import COMMAND_LINE
+from services.auth.administrators import ON_THE_SERVER
 from services.auth.bootstrap import Credentials, bootstrap
 from services.auth.clients import service as clients
 from services.auth.clients.schemas import ClientCreate
@@ -126,6 +127,7 @@ class AuthApi:
                     session=session,
                     settings=self.settings,
                     data=data,
+                    by=ON_THE_SERVER,
                     actor=COMMAND_LINE,
                     now=utcnow(),
                 )

@@ -1,4 +1,4 @@
-"""``/auth/v1/clients`` (operator)."""
+"""``/auth/v1/clients``: an organisation's admin person manages its own; the operator, all."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from services.auth.clients import service
 from services.auth.clients.schemas import ClientCreate, ClientCreated, ClientOut, ClientSecret
-from services.auth.deps import ActorDep, AdminDep, SettingsDep
+from services.auth.deps import ActorDep, ClientsAdministratorDep, SettingsDep
 from services.auth.models import ApiClient
 from services.auth.params import ClientIdPath, OrganisationQuery
 from services.auth.responses import NO_STORE
@@ -37,18 +37,21 @@ def client_out(client: ApiClient) -> ClientOut:
     "",
     status_code=201,
     response_model=ClientCreated,
-    summary="Create a client (admin); the secret is shown once",
+    summary="Create a client (its organisation's admin, or the operator); the secret is shown once",
     responses=problem_responses(403, 422),
 )
 def create_client(
     data: ClientCreate,
     session: SessionDep,
     settings: SettingsDep,
-    _admin: AdminDep,
+    by: ClientsAdministratorDep,
     actor: ActorDep,
     idempotency: IdempotencyDep,
 ) -> Response:
     """Scopes must suit the organisation: writes for member states, admin for the operator.
+
+    An organisation's `admin` person creates clients of their own organisation only (403
+    for another); the operator, of any.
 
     ``index:write`` (feeding the registry's weapon index) is never granted here: 422
     ``local_only_scope``. Bootstrap makes the relay's client; ``regctl client create
@@ -64,7 +67,7 @@ def create_client(
     if replayed is not None:
         return replayed
     created = service.create_client(
-        session=session, settings=settings, data=data, actor=actor, now=utcnow()
+        session=session, settings=settings, data=data, by=by, actor=actor, now=utcnow()
     )
     public = ClientCreated(**client_out(created.client).model_dump(), client_secret=None)
     location = {"Location": f"/auth/v1/clients/{created.client.client_id}"}
@@ -76,48 +79,64 @@ def create_client(
     return JSONResponse(body, status_code=201, headers={**location, **NO_STORE})
 
 
-@router.get("", summary="List clients (admin)", responses=problem_responses(400, 403))
+@router.get(
+    "",
+    summary="List clients (own organisation's; the operator: all)",
+    responses=problem_responses(400, 403),
+)
 def list_clients(
     session: SessionDep,
-    _admin: AdminDep,
+    by: ClientsAdministratorDep,
     page: PageParamsDep,
     organisation: OrganisationQuery = None,
 ) -> Page[ClientOut]:
-    """Clients by id, optionally of one organisation."""
-    rows, cursor = service.list_clients(session=session, params=page, organisation=organisation)
+    """Clients by id, optionally of one organisation; an organisation's admin person sees
+    only its own (another organisation asked for: an empty page)."""
+    rows, cursor = service.list_clients(
+        session=session, params=page, by=by, organisation=organisation
+    )
     return Page(items=[client_out(c) for c in rows], next_cursor=cursor)
 
 
-@router.get("/{client_id}", summary="One client (admin)", responses=problem_responses(403, 404))
-def get_client(client_id: ClientIdPath, session: SessionDep, _admin: AdminDep) -> ClientOut:
-    """A client, without its secret."""
-    return client_out(service.get_client(session=session, client_id=client_id))
+@router.get(
+    "/{client_id}",
+    summary="One client (its organisation's admin, or the operator)",
+    responses=problem_responses(403, 404),
+)
+def get_client(
+    client_id: ClientIdPath, session: SessionDep, by: ClientsAdministratorDep
+) -> ClientOut:
+    """A client, without its secret; 404 for another organisation's (its existence is not
+    disclosed)."""
+    return client_out(service.get_client(session=session, client_id=client_id, by=by))
 
 
 @router.post(
     "/{client_id}/disable",
-    summary="Disable a client (admin): no new token from now on",
+    summary="Disable a client (its organisation's admin, or the operator): no new tokens",
     responses=problem_responses(403, 404, 409),
 )
 def disable_client(
-    client_id: ClientIdPath, session: SessionDep, _admin: AdminDep, actor: ActorDep
+    client_id: ClientIdPath, session: SessionDep, by: ClientsAdministratorDep, actor: ActorDep
 ) -> ClientOut:
     """Tokens already issued stay valid until they expire (at most 900 s)."""
     client = service.set_enabled(
-        session=session, client_id=client_id, enabled=False, actor=actor, now=utcnow()
+        session=session, client_id=client_id, enabled=False, by=by, actor=actor, now=utcnow()
     )
     return client_out(client)
 
 
 @router.post(
-    "/{client_id}/enable", summary="Enable a client (admin)", responses=problem_responses(403, 404)
+    "/{client_id}/enable",
+    summary="Enable a client (its organisation's admin, or the operator)",
+    responses=problem_responses(403, 404),
 )
 def enable_client(
-    client_id: ClientIdPath, session: SessionDep, _admin: AdminDep, actor: ActorDep
+    client_id: ClientIdPath, session: SessionDep, by: ClientsAdministratorDep, actor: ActorDep
 ) -> ClientOut:
     """The client may get tokens again."""
     client = service.set_enabled(
-        session=session, client_id=client_id, enabled=True, actor=actor, now=utcnow()
+        session=session, client_id=client_id, enabled=True, by=by, actor=actor, now=utcnow()
     )
     return client_out(client)
 
@@ -125,14 +144,14 @@ def enable_client(
 @router.post(
     "/{client_id}/secret",
     response_model=ClientSecret,
-    summary="Rotate a client's secret (admin); the new one is shown once",
+    summary="Rotate a client's secret (its organisation's admin, or the operator); shown once",
     responses=problem_responses(403, 404),
 )
 def rotate_secret(
     client_id: ClientIdPath,
     session: SessionDep,
     settings: SettingsDep,
-    _admin: AdminDep,
+    by: ClientsAdministratorDep,
     actor: ActorDep,
 ) -> JSONResponse:
     """The old secret stops working at once.
@@ -141,7 +160,7 @@ def rotate_secret(
     rotate-secret``): 403 ``local_only_scope`` here.
     """
     rotated = service.rotate_secret(
-        session=session, settings=settings, client_id=client_id, actor=actor, now=utcnow()
+        session=session, settings=settings, client_id=client_id, by=by, actor=actor, now=utcnow()
     )
     body = ClientSecret(client_id=client_id, client_secret=rotated.secret)
     return JSONResponse(body.model_dump(), headers=NO_STORE)

@@ -1,4 +1,9 @@
-"""API clients: creation (secret shown once), secret rotation, enabling and disabling."""
+"""API clients: creation (secret shown once), secret rotation, enabling and disabling.
+
+Each organisation's ``admin`` person manages its own clients; the operator manages every
+organisation's (``Administrator``). Another organisation's client is not found (404): its
+existence is not disclosed.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from services.auth.actors import Actor, is_local
+from services.auth.administrators import Administrator
 from services.auth.audit import service as audit
 from services.auth.clients import repository, secrets
 from services.auth.clients.schemas import ClientCreate
@@ -51,10 +57,21 @@ class NewSecret:
 
 
 def create_client(
-    *, session: Session, settings: AuthSettings, data: ClientCreate, actor: Actor, now: datetime
+    *,
+    session: Session,
+    settings: AuthSettings,
+    data: ClientCreate,
+    by: Administrator,
+    actor: Actor,
+    now: datetime,
 ) -> NewSecret:
-    """Create a client of an existing organisation with scopes its type may hold."""
+    """Create a client of an existing organisation with scopes its type may hold.
+
+    403 when ``by`` may not act for that organisation (an admin person names another).
+    """
     code = data.organisation.strip().upper()
+    if not by.may_act_on(code):
+        raise Forbidden(f"You may not create clients of {code}")
     organisation = organisations.get(session, code)
     if organisation is None:
         raise ValidationFailed([{"loc": "organisation", "msg": f"no organisation {code}"}])
@@ -108,30 +125,39 @@ def create_client(
     return NewSecret(client=client, secret=secret)
 
 
-def get_client(*, session: Session, client_id: str) -> ApiClient:
-    """One client (404 when unknown)."""
+def get_client(*, session: Session, client_id: str, by: Administrator) -> ApiClient:
+    """One client ``by`` administers (404 when unknown or another organisation's)."""
     client = repository.get(session, client_id)
-    if client is None:
+    if client is None or not by.may_act_on(client.organisation):
         raise NotFound(f"No client {client_id}")
     return client
 
 
 def list_clients(
-    *, session: Session, params: PageParams, organisation: str | None
+    *, session: Session, params: PageParams, by: Administrator, organisation: str | None
 ) -> tuple[list[ApiClient], str | None]:
-    """A page of clients by id."""
+    """A page of clients by id: an admin person's organisation's (another one asked for:
+    none), the operator's choice (every organisation's when None)."""
     code = organisation.upper() if organisation else None
-    return repository.page(session, params=params, organisation=code)
+    if not by.operator and code is not None and code != by.organisation:
+        return [], None
+    return repository.page(session, params=params, organisation=by.within(code))
 
 
 def set_enabled(
-    *, session: Session, client_id: str, enabled: bool, actor: Actor, now: datetime
+    *,
+    session: Session,
+    client_id: str,
+    enabled: bool,
+    by: Administrator,
+    actor: Actor,
+    now: datetime,
 ) -> ApiClient:
     """Enable or disable a client; a disabled client gets no new token from now on.
 
     Tokens it already holds stay valid until they expire (at most 900 s).
     """
-    client = get_client(session=session, client_id=client_id)
+    client = get_client(session=session, client_id=client_id, by=by)
     if not enabled and client_id == actor.actor:
         raise Conflict("A client cannot disable itself", code="cannot_disable_self")
     if client.enabled != enabled:
@@ -142,13 +168,20 @@ def set_enabled(
             actor=actor,
             event="client.enabled" if enabled else "client.disabled",
             subject=client_id,
+            details={"organisation": client.organisation},
             now=now,
         )
     return client
 
 
 def rotate_secret(
-    *, session: Session, settings: AuthSettings, client_id: str, actor: Actor, now: datetime
+    *,
+    session: Session,
+    settings: AuthSettings,
+    client_id: str,
+    by: Administrator,
+    actor: Actor,
+    now: datetime,
 ) -> NewSecret:
     """Replace a client's secret; the old one stops working at once.
 
@@ -156,7 +189,7 @@ def rotate_secret(
     (``regctl client rotate-secret``): over the API, its new secret would hand the caller
     that scope (403 ``local_only_scope``).
     """
-    client = get_client(session=session, client_id=client_id)
+    client = get_client(session=session, client_id=client_id, by=by)
     held = set(client.scopes.split()) & LOCAL_ONLY_SCOPES
     if held and not is_local(actor):
         raise Forbidden(
@@ -168,6 +201,11 @@ def rotate_secret(
     client.secret_hash = secrets.hash_secret(settings, secret)
     client.updated_at = now
     audit.record(
-        session=session, actor=actor, event="client.secret_rotated", subject=client_id, now=now
+        session=session,
+        actor=actor,
+        event="client.secret_rotated",
+        subject=client_id,
+        details={"organisation": client.organisation},
+        now=now,
     )
     return NewSecret(client=client, secret=secret)

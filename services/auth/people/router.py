@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse, Response
 
+from services.auth.administrators import Administrator
 from services.auth.clock import NowDep
 from services.auth.deps import ActorDep, SettingsDep
 from services.auth.models import Person
@@ -21,7 +22,6 @@ from services.auth.people.schemas import (
     PersonOut,
     RoleChange,
 )
-from services.auth.people.service import Administrator
 from services.auth.responses import NO_STORE
 from services.common.database import SessionDep
 from services.common.errors import problem_responses

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.auth.actors import Actor
+from services.auth.administrators import Administrator
 from services.auth.audit import service as audit
 from services.auth.models import Enrolment, Person
 from services.auth.organisations import repository as organisations
@@ -28,18 +29,6 @@ from services.common.errors import Conflict, Forbidden, NotFound, ValidationFail
 from services.common.pagination import PageParams
 from services.common.scopes import Scope
 from services.common.security import Principal
-
-
-@dataclass(frozen=True)
-class Administrator:
-    """Who may administer people: the operator (any organisation) or one organisation."""
-
-    operator: bool
-    organisation: str
-
-    def may_act_on(self, organisation: str) -> bool:
-        """True for the operator, or for the administrator's own organisation."""
-        return self.operator or organisation == self.organisation
 
 
 @dataclass(frozen=True)
@@ -56,8 +45,15 @@ def email_key(email: str) -> str:
     return email.strip().casefold()
 
 
-def administrator(*, session: Session, principal: Principal) -> Administrator:
-    """The caller's authority over people, or 403.
+def administrator(
+    *,
+    session: Session,
+    principal: Principal,
+    refusal: str = "Only an organisation's admin, or the operator, administers people",
+    code: str = "forbidden",
+) -> Administrator:
+    """The caller's authority over their organisation (people, API clients, sessions), or
+    403 with ``refusal`` and ``code``.
 
     The operator's ``admin`` scope covers every organisation; otherwise the caller
     must be an enabled person holding the ``admin`` role, acting for their own
@@ -72,7 +68,7 @@ def administrator(*, session: Session, principal: Principal) -> Administrator:
         or person.role != "admin"
         or person.organisation != principal.org
     ):
-        raise Forbidden("Only an organisation's admin, or the operator, administers people")
+        raise Forbidden(refusal, code=code)
     return Administrator(operator=False, organisation=person.organisation)
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Select, update
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
-from services.auth.models import AuthorizationCode, PersonSession, RefreshToken
+from services.auth.models import AuthorizationCode, Person, PersonSession, RefreshToken
+from services.auth.tables import check_cursor, sort_key
+from services.common.pagination import PageParams, paginate
 
 
 def get(session: Session, session_id: str) -> PersonSession | None:
@@ -39,6 +43,40 @@ def active_of(session: Session, person_id: str) -> list[PersonSession]:
         .order_by(col(PersonSession.started_at).desc(), col(PersonSession.id))
     )
     return list(session.exec(statement))
+
+
+def open_of_organisation(
+    session: Session,
+    *,
+    organisation: str,
+    started_after: datetime,
+    used_after: datetime,
+    params: PageParams,
+) -> tuple[list[tuple[PersonSession, Person]], str | None]:
+    """The open sessions of one organisation's people, each with its person, by the
+    person's email then session id: not ended, started after ``started_after`` and used
+    after ``used_after`` (older ones have run out of time, though not yet marked ended)."""
+    # Rows of two entities, typed as keyset pagination takes them.
+    statement = cast(
+        "Select[Any]",
+        select_rows(PersonSession, Person)
+        .join(Person, col(Person.id) == col(PersonSession.person_id))
+        .where(
+            col(Person.organisation) == organisation,
+            col(PersonSession.ended_at).is_(None),
+            col(PersonSession.started_at) > started_after,
+            col(PersonSession.last_used_at) > used_after,
+        ),
+    )
+    check_cursor(params.cursor, str, str)
+    rows, cursor = paginate(
+        session,
+        statement,
+        key=sort_key(Person.email_key, PersonSession.id),
+        params=params,
+        key_of=lambda row: [row[1].email_key, row[0].id],
+    )
+    return [(row[0], row[1]) for row in rows], cursor
 
 
 def authorization_code(session: Session, code_hash: str) -> AuthorizationCode | None:

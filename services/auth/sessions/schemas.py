@@ -17,6 +17,21 @@ class SessionOut(BaseModel):
     last_used_at: datetime
 
 
+class SessionPerson(BaseModel):
+    """Whose session it is."""
+
+    id: str
+    name: str
+    email: str
+    role: str
+
+
+class OrganisationSessionOut(SessionOut):
+    """An open session of one of the organisation's people."""
+
+    person: SessionPerson
+
+
 class SignedOut(BaseModel):
     """How many sessions were ended."""
 

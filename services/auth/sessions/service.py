@@ -3,7 +3,8 @@
 Refresh tokens rotate on every use; a refresh token used twice means it was
 copied, so the whole family (the session) ends. A session ends after
 ``session_idle_minutes`` unused and ``session_max_hours`` after sign-in, when the
-person is disabled or re-enrolled, signs out, or their admin signs them out.
+person is disabled or re-enrolled, signs out, or their admin signs them out (everywhere,
+or one session from the organisation's list).
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from services.auth.actors import Actor
+from services.auth.administrators import Administrator
 from services.auth.audit import service as audit
 from services.auth.models import Person, PersonSession, RefreshToken
+from services.auth.organisations import repository as organisations
 from services.auth.people import repository as people
 from services.auth.people.secrets import digest
 from services.auth.sessions import repository
 from services.auth.settings import AuthSettings
 from services.common.errors import NotFound
+from services.common.pagination import PageParams
 
 
 @dataclass(frozen=True)
@@ -137,3 +141,75 @@ def end_all(*, session: Session, person_id: str, actor: Actor, now: datetime) ->
         now=now,
     )
     return ended
+
+
+def _organisation_of(*, session: Session, code: str, by: Administrator) -> str:
+    """The organisation ``by`` administers under ``code``; 404 for another organisation
+    (whether it exists is not disclosed) or none."""
+    code = code.upper()
+    if not by.may_act_on(code) or organisations.get(session, code) is None:
+        raise NotFound(f"No organisation {code}")
+    return code
+
+
+def organisation_sessions(
+    *,
+    session: Session,
+    settings: AuthSettings,
+    code: str,
+    by: Administrator,
+    params: PageParams,
+    now: datetime,
+) -> tuple[list[tuple[PersonSession, Person]], str | None]:
+    """The open sessions of an organisation's people (its admin, or the operator): those
+    whose idle and absolute limits have not run out."""
+    organisation = _organisation_of(session=session, code=code, by=by)
+    return repository.open_of_organisation(
+        session,
+        organisation=organisation,
+        started_after=now - timedelta(hours=settings.session_max_hours),
+        used_after=now - timedelta(minutes=settings.session_idle_minutes),
+        params=params,
+    )
+
+
+def organisation_session(
+    *, session: Session, code: str, session_id: str, by: Administrator
+) -> tuple[PersonSession, Person]:
+    """One open session of one of the organisation's people, with the person (its admin,
+    or the operator). 404 for another organisation, a session of another organisation's
+    person, or one already ended."""
+    organisation = _organisation_of(session=session, code=code, by=by)
+    person_session = repository.get(session, session_id)
+    person = people.get(session, person_session.person_id) if person_session else None
+    if (
+        person_session is None
+        or person_session.ended_at is not None
+        or person is None
+        or person.organisation != organisation
+    ):
+        raise NotFound(f"No open session {session_id} in {organisation}")
+    return person_session, person
+
+
+def end_in_organisation(
+    *,
+    session: Session,
+    code: str,
+    session_id: str,
+    by: Administrator,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """An organisation's admin (or the operator) ends one session of one of its people:
+    its refresh token stops working at once (404 as ``organisation_session``)."""
+    person_session, _person = organisation_session(
+        session=session, code=code, session_id=session_id, by=by
+    )
+    end(
+        session=session,
+        person_session=person_session,
+        reason="ended_by_admin",
+        actor=actor,
+        now=now,
+    )

@@ -1,5 +1,8 @@
-"""API clients (the operator; auth refuses anyone else): list, create with the secret
-shown once, a new secret, disable or enable, each change confirmed first."""
+"""API clients: an organisation's admin manages its own (the organisation is fixed to
+theirs, the scopes offered are those its type may hold), the operator every
+organisation's; auth refuses anyone else and answers 404 for another organisation's
+client. List, create with the secret shown once, a new secret, disable or enable, each
+change confirmed first."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from services.console.admin import service
 from services.console.clients.base import ApiProblem
 from services.console.i18n import N_, language, translator
 from services.console.pages import render
+from services.console.session import Session
 from services.console.signed_in import SignedIn, SignedInDep, apis_of
 
 router = APIRouter(include_in_schema=False)
@@ -20,6 +24,10 @@ router = APIRouter(include_in_schema=False)
 ClientId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 # The scopes a client may be given, by type of organisation (auth checks it again).
 CLIENT_SCOPES = ("manifests:write", "declarations:write", "register:read", "alerts:triage")
+SCOPES_BY_ORG_TYPE = {
+    "member_state": ("manifests:write", "declarations:write", "register:read"),
+    "secretariat": ("register:read", "alerts:triage"),
+}
 CLIENT_LABELS = {
     "organisation": N_("Organisation"),
     "name": N_("Name"),
@@ -41,7 +49,7 @@ async def api_clients(
     signed: SignedInDep,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response:
-    """Every API client, with the form to create one."""
+    """The API clients the person manages, with the form to create one."""
     page = await apis_of(request).auth.api_clients(
         signed.token, limit=service.PAGE_SIZE, cursor=cursor
     )
@@ -56,7 +64,8 @@ async def create(request: Request, signed: SignedInDep) -> Response:
     async with request.form(max_files=0, max_fields=20) as form:
         signed.check_csrf(_text(form.get("csrf_token")))
         values: dict[str, object] = {
-            "organisation": _text(form.get("organisation")).strip().upper(),
+            "organisation": _fixed_organisation(signed.session)
+            or _text(form.get("organisation")).strip().upper(),
             "name": _text(form.get("name")).strip(),
             "scopes": [s for s in form.getlist("scopes") if isinstance(s, str)],
         }
@@ -121,12 +130,30 @@ def _list(
         "values": values,
         "problems": problems,
         "errors": {p.field: p.message for p in problems},
-        "scopes": CLIENT_SCOPES,
+        "scopes": _offered_scopes(signed.session),
+        "fixed_organisation": _fixed_organisation(signed.session),
         "form_key": service.new_form_key(),
     }
     return render(
         request, "admin/clients.html", context, signed=signed, status=status, active="clients"
     )
+
+
+def _operator(session: Session) -> bool:
+    return session.org_type == "operator" and session.can("admin")
+
+
+def _fixed_organisation(session: Session) -> str | None:
+    """An organisation's admin creates clients of their own organisation only."""
+    return None if _operator(session) else session.organisation
+
+
+def _offered_scopes(session: Session) -> tuple[str, ...]:
+    """The operator's form offers every scope (it names the organisation); an
+    organisation's admin is offered those its type may hold."""
+    if _operator(session):
+        return CLIENT_SCOPES
+    return SCOPES_BY_ORG_TYPE.get(session.org_type, ())
 
 
 def _text(value: object) -> str:

@@ -77,6 +77,19 @@ class AuthAdminApi(ServiceClient):
         response = await self.request("POST", f"/auth/v1/clients/{client_id}/{action}", token)
         return _object(response.json())
 
+    async def organisation_sessions(self, token: str, code: str, **page: Any) -> dict[str, Any]:
+        """A page of the open sessions of an organisation's people (its admin, or the
+        operator; a 404 problem for another organisation)."""
+        return await self.get_json(f"/auth/v1/organisations/{code}/sessions", token, page)
+
+    async def organisation_session(self, token: str, code: str, session_id: str) -> dict[str, Any]:
+        """One open session of one of the organisation's people, with the person."""
+        return await self.get_json(f"/auth/v1/organisations/{code}/sessions/{session_id}", token)
+
+    async def end_organisation_session(self, token: str, code: str, session_id: str) -> None:
+        """End one session of one of the organisation's people."""
+        await self.request("DELETE", f"/auth/v1/organisations/{code}/sessions/{session_id}", token)
+
     async def my_sessions(self, token: str) -> list[dict[str, Any]]:
         """The person's open sessions."""
         response = await self.request("GET", "/auth/v1/sessions", token)
