@@ -243,6 +243,14 @@ NOT_REACHED: dict[tuple[str, str], str] = {
         " tests/auth/test_sessions.py covers it"
     ),
     **{
+        (method, "/auth/v1/organisations/{code}/sessions/{session_id}"): (
+            "one session of an organisation's people: its admin person (no caller here is a"
+            " person: 403) or the operator, who finds no session (none is seeded: 404);"
+            " tests/auth/test_organisation_sessions.py signs people in and covers it"
+        )
+        for method in ("GET", "DELETE")
+    },
+    **{
         ("POST", f"{drafts}/{{draft_id}}/{action}"): (
             "returning or approving a draft is for an admin person of its organisation: the"
             " member state's client finds its draft but is no person (403), the others may"
@@ -301,6 +309,10 @@ def _real_path_parameters(method: str, path: str, seeded: SeededRecords) -> list
         return [{"person_id": seeded.person_id}]
     if path == "/auth/v1/sessions/{session_id}":
         return [{"session_id": "ses_" + "0" * 32}]
+    if path == "/auth/v1/organisations/{code}/sessions":
+        return [{"code": "SEN"}, {"code": "ECOWAS"}]
+    if path == "/auth/v1/organisations/{code}/sessions/{session_id}":
+        return [{"code": "SEN", "session_id": "ses_" + "0" * 32}]
     if path == "/auth/v1/organisations/{code}":
         return [{"code": "SEN"}, {"code": "ECOWAS"}]
     if path.startswith("/registry/v1/manifests/{manifest_id}"):
