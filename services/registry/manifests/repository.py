@@ -43,10 +43,9 @@ def bulk_insert_manifest_items(session: Session, rows: Sequence[tuple[Any, ...]]
     if connection.dialect.name == "postgresql":
         driver = connection.connection.driver_connection
         assert driver is not None
-        with driver.cursor() as cursor:
-            with cursor.copy(_COPY_SQL) as copy:
-                for row in rows:
-                    copy.write_row(row)
+        with driver.cursor() as cursor, cursor.copy(_COPY_SQL) as copy:
+            for row in rows:
+                copy.write_row(row)
         return
     # sqlite3's implicit date adapter is deprecated: bind ISO strings, as SQLAlchemy does.
     # Every row repeats its header's date (the ledger groups one table, no join): one string.
@@ -162,7 +161,9 @@ def _joined_without_nested_loops(session: Session) -> Iterator[None]:
         yield
         return
     previous = session.execute(
-        text("SELECT current_setting('enable_nestloop'), set_config('enable_nestloop', 'off', true)")
+        text(
+            "SELECT current_setting('enable_nestloop'), set_config('enable_nestloop', 'off', true)"
+        )
     ).scalar_one()
     try:
         yield
