@@ -6,9 +6,10 @@ releases the ten POSTs together), to the embedded register (``regctl serve all``
 fresh, migrated, empty registry database: the planner has no statistics of the new
 rows yet. Each of ``BENCH_UPLOAD_ROUNDS`` rounds (default 3) starts a new registry
 database and server. Printed: p50 and p95 of one upload's time to its 201 over every
-upload of every round, the slowest, and each round's wall time (first request to last
-answer). An upload answering anything else than 201 is a failed run: printed, counted,
-not a sample.
+upload of every round, the slowest, each round's wall time (first request to last
+answer), and how often an upload was seen waiting on a lock (``pg_locks``, sampled every
+20 ms during the round: the uploads' transactions waiting for one another). An upload
+answering anything else than 201 is a failed run: printed, counted, not a sample.
 
 Uploads of different contingents must not wait for one another: with the ANALYZE that
 used to run in every large upload's transaction (its lock conflicts with itself) ten
@@ -31,6 +32,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import header, postgres_server, spread
@@ -80,6 +83,40 @@ def state_tokens(http: httpx.Client, workdir: Path, states: tuple[str, ...]) -> 
     return tokens
 
 
+class LockWaits:
+    """Samples ``pg_locks`` of one database in a thread: how many samples saw a backend
+    waiting on a lock, out of how many."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url, poolclass=NullPool)
+        self.samples = self.waiting = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample)
+
+    def _sample(self) -> None:
+        query = text(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted"
+            " AND (database IS NULL"
+            " OR database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+        )
+        with self.engine.connect() as connection:
+            while not self.stop.is_set():
+                waiting = connection.execute(query).scalar_one()
+                connection.rollback()
+                self.samples += 1
+                self.waiting += 1 if waiting else 0
+                time.sleep(0.02)
+
+    def __enter__(self) -> LockWaits:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.engine.dispose()
+
+
 def manifest_body(country: str, round_number: int) -> bytes:
     return json.dumps(
         {
@@ -95,8 +132,9 @@ def manifest_body(country: str, round_number: int) -> bytes:
 
 def one_round(
     label: str, workdir: Path, dbs: Databases, urls: dict[str, str], round_number: int
-) -> tuple[list[float], float, int]:
-    """(seconds of each upload answered 201, the round's wall time, failures)."""
+) -> tuple[list[float], float, int, float]:
+    """(seconds of each upload answered 201, the round's wall time, failures, share of
+    lock samples that saw an upload waiting)."""
     registry = dbs.new(f"uploads_{round_number}")
     states = STATES[:UPLOADERS]
     bodies = {code: manifest_body(code, round_number) for code in states}
@@ -127,16 +165,17 @@ def one_round(
                     return response.status_code, time.perf_counter() - start, response.text[:300]
 
             start = time.perf_counter()
-            with ThreadPoolExecutor(len(states)) as pool:
+            with LockWaits(registry) as locks, ThreadPoolExecutor(len(states)) as pool:
                 answers = list(pool.map(upload, states))
             wall = time.perf_counter() - start
+            waited = locks.waiting / max(1, locks.samples)
     finally:
         dbs.drop(registry)
     seconds = [took for status, took, _ in answers if status == 201]
-    for code, (status, _, text) in zip(states, answers, strict=True):
+    for code, (status, _, answer) in zip(states, answers, strict=True):
         if status != 201:
-            print(f"[{label}] round {round_number + 1}, {code}: {status} {text}")
-    return seconds, wall, len(answers) - len(seconds)
+            print(f"[{label}] round {round_number + 1}, {code}: {status} {answer}")
+    return seconds, wall, len(answers) - len(seconds), waited
 
 
 def run(label: str, workdir: Path, dbs: Databases) -> None:
@@ -151,12 +190,16 @@ def run(label: str, workdir: Path, dbs: Databases) -> None:
     walls: list[float] = []
     failures = 0
     for r in range(ROUNDS):
-        seconds, wall, failed = one_round(label, workdir, dbs, urls, r)
+        seconds, wall, failed, waited = one_round(label, workdir, dbs, urls, r)
         samples += seconds
         walls.append(wall)
         failures += failed
         median = f"{statistics.median(seconds):.2f} s" if seconds else "-"
-        print(f"[{label}] round {r + 1}: wall {wall:.2f} s, median upload {median}", flush=True)
+        print(
+            f"[{label}] round {r + 1}: wall {wall:.2f} s, median upload {median},"
+            f" an upload waiting on a lock in {waited:.0%} of the samples",
+            flush=True,
+        )
     if samples:
         print(
             f"[{label}] one {ITEMS:,}-item upload, {UPLOADERS} contingents at once, to the 201:"
