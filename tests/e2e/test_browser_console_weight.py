@@ -1,7 +1,8 @@
 """The weight of every console page, in a real browser (Debian's chromium, Playwright).
 
-The list of pages is the console app's own GET routes (``create_app().routes``): a
-route added without a place here fails the test. Every page route is opened with its
+The list of pages is the console app's own GET routes (``create_app().routes``): a new
+page is opened by both people unless placed below (its path parameters must be filled
+in ``_paths`` first, or the test says so). Every page route is opened with its
 path parameters filled from records seeded through the APIs, once by an ECOWAS analyst
 and once by Senegal's admin (each signs in once, in one browser), each page as far as
 that person may open it. The first page may carry the style sheet and script (within
