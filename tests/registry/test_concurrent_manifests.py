@@ -3,7 +3,8 @@ transactions race (SQLite has one writer at a time, so there is no race to lose 
 
 The first transaction does its work and stays open; the second runs in a thread until it
 waits on a lock (seen in ``pg_locks``, not guessed from the clock) or ends; then the
-first commits, and the second must have seen its rows.
+first commits, and the second must have seen its rows. Writers of two different
+contingents must not wait for each other at all.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def _post_in(
     mission: str = "MINUSCA",
     direction: str = "in",
     crossing_date: date = date(2023, 2, 1),
+    count: int = 1,
 ) -> None:
     header = ManifestHeader.model_validate(
         {
@@ -82,7 +84,8 @@ def _post_in(
             "crossing_date": crossing_date,
         }
     )
-    items = TypeAdapter(list[ManifestItemIn]).validate_python([weapon(serial)])
+    serials = [serial] if count == 1 else [f"{serial}-{n:05d}" for n in range(count)]
+    items = TypeAdapter(list[ManifestItemIn]).validate_python([weapon(s) for s in serials])
     create_manifest(
         session=session, principal=SEN, draft=ManifestDraft(header=header, items=list(items))
     )
@@ -117,9 +120,16 @@ def _race(engine: Engine, first: Callable[[Session], Any], second: Callable[[Ses
     return outcome["value"]
 
 
-def _someone_waits_on_a_lock(connection: Any) -> bool:
+def _someone_waits_on_a_lock(connection: Any, locktype: str | None = "advisory") -> bool:
+    """Is a lock (of ``locktype``; None: of any type) of this database waited for?"""
     waiting = connection.execute(
-        text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        text(
+            "SELECT count(*) FROM pg_locks"
+            " WHERE NOT granted AND (CAST(:locktype AS text) IS NULL OR locktype = :locktype)"
+            " AND (database IS NULL"
+            " OR database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+        ),
+        {"locktype": locktype},
     ).scalar_one()
     connection.rollback()
     return bool(waiting)
@@ -181,3 +191,48 @@ def test_a_loss_report_racing_the_weapons_out_manifest_cannot_overdraw_it(
     )
     assert isinstance(refused, ValidationFailed), refused
     assert "more than the contingent holds" in refused.extra["errors"][0]["msg"]
+
+
+# Large enough that the upload used to run ANALYZE in its transaction (>= 1,000 rows).
+LARGE_UPLOAD = 1000
+
+
+def test_a_large_upload_of_another_contingent_completes_while_one_stays_open(
+    engine: Engine,
+) -> None:
+    """Uploads of two contingents do not serialize: the second commits while the first's
+    transaction is still open. The first one's ANALYZE used to hold a lock on
+    manifest_items until its commit, and every other upload's ANALYZE waited for it."""
+    outcome: dict[str, Any] = {}
+
+    def second_upload() -> None:
+        with Session(engine) as session:
+            try:
+                _post_in(session, "MNS", mission="MINUSMA", count=LARGE_UPLOAD)
+                session.commit()
+                outcome["value"] = "stored"
+            except Exception as exc:  # handed back to the test
+                outcome["value"] = exc
+
+    with Session(engine) as holder:
+        _post_in(holder, "MNC", mission="MINUSCA", count=LARGE_UPLOAD)  # stays uncommitted
+        thread = threading.Thread(target=second_upload)
+        thread.start()
+        deadline = time.monotonic() + GIVE_UP_AFTER_SECONDS
+        waited = False
+        with engine.connect() as watcher:
+            while thread.is_alive() and not waited:
+                waited = _someone_waits_on_a_lock(watcher, locktype=None)
+                assert time.monotonic() < deadline, "the second upload neither waited nor ended"
+                time.sleep(0.05)
+        second_ended_first = not thread.is_alive()
+        holder.commit()  # releases the second upload if it was waiting
+    thread.join(GIVE_UP_AFTER_SECONDS)
+    assert not waited, "the second upload waited on a lock the first upload held"
+    assert second_ended_first
+    assert outcome["value"] == "stored", outcome["value"]
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT mission_code, count(*) FROM manifest_items GROUP BY mission_code")
+        ).all()
+    assert sorted(stored) == [("MINUSCA", LARGE_UPLOAD), ("MINUSMA", LARGE_UPLOAD)]

@@ -11,7 +11,8 @@ from typing import Any
 from services.console.clients.base import ApiProblem, FieldProblem
 from services.console.i18n import N_, Gettext
 
-ROWS = 5
+ROWS = 5  # item rows "Add more item rows" adds
+BLANK_ROWS = 3  # item rows of the empty form: within the console's page weight budget
 MAX_ROWS = 200
 TYPES = ("seizure", "collection", "destruction")
 TYPE_NAMES: dict[str, str] = {
@@ -178,7 +179,7 @@ class DeclareForm:
     @classmethod
     def blank(cls, country: str | None) -> DeclareForm:
         """An empty form for the person's country, with the usual number of rows."""
-        return cls({"country": country or "", "type": "seizure"}, [{} for _ in range(ROWS)])
+        return cls({"country": country or "", "type": "seizure"}, [{} for _ in range(BLANK_ROWS)])
 
     @classmethod
     def read(cls, form: Mapping[str, Any]) -> DeclareForm:

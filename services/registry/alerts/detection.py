@@ -28,7 +28,7 @@ Diversions and embargoes are raised by whichever record comes second: a declarat
 indexed after the manifest or embargo, or a manifest ``in`` / an embargo arriving after
 the declaration (:mod:`.diversions`, :mod:`.embargo_alerts`). Matching runs under one
 lock (:func:`repository.lock_matching`) so that two records committing at the same time
-cannot both miss each other.
+cannot both miss each other; manifests hold it shared, as they never match each other.
 
 "Possible" (fuzzy) matches never raise alerts: matching here is on stored keys only.
 Every alert has a dedupe key, so re-delivering or re-scanning raises nothing twice.
@@ -163,7 +163,7 @@ def raise_for_manifest(*, session: Session, manifest: Manifest) -> int:
     closing a rotation. Returns how many new alerts were raised."""
     raised = 0
     if manifest.direction == "in":
-        repository.lock_matching(session)
+        repository.lock_matching(session, shared=True)  # manifests never match each other
         raised += diversions.raise_for_manifest(session, manifest)
     return raised + raise_unreturned_for_manifest(session=session, manifest=manifest)
 

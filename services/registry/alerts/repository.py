@@ -36,20 +36,22 @@ SYSTEM_ACTOR = "registry"
 ONE_DAY = timedelta(days=1)
 
 
-def lock_matching(session: Session) -> None:
+def lock_matching(session: Session, *, shared: bool = False) -> None:
     """Take the alert-matching lock until the transaction ends.
 
     Matching reads what other transactions committed. Without this, a manifest and a
     declaration delivery that match each other, committing at the same moment on
     PostgreSQL, would each miss the other's uncommitted rows and raise nothing. Each
     takes the lock after writing its rows and before matching: whichever waits sees the
-    other's rows once it is granted. SQLite has one writer at a time already.
+    other's rows once it is granted. A manifest takes it ``shared``: manifests match
+    declarations, never one another (and two of one contingent already wait on its
+    ledger lock), so concurrent uploads need not wait for each other's commit; a
+    declaration or an embargo takes it exclusively. SQLite has one writer at a time.
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtextextended('registry:alert-matching', 0))")
-    )
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    session.execute(text(f"SELECT {function}(hashtextextended('registry:alert-matching', 0))"))
 
 
 def raise_alert(

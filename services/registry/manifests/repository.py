@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, or_, select, text
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
@@ -23,11 +24,6 @@ _INSERT_SQL = (
     f"INSERT INTO manifest_items ({_COLUMN_LIST}) VALUES ({', '.join('?' for _ in ITEM_COLUMNS)})"
 )
 _DATE_COLUMN = ITEM_COLUMNS.index("crossing_date")
-# A bulk insert this large, or over a fifth of the rows the planner believes the table
-# holds, refreshes its statistics in the same transaction (see bulk_insert_manifest_items).
-_ANALYZE_FROM_ROWS = 1000
-_ANALYZE_SHARE = 0.2
-_BELIEVED_ROWS_SQL = "SELECT reltuples FROM pg_class WHERE oid = 'manifest_items'::regclass"
 
 
 def add_manifest(session: Session, manifest: Manifest) -> None:
@@ -47,23 +43,9 @@ def bulk_insert_manifest_items(session: Session, rows: Sequence[tuple[Any, ...]]
     if connection.dialect.name == "postgresql":
         driver = connection.connection.driver_connection
         assert driver is not None
-        with driver.cursor() as cursor:
-            with cursor.copy(_COPY_SQL) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            # The balance check that follows joins this manifest's rows to the
-            # contingent's movements. Planned on statistics that predate a large insert
-            # (a new database: none at all), PostgreSQL expects one row and re-aggregates
-            # the movements once per item: 5,000 items took 54 s instead of 0.5 s.
-            # ANALYZE sees this transaction's own rows, and autovacuum would come too late.
-            if len(rows) >= _ANALYZE_FROM_ROWS:
-                cursor.execute(
-                    "SELECT reltuples FROM pg_class WHERE oid = 'manifest_items'::regclass"
-                )
-                fetched = cursor.fetchone()
-                believed = float(fetched[0]) if fetched else -1.0
-                if believed < 0 or len(rows) > _ANALYZE_SHARE * believed:
-                    cursor.execute("ANALYZE manifest_items")
+        with driver.cursor() as cursor, cursor.copy(_COPY_SQL) as copy:
+            for row in rows:
+                copy.write_row(row)
         return
     # sqlite3's implicit date adapter is deprecated: bind ISO strings, as SQLAlchemy does.
     # Every row repeats its header's date (the ledger groups one table, no join): one string.
@@ -95,8 +77,10 @@ def weapons_breaking_balance(
     most 1 (else it was already in the area). An ``out`` must leave it at least
     0 (else it never came in) and cross no earlier than the weapon's latest
     ``in`` (a movement cannot precede the arrival it undoes). Items marked as
-    corrections are exempt. One grouped query over the contingent's movements;
-    at most 1,000 offending items.
+    corrections are exempt. One grouped query over the contingent's movements,
+    aggregated once (a materialized CTE) and hash- or merge-joined to the manifest's
+    rows, so its cost does not depend on the planner's statistics; at most 1,000
+    offending items.
     """
     m = movements(mission=mission, country=country, kinds=("weapon",))
     # Only an out is compared with the latest in: an in skips that aggregate (it cost
@@ -114,7 +98,8 @@ def weapons_breaking_balance(
             latest_in.label("latest_in"),
         )
         .group_by(m.c.serial_key, m.c.manufacturer_key)
-        .subquery("per_weapon")
+        .cte("per_weapon")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
     mi = manifest_items
     broken: ColumnElement[bool]
@@ -146,6 +131,8 @@ def weapons_breaking_balance(
         .order_by(mi.c.line)
         .limit(1000)
     )
+    with _joined_without_nested_loops(session):
+        found = session.execute(statement).all()
     return [
         BrokenBalance(
             line=int(r.line),
@@ -154,8 +141,36 @@ def weapons_breaking_balance(
             latest_in=_as_date(r.latest_in),
             crossing_date=_as_date(r.crossing_date) or date.min,
         )
-        for r in session.execute(statement)
+        for r in found
     ]
+
+
+@contextmanager
+def _joined_without_nested_loops(session: Session) -> Iterator[None]:
+    """PostgreSQL: no nested-loop join for the statements run inside, in this transaction.
+
+    The balance check joins a manifest's just-inserted rows to its contingent's
+    aggregated movements. The planner sizes both from statistics that predate the
+    insert (on a new database: none at all) and, believing each side one row, chose a
+    nested loop: 5,000 items took 54 s instead of 0.5 s. A hash or merge join costs the
+    same whatever the statistics say, so the check no longer needs an ``ANALYZE`` in the
+    upload's transaction, whose lock made concurrent uploads wait for one another's
+    commit. The previous setting is restored afterwards. SQLite: nothing to do.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    previous = session.execute(
+        text(
+            "SELECT current_setting('enable_nestloop'), set_config('enable_nestloop', 'off', true)"
+        )
+    ).scalar_one()
+    try:
+        yield
+    finally:
+        session.execute(
+            text("SELECT set_config('enable_nestloop', :previous, true)"), {"previous": previous}
+        )
 
 
 def _as_date(value: object) -> date | None:
