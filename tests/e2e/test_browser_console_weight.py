@@ -84,6 +84,10 @@ ADMIN_ONLY = {
     "/console/admin/webhooks",
     "/console/admin/webhooks/{endpoint_id}",
     "/console/admin/webhooks/{endpoint_id}/disable",
+    "/console/admin/clients",
+    "/console/admin/clients/{client_id}/{action}",
+    "/console/admin/sessions",
+    "/console/admin/sessions/{session_id}/end",
 }
 ANALYST_ONLY = {
     "/console/cases",
@@ -95,10 +99,6 @@ ANALYST_ONLY = {
 NEITHER = {
     "/console/admin/organisations": "the operator's",
     "/console/admin/organisations/new": "the operator's",
-    # Once organisation admins manage their own clients, these two move to ADMIN_ONLY
-    # (Senegal's client is seeded for them).
-    "/console/admin/clients": "the operator's",
-    "/console/admin/clients/{client_id}/{action}": "the operator's",
 }
 
 
@@ -224,11 +224,11 @@ def _seed(base: str, tmp_path: Path) -> Seeded:
     )
 
 
-def _paths(template: str, seeded: Seeded, person_id: str) -> list[str]:
+def _paths(template: str, seeded: Seeded, listed: dict[str, str]) -> list[str]:
     """The concrete paths of a page route (one per value of an ``{action}``)."""
     fills: dict[str, Callable[[], list[str]]] = {
         "/console/admin/people/{person_id}/{action}": lambda: [
-            f"/console/admin/people/{person_id}/{action}" for action in PERSON_ACTIONS
+            f"/console/admin/people/{listed['person_id']}/{action}" for action in PERSON_ACTIONS
         ],
         "/console/admin/clients/{client_id}/{action}": lambda: [
             f"/console/admin/clients/{seeded.client_id}/{action}" for action in CLIENT_ACTIONS
@@ -248,7 +248,7 @@ def _paths(template: str, seeded: Seeded, person_id: str) -> list[str]:
         "case_id": seeded.case_id,
         "request_id": seeded.request_id,
         "endpoint_id": seeded.endpoint_id,
-        "person_id": person_id,
+        **listed,
     }
     try:
         return [template.format(**values)]
@@ -268,14 +268,19 @@ def _weigh_pages(
     weighed = [("/console/", 200, _weight(page))]
     shared = set(page.evaluate(STATIC_FILES))  # every page's style sheet and script
     assert shared, "the first page loaded no style sheet or script"
-    person_id = ""
-    if any("{person_id}" in t for t in templates):
-        people = page.request.get(f"{base}/console/admin/people").text()
-        found = re.search(r'href="/console/admin/people/(psn_[0-9a-f]{32})"', people)
-        assert found is not None, people
-        person_id = found.group(1)
+    # Ids only a list page shows: a person of the organisation, the admin's own session.
+    listed: dict[str, str] = {}
+    for name, listing, pattern in (
+        ("person_id", "/console/admin/people", r'href="/console/admin/people/(psn_[0-9a-f]{32})"'),
+        ("session_id", "/console/admin/sessions", r'href="/console/admin/sessions/(ses_[0-9a-f]+)/end'),
+    ):
+        if any(f"{{{name}}}" in t for t in templates):
+            text = page.request.get(base + listing).text()
+            found = re.search(pattern, text)
+            assert found is not None, text
+            listed[name] = found.group(1)
     for template in templates:
-        for path in _paths(template, seeded, person_id):
+        for path in _paths(template, seeded, listed):
             response = page.goto(base + path)
             assert response is not None, path
             weighed.append((path, response.status, _weight(page)))
