@@ -272,7 +272,11 @@ def _weigh_pages(
     listed: dict[str, str] = {}
     for name, listing, pattern in (
         ("person_id", "/console/admin/people", r'href="/console/admin/people/(psn_[0-9a-f]{32})"'),
-        ("session_id", "/console/admin/sessions", r'href="/console/admin/sessions/(ses_[0-9a-f]+)/end'),
+        (
+            "session_id",
+            "/console/admin/sessions",
+            r'href="/console/admin/sessions/(ses_[0-9a-f]+)/end',
+        ),
     ):
         if any(f"{{{name}}}" in t for t in templates):
             text = page.request.get(base + listing).text()
