@@ -49,6 +49,8 @@ TENANT_TABLES: Final = {
             "loss_items",
             "indexed_declarations",
             "declared_items",
+            "manifest_item_daily_counts",
+            "declared_item_daily_counts",
         }
     ),
     "services/declarations/": frozenset(
