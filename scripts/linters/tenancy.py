@@ -51,6 +51,8 @@ TENANT_TABLES: Final = {
             "declared_items",
             "manifest_item_daily_counts",
             "declared_item_daily_counts",
+            "manifest_item_daily_totals",
+            "declared_item_daily_totals",
         }
     ),
     "services/declarations/": frozenset(

@@ -21,7 +21,9 @@ from sqlalchemy import Engine, select
 
 from services.registry.models.daily_counts import (
     declared_item_daily_counts,
+    declared_item_daily_totals,
     manifest_item_daily_counts,
+    manifest_item_daily_totals,
 )
 from services.registry.models.handles import declared_items, manifest_items
 from services.registry.statistics.schemas import GroupBy
@@ -335,7 +337,10 @@ def test_statistics_from_daily_counts_equal_a_group_by_over_the_items(
     assert [(i["source"], i["records"]) for i in sen] == [("manifests", 7)]
 
 
-def _full_key_counts(items: list[Item], source: str) -> dict[tuple[Any, ...], tuple[int, ...]]:
+def _full_key_counts(
+    items: list[Item], source: str, width: int | None = None
+) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    """Sums per key of the daily counts (``width=4``: of the daily totals)."""
     counts: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
     for item_source, country, day, keys, quantity, unit in items:
         if item_source != source:
@@ -351,14 +356,14 @@ def _full_key_counts(items: list[Item], source: str) -> dict[tuple[Any, ...], tu
         )
         if source == "declarations":
             key += (keys["serial_status"] or "",)
-        sums = counts[key]
+        sums = counts[key[:width]]
         sums[0] += 1
         sums[1] += 0 if unit in ("kg", "g") else quantity
         sums[2] += quantity * 1000 if unit == "kg" else quantity if unit == "g" else 0
     return {key: tuple(sums) for key, sums in counts.items()}
 
 
-def test_the_daily_counts_hold_exactly_the_items_and_no_emptied_row(
+def test_the_daily_counts_and_totals_hold_exactly_the_items_and_no_emptied_row(
     client: TestClient, auth_api: AuthApi
 ) -> None:
     _post_manifests(client, auth_api)
@@ -403,3 +408,16 @@ def test_the_daily_counts_hold_exactly_the_items_and_no_emptied_row(
         date(2024, 5, 13),
         date(2024, 6, 1),
     }
+    mt, dt = manifest_item_daily_totals, declared_item_daily_totals
+    with engine.connect() as connection:
+        manifest_totals = {
+            (r[0], _as_date(r[1]), r[2], direction[r[3]]): tuple(r[4:])
+            for r in connection.execute(select(mt)).all()
+        }
+        declared_totals = {
+            (r[0], _as_date(r[1]), *r[2:4]): tuple(r[4:])
+            for r in connection.execute(select(dt)).all()
+        }
+    assert manifest_totals == _full_key_counts(items, "manifests", width=4)
+    assert declared_totals == _full_key_counts(items, "declarations", width=4)
+    assert {day for (_, day, *_) in declared_totals} == {day for (_, day, *_) in stored_declared}

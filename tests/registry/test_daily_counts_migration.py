@@ -11,7 +11,9 @@ from sqlalchemy import Engine, create_engine, func, insert, inspect, select
 from services.common import migrations
 from services.registry.models.daily_counts import (
     declared_item_daily_counts,
+    declared_item_daily_totals,
     manifest_item_daily_counts,
+    manifest_item_daily_totals,
 )
 from services.registry.models.handles import declared_items, manifest_items, manifests
 
@@ -92,9 +94,18 @@ def _store_items(engine: Engine) -> None:
         )
 
 
-def _counts(engine: Engine) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+def _counts(engine: Engine) -> tuple[set[tuple[Any, ...]], ...]:
     mc, dc = manifest_item_daily_counts, declared_item_daily_counts
+    mt, dt = manifest_item_daily_totals, declared_item_daily_totals
     with engine.connect() as connection:
+        totals = (
+            connection.execute(
+                select(mt.c.contributing_country, mt.c.records, mt.c.quantity, mt.c.mass_grams)
+            ).all()
+            + connection.execute(
+                select(dt.c.declaring_country, dt.c.records, dt.c.quantity, dt.c.mass_grams)
+            ).all()
+        )
         manifested = connection.execute(
             select(
                 mc.c.contributing_country,
@@ -109,7 +120,11 @@ def _counts(engine: Engine) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]
         declared = connection.execute(
             select(dc.c.mission_code, dc.c.kind, dc.c.serial_status, dc.c.records, dc.c.quantity)
         ).all()
-    return {tuple(r) for r in manifested}, {tuple(r) for r in declared}
+    return (
+        {tuple(r) for r in manifested},
+        {tuple(r) for r in declared},
+        {tuple(r) for r in totals},
+    )
 
 
 EXPECTED_MANIFESTED = {
@@ -123,6 +138,8 @@ EXPECTED_DECLARED = {
     ("", "weapon", "obliterated", 1, 1),
     ("", "ammunition", "", 1, 500),
 }
+EXPECTED_TOTALS = {("SEN", 4, 42, 3000), ("NER", 4, 503, 0)}
+EXPECTED = (EXPECTED_MANIFESTED, EXPECTED_DECLARED, EXPECTED_TOTALS)
 
 
 def test_the_upgrade_counts_the_stored_items_and_the_downgrade_drops_the_counts(
@@ -133,15 +150,15 @@ def test_the_upgrade_counts_the_stored_items_and_the_downgrade_drops_the_counts(
     try:
         _store_items(engine)
         migrations.upgrade("registry", empty_database_url, "registry0020")
-        assert _counts(engine) == (EXPECTED_MANIFESTED, EXPECTED_DECLARED)
+        assert _counts(engine) == EXPECTED
         migrations.downgrade("registry", empty_database_url, "registry0019")
         tables = set(inspect(engine).get_table_names())
-        assert not tables & {"manifest_item_daily_counts", "declared_item_daily_counts"}
+        assert not {name for name in tables if "_daily_" in name}
         with engine.connect() as connection:
             assert (
                 connection.execute(select(func.count()).select_from(manifest_items)).scalar() == 4
             )
         migrations.upgrade("registry", empty_database_url)
-        assert _counts(engine) == (EXPECTED_MANIFESTED, EXPECTED_DECLARED)
+        assert _counts(engine) == EXPECTED
     finally:
         engine.dispose()

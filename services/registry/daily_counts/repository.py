@@ -19,12 +19,17 @@ from sqlmodel import Session
 
 from services.registry.models.daily_counts import (
     declared_item_daily_counts,
+    declared_item_daily_totals,
     manifest_item_daily_counts,
+    manifest_item_daily_totals,
 )
 from services.registry.models.handles import declared_items, manifest_items
 
 SUMS = ("records", "quantity", "mass_grams")
 _MASS_UNITS = ("kg", "g")
+# The totals are keyed by the first four keys of the counts (country, date, mission and
+# direction or declaration type).
+_TOTAL_KEYS = 4
 
 
 def _not_recorded(value: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -110,7 +115,9 @@ def add_manifest_items(session: Session, manifest_ids: Sequence[str]) -> None:
     """Add the just-inserted items of these manifests to the daily counts."""
     mi = manifest_items
     batch = mi.c.manifest_id.in_(list(manifest_ids))
-    _upsert(session, manifest_item_daily_counts, _manifest_keys(), mi, batch)
+    keys = _manifest_keys()
+    _upsert(session, manifest_item_daily_counts, keys, mi, batch)
+    _upsert(session, manifest_item_daily_totals, keys[:_TOTAL_KEYS], mi, batch)
 
 
 # tenancy: write path of the index feed: the declaration's own items, just inserted
@@ -118,35 +125,43 @@ def add_declared_items(session: Session, declaration_id: str) -> None:
     """Add the just-inserted items of this declaration to the daily counts."""
     di = declared_items
     batch = di.c.declaration_id == declaration_id
-    _upsert(session, declared_item_daily_counts, _declared_keys(), di, batch)
+    keys = _declared_keys()
+    _upsert(session, declared_item_daily_counts, keys, di, batch)
+    _upsert(session, declared_item_daily_totals, keys[:_TOTAL_KEYS], di, batch)
 
 
 # tenancy: write path of the index feed: the declaration's own items, about to be deleted
 def remove_declared_items(session: Session, declaration_id: str) -> None:
-    """Take this declaration's items, about to be deleted, out of the daily counts; counts
-    left at zero are deleted (a statistics group with no item is not shown)."""
-    di, counts = declared_items, declared_item_daily_counts
-    keys = _declared_keys()
-    grouped = (
-        select(*keys, *_sums(di))
-        .where(di.c.declaration_id == declaration_id)
-        .group_by(*keys)
-        .subquery("leaving")
-    )
-    same_key = and_(*(counts.c[key.name] == grouped.c[key.name] for key in keys))
-    session.execute(
-        update(counts)
-        .where(same_key)
-        .values({name: counts.c[name] - grouped.c[name] for name in SUMS})
-    )
-    # Every item of a declaration shares its country and date: the emptied counts are there.
+    """Take this declaration's items, about to be deleted, out of the daily counts and
+    totals; those left at zero are deleted (a statistics group with no item is not
+    shown)."""
+    di = declared_items
     header = (
         select(di.c.declaring_country, di.c.event_date)
         .where(di.c.declaration_id == declaration_id)
         .limit(1)
     )
     found = session.execute(header).first()
-    if found is not None:
+    if found is None:
+        return
+    keys = _declared_keys()
+    for counts, counted_by in (
+        (declared_item_daily_counts, keys),
+        (declared_item_daily_totals, keys[:_TOTAL_KEYS]),
+    ):
+        grouped = (
+            select(*counted_by, *_sums(di))
+            .where(di.c.declaration_id == declaration_id)
+            .group_by(*counted_by)
+            .subquery("leaving")
+        )
+        same_key = and_(*(counts.c[key.name] == grouped.c[key.name] for key in counted_by))
+        session.execute(
+            update(counts)
+            .where(same_key)
+            .values({name: counts.c[name] - grouped.c[name] for name in SUMS})
+        )
+        # Every item of a declaration shares its country and date: the emptied rows are there.
         session.execute(
             delete(counts).where(
                 counts.c.declaring_country == found.declaring_country,

@@ -6,6 +6,10 @@ those values. The item inserts maintain them in the same transaction
 (``services/registry/daily_counts``), so they are always exact; a statistics request
 sums a few rows per day instead of every item.
 
+The ``*_daily_totals`` tables hold the same sums by day, country, mission and direction or
+declaration type only: a few rows per manifest or declaration, which is all statistics
+grouped by country, mission, year or type need to read.
+
 A key column never holds NULL (a unique key treats two NULLs as distinct, and the upsert
 needs them equal): a value not recorded is stored as ``''`` and read back as NULL.
 ``item_type`` is the ordnance or explosive type; a declared item's ``serial_status`` is
@@ -83,5 +87,30 @@ declared_item_daily_counts = CoreTable(
         "item_type",
         "serial_status",
     ),
+    *_checks(),
+)
+
+
+manifest_item_daily_totals = CoreTable(
+    "manifest_item_daily_totals",
+    metadata,
+    Column("contributing_country", String(3), nullable=False),
+    Column("crossing_date", Date, nullable=False),
+    Column("mission_code", String(32), nullable=False),
+    Column("direction", String(3), nullable=False),
+    *_sums(),
+    PrimaryKeyConstraint("contributing_country", "crossing_date", "mission_code", "direction"),
+    *_checks(),
+)
+
+declared_item_daily_totals = CoreTable(
+    "declared_item_daily_totals",
+    metadata,
+    Column("declaring_country", String(3), nullable=False),
+    Column("event_date", Date, nullable=False),
+    Column("mission_code", String(32), nullable=False),
+    Column("declaration_type", String(16), nullable=False),
+    *_sums(),
+    PrimaryKeyConstraint("declaring_country", "event_date", "mission_code", "declaration_type"),
     *_checks(),
 )

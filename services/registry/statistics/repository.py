@@ -15,10 +15,16 @@ from services.common.security import ReadScope
 from services.registry.models import IndexedDeclaration, LossReport
 from services.registry.models.daily_counts import (
     declared_item_daily_counts,
+    declared_item_daily_totals,
     manifest_item_daily_counts,
+    manifest_item_daily_totals,
 )
 from services.registry.models.handles import indexed_declarations, loss_items, loss_reports
 from services.registry.models.index import DDR_PEOPLE_CELLS
+
+# What the daily totals (per day, country, mission and type) answer; the other groupings
+# read the daily counts, keyed by every grouped column.
+_TOTAL_GROUPINGS = frozenset({"country", "mission", "year", "type"})
 
 
 def _recorded(value: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -26,36 +32,44 @@ def _recorded(value: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.nullif(value, "")
 
 
-def _manifest_key(group_by: str) -> ColumnElement[Any]:
-    mc = manifest_item_daily_counts
-    keys: dict[str, ColumnElement[Any]] = {
+def _manifest_key(group_by: str, mc: Table) -> ColumnElement[Any]:
+    # mc: the daily totals (country, mission, year, type) or the daily counts.
+    totals: dict[str, ColumnElement[Any]] = {
         "country": mc.c.contributing_country,
         "mission": mc.c.mission_code,
+        "year": cast(extract("year", mc.c.crossing_date), String),
+        "type": case((mc.c.direction == "in", "manifest_in"), else_="manifest_out"),
+    }
+    if group_by in totals:
+        return totals[group_by]
+    counts: dict[str, ColumnElement[Any]] = {
         "category": _recorded(mc.c.category),
         "kind": mc.c.kind,
         "item_type": _recorded(mc.c.item_type),
         # Manifests take whole serials only.
         "serial_status": case((mc.c.kind == "weapon", "present")),
-        "year": cast(extract("year", mc.c.crossing_date), String),
-        "type": case((mc.c.direction == "in", "manifest_in"), else_="manifest_out"),
     }
-    return keys[group_by]
+    return counts[group_by]
 
 
-def _declared_key(group_by: str) -> ColumnElement[Any]:
-    dc = declared_item_daily_counts
-    keys: dict[str, ColumnElement[Any]] = {
+def _declared_key(group_by: str, dc: Table) -> ColumnElement[Any]:
+    # dc: the daily totals (country, mission, year, type) or the daily counts.
+    totals: dict[str, ColumnElement[Any]] = {
         "country": dc.c.declaring_country,
         "mission": _recorded(dc.c.mission_code),
+        "year": cast(extract("year", dc.c.event_date), String),
+        "type": dc.c.declaration_type,
+    }
+    if group_by in totals:
+        return totals[group_by]
+    counts: dict[str, ColumnElement[Any]] = {
         "category": _recorded(dc.c.category),
         "kind": dc.c.kind,
         "item_type": _recorded(dc.c.item_type),
         # Stored as statistics read it: a weapon's status, present when not recorded.
         "serial_status": _recorded(dc.c.serial_status),
-        "year": cast(extract("year", dc.c.event_date), String),
-        "type": dc.c.declaration_type,
     }
-    return keys[group_by]
+    return counts[group_by]
 
 
 def _loss_key(group_by: str) -> ColumnElement[Any] | None:
@@ -108,12 +122,12 @@ def manifest_counts(
     date_to: date | None,
 ) -> list[Row[Any]]:
     """Item rows and quantities of the manifests ``scope`` may read, per group (from the
-    daily counts)."""
-    mc = manifest_item_daily_counts
+    daily totals or counts)."""
+    mc = manifest_item_daily_totals if group_by in _TOTAL_GROUPINGS else manifest_item_daily_counts
     return _counts(
         session,
         mc,
-        _manifest_key(group_by),
+        _manifest_key(group_by, mc),
         mc.c.crossing_date,
         scope.clause(mc.c.contributing_country, mc.c.crossing_date),
         date_from,
@@ -130,12 +144,12 @@ def declared_counts(
     date_to: date | None,
 ) -> list[Row[Any]]:
     """Item rows and quantities of the indexed declarations ``scope`` may read, per group
-    (from the daily counts)."""
-    dc = declared_item_daily_counts
+    (from the daily totals or counts)."""
+    dc = declared_item_daily_totals if group_by in _TOTAL_GROUPINGS else declared_item_daily_counts
     return _counts(
         session,
         dc,
-        _declared_key(group_by),
+        _declared_key(group_by, dc),
         dc.c.event_date,
         scope.clause(dc.c.declaring_country, dc.c.event_date),
         date_from,
