@@ -16,7 +16,8 @@ contributing states (eight of ECOWAS), four missions. Then it prints:
   queries, run in one session);
 - p50/p95 of ``GET /registry/v1/statistics`` through the real API (auth service and
   registry, 2 uvicorn workers) with an ECOWAS secretariat token, 2015-2024, group_by
-  country and year (the daily totals) and category (the daily counts): the whole page (loss reports, DDR people, traced weapons included);
+  country and year (the daily totals) and category (the daily counts): the whole page
+  (loss reports, DDR people, traced weapons included);
 - the write path: POST of a 1,000-weapon manifest (median and min-max of
   ``BENCH_REPEAT``), and the daily-count upsert of such a manifest on its own.
 
