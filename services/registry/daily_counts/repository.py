@@ -1,10 +1,13 @@
-"""Keeping the daily counts exact: one grouped upsert per batch of items inserted, one
-grouped decrement before a declaration's items are deleted.
+"""Keeping the daily counts and totals exact: per table, one grouped upsert per batch of
+items inserted, one grouped decrement before a declaration's items are deleted.
 
 Each statement groups the batch's rows in SQL (never per row in Python) and runs in the
 transaction that inserts or deletes them, so a count can never disagree with the items:
 both commit or neither does. The upsert takes its rows in key order, so two transactions
 adding to the same counts lock them in the same order and cannot deadlock each other.
+(The decrement locks in the order the database joins: two deliveries replacing
+declarations of the same country and day at the same moment could deadlock: PostgreSQL
+then refuses one, answered 503 with Retry-After, and the relay delivers it again.)
 """
 
 from __future__ import annotations
