@@ -49,6 +49,10 @@ TENANT_TABLES: Final = {
             "loss_items",
             "indexed_declarations",
             "declared_items",
+            "manifest_item_daily_counts",
+            "declared_item_daily_counts",
+            "manifest_item_daily_totals",
+            "declared_item_daily_totals",
         }
     ),
     "services/declarations/": frozenset(

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
+from services.registry.daily_counts.repository import add_declared_items, remove_declared_items
 from services.registry.models import IndexedDeclaration, IndexEvent
 from services.registry.models.handles import declared_items, indexed_declarations
 
@@ -54,11 +55,17 @@ def item_serial_keys(session: Session, declaration_id: str) -> list[str]:
 
 
 def delete_items(session: Session, declaration_id: str) -> None:
-    """Remove every indexed item of a declaration."""
+    """Remove every indexed item of a declaration (and take them out of the daily counts
+    statistics read, in the same transaction)."""
+    remove_declared_items(session, declaration_id)
     session.execute(delete(declared_items).where(declared_items.c.declaration_id == declaration_id))
 
 
 def insert_items(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert item rows in chunks (executemany of one prepared INSERT)."""
+    """Insert item rows in chunks (executemany of one prepared INSERT), then add them to
+    the daily counts statistics read (one grouped upsert per declaration, same
+    transaction)."""
     for start in range(0, len(rows), _CHUNK):
         session.execute(insert(declared_items), list(rows[start : start + _CHUNK]))
+    for declaration_id in sorted({row["declaration_id"] for row in rows}):
+        add_declared_items(session, declaration_id)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
 from services.common.security import ReadScope
+from services.registry.daily_counts.repository import add_manifest_items
 from services.registry.ledger.repository import balance, movements
 from services.registry.manifests.item_rules import ITEM_COLUMNS
 from services.registry.models import Manifest, ManifestItem
@@ -24,6 +25,7 @@ _INSERT_SQL = (
     f"INSERT INTO manifest_items ({_COLUMN_LIST}) VALUES ({', '.join('?' for _ in ITEM_COLUMNS)})"
 )
 _DATE_COLUMN = ITEM_COLUMNS.index("crossing_date")
+_MANIFEST_COLUMN = ITEM_COLUMNS.index("manifest_id")
 
 
 def add_manifest(session: Session, manifest: Manifest) -> None:
@@ -37,8 +39,14 @@ def bulk_insert_manifest_items(session: Session, rows: Sequence[tuple[Any, ...]]
 
     PostgreSQL: one ``COPY ... FROM STDIN`` through psycopg. SQLite: one
     ``executemany`` of a prepared INSERT. Never ORM objects: 100,000 rows must
-    cost about what the database itself needs.
+    cost about what the database itself needs. Then one grouped upsert adds the rows to
+    the daily counts statistics read, in the same transaction.
     """
+    _insert_items(session, rows)
+    add_manifest_items(session, sorted({row[_MANIFEST_COLUMN] for row in rows}))
+
+
+def _insert_items(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         driver = connection.connection.driver_connection

@@ -23,6 +23,9 @@ TraceRequest, TraceRequestEvent
 ManifestDrafts     drafts of manifests and their history (models/drafts.py)
 SerialNeighbour,   trace's index of serials one edit apart, and the records
 SerialIndexBacklog awaiting it (models/serial_index.py)
+manifest_item_daily_counts,  what statistics read: item rows, quantity and mass per
+declared_item_daily_counts,  day and grouped value, kept exact by the item inserts, and
+*_daily_totals               per day, country, mission and type (models/daily_counts.py)
 
 Queries that name columns take each table's typed Core handle from models/handles.py
 (``manifest_items``, ``declared_items`` ...), not from the classes here.
@@ -37,6 +40,12 @@ from services.registry.models.cases import (
     CaseShare,
     TraceRequest,
     TraceRequestEvent,
+)
+from services.registry.models.daily_counts import (
+    declared_item_daily_counts,
+    declared_item_daily_totals,
+    manifest_item_daily_counts,
+    manifest_item_daily_totals,
 )
 from services.registry.models.drafts import manifest_drafts
 from services.registry.models.field_reference import ArmedGroup, HeadstampCode
@@ -84,7 +93,11 @@ __all__ = [
     "TraceRequestEvent",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "declared_item_daily_counts",
+    "declared_item_daily_totals",
     "idempotency_keys",
     "manifest_drafts",
+    "manifest_item_daily_counts",
+    "manifest_item_daily_totals",
     "metadata",
 ]

@@ -1,5 +1,6 @@
-"""Statistics queries: GROUP BY over manifest items, declared items, lost items and the
-people of DDR collections, and map points of declarations and losses."""
+"""Statistics queries: sums of the daily counts of manifest and declared items, GROUP BY
+over lost items and the people of DDR collections, and map points of declarations and
+losses."""
 
 from __future__ import annotations
 
@@ -12,47 +13,63 @@ from sqlmodel import Session
 
 from services.common.security import ReadScope
 from services.registry.models import IndexedDeclaration, LossReport
-from services.registry.models.handles import (
-    declared_items,
-    indexed_declarations,
-    loss_items,
-    loss_reports,
-    manifest_items,
+from services.registry.models.daily_counts import (
+    declared_item_daily_counts,
+    declared_item_daily_totals,
+    manifest_item_daily_counts,
+    manifest_item_daily_totals,
 )
+from services.registry.models.handles import indexed_declarations, loss_items, loss_reports
 from services.registry.models.index import DDR_PEOPLE_CELLS
 
+# What the daily totals (per day, country, mission and type) answer; the other groupings
+# read the daily counts, keyed by every grouped column.
+_TOTAL_GROUPINGS = frozenset({"country", "mission", "year", "type"})
 
-def _manifest_key(group_by: str) -> ColumnElement[Any]:
-    mi = manifest_items
-    keys: dict[str, ColumnElement[Any]] = {
-        "country": mi.c.contributing_country,
-        "mission": mi.c.mission_code,
-        "category": mi.c.category,
-        "kind": mi.c.kind,
-        "item_type": func.coalesce(mi.c.ordnance_type, mi.c.explosive_type),
+
+def _recorded(value: ColumnElement[Any]) -> ColumnElement[Any]:
+    # The daily counts store "not recorded" as '' (models/daily_counts.py).
+    return func.nullif(value, "")
+
+
+def _manifest_key(group_by: str, mc: Table) -> ColumnElement[Any]:
+    # mc: the daily totals (country, mission, year, type) or the daily counts.
+    totals: dict[str, ColumnElement[Any]] = {
+        "country": mc.c.contributing_country,
+        "mission": mc.c.mission_code,
+        "year": cast(extract("year", mc.c.crossing_date), String),
+        "type": case((mc.c.direction == "in", "manifest_in"), else_="manifest_out"),
+    }
+    if group_by in totals:
+        return totals[group_by]
+    counts: dict[str, ColumnElement[Any]] = {
+        "category": _recorded(mc.c.category),
+        "kind": mc.c.kind,
+        "item_type": _recorded(mc.c.item_type),
         # Manifests take whole serials only.
-        "serial_status": case((mi.c.kind == "weapon", "present")),
-        "year": cast(extract("year", mi.c.crossing_date), String),
-        "type": case((mi.c.direction == "in", "manifest_in"), else_="manifest_out"),
+        "serial_status": case((mc.c.kind == "weapon", "present")),
     }
-    return keys[group_by]
+    return counts[group_by]
 
 
-def _declared_key(group_by: str) -> ColumnElement[Any]:
-    di = declared_items
-    keys: dict[str, ColumnElement[Any]] = {
-        "country": di.c.declaring_country,
-        "mission": di.c.mission_code,
-        "category": di.c.category,
-        "kind": di.c.kind,
-        "item_type": func.coalesce(di.c.ordnance_type, di.c.explosive_type),
-        "serial_status": case(
-            (di.c.kind == "weapon", func.coalesce(di.c.serial_status, "present"))
-        ),
-        "year": cast(extract("year", di.c.event_date), String),
-        "type": di.c.declaration_type,
+def _declared_key(group_by: str, dc: Table) -> ColumnElement[Any]:
+    # dc: the daily totals (country, mission, year, type) or the daily counts.
+    totals: dict[str, ColumnElement[Any]] = {
+        "country": dc.c.declaring_country,
+        "mission": _recorded(dc.c.mission_code),
+        "year": cast(extract("year", dc.c.event_date), String),
+        "type": dc.c.declaration_type,
     }
-    return keys[group_by]
+    if group_by in totals:
+        return totals[group_by]
+    counts: dict[str, ColumnElement[Any]] = {
+        "category": _recorded(dc.c.category),
+        "kind": dc.c.kind,
+        "item_type": _recorded(dc.c.item_type),
+        # Stored as statistics read it: a weapon's status, present when not recorded.
+        "serial_status": _recorded(dc.c.serial_status),
+    }
+    return counts[group_by]
 
 
 def _loss_key(group_by: str) -> ColumnElement[Any] | None:
@@ -82,15 +99,12 @@ def _counts(
     date_from: date | None,
     date_to: date | None,
 ) -> list[Row[Any]]:
-    unit = table.c.quantity_unit
-    # Explosives weighed in kilograms or grams are summed as a mass, never as a count.
+    # Sums of the daily counts: a few rows per day and group instead of every item row.
     statement = select(
         key.label("key"),
-        func.count().label("records"),
-        func.sum(case((unit.in_(("kg", "g")), 0), else_=table.c.quantity)).label("quantity"),
-        func.sum(
-            case((unit == "g", table.c.quantity), (unit == "kg", table.c.quantity * 1000))
-        ).label("mass_grams"),
+        func.sum(table.c.records).label("records"),
+        func.sum(table.c.quantity).label("quantity"),
+        func.sum(table.c.mass_grams).label("mass_grams"),
     ).where(visible)
     if date_from is not None:
         statement = statement.where(date_col >= date_from)
@@ -107,14 +121,15 @@ def manifest_counts(
     date_from: date | None,
     date_to: date | None,
 ) -> list[Row[Any]]:
-    """Item rows and quantities of the manifests ``scope`` may read, per group."""
-    mi = manifest_items
+    """Item rows and quantities of the manifests ``scope`` may read, per group (from the
+    daily totals or counts)."""
+    mc = manifest_item_daily_totals if group_by in _TOTAL_GROUPINGS else manifest_item_daily_counts
     return _counts(
         session,
-        mi,
-        _manifest_key(group_by),
-        mi.c.crossing_date,
-        scope.clause(mi.c.contributing_country, mi.c.crossing_date),
+        mc,
+        _manifest_key(group_by, mc),
+        mc.c.crossing_date,
+        scope.clause(mc.c.contributing_country, mc.c.crossing_date),
         date_from,
         date_to,
     )
@@ -128,14 +143,15 @@ def declared_counts(
     date_from: date | None,
     date_to: date | None,
 ) -> list[Row[Any]]:
-    """Item rows and quantities of the indexed declarations ``scope`` may read, per group."""
-    di = declared_items
+    """Item rows and quantities of the indexed declarations ``scope`` may read, per group
+    (from the daily totals or counts)."""
+    dc = declared_item_daily_totals if group_by in _TOTAL_GROUPINGS else declared_item_daily_counts
     return _counts(
         session,
-        di,
-        _declared_key(group_by),
-        di.c.event_date,
-        scope.clause(di.c.declaring_country, di.c.event_date),
+        dc,
+        _declared_key(group_by, dc),
+        dc.c.event_date,
+        scope.clause(dc.c.declaring_country, dc.c.event_date),
         date_from,
         date_to,
     )
