@@ -112,6 +112,7 @@ def test_an_admin_signs_one_of_their_peoples_sessions_out_after_confirming(
     assert 'href="/console/admin/sessions" aria-current="page"' in page
     assert "ed@sn.test" in page
     assert "adm@sn.test" in page
+    assert "<td>This console</td>" in page  # the console's own app by its name, not its id
     editors = [
         s
         for s in _open_sessions(client, auth_api, "SEN")

@@ -36,6 +36,7 @@ async def sessions(
     next_cursor = page.get("next_cursor")
     context = {
         "sessions": page["items"],
+        "console_app": request.app.state.credentials().client_id,
         "organisation": code,
         "next_query": service.page_query(
             code, next_cursor if isinstance(next_cursor, str) else None
@@ -57,7 +58,12 @@ async def confirm_end(
     """The confirmation step: whose session, which app, from where."""
     code = (organisation or signed.session.organisation).upper()
     found = await apis_of(request).auth.organisation_session(signed.token, code, session_id)
-    context = {"found": found, "organisation": code, "role_names": service.ROLE_NAMES}
+    context = {
+        "found": found,
+        "organisation": code,
+        "role_names": service.ROLE_NAMES,
+        "console_app": request.app.state.credentials().client_id,
+    }
     return render(request, "admin/session_confirm.html", context, signed=signed, active="sessions")
 
 

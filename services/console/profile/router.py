@@ -86,6 +86,7 @@ def _page(
 ) -> Response:
     context = {
         "sessions": sessions,
+        "console_app": request.app.state.credentials().client_id,
         "events": chosen.get("events", {}),
         "email_language": chosen.get("language") or "",
         "event_names": service.EVENT_NAMES,
