@@ -107,7 +107,7 @@ class PeopleDirectory:
         return next((p for p in await self.people() if p.id == person_id), None)
 
     async def colleague(
-        self, organisation: str, person_id: str, *, recheck_after: float = 5.0
+        self, organisation: str, person_id: str, *, recheck_after: float = 1.0
     ) -> Person | None:
         """One enabled person of ``organisation``, or None.
 
