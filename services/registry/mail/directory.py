@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -147,19 +148,25 @@ class PeopleDirectory:
             raise DirectoryUnavailable(
                 f"auth answered {response.status_code} to the people directory"
             )
-        return [
-            Person(
-                id=str(p["id"]),
-                email=str(p["email"]),
-                name=str(p["name"]),
-                language=str(p.get("language") or "en"),
-                role=str(p["role"]),
-                scopes=frozenset(p.get("scopes", [])),
-                organisation=str(p["organisation"]),
-                org_type=str(p["org_type"]),
-            )
-            for p in response.json()["items"]
-        ]
+        try:
+            return [_person(p) for p in response.json()["items"]]
+        except (ValueError, KeyError, TypeError) as error:
+            raise DirectoryUnavailable(
+                f"auth's people directory was unreadable ({error!r})"
+            ) from error
+
+
+def _person(entry: dict[str, Any]) -> Person:
+    return Person(
+        id=str(entry["id"]),
+        email=str(entry["email"]),
+        name=str(entry["name"]),
+        language=str(entry.get("language") or "en"),
+        role=str(entry["role"]),
+        scopes=frozenset(entry.get("scopes", [])),
+        organisation=str(entry["organisation"]),
+        org_type=str(entry["org_type"]),
+    )
 
 
 def _find(people: list[Person], person_id: str) -> Person | None:
