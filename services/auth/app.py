@@ -17,6 +17,7 @@ from services.auth.organisations.router import router as organisations_router
 from services.auth.pages.router import router as pages_router
 from services.auth.pages.signed import load_or_create_key
 from services.auth.people.router import router as people_router
+from services.auth.people.triagers_router import router as triagers_router
 from services.auth.revocations.router import router as revocations_router
 from services.auth.sessions.router import router as sessions_router
 from services.auth.settings import AuthSettings
@@ -81,6 +82,7 @@ def v1_router() -> APIRouter:
         clients_router,
         communities_router,
         people_router,
+        triagers_router,
         sessions_router,
         apps_router,
         audit_router,

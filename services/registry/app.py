@@ -20,6 +20,7 @@ from services.registry.field_reference.router import router as field_reference_r
 from services.registry.holdings.router import router as holdings_router
 from services.registry.index.router import router as index_router
 from services.registry.loss_reports.router import router as loss_reports_router
+from services.registry.mail.directory import PeopleDirectory, load_credentials
 from services.registry.mail.router import router as mail_router
 from services.registry.mail.worker import run_mail_worker
 from services.registry.manifest_drafts.router import router as manifest_drafts_router
@@ -164,6 +165,17 @@ def create_app(
         metrics_source=metrics_readings,
         on_startup=start,
         on_shutdown=stop,
+    )
+    # Whom an alert may be assigned to: auth's people directory, with the registry's own
+    # people:read client (the one the mail worker uses).
+    app.state.people_directory = PeopleDirectory(
+        auth=app.state.auth_client.client,
+        credentials=lambda: load_credentials(
+            settings.auth_client_id,
+            settings.auth_client_secret,
+            settings.resolved_auth_credentials_file(),
+        ),
+        ttl_seconds=settings.assignee_cache_seconds,
     )
     # Trace request deadlines are read against this clock (tests move it).
     app.state.clock = system_clock

@@ -60,6 +60,10 @@ class RegistrySettings(ImportSettings, ServiceSettings):
     mail_retry_base_seconds: float = Field(default=30.0, gt=0)
     mail_retry_max_interval_seconds: float = Field(default=3600.0, gt=0)
     mail_max_attempts: int = Field(default=10, ge=1, le=100)
+    # Whom an alert may be assigned to is read from the same directory (one organisation's
+    # people at a time), cached this long: a person disabled or given another role may
+    # still be assigned for this long.
+    assignee_cache_seconds: float = Field(default=30.0, ge=0)
     auth_client_id: str = ""
     auth_client_secret: str = Field(default="", repr=False)
     auth_credentials_file: Path | None = None

@@ -1,6 +1,7 @@
-"""Assigning an alert to another person of the secretariat from the console: the
-organisation's admin picks a colleague who triages alerts from a select; a person of
-another organisation (or anything not offered) is refused on the page, never sent."""
+"""Assigning an alert to another person of the secretariat from the console: an analyst
+or the organisation's admin picks a colleague who triages alerts from a select (auth's
+``/organisations/{code}/triagers``); a person of another organisation (or anything not
+offered) is refused on the page, never sent, and the registry checks it again."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def _assign(client: TestClient, alert_id: str, page: str, assignee: str) -> obje
 def test_a_secretariat_admin_assigns_an_alert_to_a_colleague(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
+    auth_api.give_the_registry_its_people_client()
     _manifest, alert_id = diversion(client, auth_api)
     colleague = _invite(client, auth_api, "ECOWAS", "analyst", "Kofi Mensah")
     reader = _invite(client, auth_api, "ECOWAS", "reader", "Ines Reader")
@@ -77,14 +79,39 @@ def test_a_person_of_another_organisation_is_refused_on_the_page(
     assert alert["assignee"] is None  # nothing was sent
 
 
-def test_an_analyst_is_offered_only_to_take_the_alert(
+def test_an_analyst_assigns_an_alert_to_a_colleague(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    auth_api.give_the_registry_its_people_client()
+    _manifest, alert_id = diversion(client, auth_api)
+    colleague = _invite(client, auth_api, "ECOWAS", "admin", "Kofi Mensah")
+    reader = _invite(client, auth_api, "ECOWAS", "reader", "Ines Reader")
+    analyst(client, auth_api, register_settings)  # an analyst, not an admin
+    page = client.get(f"/console/alerts/{alert_id}").text
+    assert "Assign to me" in page
+    select = re.search(r'<select[^>]*id="assign-assignee".*?</select>', page, flags=re.S)
+    assert select is not None, page
+    assert f'value="{colleague}"' in select.group(0)
+    assert "Kofi Mensah (kofi@ecowas.test)" in select.group(0)
+    assert reader not in select.group(0)
+
+    done = _assign(client, alert_id, page, colleague)
+
+    assert done.status_code == 303, done.text  # type: ignore[attr-defined]
+    ecowas = auth_api.secretariat_headers("ECOWAS")
+    alert = assert_status(client.get(f"/registry/v1/alerts/{alert_id}", headers=ecowas), 200)
+    assert alert["assignee"] == {"id": colleague, "organisation": "ECOWAS"}
+    assert "Assigned to: Kofi Mensah" in client.get(f"/console/alerts/{alert_id}").text
+
+
+def test_a_reader_is_offered_no_assignment(
     client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
     _manifest, alert_id = diversion(client, auth_api)
     colleague = _invite(client, auth_api, "ECOWAS", "analyst", "Kofi Mensah")
-    analyst(client, auth_api, register_settings)  # auth lists people to admins only
+    analyst(client, auth_api, register_settings, role="reader")
     page = client.get(f"/console/alerts/{alert_id}").text
     assert 'id="assign-assignee"' not in page
-    assert "Assign to me" in page
+    assert "Assign to me" not in page
     refused = _assign(client, alert_id, page, colleague)
     assert refused.status_code == 422  # type: ignore[attr-defined]

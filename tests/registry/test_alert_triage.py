@@ -172,13 +172,17 @@ def test_an_alert_is_triaged_end_to_end_and_every_step_names_its_actor(
 
 
 def test_a_stale_if_match_is_refused_and_writes_nothing(
-    client: TestClient, auth_api: AuthApi
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
 ) -> None:
+    auth_api.give_the_registry_its_people_client()
     alert_id = _diversion(client, auth_api)
     ecowas = auth_api.secretariat_headers("ECOWAS")
+    analyst_id, _ = _person(
+        client, auth_api, register_settings, org_type="secretariat", org="ECOWAS", role="analyst"
+    )
     read_by_both = _etag(client, alert_id, ecowas)
     first = _post(
-        client, alert_id, "assign", {"assignee": "psn_" + "a" * 32}, ecowas, if_match=read_by_both
+        client, alert_id, "assign", {"assignee": analyst_id}, ecowas, if_match=read_by_both
     )
     assert first.status_code == 200, first.text
     assert first.headers["ETag"] != read_by_both

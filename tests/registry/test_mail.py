@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import socket
 import time
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -206,6 +207,7 @@ def test_without_smtp_the_message_is_kept_in_the_operators_outbox(
     assert blind["html_body"] is None
     assert kept["status"] == "kept"
     assert kept["kind"] == "immediate"
+    assert datetime.fromisoformat(kept["created_at"]).utcoffset() == timedelta(0)  # RFC 3339
     assert f"{CONSOLE}alerts/{alert['id']}" in kept["text_body"]
     sen = auth_api.member_state_headers("SEN")
     assert client.get(OUTBOX, headers=sen).status_code == 403

@@ -157,6 +157,9 @@ class SeededRecords:
     client_id: str  # a SEN client nobody calls with (disabling it locks no caller out)
     mission: str  # a mission of its own, so edits leave the seeded missions alone
     person_id: str  # a SEN person nobody signs in as (disabling them locks no caller out)
+    # An ECOWAS analyst: whom ECOWAS assigns an alert to (the registry checks the assignee
+    # in auth's people directory, with the people:read client bootstrap makes for it).
+    triager_id: str = ""
     incident_id: str = ""  # an incident SEN recorded (in Senegal)
     # ECOWAS's tracing case, shared with SEN, and its trace requests: a draft (to send),
     # two sent (to acknowledge, to answer) and one answered with a file.
@@ -390,6 +393,21 @@ def seed_records(
         )
     )
 
+    api.give_the_registry_its_people_client()
+    api.ensure_organisation("secretariat", "ECOWAS")
+    triager = created(
+        client.post(
+            "/auth/v1/people",
+            json={
+                "organisation": "ECOWAS",
+                "email": "triager@ecowas.test",
+                "name": "ECOWAS analyst alerts are assigned to",
+                "role": "analyst",
+            },
+            headers=admin,
+        )
+    )
+
     mission = "TESTMISSION"
     created(
         client.post(
@@ -449,4 +467,5 @@ def seed_records(
         client_id=victim.client_id,
         mission=mission,
         person_id=str(person["id"]),
+        triager_id=str(triager["id"]),
     )

@@ -213,6 +213,11 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("DELETE", "/auth/v1/sessions/{session_id}"): any_token(403),
     # SEN's people's sessions: its admin person (no caller here) or the operator; the
     # session id names none, so the operator's lookup finds nothing (404).
+    # ECOWAS's triagers: ECOWAS (alerts:triage); everyone else may not know them, the
+    # operator included (it administers people, but triages no alert).
+    ("GET", "/auth/v1/organisations/{code}/triagers"): _guarded(
+        state_a=404, state_b=404, ecowas=200, eccas=404, operator=404
+    ),
     ("GET", "/auth/v1/organisations/{code}/sessions"): operator_only(200),
     ("GET", "/auth/v1/organisations/{code}/sessions/{session_id}"): operator_only(404),
     ("DELETE", "/auth/v1/organisations/{code}/sessions/{session_id}"): operator_only(404),
@@ -415,7 +420,8 @@ def _path_values(method: str, path: str, seeded: SeededRecords) -> dict[str, str
     if path.startswith("/auth/v1/sessions/") or path.endswith("/sessions/{session_id}"):
         values["session_id"] = "ses_" + "0" * 32
     if path.startswith("/auth/v1/organisations/"):
-        values["code"] = "SEN"
+        # whom ECOWAS's alerts may be assigned to: ECOWAS's own (the others' 404)
+        values["code"] = "ECOWAS" if path.endswith("/triagers") else "SEN"
     elif path.startswith("/auth/v1/communities/"):
         values["code"] = seeded.community
         values["membership_id"] = str(seeded.membership_ids[0 if method == "PATCH" else 1])
@@ -450,7 +456,9 @@ def _alert_etag(which: int, body: dict[str, Any]) -> Request:
         alert_id = scene.seeded.alert_ids[which]
         current = scene.client.get(f"{R}/alerts/{alert_id}", headers=scene.owner)
         assert current.status_code == 200, current.text
-        return {"json": dict(body), "headers": {"If-Match": current.headers["ETag"]}}
+        # "triager": the seeded ECOWAS analyst (the registry checks the assignee in auth).
+        json = {k: scene.seeded.triager_id if v == "triager" else v for k, v in body.items()}
+        return {"json": json, "headers": {"If-Match": current.headers["ETag"]}}
 
     return build
 
@@ -574,7 +582,7 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", f"{R}/alerts/{{alert_id}}/close"): _alert_etag(
         1, {"outcome": "not_same_item", "note": "checked"}
     ),
-    ("POST", f"{R}/alerts/{{alert_id}}/assign"): _alert_etag(2, {"assignee": "psn_" + "0" * 32}),
+    ("POST", f"{R}/alerts/{{alert_id}}/assign"): _alert_etag(2, {"assignee": "triager"}),
     ("POST", f"{R}/alerts/{{alert_id}}/reopen"): _alert_etag(1, {"reason": "new evidence"}),
     ("POST", f"{R}/alerts/{{alert_id}}/comments"): _body(lambda caller: {"text": caller}),
     ("POST", f"{R}/alerts/acknowledge"): _body(lambda _caller: {"filter": {"mission": "NONE"}}),

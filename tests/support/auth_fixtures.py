@@ -21,7 +21,7 @@ import pytest
 
 from services.auth.actors import COMMAND_LINE
 from services.auth.administrators import ON_THE_SERVER
-from services.auth.bootstrap import Credentials, bootstrap
+from services.auth.bootstrap import Credentials, bootstrap, ensure_registry_mail_client
 from services.auth.clients import service as clients
 from services.auth.clients.schemas import ClientCreate
 from services.auth.clients.service import LOCAL_ONLY_SCOPES
@@ -135,6 +135,17 @@ class AuthApi:
         finally:
             engine.dispose()
         return credentials
+
+    def give_the_registry_its_people_client(self) -> None:
+        """What the first start does (``regctl serve``'s bootstrap): the registry's own
+        ``people:read`` client, saved in the var directory the registry reads it from
+        (the registry's ``var_dir`` is auth's in every test setup)."""
+        assert self.settings is not None, "AuthApi needs the auth settings for this client"
+        engine = make_engine(self.settings.resolved_database_url())
+        try:
+            ensure_registry_mail_client(settings=self.settings, engine=engine)
+        finally:
+            engine.dispose()
 
     def _cached_client(self, org_type: str, code: str, scopes: Sequence[str]) -> Credentials:
         key = (code, tuple(sorted(scopes)))

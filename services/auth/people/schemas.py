@@ -85,3 +85,18 @@ class Directory(BaseModel):
     """Enabled people (every one: no pagination; a register has hundreds, not millions)."""
 
     items: list[DirectoryEntry]
+
+
+class Triager(BaseModel):
+    """A person an alert may be assigned to: who they are, nothing more."""
+
+    id: str
+    name: str
+    email: str
+
+
+class Triagers(BaseModel):
+    """The enabled people of one organisation who triage alerts, by name (no pagination:
+    a secretariat has dozens)."""
+
+    items: list[Triager]

@@ -281,3 +281,25 @@ def directory(*, session: Session, organisation: str | None) -> list[Person]:
     """Enabled people (of ``organisation`` if given): the ``people:read`` directory."""
     code = organisation.strip().upper() if organisation else None
     return repository.directory(session, organisation=code)
+
+
+def triagers(*, session: Session, principal: Principal, code: str) -> list[Person]:
+    """The enabled people of the caller's own organisation whose role triages alerts
+    (``alerts:triage``: a secretariat's admins and analysts), by name.
+
+    Whom an alert may be assigned to, for any caller that triages alerts (a person or an
+    API client): another organisation is a 404 (its people are not the caller's to
+    know), a caller of this organisation without ``alerts:triage`` a 403.
+    """
+    code = code.upper()
+    if principal.org != code:
+        raise NotFound(f"No organisation {code}")
+    if not principal.has_scope(Scope.ALERTS_TRIAGE):
+        raise Forbidden(
+            f"Listing who triages alerts needs the '{Scope.ALERTS_TRIAGE}' scope"
+            " (a secretariat's analysts and admins)",
+            code="insufficient_scope",
+        )
+    people = repository.directory(session, organisation=code)
+    found = [p for p in people if Scope.ALERTS_TRIAGE in scopes_of(p.org_type, p.role)]
+    return sorted(found, key=lambda p: (p.name.casefold(), p.id))

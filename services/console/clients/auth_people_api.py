@@ -21,6 +21,11 @@ class AuthAdminApi(ServiceClient):
         """One person (a 404 problem for another organisation's)."""
         return await self.get_json(f"/auth/v1/people/{person_id}", token)
 
+    async def triagers(self, token: str, code: str) -> dict[str, Any]:
+        """The people of the caller's own organisation who triage alerts (id, name,
+        email): whom an alert may be assigned to."""
+        return await self.get_json(f"/auth/v1/organisations/{code}/triagers", token)
+
     async def invite(self, token: str, body: dict[str, str], key: str) -> dict[str, Any]:
         """The invited person with their one-time enrolment link."""
         response = await self.request(

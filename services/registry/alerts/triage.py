@@ -10,6 +10,7 @@ assignee need ``If-Match`` with the alert's ETag (428 without, 412 when stale).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session
@@ -27,6 +28,7 @@ from services.common.security import Principal, ReadScope
 from services.common.tables import utcnow
 from services.registry.alerts import repository as alerts_repository
 from services.registry.alerts import triage_repository
+from services.registry.alerts.assignees import AssigneeCheck
 from services.registry.alerts.filters import AlertFilter
 from services.registry.alerts.schemas import BULK_LIMIT, BulkAcknowledgeRequest
 from services.registry.alerts.service import etag_of, find_alert
@@ -95,14 +97,14 @@ def _step(
     to_status: str | None,
     values: dict[str, Any],
     note: str | None,
-    problems: list[FieldProblem] | None = None,
+    problems: Callable[[], list[FieldProblem]] | None = None,
 ) -> Alert:
-    """The one path of a single-alert change: 404, 403, 422, 428, 412, 409 in that order,
-    then the conditional update and its history step."""
+    """The one path of a single-alert change: 404, 403, 422 (or 503 from ``problems``),
+    428, 412, 409 in that order, then the conditional update and its history step."""
     alert = find_alert(session=session, scope=scope, principal=principal, alert_id=alert_id)
     _permitted(principal, alert, action)
-    if problems:
-        raise ValidationFailed(problems)
+    if problems is not None and (found := problems()):
+        raise ValidationFailed(found)
     _check_if_match(alert, if_match)
     if alert.status not in from_statuses:
         raise Conflict(
@@ -146,11 +148,14 @@ def assign(
     scope: ReadScope,
     principal: Principal,
     alert_id: str,
-    assignee: str | None,
+    check: AssigneeCheck,
     if_match: str | None,
 ) -> Alert:
-    """Assign the alert to a person of the caller's secretariat (None: to nobody); an
-    open or acknowledged alert only (409 once closed)."""
+    """Assign the alert to a person of the caller's secretariat who triages alerts (None:
+    to nobody), as ``check`` found them in auth's directory (422 naming ``assignee``
+    otherwise, 503 if auth could not be asked); an open or acknowledged alert only (409
+    once closed)."""
+    assignee = check.assignee
     return _step(
         session,
         scope=scope,
@@ -162,6 +167,7 @@ def assign(
         to_status=None,
         values={"assignee": assignee, "assignee_org": principal.org if assignee else None},
         note=None,
+        problems=check.problems,
     )
 
 
@@ -214,7 +220,7 @@ def close(
         to_status="closed",
         values={"outcome": outcome, "outcome_note": note},
         note=note,
-        problems=problems,
+        problems=lambda: problems,
     )
 
 

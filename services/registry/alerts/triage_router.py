@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
 
 from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.security import PrincipalDep, ReadScopeDep
 from services.registry.alerts import service, triage
+from services.registry.alerts.assignees import AssigneeCheck, check_assignee
 from services.registry.alerts.schemas import (
     AcknowledgeRequest,
     AlertDetail,
@@ -23,6 +24,7 @@ from services.registry.alerts.schemas import (
     CommentRequest,
     ReopenRequest,
 )
+from services.registry.mail.directory import PeopleDirectory
 from services.registry.models import Alert
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
@@ -56,23 +58,38 @@ def acknowledge_alerts(
     )
 
 
-@router.post("/{alert_id}/assign", response_model=AlertDetail, responses=CHANGE_PROBLEMS)
+async def assignee_check(
+    body: AssignRequest, principal: PrincipalDep, request: Request
+) -> AssigneeCheck:
+    """The assignee, looked up in auth's people directory before the alert is read."""
+    directory: PeopleDirectory = request.app.state.people_directory
+    return await check_assignee(directory=directory, principal=principal, assignee=body.assignee)
+
+
+@router.post(
+    "/{alert_id}/assign",
+    response_model=AlertDetail,
+    responses=problem_responses(403, 404, 409, 412, 422, 428, 503),
+)
 def assign_alert(
     alert_id: AlertId,
-    body: AssignRequest,
+    check: Annotated[AssigneeCheck, Depends(assignee_check)],
     session: SessionDep,
     scope: ReadScopeDep,
     principal: PrincipalDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> AlertDetail:
-    """Assign the alert to a person of the caller's secretariat (null: nobody)."""
+    """Assign the alert to the caller, to nobody (null), or to an enabled person of the
+    caller's secretariat whose role triages alerts (an analyst or admin, as auth lists
+    them: `GET /auth/v1/organisations/{code}/triagers`); anyone else is a 422 naming
+    `assignee`. A 503 with Retry-After when auth cannot be asked who that is."""
     alert = triage.assign(
         session=session,
         scope=scope,
         principal=principal,
         alert_id=alert_id,
-        assignee=body.assignee,
+        check=check,
         if_match=if_match,
     )
     return _answer(alert, session, response)

@@ -1,5 +1,6 @@
-"""Who to email: auth's people directory, read over HTTP with the registry's own client
-(scope ``people:read``), cached for a while. The registry never reads auth's tables."""
+"""Auth's people directory, read over HTTP with the registry's own client (scope
+``people:read``), cached for a while: who to email (the mail worker), and whom an alert
+may be assigned to (alert triage). The registry never reads auth's tables."""
 
 from __future__ import annotations
 
@@ -9,10 +10,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from services.common.scopes import Scope
+
+
+class DirectoryUnavailable(RuntimeError):
+    """Auth could not be asked: unreachable, refusing the registry's client, or no client
+    configured. Not the caller's fault: requests that need the directory answer 503."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class PeopleDirectory:
         self._people: list[Person] | None = None
         self._fetched_at = float("-inf")
         self._lock = asyncio.Lock()
+        # One organisation's people (``?organisation=``), fetched when first asked.
+        self._of: dict[str, tuple[float, list[Person]]] = {}
 
     async def token(self) -> str:
         """A ``people:read`` access token (cached until shortly before it expires)."""
@@ -65,17 +74,22 @@ class PeopleDirectory:
             return self._token
         credentials = self.credentials()
         if credentials is None:
-            raise RuntimeError(
+            raise DirectoryUnavailable(
                 "no client for the people directory: set REGISTRY_AUTH_CLIENT_ID and"
                 " REGISTRY_AUTH_CLIENT_SECRET (a client with scope people:read)"
             )
-        response = await self.auth.post(
-            "/auth/v1/token",
-            data={"grant_type": "client_credentials", "scope": Scope.PEOPLE_READ},
-            auth=credentials,
-        )
+        try:
+            response = await self.auth.post(
+                "/auth/v1/token",
+                data={"grant_type": "client_credentials", "scope": Scope.PEOPLE_READ},
+                auth=credentials,
+            )
+        except httpx.HTTPError as error:
+            raise DirectoryUnavailable(f"auth could not be reached ({error!r})") from error
         if response.status_code != 200:
-            raise RuntimeError(f"auth refused the mail worker's token ({response.text[:200]})")
+            raise DirectoryUnavailable(
+                f"auth refused the registry's people:read token ({response.text[:200]})"
+            )
         body = response.json()
         self._token = str(body["access_token"])
         self._token_expires = time.monotonic() + max(float(body.get("expires_in", 60)) - 30, 5)
@@ -93,26 +107,67 @@ class PeopleDirectory:
         """One enabled person, or None."""
         return next((p for p in await self.people() if p.id == person_id), None)
 
+    async def colleague(
+        self, organisation: str, person_id: str, *, recheck_after: float = 1.0
+    ) -> Person | None:
+        """One enabled person of ``organisation``, or None.
+
+        Reads that organisation's people only (cached ``ttl_seconds``); a person not in
+        a list older than ``recheck_after`` seconds is looked for again, so someone
+        invited a moment ago is found, while a run of unknown ids asks auth at most once
+        every ``recheck_after`` seconds."""
+        async with self._lock:
+            now = time.monotonic()
+            fetched_at, people = self._of.get(organisation, (float("-inf"), []))
+            stale = now - fetched_at >= self.ttl_seconds
+            found = None if stale else _find(people, person_id)
+            if found is None and (stale or now - fetched_at >= recheck_after):
+                people = await self._fetch(organisation)
+                self._of[organisation] = (time.monotonic(), people)
+                found = _find(people, person_id)
+            return found
+
     def invalidate(self) -> None:
         """Forget the cache (tests, or after a change)."""
         self._fetched_at = float("-inf")
+        self._of.clear()
 
-    async def _fetch(self) -> list[Person]:
+    async def _fetch(self, organisation: str | None = None) -> list[Person]:
         token = await self.token()
-        response = await self.auth.get(
-            "/auth/v1/people/directory", headers={"Authorization": f"Bearer {token}"}
-        )
-        response.raise_for_status()
-        return [
-            Person(
-                id=str(p["id"]),
-                email=str(p["email"]),
-                name=str(p["name"]),
-                language=str(p.get("language") or "en"),
-                role=str(p["role"]),
-                scopes=frozenset(p.get("scopes", [])),
-                organisation=str(p["organisation"]),
-                org_type=str(p["org_type"]),
+        try:
+            response = await self.auth.get(
+                "/auth/v1/people/directory",
+                params={"organisation": organisation} if organisation else None,
+                headers={"Authorization": f"Bearer {token}"},
             )
-            for p in response.json()["items"]
-        ]
+        except httpx.HTTPError as error:
+            raise DirectoryUnavailable(f"auth could not be reached ({error!r})") from error
+        if response.status_code != 200:
+            if response.status_code == 401:
+                self._token = None  # revoked or expired early: a new one next time
+            raise DirectoryUnavailable(
+                f"auth answered {response.status_code} to the people directory"
+            )
+        try:
+            return [_person(p) for p in response.json()["items"]]
+        except (ValueError, KeyError, TypeError) as error:
+            raise DirectoryUnavailable(
+                f"auth's people directory was unreadable ({error!r})"
+            ) from error
+
+
+def _person(entry: dict[str, Any]) -> Person:
+    return Person(
+        id=str(entry["id"]),
+        email=str(entry["email"]),
+        name=str(entry["name"]),
+        language=str(entry.get("language") or "en"),
+        role=str(entry["role"]),
+        scopes=frozenset(entry.get("scopes", [])),
+        organisation=str(entry["organisation"]),
+        org_type=str(entry["org_type"]),
+    )
+
+
+def _find(people: list[Person], person_id: str) -> Person | None:
+    return next((p for p in people if p.id == person_id), None)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from services.common.tables import UtcDatetime
 
 Mode = Literal["immediate", "daily", "never"]
 Language = Literal["en", "fr", "pt", "es"]
@@ -66,5 +67,5 @@ class MailMessageRead(BaseModel):
     status: str = Field(description="kept (no SMTP configured), pending, sending, sent or failed")
     attempts: int
     last_error: str | None
-    created_at: datetime
-    sent_at: datetime | None
+    created_at: UtcDatetime
+    sent_at: UtcDatetime | None
