@@ -57,7 +57,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from services.auth.bootstrap import Credentials, bootstrap
+from services.auth.bootstrap import Credentials, bootstrap, registry_mail_credentials_path
 from services.auth.settings import AuthSettings
 from services.common.database import make_engine
 from services.declarations.settings import DeclarationsSettings
@@ -120,6 +120,10 @@ def live_register(module_database_urls: dict[str, str]) -> Iterator[LiveRegister
             "secretariat": api.create_secretariat("ECOWAS"),
             "operator": api.create_operator_client(("admin", "register:read")),
             "relay": api.create_operator_client(("index:write",)),
+            # The registry's own people:read client, which seed_records had bootstrap make.
+            "directory": Credentials(
+                **json.loads(registry_mail_credentials_path(settings.auth).read_text())
+            ),
         }
         client.app_state = register  # type: ignore[attr-defined]
         # Tokens come from another address than the fuzzed requests: the fuzzer's failed
@@ -145,6 +149,8 @@ def callers(live_register: LiveRegister) -> dict[str, dict[str, str]]:
 CALLERS = ("member_state", "secretariat", "operator")
 CALLERS_OF: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/registry/v1/index/declarations"): ("relay",),
+    # Server-only (scope people:read): the registry's client; the operator, to be refused.
+    ("GET", "/auth/v1/people/directory"): ("directory", "operator"),
 }
 
 
@@ -313,6 +319,8 @@ def _real_path_parameters(method: str, path: str, seeded: SeededRecords) -> list
         return [{"code": "SEN"}, {"code": "ECOWAS"}]
     if path == "/auth/v1/organisations/{code}/sessions/{session_id}":
         return [{"code": "SEN", "session_id": "ses_" + "0" * 32}]
+    if path == "/auth/v1/organisations/{code}/triagers":
+        return [{"code": "ECOWAS"}, {"code": "SEN"}]
     if path == "/auth/v1/organisations/{code}":
         return [{"code": "SEN"}, {"code": "ECOWAS"}]
     if path.startswith("/registry/v1/manifests/{manifest_id}"):
