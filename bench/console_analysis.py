@@ -75,6 +75,7 @@ class Figure:
     wall: list[float] = field(default_factory=list)
     raw: list[int] = field(default_factory=list)
     gzipped: list[int] = field(default_factory=list)
+    found: list[int] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
 
@@ -119,6 +120,10 @@ def timed(http: httpx.Client, figure: Figure, path: str, *, expect: str = "") ->
     figure.wall.append(wall)
     figure.raw.append(len(response.content))
     figure.gzipped.append(len(gzip.compress(response.content, compresslevel=6)))
+    # What the page shows: a trace's records, the map's points (an empty page is fast).
+    figure.found.append(
+        response.text.count('class="timeline__item') + response.text.count('class="map__point"')
+    )
 
 
 def measure(http: httpx.Client, figure: Figure, paths: list[str], *, expect: str = "") -> Figure:
@@ -163,7 +168,11 @@ def table(figures: list[Figure]) -> None:
         )
         if f.raw:
             raw = statistics.median(f.raw)
-            print(f"  {'':<44} (HTML {raw / 1000:,.0f} kB uncompressed)")
+            shown = statistics.median(f.found)
+            print(
+                f"  {'':<44} (HTML {raw / 1000:,.0f} kB uncompressed;"
+                f" median {shown:,.0f} records or points shown)"
+            )
         for failure in f.failures[:3]:
             print(f"    failed ({len(f.failures)} in all): {failure}")
 
