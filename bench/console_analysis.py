@@ -19,14 +19,21 @@ analyst, who enrols (password, pyotp code) and signs in to the console as a brow
 quarter of it, at least ``BENCH_REPEAT``), after one untimed request of each kind:
 
 - the trace page for serials as declared (exact), with look-alike letters (O for 0,
-  I for 1) and partial with wildcards (``*`` for the first characters, ``?`` for one);
+  I for 1) and partial with wildcards: the first characters obliterated (``*0012345``),
+  one in the middle (``56-00?2345``), the first ones and one near the end (``*0123?5``);
 - the statistics page over the ``BENCH_YEARS`` years, for each grouping the page offers;
 - the map page for the last year (``?year=``, the time slider's view; and the same year
   as a date range), with the size of the HTML the browser downloads, raw and gzipped
   (level 6, as a reverse proxy compresses it: the console itself does not).
 
 Prints p50 and p95 of the server's time (``Server-Timing: total``, the console's time and
-its API calls) and of the wall time, with the issue's targets beside them. Figures only.
+its API calls), the median of its API calls' time (``api``) and of the wall time, with the
+issue's targets beside them, and how many records or points each page showed (a page
+that found nothing is fast). The machine is shared: the header line says how big it is.
+
+A check of the script (under a minute): ``BENCH_ONLY=console_analysis BENCH_REPEAT=2
+BENCH_ITEMS=20000 BENCH_DECLARATIONS=400 BENCH_ANALYSIS_QUERIES=8
+PG_EXTRA_OPTIONS="-c shared_buffers=256MB" make bench``. Figures only.
 """
 
 from __future__ import annotations
@@ -72,6 +79,7 @@ class Figure:
     label: str
     target: str
     server: list[float] = field(default_factory=list)
+    api: list[float] = field(default_factory=list)
     wall: list[float] = field(default_factory=list)
     raw: list[int] = field(default_factory=list)
     gzipped: list[int] = field(default_factory=list)
@@ -116,6 +124,7 @@ def timed(http: httpx.Client, figure: Figure, path: str, *, expect: str = "") ->
     if timing is None:
         figure.failures.append(f"{path}: no Server-Timing header")
         return
+    figure.api.append(timing[0])
     figure.server.append(timing[1])
     figure.wall.append(wall)
     figure.raw.append(len(response.content))
@@ -139,7 +148,11 @@ def trace_paths(sample: list[str], rng: random.Random) -> dict[str, list[str]]:
     kinds = {
         "exact": chosen,
         "look-alike letters": [s.translate(LOOK_ALIKES) for s in chosen],
-        "partial, wildcards": [f"*{s[-6:-2]}?{s[-1]}" for s in chosen],
+        # Obliterated characters: the first ones (the end legible), one in the middle,
+        # and the first ones and one near the end (no legible end to read a range of).
+        "partial, *0012345": ["*" + s[-7:] for s in chosen],
+        "partial, 56-00?2345": [s[:5] + "?" + s[6:] for s in chosen],
+        "partial, *0123?5": [f"*{s[-6:-2]}?{s[-1]}" for s in chosen],
     }
     return {
         kind: [f"/console/trace?{httpx.QueryParams(serial_number=s)}" for s in serials]
@@ -156,23 +169,24 @@ def ms(samples: list[float], quantile: str) -> str:
 
 def table(figures: list[Figure]) -> None:
     print(
-        f"  {'page':<44} {'n':>4} {'server p50':>11} {'server p95':>11} {'wall p50':>10}"
+        f"  {'page':<44} {'n':>4} {'server p50':>11} {'server p95':>11} {'API p50':>9}"
+        f" {'wall p50':>10}"
         f" {'wall p95':>10} {'gzip':>9}  target"
     )
     for f in figures:
         size = f"{statistics.median(f.gzipped) / 1000:,.0f} kB" if f.gzipped else "-"
         print(
             f"  {f.label:<44} {len(f.server):>4} {ms(f.server, 'p50'):>11}"
-            f" {ms(f.server, 'p95'):>11} {ms(f.wall, 'p50'):>10} {ms(f.wall, 'p95'):>10}"
+            f" {ms(f.server, 'p95'):>11} {ms(f.api, 'p50'):>9} {ms(f.wall, 'p50'):>10}"
+            f" {ms(f.wall, 'p95'):>10}"
             f" {size:>9}  {f.target}"
         )
         if f.raw:
             raw = statistics.median(f.raw)
             shown = statistics.median(f.found)
-            print(
-                f"  {'':<44} (HTML {raw / 1000:,.0f} kB uncompressed;"
-                f" median {shown:,.0f} records or points shown)"
-            )
+            what = "records" if f.label.startswith("trace") else "points"
+            count = f"; median {shown:,.0f} {what} shown" if not f.label.startswith("stat") else ""
+            print(f"  {'':<44} (HTML {raw / 1000:,.0f} kB uncompressed{count})")
         for failure in f.failures[:3]:
             print(f"    failed ({len(f.failures)} in all): {failure}")
 
