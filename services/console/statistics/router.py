@@ -3,7 +3,6 @@ figures, traced weapons; the table as CSV or XLSX."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -83,32 +82,20 @@ async def recovery_map(
     if year.strip() and chosen is None:
         problems.append(FormProblem(_("Year"), "map-year", _("Choose a year on the slider.")))
         status = 422
-    registry = apis_of(request).registry
-    # The year's points and the slider's years at once: two independent API calls.
-    answers = await asyncio.gather(
-        service.places(registry=registry, token=signed.token, filters=filters, year=chosen),
-        service.map_years(registry=registry, token=signed.token, filters=filters),
-        return_exceptions=True,
-    )
-    years: list[int] = []
-    refused = False
-    for answer in answers:
-        if isinstance(answer, ApiProblem) and answer.status == 422:
-            if not refused:  # both name the same problems of the range: once
-                problems += problems_of(answer, _, service.API_FIELDS)
-            refused = True
-            status = 422
-        elif isinstance(answer, BaseException):
-            raise answer
-        elif isinstance(answer, dict):
-            found = answer
-        else:
-            years = answer
+    try:
+        found = await service.places(
+            registry=apis_of(request).registry, token=signed.token, filters=filters, year=chosen
+        )
+    except ApiProblem as problem:
+        if problem.status != 422:
+            raise
+        problems += problems_of(problem, _, service.API_FIELDS)
+        status = 422
     whole = drawing(found)
     context = {
         "filters": filters,
         "map": whole.of_year(chosen),
-        "years": sorted(set(years) | set(whole.years)),
+        "years": service.map_years(found, whole.years),
         "year": chosen,
         "every_year_query": urlencode(
             {k: v for k, v in filters.query().items() if k != "group_by"}

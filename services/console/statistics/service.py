@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
@@ -92,44 +91,18 @@ async def places(
     *, registry: ServiceClient, token: str, filters: Filters, year: int | None = None
 ) -> dict[str, Any]:
     """The places of the declarations and losses in the range (GeoJSON); with ``year``,
-    only that year's part of the range is asked for, so the registry's limit on the
-    points applies to that year and not to the oldest years of the range."""
-    query = {k: v for k, v in filters.api_query().items() if k != "group_by"}
+    that year's only (the registry's limit on the points then applies to that year, not
+    to the oldest years of the range), ``years`` still the whole range's."""
+    query: dict[str, Any] = {k: v for k, v in filters.api_query().items() if k != "group_by"}
     if year is not None:
-        clipped = _within_year(query, year)
-        if clipped is None:  # the year is outside the range: no place to ask for
-            return {"type": "FeatureCollection", "features": [], "truncated": False}
-        query = clipped
+        query["year"] = year
     return await cases_api.locations(registry, token, **query, limit=MAP_POINTS)
 
 
-def _within_year(query: dict[str, str], year: int) -> dict[str, str] | None:
-    """``query``'s range cut to ``year`` (None when they do not meet); a date that is not
-    one is passed on as it is, for the registry to name."""
-    try:
-        given = {k: date.fromisoformat(query[k]) for k in ("from", "to") if k in query}
-    except ValueError:
-        return query
-    first = max(given.get("from", date.min), date(year, 1, 1))
-    last = min(given.get("to", date.max), date(year, 12, 31))
-    if first > last:
-        return None
-    return {**query, "from": first.isoformat(), "to": last.isoformat()}
-
-
-async def map_years(*, registry: ServiceClient, token: str, filters: Filters) -> list[int]:
-    """The years of the range with declarations or losses, oldest first: the time
-    slider's, from the registry's counts by year (not from the points, which the
-    registry limits to the oldest ones of a long range)."""
-    found = await cases_api.statistics(
-        registry, token, **{**filters.api_query(), "group_by": "year"}
-    )
-    years = set()
-    for item in found.get("items") or []:
-        key = str(item.get("key") or "")
-        if item.get("source") in ("declarations", "loss_reports") and key.isdigit():
-            years.add(int(key))
-    return sorted(years)
+def map_years(found: dict[str, Any], drawn: list[int]) -> list[int]:
+    """The time slider's years: every year of the range with a place (the registry's
+    ``years``; the points drawn are only the oldest ones of a long range, or one year's)."""
+    return sorted({int(y) for y in found.get("years") or [] if isinstance(y, int)} | set(drawn))
 
 
 def rows(found: dict[str, Any], _: Gettext) -> list[Row]:
