@@ -385,37 +385,33 @@ def services(workdir: Path, urls: dict[str, str]) -> Iterator[tuple[str, str]]:
 
 
 def tokens(auth: str, workdir: Path) -> tuple[str, str]:
-    """(ECOWAS secretariat register:read token, operator index:write token)."""
+    """(ECOWAS secretariat register:read token, the declarations relay's index:write token).
+
+    An index:write client is made only on the server (bootstrap or ``regctl client create``),
+    never over the API: the relay's is the one bootstrap saved."""
     http = httpx.Client(base_url=auth, timeout=30)
     creds = json.loads((workdir / "var" / "credentials.json").read_text())
+    relay = json.loads((workdir / "var" / "declarations-index-client.json").read_text())
     grant = {"grant_type": "client_credentials"}
     admin = http.post("/auth/v1/token", data={**grant, **creds}).json()["access_token"]
     hdrs = {"Authorization": f"Bearer {admin}"}
-    operator_org = http.get(f"/auth/v1/clients/{creds['client_id']}", headers=hdrs).json()[
-        "organisation"
-    ]
     http.post(
         "/auth/v1/organisations",
         headers=hdrs,
         json={"type": "secretariat", "code": "ECOWAS", "name": "ECOWAS Commission"},
+    )  # 409 when bootstrap made it already
+    reader = http.post(
+        "/auth/v1/clients",
+        headers=hdrs,
+        json={"organisation": "ECOWAS", "name": "bench", "scopes": ["register:read"]},
     )
+    reader.raise_for_status()
     out = []
-    for org, scopes in (("ECOWAS", ["register:read"]), (operator_org, ["index:write"])):
-        client = http.post(
-            "/auth/v1/clients",
-            headers=hdrs,
-            json={"organisation": org, "name": "bench", "scopes": scopes},
-        ).json()
-        out.append(
-            http.post(
-                "/auth/v1/token",
-                data={
-                    **grant,
-                    "client_id": client["client_id"],
-                    "client_secret": client["client_secret"],
-                },
-            ).json()["access_token"]
-        )
+    for client in (reader.json(), relay):
+        secret = {"client_id": client["client_id"], "client_secret": client["client_secret"]}
+        answer = http.post("/auth/v1/token", data={**grant, **secret})
+        answer.raise_for_status()
+        out.append(str(answer.json()["access_token"]))
     return out[0], out[1]
 
 
