@@ -130,10 +130,25 @@ def typo(value: str, rng: random.Random) -> str:
     return "".join(chars)
 
 
-def generate(url: str, items: int, rng: random.Random) -> list[str]:
-    """COPY ``items`` rows (80 % manifest items, 20 % declared items); returns sample serials."""
+def generate(
+    url: str,
+    items: int,
+    rng: random.Random,
+    *,
+    declarations: int | None = None,
+    since: date | None = None,
+    span_days: int = 6500,
+) -> list[str]:
+    """COPY ``items`` rows (80 % manifest items, 20 % declared items); returns sample serials.
+
+    Manifests hold 1,000 items each; declarations too unless ``declarations`` says how many
+    to spread the declared items over. Dates run over ``span_days`` from ``since`` (by
+    default manifests from 2005 and declarations from 2006, over about 18 years)."""
     declared = items // 5
     manifested = items - declared
+    per_declaration = max(1, -(-declared // declarations)) if declarations else BATCH
+    manifests_from = since or date(2005, 1, 1)
+    declarations_from = since or date(2006, 1, 1)
     start = time.perf_counter()
     sample: list[str] = []
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -141,7 +156,7 @@ def generate(url: str, items: int, rng: random.Random) -> list[str]:
         with conn.cursor() as cur:
             manifests = []
             for m in range((manifested + BATCH - 1) // BATCH):
-                crossing = date(2005, 1, 1) + timedelta(days=m * 7 % 6500)
+                crossing = manifests_from + timedelta(days=m * 7 % span_days)
                 manifests.append((str(uuid.uuid4()), MISSIONS[m % 4], COUNTRIES[m % 10], crossing))
             with cur.copy(
                 "COPY manifests (id, direction, mission_code, contributing_country, unit,"
@@ -196,14 +211,14 @@ def generate(url: str, items: int, rng: random.Random) -> list[str]:
                         )
                     )
             decl_rows = []
-            for d in range((declared + BATCH - 1) // BATCH):
+            for d in range((declared + per_declaration - 1) // per_declaration):
                 decl_rows.append(
                     (
                         f"bench-decl-{d}",
                         ("seizure", "collection", "destruction")[d % 3],
                         COUNTRIES[(d + 3) % 10],
                         MISSIONS[d % 4],
-                        date(2006, 1, 1) + timedelta(days=d * 5 % 6500),
+                        declarations_from + timedelta(days=d * 5 % span_days),
                         ("MLI", "CAF", "COD", "SSD")[d % 4],
                     )
                 )
@@ -226,13 +241,13 @@ def generate(url: str, items: int, rng: random.Random) -> list[str]:
                             "bench",
                             rng.uniform(-10, 20),
                             rng.uniform(-15, 35),
-                            BATCH,
+                            per_declaration,
                             now,
                         )
                     )
             with cur.copy(f"COPY declared_items ({', '.join(DECLARED_ITEMS)}) FROM STDIN") as copy:
                 for n in range(declared):
-                    did, dtype, country, mission, day, loc = decl_rows[n // BATCH]
+                    did, dtype, country, mission, day, loc = decl_rows[n // per_declaration]
                     cat, maker, model, cal = RIFLES[n % len(RIFLES)]
                     sn = serial(rng, 10_000_000 + n)
                     if n % 997 == 0:
@@ -241,7 +256,7 @@ def generate(url: str, items: int, rng: random.Random) -> list[str]:
                         (
                             did,
                             1,
-                            n % BATCH,
+                            n % per_declaration,
                             dtype,
                             country,
                             mission,
@@ -370,37 +385,33 @@ def services(workdir: Path, urls: dict[str, str]) -> Iterator[tuple[str, str]]:
 
 
 def tokens(auth: str, workdir: Path) -> tuple[str, str]:
-    """(ECOWAS secretariat register:read token, operator index:write token)."""
+    """(ECOWAS secretariat register:read token, the declarations relay's index:write token).
+
+    An index:write client is made only on the server (bootstrap or ``regctl client create``),
+    never over the API: the relay's is the one bootstrap saved."""
     http = httpx.Client(base_url=auth, timeout=30)
     creds = json.loads((workdir / "var" / "credentials.json").read_text())
+    relay = json.loads((workdir / "var" / "declarations-index-client.json").read_text())
     grant = {"grant_type": "client_credentials"}
     admin = http.post("/auth/v1/token", data={**grant, **creds}).json()["access_token"]
     hdrs = {"Authorization": f"Bearer {admin}"}
-    operator_org = http.get(f"/auth/v1/clients/{creds['client_id']}", headers=hdrs).json()[
-        "organisation"
-    ]
     http.post(
         "/auth/v1/organisations",
         headers=hdrs,
         json={"type": "secretariat", "code": "ECOWAS", "name": "ECOWAS Commission"},
+    )  # 409 when bootstrap made it already
+    reader = http.post(
+        "/auth/v1/clients",
+        headers=hdrs,
+        json={"organisation": "ECOWAS", "name": "bench", "scopes": ["register:read"]},
     )
+    reader.raise_for_status()
     out = []
-    for org, scopes in (("ECOWAS", ["register:read"]), (operator_org, ["index:write"])):
-        client = http.post(
-            "/auth/v1/clients",
-            headers=hdrs,
-            json={"organisation": org, "name": "bench", "scopes": scopes},
-        ).json()
-        out.append(
-            http.post(
-                "/auth/v1/token",
-                data={
-                    **grant,
-                    "client_id": client["client_id"],
-                    "client_secret": client["client_secret"],
-                },
-            ).json()["access_token"]
-        )
+    for client in (reader.json(), relay):
+        secret = {"client_id": client["client_id"], "client_secret": client["client_secret"]}
+        answer = http.post("/auth/v1/token", data={**grant, **secret})
+        answer.raise_for_status()
+        out.append(str(answer.json()["access_token"]))
     return out[0], out[1]
 
 

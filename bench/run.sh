@@ -15,6 +15,9 @@
 #                       capacity fills (default 20,000,000: deploy/sizing.md's 30-year
 #                       volume or 20 million if that is smaller; about 3.5 minutes per
 #                       million on this 2-core machine, so over an hour at the default)
+#   BENCH_DECLARATIONS (default 100,000), BENCH_YEARS (default 10), BENCH_ANALYSIS_QUERIES
+#                       (traces per kind, default 40) (console_analysis; BENCH_ITEMS default
+#                       5,000,000 there too: about 15 minutes in all on this machine)
 #   BENCH_CAPACITY_QUERIES traces capacity times (default 200; statistics and
 #                       reconciliation a tenth of it, at least 5)
 #   BENCH_MISSION_ITEMS items of the holdings/reconciliation mission (default 50,000)

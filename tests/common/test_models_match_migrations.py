@@ -8,6 +8,7 @@ table the migrations create but the models do not know) shows here, on both data
 from __future__ import annotations
 
 import importlib
+import warnings
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -27,7 +28,16 @@ def test_models_and_migrations_agree(service: str, empty_database_url: str) -> N
             context = MigrationContext.configure(
                 connection, opts={"compare_type": True, "compare_server_default": False}
             )
-            differences = compare_metadata(context, metadata)
+            with warnings.catch_warnings():
+                # PostgreSQL-only expression indexes (``ddl_if``, registry0021): SQLite
+                # has neither them nor a way to reflect them; PostgreSQL compares them.
+                warnings.filterwarnings(
+                    "ignore",
+                    r"autogenerate skipping metadata-specified expression-based index"
+                    r" 'ix_\w+_serial_key_reversed'; dialect 'sqlite'",
+                    UserWarning,
+                )
+                differences = compare_metadata(context, metadata)
     finally:
         engine.dispose()
     assert differences == [], differences

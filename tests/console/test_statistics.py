@@ -7,9 +7,11 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from services.console.statistics import service as statistics_service
 from services.embedded import EmbeddedSettings
 from tests.console.cases_support import analyst, diversion, error_summary
 from tests.console.support import sign_in
@@ -147,3 +149,50 @@ def test_the_maps_points_open_their_records_and_one_year_can_be_shown(
     assert refused.status_code == 422
     assert error_summary(refused.text) == ["Year: Choose a year on the slider."]
     assert 'href="#map-year"' in refused.text
+
+
+def test_a_year_of_a_range_cut_at_the_registrys_limit_still_shows_that_years_places(
+    client: TestClient,
+    auth_api: AuthApi,
+    register_settings: EmbeddedSettings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _records(client, auth_api)  # the seizure and the DDR collection, both of 2024
+    late = delivery(
+        [declared_weapon(0, "DDR-0101")],
+        declaration_id="decl-ddr-2023",
+        type_="collection",
+        country="MLI",
+        mission="MINUSMA",
+        event_date="2023-03-01",
+    )
+    relay = auth_api.operator_headers(("index:write",))
+    assert_status(client.post(INDEX, json=late, headers=relay), 200)
+    sign_in(client, analyst(client, auth_api, register_settings), start="/console/statistics")
+    # One point a page: every year's page holds the oldest, 2023's, and says it is cut.
+    monkeypatch.setattr(statistics_service, "MAP_POINTS", 1)
+
+    every = client.get("/console/statistics/map").text
+    drawn = every.split('<svg class="map__svg"')[1].split("</svg>")[0]
+    assert drawn.count('class="map__point"') == 1
+    assert 'href="/console/declarations/decl-ddr-2023"' in drawn
+    # The slider still reaches 2024, and asks the server for a year (data-partial).
+    assert 'type="range" min="2023" max="2024" step="1" value="2024"' in every
+    assert "data-partial" in every
+
+    year = client.get("/console/statistics/map", params={"year": "2024"}).text
+    drawn = year.split('<svg class="map__svg"')[1].split("</svg>")[0]
+    assert drawn.count('class="map__point"') == 1  # 2024's, not 2023's filtered away
+    assert "decl-ddr-2023" not in drawn
+    assert 'type="range" min="2023" max="2024" step="1" value="2024"' in year
+
+    # A year outside the range chosen: no place, and no problem either.
+    outside = client.get(
+        "/console/statistics/map", params={"year": "2023", "date_from": "2024-01-01"}
+    )
+    assert outside.status_code == 200
+    assert 'class="map__point"' not in outside.text
+    # A bad date is still named, once, with a year chosen.
+    refused = client.get("/console/statistics/map", params={"year": "2024", "date_to": "soon"})
+    assert refused.status_code == 422
+    assert len(error_summary(refused.text)) == 1

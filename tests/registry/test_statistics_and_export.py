@@ -95,6 +95,39 @@ def test_the_map_shows_declarations_the_caller_may_read(
     assert hidden.json()["features"] == []
 
 
+def test_the_map_lists_every_year_of_the_range_and_shows_one_year_past_the_limit(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    relay = auth_api.operator_headers(("index:write",))
+    for number, day in enumerate(("2022-05-01", "2023-03-01", "2024-07-01", "2024-08-01")):
+        located = delivery(
+            [declared_weapon(0, f"Y-{number}")], declaration_id=f"decl-{day}", event_date=day
+        )
+        assert_status(client.post(INDEX, json=located, headers=relay), 200)
+    url = f"{STATS}/locations.geojson"
+    ecowas = auth_api.secretariat_headers("ECOWAS")
+
+    cut = client.get(url, params={"limit": 1}, headers=ecowas).json()
+    assert [f["properties"]["event_date"] for f in cut["features"]] == ["2022-05-01"]
+    assert cut["truncated"] is True
+    assert cut["years"] == [2022, 2023, 2024]  # every year, not only the returned point's
+
+    year = client.get(url, params={"limit": 1, "year": 2024}, headers=ecowas).json()
+    assert [f["properties"]["event_date"] for f in year["features"]] == ["2024-07-01"]
+    assert year["truncated"] is True
+    assert year["years"] == [2022, 2023, 2024]
+
+    ranged = {"from": "2023-01-01", "year": 2022}
+    outside = client.get(url, params=ranged, headers=ecowas).json()
+    assert outside["features"] == []
+    assert outside["years"] == [2023, 2024]
+    refused = client.get(url, params={"year": 0}, headers=ecowas)
+    assert refused.status_code == 422
+    hidden = client.get(url, params={"year": 2024}, headers=auth_api.member_state_headers("GHA"))
+    assert hidden.json()["features"] == []
+    assert hidden.json()["years"] == []
+
+
 def _rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
 

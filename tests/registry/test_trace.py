@@ -149,3 +149,31 @@ def test_exact_and_normalized_records_are_kept_when_near_misses_fill_the_page(
         assert ("56-0000123", "normalized") in [
             (r["serial_number"], r["match"]) for r in body["items"]
         ], limit
+
+
+def test_a_serial_whose_first_characters_are_obliterated_is_found_in_every_source(
+    client: TestClient, auth_api: AuthApi, index: Indexer
+) -> None:
+    # On PostgreSQL read by the reversed key's range (registry0021), on SQLite by the
+    # pattern alone: the same records, within the caller's tenancy.
+    sen = auth_api.member_state_headers("SEN")
+    rifles = [weapon("56-0000123"), weapon("56-0004123"), weapon("56-0000124")]
+    assert_status(client.post(MANIFESTS, json=manifest(rifles), headers=sen))
+    relay = auth_api.operator_headers(("index:write",))
+    seized = delivery([declared_weapon(0, "KC 77-0000123")], country="SEN")
+    assert_status(client.post(INDEX, json=seized, headers=relay), 200)
+    ghana = auth_api.member_state_headers("GHA")
+    assert_status(
+        client.post(MANIFESTS, json=manifest([weapon("99-0000123")], country="GHA"), headers=ghana)
+    )
+
+    assert sorted(_trace(client, index, sen, serial_number="*0000123")) == [
+        ("56-0000123", "possible"),
+        ("KC 77-0000123", "possible"),
+    ]  # not Ghana's 99-0000123
+    assert sorted(_trace(client, index, sen, serial_number="*0?123")) == [
+        ("56-0000123", "possible"),
+        ("56-0004123", "possible"),
+        ("KC 77-0000123", "possible"),
+    ]
+    assert _trace(client, index, sen, serial_number="*0000124") == [("56-0000124", "possible")]

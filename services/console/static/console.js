@@ -187,9 +187,12 @@
       if (label) { label.textContent = year; }
       draw();
     });
-    // A page the server drew for one year holds no other year's points: ask for it.
+    // A page the server drew for one year holds no other year's points, and a page cut
+    // at the registry's limit holds only the oldest years' ones: ask for the year.
     slider.addEventListener("change", function () {
-      if (/[?&]year=\d/.test(window.location.search)) { slider.form.submit(); }
+      if (/[?&]year=\d/.test(window.location.search) || slider.hasAttribute("data-partial")) {
+        slider.form.submit();
+      }
     });
   }
   var every = document.getElementById("map-every-year");

@@ -108,6 +108,17 @@ def _rings() -> tuple[tuple[Ring, ...], ...]:
     return tuple(countries)
 
 
+@cache
+def _boxes() -> tuple[tuple[float, float, float, float], ...]:
+    """Each country's bounding box (west, south, east, north), as ``_rings`` orders them."""
+    boxes = []
+    for rings in _rings():
+        lons = [lon for ring in rings for lon, _ in ring]
+        lats = [lat for ring in rings for _, lat in ring]
+        boxes.append((min(lons), min(lats), max(lons), max(lats)))
+    return tuple(boxes)
+
+
 def _view(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
     """The frame (west, south, east, north) around the points, padded, at least MIN_SPAN."""
     if not points:
@@ -135,7 +146,10 @@ def drawing(collection: dict[str, Any]) -> Drawing:
         return round((lon - west) * scale, 1), round((north - lat) * scale, 1)
 
     outlines = []
-    for rings in _rings():
+    for rings, (box_w, box_s, box_e, box_n) in zip(_rings(), _boxes(), strict=True):
+        # Most countries are far from the frame: their box says so without their points.
+        if box_e < west - 5 or box_w > east + 5 or box_n < south - 5 or box_s > north + 5:
+            continue
         if not any(
             west - 5 <= lon <= east + 5 and south - 5 <= lat <= north + 5
             for ring in rings

@@ -84,7 +84,7 @@ async def recovery_map(
         status = 422
     try:
         found = await service.places(
-            registry=apis_of(request).registry, token=signed.token, filters=filters
+            registry=apis_of(request).registry, token=signed.token, filters=filters, year=chosen
         )
     except ApiProblem as problem:
         if problem.status != 422:
@@ -95,7 +95,7 @@ async def recovery_map(
     context = {
         "filters": filters,
         "map": whole.of_year(chosen),
-        "years": whole.years,
+        "years": service.map_years(found, whole.years),
         "year": chosen,
         "every_year_query": urlencode(
             {k: v for k, v in filters.query().items() if k != "group_by"}

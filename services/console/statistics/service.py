@@ -15,6 +15,8 @@ from services.console.clients.base import ServiceClient
 from services.console.i18n import N_, Gettext
 
 BAR_WIDTH = 200
+# Points the map asks the registry for (its default): a year's, or a range's oldest.
+MAP_POINTS = 1000
 # The API's names of the filters (``query.from``) as the page's fields.
 API_FIELDS = {"query.from": "date_from", "query.to": "date_to", "query.group_by": "group_by"}
 GROUPINGS: dict[str, str] = {
@@ -85,10 +87,22 @@ async def figures(*, registry: ServiceClient, token: str, filters: Filters) -> d
     return await cases_api.statistics(registry, token, **filters.api_query())
 
 
-async def places(*, registry: ServiceClient, token: str, filters: Filters) -> dict[str, Any]:
-    """The places of the declarations and losses in the range (GeoJSON)."""
-    query = {k: v for k, v in filters.api_query().items() if k != "group_by"}
-    return await cases_api.locations(registry, token, **query)
+async def places(
+    *, registry: ServiceClient, token: str, filters: Filters, year: int | None = None
+) -> dict[str, Any]:
+    """The places of the declarations and losses in the range (GeoJSON); with ``year``,
+    that year's only (the registry's limit on the points then applies to that year, not
+    to the oldest years of the range), ``years`` still the whole range's."""
+    query: dict[str, Any] = {k: v for k, v in filters.api_query().items() if k != "group_by"}
+    if year is not None:
+        query["year"] = year
+    return await cases_api.locations(registry, token, **query, limit=MAP_POINTS)
+
+
+def map_years(found: dict[str, Any], drawn: list[int]) -> list[int]:
+    """The time slider's years: every year of the range with a place (the registry's
+    ``years``; the points drawn are only the oldest ones of a long range, or one year's)."""
+    return sorted({int(y) for y in found.get("years") or [] if isinstance(y, int)} | set(drawn))
 
 
 def rows(found: dict[str, Any], _: Gettext) -> list[Row]:

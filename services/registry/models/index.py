@@ -117,6 +117,11 @@ class DeclaredItem(RegistryTable, table=True):
         ),
         Index("ix_declared_items_declaration", "declaration_id", "item_index", unique=True),
         Index("ix_declared_items_serial_key", "serial_key"),
+        # Wildcard traces with no literal prefix ("*000123") read the reversed key's
+        # range; PostgreSQL only (SQLite has no reverse()): registry0021.
+        Index("ix_declared_items_serial_key_reversed", text("reverse(serial_key)")).ddl_if(
+            dialect="postgresql"
+        ),
         Index("ix_declared_items_fuzzy_key", "fuzzy_key"),
         Index(
             "ix_declared_items_weapon_signature",

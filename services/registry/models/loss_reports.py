@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Text, text
 from sqlmodel import Field
 
 from services.common.submitted_by import SubmittedBy, submitted_by_of
@@ -80,6 +80,12 @@ class LossReportItem(RegistryTable, table=True):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("kind <> 'weapon' OR quantity = 1", name="weapon_quantity_one"),
         Index("ix_loss_report_items_report_line", "loss_report_id", "line", unique=True),
+        Index("ix_loss_report_items_serial_key", "serial_key"),
+        # Wildcard traces with no literal prefix ("*000123") read the reversed key's
+        # range; PostgreSQL only (SQLite has no reverse()): registry0021.
+        Index("ix_loss_report_items_serial_key_reversed", text("reverse(serial_key)")).ddl_if(
+            dialect="postgresql"
+        ),
         Index(
             "ix_loss_report_items_contingent",
             "mission_code",

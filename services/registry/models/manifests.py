@@ -99,6 +99,11 @@ class ManifestItem(RegistryTable, table=True):
             "lot_key",
         ),
         Index("ix_manifest_items_serial_key", "serial_key"),
+        # Wildcard traces with no literal prefix ("*000123") read the reversed key's
+        # range; PostgreSQL only (SQLite has no reverse()): registry0021.
+        Index("ix_manifest_items_serial_key_reversed", text("reverse(serial_key)")).ddl_if(
+            dialect="postgresql"
+        ),
         # Trace finds ordnance and explosives by lot; partial, so weapons cost nothing.
         Index(
             "ix_manifest_items_field_kind_lot",

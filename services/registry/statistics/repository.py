@@ -7,7 +7,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, case, cast, extract, func, null, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    case,
+    cast,
+    extract,
+    func,
+    null,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
@@ -247,6 +260,52 @@ def loss_points(
         statement = statement.where(t.c.loss_date <= date_to)
     statement = statement.order_by(t.c.loss_date, t.c.id).limit(limit)
     return list(session.execute(statement).scalars())
+
+
+def point_years(
+    session: Session,
+    *,
+    scope: ReadScope,
+    date_from: date | None,
+    date_to: date | None,
+    declaration_type: str | None,
+) -> list[int]:
+    """The years of the located, not disposed declarations (of ``declaration_type``, or
+    ``loss``: none) and located losses (unless a declaration type is asked for) that
+    ``scope`` may read in the range, oldest first."""
+    d, r = indexed_declarations, loss_reports
+    declared = select(cast(extract("year", d.c.event_date), Integer).label("year")).where(
+        d.c.disposed.is_(False),
+        d.c.lat.is_not(None),
+        d.c.lon.is_not(None),
+        scope.clause(d.c.declaring_country, d.c.event_date),
+        *_within(d.c.event_date, date_from, date_to),
+    )
+    if declaration_type is not None:
+        declared = declared.where(d.c.declaration_type == declaration_type)
+    lost = select(cast(extract("year", r.c.loss_date), Integer).label("year")).where(
+        r.c.lat.is_not(None),
+        r.c.lon.is_not(None),
+        scope.clause(r.c.contributing_country, r.c.loss_date),
+        *_within(r.c.loss_date, date_from, date_to),
+    )
+    parts = []
+    if declaration_type != "loss":
+        parts.append(declared)
+    if declaration_type in (None, "loss"):
+        parts.append(lost)
+    years = union(*parts).subquery()
+    statement = select(years.c.year).order_by(years.c.year)
+    return [int(year) for year in session.execute(statement).scalars()]
+
+
+def _within(column: ColumnElement[Any], first: date | None, last: date | None) -> list[Any]:
+    found = []
+    if first is not None:
+        found.append(column >= first)
+    if last is not None:
+        found.append(column <= last)
+    return found
 
 
 def declaration_points(

@@ -57,12 +57,19 @@ def locations(
     date_to: To = None,
     type: Literal["seizure", "collection", "destruction", "loss"] | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    year: Annotated[
+        int | None,
+        Query(
+            ge=1, le=9999, description="Only this year's locations (``years`` stays the range's)"
+        ),
+    ] = None,
 ) -> JSONResponse:
     """A GeoJSON FeatureCollection (RFC 7946, ``[lon, lat]``) of the locations of the
     declarations and the losses the caller may read, oldest first; ``truncated`` when more
     than ``limit`` matched. Each feature's ``properties.record`` is ``declaration`` or
     ``loss``; a loss carries its ``loss_type`` and ``circumstance`` (null in reports made
-    before it was asked). ``type`` keeps one type of declaration, or ``loss`` the losses."""
+    before it was asked). ``years`` lists the years of every matching location, returned or
+    not (a time slider's range). ``type`` keeps one type of declaration, or ``loss`` the losses."""
     collection = service.locations(
         session=session,
         scope=scope,
@@ -70,5 +77,6 @@ def locations(
         date_to=date_to,
         declaration_type=type,
         limit=limit,
+        year=year,
     )
     return JSONResponse(collection.model_dump(), media_type="application/geo+json")

@@ -90,3 +90,8 @@ class FeatureCollection(BaseModel):
     type: Literal["FeatureCollection"] = "FeatureCollection"
     features: list[Feature]
     truncated: bool = False
+    years: list[int] = Field(
+        default_factory=list,
+        description="The years of every located record the caller may read in the range and"
+        " of the type asked for, oldest first, returned or not (a time slider's range)",
+    )

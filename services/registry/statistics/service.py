@@ -120,11 +120,26 @@ def locations(
     date_to: date | None,
     declaration_type: str | None,
     limit: int,
+    year: int | None = None,
 ) -> FeatureCollection:
     """GeoJSON points of the located declarations and losses the caller may read, oldest
     first (at most ``limit``). ``declaration_type`` keeps one type of declaration, or
-    ``loss`` the losses only."""
+    ``loss`` the losses only; ``year`` keeps that year's points, ``years`` listing every
+    year of the range with a point."""
     _check_range(date_from, date_to)
+    # Every year of the range, not only the returned points' (the oldest ones when cut).
+    years = repository.point_years(
+        session,
+        scope=scope,
+        date_from=date_from,
+        date_to=date_to,
+        declaration_type=declaration_type,
+    )
+    if year is not None:
+        date_from = max(date_from or date.min, date(year, 1, 1))
+        date_to = min(date_to or date.max, date(year, 12, 31))
+        if date_from > date_to:  # the year is outside the range
+            return FeatureCollection(features=[], years=years)
     dated: list[tuple[date, str, Feature]] = []
     if declaration_type != "loss":
         found = repository.declaration_points(
@@ -143,7 +158,9 @@ def locations(
         dated += [(r.loss_date, r.id, _loss_feature(r)) for r in losses]
     dated.sort(key=lambda point: (point[0], point[1]))
     return FeatureCollection(
-        features=[feature for _, _, feature in dated[:limit]], truncated=len(dated) > limit
+        features=[feature for _, _, feature in dated[:limit]],
+        truncated=len(dated) > limit,
+        years=years,
     )
 
 

@@ -50,14 +50,17 @@ from services.registry.serial_index import anything_queued
 _TOP = "\uffff"
 
 
-KeyMatch = Literal["neighbours", "probe", "like"]
+KeyMatch = Literal["neighbours", "probe", "like", "suffix"]
 """How a trace finds its candidate keys.
 
 - ``neighbours``: the match keys the serial neighbourhood index lists for the query's
   probe keys (``serial_probe_keys``), and the query's own match key;
 - ``probe``: the query's whole one-edit neighbourhood, looked up in the item tables
   (``trace.candidates``): the fallback while records await the index;
-- ``like``: a wildcard pattern on the match key.
+- ``like``: a wildcard pattern on the match key, read as the range of its literal prefix;
+- ``suffix``: a wildcard pattern whose literal suffix is longer than its prefix (first
+  characters obliterated, ``*000123``), read as the range of the reversed key (PostgreSQL's
+  ``reverse(serial_key)`` indexes, registry0021).
 """
 
 
@@ -78,14 +81,38 @@ def key_parameters(
     keys: Sequence[str] = (),
     fuzzy_keys: Sequence[str] = (),
     like: str = "",
+    suffix: bool = False,
 ) -> dict[str, Any]:
-    """The bound values a trace statement expects for its ``KeyMatch``."""
+    """The bound values a trace statement expects for its ``KeyMatch`` (``suffix``: the
+    ``like`` pattern read by its literal suffix)."""
+    if like and suffix:
+        return {"pattern": like, "reversed_suffix": like_suffix(like)[::-1]}
     if like:
-        return {"pattern": like, "prefix": like.split("%", 1)[0].split("_", 1)[0]}
+        return {"pattern": like, "prefix": like_prefix(like)}
     values = {"probes": probes or [""], "keys": keys or [""], "fuzzy_keys": fuzzy_keys or [""]}
     if dialect == "postgresql":
         return {name: ",".join(value) for name, value in values.items()}
     return {name: list(value) for name, value in values.items()}
+
+
+def like_prefix(pattern: str) -> str:
+    """The literal characters a LIKE pattern starts with."""
+    return pattern.split("%", 1)[0].split("_", 1)[0]
+
+
+def like_suffix(pattern: str) -> str:
+    """The literal characters a LIKE pattern ends with."""
+    return pattern.rsplit("%", 1)[-1].rsplit("_", 1)[-1]
+
+
+def _like_suffix(column: ColumnElement[Any]) -> ColumnElement[bool]:
+    reversed_key = func.reverse(column)
+    suffix = bindparam("reversed_suffix", type_=String())
+    return and_(
+        reversed_key >= suffix,
+        reversed_key < suffix + _TOP,
+        column.like(bindparam("pattern", type_=String())),
+    )
 
 
 def _like(column: ColumnElement[Any]) -> ColumnElement[bool]:
@@ -139,7 +166,7 @@ def candidates(
     limit: int,
 ) -> Lookup:
     """The statement reading candidate rows of manifest items (in and out), loss-report
-    items (with the report's place), declared items and, unless ``how`` is ``like``,
+    items (with the report's place), declared items and, unless ``how`` is a pattern's,
     declared weapons whose ``partial`` serial's pattern matches the query's key, each
     source cut at ``limit``
     rows, closest then oldest first, each within the caller's ``scope`` (the record's
@@ -178,9 +205,10 @@ def _statement(
     visible: tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]],
 ) -> CompoundSelect[Any]:
     """The UNION ALL for one shape of trace (tenancy filters are cached per community)."""
-    if how == "like":
-        matches = (_like(manifest_items.c.serial_key), _like(loss_items.c.serial_key))
-        declared_match = _like(declared_items.c.serial_key)
+    if how in ("like", "suffix"):
+        by_pattern = _like if how == "like" else _like_suffix
+        matches = (by_pattern(manifest_items.c.serial_key), by_pattern(loss_items.c.serial_key))
+        declared_match = by_pattern(declared_items.c.serial_key)
     elif how == "probe":
         keys = _text_list("keys", dialect)
         matches = (manifest_items.c.serial_key.in_(keys), loss_items.c.serial_key.in_(keys))
@@ -308,7 +336,7 @@ def _statement(
             limit=limit,
         ),
     ]
-    if how != "like":
+    if how not in ("like", "suffix"):
         # Weapons whose serial is partly legible: the query's key matched against each
         # one's pattern (few rows: read through the serial_status index). A wildcard
         # query is a pattern itself and is not compared with patterns.

@@ -78,7 +78,15 @@ def plan(
     )
     fallback = None
     if pattern is not None:
-        first = lookup(how="like", parameters=repository.key_parameters(dialect, like=pattern))
+        # No literal prefix to narrow on, a longer suffix (first characters obliterated):
+        # PostgreSQL reads the reversed keys' range (SQLite has no reverse()).
+        by_suffix = dialect == "postgresql" and len(repository.like_suffix(pattern)) > len(
+            repository.like_prefix(pattern)
+        )
+        first = lookup(
+            how="suffix" if by_suffix else "like",
+            parameters=repository.key_parameters(dialect, like=pattern, suffix=by_suffix),
+        )
     else:
         probes = serial_probe_keys(serial_number)
         first = lookup(
