@@ -196,3 +196,25 @@ def test_a_year_of_a_range_cut_at_the_registrys_limit_still_shows_that_years_pla
     refused = client.get("/console/statistics/map", params={"year": "2024", "date_to": "soon"})
     assert refused.status_code == 422
     assert len(error_summary(refused.text)) == 1
+
+
+def test_the_place_picker_map_is_the_regions_borders_with_its_projection(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    picker = "/console/statistics/map/picker.svg"
+    assert client.get(picker, follow_redirects=False).status_code in (302, 303, 401)
+    sign_in(client, analyst(client, auth_api, register_settings), start="/console/statistics")
+    answer = client.get(f"{picker}?lang=fr")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("image/svg+xml")
+    assert "private" in answer.headers["cache-control"]
+    svg = answer.text
+    assert svg.count('class="map__country"') > 20  # the region's countries, from the bundle
+    assert 'aria-label="Carte : sélectionnez un lieu' in svg
+    # What the script turns a selected point back into degrees with: the default frame,
+    # 20° W to 35° E, north edge 28° N, 800 units wide.
+    west = float(re.search(r'data-west="([-\d.]+)"', svg).group(1))  # type: ignore[union-attr]
+    north = float(re.search(r'data-north="([-\d.]+)"', svg).group(1))  # type: ignore[union-attr]
+    scale = float(re.search(r'data-scale="([-\d.]+)"', svg).group(1))  # type: ignore[union-attr]
+    assert (west, north) == (-20.0, 28.0)
+    assert scale == pytest.approx(800 / 55)

@@ -59,6 +59,9 @@ NOT_PAGES = {
     "/console/holdings/export.csv": "a CSV file",
     "/console/statistics.{extension}": "a CSV or XLSX file",
     "/console/trace-requests/{request_id}/pdf": "a PDF file",
+    "/console/statistics/map/picker.svg": (
+        "an SVG image (28 KB, cached a day) the place pickers fetch only when asked"
+    ),
     "/console/trace-requests/{request_id}/answer-file": "a downloaded file",
 }
 # The console's static files a page loaded, and how many bytes each took over the network

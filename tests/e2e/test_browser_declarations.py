@@ -82,6 +82,20 @@ def test_an_editor_declares_and_the_browser_checks_the_record_in_the_log(
             page.fill("#event_date", future)
             page.fill("#place", "Gao")
             page.fill("#country", "MLI")
+            # Gao on the place picker's map: the script turns the point into degrees.
+            page.click("text=Pick the place on a map")
+            picker = page.wait_for_selector("svg.place-picker__svg")
+            box = picker.bounding_box()
+            assert box is not None
+            west, north, scale = -20.0, 28.0, 800 / 55  # the frame the SVG says it draws
+            gao = (-0.04, 16.27)
+            page.mouse.click(
+                box["x"] + (gao[0] - west) * scale * box["width"] / 800,
+                box["y"] + (north - gao[1]) * scale * box["width"] / 800,
+            )
+            assert abs(float(page.input_value("#lon")) - gao[0]) < 0.2
+            assert abs(float(page.input_value("#lat")) - gao[1]) < 0.2
+            _shot(page, "declare-place-picked-en.png")
             page.select_option("#items-0-kind", "weapon")
             page.fill("#items-0-category", "assault_rifle")
             page.fill("#items-0-manufacturer", "Kalashnikov")

@@ -207,3 +207,55 @@
   window.addEventListener("resize", draw);
   draw();
 }());
+
+// The place pickers (declare, report a loss): "Pick the place on a map" fetches the
+// region's borders once and turns a selected point into the form's latitude and
+// longitude (the map is equirectangular: lon = west + x / scale, lat = north - y / scale).
+// Without this file the fields are typed, as they always can be.
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("[data-place-picker]"), function (box) {
+    var form = box.closest("form");
+    var lat = form && form.querySelector("input[name=lat]");
+    var lon = form && form.querySelector("input[name=lon]");
+    var open = box.querySelector("[data-place-picker-open]");
+    if (!lat || !lon || !open || !window.fetch || !window.DOMParser) { return; }
+    box.hidden = false;
+    open.addEventListener("click", function () {
+      open.disabled = true;
+      fetch("/console/statistics/map/picker.svg", { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.text();
+        })
+        .then(function (text) {
+          var parsed = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+          var svg = document.importNode(parsed, true);
+          var west = parseFloat(svg.getAttribute("data-west"));
+          var north = parseFloat(svg.getAttribute("data-north"));
+          var scale = parseFloat(svg.getAttribute("data-scale"));
+          var mark = svg.querySelector(".place-picker__mark");
+          var show = function () {
+            var la = parseFloat(lat.value), lo = parseFloat(lon.value);
+            if (isNaN(la) || isNaN(lo)) { return; }
+            mark.setAttribute("cx", ((lo - west) * scale).toFixed(1));
+            mark.setAttribute("cy", ((north - la) * scale).toFixed(1));
+          };
+          svg.addEventListener("click", function (event) {
+            var point = svg.createSVGPoint();
+            point.x = event.clientX;
+            point.y = event.clientY;
+            var at = point.matrixTransform(svg.getScreenCTM().inverse());
+            lon.value = (west + at.x / scale).toFixed(4);
+            lat.value = (north - at.y / scale).toFixed(4);
+            show();
+          });
+          lat.addEventListener("change", show);
+          lon.addEventListener("change", show);
+          box.replaceChild(svg, open);
+          show();
+        })
+        .catch(function () { open.disabled = false; });
+    });
+  });
+}());

@@ -184,3 +184,22 @@ def drawing(collection: dict[str, Any]) -> Drawing:
             )
         )
     return Drawing(width=WIDTH, height=height, countries=outlines, points=points)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """An empty map of the region for the forms' place pickers, with what the script
+    needs to turn a click back into degrees (``lon = west + x / scale``,
+    ``lat = north - y / scale``)."""
+
+    drawing: Drawing
+    west: float
+    north: float
+    scale: float
+
+
+@cache
+def picker_frame() -> Frame:
+    """West and Central Africa and the Sahel, without points (the same every time)."""
+    west, _, east, north = DEFAULT_VIEW
+    return Frame(drawing({"features": []}), west, north, WIDTH / (east - west))
