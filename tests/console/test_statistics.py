@@ -208,6 +208,7 @@ def test_the_place_picker_map_is_the_regions_borders_with_its_projection(
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("image/svg+xml")
     assert "private" in answer.headers["cache-control"]
+    assert answer.headers["content-security-policy"].startswith("default-src 'none'")
     svg = answer.text
     assert svg.count('class="map__country"') > 20  # the region's countries, from the bundle
     assert 'aria-label="Carte : sélectionnez un lieu' in svg

@@ -126,7 +126,13 @@ async def place_picker_map(request: Request, signed: SignedInDep) -> Response:
         f'{paths}<circle class="place-picker__mark" r="6" cx="-20" cy="-20"/></svg>'
     )
     # Per person and language, the same for a day: a second picker costs nothing.
-    headers = {"Cache-Control": "private, max-age=86400", "Vary": "Cookie, Accept-Language"}
+    headers = {
+        "Cache-Control": "private, max-age=86400",
+        "Vary": "Cookie, Accept-Language",
+        # Opened on its own it is an image: nothing in it may run or load.
+        "Content-Security-Policy": "default-src 'none'; style-src 'self'",
+        "X-Content-Type-Options": "nosniff",
+    }
     return Response(body, media_type="image/svg+xml", headers=headers)
 
 
