@@ -138,6 +138,10 @@ def _upload_by_keyboard(page: Page, base: str, content: bytes, tmp_path: Path) -
     """The whole upload with the keyboard alone: Tab, typing, Space and Enter."""
     file = tmp_path / "clavier.csv"
     file.write_bytes(content)
+    # A listener from the start turns chromium's file chooser interception on long before
+    # Space opens it (turned on by expect_file_chooser alone, it could come after the key
+    # on a loaded machine, and the chooser then never reached the test).
+    page.on("filechooser", lambda _chooser: None)
     page.goto(f"{base}/console/manifests/upload?lang=en")
     _tab_to(page, "mission")
     page.keyboard.type(FORM["mission"])
