@@ -34,6 +34,8 @@ from services.console.settings import ConsoleSettings
 from tests.declarations.support import declaration
 from tests.e2e.test_browser_cases import MAP_BUDGET, _client_headers
 from tests.e2e.test_browser_console import (
+    AXE,
+    AXE_SERIOUS,
     FIRST_LOAD_BUDGET,
     REPEAT_VISIT_BUDGET,
     _enrol,
@@ -59,6 +61,9 @@ NOT_PAGES = {
     "/console/holdings/export.csv": "a CSV file",
     "/console/statistics.{extension}": "a CSV or XLSX file",
     "/console/trace-requests/{request_id}/pdf": "a PDF file",
+    "/console/declarations/{declaration_id}/log-evidence": (
+        "JSON the declaration page's log check fetches when the person asks for the check"
+    ),
     "/console/statistics/map/picker.svg": (
         "an SVG image (28 KB, cached a day) the place pickers fetch only when asked"
     ),
@@ -262,8 +267,10 @@ def _paths(template: str, seeded: Seeded, listed: dict[str, str]) -> list[str]:
 def _weigh_pages(
     browser: Browser, base: str, email: str, link: str, templates: list[str], seeded: Seeded
 ) -> list[tuple[str, int, int]]:
-    """Sign in once and open every page; (path, status, bytes) of each, in order."""
+    """Sign in once and open every page; (path, status, bytes) of each, in order; each
+    page passes axe-core (no serious or critical violation)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(path=str(AXE))  # injected, never fetched: weighs nothing
     page: Page = context.new_page()
     key = _enrol(page, link)
     _sign_in(page, base, email, key)  # lands on /console/, style sheet and script too
@@ -291,6 +298,9 @@ def _weigh_pages(
             response = page.goto(base + path)
             assert response is not None, path
             weighed.append((path, response.status, _weight(page)))
+            # axe-core on every page: no serious or critical violation.
+            violations = page.evaluate(AXE_SERIOUS)
+            assert violations == [], (path, violations)
             # The style sheet and script came with the first page: cached since. (A
             # page's own script, such as log-check.js, counts in its first page's bytes.)
             fetched = {n: b for n, b in page.evaluate(STATIC_FILES).items() if n in shared}
