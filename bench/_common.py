@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -229,6 +230,32 @@ def postgres_server() -> Iterator[str | None]:
             capture_output=True,
         )
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_databases(
+    server_url: str, prefix: str, services: Sequence[str]
+) -> Iterator[dict[str, str]]:
+    """One new database per service on ``server_url`` (``bench_<prefix>_<service>_<id>``),
+    their URLs by service, each dropped (sessions and all) when the block ends."""
+    admin = create_engine(
+        make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    suffix = uuid.uuid4().hex[:8]
+    names = {s: f"bench_{prefix}_{s}_{suffix}" for s in services}
+    try:
+        with admin.connect() as c:
+            for name in names.values():
+                c.execute(text(f'CREATE DATABASE "{name}"'))
+        yield {
+            s: make_url(server_url).set(database=n).render_as_string(hide_password=False)
+            for s, n in names.items()
+        }
+    finally:
+        with admin.connect() as c:
+            for name in names.values():
+                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def start_sqlite_register(

@@ -37,7 +37,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,10 +44,9 @@ from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import header, postgres_server
+from _common import header, postgres_server, throwaway_databases
 from registry_trace import generate, services, typo
 
 from services.common import migrations
@@ -221,17 +219,7 @@ def main() -> None:
         if url is None:
             print("[postgresql] skipped: no TEST_POSTGRES_URL and no PostgreSQL binaries")
             return
-        admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        suffix = uuid.uuid4().hex[:8]
-        names = {s: f"bench_capacity_{s}_{suffix}" for s in ("auth", "registry")}
-        try:
-            with admin.connect() as c:
-                for name in names.values():
-                    c.execute(text(f'CREATE DATABASE "{name}"'))
-            urls = {
-                s: make_url(url).set(database=n).render_as_string(hide_password=False)
-                for s, n in names.items()
-            }
+        with throwaway_databases(url, "capacity", ("auth", "registry")) as urls:
             for service, service_url in urls.items():
                 migrations.upgrade(service, service_url)
             header(
@@ -256,11 +244,6 @@ def main() -> None:
             ):
                 reader = reader_token(auth, Path(tmp))
                 api_figures(registry, reader, sample, args.queries, rng)
-        finally:
-            with admin.connect() as c:
-                for name in names.values():
-                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 if __name__ == "__main__":

@@ -45,17 +45,21 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REPEAT, free_port, header, postgres_server, start_sqlite_register
+from _common import (
+    REPEAT,
+    free_port,
+    header,
+    postgres_server,
+    start_sqlite_register,
+    throwaway_databases,
+)
 from auth_signin import enrol
 from console_pages import COOKIE, admin_headers, console_sign_in, p95, server_timing
 from registry_trace import generate
@@ -225,17 +229,7 @@ def main() -> None:
         if url is None:
             print("[postgresql] skipped: no TEST_POSTGRES_URL and no PostgreSQL binaries")
             return
-        admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        suffix = uuid.uuid4().hex[:8]
-        names = {s: f"bench_analysis_{s}_{suffix}" for s in ("auth", "registry", "declarations")}
-        try:
-            with admin.connect() as c:
-                for name in names.values():
-                    c.execute(text(f'CREATE DATABASE "{name}"'))
-            urls = {
-                s: make_url(url).set(database=n).render_as_string(hide_password=False)
-                for s, n in names.items()
-            }
+        with throwaway_databases(url, "analysis", ("auth", "registry", "declarations")) as urls:
             header(
                 "bench/console_analysis.py",
                 [urls["registry"]],
@@ -263,11 +257,6 @@ def main() -> None:
                 prefix="bench-analysis-", ignore_cleanup_errors=True
             ) as tmp:
                 run(Path(tmp), urls, sample)
-        finally:
-            with admin.connect() as c:
-                for name in names.values():
-                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 def run(work: Path, urls: dict[str, str], sample: list[str]) -> None:

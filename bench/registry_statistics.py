@@ -58,7 +58,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REPEAT, header, postgres_server, spread
+from _common import REPEAT, header, postgres_server, spread, throwaway_databases
 from capacity import answer, percentiles, reader_token
 from registry_trace import services
 
@@ -389,17 +389,7 @@ def main() -> None:
         if url is None:
             print("[postgresql] skipped: no TEST_POSTGRES_URL and no PostgreSQL binaries")
             return
-        admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        suffix = uuid.uuid4().hex[:8]
-        names = {s: f"bench_statistics_{s}_{suffix}" for s in ("auth", "registry")}
-        try:
-            with admin.connect() as c:
-                for name in names.values():
-                    c.execute(text(f'CREATE DATABASE "{name}"'))
-            urls = {
-                s: make_url(url).set(database=n).render_as_string(hide_password=False)
-                for s, n in names.items()
-            }
+        with throwaway_databases(url, "statistics", ("auth", "registry")) as urls:
             migrations.upgrade("auth", urls["auth"])
             migrations.upgrade("registry", urls["registry"], "registry0019")
             header(
@@ -439,11 +429,6 @@ def main() -> None:
             if last is not None:
                 upsert_figure(urls["registry"], last)
             print(f"  after the uploads: {row_counts(urls['registry'])}")
-        finally:
-            with admin.connect() as c:
-                for name in names.values():
-                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 if __name__ == "__main__":

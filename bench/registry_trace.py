@@ -43,11 +43,10 @@ from urllib.parse import urlencode
 
 import httpx
 import psycopg
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REPEAT, free_port, header, postgres_server, spread
+from _common import REPEAT, free_port, header, postgres_server, spread, throwaway_databases
 from _loadgen import LoadResult, build_requests, run_load
 
 from services.common import migrations
@@ -520,17 +519,7 @@ def main() -> None:
         if url is None:
             print("[postgresql] skipped: no TEST_POSTGRES_URL and no PostgreSQL binaries")
             return
-        admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        suffix = uuid.uuid4().hex[:8]
-        names = {s: f"bench_trace_{s}_{suffix}" for s in ("auth", "registry")}
-        try:
-            with admin.connect() as c:
-                for name in names.values():
-                    c.execute(text(f'CREATE DATABASE "{name}"'))
-            urls = {
-                s: make_url(url).set(database=n).render_as_string(hide_password=False)
-                for s, n in names.items()
-            }
+        with throwaway_databases(url, "trace", ("auth", "registry")) as urls:
             for service, service_url in urls.items():
                 migrations.upgrade(service, service_url)
             offered = ", ".join(f"{r:,.0f}" for r in rates)
@@ -552,11 +541,6 @@ def main() -> None:
                 reader, relay = tokens(auth, Path(tmp))
                 trace_load(registry, reader, queries, rates, seconds, concurrency)
                 diversion(registry, relay, sample, rng)
-        finally:
-            with admin.connect() as c:
-                for name in names.values():
-                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 if __name__ == "__main__":
