@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -186,20 +187,21 @@ def drawing(collection: dict[str, Any]) -> Drawing:
     return Drawing(width=WIDTH, height=height, countries=outlines, points=points)
 
 
-@dataclass(frozen=True)
-class Frame:
-    """An empty map of the region for the forms' place pickers, with what the script
-    needs to turn a click back into degrees (``lon = west + x / scale``,
-    ``lat = north - y / scale``)."""
-
-    drawing: Drawing
-    west: float
-    north: float
-    scale: float
-
-
 @cache
-def picker_frame() -> Frame:
-    """West and Central Africa and the Sahel, without points (the same every time)."""
+def picker_svg(label: str) -> str:
+    """West and Central Africa and the Sahel without points, as the SVG document the forms'
+    place pickers fetch, with what their script needs to turn a click back into degrees
+    (``lon = west + x / scale``, ``lat = north - y / scale``); ``label`` is its accessible
+    name in the reader's language (one document per language, built once)."""
     west, _, east, north = DEFAULT_VIEW
-    return Frame(drawing({"features": []}), west, north, WIDTH / (east - west))
+    scale = WIDTH / (east - west)
+    empty = drawing({"features": []})
+    paths = "".join(f'<path class="map__country" d="{d}"/>' for d in empty.countries)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map__svg place-picker__svg"'
+        f' viewBox="0 0 {empty.width} {empty.height}" role="img"'
+        f' aria-label="{escape(label, quote=True)}" data-west="{west}" data-north="{north}"'
+        f' data-scale="{scale}">'
+        f'<rect class="map__sea" width="{empty.width}" height="{empty.height}"/>'
+        f'{paths}<circle class="place-picker__mark" r="6" cx="-20" cy="-20"/></svg>'
+    )

@@ -3,7 +3,6 @@ figures, traced weapons; the table as CSV or XLSX."""
 
 from __future__ import annotations
 
-from html import escape
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -16,7 +15,7 @@ from services.console.i18n import language, translator
 from services.console.pages import render
 from services.console.signed_in import SignedInDep, apis_of
 from services.console.statistics import service
-from services.console.statistics.map import drawing, picker_frame
+from services.console.statistics.map import drawing, picker_svg
 
 router = APIRouter(include_in_schema=False)
 
@@ -114,17 +113,7 @@ async def place_picker_map(request: Request, signed: SignedInDep) -> Response:
     """The region's borders as SVG for the forms' "pick the place on a map" (fetched by
     the script when asked; typing the coordinates needs none of it)."""
     _ = translator(language(request))
-    frame = picker_frame()
-    paths = "".join(f'<path class="map__country" d="{d}"/>' for d in frame.drawing.countries)
-    label = escape(_("Map: select a place to fill in its latitude and longitude"), quote=True)
-    body = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="map__svg place-picker__svg"'
-        f' viewBox="0 0 {frame.drawing.width} {frame.drawing.height}" role="img"'
-        f' aria-label="{label}" data-west="{frame.west}" data-north="{frame.north}"'
-        f' data-scale="{frame.scale}">'
-        f'<rect class="map__sea" width="{frame.drawing.width}" height="{frame.drawing.height}"/>'
-        f'{paths}<circle class="place-picker__mark" r="6" cx="-20" cy="-20"/></svg>'
-    )
+    body = picker_svg(_("Map: select a place to fill in its latitude and longitude"))
     # Per person and language, the same for a day: a second picker costs nothing.
     headers = {
         "Cache-Control": "private, max-age=86400",
