@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -32,12 +33,19 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
         yield host, int(port)
 
 
-def _exchange(address: tuple[str, int], request: bytes) -> tuple[int, dict[str, str], bytes]:
-    """Send ``request`` whole (as a client that writes before it reads), read the answer."""
+def _exchange(
+    address: tuple[str, int], request: bytes, *, read_after: float = 0.0
+) -> tuple[int, dict[str, str], bytes]:
+    """Send ``request`` whole (as a client that writes before it reads), read the answer.
+
+    ``read_after`` seconds pass between the last write and the first read, as on a
+    busy client: the answer must still be there to read (no reset dropped it).
+    """
     with socket.create_connection(address, timeout=30) as connection:
-        # The server may close once it has answered; the answer is still readable.
+        # The server stops reading once it has answered; the answer is still readable.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             connection.sendall(request)
+        time.sleep(read_after)
         answer = b""
         while chunk := connection.recv(65536):
             answer += chunk
@@ -64,6 +72,14 @@ def test_a_header_past_the_bound_is_431_with_a_problem(served: tuple[str, int]) 
     problem = json.loads(body)
     assert (problem["status"], problem["code"]) == (431, "headers_too_large")
     assert "16384 bytes" in problem["detail"]
+
+
+def test_a_client_that_reads_late_still_reads_the_431(served: tuple[str, int]) -> None:
+    # The refused head's tail is read and dropped after the answer (a lingering close):
+    # closing with it unread would send a reset that destroys the unread answer.
+    request = b"GET /auth/healthz HTTP/1.1\r\nX-Padding: " + b"a" * (1024 * 1024) + b"\r\n\r\n"
+    status, _headers, _body = _exchange(served, request, read_after=1.0)
+    assert status == 431
 
 
 def test_many_headers_that_add_up_past_the_bound_are_431(served: tuple[str, int]) -> None:

@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import random
 import smtplib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -34,6 +33,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from services.common import retry
 from services.common.database import write_transaction
 from services.common.security import MembershipPeriod, ReadScope
 from services.common.tables import assume_utc, utcnow
@@ -268,10 +268,11 @@ class MailWorker:
     def backoff(self, attempts: int) -> timedelta:
         """The wait after the ``attempts``-th failure: doubling, capped, with jitter."""
         s = self.settings
-        ceiling = min(
-            s.mail_retry_max_interval_seconds, s.mail_retry_base_seconds * 2 ** (attempts - 1)
+        return retry.backoff(
+            attempts,
+            base_seconds=s.mail_retry_base_seconds,
+            max_seconds=s.mail_retry_max_interval_seconds,
         )
-        return timedelta(seconds=ceiling * random.uniform(0.5, 1.0))  # noqa: S311 (jitter)
 
     async def send_due(self, report: MailReport) -> None:
         """Send every due pending message (none without an SMTP host)."""

@@ -24,7 +24,6 @@ import contextlib
 import functools
 import json
 import logging
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +36,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from services.common import retry
 from services.common.database import write_transaction
 from services.common.tables import assume_utc, utcnow
 from services.registry.models import WebhookDelivery, WebhookEndpoint
@@ -171,11 +171,11 @@ class Worker:
     def backoff(self, attempts: int) -> timedelta:
         """The wait after the ``attempts``-th failure: doubling, capped, with jitter."""
         s = self.settings
-        ceiling = min(
-            s.webhooks_retry_max_interval_seconds,
-            s.webhooks_retry_base_seconds * 2 ** (attempts - 1),
+        return retry.backoff(
+            attempts,
+            base_seconds=s.webhooks_retry_base_seconds,
+            max_seconds=s.webhooks_retry_max_interval_seconds,
         )
-        return timedelta(seconds=ceiling * random.uniform(0.5, 1.0))  # noqa: S311 (jitter, not a secret)
 
     async def _send(
         self, endpoint: WebhookEndpoint, address: str, secret: str, d: WebhookDelivery
