@@ -193,3 +193,43 @@ def test_exported_text_that_a_spreadsheet_would_evaluate_is_kept_as_text(
     assert (cells[0]["model"], cells[0]["manufacturer"]) == ("'+AK", "'@Izhmash")
     assert cells[1]["model"] == "'-47"
     assert cells[0]["line"] == "0"  # numbers are numbers
+
+
+def test_the_map_years_skip_empty_years_and_records_without_a_place_or_out_of_reach(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    # Read year after year from the located records' date indexes (registry0023): a year
+    # between two others, a record without coordinates, another type and another state's
+    # record must each count (or not) exactly as the caller may see them.
+    relay = auth_api.operator_headers(("index:write",))
+    unlocated = {"country": "MLI", "place": None, "lat": None, "lon": None}
+    records = [
+        ("decl-a", "2016-12-31", "NER", "seizure", None),
+        ("decl-b", "2017-01-01", "NER", "seizure", unlocated),
+        ("decl-c", "2019-06-30", "NER", "destruction", None),
+        ("decl-d", "2021-01-01", "GHA", "seizure", None),
+    ]
+    for number, (declaration_id, day, country, type_, location) in enumerate(records):
+        extra = {"location": location} if location else {}
+        body = delivery(
+            [declared_weapon(0, f"Z-{number}")],
+            declaration_id=declaration_id,
+            event_date=day,
+            country=country,
+            type_=type_,
+            **extra,
+        )
+        assert_status(client.post(INDEX, json=body, headers=relay), 200)
+    url = f"{STATS}/locations.geojson"
+
+    def years(headers: dict[str, str], **params: str) -> list[int]:
+        answer = client.get(url, params=params, headers=headers)
+        assert_status(answer, 200)
+        return list(answer.json()["years"])
+
+    ecowas = auth_api.secretariat_headers("ECOWAS")
+    assert years(ecowas) == [2016, 2019, 2021]
+    assert years(ecowas, type="seizure") == [2016, 2021]
+    assert years(ecowas, **{"from": "2017-01-01", "to": "2020-12-31"}) == [2019]
+    assert years(auth_api.member_state_headers("NER")) == [2016, 2019]
+    assert years(auth_api.member_state_headers("SEN")) == []

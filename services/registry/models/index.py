@@ -30,6 +30,7 @@ DDR_PEOPLE_CELLS = (
     "male_18_and_over",
     "sex_or_age_unknown",
 )
+LOCATED_DECLARATIONS = "lat IS NOT NULL"  # with lon (the declaration's coordinates)
 DDR_PEOPLE_COLUMNS = tuple(f"ddr_{cell}" for cell in DDR_PEOPLE_CELLS)
 
 
@@ -42,6 +43,13 @@ class IndexedDeclaration(RegistryTable, table=True):
             "declaration_type IN ('seizure', 'collection', 'destruction')", name="type"
         ),
         Index("ix_indexed_declarations_country_date", "declaring_country", "event_date"),
+        # The map's years: the first located record on or after a date, in one probe.
+        Index(
+            "ix_indexed_declarations_located_date",
+            "event_date",
+            postgresql_where=text(LOCATED_DECLARATIONS),
+            sqlite_where=text(LOCATED_DECLARATIONS),
+        ),
         *(CheckConstraint(f"{column} >= 0", name=column) for column in DDR_PEOPLE_COLUMNS),
     )
 

@@ -19,6 +19,9 @@ LOSS_CIRCUMSTANCE_CHECK = "circumstance IN ({})".format(
 )
 
 
+LOCATED_LOSSES = "lat IS NOT NULL"  # "(lat IS NULL) = (lon IS NULL)" holds
+
+
 class LossReport(RegistryTable, table=True):
     """A contingent's report of materiel it no longer holds."""
 
@@ -33,6 +36,13 @@ class LossReport(RegistryTable, table=True):
         Index("ix_loss_reports_country_date", "contributing_country", "loss_date"),
         Index("ix_loss_reports_contingent", "mission_code", "contributing_country"),
         Index("ix_loss_reports_country_created", "contributing_country", "created_at", "id"),
+        # The map's years: the first located loss on or after a date, in one probe.
+        Index(
+            "ix_loss_reports_located_date",
+            "loss_date",
+            postgresql_where=text(LOCATED_LOSSES),
+            sqlite_where=text(LOCATED_LOSSES),
+        ),
     )
 
     id: str = Field(primary_key=True, max_length=36)

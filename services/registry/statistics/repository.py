@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     String,
     Table,
     case,
@@ -19,7 +18,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    union,
 )
 from sqlalchemy.engine import Row
 from sqlmodel import Session
@@ -272,31 +270,51 @@ def point_years(
 ) -> list[int]:
     """The years of the located, not disposed declarations (of ``declaration_type``, or
     ``loss``: none) and located losses (unless a declaration type is asked for) that
-    ``scope`` may read in the range, oldest first."""
+    ``scope`` may read in the range, oldest first.
+
+    Read year by year: the earliest record on or after the first of January of the year
+    after the last one found, through the located records' date indexes: one short index
+    probe per year with a record, however many records each year holds."""
     d, r = indexed_declarations, loss_reports
-    declared = select(cast(extract("year", d.c.event_date), Integer).label("year")).where(
-        d.c.disposed.is_(False),
-        d.c.lat.is_not(None),
-        d.c.lon.is_not(None),
-        scope.clause(d.c.declaring_country, d.c.event_date),
-        *_within(d.c.event_date, date_from, date_to),
-    )
-    if declaration_type is not None:
-        declared = declared.where(d.c.declaration_type == declaration_type)
-    lost = select(cast(extract("year", r.c.loss_date), Integer).label("year")).where(
-        r.c.lat.is_not(None),
-        r.c.lon.is_not(None),
-        scope.clause(r.c.contributing_country, r.c.loss_date),
-        *_within(r.c.loss_date, date_from, date_to),
-    )
-    parts = []
+    years: set[int] = set()
     if declaration_type != "loss":
-        parts.append(declared)
+        conditions = [
+            d.c.disposed.is_(False),
+            d.c.lat.is_not(None),
+            d.c.lon.is_not(None),
+            scope.clause(d.c.declaring_country, d.c.event_date),
+        ]
+        if declaration_type is not None:
+            conditions.append(d.c.declaration_type == declaration_type)
+        years |= _years(session, d.c.event_date, conditions, date_from, date_to)
     if declaration_type in (None, "loss"):
-        parts.append(lost)
-    years = union(*parts).subquery()
-    statement = select(years.c.year).order_by(years.c.year)
-    return [int(year) for year in session.execute(statement).scalars()]
+        conditions = [
+            r.c.lat.is_not(None),
+            r.c.lon.is_not(None),
+            scope.clause(r.c.contributing_country, r.c.loss_date),
+        ]
+        years |= _years(session, r.c.loss_date, conditions, date_from, date_to)
+    return sorted(years)
+
+
+def _years(
+    session: Session,
+    column: ColumnElement[Any],
+    conditions: list[ColumnElement[bool]],
+    first: date | None,
+    last: date | None,
+) -> set[int]:
+    found: set[int] = set()
+    while True:
+        earliest = session.execute(
+            select(func.min(column)).where(*conditions, *_within(column, first, last))
+        ).scalar()
+        if earliest is None:
+            return found
+        found.add(earliest.year)
+        if earliest.year >= date.max.year:
+            return found
+        first = date(earliest.year + 1, 1, 1)
 
 
 def _within(column: ColumnElement[Any], first: date | None, last: date | None) -> list[Any]:
