@@ -192,6 +192,14 @@ def test_an_analyst_opens_a_case_from_an_alert_and_traces_the_rifle_to_an_answer
         client.get(STATISTICS, params={"group_by": "country"}, headers=analyst), 200
     )
     assert stats["traced_weapons"] == 1
+    assert stats["trace_outcomes"] == [
+        {
+            "result": "origin_established",
+            "kind": "contingent_owned_equipment",
+            "requests": 1,
+            "weapons": 1,
+        }
+    ]
     # Tenancy as statistics: Ghana reads no record of the traced rifle.
     ghana = auth_api.member_state_headers("GHA")
     assert (
@@ -294,6 +302,9 @@ def test_a_sent_request_is_overdue_after_its_deadline_until_answered(
     assert [r["id"] for r in answered_ones["items"]] == [draft["id"]]
     stats = client.get(STATISTICS, params={"group_by": "country"}, headers=ecowas).json()
     assert stats["traced_weapons"] == 0  # not established: not counted
+    assert stats["trace_outcomes"] == [  # but counted among the outcomes
+        {"result": "not_established", "kind": None, "requests": 1, "weapons": 1}
+    ]
 
 
 def test_a_deadline_given_when_sending_replaces_the_default(

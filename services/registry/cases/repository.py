@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, update
+from sqlalchemy.engine import Row
 from sqlmodel import Session
 
 from services.common.pagination import PageParams, paginate
@@ -221,3 +222,24 @@ def traced_weapons(
     if date_to is not None:
         statement = statement.where(t.c.record_date <= date_to)
     return int(session.execute(statement).scalar_one())
+
+
+def trace_outcomes(
+    session: Session, *, scope: ReadScope, date_from: date | None, date_to: date | None
+) -> list[Row[Any]]:
+    """Answered trace requests by outcome and kind of origin (``result``, ``kind``,
+    ``requests``, ``weapons``: distinct case items), among the records the caller may
+    read and dated in the range; established origins first."""
+    t = trace_requests
+    statement = select(
+        t.c.outcome.label("result"),
+        t.c.origin_kind.label("kind"),
+        func.count().label("requests"),
+        func.count(func.distinct(t.c.case_item_id)).label("weapons"),
+    ).where(t.c.outcome.is_not(None), scope.clause(t.c.record_country, t.c.record_date))
+    if date_from is not None:
+        statement = statement.where(t.c.record_date >= date_from)
+    if date_to is not None:
+        statement = statement.where(t.c.record_date <= date_to)
+    grouped = statement.group_by(t.c.outcome, t.c.origin_kind)
+    return list(session.execute(grouped.order_by(t.c.outcome, t.c.origin_kind)).all())

@@ -31,6 +31,15 @@ OriginKind = Literal[
 ]
 
 
+class TraceOutcomeCount(BaseModel):
+    """Answered trace requests of one outcome (and kind of origin, when established)."""
+
+    result: Literal["origin_established", "not_established"]
+    kind: OriginKind | None = Field(description="null when the origin was not established")
+    requests: int = Field(description="Answered trace requests")
+    weapons: int = Field(description="Distinct weapons (case items) they concern")
+
+
 class CaseCreate(BaseModel):
     """Open a case; ``from_alert`` adds that alert as its first record."""
 

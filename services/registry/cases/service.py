@@ -25,7 +25,7 @@ from services.common.security import Principal, ReadScope
 from services.common.tables import utcnow
 from services.registry.alerts import service as alerts
 from services.registry.cases import repository
-from services.registry.cases.schemas import CaseCreate, CaseItemCreate
+from services.registry.cases.schemas import CaseCreate, CaseItemCreate, TraceOutcomeCount
 from services.registry.models import Case, CaseItem, CaseShare, TraceRequest
 
 ItemFields = dict[str, Any]
@@ -322,3 +322,21 @@ def traced_weapons(
     """The weapons whose illicit origin a trace established (SDG 16.4.2's numerator),
     among the records the caller may read, by the traced record's date."""
     return repository.traced_weapons(session, scope=scope, date_from=date_from, date_to=date_to)
+
+
+def trace_outcomes(
+    *, session: Session, scope: ReadScope, date_from: date | None, date_to: date | None
+) -> list[TraceOutcomeCount]:
+    """Answered trace requests counted by outcome and kind of origin (every answer, not
+    only established origins), among the records the caller may read."""
+    return [
+        TraceOutcomeCount(
+            result=row.result,
+            kind=row.kind,
+            requests=int(row.requests),
+            weapons=int(row.weapons),
+        )
+        for row in repository.trace_outcomes(
+            session, scope=scope, date_from=date_from, date_to=date_to
+        )
+    ]

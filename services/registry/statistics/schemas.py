@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from services.registry.cases.schemas import TraceOutcomeCount
+
 GroupBy = Literal[
     "country",
     "mission",
@@ -72,6 +74,11 @@ class Statistics(BaseModel):
         description="Weapons whose illicit origin a trace request established (answered with"
         " outcome origin_established), counted once each, among the records the caller may"
         " read and dated in the range: the numerator of SDG indicator 16.4.2",
+    )
+    trace_outcomes: list[TraceOutcomeCount] = Field(
+        default_factory=list,
+        description="Answered trace requests by outcome and kind of origin, within the same"
+        " records and range",
     )
 
 

@@ -77,6 +77,9 @@ def statistics(
         items=rows,
         ddr_people=people,
         traced_weapons=traced,
+        trace_outcomes=cases.trace_outcomes(
+            session=session, scope=scope, date_from=date_from, date_to=date_to
+        ),
     )
 
 
