@@ -219,3 +219,68 @@ def test_the_place_picker_map_is_the_regions_borders_with_its_projection(
     scale = float(re.search(r'data-scale="([-\d.]+)"', svg).group(1))  # type: ignore[union-attr]
     assert (west, north) == (-20.0, 28.0)
     assert scale == pytest.approx(800 / 55)
+
+
+def test_by_year_the_page_draws_each_register_over_time_with_its_own_shape(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    _records(client, auth_api)  # the manifest crossed in 2023, the declarations are of 2024
+    sign_in(client, analyst(client, auth_api, register_settings), start="/console/statistics")
+    page = client.get("/console/statistics?group_by=year&lang=fr").text
+    plot = page.split('<svg class="chart__plot"')[1].split("</svg>")[0]
+    manifests = plot.split('<g class="chart__series chart__series--circle">')[1].split("</g>")[0]
+    declarations = plot.split('<g class="chart__series chart__series--square">')[1]
+    assert manifests.count("<circle") == 2  # one marker a year, 2023 and 2024
+    assert declarations.split("</g>")[0].count("<rect") == 2
+    assert ">2023</text>" in plot
+    assert ">2024</text>" in plot
+    legend = page.split('<span class="chart__legend">')[1].split("</figcaption>")[0]
+    assert "Manifestes" in legend
+    assert "Déclarations" in legend
+    by_country = client.get("/console/statistics?group_by=country").text
+    assert "chart__plot" not in by_country  # a time series is drawn by year only
+
+
+def test_every_table_shown_downloads_the_ddr_people_too(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    _records(client, auth_api)
+    sign_in(client, analyst(client, auth_api, register_settings), start="/console/statistics")
+    page = client.get("/console/statistics?group_by=country").text
+    assert 'href="/console/statistics.csv?group_by=country&amp;table=ddr"' in page
+    ddr = client.get("/console/statistics.csv?group_by=country&table=ddr&lang=fr")
+    assert ddr.status_code == 200
+    assert 'filename="statistics-ddr-country-all.csv"' in ddr.headers["content-disposition"]
+    lines = ddr.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Pays,Collectes,")
+    assert lines[1] == "MLI,1,2,9,4,31,0,46"
+    book = load_workbook(
+        io.BytesIO(client.get("/console/statistics.xlsx?group_by=country").content)
+    )
+    assert book.sheetnames == ["Statistics", "People (DDR)"]
+    assert [c.value for c in book["People (DDR)"][2]] == ["MLI", 1, 2, 9, 4, 31, 0, 46]
+    # No answered trace request: no outcomes table, nothing to download; no such table.
+    assert client.get("/console/statistics.csv?table=outcomes").status_code == 404
+    assert client.get("/console/statistics.csv?table=alerts").status_code == 404
+
+
+def test_trace_outcomes_are_labelled_in_the_person_s_language() -> None:
+    from services.console.i18n import translator
+    from services.console.statistics import tables
+
+    found = {
+        "trace_outcomes": [
+            {
+                "result": "origin_established",
+                "kind": "national_stockpile",
+                "requests": 2,
+                "weapons": 1,
+            },
+            {"result": "not_established", "kind": None, "requests": 1, "weapons": 1},
+        ]
+    }
+    french = tables.outcomes(found, translator("fr"))
+    assert [(o.result, o.kind, o.requests, o.weapons) for o in french] == [
+        ("Origine établie", "Stocks nationaux", 2, 1),
+        ("Origine non établie", "", 1, 1),
+    ]

@@ -14,7 +14,7 @@ from services.console.clients.base import ApiProblem
 from services.console.i18n import language, translator
 from services.console.pages import render
 from services.console.signed_in import SignedInDep, apis_of
-from services.console.statistics import service
+from services.console.statistics import service, tables, timeseries
 from services.console.statistics.map import drawing, picker_svg
 
 router = APIRouter(include_in_schema=False)
@@ -54,6 +54,8 @@ async def statistics(
         "ddr": found.get("ddr_people") or [],
         "ddr_columns": service.DDR_COLUMNS,
         "traced_weapons": found.get("traced_weapons"),
+        "outcomes": tables.outcomes(found, _),
+        "chart": timeseries.chart(found, _) if filters.group_by == "year" else None,
         "bar_width": service.BAR_WIDTH,
         "export_query": urlencode(filters.query()),
         "problems": problems,
@@ -133,9 +135,11 @@ async def export(
     group_by: GroupBy = "country",
     date_from: Day = "",
     date_to: Day = "",
+    table: Annotated[str, Query(max_length=16)] = "counts",
 ) -> Response:
-    """The table shown on the page, as CSV or XLSX."""
-    if extension not in ("csv", "xlsx"):
+    """The tables shown on the page: one (``table``: counts, ddr or outcomes) as CSV,
+    every one as the sheets of an XLSX workbook."""
+    if extension not in ("csv", "xlsx") or table not in tables.TABLE_NAMES:
         return Response("not found", status_code=404, media_type="text/plain")
     _ = translator(language(request))
     filters = service.filters_of(group_by, date_from, date_to)
@@ -148,12 +152,15 @@ async def export(
             raise
         # The page names every problem of the filters.
         return RedirectResponse(f"/console/statistics?{urlencode(filters.query())}", 303)
-    table = service.rows(found, _)
-    if extension == "csv":
-        content, media_type = service.as_csv(table, filters, _), "text/csv; charset=utf-8"
+    shown = tables.tables(found, service.rows(found, _), filters, _)
+    if extension == "xlsx":
+        content, media_type = tables.as_xlsx(shown), XLSX
     else:
-        content, media_type = service.as_xlsx(table, filters, _), XLSX
-    name = service.export_name(filters, extension)
+        chosen = next((t for t in shown if t.name == table), None)
+        if chosen is None:  # not on the page for this grouping and range
+            return Response("not found", status_code=404, media_type="text/plain")
+        content, media_type = tables.as_csv(chosen), "text/csv; charset=utf-8"
+    name = service.export_name(filters, extension, table if extension == "csv" else "counts")
     return Response(
         content,
         media_type=media_type,

@@ -1,14 +1,10 @@
-"""Statistics as the person may read them: the API's counts as a table with bars, and
-the same table as CSV or XLSX."""
+"""Statistics as the person may read them: the API's counts as a table with bars (the
+page's tables as files: ``statistics/tables.py``)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
-
-from openpyxl import Workbook
 
 from services.console.clients import cases_api
 from services.console.clients.base import ServiceClient
@@ -122,50 +118,8 @@ def rows(found: dict[str, Any], _: Gettext) -> list[Row]:
     ]
 
 
-def _header(filters: Filters, _: Gettext) -> list[str]:
-    return [
-        _(GROUPINGS.get(filters.group_by, filters.group_by)),
-        _("Source"),
-        _("Item rows"),
-        _("Quantity"),
-        _("Mass (kg)"),
-    ]
-
-
-def _lines(table: list[Row]) -> list[list[Any]]:
-    return [[r.key, r.source, r.records, r.quantity, r.mass_kg] for r in table]
-
-
-def as_csv(table: list[Row], filters: Filters, _: Gettext) -> bytes:
-    """The table shown, as CSV (UTF-8 with a BOM so spreadsheets read its accents)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(_header(filters, _))
-    for line in _lines(table):
-        # A cell starting with = + - @ would be a formula in a spreadsheet.
-        writer.writerow(["'" + c if isinstance(c, str) and c[:1] in "=+-@" else c for c in line])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def as_xlsx(table: list[Row], filters: Filters, _: Gettext) -> bytes:
-    """The table shown, as an XLSX workbook of one sheet."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("Statistics")[:31]
-    sheet.append(_header(filters, _))
-    for line in _lines(table):
-        sheet.append(line)
-        # Text cells are stored as strings, never formulas.
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def export_name(filters: Filters, extension: str) -> str:
-    """The download's file name: grouping and range."""
+def export_name(filters: Filters, extension: str, table: str = "counts") -> str:
+    """The download's file name: grouping, range and (CSV) which table."""
     span = "-".join(d for d in (filters.date_from, filters.date_to) if d) or "all"
-    return f"statistics-{filters.group_by}-{span}.{extension}"
+    which = "" if table == "counts" else f"{table}-"
+    return f"statistics-{which}{filters.group_by}-{span}.{extension}"
