@@ -14,6 +14,12 @@ from pathlib import Path
 import httpx
 
 
+class Served(str):
+    """The served register's base URL, with its server ``process`` (to kill it)."""
+
+    process: subprocess.Popen[bytes]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -30,8 +36,9 @@ def live_register(
     extra_env: dict[str, str] | None = None,
     workers: int = 1,
     cwd: Path | None = None,
-) -> Iterator[str]:
-    """Serve ``service`` (default: the whole register) and yield its base URL.
+) -> Iterator[Served]:
+    """Serve ``service`` (default: the whole register) and yield its base URL (a ``Served``:
+    its ``process`` is the server's).
 
     ``cwd``: the folder the server runs in; a checkout of another version of the
     register there is the code that serves (``python -m`` puts it first on sys.path).
@@ -74,7 +81,9 @@ def live_register(
             if time.monotonic() > deadline:
                 raise TimeoutError("the server did not start within 60 s")
             time.sleep(0.2)
-        yield base
+        served = Served(base)
+        served.process = process
+        yield served
     finally:
         process.terminate()
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -35,6 +36,8 @@ class Receiver:
     port: int = 0
     status: int = 204
     received: list[Received] = field(default_factory=list)
+    # Called with each request once recorded, before the answer (e.g. to kill the sender).
+    before_answer: Callable[[Received], None] | None = None
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -50,10 +53,11 @@ class Receiver:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
                 body = self.rfile.read(length).decode()
+                got = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                 with receiver._lock:
-                    receiver.received.append(
-                        Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-                    )
+                    receiver.received.append(got)
+                if receiver.before_answer is not None:
+                    receiver.before_answer(got)
                 self.send_response(receiver.status)
                 self.send_header("content-length", "0")
                 self.end_headers()
