@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.registry.factories import INDEX, declared_weapon, delivery
 from tests.support.auth_fixtures import AuthApi
+from tests.support.declarations_log import proven
 from tests.support.responses import assert_status
 
 ALERTS = "/registry/v1/alerts"
@@ -295,3 +296,67 @@ def test_a_delivery_cannot_claim_government_forces_the_logged_record_does_not(
     assert response.status_code == 422
     assert [e["loc"] for e in response.json()["errors"]] == ["presumed_user_kind"]
     assert _deliver(client, auth_api, body) == 1
+
+
+def test_screening_looks_where_the_incident_was_not_where_the_materiel_was_declared(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    # Rifles of an attack in the Central African Republic, declared as found in Cameroon
+    # (where they were handed over): CAR's embargo screens them, through the incident.
+    body = _rifle_found(
+        declaration_id="cmr-from-caf",
+        where="CMR",
+        on="2024-04-02",
+        made=2019,
+        user="non_state_armed_group",
+    )
+    body = proven(
+        body
+        | {
+            "incident_id": "inc-caf-1",
+            "incident": {
+                "id": "inc-caf-1",
+                "type": "attack_on_mission",
+                "date": "2024-04-01",
+                "country": "CAF",
+                "presumed_user": None,
+            },
+        }
+    )
+    assert _deliver(client, auth_api, body) == 1
+    (alert,) = _embargo_alerts(client, auth_api, "SEN")
+    assert alert["evidence"]["embargo"]["id"] == "seed-caf-2013"
+    # The same rifles found in Cameroon with no incident: no embargo there.
+    alone = _rifle_found(
+        declaration_id="cmr-alone", where="CMR", on="2024-04-02", made=2019, user=None
+    )
+    assert _deliver(client, auth_api, alone) == 0
+
+
+def test_an_embargo_configured_later_screens_by_the_incident_s_country_too(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    body = _rifle_found(
+        declaration_id="gha-from-tcd", where="GHA", on="2025-02-01", made=2024, user=None
+    )
+    incident = {"id": "inc-tcd-1", "type": "cache", "date": "2025-01-30", "country": "TCD"}
+    assert (
+        _deliver(
+            client, auth_api, proven(body | {"incident_id": "inc-tcd-1", "incident": incident})
+        )
+        == 0
+    )
+    created = client.post(
+        EMBARGOES,
+        json={
+            "country": "TCD",
+            "starts_on": "2023-01-01",
+            "authority": "UN",
+            "reference": "Test resolution (2025)",
+            "scope": "territory",
+        },
+        headers=auth_api.operator_headers(),
+    )
+    assert created.status_code == 201, created.text
+    (alert,) = _embargo_alerts(client, auth_api, "SEN")
+    assert alert["declaration_id"] == "gha-from-tcd"

@@ -61,11 +61,12 @@ def embargo_applies(
 
 
 def raise_for_declaration(session: Session, d: IndexedDeclaration) -> int:
-    """Screen a just-indexed declaration against the embargoes on where it was found."""
+    """Screen a just-indexed declaration against the embargoes on where it was found: its
+    incident's country when it names one, else its own location's."""
     raised = 0
     ref = DeclarationRef.of(d)
     lineage = group_directory(session).lineage(d.armed_group)
-    screened = queries.embargoes_for(session, d.location_country)
+    screened = queries.embargoes_for(session, d.incident_country or d.location_country)
     if lineage:
         screened += queries.listed_embargoes(session)
     for embargo in screened:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, literal, select, true
+from sqlalchemy import and_, func, literal, or_, select, true
 from sqlalchemy.engine import Row
 from sqlmodel import Session
 
@@ -98,7 +98,7 @@ def items_under_embargo(
     after_year: int,
     until_year: int | None,
 ) -> list[Row[Any]]:
-    """Indexed items found in ``country`` (or, with ``armed_groups``, those whose presumed
+    """Indexed items found in ``country`` (their incident's, else their own location's) (or, with ``armed_groups``, those whose presumed
     user resolved to one of them, wherever found) on or after ``starts_on`` and made after
     ``after_year`` (and not after ``until_year``): the first MAX_EVIDENCE of each
     declaration, each row with its declaration's header and ``item_count``, the number
@@ -126,7 +126,11 @@ def items_under_embargo(
         .where(
             di.c.armed_group.in_(armed_groups)
             if armed_groups is not None
-            else di.c.location_country == country,
+            # Where it was found: its incident's country, else its own location's.
+            else or_(
+                di.c.incident_country == country,
+                and_(di.c.incident_country.is_(None), di.c.location_country == country),
+            ),
             di.c.event_date >= starts_on,
             di.c.year_of_manufacture > after_year,
             di.c.year_of_manufacture <= until_year if until_year is not None else true(),

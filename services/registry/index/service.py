@@ -274,6 +274,7 @@ def _header(current: IndexedDeclaration | None, d: DeclarationDelivery) -> Index
     declaration.incident_id = d.incident_id
     declaration.incident_type = d.incident.type if d.incident else None
     declaration.incident_presumed_user = d.incident.presumed_user if d.incident else None
+    declaration.incident_country = d.incident.country if d.incident else None
     declaration.item_count = len(d.items)
     _set_ddr_people(declaration, d.ddr_people)
     # The entry proven above (check_against_log): trace requests cite it as the proof.
@@ -350,5 +351,6 @@ def _item_row(d: DeclarationDelivery, item: DeliveredItem) -> dict[str, Any]:
         "headstamp_maker": None,
         "condition": item.condition,
         "incident_id": d.incident_id,
+        "incident_country": d.incident.country if d.incident else None,
         "armed_group": None,
     }

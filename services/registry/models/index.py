@@ -75,6 +75,9 @@ class IndexedDeclaration(RegistryTable, table=True):
     incident_id: str | None = Field(default=None, max_length=36)
     incident_type: str | None = Field(default=None, max_length=32)
     incident_presumed_user: str | None = Field(default=None, max_length=255)
+    # Since registry0030: the incident's country, where embargo screening looks (else the
+    # declaration's location_country).
+    incident_country: str | None = Field(default=None, max_length=3)
     armed_group: str | None = Field(default=None, max_length=32)
     item_count: int
     # A DDR collection's people who handed in materiel, by sex and age (since registry0014;
@@ -161,6 +164,7 @@ class DeclaredItem(RegistryTable, table=True):
     lon: float | None = Field(default=None)
     presumed_user: str | None = Field(default=None, max_length=255)
     presumed_user_kind: str | None = Field(default=None, max_length=24)
+    incident_country: str | None = Field(default=None, max_length=3)  # registry0030
     undeclared: bool = Field(default=False)
     kind: str = Field(max_length=16)
     category: str | None = Field(default=None, max_length=32)
