@@ -98,7 +98,8 @@ def items_under_embargo(
     after_year: int,
     until_year: int | None,
 ) -> list[Row[Any]]:
-    """Indexed items found in ``country`` (their incident's, else their own location's) (or, with ``armed_groups``, those whose presumed
+    """Indexed items found in ``country`` (their incident's, else their own location's)
+    (or, with ``armed_groups``, those whose presumed
     user resolved to one of them, wherever found) on or after ``starts_on`` and made after
     ``after_year`` (and not after ``until_year``): the first MAX_EVIDENCE of each
     declaration, each row with its declaration's header and ``item_count``, the number
