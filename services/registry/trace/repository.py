@@ -11,6 +11,7 @@ the caller's tenancy filter) with the query's values as bound parameters.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -50,7 +51,7 @@ from services.registry.serial_index import anything_queued
 _TOP = "\uffff"
 
 
-KeyMatch = Literal["neighbours", "probe", "like", "suffix"]
+KeyMatch = Literal["neighbours", "probe", "like", "suffix", "trigram"]
 """How a trace finds its candidate keys.
 
 - ``neighbours``: the match keys the serial neighbourhood index lists for the query's
@@ -60,8 +61,35 @@ KeyMatch = Literal["neighbours", "probe", "like", "suffix"]
 - ``like``: a wildcard pattern on the match key, read as the range of its literal prefix;
 - ``suffix``: a wildcard pattern whose literal suffix is longer than its prefix (first
   characters obliterated, ``*000123``), read as the range of the reversed key (PostgreSQL's
-  ``reverse(serial_key)`` indexes, registry0021).
+  ``reverse(serial_key)`` indexes, registry0021);
+- ``trigram``: a wildcard pattern with a legible middle (``*0123?5``, ``56-00?2345``): the
+  pattern alone, which PostgreSQL reads through the ``serial_key`` trigram indexes
+  (``pg_trgm``, registry0022) as the keys holding every trigram of its literal runs.
 """
+
+PATTERN_MATCHES: tuple[KeyMatch, ...] = ("like", "suffix", "trigram")
+
+# A literal prefix or suffix this long is a narrow range of its btree (a handful of keys
+# at millions of items): read as such rather than through the trigrams.
+_NARROW_RANGE = 6
+# pg_trgm draws nothing from a literal run shorter than a trigram.
+_TRIGRAM = 3
+_LITERAL_RUNS = re.compile(r"[^%_]+")
+
+
+def pattern_match(dialect: str, pattern: str) -> KeyMatch:
+    """How to read a wildcard ``pattern``'s candidates: the btree range of a long literal
+    prefix or (PostgreSQL) suffix, else on PostgreSQL the trigram indexes when a literal
+    run is long enough to have trigrams, else the longer of prefix and suffix. SQLite has
+    neither reversed nor trigram indexes: always its prefix."""
+    if dialect != "postgresql":
+        return "like"
+    prefix, suffix = len(like_prefix(pattern)), len(like_suffix(pattern))
+    if max(prefix, suffix) < _NARROW_RANGE and any(
+        len(run) >= _TRIGRAM for run in _LITERAL_RUNS.findall(pattern)
+    ):
+        return "trigram"
+    return "suffix" if suffix > prefix else "like"
 
 
 def _text_list(name: str, dialect: str) -> Any:
@@ -81,11 +109,13 @@ def key_parameters(
     keys: Sequence[str] = (),
     fuzzy_keys: Sequence[str] = (),
     like: str = "",
-    suffix: bool = False,
+    how: KeyMatch = "like",
 ) -> dict[str, Any]:
-    """The bound values a trace statement expects for its ``KeyMatch`` (``suffix``: the
-    ``like`` pattern read by its literal suffix)."""
-    if like and suffix:
+    """The bound values a trace statement expects for its ``KeyMatch`` (with a ``like``
+    pattern, ``how`` is its ``pattern_match``)."""
+    if like and how == "trigram":
+        return {"pattern": like}
+    if like and how == "suffix":
         return {"pattern": like, "reversed_suffix": like_suffix(like)[::-1]}
     if like:
         return {"pattern": like, "prefix": like_prefix(like)}
@@ -124,6 +154,11 @@ def _like(column: ColumnElement[Any]) -> ColumnElement[bool]:
     )
 
 
+def _trigram(column: ColumnElement[Any]) -> ColumnElement[bool]:
+    # The pattern alone: a range beside it would let the planner pick that range's btree.
+    return column.like(bindparam("pattern", type_=String()))
+
+
 def _closest_first(column: ColumnElement[Any]) -> ColumnElement[int]:
     """Rows whose match key is the query's (exact or normalized matches) sort before the
     near misses, so a page filled with a contingent's consecutive serials keeps them."""
@@ -153,6 +188,8 @@ class Lookup:
 
     statement: CompoundSelect[Any]
     parameters: dict[str, Any]
+    # Planned with its values on each run rather than prepared (``HotReads.fetch``).
+    plan_each_time: bool = False
 
 
 def candidates(
@@ -185,7 +222,11 @@ def candidates(
     values = {**parameters, "serial_key": serial_key}
     if manufacturer_key is not None:
         values["manufacturer_key"] = manufacturer_key
-    return Lookup(statement, values)
+    # A generic plan of ``serial_key LIKE $1`` guesses that 0.5 % of the keys match any
+    # pattern: with a state's tenancy filter it then also reads that state's whole
+    # country index (a BitmapAnd), and a cheaper-looking index could replace the trigram
+    # one as tables grow. Planned with the pattern, PostgreSQL counts its trigrams.
+    return Lookup(statement, values, plan_each_time=how == "trigram")
 
 
 def queued(rows: Sequence[Any]) -> bool:
@@ -205,8 +246,8 @@ def _statement(
     visible: tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]],
 ) -> CompoundSelect[Any]:
     """The UNION ALL for one shape of trace (tenancy filters are cached per community)."""
-    if how in ("like", "suffix"):
-        by_pattern = _like if how == "like" else _like_suffix
+    if how in PATTERN_MATCHES:
+        by_pattern = {"like": _like, "suffix": _like_suffix, "trigram": _trigram}[how]
         matches = (by_pattern(manifest_items.c.serial_key), by_pattern(loss_items.c.serial_key))
         declared_match = by_pattern(declared_items.c.serial_key)
     elif how == "probe":
@@ -336,7 +377,7 @@ def _statement(
             limit=limit,
         ),
     ]
-    if how not in ("like", "suffix"):
+    if how not in PATTERN_MATCHES:
         # Weapons whose serial is partly legible: the query's key matched against each
         # one's pattern (few rows: read through the serial_status index). A wildcard
         # query is a pattern itself and is not compared with patterns.
