@@ -39,7 +39,8 @@ def _run(url: str, sql: str) -> object:
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            return connection.execute(text(sql)).scalar()
+            result = connection.execute(text(sql))
+            return result.scalar() if result.returns_rows else None
     finally:
         engine.dispose()
 

@@ -99,8 +99,8 @@ def _create_extension(bind: sa.Connection) -> None:
         reason = str(exc.orig).splitlines()[0]
         raise RuntimeError(
             f"registry0022 needs the pg_trgm extension, and role {role!r} could not create"
-            f" it ({reason}). Ask an operator to run, as a superuser or the database's"
-            f' owner: psql -d "{database}" -c "CREATE EXTENSION pg_trgm"'
+            f" it ({reason}). Ask an operator to run, as a superuser or (PostgreSQL 13+) as"
+            f' the database\'s owner: psql -d "{database}" -c "CREATE EXTENSION pg_trgm"'
             " (Debian: part of the postgresql package; elsewhere postgresql-contrib),"
             " then run the migration again. Nothing of this upgrade was applied."
         ) from exc
