@@ -61,8 +61,20 @@ class HotReads:
         self._opening = asyncio.Lock()
         self._limiter: anyio.CapacityLimiter | None = None
 
-    async def fetch(self, statement: Statement, parameters: Mapping[str, Any]) -> Sequence[Any]:
-        """Every row of ``statement`` with ``parameters`` (attribute access by label)."""
+    async def fetch(
+        self,
+        statement: Statement,
+        parameters: Mapping[str, Any],
+        *,
+        plan_each_time: bool = False,
+    ) -> Sequence[Any]:
+        """Every row of ``statement`` with ``parameters`` (attribute access by label).
+
+        psycopg prepares a statement run five times on a connection, and PostgreSQL then
+        may keep one generic plan for every value. ``plan_each_time`` runs it unprepared
+        (the unnamed statement, planned with its values every time): for a statement
+        whose best plan depends on a value the planner must see (a LIKE pattern's
+        trigrams), at the cost of planning it each time (a millisecond)."""
         if self.engine.dialect.name != "postgresql":
             return await self._fetch_in_thread(statement, parameters)
         sql, names, defaults = _compiled(statement, self.engine.dialect)
@@ -72,7 +84,7 @@ class HotReads:
             try:
                 async with pool.connection() as connection:
                     cursor = AsyncRawCursor(connection, row_factory=namedtuple_row)
-                    await cursor.execute(sql, values)
+                    await cursor.execute(sql, values, prepare=False if plan_each_time else None)
                     return await cursor.fetchall()
             except psycopg.DataError as exc:  # the same 422 as a session's statement
                 raise DataError(sql, values, exc) from exc
@@ -83,7 +95,7 @@ class HotReads:
         assert self.fallback is not None
         if self.on_unavailable is not None:
             self.on_unavailable()
-        return await self.fallback.fetch(statement, parameters)
+        return await self.fallback.fetch(statement, parameters, plan_each_time=plan_each_time)
 
     async def close(self) -> None:
         """Close the pool (application shutdown)."""

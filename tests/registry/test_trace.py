@@ -177,3 +177,72 @@ def test_a_serial_whose_first_characters_are_obliterated_is_found_in_every_sourc
         ("KC 77-0000123", "possible"),
     ]
     assert _trace(client, index, sen, serial_number="*0000124") == [("56-0000124", "possible")]
+
+
+def test_a_serial_legible_in_its_middle_is_found_in_every_source(
+    client: TestClient, auth_api: AuthApi, index: Indexer
+) -> None:
+    # On PostgreSQL read through the serial-key trigram indexes (registry0022), on SQLite
+    # by the pattern alone: exactly the keys the pattern matches, within the tenancy.
+    sen = auth_api.member_state_headers("SEN")
+    rifles = [
+        weapon("56-0012345"),  # both patterns
+        weapon("57-0012345"),  # *0123?5
+        weapon("56-0012335"),  # *0123?5
+        weapon("56-0102345"),  # neither: 0123 not before its last two characters
+        weapon("56-0112345"),  # neither: 5601 is not 5600
+        weapon("56-0123455"),  # neither: 0123 is not followed by one character and a 5
+        weapon("56-0072345"),  # 56-00?2345, then lost
+        weapon("AK 99-0123X5"),  # *0123?5, then lost
+    ]
+    assert_status(client.post(MANIFESTS, json=manifest(rifles), headers=sen))
+    loss = {
+        "mission": "MINUSCA",
+        "contributing_country": "SEN",
+        "loss_type": "captured_in_attack",
+        "loss_date": "2024-05-01",
+        "place": "Bambari-Ippy road",
+        "circumstance": "ambush",
+        "circumstances": "Convoy ambushed; two rifles taken",
+        "items": [
+            {"kind": "weapon", "serial_number": "56-0072345"},
+            {"kind": "weapon", "serial_number": "AK 99-0123X5"},
+        ],
+    }
+    assert_status(client.post("/registry/v1/loss-reports", json=loss, headers=sen))
+    relay = auth_api.operator_headers(("index:write",))
+    seized = delivery(
+        [declared_weapon(0, "KC 77-90123-45"), declared_weapon(1, "KC 77-5600-92345")],
+        country="SEN",
+    )
+    assert_status(client.post(INDEX, json=seized, headers=relay), 200)
+    ghana = auth_api.member_state_headers("GHA")
+    theirs = manifest([weapon("56-0012345"), weapon("58-1101235")], country="GHA")
+    assert_status(client.post(MANIFESTS, json=theirs, headers=ghana))
+    index()
+
+    def found(serial_number: str) -> list[tuple[str, str, str]]:
+        response = client.get(TRACE, params={"serial_number": serial_number}, headers=sen)
+        assert response.status_code == 200, response.text
+        items = response.json()["items"]
+        return sorted((r["serial_number"], r["record"], r["match"]) for r in items)
+
+    assert found("*0123?5") == [
+        ("56-0012335", "manifest_in", "possible"),
+        ("56-0012345", "manifest_in", "possible"),
+        ("57-0012345", "manifest_in", "possible"),
+        ("AK 99-0123X5", "loss_report", "possible"),
+        ("AK 99-0123X5", "manifest_in", "possible"),
+        ("KC 77-90123-45", "seizure", "possible"),
+    ]  # not Ghana's two
+    assert found("56-00?2345") == [
+        ("56-0012345", "manifest_in", "possible"),
+        ("56-0072345", "loss_report", "possible"),
+        ("56-0072345", "manifest_in", "possible"),
+    ]  # not KC 77-5600-92345: the pattern is anchored at the key's start
+    assert found("*01234*") == [
+        ("56-0012345", "manifest_in", "possible"),
+        ("56-0123455", "manifest_in", "possible"),
+        ("57-0012345", "manifest_in", "possible"),
+        ("KC 77-90123-45", "seizure", "possible"),
+    ]

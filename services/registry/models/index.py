@@ -133,6 +133,14 @@ class DeclaredItem(RegistryTable, table=True):
         Index("ix_declared_items_serial_key_reversed", text("reverse(serial_key)")).ddl_if(
             dialect="postgresql"
         ),
+        # Wildcard traces with a legible middle ("*0123?5") read the keys holding the
+        # pattern's trigrams (pg_trgm); PostgreSQL only: registry0022.
+        Index(
+            "ix_declared_items_serial_key_trgm",
+            "serial_key",
+            postgresql_using="gin",
+            postgresql_ops={"serial_key": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         Index("ix_declared_items_fuzzy_key", "fuzzy_key"),
         Index(
             "ix_declared_items_weapon_signature",

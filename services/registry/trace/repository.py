@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -22,11 +22,9 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    and_,
     bindparam,
     case,
     cast,
-    func,
     literal,
     null,
     or_,
@@ -45,83 +43,27 @@ from services.registry.models.handles import (
 )
 from services.registry.models.manifests import FIELD_KINDS
 from services.registry.serial_index import anything_queued
+from services.registry.trace.keys_repository import (
+    PATTERN_MATCHES,
+    KeyMatch,
+    key_parameters,
+    like_prefix,
+    like_suffix,
+    pattern_condition,
+    pattern_match,
+    text_list,
+)
 
-# Keys hold only letters and digits, so no key starting with the prefix sorts above this.
-_TOP = "\uffff"
-
-
-KeyMatch = Literal["neighbours", "probe", "like", "suffix"]
-"""How a trace finds its candidate keys.
-
-- ``neighbours``: the match keys the serial neighbourhood index lists for the query's
-  probe keys (``serial_probe_keys``), and the query's own match key;
-- ``probe``: the query's whole one-edit neighbourhood, looked up in the item tables
-  (``trace.candidates``): the fallback while records await the index;
-- ``like``: a wildcard pattern on the match key, read as the range of its literal prefix;
-- ``suffix``: a wildcard pattern whose literal suffix is longer than its prefix (first
-  characters obliterated, ``*000123``), read as the range of the reversed key (PostgreSQL's
-  ``reverse(serial_key)`` indexes, registry0021).
-"""
-
-
-def _text_list(name: str, dialect: str) -> Any:
-    """A bound list of keys: on PostgreSQL one comma-joined text (keys are letters and
-    digits) unnested, so the statement text never changes and is prepared once, and the
-    planner sees a nested loop of index probes without per-element estimates."""
-    if dialect == "postgresql":
-        joined = bindparam(name, type_=String())
-        return select(func.unnest(func.string_to_array(joined, ","))).scalar_subquery()
-    return bindparam(name, expanding=True)
-
-
-def key_parameters(
-    dialect: str,
-    *,
-    probes: Sequence[str] = (),
-    keys: Sequence[str] = (),
-    fuzzy_keys: Sequence[str] = (),
-    like: str = "",
-    suffix: bool = False,
-) -> dict[str, Any]:
-    """The bound values a trace statement expects for its ``KeyMatch`` (``suffix``: the
-    ``like`` pattern read by its literal suffix)."""
-    if like and suffix:
-        return {"pattern": like, "reversed_suffix": like_suffix(like)[::-1]}
-    if like:
-        return {"pattern": like, "prefix": like_prefix(like)}
-    values = {"probes": probes or [""], "keys": keys or [""], "fuzzy_keys": fuzzy_keys or [""]}
-    if dialect == "postgresql":
-        return {name: ",".join(value) for name, value in values.items()}
-    return {name: list(value) for name, value in values.items()}
-
-
-def like_prefix(pattern: str) -> str:
-    """The literal characters a LIKE pattern starts with."""
-    return pattern.split("%", 1)[0].split("_", 1)[0]
-
-
-def like_suffix(pattern: str) -> str:
-    """The literal characters a LIKE pattern ends with."""
-    return pattern.rsplit("%", 1)[-1].rsplit("_", 1)[-1]
-
-
-def _like_suffix(column: ColumnElement[Any]) -> ColumnElement[bool]:
-    reversed_key = func.reverse(column)
-    suffix = bindparam("reversed_suffix", type_=String())
-    return and_(
-        reversed_key >= suffix,
-        reversed_key < suffix + _TOP,
-        column.like(bindparam("pattern", type_=String())),
-    )
-
-
-def _like(column: ColumnElement[Any]) -> ColumnElement[bool]:
-    prefix = bindparam("prefix", type_=String())
-    return and_(
-        column >= prefix,
-        column < prefix + _TOP,
-        column.like(bindparam("pattern", type_=String())),
-    )
+__all__ = [
+    "KeyMatch",
+    "Lookup",
+    "candidates",
+    "key_parameters",
+    "like_prefix",
+    "like_suffix",
+    "pattern_match",
+    "queued",
+]
 
 
 def _closest_first(column: ColumnElement[Any]) -> ColumnElement[int]:
@@ -153,6 +95,8 @@ class Lookup:
 
     statement: CompoundSelect[Any]
     parameters: dict[str, Any]
+    # Planned with its values on each run rather than prepared (``HotReads.fetch``).
+    plan_each_time: bool = False
 
 
 def candidates(
@@ -185,7 +129,11 @@ def candidates(
     values = {**parameters, "serial_key": serial_key}
     if manufacturer_key is not None:
         values["manufacturer_key"] = manufacturer_key
-    return Lookup(statement, values)
+    # A generic plan of ``serial_key LIKE $1`` guesses that 0.5 % of the keys match any
+    # pattern: with a state's tenancy filter it then also reads that state's whole
+    # country index (a BitmapAnd), and a cheaper-looking index could replace the trigram
+    # one as tables grow. Planned with the pattern, PostgreSQL counts its trigrams.
+    return Lookup(statement, values, plan_each_time=how == "trigram")
 
 
 def queued(rows: Sequence[Any]) -> bool:
@@ -205,19 +153,21 @@ def _statement(
     visible: tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]],
 ) -> CompoundSelect[Any]:
     """The UNION ALL for one shape of trace (tenancy filters are cached per community)."""
-    if how in ("like", "suffix"):
-        by_pattern = _like if how == "like" else _like_suffix
-        matches = (by_pattern(manifest_items.c.serial_key), by_pattern(loss_items.c.serial_key))
-        declared_match = by_pattern(declared_items.c.serial_key)
+    if how in PATTERN_MATCHES:
+        matches = (
+            pattern_condition(how, manifest_items.c.serial_key),
+            pattern_condition(how, loss_items.c.serial_key),
+        )
+        declared_match = pattern_condition(how, declared_items.c.serial_key)
     elif how == "probe":
-        keys = _text_list("keys", dialect)
+        keys = text_list("keys", dialect)
         matches = (manifest_items.c.serial_key.in_(keys), loss_items.c.serial_key.in_(keys))
-        declared_match = declared_items.c.fuzzy_key.in_(_text_list("fuzzy_keys", dialect))
+        declared_match = declared_items.c.fuzzy_key.in_(text_list("fuzzy_keys", dialect))
     else:
         # Materialized once (a CTE), read by the three branches.
         near = (
             select(serial_neighbours.c.serial_key)
-            .where(serial_neighbours.c.search_key.in_(_text_list("probes", dialect)))
+            .where(serial_neighbours.c.search_key.in_(text_list("probes", dialect)))
             .union_all(select(bindparam("serial_key", type_=String())))
             .cte("near")
         )
@@ -336,7 +286,7 @@ def _statement(
             limit=limit,
         ),
     ]
-    if how not in ("like", "suffix"):
+    if how not in PATTERN_MATCHES:
         # Weapons whose serial is partly legible: the query's key matched against each
         # one's pattern (few rows: read through the serial_status index). A wildcard
         # query is a pattern itself and is not compared with patterns.

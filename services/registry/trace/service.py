@@ -78,14 +78,11 @@ def plan(
     )
     fallback = None
     if pattern is not None:
-        # No literal prefix to narrow on, a longer suffix (first characters obliterated):
-        # PostgreSQL reads the reversed keys' range (SQLite has no reverse()).
-        by_suffix = dialect == "postgresql" and len(repository.like_suffix(pattern)) > len(
-            repository.like_prefix(pattern)
-        )
+        # A long literal prefix or suffix: its range; a legible middle: PostgreSQL's
+        # trigram indexes; SQLite: the prefix's range (repository.pattern_match).
+        how = repository.pattern_match(dialect, pattern)
         first = lookup(
-            how="suffix" if by_suffix else "like",
-            parameters=repository.key_parameters(dialect, like=pattern, suffix=by_suffix),
+            how=how, parameters=repository.key_parameters(dialect, like=pattern, how=how)
         )
     else:
         probes = serial_probe_keys(serial_number)
@@ -154,7 +151,8 @@ async def trace(
         model=model,
         limit=limit,
     )
-    rows = await reads.fetch(traced.lookup.statement, traced.lookup.parameters)
+    first = traced.lookup
+    rows = await reads.fetch(first.statement, first.parameters, plan_each_time=first.plan_each_time)
     if traced.fallback is not None and repository.queued(rows):
         # Some record is not in the neighbourhood index yet: probe the whole neighbourhood.
         probing = traced.fallback()
