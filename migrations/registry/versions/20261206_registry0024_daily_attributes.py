@@ -6,10 +6,10 @@ presumed user, which statistics read for those groupings instead of the items.
 item rows, the quantity counted in units and the mass in grams. The values: the calibre's
 and the maker's match keys (aliases resolved, as the items store them), the year of
 manufacture as text, and for declared items the presumed user: the armed group it
-resolves to, else its kind. ``''``: not recorded. ``label`` holds a spelling of the value
-as recorded (the smallest of the items first counted), not part of the key. The item
-inserts keep them exact from this revision on; the upgrade fills them from the items
-already stored.
+resolves to, else its kind; ``''``: not recorded), and ``label``: a calibre's or maker's
+spelling as recorded (``''`` for the other attributes), from which statistics show the
+most recorded spelling of a value no reference list names. The item inserts keep them
+exact from this revision on; the upgrade fills them from the items already stored.
 
 Downgrading drops the two tables (the items they were computed from stay).
 
@@ -38,33 +38,37 @@ SUMS = (
 )
 MANIFEST_KEYS = "contributing_country, crossing_date, mission_code, direction"
 DECLARED_KEYS = "declaring_country, event_date, COALESCE(mission_code, ''), declaration_type"
-YEAR = ("COALESCE(CAST(year_of_manufacture AS VARCHAR), '')", "NULL")
+YEAR = ("COALESCE(CAST(year_of_manufacture AS VARCHAR), '')", None)
 # attribute -> (value, spelling) per register, as services/registry/daily_counts does.
-MANIFEST_ATTRIBUTES = {
+MANIFEST_ATTRIBUTES: dict[str, tuple[str, str | None]] = {
     "calibre": ("COALESCE(calibre_key, '')", "calibre"),
     "manufacturer": ("COALESCE(manufacturer_key, '')", "manufacturer"),
     "year_of_manufacture": YEAR,
 }
-DECLARED_ATTRIBUTES = {
+DECLARED_ATTRIBUTES: dict[str, tuple[str, str | None]] = {
     "calibre": ("COALESCE(calibre_key, '')", "calibre"),
     "manufacturer": (
         "COALESCE(manufacturer_key, '')",
         "COALESCE(manufacturer, headstamp_maker)",
     ),
     "year_of_manufacture": YEAR,
-    "presumed_user": ("COALESCE(armed_group, presumed_user_kind, '')", "NULL"),
+    "presumed_user": ("COALESCE(armed_group, presumed_user_kind, '')", None),
 }
 
 
-def _backfill(table: str, items: str, keys: str, attributes: dict[str, tuple[str, str]]) -> str:
+def _backfill(
+    table: str, items: str, keys: str, attributes: dict[str, tuple[str, str | None]]
+) -> str:
     key_columns = (
         "contributing_country, crossing_date, mission_code, direction"
         if items == "manifest_items"
         else "declaring_country, event_date, mission_code, declaration_type"
     )
     parts = [
-        f"SELECT '{name}', {keys}, {value}, COALESCE(min({spelling}), ''), {SUMS}"
-        f" FROM {items} GROUP BY {keys}, {value}"
+        f"SELECT '{name}', {keys}, {value}, COALESCE({spelling}, ''), {SUMS}"
+        f" FROM {items} GROUP BY {keys}, {value}, {spelling}"
+        if spelling
+        else f"SELECT '{name}', {keys}, {value}, '', {SUMS} FROM {items} GROUP BY {keys}, {value}"
         for name, (value, spelling) in attributes.items()
     ]
     return (
@@ -87,7 +91,11 @@ def _create(table: str, *keys: sa.Column[object]) -> None:
         sa.CheckConstraint("quantity >= 0", name=op.f(f"ck_{table}_quantity")),
         sa.CheckConstraint("mass_grams >= 0", name=op.f(f"ck_{table}_mass_grams")),
         sa.PrimaryKeyConstraint(
-            "attribute", *(key.name for key in keys), "value", name=op.f(f"pk_{table}")
+            "attribute",
+            *(key.name for key in keys),
+            "value",
+            "label",
+            name=op.f(f"pk_{table}"),
         ),
     )
 

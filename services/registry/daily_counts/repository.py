@@ -29,7 +29,6 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    null,
     select,
     union_all,
     update,
@@ -110,23 +109,23 @@ def _grouped(
 
 def _by_attribute(
     keys: list[ColumnElement[Any]],
-    attributes: dict[str, tuple[ColumnElement[Any], ColumnElement[Any]]],
+    attributes: dict[str, tuple[ColumnElement[Any], ColumnElement[Any] | None]],
     items: Table,
     batch: ColumnElement[bool],
 ) -> CompoundSelect[Any]:
     # Each attribute's (value, spelling) per totals' key, in one statement: every item
-    # counts once under each attribute.
+    # counts once under each attribute, under its value and its spelling as recorded.
     return union_all(
         *(
             select(
                 literal_column(f"'{name}'", String).label("attribute"),
                 *keys,
                 value.label("value"),
-                func.coalesce(func.min(spelling), "").label("label"),
+                (literal_column("''", String) if spelling is None else spelling).label("label"),
                 *_sums(items),
             )
             .where(batch)
-            .group_by(*keys, value)
+            .group_by(*keys, value, *([] if spelling is None else [spelling]))
             for name, (value, spelling) in attributes.items()
         )
     )
@@ -134,7 +133,7 @@ def _by_attribute(
 
 def _key_names(grouped: Select[Any] | CompoundSelect[Any]) -> list[str]:
     names: list[str] = list(grouped.selected_columns.keys())
-    return [name for name in names if name not in (*SUMS, "label")]
+    return [name for name in names if name not in SUMS]
 
 
 def _upsert(session: Session, counts: Table, grouped: Select[Any] | CompoundSelect[Any]) -> None:
@@ -159,35 +158,35 @@ def _upsert(session: Session, counts: Table, grouped: Select[Any] | CompoundSele
     session.execute(statement)
 
 
-def _manifest_attributes() -> dict[str, tuple[ColumnElement[Any], ColumnElement[Any]]]:
+Attributes = dict[str, tuple[ColumnElement[Any], ColumnElement[Any] | None]]
+
+
+def _manifest_attributes() -> Attributes:
     mi = manifest_items
     return {
-        "calibre": (_not_recorded(mi.c.calibre_key), mi.c.calibre),
-        "manufacturer": (_not_recorded(mi.c.manufacturer_key), mi.c.manufacturer),
+        "calibre": (_not_recorded(mi.c.calibre_key), _not_recorded(mi.c.calibre)),
+        "manufacturer": (_not_recorded(mi.c.manufacturer_key), _not_recorded(mi.c.manufacturer)),
         "year_of_manufacture": _year_of_manufacture(mi),
     }
 
 
-def _declared_attributes() -> dict[str, tuple[ColumnElement[Any], ColumnElement[Any]]]:
+def _declared_attributes() -> Attributes:
     di = declared_items
     return {
-        "calibre": (_not_recorded(di.c.calibre_key), di.c.calibre),
+        "calibre": (_not_recorded(di.c.calibre_key), _not_recorded(di.c.calibre)),
         # A maker read from an ammunition headstamp when the declaration names none.
         "manufacturer": (
             _not_recorded(di.c.manufacturer_key),
-            func.coalesce(di.c.manufacturer, di.c.headstamp_maker),
+            func.coalesce(di.c.manufacturer, di.c.headstamp_maker, ""),
         ),
         "year_of_manufacture": _year_of_manufacture(di),
         # The armed group the presumed user resolves to, else the kind of user declared.
-        "presumed_user": (
-            func.coalesce(di.c.armed_group, di.c.presumed_user_kind, ""),
-            null(),
-        ),
+        "presumed_user": (func.coalesce(di.c.armed_group, di.c.presumed_user_kind, ""), None),
     }
 
 
-def _year_of_manufacture(items: Table) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    return (_not_recorded(cast(items.c.year_of_manufacture, String)), null())
+def _year_of_manufacture(items: Table) -> tuple[ColumnElement[Any], None]:
+    return (_not_recorded(cast(items.c.year_of_manufacture, String)), None)
 
 
 # tenancy: write path: the manifest's own items, just inserted by create_manifest

@@ -22,11 +22,12 @@ keys and one ``attribute`` of the item with its ``value``: ``calibre`` and
 "Kalashnikov Concern"), ``year_of_manufacture`` as its number, and for declared items
 ``presumed_user``: the armed group the declaration's presumed user resolves to, else its
 kind (``government_forces``, ``non_state_armed_group``, ``unknown``). Every item counts
-once under each attribute (``''``: not recorded), so a day of one contingent holds a few
-rows per distinct value, never one per item. ``label`` is not a key: a spelling of the
-value as recorded (the smallest of the batch that first counted the row), from which
-statistics show the most counted one when the reference lists give no canonical name.
-The attribute comes first in the key: statistics read one attribute at a time.
+once under each attribute (``''``: not recorded), and under ``label``, the calibre's or
+maker's spelling as recorded (``''`` for the other attributes): statistics show, for a
+value no reference list names, the spelling most of its items were recorded under. A
+day of one contingent holds a row per distinct value and spelling (a few spellings per
+maker), never one per item. The attribute comes first in the key: statistics read one
+attribute at a time.
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def _attributes(name: str, *keys: Column[object]) -> CoreTable:
         Column("value", String(400), nullable=False),
         Column("label", String(255), nullable=False),
         *_sums(),
-        PrimaryKeyConstraint("attribute", *(key.name for key in keys), "value"),
+        PrimaryKeyConstraint("attribute", *(key.name for key in keys), "value", "label"),
         *_checks(),
     )
 

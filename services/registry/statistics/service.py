@@ -140,8 +140,8 @@ def _label(
     attribute: str, key: str | None, spellings: Counter[str] | None, names: dict[str, str]
 ) -> str | None:
     """A listed calibre's or maker's canonical name (its key), else the spelling most of
-    the group's items were counted under (ties: the first in order); a listed armed
-    group's name; none for a year, a presumed user's kind or a value not recorded."""
+    the group's items were recorded under (ties: the first in text order); a listed
+    armed group's name; none for a year, a presumed user's kind or a value not recorded."""
     if key is None or attribute == "year_of_manufacture":
         return None
     if attribute == "presumed_user":
