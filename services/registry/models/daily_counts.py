@@ -37,7 +37,6 @@ from sqlalchemy import Table as CoreTable
 
 from services.registry.tables import metadata
 
-
 ATTRIBUTES = ("calibre", "manufacturer", "year_of_manufacture", "presumed_user")
 
 
