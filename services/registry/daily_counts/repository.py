@@ -101,6 +101,10 @@ def _declared_keys() -> list[ColumnElement[Any]]:
     ]
 
 
+# attribute -> (value, spelling as recorded: None where the value is all there is).
+Attributes = dict[str, tuple[ColumnElement[Any], ColumnElement[Any] | None]]
+
+
 def _grouped(
     keys: list[ColumnElement[Any]], items: Table, batch: ColumnElement[bool]
 ) -> Select[Any]:
@@ -109,7 +113,7 @@ def _grouped(
 
 def _by_attribute(
     keys: list[ColumnElement[Any]],
-    attributes: dict[str, tuple[ColumnElement[Any], ColumnElement[Any] | None]],
+    attributes: Attributes,
     items: Table,
     batch: ColumnElement[bool],
 ) -> CompoundSelect[Any]:
@@ -156,9 +160,6 @@ def _upsert(session: Session, counts: Table, grouped: Select[Any] | CompoundSele
             set_={name: counts.c[name] + lite.excluded[name] for name in SUMS},
         )
     session.execute(statement)
-
-
-Attributes = dict[str, tuple[ColumnElement[Any], ColumnElement[Any] | None]]
 
 
 def _manifest_attributes() -> Attributes:
