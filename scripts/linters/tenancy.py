@@ -53,6 +53,8 @@ TENANT_TABLES: Final = {
             "declared_item_daily_counts",
             "manifest_item_daily_totals",
             "declared_item_daily_totals",
+            "manifest_item_daily_attributes",
+            "declared_item_daily_attributes",
         }
     ),
     "services/declarations/": frozenset(

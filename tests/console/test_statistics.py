@@ -284,3 +284,56 @@ def test_trace_outcomes_are_labelled_in_the_person_s_language() -> None:
         ("Origine établie", "Stocks nationaux", 2, 1),
         ("Origine non établie", "", 1, 1),
     ]
+
+
+def test_counts_by_maker_and_presumed_user_show_readable_names_in_english_and_french(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    diversion(client, auth_api)  # SEN's Kalashnikov Concern rifle, NER's seizure of it
+    relay = auth_api.operator_headers(("index:write",))
+    izhmash = delivery(
+        [declared_weapon(0, "IZ-1", manufacturer="Izhmash")],
+        declaration_id="decl-izhmash",
+        presumed_user="JNIM",
+    )
+    assert_status(client.post(INDEX, json=izhmash, headers=relay), 200)
+    army = delivery(
+        [declared_weapon(0, "GF-1")],
+        declaration_id="decl-army",
+        presumed_user_kind="government_forces",
+    )
+    assert_status(client.post(INDEX, json=army, headers=relay), 200)
+    sign_in(client, analyst(client, auth_api, register_settings), start="/console/statistics")
+
+    page = client.get("/console/statistics?group_by=manufacturer")
+    assert page.status_code == 200, page.text
+    assert '<option value="manufacturer" selected>Manufacturer</option>' in page.text
+    assert "Items by manufacturer" in page.text
+    # Izhmash counted with Kalashnikov Concern: NER's three rifles in one row.
+    ner = re.search(
+        r'<tr><th scope="row">Kalashnikov Concern</th><td>Declarations</td>'
+        r'<td class="num">3</td>',
+        page.text,
+    )
+    assert ner is not None, page.text
+
+    french = client.get("/console/statistics?group_by=presumed_user&lang=fr")
+    assert french.status_code == 200, french.text
+    assert '<option value="presumed_user" selected>Utilisateur présumé</option>' in french.text
+    assert '<th scope="row">Forces gouvernementales</th><td>Déclarations</td>' in french.text
+    assert '<th scope="row">Non renseigné</th><td>Déclarations</td>' in french.text
+    # A listed armed group by its name.
+    jnim = r'<th scope="row">Jama(&#39;|\')at Nusrat al-Islam wal-Muslimin</th><td>Déclarations'
+    assert re.search(jnim, french.text), french.text
+
+    csv = client.get("/console/statistics.csv?group_by=year_of_manufacture&lang=fr")
+    assert csv.status_code == 200
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Année de fabrication,Source,Lignes d’éléments,Quantité,Masse (kg)"
+    xlsx = client.get("/console/statistics.xlsx?group_by=calibre&lang=en")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
+    assert rows[0] == ("Calibre", "Source", "Item rows", "Quantity", "Mass (kg)")
+    assert ("7.62x39mm", "Declarations", 3, 3, 0) in rows
+    assert ("7.62x39mm", "Manifests", 1, 1, 0) in rows

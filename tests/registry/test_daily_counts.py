@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -20,8 +20,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from services.registry.models.daily_counts import (
+    ATTRIBUTES,
+    declared_item_daily_attributes,
     declared_item_daily_counts,
     declared_item_daily_totals,
+    manifest_item_daily_attributes,
     manifest_item_daily_counts,
     manifest_item_daily_totals,
 )
@@ -68,7 +71,16 @@ def _post_manifests(client: TestClient, auth_api: AuthApi) -> None:
         (
             sen,
             manifest(
-                [weapon("S-1"), weapon("S-2", category="revolver_pistol")],
+                [
+                    weapon("S-1", year_of_manufacture=2011),
+                    # Two spellings of one maker and of one calibre: counted together.
+                    weapon(
+                        "S-2",
+                        category="revolver_pistol",
+                        manufacturer="Izhmash",
+                        calibre="7,62 x 39 mm",
+                    ),
+                ],
                 crossing_date="2024-03-04",
             ),
         ),
@@ -77,7 +89,11 @@ def _post_manifests(client: TestClient, auth_api: AuthApi) -> None:
         (
             sen,
             manifest(
-                [weapon("S-3"), ammunition("L-2", 20), {**PLASTIC_KG, "quantity_unit": "kg"}],
+                [
+                    weapon("S-3", manufacturer="Some Arms Ltd", year_of_manufacture=1998),
+                    ammunition("L-2", 20),
+                    {**PLASTIC_KG, "quantity_unit": "kg"},
+                ],
                 crossing_date="2024-03-05",
             ),
         ),
@@ -118,12 +134,20 @@ def _deliver_declarations(client: TestClient, auth_api: AuthApi) -> None:
     explosive_kg = {**PLASTIC_KG, "item_index": 4, "quantity_unit": "kg"}
     seizure = [
         declared_weapon(0, "N-1"),
-        declared_weapon(1, "N-2", serial_status="present"),
+        declared_weapon(
+            1, "N-2", serial_status="present", manufacturer="Izhmash", year_of_manufacture=1987
+        ),
         declared_weapon(2, "4471", serial_status="partial"),
         declared_weapon(3, None, serial_status="obliterated"),
         explosive_kg,
     ]
-    _deliver(client, relay, delivery(seizure, declaration_id="d-seizure", event_date="2024-05-10"))
+    _deliver(
+        client,
+        relay,
+        delivery(
+            seizure, declaration_id="d-seizure", event_date="2024-05-10", presumed_user="JNIM"
+        ),
+    )
     collection = [
         declared_weapon(0, "C-1", category=None),
         {**TNT_G, "item_index": 1, "quantity_unit": "g"},
@@ -138,6 +162,7 @@ def _deliver_declarations(client: TestClient, auth_api: AuthApi) -> None:
             type_="collection",
             mission=None,
             event_date="2024-05-11",
+            presumed_user_kind="government_forces",
         ),
     )
     destruction = [{**MORTAR_BOMBS, "item_index": 0}, declared_weapon(1, "M-1")]
@@ -165,6 +190,8 @@ def _deliver_declarations(client: TestClient, auth_api: AuthApi) -> None:
             declaration_id="d-seizure",
             version=2,
             event_date="2024-05-13",
+            # The new version's presumed user is another one: its counts move too.
+            presumed_user="Katiba Macina",
         ),
     )
     _deliver(
@@ -202,6 +229,17 @@ def _manifest_keys(row: Any) -> dict[str, str | None]:
         "year": str(_as_date(row.crossing_date).year),
         "type": "manifest_in" if row.direction == "in" else "manifest_out",
         "circumstance": None,
+        **_attribute_keys(row),
+        "presumed_user": None,
+    }
+
+
+def _attribute_keys(row: Any) -> dict[str, str | None]:
+    year = row.year_of_manufacture
+    return {
+        "calibre": row.calibre_key or None,
+        "manufacturer": row.manufacturer_key or None,
+        "year_of_manufacture": None if year is None else str(year),
     }
 
 
@@ -216,6 +254,8 @@ def _declared_keys(row: Any) -> dict[str, str | None]:
         "year": str(_as_date(row.event_date).year),
         "type": row.declaration_type,
         "circumstance": None,
+        **_attribute_keys(row),
+        "presumed_user": row.armed_group or row.presumed_user_kind,
     }
 
 
@@ -260,6 +300,9 @@ def _expected(
     groups: dict[tuple[str, str | None], list[int]] = defaultdict(lambda: [0, 0, 0])
     for source, country, day, keys, quantity, unit in items:
         if group_by == "circumstance" or not readable(country, day):
+            continue
+        # Only a declaration names a presumed user.
+        if group_by == "presumed_user" and source == "manifests":
             continue
         if (date_from and day < date_from) or (date_to and day > date_to):
             continue
@@ -421,3 +464,90 @@ def test_the_daily_counts_and_totals_hold_exactly_the_items_and_no_emptied_row(
     assert manifest_totals == _full_key_counts(items, "manifests", width=4)
     assert declared_totals == _full_key_counts(items, "declarations", width=4)
     assert {day for (_, day, *_) in declared_totals} == {day for (_, day, *_) in stored_declared}
+
+
+def _attribute_counts(items: list[Item], source: str) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    """Sums per attribute, totals' key and value, as the daily attributes hold them."""
+    counts: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for item_source, country, day, keys, quantity, unit in items:
+        if item_source != source:
+            continue
+        for attribute in ATTRIBUTES:
+            if attribute == "presumed_user" and source == "manifests":
+                continue
+            value = keys[attribute] or ""
+            sums = counts[(attribute, country, day, keys["mission"] or "", keys["type"], value)]
+            sums[0] += 1
+            sums[1] += 0 if unit in ("kg", "g") else quantity
+            sums[2] += quantity * 1000 if unit == "kg" else quantity if unit == "g" else 0
+    return {key: tuple(sums) for key, sums in counts.items()}
+
+
+def test_the_daily_attributes_hold_exactly_the_items_and_no_emptied_row(
+    client: TestClient, auth_api: AuthApi
+) -> None:
+    _post_manifests(client, auth_api)
+    _deliver_declarations(client, auth_api)
+    engine: Engine = client.app.registry.state.engine  # type: ignore[attr-defined]
+    items = _items(engine)
+    ma, da = manifest_item_daily_attributes, declared_item_daily_attributes
+    direction = {"in": "manifest_in", "out": "manifest_out"}
+    with engine.connect() as connection:
+        manifest_rows = connection.execute(select(ma)).all()
+        declared_rows = connection.execute(select(da)).all()
+    # Summed over the spellings (each its own row): what the items hold per value.
+    stored_manifests = _summed(
+        (
+            r.attribute,
+            r.contributing_country,
+            _as_date(r.crossing_date),
+            r.mission_code,
+            direction[r.direction],
+            r.value,
+            r.records,
+            r.quantity,
+            r.mass_grams,
+        )
+        for r in manifest_rows
+    )
+    stored_declared = _summed(
+        (
+            r.attribute,
+            r.declaring_country,
+            _as_date(r.event_date),
+            r.mission_code,
+            r.declaration_type,
+            r.value,
+            r.records,
+            r.quantity,
+            r.mass_grams,
+        )
+        for r in declared_rows
+    )
+    assert all(r.records > 0 for r in [*manifest_rows, *declared_rows])
+    # Each spelling of a maker its own row: Izhmash's under Kalashnikov Concern's key.
+    assert ("manufacturer", "Kalashnikov Concern", "Izhmash") in {
+        (r.attribute, r.value, r.label) for r in manifest_rows
+    }
+    assert stored_manifests == _attribute_counts(items, "manifests")
+    assert stored_declared == _attribute_counts(items, "declarations")
+    assert "Izhmash" not in {key[5] for key in stored_manifests}
+    # The replaced version's presumed user (JNIM) and day left no row behind.
+    assert {key[5] for key in stored_declared if key[0] == "presumed_user"} == {
+        "KATIBAT_MACINA",
+        "government_forces",
+        "",
+    }
+    assert {day for (_, _, day, *_) in stored_declared} == {
+        date(2024, 5, 11),
+        date(2024, 5, 13),
+        date(2024, 6, 1),
+    }
+
+
+def _summed(rows: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        for n, value in enumerate(row[-3:]):
+            sums[row[:-3]][n] += value
+    return {key: tuple(values) for key, values in sums.items()}

@@ -25,6 +25,16 @@ GROUPINGS: dict[str, str] = {
     "year": N_("Year"),
     "type": N_("Type of record"),
     "circumstance": N_("Circumstance of the loss"),
+    "calibre": N_("Calibre"),
+    "manufacturer": N_("Manufacturer"),
+    "year_of_manufacture": N_("Year of manufacture"),
+    "presumed_user": N_("Presumed user"),
+}
+# A declaration's presumed user when it resolves to no listed armed group: its kind.
+PRESUMED_USER_KINDS: dict[str, str] = {
+    "government_forces": N_("Government forces"),
+    "non_state_armed_group": N_("Non-state armed group (not listed)"),
+    "unknown": N_("Unknown user"),
 }
 SOURCES: dict[str, str] = {
     "manifests": N_("Manifests"),
@@ -107,7 +117,7 @@ def rows(found: dict[str, Any], _: Gettext) -> list[Row]:
     largest = max((int(i.get("quantity") or 0) for i in items), default=0) or 1
     return [
         Row(
-            key=str(i["key"]) if i.get("key") is not None else _("Not recorded"),
+            key=_shown_key(i, found.get("group_by"), _),
             source=_(SOURCES.get(str(i.get("source")), str(i.get("source")))),
             records=int(i.get("records") or 0),
             quantity=int(i.get("quantity") or 0),
@@ -116,6 +126,19 @@ def rows(found: dict[str, Any], _: Gettext) -> list[Row]:
         )
         for i in items
     ]
+
+
+def _shown_key(item: dict[str, Any], group_by: object, _: Gettext) -> str:
+    # The registry's readable label (a maker's or calibre's name, an armed group's) when
+    # it gives one; a presumed user's kind in the person's language.
+    key, label = item.get("key"), item.get("label")
+    if key is None:
+        return _("Not recorded")
+    if label:
+        return str(label)
+    if group_by == "presumed_user" and str(key) in PRESUMED_USER_KINDS:
+        return _(PRESUMED_USER_KINDS[str(key)])
+    return str(key)
 
 
 def export_name(filters: Filters, extension: str, table: str = "counts") -> str:

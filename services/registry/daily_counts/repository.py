@@ -1,5 +1,6 @@
-"""Keeping the daily counts and totals exact: per table, one grouped upsert per batch of
-items inserted, one grouped decrement before a declaration's items are deleted.
+"""Keeping the daily counts, totals and attributes exact: per table, one grouped upsert
+per batch of items inserted, one grouped decrement before a declaration's items are
+deleted.
 
 Each statement groups the batch's rows in SQL (never per row in Python) and runs in the
 transaction that inserts or deletes them, so a count can never disagree with the items:
@@ -15,14 +16,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, case, delete, func, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session
 
 from services.registry.models.daily_counts import (
+    declared_item_daily_attributes,
     declared_item_daily_counts,
     declared_item_daily_totals,
+    manifest_item_daily_attributes,
     manifest_item_daily_counts,
     manifest_item_daily_totals,
 )
@@ -82,62 +101,126 @@ def _declared_keys() -> list[ColumnElement[Any]]:
     ]
 
 
-def _upsert(
-    session: Session,
-    counts: Table,
+# attribute -> (value, spelling as recorded: None where the value is all there is).
+Attributes = dict[str, tuple[ColumnElement[Any], ColumnElement[Any] | None]]
+
+
+def _grouped(
+    keys: list[ColumnElement[Any]], items: Table, batch: ColumnElement[bool]
+) -> Select[Any]:
+    return select(*keys, *_sums(items)).where(batch).group_by(*keys)
+
+
+def _by_attribute(
     keys: list[ColumnElement[Any]],
+    attributes: Attributes,
     items: Table,
     batch: ColumnElement[bool],
-) -> None:
-    grouped = (
-        select(*keys, *_sums(items))
-        .where(batch)
-        .group_by(*keys)
-        .order_by(*keys)  # the same lock order in every transaction
+) -> CompoundSelect[Any]:
+    # Each attribute's (value, spelling) per totals' key, in one statement: every item
+    # counts once under each attribute, under its value and its spelling as recorded.
+    return union_all(
+        *(
+            select(
+                literal_column(f"'{name}'", String).label("attribute"),
+                *keys,
+                value.label("value"),
+                (literal_column("''", String) if spelling is None else spelling).label("label"),
+                *_sums(items),
+            )
+            .where(batch)
+            .group_by(*keys, value, *([] if spelling is None else [spelling]))
+            for name, (value, spelling) in attributes.items()
+        )
     )
-    columns = [key.name for key in keys] + list(SUMS)
+
+
+def _key_names(grouped: Select[Any] | CompoundSelect[Any]) -> list[str]:
+    names: list[str] = list(grouped.selected_columns.keys())
+    return [name for name in names if name not in SUMS]
+
+
+def _upsert(session: Session, counts: Table, grouped: Select[Any] | CompoundSelect[Any]) -> None:
+    keys = _key_names(grouped)
+    columns = list(grouped.selected_columns.keys())
+    # The same lock order in every transaction.
+    ordered = grouped.order_by(*(literal_column(name) for name in keys))
     dialect = session.connection().dialect.name
     statement: Insert
     if dialect == "postgresql":
-        pg = postgresql.insert(counts).from_select(columns, grouped)
+        pg = postgresql.insert(counts).from_select(columns, ordered)
         statement = pg.on_conflict_do_update(
-            index_elements=[key.name for key in keys],
+            index_elements=keys,
             set_={name: counts.c[name] + pg.excluded[name] for name in SUMS},
         )
     else:
-        lite = sqlite.insert(counts).from_select(columns, grouped)
+        lite = sqlite.insert(counts).from_select(columns, ordered)
         statement = lite.on_conflict_do_update(
-            index_elements=[key.name for key in keys],
+            index_elements=keys,
             set_={name: counts.c[name] + lite.excluded[name] for name in SUMS},
         )
     session.execute(statement)
 
 
+def _manifest_attributes() -> Attributes:
+    mi = manifest_items
+    return {
+        "calibre": (_not_recorded(mi.c.calibre_key), _not_recorded(mi.c.calibre)),
+        "manufacturer": (_not_recorded(mi.c.manufacturer_key), _not_recorded(mi.c.manufacturer)),
+        "year_of_manufacture": _year_of_manufacture(mi),
+    }
+
+
+def _declared_attributes() -> Attributes:
+    di = declared_items
+    return {
+        "calibre": (_not_recorded(di.c.calibre_key), _not_recorded(di.c.calibre)),
+        # A maker read from an ammunition headstamp when the declaration names none.
+        "manufacturer": (
+            _not_recorded(di.c.manufacturer_key),
+            func.coalesce(di.c.manufacturer, di.c.headstamp_maker, ""),
+        ),
+        "year_of_manufacture": _year_of_manufacture(di),
+        # The armed group the presumed user resolves to, else the kind of user declared.
+        "presumed_user": (func.coalesce(di.c.armed_group, di.c.presumed_user_kind, ""), None),
+    }
+
+
+def _year_of_manufacture(items: Table) -> tuple[ColumnElement[Any], None]:
+    return (_not_recorded(cast(items.c.year_of_manufacture, String)), None)
+
+
 # tenancy: write path: the manifest's own items, just inserted by create_manifest
 def add_manifest_items(session: Session, manifest_ids: Sequence[str]) -> None:
-    """Add the just-inserted items of these manifests to the daily counts."""
+    """Add the just-inserted items of these manifests to the daily counts, totals and
+    attributes."""
     mi = manifest_items
     batch = mi.c.manifest_id.in_(list(manifest_ids))
     keys = _manifest_keys()
-    _upsert(session, manifest_item_daily_counts, keys, mi, batch)
-    _upsert(session, manifest_item_daily_totals, keys[:_TOTAL_KEYS], mi, batch)
+    _upsert(session, manifest_item_daily_counts, _grouped(keys, mi, batch))
+    _upsert(session, manifest_item_daily_totals, _grouped(keys[:_TOTAL_KEYS], mi, batch))
+    attributes = _by_attribute(keys[:_TOTAL_KEYS], _manifest_attributes(), mi, batch)
+    _upsert(session, manifest_item_daily_attributes, attributes)
 
 
 # tenancy: write path of the index feed: the declaration's own items, just inserted
 def add_declared_items(session: Session, declaration_id: str) -> None:
-    """Add the just-inserted items of this declaration to the daily counts."""
+    """Add the just-inserted items of this declaration to the daily counts, totals and
+    attributes."""
     di = declared_items
     batch = di.c.declaration_id == declaration_id
     keys = _declared_keys()
-    _upsert(session, declared_item_daily_counts, keys, di, batch)
-    _upsert(session, declared_item_daily_totals, keys[:_TOTAL_KEYS], di, batch)
+    _upsert(session, declared_item_daily_counts, _grouped(keys, di, batch))
+    _upsert(session, declared_item_daily_totals, _grouped(keys[:_TOTAL_KEYS], di, batch))
+    attributes = _by_attribute(keys[:_TOTAL_KEYS], _declared_attributes(), di, batch)
+    _upsert(session, declared_item_daily_attributes, attributes)
 
 
 # tenancy: write path of the index feed: the declaration's own items, about to be deleted
 def remove_declared_items(session: Session, declaration_id: str) -> None:
-    """Take this declaration's items, about to be deleted, out of the daily counts and
-    totals; those left at zero are deleted (a statistics group with no item is not
-    shown)."""
+    """Take this declaration's items, about to be deleted, out of the daily counts,
+    totals and attributes; those left at zero are deleted (a statistics group with no
+    item is not shown)."""
     di = declared_items
     header = (
         select(di.c.declaring_country, di.c.event_date)
@@ -147,22 +230,22 @@ def remove_declared_items(session: Session, declaration_id: str) -> None:
     found = session.execute(header).first()
     if found is None:
         return
+    batch = di.c.declaration_id == declaration_id
     keys = _declared_keys()
-    for counts, counted_by in (
-        (declared_item_daily_counts, keys),
-        (declared_item_daily_totals, keys[:_TOTAL_KEYS]),
+    for counts, grouped in (
+        (declared_item_daily_counts, _grouped(keys, di, batch)),
+        (declared_item_daily_totals, _grouped(keys[:_TOTAL_KEYS], di, batch)),
+        (
+            declared_item_daily_attributes,
+            _by_attribute(keys[:_TOTAL_KEYS], _declared_attributes(), di, batch),
+        ),
     ):
-        grouped = (
-            select(*counted_by, *_sums(di))
-            .where(di.c.declaration_id == declaration_id)
-            .group_by(*counted_by)
-            .subquery("leaving")
-        )
-        same_key = and_(*(counts.c[key.name] == grouped.c[key.name] for key in counted_by))
+        leaving = grouped.subquery("leaving")
+        same_key = and_(*(counts.c[name] == leaving.c[name] for name in _key_names(grouped)))
         session.execute(
             update(counts)
             .where(same_key)
-            .values({name: counts.c[name] - grouped.c[name] for name in SUMS})
+            .values({name: counts.c[name] - leaving.c[name] for name in SUMS})
         )
         # Every item of a declaration shares its country and date: the emptied rows are there.
         session.execute(

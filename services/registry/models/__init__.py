@@ -25,7 +25,9 @@ SerialNeighbour,   trace's index of serials one edit apart, and the records
 SerialIndexBacklog awaiting it (models/serial_index.py)
 manifest_item_daily_counts,  what statistics read: item rows, quantity and mass per
 declared_item_daily_counts,  day and grouped value, kept exact by the item inserts, and
-*_daily_totals               per day, country, mission and type (models/daily_counts.py)
+*_daily_totals               per day, country, mission and type, and
+*_daily_attributes           by calibre, maker, year of manufacture, presumed user
+                             (models/daily_counts.py)
 
 Queries that name columns take each table's typed Core handle from models/handles.py
 (``manifest_items``, ``declared_items`` ...), not from the classes here.
@@ -42,8 +44,10 @@ from services.registry.models.cases import (
     TraceRequestEvent,
 )
 from services.registry.models.daily_counts import (
+    declared_item_daily_attributes,
     declared_item_daily_counts,
     declared_item_daily_totals,
+    manifest_item_daily_attributes,
     manifest_item_daily_counts,
     manifest_item_daily_totals,
 )
@@ -93,10 +97,12 @@ __all__ = [
     "TraceRequestEvent",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "declared_item_daily_attributes",
     "declared_item_daily_counts",
     "declared_item_daily_totals",
     "idempotency_keys",
     "manifest_drafts",
+    "manifest_item_daily_attributes",
     "manifest_item_daily_counts",
     "manifest_item_daily_totals",
     "metadata",

@@ -15,6 +15,19 @@ needs them equal): a value not recorded is stored as ``''`` and read back as NUL
 ``item_type`` is the ordnance or explosive type; a declared item's ``serial_status`` is
 its weapon's (``present`` when not recorded; ``''`` for other kinds). The quantity unit
 is not a key: ``quantity`` and ``mass_grams`` already hold the two sums it decides.
+
+The ``*_daily_attributes`` tables (since registry0024) hold the same sums by the totals'
+keys and one ``attribute`` of the item with its ``value``: ``calibre`` and
+``manufacturer`` by their match keys (aliases resolved: "Izhmash" counts with
+"Kalashnikov Concern"), ``year_of_manufacture`` as its number, and for declared items
+``presumed_user``: the armed group the declaration's presumed user resolves to, else its
+kind (``government_forces``, ``non_state_armed_group``, ``unknown``). Every item counts
+once under each attribute (``''``: not recorded), and under ``label``, the calibre's or
+maker's spelling as recorded (``''`` for the other attributes): statistics show, for a
+value no reference list names, the spelling most of its items were recorded under. A
+day of one contingent holds a row per distinct value and spelling (a few spellings per
+maker), never one per item. The attribute comes first in the key: statistics read one
+attribute at a time.
 """
 
 from __future__ import annotations
@@ -23,6 +36,8 @@ from sqlalchemy import BigInteger, CheckConstraint, Column, Date, PrimaryKeyCons
 from sqlalchemy import Table as CoreTable
 
 from services.registry.tables import metadata
+
+ATTRIBUTES = ("calibre", "manufacturer", "year_of_manufacture", "presumed_user")
 
 
 def _sums() -> tuple[Column[int], ...]:
@@ -113,4 +128,35 @@ declared_item_daily_totals = CoreTable(
     *_sums(),
     PrimaryKeyConstraint("declaring_country", "event_date", "mission_code", "declaration_type"),
     *_checks(),
+)
+
+
+def _attributes(name: str, *keys: Column[object]) -> CoreTable:
+    return CoreTable(
+        name,
+        metadata,
+        Column("attribute", String(24), nullable=False),
+        *keys,
+        Column("value", String(400), nullable=False),
+        Column("label", String(255), nullable=False),
+        *_sums(),
+        PrimaryKeyConstraint("attribute", *(key.name for key in keys), "value", "label"),
+        *_checks(),
+    )
+
+
+manifest_item_daily_attributes = _attributes(
+    "manifest_item_daily_attributes",
+    Column("contributing_country", String(3), nullable=False),
+    Column("crossing_date", Date, nullable=False),
+    Column("mission_code", String(32), nullable=False),
+    Column("direction", String(3), nullable=False),
+)
+
+declared_item_daily_attributes = _attributes(
+    "declared_item_daily_attributes",
+    Column("declaring_country", String(3), nullable=False),
+    Column("event_date", Date, nullable=False),
+    Column("mission_code", String(32), nullable=False),
+    Column("declaration_type", String(16), nullable=False),
 )

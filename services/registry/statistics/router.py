@@ -33,7 +33,14 @@ def statistics(
     collection, destruction, and losses by loss type; ``year`` is the year of the record's
     date; ``item_type`` the ordnance or explosive type; ``serial_status`` a weapon's
     (manifests hold whole serials); ``circumstance`` groups losses by how they happened
-    (ambush, attack on a base, ...; null in older reports). Explosives recorded by weight
+    (ambush, attack on a base, ...; null in older reports). ``calibre`` and
+    ``manufacturer`` group by match key, aliases resolved ("Izhmash" counts with
+    "Kalashnikov Concern"), each row's ``label`` the canonical name of a listed calibre or
+    maker, else the spelling most of its items were recorded under; ``year_of_manufacture``
+    by year (a loss records none: not recorded); ``presumed_user`` groups declarations by
+    the listed armed group their presumed user resolves to (``label``: its name), else by
+    the kind of user declared (government_forces, non_state_armed_group, unknown; manifests
+    and losses, a contingent's own materiel, have none). Explosives recorded by weight
     count in ``mass_kg``, not in ``quantity``. ``ddr_people`` sums, per country, mission,
     year or type, the people who handed in materiel in DDR collections, by sex and age."""
     return service.statistics(

@@ -19,7 +19,13 @@ GroupBy = Literal[
     "year",
     "type",
     "circumstance",
+    "calibre",
+    "manufacturer",
+    "year_of_manufacture",
+    "presumed_user",
 ]
+# The groupings read from the daily attribute counts (models/daily_counts.py).
+ATTRIBUTE_GROUPINGS = ("calibre", "manufacturer", "year_of_manufacture", "presumed_user")
 # The groupings a DDR collection's people figures are reported by (they are counts of
 # people per declaration, not per item).
 DDR_GROUPINGS = ("country", "mission", "year", "type")
@@ -30,6 +36,14 @@ class StatisticsRow(BaseModel):
 
     source: Literal["manifests", "declarations", "loss_reports"]
     key: str | None = Field(description="The group's value (null: not recorded)")
+    label: str | None = Field(
+        default=None,
+        description="A readable name of the value, for calibre, manufacturer and"
+        " presumed_user: the reference list's canonical name of a listed calibre or maker"
+        " (the key), else the spelling recorded on most of the group's items; a listed"
+        " armed group's name; null for the other groupings, a presumed user's kind and a"
+        " value not recorded",
+    )
     records: int = Field(description="Item rows")
     quantity: int = Field(
         description="Weapons plus rounds, parts, ordnance and explosives counted in units"
