@@ -111,7 +111,8 @@ def test_a_mission_and_a_kind_of_record_keep_their_marks_each_drawn_its_own_way(
     destructions = client.get(MAP, params={"mission": "MINUSCA", "type": "destruction"})
     drawn = _drawn(destructions.text)
     assert drawn.count('class="map__point"') == 1
-    assert "map__destruction" in drawn and "map__collection" not in drawn
+    assert "map__destruction" in drawn
+    assert "map__collection" not in drawn
     assert '<option value="destruction" selected>Destruction</option>' in destructions.text
 
 
@@ -122,7 +123,8 @@ def test_an_incident_is_one_mark_listing_its_declarations_in_french(client: Test
     drawn = _drawn(page.text)
     # The seizure of the group's own, and the ambush the group is presumed to have made.
     assert drawn.count('class="map__point"') == 2
-    assert "decl-collection" not in page.text and "decl-destruction" not in page.text
+    assert "decl-collection" not in page.text
+    assert "decl-destruction" not in page.text
     (incident,) = [a for a in drawn.split("<a ")[1:] if "data-incident" in a]
     assert "map__incident" in incident
     assert incident.startswith('class="map__point" href="#map-place-2"')

@@ -102,16 +102,16 @@ def places(client: TestClient, auth_api: AuthApi, sen: dict[str, str]) -> None:
 
 
 def _ids(answer: dict[str, Any]) -> list[str]:
+    """Each feature's record: ``loss``, ``ambush`` (the incident) or its declaration."""
     found = []
     for feature in answer["features"]:
         p = feature["properties"]
-        found.append(
-            p.get("loss_report_id")
-            and "loss"
-            or p.get("incident_id")
-            and "ambush"
-            or p["declaration_id"]
-        )
+        if p["record"] == "loss":
+            found.append("loss")
+        elif p["record"] == "incident":
+            found.append("ambush")
+        else:
+            found.append(p["declaration_id"])
     return found
 
 
