@@ -110,7 +110,9 @@ def test_the_map_draws_recoveries_on_bundled_borders_and_lists_them(
     assert page.status_code == 200, page.text
     drawn = page.text.split('<svg class="map__svg"')[1].split("</svg>")[0]
     assert drawn.count('<path class="map__country"') > 5  # Natural Earth's borders
-    assert drawn.count('<circle class="map__recovery"') == 2  # the seizure, the DDR
+    # Each kind its own mark: the seizure a circle, the DDR collection a triangle.
+    assert drawn.count('<circle class="map__recovery map__seizure"') == 1
+    assert drawn.count('<path class="map__recovery map__collection"') == 1
     assert '<rect class="map__loss"' not in drawn
     assert "//" not in drawn  # nothing fetched from elsewhere
     assert "<td>Ménaka</td>" in page.text  # listed beside the map

@@ -211,6 +211,15 @@ def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
     assert elsewhere == []
     map_weight = _weight(page)
     assert 0 < map_weight <= MAP_BUDGET, map_weight
+    # Each kind its own mark, resized as one zooms: Andéramboukane's collection a triangle.
+    triangle = page.locator(".map__svg a.map__point:not([display]) path.map__collection")
+    assert triangle.count() == 1
+    assert "scale(" in (triangle.get_attribute("transform") or "")
+    # The filters: the collections only, the seizure at Ménaka left out.
+    page.goto(f"{base}/console/statistics/map?type=collection&lang=fr")
+    assert page.locator(".map__svg a.map__point circle").count() == 0
+    assert page.locator(".map__svg a.map__point path.map__collection").count() == 2
+    assert page.locator("#type option[selected]").inner_text() == "Collecte"
     context.close()
 
 

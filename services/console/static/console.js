@@ -76,7 +76,9 @@
   }
 
   function size(p, k) {
-    if (p.shape.tagName === "rect") {
+    if (p.shape.tagName === "path") {
+      p.shape.setAttribute("transform", "translate(" + p.x + " " + p.y + ") scale(" + k + ")");
+    } else if (p.shape.tagName === "rect") {
       p.shape.setAttribute("x", p.x - 6 * k); p.shape.setAttribute("y", p.y - 6 * k);
       p.shape.setAttribute("width", 12 * k); p.shape.setAttribute("height", 12 * k);
     } else {
@@ -136,10 +138,20 @@
     });
   }
 
+  // An incident's point stands for its declarations: the table's row lists them.
+  function named(p) {
+    var row = p.a.hasAttribute("data-incident") && document.getElementById(p.href.slice(1));
+    if (!row) { return [p]; }
+    return Array.prototype.map.call(row.querySelectorAll("a[href]"), function (a) {
+      return { href: a.getAttribute("href"), text: a.textContent };
+    });
+  }
+
   function list(members) {
     if (!records) { return; }
     var ul = records.querySelector("ul");
     while (ul.firstChild) { ul.removeChild(ul.firstChild); }
+    members = members.reduce(function (all, p) { return all.concat(named(p)); }, []);
     members.forEach(function (p) {
       var li = document.createElement("li");
       var a = document.createElement("a");
@@ -169,6 +181,16 @@
     var w = Math.max((east - west) * 3, (south - north) * 3 * W / H, view.w / 8);
     setView((west + east) / 2, (north + south) / 2, Math.min(w, view.w / 2));
   }
+
+  points.forEach(function (p) {
+    if (!p.a.hasAttribute("data-incident")) { return; }
+    p.a.addEventListener("click", function (event) {
+      if (!records) { return; }
+      event.preventDefault();
+      list([p]);
+      records.scrollIntoView({ block: "nearest" });
+    });
+  });
 
   var zoom = document.querySelector(".map__zoom");
   if (zoom) {

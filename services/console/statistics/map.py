@@ -21,6 +21,25 @@ DEFAULT_VIEW = (-20.0, -10.0, 35.0, 28.0)
 MIN_SPAN = 30.0
 
 Ring = list[tuple[float, float]]
+# Each kind of record its own mark, readable without colour (the page's legend draws the
+# same): a seizure a circle, a collection a triangle, a destruction a diamond, a loss a
+# square. Path data about (0, 0), placed and scaled with ``transform``.
+MARKS: dict[str, str] = {
+    "collection": "M0,-7.5 L7,5.5 L-7,5.5 Z",
+    "destruction": "M0,-8 L8,0 L0,8 L-8,0 Z",
+}
+
+
+@dataclass(frozen=True)
+class Named:
+    """One declaration of an incident's point, and its page."""
+
+    declaration_id: str
+    kind: str
+    country: str
+    date: str
+    items: int
+    href: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,20 @@ class Point:
     lon: float
     lat: float
     href: str = ""
+    incident: str = ""
+    declarations: tuple[Named, ...] = ()
+
+    @property
+    def mark(self) -> str:
+        """The mark's shape: ``circle``, ``square`` or a key of ``MARKS``."""
+        if self.record == "loss":
+            return "square"
+        return self.kind if self.kind in MARKS else "circle"
+
+    @property
+    def path(self) -> str:
+        """The mark's path data about (0, 0) ("" for a circle or a square)."""
+        return MARKS.get(self.mark, "")
 
     @property
     def year(self) -> str:
@@ -74,6 +107,24 @@ def record_href(properties: dict[str, Any]) -> str:
     if properties.get("declaration_id"):
         return f"/console/declarations/{quote(str(properties['declaration_id']), safe='')}"
     return ""
+
+
+def _named(declarations: object) -> tuple[Named, ...]:
+    """An incident's declarations, each with its page."""
+    if not isinstance(declarations, list):
+        return ()
+    return tuple(
+        Named(
+            declaration_id=str(d["declaration_id"]),
+            kind=str(d.get("type") or ""),
+            country=str(d.get("declaring_country") or ""),
+            date=str(d.get("event_date") or ""),
+            items=int(d.get("item_count") or 0),
+            href=record_href({"declaration_id": d["declaration_id"]}),
+        )
+        for d in declarations
+        if isinstance(d, dict) and d.get("declaration_id")
+    )
 
 
 @cache
@@ -182,6 +233,8 @@ def drawing(collection: dict[str, Any]) -> Drawing:
                 lon=lon,
                 lat=lat,
                 href=record_href(properties),
+                incident=str(properties.get("incident_id") or ""),
+                declarations=_named(properties.get("declarations")),
             )
         )
     return Drawing(width=WIDTH, height=height, countries=outlines, points=points)

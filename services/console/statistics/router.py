@@ -15,7 +15,13 @@ from services.console.i18n import language, translator
 from services.console.pages import render
 from services.console.signed_in import SignedInDep, apis_of
 from services.console.statistics import service, tables, timeseries
-from services.console.statistics.map import drawing, picker_svg
+from services.console.statistics.map import MARKS, drawing, picker_svg
+from services.console.statistics.map_filters import (
+    KINDS,
+    PRESUMED_USER_KINDS,
+    map_filters_of,
+    map_problems,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,11 +78,15 @@ async def recovery_map(
     date_from: Day = "",
     date_to: Day = "",
     year: Annotated[str, Query(max_length=8)] = "",
+    type: Annotated[str, Query(max_length=16)] = "",
+    mission: Annotated[str, Query(max_length=64)] = "",
+    presumed_user: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
-    """Recoveries and losses on a map drawn on the server (and listed beside it); with
-    ``year``, that year's only (the time slider's view without the script)."""
+    """Recoveries (one point per incident) and losses on a map drawn on the server (and
+    listed beside it), of a kind, a mission and a presumed user if asked; with ``year``,
+    that year's only (the time slider's view without the script)."""
     _ = translator(language(request))
-    filters = service.filters_of("country", date_from, date_to)
+    filters = map_filters_of(date_from, date_to, type, mission, presumed_user)
     found: dict[str, object] = {}
     problems = []
     status = 200
@@ -91,17 +101,18 @@ async def recovery_map(
     except ApiProblem as problem:
         if problem.status != 422:
             raise
-        problems += problems_of(problem, _, service.API_FIELDS)
+        problems += map_problems(problem, _)
         status = 422
     whole = drawing(found)
     context = {
         "filters": filters,
+        "kinds": KINDS,
+        "presumed_user_kinds": PRESUMED_USER_KINDS,
+        "marks": MARKS,
         "map": whole.of_year(chosen),
         "years": service.map_years(found, whole.years),
         "year": chosen,
-        "every_year_query": urlencode(
-            {k: v for k, v in filters.query().items() if k != "group_by"}
-        ),
+        "every_year_query": urlencode(filters.query()),
         "truncated": bool(found.get("truncated")),
         "problems": problems,
     }

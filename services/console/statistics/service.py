@@ -9,6 +9,7 @@ from typing import Any
 from services.console.clients import cases_api
 from services.console.clients.base import ServiceClient
 from services.console.i18n import N_, Gettext
+from services.console.statistics.map_filters import MapFilters
 
 BAR_WIDTH = 200
 # Points the map asks the registry for (its default): a year's, or a range's oldest.
@@ -94,12 +95,13 @@ async def figures(*, registry: ServiceClient, token: str, filters: Filters) -> d
 
 
 async def places(
-    *, registry: ServiceClient, token: str, filters: Filters, year: int | None = None
+    *, registry: ServiceClient, token: str, filters: MapFilters, year: int | None = None
 ) -> dict[str, Any]:
-    """The places of the declarations and losses in the range (GeoJSON); with ``year``,
-    that year's only (the registry's limit on the points then applies to that year, not
-    to the oldest years of the range), ``years`` still the whole range's."""
-    query: dict[str, Any] = {k: v for k, v in filters.api_query().items() if k != "group_by"}
+    """The places of the declarations and losses in the range (GeoJSON), of the kind,
+    mission and presumed user asked; with ``year``, that year's only (the registry's limit
+    on the points then applies to that year, not to the oldest years of the range),
+    ``years`` still the whole range's."""
+    query: dict[str, Any] = dict(filters.api_query())
     if year is not None:
         query["year"] = year
     return await cases_api.locations(registry, token, **query, limit=MAP_POINTS)

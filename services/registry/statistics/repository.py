@@ -244,20 +244,54 @@ def loss_points(
     date_from: date | None,
     date_to: date | None,
     limit: int,
+    mission: str | None = None,
 ) -> list[LossReport]:
-    """Loss reports with coordinates ``scope`` may read, oldest first, at most ``limit``."""
+    """Loss reports with coordinates ``scope`` may read (of ``mission``), oldest first, at
+    most ``limit``."""
     t = loss_reports
-    statement = select(LossReport).where(
-        t.c.lat.is_not(None),
-        t.c.lon.is_not(None),
-        scope.clause(t.c.contributing_country, t.c.loss_date),
-    )
+    statement = select(LossReport).where(*_located_losses(scope, mission))
     if date_from is not None:
         statement = statement.where(t.c.loss_date >= date_from)
     if date_to is not None:
         statement = statement.where(t.c.loss_date <= date_to)
     statement = statement.order_by(t.c.loss_date, t.c.id).limit(limit)
     return list(session.execute(statement).scalars())
+
+
+def _located_losses(scope: ReadScope, mission: str | None) -> list[ColumnElement[bool]]:
+    r = loss_reports
+    conditions = [
+        r.c.lat.is_not(None),
+        r.c.lon.is_not(None),
+        scope.clause(r.c.contributing_country, r.c.loss_date),
+    ]
+    if mission is not None:
+        conditions.append(r.c.mission_code == mission)
+    return conditions
+
+
+def _located_declarations(
+    scope: ReadScope,
+    declaration_type: str | None,
+    mission: str | None,
+    presumed_user: str | None,
+) -> list[ColumnElement[bool]]:
+    d = indexed_declarations
+    conditions = [
+        d.c.disposed.is_(False),
+        d.c.lat.is_not(None),
+        d.c.lon.is_not(None),
+        scope.clause(d.c.declaring_country, d.c.event_date),
+    ]
+    if declaration_type is not None:
+        conditions.append(d.c.declaration_type == declaration_type)
+    if mission is not None:
+        conditions.append(d.c.mission_code == mission)
+    if presumed_user is not None:
+        # The presumed user as statistics name it: the armed group it resolved to, else
+        # the kind of user declared.
+        conditions.append(func.coalesce(d.c.armed_group, d.c.presumed_user_kind) == presumed_user)
+    return conditions
 
 
 def point_years(
@@ -267,33 +301,25 @@ def point_years(
     date_from: date | None,
     date_to: date | None,
     declaration_type: str | None,
+    mission: str | None = None,
+    presumed_user: str | None = None,
 ) -> list[int]:
     """The years of the located, not disposed declarations (of ``declaration_type``, or
-    ``loss``: none) and located losses (unless a declaration type is asked for) that
-    ``scope`` may read in the range, oldest first.
+    ``loss``: none) and located losses (unless a declaration type or a presumed user is
+    asked for: a loss has none) that ``scope`` may read in the range, of ``mission`` and
+    ``presumed_user`` when given, oldest first.
 
     Read year by year: the earliest record on or after the first of January of the year
     after the last one found, through the located records' date indexes: one short index
-    probe per year with a record, however many records each year holds."""
-    d, r = indexed_declarations, loss_reports
+    probe per year with a record, however many records each year holds (the filters are
+    conditions on the rows the probe meets)."""
     years: set[int] = set()
     if declaration_type != "loss":
-        conditions = [
-            d.c.disposed.is_(False),
-            d.c.lat.is_not(None),
-            d.c.lon.is_not(None),
-            scope.clause(d.c.declaring_country, d.c.event_date),
-        ]
-        if declaration_type is not None:
-            conditions.append(d.c.declaration_type == declaration_type)
-        years |= _years(session, d.c.event_date, conditions, date_from, date_to)
-    if declaration_type in (None, "loss"):
-        conditions = [
-            r.c.lat.is_not(None),
-            r.c.lon.is_not(None),
-            scope.clause(r.c.contributing_country, r.c.loss_date),
-        ]
-        years |= _years(session, r.c.loss_date, conditions, date_from, date_to)
+        conditions = _located_declarations(scope, declaration_type, mission, presumed_user)
+        years |= _years(session, indexed_declarations.c.event_date, conditions, date_from, date_to)
+    if declaration_type in (None, "loss") and presumed_user is None:
+        conditions = _located_losses(scope, mission)
+        years |= _years(session, loss_reports.c.loss_date, conditions, date_from, date_to)
     return sorted(years)
 
 
@@ -334,21 +360,18 @@ def declaration_points(
     date_to: date | None,
     declaration_type: str | None,
     limit: int,
+    mission: str | None = None,
+    presumed_user: str | None = None,
 ) -> list[IndexedDeclaration]:
-    """Located, not disposed declarations ``scope`` may read, oldest first, at most
-    ``limit``."""
+    """Located, not disposed declarations ``scope`` may read (of ``declaration_type``,
+    ``mission`` and ``presumed_user`` when given), oldest first, at most ``limit``."""
     t = indexed_declarations
     statement = select(IndexedDeclaration).where(
-        t.c.disposed.is_(False),
-        t.c.lat.is_not(None),
-        t.c.lon.is_not(None),
-        scope.clause(t.c.declaring_country, t.c.event_date),
+        *_located_declarations(scope, declaration_type, mission, presumed_user)
     )
     if date_from is not None:
         statement = statement.where(t.c.event_date >= date_from)
     if date_to is not None:
         statement = statement.where(t.c.event_date <= date_to)
-    if declaration_type is not None:
-        statement = statement.where(t.c.declaration_type == declaration_type)
     statement = statement.order_by(t.c.event_date, t.c.declaration_id).limit(limit)
     return list(session.execute(statement).scalars())

@@ -12,7 +12,13 @@ from services.common.errors import problem_responses
 from services.common.replica import ReadSessionDep
 from services.common.security import ReadScopeDep
 from services.registry.statistics import service
-from services.registry.statistics.schemas import FeatureCollection, GroupBy, Statistics
+from services.registry.statistics.schemas import (
+    MISSION_CODE,
+    PRESUMED_USER,
+    FeatureCollection,
+    GroupBy,
+    Statistics,
+)
 
 router = APIRouter(prefix="/statistics", tags=["statistics"])
 From = Annotated[date | None, Query(alias="from", description="First record date (inclusive)")]
@@ -70,13 +76,31 @@ def locations(
             ge=1, le=9999, description="Only this year's locations (``years`` stays the range's)"
         ),
     ] = None,
+    mission: Annotated[
+        str | None,
+        Query(pattern=MISSION_CODE, description="Only this mission's records (MINUSMA)"),
+    ] = None,
+    presumed_user: Annotated[
+        str | None,
+        Query(
+            pattern=PRESUMED_USER,
+            description="Only the declarations whose presumed user is this listed armed"
+            " group's code (JNIM), or, when it resolved to none, this kind: government_forces,"
+            " non_state_armed_group, unknown; losses have none and are left out",
+        ),
+    ] = None,
 ) -> JSONResponse:
     """A GeoJSON FeatureCollection (RFC 7946, ``[lon, lat]``) of the locations of the
     declarations and the losses the caller may read, oldest first; ``truncated`` when more
-    than ``limit`` matched. Each feature's ``properties.record`` is ``declaration`` or
-    ``loss``; a loss carries its ``loss_type`` and ``circumstance`` (null in reports made
-    before it was asked). ``years`` lists the years of every matching location, returned or
-    not (a time slider's range). ``type`` keeps one type of declaration, or ``loss`` the losses."""
+    than ``limit`` matched. Each feature's ``properties.record`` is ``declaration``,
+    ``incident`` or ``loss``; a loss carries its ``loss_type`` and ``circumstance`` (null in
+    reports made before it was asked). The declarations naming one incident are one
+    feature, ``incident``, at its oldest declaration's place, listing them in
+    ``declarations`` (``limit`` counts features). ``years`` lists the years of every
+    matching location, returned or not (a time slider's range), with the same filters.
+    ``type`` keeps one type of declaration, or ``loss`` the losses; ``mission`` one
+    mission's records; ``presumed_user`` the declarations of a listed armed group or of a
+    kind of presumed user (422 when it is neither), and no loss."""
     collection = service.locations(
         session=session,
         scope=scope,
@@ -85,5 +109,7 @@ def locations(
         declaration_type=type,
         limit=limit,
         year=year,
+        mission=mission,
+        presumed_user=presumed_user,
     )
     return JSONResponse(collection.model_dump(), media_type="application/geo+json")

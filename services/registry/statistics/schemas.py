@@ -31,6 +31,14 @@ ATTRIBUTE_GROUPINGS = ("calibre", "manufacturer", "year_of_manufacture", "presum
 DDR_GROUPINGS = ("country", "mission", "year", "type")
 
 
+# The map's filters: a mission's code as the declarations service takes it, an armed
+# group's code or one of the kinds of presumed user a declaration names when it resolves
+# to no listed armed group (either case: they are stored upper- and lower-cased).
+MISSION_CODE = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$"
+PRESUMED_USER = r"^[A-Za-z0-9_]{2,32}$"
+PRESUMED_USER_KINDS = ("government_forces", "non_state_armed_group", "unknown")
+
+
 class StatisticsRow(BaseModel):
     """Counts of one group in one register."""
 
@@ -97,8 +105,12 @@ class Statistics(BaseModel):
 
 
 class Feature(BaseModel):
-    """A GeoJSON Feature: one declaration's or one loss report's location (``properties.
-    record`` says which: ``declaration`` or ``loss``)."""
+    """A GeoJSON Feature: one declaration's, one incident's or one loss report's location
+    (``properties.record`` says which: ``declaration``, ``incident`` or ``loss``). An
+    incident is every declaration naming it, at its oldest one's place: its properties are
+    that declaration's, with ``incident_id``, ``item_count`` summed, and ``declarations``
+    (each one's ``declaration_id``, ``version``, ``type``, ``declaring_country``,
+    ``event_date``, ``place``, ``item_count``, oldest first)."""
 
     type: Literal["Feature"] = "Feature"
     geometry: dict[str, Any]

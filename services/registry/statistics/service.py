@@ -15,12 +15,14 @@ from services.common.errors import ValidationFailed
 from services.common.identifiers import is_known_calibre, is_known_manufacturer
 from services.common.security import ReadScope
 from services.registry.cases import service as cases
+from services.registry.field_reference import repository as field_reference
 from services.registry.models import IndexedDeclaration, LossReport
 from services.registry.models.index import DDR_PEOPLE_CELLS
 from services.registry.statistics import attributes_repository, repository
 from services.registry.statistics.schemas import (
     ATTRIBUTE_GROUPINGS,
     DDR_GROUPINGS,
+    PRESUMED_USER_KINDS,
     DdrPeopleRow,
     Feature,
     FeatureCollection,
@@ -220,12 +222,22 @@ def locations(
     declaration_type: str | None,
     limit: int,
     year: int | None = None,
+    mission: str | None = None,
+    presumed_user: str | None = None,
 ) -> FeatureCollection:
     """GeoJSON points of the located declarations and losses the caller may read, oldest
-    first (at most ``limit``). ``declaration_type`` keeps one type of declaration, or
-    ``loss`` the losses only; ``year`` keeps that year's points, ``years`` listing every
-    year of the range with a point."""
-    _check_range(date_from, date_to)
+    first (at most ``limit`` features). ``declaration_type`` keeps one type of declaration,
+    or ``loss`` the losses only; ``mission`` one mission's records; ``presumed_user`` the
+    declarations whose armed group (else kind of presumed user) it is, and no loss;
+    ``year`` keeps that year's points, ``years`` listing every year of the range with a
+    point. The declarations naming one incident are one feature (``record: incident``)
+    listing them. 422 names every bad filter."""
+    presumed_user, problems = _presumed_user(session, presumed_user)
+    if date_from is not None and date_to is not None and date_to < date_from:
+        problems.insert(0, {"loc": "query.to", "msg": "is before 'from'"})
+    if problems:
+        raise ValidationFailed(problems)
+    mission = mission.upper() if mission else None
     # Every year of the range, not only the returned points' (the oldest ones when cut).
     years = repository.point_years(
         session,
@@ -233,6 +245,8 @@ def locations(
         date_from=date_from,
         date_to=date_to,
         declaration_type=declaration_type,
+        mission=mission,
+        presumed_user=presumed_user,
     )
     if year is not None:
         date_from = max(date_from or date.min, date(year, 1, 1))
@@ -240,6 +254,7 @@ def locations(
         if date_from > date_to:  # the year is outside the range
             return FeatureCollection(features=[], years=years)
     dated: list[tuple[date, str, Feature]] = []
+    cut = False
     if declaration_type != "loss":
         found = repository.declaration_points(
             session,
@@ -248,19 +263,82 @@ def locations(
             date_to=date_to,
             declaration_type=declaration_type,
             limit=limit + 1,
+            mission=mission,
+            presumed_user=presumed_user,
         )
-        dated += [(d.event_date, d.declaration_id, _declaration_feature(d)) for d in found]
-    if declaration_type in (None, "loss"):
+        # More declarations than read: some features (or an incident's members) are cut.
+        cut = len(found) > limit
+        dated += _declaration_features(found[:limit])
+    if declaration_type in (None, "loss") and presumed_user is None:
         losses = repository.loss_points(
-            session, scope=scope, date_from=date_from, date_to=date_to, limit=limit + 1
+            session,
+            scope=scope,
+            date_from=date_from,
+            date_to=date_to,
+            limit=limit + 1,
+            mission=mission,
         )
         dated += [(r.loss_date, r.id, _loss_feature(r)) for r in losses]
     dated.sort(key=lambda point: (point[0], point[1]))
     return FeatureCollection(
         features=[feature for _, _, feature in dated[:limit]],
-        truncated=len(dated) > limit,
+        truncated=cut or len(dated) > limit,
         years=years,
     )
+
+
+def _presumed_user(session: Session, asked: str | None) -> tuple[str | None, list[Any]]:
+    """A kind of presumed user lower-cased, or a listed armed group's code upper-cased, as
+    stored; else the problem (a filter that could never match)."""
+    if asked is None:
+        return None, []
+    if asked.lower() in PRESUMED_USER_KINDS:
+        return asked.lower(), []
+    if field_reference.get_group(session, asked.upper()) is not None:
+        return asked.upper(), []
+    kinds = ", ".join(PRESUMED_USER_KINDS)
+    msg = f"is neither a listed armed group's code nor one of {kinds}"
+    return None, [{"loc": "query.presumed_user", "msg": msg}]
+
+
+def _declaration_features(found: list[IndexedDeclaration]) -> list[tuple[date, str, Feature]]:
+    """A feature per declaration naming no incident, and one per incident (at its oldest
+    declaration's place) listing the declarations naming it; ``found`` oldest first."""
+    dated: list[tuple[date, str, Feature]] = []
+    incidents: dict[str, list[IndexedDeclaration]] = {}
+    for d in found:
+        if d.incident_id is None:
+            dated.append((d.event_date, d.declaration_id, _declaration_feature(d)))
+        else:
+            incidents.setdefault(d.incident_id, []).append(d)
+    for incident_id, named in incidents.items():
+        first = named[0]
+        dated.append(
+            (first.event_date, first.declaration_id, _incident_feature(incident_id, named))
+        )
+    return dated
+
+
+def _incident_feature(incident_id: str, named: list[IndexedDeclaration]) -> Feature:
+    feature = _declaration_feature(named[0])
+    feature.properties |= {
+        "record": "incident",
+        "incident_id": incident_id,
+        "item_count": sum(d.item_count for d in named),
+        "declarations": [
+            {
+                "declaration_id": d.declaration_id,
+                "version": d.version,
+                "type": d.declaration_type,
+                "declaring_country": d.declaring_country,
+                "event_date": d.event_date.isoformat(),
+                "place": d.place,
+                "item_count": d.item_count,
+            }
+            for d in named
+        ],
+    }
+    return feature
 
 
 def _declaration_feature(d: IndexedDeclaration) -> Feature:
