@@ -58,6 +58,8 @@ NOT_PAGES = {
     "/console/callback": "the end of the sign-in flow: redirects",
     "/console/manifests/template.csv": "a CSV file",
     "/console/declarations/template.csv": "a CSV file",
+    "/console/manifests/template.xlsx": "an XLSX file",
+    "/console/declarations/template.xlsx": "an XLSX file",
     "/console/holdings/export.csv": "a CSV file",
     "/console/statistics.{extension}": "a CSV or XLSX file",
     "/console/trace-requests/{request_id}/pdf": "a PDF file",

@@ -219,6 +219,15 @@ class DeclareForm:
         values = {k: v for k, v in self.values.items() if not k.startswith("new_incident_")}
         return DeclareForm({**values, "incident_id": incident_id}, self.rows)
 
+    def title(self, _: Gettext) -> str:
+        """A draft's title: the type, place and date typed so far."""
+        v = self.values
+        type_name = TYPE_NAMES.get(v.get("type", ""), "")
+        kind = _(type_name) if type_name else ""
+        return ", ".join(
+            part for part in (kind, v.get("place", ""), v.get("event_date", "")) if part
+        )
+
     def filled_rows(self) -> list[tuple[int, dict[str, str]]]:
         """The rows with anything typed in them, with their index on the form."""
         return [(i, r) for i, r in enumerate(self.rows) if any(r.values())]

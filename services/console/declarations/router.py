@@ -20,7 +20,7 @@ from services.console.declarations.form import (
 )
 from services.console.i18n import language, translator
 from services.console.pages import render
-from services.console.signed_in import SignedInDep, apis_of
+from services.console.signed_in import SignedIn, SignedInDep, apis_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,9 +91,12 @@ async def declare(request: Request, signed: SignedInDep) -> Response:
         form = DeclareForm.read(submitted)
         key = views.text(submitted.get("request_key")) or service.new_request_key()
         more = bool(submitted.get("more_rows"))
+        as_draft = bool(submitted.get("save_draft"))
     if more:
         return await views.declare_page(request, signed, form.with_more_rows(), [], key=key)
     _ = translator(language(request))
+    if as_draft:
+        return await views.save_draft(request, signed, form, key)
     incident = form.new_incident()
     if incident is not None:
         try:
@@ -138,13 +141,30 @@ async def upload_template(
     request: Request, signed: SignedInDep, lang: Annotated[str, Query(max_length=2)] = "en"
 ) -> Response:
     """The API's import template with headers in English or French."""
+    return await _template(request, signed, lang, "csv", "text/csv; charset=utf-8")
+
+
+@router.get("/console/declarations/template.xlsx")
+async def upload_template_workbook(
+    request: Request, signed: SignedInDep, lang: Annotated[str, Query(max_length=2)] = "en"
+) -> Response:
+    """The API's import template as a workbook (XLSX), headers in English or French."""
+    return await _template(request, signed, lang, "xlsx", upload.XLSX_MEDIA_TYPE)
+
+
+async def _template(
+    request: Request, signed: SignedIn, lang: str, file_format: str, media_type: str
+) -> Response:
     headers_lang = "fr" if lang == "fr" else "en"
-    content = await apis_of(request).declarations.import_template(signed.token, headers_lang)
+    content = await apis_of(request).declarations.import_template(
+        signed.token, headers_lang, file_format
+    )
+    name = f"declarations-{headers_lang}.{file_format}"
     return Response(
         content,
-        media_type="text/csv; charset=utf-8",
+        media_type=media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="declarations-{headers_lang}.csv"',
+            "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "no-store",
         },
     )
@@ -202,6 +222,9 @@ async def declaration_detail(
         "record": declaration.get("record") or {},
         "history": history,
         "holds": holds,
+        "submitter_name": await service.submitter_name(
+            apis.auth, signed.session, declaration.get("submitted_by")
+        ),
         "stored": stored,
         "may_amend": views.may_amend(signed, declaration),
         "may_hold": views.may_hold(signed),

@@ -8,7 +8,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.console.clients.base import ApiProblem, FieldProblem
 from services.console.declarations import service, upload
-from services.console.declarations.form import INCIDENT_TYPES, DeclareForm, FormProblem
+from services.console.declarations.form import (
+    INCIDENT_TYPES,
+    LABELS,
+    DeclareForm,
+    FormProblem,
+    problems_on_form,
+)
+from services.console.drafts import service as drafts
 from services.console.i18n import N_, Gettext, language, translator
 from services.console.pages import render
 from services.console.signed_in import SignedIn, apis_of
@@ -98,6 +105,38 @@ async def declare_page(
         status=status,
         active="declare",
     )
+
+
+async def save_draft(request: Request, signed: SignedIn, form: DeclareForm, key: str) -> Response:
+    """The form saved as a declaration draft (complete or not: the draft's page lists
+    its problems); a new incident is refused, as a draft creates no record."""
+    _ = translator(language(request))
+    if form.new_incident() is not None:
+        field = "new_incident_type"
+        label = _(LABELS[field])
+        problem = FormProblem(
+            field,
+            label,
+            _("A draft cannot record a new incident: choose an existing one or declare now."),
+            column=label,
+        )
+        return await declare_page(request, signed, form, [problem], key=key, status=422)
+    try:
+        saved = await drafts.save_declaration_draft(
+            apis_of(request).declarations,
+            signed.token,
+            body=form.document(signed.session.country or ""),
+            title=form.title(_),
+            key="draft-" + key,
+        )
+    except ApiProblem as problem:
+        if problem.status not in (413, 422):
+            raise
+        problems = problems_on_form(problem, form, _)
+        return await declare_page(
+            request, signed, form, problems, key=service.new_request_key(), status=problem.status
+        )
+    return redirect(request, signed, f"/console/drafts/declaration/{saved['id']}?done=saved")
 
 
 def amend_page(
@@ -195,6 +234,9 @@ async def hold_refused(
         "record": declaration.get("record") or {},
         "history": history,
         "holds": holds,
+        "submitter_name": await service.submitter_name(
+            apis.auth, signed.session, declaration.get("submitted_by")
+        ),
         "stored": "",
         "may_amend": may_amend(signed, declaration),
         "may_hold": may_hold(signed),

@@ -3,7 +3,8 @@
 Both services keep drafts the same way (``services.common.drafts``), so one module
 serves both from their JSON. A CSV or XLSX upload becomes a manifest draft through
 the registry's ``POST /manifest-drafts/import`` (the import's own reader: the console
-parses no file). Every change carries the draft's version as ``If-Match``: a draft
+parses no file); the declare form's document becomes a declaration draft through
+``POST /declaration-drafts``. Every change carries the draft's version as ``If-Match``: a draft
 changed by someone else in between is refused (412) and shown again.
 """
 
@@ -17,6 +18,7 @@ from services.console.clients.base import ServiceClient
 from services.console.i18n import N_
 
 PAGE_SIZE: Final = 25
+MAX_TITLE_LENGTH: Final = 200  # the drafts API's
 SHOWN_ITEMS: Final = 200
 STATUSES: Final = ("draft", "awaiting_approval", "returned", "submitted", "withdrawn")
 STATUS_NAMES: Final = {
@@ -47,6 +49,7 @@ class DraftKind:
     path: str
     write_scope: str
     record_url: str
+    open_record: str
 
 
 KINDS: Final = {
@@ -57,6 +60,7 @@ KINDS: Final = {
         "/registry/v1/manifest-drafts",
         "manifests:write",
         "/console/manifests/",
+        N_("Open the manifest"),
     ),
     "declaration": DraftKind(
         "declaration",
@@ -64,7 +68,8 @@ KINDS: Final = {
         "declarations",
         "/declarations/v1/declaration-drafts",
         "declarations:write",
-        "",
+        "/console/declarations/",
+        N_("Open the declaration"),
     ),
 }
 
@@ -134,6 +139,22 @@ async def upload_as_draft(
     )
     body: dict[str, Any] = response.json()
     return body
+
+
+async def save_declaration_draft(
+    client: ServiceClient, token: str, *, body: dict[str, Any], title: str, key: str
+) -> dict[str, Any]:
+    """The declare form's document saved as a draft, complete or not (its problems are
+    in the answer); nothing is declared or logged until an admin approves it."""
+    response = await client.request(
+        "POST",
+        KINDS["declaration"].path,
+        token,
+        json={"body": body, "title": title[:MAX_TITLE_LENGTH] or None},
+        headers={"Idempotency-Key": key},
+    )
+    saved: dict[str, Any] = response.json()
+    return saved
 
 
 def header_of(body: dict[str, Any]) -> list[tuple[str, str]]:
