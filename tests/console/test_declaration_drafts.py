@@ -176,3 +176,48 @@ def test_the_declarations_workbook_template_is_the_apis_in_english_and_french(
         _sheet_rows(as_xlsx.content)[0]
         != _sheet_rows(client.get("/console/declarations/template.xlsx?lang=en").content)[0]
     )  # French headers differ from English ones
+
+
+def test_a_returned_declaration_draft_is_changed_on_the_form_and_saved_over_itself(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    editor = _person(client, auth_api, register_settings, org="SEN", role="editor")
+    admin = _person(client, auth_api, register_settings, org="SEN", role="admin")
+    form = sign_in(client, editor, start="/console/declarations/new")
+    first = _declare(client, form, **{**GOOD, "items-0-serial_number": "KA-0000"}, save_draft="1")
+    draft_url = first.headers["location"].split("?")[0]  # type: ignore[attr-defined]
+    _step(client, client.get(draft_url).text, "submit")
+    editor_cookies = dict(client.cookies)
+    client.cookies.clear()
+    review = sign_in(client, admin, start=draft_url)
+    _step(client, review, "return", comment="The serial is KA-4411")
+
+    client.cookies.clear()
+    client.cookies.update(editor_cookies)
+    returned = client.get(draft_url).text
+    assert "The serial is KA-4411" in returned
+    assert f'href="{draft_url}/edit"' in returned
+    edit = client.get(f"{draft_url}/edit").text
+    assert 'value="KA-0000"' in edit  # the draft's rows, on the form
+    assert 'value="Gao"' in edit
+    assert 'id="declare-submit"' not in edit  # a draft is saved, not declared, from here
+    changed = {**GOOD, "draft_id": _hidden(edit, "draft_id")}
+    saved = _declare(
+        client, edit, **changed, draft_version=_hidden(edit, "draft_version"), save_draft="1"
+    )
+    assert saved.status_code == 303, saved.text  # type: ignore[attr-defined]
+    assert saved.headers["location"].split("?")[0] == draft_url  # type: ignore[attr-defined]
+    page = client.get(draft_url).text
+    assert "KA-4411" in page
+    assert "KA-0000" not in page
+
+    stale = _declare(
+        client, edit, **changed, draft_version=_hidden(edit, "draft_version"), save_draft="1"
+    )
+    assert stale.status_code == 412  # type: ignore[attr-defined]
+    assert "Someone changed this draft meanwhile" in stale.text  # type: ignore[attr-defined]
+    drafts = client.get(
+        "/declarations/v1/declaration-drafts", headers=auth_api.member_state_headers("SEN")
+    )
+    assert len(drafts.json()["items"]) == 1
+    assert _declarations(client, auth_api) == []

@@ -147,6 +147,10 @@ class DeclarationsApi(ServiceClient):
         body: dict[str, Any] = response.json()
         return body
 
+    async def declaration_draft(self, token: str, draft_id: str) -> dict[str, Any]:
+        """One declaration draft of the person's organisation (a 404 problem otherwise)."""
+        return await self.get_json(f"/declarations/v1/declaration-drafts/{draft_id}", token)
+
     async def import_template(self, token: str, lang: str, file_format: str = "csv") -> bytes:
         """The import template (``csv`` or ``xlsx``) with headers in ``lang`` (en or fr)."""
         response = await self.request(

@@ -92,11 +92,16 @@ async def declare(request: Request, signed: SignedInDep) -> Response:
         key = views.text(submitted.get("request_key")) or service.new_request_key()
         more = bool(submitted.get("more_rows"))
         as_draft = bool(submitted.get("save_draft"))
+        draft_id = views.text(submitted.get("draft_id"))[:36]
+        draft_version = views.text(submitted.get("draft_version"))[:20]
+    draft = views.DraftRef(draft_id, draft_version) if draft_id else None
     if more:
-        return await views.declare_page(request, signed, form.with_more_rows(), [], key=key)
+        return await views.declare_page(
+            request, signed, form.with_more_rows(), [], key=key, draft=draft
+        )
     _ = translator(language(request))
     if as_draft:
-        return await views.save_draft(request, signed, form, key)
+        return await views.save_draft(request, signed, form, key, draft)
     incident = form.new_incident()
     if incident is not None:
         try:
@@ -128,6 +133,21 @@ async def declare(request: Request, signed: SignedInDep) -> Response:
             status=problem.status,
         )
     return views.redirect(request, signed, f"/console/declarations/{stored['id']}?stored=1")
+
+
+@router.get("/console/drafts/declaration/{draft_id}/edit")
+async def draft_form(
+    request: Request, signed: SignedInDep, draft_id: Annotated[str, Path(max_length=36)]
+) -> Response:
+    """The declare form filled from a declaration draft of my organisation, to change it
+    and save it again (a 404 page for anyone else's)."""
+    found = await apis_of(request).declarations.declaration_draft(signed.token, draft_id)
+    body = found.get("body")
+    form = DeclareForm.from_document(body if isinstance(body, dict) else {})
+    draft = views.DraftRef(str(found["id"]), str(found["version"]))
+    return await views.declare_page(
+        request, signed, form, [], key=service.new_request_key(), draft=draft
+    )
 
 
 @router.get("/console/declarations/upload")

@@ -3,6 +3,8 @@ page after a refused hold, and who may amend or place holds."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -72,6 +74,14 @@ def redirect(request: Request, signed: SignedIn, to: str) -> Response:
     return response
 
 
+@dataclass(frozen=True)
+class DraftRef:
+    """The declaration draft a form changes, as of the version it was read."""
+
+    id: str
+    version: str
+
+
 async def declare_page(
     request: Request,
     signed: SignedIn,
@@ -80,6 +90,7 @@ async def declare_page(
     *,
     key: str,
     status: int = 200,
+    draft: DraftRef | None = None,
 ) -> Response:
     incidents: list[object] = []
     try:
@@ -96,6 +107,7 @@ async def declare_page(
         "request_key": key,
         "incidents": incidents,
         "incident_types": INCIDENT_TYPES,
+        "draft": draft,
     }
     return render(
         request,
@@ -107,9 +119,12 @@ async def declare_page(
     )
 
 
-async def save_draft(request: Request, signed: SignedIn, form: DeclareForm, key: str) -> Response:
-    """The form saved as a declaration draft (complete or not: the draft's page lists
-    its problems); a new incident is refused, as a draft creates no record."""
+async def save_draft(
+    request: Request, signed: SignedIn, form: DeclareForm, key: str, draft: DraftRef | None
+) -> Response:
+    """The form saved as a declaration draft, a new one or over ``draft`` (complete or
+    not: the draft's page lists its problems); a new incident is refused, as a draft
+    creates no record."""
     _ = translator(language(request))
     if form.new_incident() is not None:
         field = "new_incident_type"
@@ -120,21 +135,40 @@ async def save_draft(request: Request, signed: SignedIn, form: DeclareForm, key:
             _("A draft cannot record a new incident: choose an existing one or declare now."),
             column=label,
         )
-        return await declare_page(request, signed, form, [problem], key=key, status=422)
-    try:
-        saved = await drafts.save_declaration_draft(
-            apis_of(request).declarations,
-            signed.token,
-            body=form.document(signed.session.country or ""),
-            title=form.title(_),
-            key="draft-" + key,
+        return await declare_page(
+            request, signed, form, [problem], key=key, status=422, draft=draft
         )
+    body, title = form.document(signed.session.country or ""), form.title(_)
+    client = apis_of(request).declarations
+    try:
+        if draft is None:
+            saved = await drafts.save_declaration_draft(
+                client, signed.token, body=body, title=title, key="draft-" + key
+            )
+        else:
+            saved = await drafts.resave_declaration_draft(
+                client,
+                signed.token,
+                draft_id=draft.id,
+                version=draft.version,
+                body=body,
+                title=title,
+            )
     except ApiProblem as problem:
-        if problem.status not in (413, 422):
+        if problem.status not in (409, 412, 413, 422):
             raise
         problems = problems_on_form(problem, form, _)
+        if problem.status in (409, 412):
+            message = _("Someone changed this draft meanwhile: check it again.")
+            problems = [FormProblem("type", _("Draft"), message, column=_("Draft"))]
         return await declare_page(
-            request, signed, form, problems, key=service.new_request_key(), status=problem.status
+            request,
+            signed,
+            form,
+            problems,
+            key=service.new_request_key(),
+            status=problem.status,
+            draft=draft,
         )
     return redirect(request, signed, f"/console/drafts/declaration/{saved['id']}?done=saved")
 

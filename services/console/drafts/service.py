@@ -157,6 +157,28 @@ async def save_declaration_draft(
     return saved
 
 
+async def resave_declaration_draft(
+    client: ServiceClient,
+    token: str,
+    *,
+    draft_id: str,
+    version: str,
+    body: dict[str, Any],
+    title: str,
+) -> dict[str, Any]:
+    """The changed form saved over the draft as of ``version`` (412 if someone saved it
+    meanwhile, 409 once it is no longer editable)."""
+    response = await client.request(
+        "PUT",
+        f"{KINDS['declaration'].path}/{draft_id}",
+        token,
+        json={"body": body, "title": title[:MAX_TITLE_LENGTH] or None},
+        headers={"If-Match": f'"{version}"'},
+    )
+    saved: dict[str, Any] = response.json()
+    return saved
+
+
 def header_of(body: dict[str, Any]) -> list[tuple[str, str]]:
     """The draft body's top-level values (not its lists), for a summary."""
     return [
