@@ -81,7 +81,10 @@ def test_a_declaration_draft_from_the_form_is_approved_by_an_admin_and_links_to_
     editor_cookies = dict(client.cookies)
 
     client.cookies.clear()
-    review = sign_in(client, admin, start=draft_url)
+    home = sign_in(client, admin, start="/console/")
+    assert "Drafts awaiting my approval" in home
+    assert f'href="{draft_url}"' in home  # the declaration draft, beside manifest ones
+    review = client.get(draft_url).text
     approved = _step(client, review, "approve", key="approve-1")
     assert "The draft was approved" in approved
     declared = _declarations(client, auth_api)
