@@ -74,6 +74,7 @@ def test_a_declaration_draft_from_the_form_is_approved_by_an_admin_and_links_to_
     assert "The draft was saved." in page
     assert "No problems found." in page
     assert "KA-4411" in page
+    assert "<dt>location.place</dt><dd>Gao</dd>" in page  # the place, reviewed too
     assert _declarations(client, auth_api) == []  # a draft declares nothing
     assert "Seizure, Gao" in client.get("/console/drafts?kind=declaration").text
     submitted = _step(client, page, "submit")

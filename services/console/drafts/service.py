@@ -180,12 +180,15 @@ async def resave_declaration_draft(
 
 
 def header_of(body: dict[str, Any]) -> list[tuple[str, str]]:
-    """The draft body's top-level values (not its lists), for a summary."""
-    return [
-        (name, str(value))
-        for name, value in body.items()
-        if not isinstance(value, list | dict) and value not in (None, "")
-    ]
+    """The draft body's values outside its lists, for a summary (a member's members as
+    ``location.place``: a declaration's place is reviewed with the rest)."""
+    shown: list[tuple[str, str]] = []
+    for name, value in body.items():
+        members = value.items() if isinstance(value, dict) else [("", value)]
+        for member, inner in members:
+            if not isinstance(inner, list | dict) and inner not in (None, ""):
+                shown.append((f"{name}.{member}" if member else name, str(inner)))
+    return shown
 
 
 def items_of(body: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]], int]:
