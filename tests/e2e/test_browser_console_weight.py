@@ -58,6 +58,8 @@ NOT_PAGES = {
     "/console/callback": "the end of the sign-in flow: redirects",
     "/console/manifests/template.csv": "a CSV file",
     "/console/declarations/template.csv": "a CSV file",
+    "/console/manifests/template.xlsx": "an XLSX file",
+    "/console/declarations/template.xlsx": "an XLSX file",
     "/console/holdings/export.csv": "a CSV file",
     "/console/statistics.{extension}": "a CSV or XLSX file",
     "/console/trace-requests/{request_id}/pdf": "a PDF file",
@@ -79,6 +81,7 @@ ADMIN = "awa.diop@defense.sn"
 # writing and its own administration; a secretariat's cases. Every other page, both.
 ADMIN_ONLY = {
     "/console/manifests/upload",
+    "/console/drafts/declaration/{draft_id}/edit",
     "/console/declarations/new",
     "/console/declarations/upload",
     "/console/declarations/{declaration_id}/amend",
@@ -244,6 +247,9 @@ def _paths(template: str, seeded: Seeded, listed: dict[str, str]) -> list[str]:
         "/console/drafts/{kind}/{draft_id}": lambda: [
             f"/console/drafts/manifest/{seeded.manifest_draft_id}",
             f"/console/drafts/declaration/{seeded.declaration_draft_id}",
+        ],
+        "/console/drafts/declaration/{draft_id}/edit": lambda: [
+            f"/console/drafts/declaration/{seeded.declaration_draft_id}/edit"
         ],
     }
     if template in fills:

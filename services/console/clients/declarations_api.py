@@ -147,12 +147,16 @@ class DeclarationsApi(ServiceClient):
         body: dict[str, Any] = response.json()
         return body
 
-    async def import_template(self, token: str, lang: str) -> bytes:
-        """The import template (CSV) with headers in ``lang`` (en or fr)."""
+    async def declaration_draft(self, token: str, draft_id: str) -> dict[str, Any]:
+        """One declaration draft of the person's organisation (a 404 problem otherwise)."""
+        return await self.get_json(f"/declarations/v1/declaration-drafts/{draft_id}", token)
+
+    async def import_template(self, token: str, lang: str, file_format: str = "csv") -> bytes:
+        """The import template (``csv`` or ``xlsx``) with headers in ``lang`` (en or fr)."""
         response = await self.request(
             "GET",
             "/declarations/v1/declarations/import/template",
             token,
-            params={"format": "csv", "lang": lang},
+            params={"format": file_format, "lang": lang},
         )
         return response.content

@@ -193,6 +193,25 @@ class DeclareForm:
         ]
         return cls(values, typed)
 
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> DeclareForm:
+        """The form as a saved draft's declaration document fills it (its rows, then
+        empty ones up to the usual number)."""
+        location = document.get("location")
+        location = location if isinstance(location, Mapping) else {}
+        destruction = document.get("destruction")
+        destruction = destruction if isinstance(destruction, Mapping) else {}
+        values = {name: _shown(document.get(name)) for name in FIELDS}
+        values |= {name: _shown(location.get(name)) for name in ("place", "country", "lat", "lon")}
+        values["destruction_method"] = _shown(destruction.get("method"))
+        items = document.get("items")
+        rows = (
+            [_row(item) for item in items if isinstance(item, Mapping)][:MAX_ROWS]
+            if isinstance(items, list)
+            else []
+        )
+        return cls(values, rows + [{} for _ in range(BLANK_ROWS - len(rows))])
+
     def with_more_rows(self) -> DeclareForm:
         """The same form with five more empty item rows."""
         return DeclareForm(self.values, (self.rows + [{} for _ in range(ROWS)])[:MAX_ROWS])
@@ -218,6 +237,15 @@ class DeclareForm:
         second one)."""
         values = {k: v for k, v in self.values.items() if not k.startswith("new_incident_")}
         return DeclareForm({**values, "incident_id": incident_id}, self.rows)
+
+    def title(self, _: Gettext) -> str:
+        """A draft's title: the type, place and date typed so far."""
+        v = self.values
+        type_name = TYPE_NAMES.get(v.get("type", ""), "")
+        kind = _(type_name) if type_name else ""
+        return ", ".join(
+            part for part in (kind, v.get("place", ""), v.get("event_date", "")) if part
+        )
 
     def filled_rows(self) -> list[tuple[int, dict[str, str]]]:
         """The rows with anything typed in them, with their index on the form."""
@@ -250,6 +278,18 @@ class DeclareForm:
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _shown(value: object) -> str:
+    return "" if value is None or isinstance(value, dict | list) else str(value)
+
+
+def _row(item: Mapping[str, Any]) -> dict[str, str]:
+    kind = _shown(item.get("kind"))
+    row = {"kind": kind}
+    for api_name, row_name in _ITEM_TO_ROW.get(kind, {}).items():
+        row[row_name] = _shown(item.get(api_name))
+    return row
 
 
 def _number(text: str) -> float | str:

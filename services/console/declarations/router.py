@@ -20,7 +20,7 @@ from services.console.declarations.form import (
 )
 from services.console.i18n import language, translator
 from services.console.pages import render
-from services.console.signed_in import SignedInDep, apis_of
+from services.console.signed_in import SignedIn, SignedInDep, apis_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,9 +91,17 @@ async def declare(request: Request, signed: SignedInDep) -> Response:
         form = DeclareForm.read(submitted)
         key = views.text(submitted.get("request_key")) or service.new_request_key()
         more = bool(submitted.get("more_rows"))
+        as_draft = bool(submitted.get("save_draft"))
+        draft_id = views.text(submitted.get("draft_id"))[:36]
+        draft_version = views.text(submitted.get("draft_version"))[:20]
+    draft = views.DraftRef(draft_id, draft_version) if draft_id else None
     if more:
-        return await views.declare_page(request, signed, form.with_more_rows(), [], key=key)
+        return await views.declare_page(
+            request, signed, form.with_more_rows(), [], key=key, draft=draft
+        )
     _ = translator(language(request))
+    if as_draft:
+        return await views.save_draft(request, signed, form, key, draft)
     incident = form.new_incident()
     if incident is not None:
         try:
@@ -127,6 +135,21 @@ async def declare(request: Request, signed: SignedInDep) -> Response:
     return views.redirect(request, signed, f"/console/declarations/{stored['id']}?stored=1")
 
 
+@router.get("/console/drafts/declaration/{draft_id}/edit")
+async def draft_form(
+    request: Request, signed: SignedInDep, draft_id: Annotated[str, Path(max_length=36)]
+) -> Response:
+    """The declare form filled from a declaration draft of my organisation, to change it
+    and save it again (a 404 page for anyone else's)."""
+    found = await apis_of(request).declarations.declaration_draft(signed.token, draft_id)
+    body = found.get("body")
+    form = DeclareForm.from_document(body if isinstance(body, dict) else {})
+    draft = views.DraftRef(str(found["id"]), str(found["version"]))
+    return await views.declare_page(
+        request, signed, form, [], key=service.new_request_key(), draft=draft
+    )
+
+
 @router.get("/console/declarations/upload")
 async def upload_form(request: Request, signed: SignedInDep) -> Response:
     """The upload form: one file, every problem by row and column, all or none."""
@@ -138,13 +161,30 @@ async def upload_template(
     request: Request, signed: SignedInDep, lang: Annotated[str, Query(max_length=2)] = "en"
 ) -> Response:
     """The API's import template with headers in English or French."""
+    return await _template(request, signed, lang, "csv", "text/csv; charset=utf-8")
+
+
+@router.get("/console/declarations/template.xlsx")
+async def upload_template_workbook(
+    request: Request, signed: SignedInDep, lang: Annotated[str, Query(max_length=2)] = "en"
+) -> Response:
+    """The API's import template as a workbook (XLSX), headers in English or French."""
+    return await _template(request, signed, lang, "xlsx", upload.XLSX_MEDIA_TYPE)
+
+
+async def _template(
+    request: Request, signed: SignedIn, lang: str, file_format: str, media_type: str
+) -> Response:
     headers_lang = "fr" if lang == "fr" else "en"
-    content = await apis_of(request).declarations.import_template(signed.token, headers_lang)
+    content = await apis_of(request).declarations.import_template(
+        signed.token, headers_lang, file_format
+    )
+    name = f"declarations-{headers_lang}.{file_format}"
     return Response(
         content,
-        media_type="text/csv; charset=utf-8",
+        media_type=media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="declarations-{headers_lang}.csv"',
+            "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "no-store",
         },
     )
@@ -202,6 +242,9 @@ async def declaration_detail(
         "record": declaration.get("record") or {},
         "history": history,
         "holds": holds,
+        "submitter_name": await service.submitter_name(
+            apis.auth, signed.session, declaration.get("submitted_by")
+        ),
         "stored": stored,
         "may_amend": views.may_amend(signed, declaration),
         "may_hold": views.may_hold(signed),

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from services.console.clients.auth_people_api import AuthAdminApi
+from services.console.clients.base import ApiProblem
 from services.console.clients.declarations_api import DeclarationsApi
+from services.console.session import Session
 
 PAGE_SIZE = 25
 FILTERS = ("type", "mission", "declaring_country")
@@ -157,3 +160,21 @@ async def log_evidence(
         "checkpoint": checkpoint,
         "public_key": (await declarations.log_public_key()).strip(),
     }
+
+
+async def submitter_name(auth: AuthAdminApi, session: Session, submitted_by: object) -> str:
+    """The submitting person's name when auth lets the signed-in person read it (an
+    admin of the submitter's organisation, or the operator), else "" (the page names
+    the person or API client by id). Asked with the person's own token, never a wider
+    one."""
+    if not isinstance(submitted_by, dict) or submitted_by.get("type") != "person":
+        return ""
+    if not session.administers:
+        return ""
+    try:
+        person = await auth.person(session.access_token, str(submitted_by.get("id", "")))
+    except ApiProblem as problem:
+        if problem.status in (403, 404, 422):
+            return ""
+        raise
+    return str(person.get("name") or "")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from services.console.clients.base import ApiProblem, FieldProblem
 
 MAX_UPLOAD_BYTES = 128 * 1024 * 1024
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _ROW_COLUMN = re.compile(r"^row (\d+)(?:, column (.+))?$")
 
 

@@ -3,12 +3,21 @@ page after a refused hold, and who may amend or place holds."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.clients.base import ApiProblem, FieldProblem
 from services.console.declarations import service, upload
-from services.console.declarations.form import INCIDENT_TYPES, DeclareForm, FormProblem
+from services.console.declarations.form import (
+    INCIDENT_TYPES,
+    LABELS,
+    DeclareForm,
+    FormProblem,
+    problems_on_form,
+)
+from services.console.drafts import service as drafts
 from services.console.i18n import N_, Gettext, language, translator
 from services.console.pages import render
 from services.console.signed_in import SignedIn, apis_of
@@ -65,6 +74,14 @@ def redirect(request: Request, signed: SignedIn, to: str) -> Response:
     return response
 
 
+@dataclass(frozen=True)
+class DraftRef:
+    """The declaration draft a form changes, as of the version it was read."""
+
+    id: str
+    version: str
+
+
 async def declare_page(
     request: Request,
     signed: SignedIn,
@@ -73,6 +90,7 @@ async def declare_page(
     *,
     key: str,
     status: int = 200,
+    draft: DraftRef | None = None,
 ) -> Response:
     incidents: list[object] = []
     try:
@@ -89,6 +107,7 @@ async def declare_page(
         "request_key": key,
         "incidents": incidents,
         "incident_types": INCIDENT_TYPES,
+        "draft": draft,
     }
     return render(
         request,
@@ -98,6 +117,60 @@ async def declare_page(
         status=status,
         active="declare",
     )
+
+
+async def save_draft(
+    request: Request, signed: SignedIn, form: DeclareForm, key: str, draft: DraftRef | None
+) -> Response:
+    """The form saved as a declaration draft, a new one or over ``draft`` (complete or
+    not: the draft's page lists its problems); a new incident is refused, as a draft
+    creates no record."""
+    _ = translator(language(request))
+    if form.new_incident() is not None:
+        field = "new_incident_type"
+        label = _(LABELS[field])
+        problem = FormProblem(
+            field,
+            label,
+            _("A draft cannot record a new incident: choose an existing one or declare now."),
+            column=label,
+        )
+        return await declare_page(
+            request, signed, form, [problem], key=key, status=422, draft=draft
+        )
+    body, title = form.document(signed.session.country or ""), form.title(_)
+    client = apis_of(request).declarations
+    try:
+        if draft is None:
+            saved = await drafts.save_declaration_draft(
+                client, signed.token, body=body, title=title, key="draft-" + key
+            )
+        else:
+            saved = await drafts.resave_declaration_draft(
+                client,
+                signed.token,
+                draft_id=draft.id,
+                version=draft.version,
+                body=body,
+                title=title,
+            )
+    except ApiProblem as problem:
+        if problem.status not in (409, 412, 413, 422):
+            raise
+        problems = problems_on_form(problem, form, _)
+        if problem.status in (409, 412):
+            message = _("Someone changed this draft meanwhile: check it again.")
+            problems = [FormProblem("type", _("Draft"), message, column=_("Draft"))]
+        return await declare_page(
+            request,
+            signed,
+            form,
+            problems,
+            key=service.new_request_key(),
+            status=problem.status,
+            draft=draft,
+        )
+    return redirect(request, signed, f"/console/drafts/declaration/{saved['id']}?done=saved")
 
 
 def amend_page(
@@ -195,6 +268,9 @@ async def hold_refused(
         "record": declaration.get("record") or {},
         "history": history,
         "holds": holds,
+        "submitter_name": await service.submitter_name(
+            apis.auth, signed.session, declaration.get("submitted_by")
+        ),
         "stored": "",
         "may_amend": may_amend(signed, declaration),
         "may_hold": may_hold(signed),

@@ -3,7 +3,8 @@
 Both services keep drafts the same way (``services.common.drafts``), so one module
 serves both from their JSON. A CSV or XLSX upload becomes a manifest draft through
 the registry's ``POST /manifest-drafts/import`` (the import's own reader: the console
-parses no file). Every change carries the draft's version as ``If-Match``: a draft
+parses no file); the declare form's document becomes a declaration draft through
+``POST /declaration-drafts``. Every change carries the draft's version as ``If-Match``: a draft
 changed by someone else in between is refused (412) and shown again.
 """
 
@@ -17,6 +18,7 @@ from services.console.clients.base import ServiceClient
 from services.console.i18n import N_
 
 PAGE_SIZE: Final = 25
+MAX_TITLE_LENGTH: Final = 200  # the drafts API's
 SHOWN_ITEMS: Final = 200
 STATUSES: Final = ("draft", "awaiting_approval", "returned", "submitted", "withdrawn")
 STATUS_NAMES: Final = {
@@ -47,6 +49,7 @@ class DraftKind:
     path: str
     write_scope: str
     record_url: str
+    open_record: str
 
 
 KINDS: Final = {
@@ -57,6 +60,7 @@ KINDS: Final = {
         "/registry/v1/manifest-drafts",
         "manifests:write",
         "/console/manifests/",
+        N_("Open the manifest"),
     ),
     "declaration": DraftKind(
         "declaration",
@@ -64,7 +68,8 @@ KINDS: Final = {
         "declarations",
         "/declarations/v1/declaration-drafts",
         "declarations:write",
-        "",
+        "/console/declarations/",
+        N_("Open the declaration"),
     ),
 }
 
@@ -136,13 +141,54 @@ async def upload_as_draft(
     return body
 
 
+async def save_declaration_draft(
+    client: ServiceClient, token: str, *, body: dict[str, Any], title: str, key: str
+) -> dict[str, Any]:
+    """The declare form's document saved as a draft, complete or not (its problems are
+    in the answer); nothing is declared or logged until an admin approves it."""
+    response = await client.request(
+        "POST",
+        KINDS["declaration"].path,
+        token,
+        json={"body": body, "title": title[:MAX_TITLE_LENGTH] or None},
+        headers={"Idempotency-Key": key},
+    )
+    saved: dict[str, Any] = response.json()
+    return saved
+
+
+async def resave_declaration_draft(
+    client: ServiceClient,
+    token: str,
+    *,
+    draft_id: str,
+    version: str,
+    body: dict[str, Any],
+    title: str,
+) -> dict[str, Any]:
+    """The changed form saved over the draft as of ``version`` (412 if someone saved it
+    meanwhile, 409 once it is no longer editable)."""
+    response = await client.request(
+        "PUT",
+        f"{KINDS['declaration'].path}/{draft_id}",
+        token,
+        json={"body": body, "title": title[:MAX_TITLE_LENGTH] or None},
+        headers={"If-Match": f'"{version}"'},
+    )
+    saved: dict[str, Any] = response.json()
+    return saved
+
+
 def header_of(body: dict[str, Any]) -> list[tuple[str, str]]:
-    """The draft body's top-level values (not its lists), for a summary."""
-    return [
-        (name, str(value))
-        for name, value in body.items()
-        if not isinstance(value, list | dict) and value not in (None, "")
-    ]
+    """The draft body's values outside its lists, for a summary (a member's members as
+    ``location.place``: a declaration's place is reviewed with the rest)."""
+    shown: list[tuple[str, str]] = []
+    for name, value in body.items():
+        members = value.items() if isinstance(value, dict) else [("", value)]
+        for member, inner in members:
+            if not isinstance(inner, list | dict) and inner not in (None, ""):
+                shown.append((f"{name}.{member}" if member else name, str(inner)))
+    return shown
 
 
 def items_of(body: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]], int]:

@@ -18,7 +18,10 @@ router = APIRouter(include_in_schema=False)
 @router.get("/console/")
 async def home(request: Request, signed: SignedInDep) -> Response:
     """Open alerts, latest submissions and rotations ending with weapons not yet out."""
-    needs = await what_needs_me(registry=apis_of(request).registry, session=signed.session)
+    apis = apis_of(request)
+    needs = await what_needs_me(
+        registry=apis.registry, session=signed.session, declarations=apis.declarations
+    )
     lang = language(request)
     _, fmt = translator(lang), Formats(lang)
     context = {

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from services.console.clients.base import ApiProblem
+from services.console.clients.base import ApiProblem, ServiceClient
 from services.console.clients.registry_api import RegistryApi
 from services.console.drafts.service import KINDS
 from services.console.session import Session
@@ -36,16 +36,19 @@ class WhatNeedsMe:
     drafts_awaiting: list[dict[str, Any]] = field(default_factory=list)
 
 
-async def what_needs_me(*, registry: RegistryApi, session: Session) -> WhatNeedsMe:
+async def what_needs_me(
+    *, registry: RegistryApi, session: Session, declarations: ServiceClient | None = None
+) -> WhatNeedsMe:
     """The person's home: the API decides what their organisation may see."""
     result = WhatNeedsMe()
-    if session.role == "admin" and session.can("manifests:write"):
-        awaiting = await registry.get_json(
-            KINDS["manifest"].path,
-            session.access_token,
-            {"status": "awaiting_approval", "limit": SHOWN},
+    for kind, client in (("manifest", registry), ("declaration", declarations)):
+        chosen = KINDS[kind]
+        if client is None or session.role != "admin" or not session.can(chosen.write_scope):
+            continue
+        awaiting = await client.get_json(
+            chosen.path, session.access_token, {"status": "awaiting_approval", "limit": SHOWN}
         )
-        result.drafts_awaiting = list(awaiting["items"])
+        result.drafts_awaiting += [{**d, "draft_kind": kind} for d in awaiting["items"]]
     if not session.can("register:read"):
         return result
     token = session.access_token

@@ -11,6 +11,7 @@ from starlette.datastructures import UploadFile
 from services.console.clients.base import ApiProblem
 from services.console.i18n import language, translator
 from services.console.manifests import service
+from services.console.manifests.template import XLSX_MEDIA_TYPE, workbook_of_csv
 from services.console.pages import render
 from services.console.signed_in import SignedIn, SignedInDep, apis_of
 
@@ -76,6 +77,20 @@ async def template(request: Request, signed: SignedInDep) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": 'attachment; filename="manifest-template.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/console/manifests/template.xlsx")
+async def template_workbook(request: Request, signed: SignedInDep) -> Response:
+    """The same template as a workbook (XLSX), for people who fill it in a spreadsheet."""
+    content = await apis_of(request).registry.manifest_template(signed.token)
+    return Response(
+        workbook_of_csv(content, "manifest"),
+        media_type=XLSX_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": 'attachment; filename="manifest-template.xlsx"',
             "Cache-Control": "no-store",
         },
     )
