@@ -122,7 +122,8 @@ def test_a_declared_item_opens_a_case_and_a_record_it_may_not_read_is_named(
     )
     assert refused.status_code == 422
     [item] = error_summary(refused.text)
-    assert item.startswith("Item number: ") and "7" in item, item
+    assert item.startswith("Item number: "), item
+    assert "7" in item, item
     assert 'id="from_item-item_index"' in refused.text  # the summary's link lands on it
 
 

@@ -333,9 +333,7 @@ def _proof(
         )
 
 
-def _inclusion(
-    pdf: _Document, labels: dict[str, str], item: CaseItem, context: PdfContext
-) -> None:
+def _inclusion(pdf: _Document, labels: dict[str, str], item: CaseItem, context: PdfContext) -> None:
     """The entry's inclusion proof and signed checkpoint, printed and attached as JSON."""
     checkpoint = item.log_checkpoint or ""
     hashes = (item.log_inclusion or "").split()

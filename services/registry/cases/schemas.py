@@ -31,7 +31,6 @@ OriginKind = Literal[
 ]
 
 
-
 class CaseItemCreate(BaseModel):
     """A record to add to a case: say which by its ``kind``.
 
