@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from services.embedded import EmbeddedSettings
 from tests.console.analysis_support import analyst, diversion
 from tests.console.cases_support import error_summary, hidden
+from tests.declarations.support import declaration
 from tests.support.auth_fixtures import AuthApi
 from tests.support.responses import assert_status
 
@@ -264,3 +265,26 @@ def test_the_trace_request_form_is_in_the_persons_language(
     for lang in ("pt", "es", "en"):
         form = client.get(f"{path}&lang={lang}").text
         assert f'<option value="{lang}" lang="{lang}" selected>' in form, lang
+
+
+def test_each_declared_item_links_to_a_case_opened_from_it_for_those_who_work_on_cases(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    stored = client.post(
+        "/declarations/v1/declarations",
+        json=declaration("SEN"),
+        headers=auth_api.member_state_headers("SEN"),
+    )
+    assert stored.status_code == 201, stored.text
+    declaration_id = stored.json()["id"]
+    analyst(client, auth_api, register_settings, org="SEN", org_type="member_state", role="editor")
+    page = client.get(f"/console/declarations/{declaration_id}").text
+    items = len(stored.json().get("items") or declaration("SEN")["items"])
+    links = re.findall(r'href="/console/cases/new\?declaration=([^&]+)&amp;item=(\d+)"', page)
+    assert links == [(declaration_id, str(n)) for n in range(items)]
+    client.cookies.clear()
+    analyst(client, auth_api, register_settings, org="SEN", org_type="member_state", role="reader")
+    read = client.get(f"/console/declarations/{declaration_id}")
+    assert read.status_code == 200
+    assert "<h2>Items</h2>" in read.text
+    assert "/console/cases/new?" not in read.text
