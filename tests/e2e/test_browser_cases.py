@@ -12,6 +12,7 @@ screenshots in English and French (with a refused form) go to docs/screenshots/.
 from __future__ import annotations
 
 import io
+import json
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -131,9 +132,9 @@ def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
     context.route("**/*", only_the_register)
     page: Page = context.new_page()
     key = _enrol(page, link)
-    _sign_in(
-        page, base, "aminata.kone@ecowas.int", key, start=f"/console/cases/new?alert={alert_id}"
-    )
+    _sign_in(page, base, "aminata.kone@ecowas.int", key, start=f"/console/alerts/{alert_id}")
+    page.click("text=Open a case from this alert")
+    page.wait_for_url(f"{base}/console/cases/new?alert={alert_id}")
     page.fill("#title", "Fusil 56-0000123 saisi à Ménaka")
     page.fill("#summary", "Un fusil du SENBATT saisi par les forces nigériennes.")
     page.click("button[type=submit] >> text=Open the case")
@@ -165,9 +166,13 @@ def _journey(browser: Browser, base: str, tmp_path: Path) -> None:
     with page.expect_download() as download:
         page.click("text=Télécharger la demande (PDF)")
     pdf = Path(download.value.path()).read_bytes()
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(p.extract_text() for p in reader.pages)
     assert "56 OOOO123" in text
     assert "ECOWAS" in text
+    # The seizure's inclusion proof and signed checkpoint, as the declarations log gave them.
+    proof = json.loads(reader.attachments["log-proof.json"][0])
+    assert proof["checkpoint"].splitlines()[1] == str(proof["tree_size"])
     page.click("button[type=submit] >> text=Marquer comme envoyée")
     page.wait_for_selector("text=Enregistrer la réponse")
     page.fill("#text", "Le fusil était affecté au SENBATT 4.")

@@ -106,6 +106,7 @@ ANALYST_ONLY = {
     "/console/cases/{case_id}",
     "/console/cases/{case_id}/trace-requests/new",
     "/console/trace-requests/{request_id}",
+    "/console/trace-requests",
 }
 NEITHER = {
     "/console/admin/organisations": "the operator's",

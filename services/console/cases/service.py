@@ -14,7 +14,8 @@ from services.console.i18n import N_, Gettext
 from services.console.manifests.service import translated_problem
 
 PAGE_SIZE = 25
-CASE_FIELDS = ("title", "summary", "from_alert")
+# The cases offered to add a trace result to: at most this many pages of 1000.
+MY_CASES_PAGES = 5
 TRACE_RESULT_FIELDS = (
     "serial_number",
     "manufacturer",
@@ -24,6 +25,30 @@ TRACE_RESULT_FIELDS = (
     "country",
     "record_date",
     "note",
+)
+CASE_FIELDS = ("title", "summary", "from_alert")
+# What a case may be opened from besides an alert: a declared item, or a weapon as a
+# trace showed it (``from_kind`` says which; the other fields are the item's).
+FROM_ITEM_FIELDS = (
+    "from_kind",
+    "declaration_id",
+    "item_index",
+    "serial_number",
+    "manufacturer",
+    "model",
+    "calibre",
+    "category",
+    "country",
+    "record_date",
+)
+ADD_ITEM_FIELDS = (
+    "kind",
+    "declaration_id",
+    "item_index",
+    "manifest_id",
+    "line",
+    "alert_id",
+    *TRACE_RESULT_FIELDS,
 )
 REQUEST_FIELDS = (
     "case_item_id",
@@ -59,6 +84,7 @@ STATUS_NAMES: dict[str, str] = {
     "acknowledged": N_("Acknowledged"),
     "answered": N_("Answered"),
 }
+OVERDUE_NAMES: dict[str, str] = {"true": N_("Overdue only"), "false": N_("Not overdue")}
 ITEM_KIND_NAMES: dict[str, str] = {
     "manifest_item": N_("Manifest item"),
     "declared_item": N_("Declared item"),
@@ -79,6 +105,20 @@ FIELD_LABELS: dict[str, str] = {
     "kind": N_("Kind of record"),
     "declaration_id": N_("Declaration"),
     "item_index": N_("Item number"),
+    "manifest_id": N_("Manifest"),
+    "line": N_("Line"),
+    "alert_id": N_("Alert"),
+    "from_item.declaration_id": N_("Declaration"),
+    "from_item.item_index": N_("Item number"),
+    "from_item.serial_number": N_("Serial number"),
+    "from_item.manufacturer": N_("Manufacturer"),
+    "from_item.model": N_("Model"),
+    "from_item.country": N_("Country"),
+    "from_item.record_date": N_("Date of the record"),
+    "from_item.calibre": N_("Calibre"),
+    "from_item.category": N_("Category"),
+    "from_item.kind": N_("Kind of record"),
+    "case_id": N_("Case"),
     "serial_number": N_("Serial number"),
     "manufacturer": N_("Manufacturer"),
     "model": N_("Model"),
@@ -122,6 +162,15 @@ class FormProblem:
     row: str = ""
 
 
+# Who works on cases (the registry's rule, mirrored to offer its buttons only to them).
+CASE_ROLES = {"secretariat": ("admin", "analyst"), "member_state": ("admin", "editor")}
+
+
+def may_work_on_cases(org_type: str, role: str) -> bool:
+    """Whether a person of this organisation type and role opens and works on cases."""
+    return role in CASE_ROLES.get(org_type, ())
+
+
 def new_form_key() -> str:
     """The Idempotency-Key a form carries: submitting it twice opens one case."""
     return "console-" + secrets.token_urlsafe(24)
@@ -158,27 +207,84 @@ async def case_page(*, registry: ServiceClient, token: str, cursor: str | None) 
 async def open_case(
     *, registry: ServiceClient, token: str, form: dict[str, str], form_key: str
 ) -> dict[str, Any]:
-    """Open a case (with its alert as first record when ``from_alert`` is given)."""
+    """Open a case (with its alert as first record when ``from_alert`` is given, then the
+    declared item or the trace result the form carries)."""
     # A field left empty is left out: the API answers "required", which the console
     # shows in the person's language.
     body = _given(form, CASE_FIELDS)
+    first = from_item(form)
+    if first is not None:
+        body["from_item"] = first
     return await cases_api.post_json(
         registry, cases_api.CASES, token, body, idempotency_key=form_key
     )
 
 
+def from_item(form: dict[str, str]) -> dict[str, Any] | None:
+    """The item a case is opened from (``from_kind``), as the API's ``from_item``."""
+    kind = form.get("from_kind", "")
+    if kind not in ("declared_item", "trace_result"):
+        return None
+    return item_body({**form, "kind": kind})
+
+
+def item_body(form: dict[str, str]) -> dict[str, Any]:
+    """A case item's API body from a form: its ``kind`` and that kind's fields."""
+    kind = form.get("kind", "")
+    body: dict[str, Any] = {"kind": kind}
+    numbers = {"declared_item": "item_index", "manifest_item": "line"}
+    names = {
+        "declared_item": ("declaration_id", "item_index"),
+        "manifest_item": ("manifest_id", "line"),
+        "alert": ("alert_id",),
+    }
+    if kind in names:
+        for name in names[kind]:
+            value = form.get(name, "")
+            if not value:
+                body[name] = None
+            else:
+                body[name] = _number(value) if name == numbers.get(kind) else value
+    elif kind == "trace_result":
+        body.update(_given(form, TRACE_RESULT_FIELDS))
+    return body
+
+
 async def add_item(
     *, registry: ServiceClient, token: str, case_id: str, form: dict[str, str]
 ) -> dict[str, Any]:
-    """Add a declared item (declaration and item number) or a trace result to a case."""
-    kind = form.get("kind", "")
-    body: dict[str, Any] = {"kind": kind}
-    if kind == "declared_item":
-        body["declaration_id"] = form.get("declaration_id") or None
-        body["item_index"] = _number(form.get("item_index", "")) if form.get("item_index") else None
-    elif kind == "trace_result":
-        body.update(_given(form, TRACE_RESULT_FIELDS))
-    return await cases_api.post_json(registry, f"{cases_api.CASES}/{case_id}/items", token, body)
+    """Add a declared item, a manifest item, an alert or a trace result to a case."""
+    return await cases_api.post_json(
+        registry, f"{cases_api.CASES}/{case_id}/items", token, item_body(form)
+    )
+
+
+async def my_cases(*, registry: ServiceClient, token: str, organisation: str) -> list[Any]:
+    """The cases the person's organisation owns (not those shared with it), newest first:
+    where a trace result may be added."""
+    found: list[Any] = []
+    cursor: str | None = None
+    for _page in range(MY_CASES_PAGES):
+        page = await cases_api.cases(registry, token, limit=1000, cursor=cursor)
+        found += [c for c in page["items"] if c.get("owner") == organisation]
+        cursor = page.get("next_cursor")
+        if not isinstance(cursor, str):
+            break
+    return found[::-1]
+
+
+async def request_page(
+    *, registry: ServiceClient, token: str, status: str, overdue: str, cursor: str | None
+) -> dict[str, Any]:
+    """A page of the trace requests of the organisation's cases, filtered."""
+    filters: dict[str, Any] = {"limit": PAGE_SIZE}
+    if status in STATUS_NAMES:
+        filters["status"] = status
+    if overdue in OVERDUE_NAMES:
+        filters["overdue"] = overdue
+    if cursor:
+        filters["cursor"] = cursor
+    return await cases_api.trace_requests(registry, token, **filters)
 
 
 async def share(
@@ -190,9 +296,11 @@ async def share(
     )
 
 
-def request_form(case: dict[str, Any], item_id: str) -> dict[str, str]:
-    """The trace request form's values, the ITI fields prefilled from the case item."""
-    values = {"case_item_id": item_id, "language": "en"}
+def request_form(case: dict[str, Any], item_id: str, language: str) -> dict[str, str]:
+    """The trace request form's values, the ITI fields prefilled from the case item, in
+    the person's language (when the request may be written in it, else English)."""
+    chosen = language if language in LANGUAGE_CHOICES else "en"
+    values = {"case_item_id": item_id, "language": chosen}
     for item in case.get("items", []):
         if str(item.get("id")) == item_id:
             for name, source in PREFILLED.items():

@@ -47,6 +47,11 @@ async def trace_request(registry: ServiceClient, token: str, request_id: str) ->
     return await registry.get_json(f"{REQUESTS}/{request_id}", token)
 
 
+async def trace_requests(registry: ServiceClient, token: str, **filters: Any) -> dict[str, Any]:
+    """A page of the trace requests of the cases the organisation reads (status, overdue)."""
+    return await registry.get_json(REQUESTS, token, filters)
+
+
 async def download(registry: ServiceClient, token: str, path: str) -> tuple[bytes, str]:
     """A file the registry serves (PDF, answer file): its bytes and Content-Disposition."""
     response = await registry.request("GET", path, token)

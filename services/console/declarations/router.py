@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
+from services.console.cases.service import may_work_on_cases
 from services.console.clients.base import ApiProblem, FieldProblem
 from services.console.declarations import service, upload, views
 from services.console.declarations.form import (
@@ -248,6 +249,7 @@ async def declaration_detail(
         "stored": stored,
         "may_amend": views.may_amend(signed, declaration),
         "may_hold": views.may_hold(signed),
+        "may_open_cases": may_work_on_cases(signed.session.org_type, signed.session.role),
         "request_key": service.new_request_key(),
         "problems": [],
     }

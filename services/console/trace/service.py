@@ -167,9 +167,11 @@ def reason(record: dict[str, Any], query: dict[str, Any], _: Gettext) -> str:
 
 
 def link(record: dict[str, Any]) -> str | None:
-    """The console page of the record (loss reports have none yet)."""
+    """The console page of the record."""
     if record["record"] in ("manifest_in", "manifest_out"):
         return f"/console/manifests/{record['record_id']}"
+    if record["record"] == "loss_report":
+        return f"/console/losses/{record['record_id']}"
     if record["record"] in ("seizure", "collection", "destruction"):
         return f"/console/declarations/{record['record_id']}"
     return None
@@ -181,3 +183,20 @@ def place(record: dict[str, Any]) -> str:
     named = record.get("place") or location.get("place") or ""
     country = location.get("country") or ""
     return ", ".join(p for p in (named, country) if p)
+
+
+def weapon_of(timeline: Timeline) -> dict[str, str] | None:
+    """The weapon as the trace showed it, for a case (its first record naming a maker,
+    and the state and date of that record); None for a lot or a weapon without serial."""
+    if not timeline.serial or any(r.get("matched_on") == "lot" for r in timeline.records):
+        return None
+    shown = next((r for r in timeline.records if r.get("manufacturer")), timeline.records[0])
+    found = {
+        "serial_number": str(shown.get("serial_number") or timeline.serial),
+        "manufacturer": str(shown.get("manufacturer") or ""),
+        "model": str(shown.get("model") or ""),
+        "calibre": str(shown.get("calibre") or ""),
+        "country": str(shown.get("country") or ""),
+        "record_date": str(shown.get("date") or ""),
+    }
+    return {name: value for name, value in found.items() if value}

@@ -8,6 +8,7 @@ French, Portuguese and Spanish are in it, and any other character is translitera
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +42,17 @@ LABELS: dict[str, dict[str, str]] = {
         "proof_url": "Inclusion proof",
         "checkpoint": "Checkpoint (tree size: SIZE)",
         "no_proof": "This record is not a declaration in the transparency log.",
+        "tree_size": "Tree size",
+        "audit_path": "Audit path (RFC 9162, base64)",
+        "signed_checkpoint": "Signed checkpoint (C2SP)",
+        "verifier_key": "The log's verifier key",
+        "verify": "To verify offline: hash the leaf hash with the audit path (RFC 9162,"
+        " section 2.1.3.2) up to a root; it must be the checkpoint's root (its third line),"
+        " and the checkpoint's signature must hold under the log's key. The exact proof is"
+        " attached to this PDF as log-proof.json (a signature line begins with an em dash,"
+        " printed here as -).",
+        "not_kept": "This record was indexed before the register kept proofs: fetch the"
+        " proof from the log at the addresses below.",
     },
     "fr": {
         "title": "Demande de traçage",
@@ -65,6 +77,17 @@ LABELS: dict[str, dict[str, str]] = {
         "proof_url": "Preuve d'inclusion",
         "checkpoint": "Point de contrôle (taille : SIZE)",
         "no_proof": "Cet enregistrement n'est pas une déclaration du journal de transparence.",
+        "tree_size": "Taille de l'arbre",
+        "audit_path": "Chemin d'audit (RFC 9162, base64)",
+        "signed_checkpoint": "Point de contrôle signé (C2SP)",
+        "verifier_key": "Clé de vérification du journal",
+        "verify": "Pour vérifier hors ligne : hacher l'empreinte de la feuille avec le chemin"
+        " d'audit (RFC 9162, section 2.1.3.2) jusqu'à une racine ; ce doit être la racine du"
+        " point de contrôle (sa troisième ligne), et sa signature doit être valide sous la clé"
+        " du journal. La preuve exacte est jointe à ce PDF (log-proof.json ; une ligne de"
+        " signature commence par un tiret cadratin, imprimé ici -).",
+        "not_kept": "Cet enregistrement a été indexé avant que le registre ne garde les"
+        " preuves : obtenir la preuve auprès du journal aux adresses ci-dessous.",
     },
     "pt": {
         "title": "Pedido de rastreio",
@@ -89,6 +112,17 @@ LABELS: dict[str, dict[str, str]] = {
         "proof_url": "Prova de inclusão",
         "checkpoint": "Ponto de controlo (tamanho: SIZE)",
         "no_proof": "Este registo não é uma declaração do registo de transparência.",
+        "tree_size": "Tamanho da árvore",
+        "audit_path": "Caminho de auditoria (RFC 9162, base64)",
+        "signed_checkpoint": "Ponto de controlo assinado (C2SP)",
+        "verifier_key": "Chave de verificação do registo",
+        "verify": "Para verificar offline: calcular o hash da folha com o caminho de"
+        " auditoria (RFC 9162, secção 2.1.3.2) até uma raiz; deve ser a raiz do ponto de"
+        " controlo (a sua terceira linha), e a assinatura deve ser válida com a chave do"
+        " registo. A prova exata está anexada a este PDF (log-proof.json; uma linha de"
+        " assinatura começa por um travessão, impresso aqui como -).",
+        "not_kept": "Este registo foi indexado antes de o registo guardar as provas: obter a"
+        " prova no registo de transparência nos endereços abaixo.",
     },
     "es": {
         "title": "Solicitud de rastreo",
@@ -113,6 +147,17 @@ LABELS: dict[str, dict[str, str]] = {
         "proof_url": "Prueba de inclusión",
         "checkpoint": "Punto de control (tamaño: SIZE)",
         "no_proof": "Este registro no es una declaración del registro de transparencia.",
+        "tree_size": "Tamaño del árbol",
+        "audit_path": "Ruta de auditoría (RFC 9162, base64)",
+        "signed_checkpoint": "Punto de control firmado (C2SP)",
+        "verifier_key": "Clave de verificación del registro",
+        "verify": "Para verificar sin conexión: calcular el hash de la hoja con la ruta de"
+        " auditoría (RFC 9162, sección 2.1.3.2) hasta una raíz; debe ser la raíz del punto de"
+        " control (su tercera línea), y su firma debe ser válida con la clave del registro."
+        " La prueba exacta va adjunta a este PDF (log-proof.json; una línea de firma empieza"
+        " por una raya, impresa aquí como -).",
+        "not_kept": "Este registro se indexó antes de que el registro guardara las pruebas:"
+        " obtener la prueba del registro de transparencia en las direcciones siguientes.",
     },
 }
 
@@ -166,6 +211,7 @@ class PdfContext:
 
     printed_at: datetime
     declarations_url: str
+    log_key: str = ""
 
 
 def latin1(text: str) -> str:
@@ -211,6 +257,16 @@ class _Document(FPDF):
     def paragraph(self, text: str) -> None:
         self.multi_cell(0, 5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(2)
+
+    def verbatim(self, label: str, text: str) -> None:
+        """A label, then ``text`` in a fixed-width font, line for line (hashes, notes)."""
+        self.set_font("Helvetica", style="B", size=10)
+        self.multi_cell(0, 6, latin1(label), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("Courier", size=8)
+        for line in text.splitlines() or ["-"]:
+            self.multi_cell(0, 4, latin1(line) or " ", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("Helvetica", size=10)
+        self.ln(1)
 
 
 def render(
@@ -264,10 +320,42 @@ def _proof(
     )
     pdf.field(labels["log_index"], None if item.log_index is None else str(item.log_index))
     pdf.field(labels["leaf_hash"], item.log_leaf_hash)
+    if item.log_index is not None and item.log_checkpoint:
+        _inclusion(pdf, labels, item, context)
+        return
     if item.log_index is not None:
+        pdf.paragraph(labels["not_kept"])
         # Proven under any checkpoint at least this large: the reader picks its tree size.
         pdf.field(labels["checkpoint"], f"{base}/declarations/v1/log/checkpoint")
         pdf.field(
             labels["proof_url"],
             f"{base}/declarations/v1/log/proof/inclusion?index={item.log_index}&tree_size=SIZE",
         )
+
+
+def _inclusion(pdf: _Document, labels: dict[str, str], item: CaseItem, context: PdfContext) -> None:
+    """The entry's inclusion proof and signed checkpoint, printed and attached as JSON."""
+    checkpoint = item.log_checkpoint or ""
+    hashes = (item.log_inclusion or "").split()
+    lines = checkpoint.splitlines()
+    tree_size = lines[1] if len(lines) > 1 and lines[1].isdigit() else None
+    pdf.field(labels["tree_size"], tree_size)
+    pdf.verbatim(labels["audit_path"], "\n".join(hashes))
+    pdf.verbatim(labels["signed_checkpoint"], checkpoint)
+    if context.log_key:
+        pdf.verbatim(labels["verifier_key"], context.log_key)
+    pdf.paragraph(labels["verify"])
+    proof = {
+        "index": item.log_index,
+        "tree_size": None if tree_size is None else int(tree_size),
+        "leaf_hash": item.log_leaf_hash,
+        "hashes": hashes,
+        "checkpoint": checkpoint,
+        "verifier_key": context.log_key or None,
+    }
+    pdf.embed_file(
+        bytes=json.dumps(proof, indent=2).encode(),
+        basename="log-proof.json",
+        mime_type="application/json",
+        modification_date=context.printed_at,
+    )

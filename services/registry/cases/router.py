@@ -353,8 +353,11 @@ def get_trace_request_pdf(
     settings: SettingsDep,
     now: NowDep,
 ) -> Response:
-    """The trace request as a PDF in its language, with the ITI paragraph 17 fields and
-    the record's reference in the declarations transparency log."""
+    """The trace request as a PDF in its language, with the ITI paragraph 17 fields and,
+    for a declared item, its entry in the declarations transparency log: the inclusion
+    proof (leaf index, tree size, audit path) and the signed checkpoint the index checked,
+    printed and attached as ``log-proof.json``, so a reader verifies it offline. A record
+    indexed before proofs were kept is cited by its log addresses instead."""
     found = trace_requests.view(
         session=session, principal=principal, request_id=request_id, now=now
     )
@@ -362,7 +365,11 @@ def get_trace_request_pdf(
         request=found.request,
         case=found.case,
         item=found.item,
-        context=pdf.PdfContext(printed_at=now, declarations_url=settings.declarations_public_url),
+        context=pdf.PdfContext(
+            printed_at=now,
+            declarations_url=settings.declarations_public_url,
+            log_key=settings.declarations_log_key,
+        ),
     )
     return Response(
         document,

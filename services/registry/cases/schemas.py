@@ -40,16 +40,6 @@ class TraceOutcomeCount(BaseModel):
     weapons: int = Field(description="Distinct weapons (case items) they concern")
 
 
-class CaseCreate(BaseModel):
-    """Open a case; ``from_alert`` adds that alert as its first record."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    title: Title
-    summary: Text
-    from_alert: Annotated[str, StringConstraints(min_length=1, max_length=36)] | None = None
-
-
 class CaseItemCreate(BaseModel):
     """A record to add to a case: say which by its ``kind``.
 
@@ -81,6 +71,25 @@ class CaseItemCreate(BaseModel):
     )
     record_date: IsoDate | None = Field(default=None, description="trace_result: its date")
     note: Note | None = None
+
+
+class CaseCreate(BaseModel):
+    """Open a case; ``from_alert`` adds that alert as its first record, ``from_item`` a
+    declared item, a trace result (a weapon as a trace showed it), a manifest item or an
+    alert (after ``from_alert`` when both are given)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    summary: Text
+    from_alert: Annotated[str, StringConstraints(min_length=1, max_length=36)] | None = None
+    from_item: CaseItemCreate | None = Field(
+        default=None,
+        description="the record the case is opened from, as ``POST .../items`` takes it:"
+        " a declared item (``declaration_id``, ``item_index``, read through the caller's"
+        " tenancy, else 422) or a trace result (``serial_number``, ``manufacturer``,"
+        " ``model`` as typed, ``country``)",
+    )
 
 
 class CaseItemRead(BaseModel):

@@ -65,11 +65,27 @@ def open_case(
     *, session: Session, principal: Principal, scope: ReadScope, payload: CaseCreate
 ) -> CaseView:
     """Open a case owned by the caller's organisation; ``from_alert`` (an alert the caller
-    sees, else 422) becomes its first record."""
+    sees) and ``from_item`` (a record the caller reads, or a trace result) become its first
+    records; 422 naming every problem of both."""
     require_case_worker(principal)
-    alert_item = None
+    first: list[ItemFields] = []
+    problems: list[FieldProblem] = []
     if payload.from_alert is not None:
-        alert_item = _alert_item(session, principal, scope, payload.from_alert, "from_alert")
+        try:
+            first.append(_alert_item(session, principal, scope, payload.from_alert, "from_alert"))
+        except ValidationFailed as refused:
+            problems += _located(refused, "")
+    if payload.from_item is not None:
+        try:
+            fields = _item_of(session, principal, scope, payload.from_item)
+        except ValidationFailed as refused:
+            problems += _located(refused, "from_item.")
+        else:
+            if payload.from_item.note is not None:
+                fields["note"] = payload.from_item.note
+            first.append(fields)
+    if problems:
+        raise ValidationFailed(problems)
     case = Case(
         id=str(uuid.uuid4()),
         title=payload.title,
@@ -81,9 +97,17 @@ def open_case(
         opened_by_type=principal.subject_type,
     )
     repository.add(session, case)
-    if alert_item is not None:
-        _stage_item(session, case, alert_item, principal)
+    for fields in first:
+        _stage_item(session, case, fields, principal)
     return view(session, case)
+
+
+def _located(refused: ValidationFailed, prefix: str) -> list[FieldProblem]:
+    """A refusal's problems, their places under ``prefix``."""
+    return [
+        FieldProblem(loc=prefix + str(e["loc"]), msg=str(e["msg"]), type=e.get("type"))
+        for e in refused.extra["errors"]
+    ]
 
 
 def get_case(*, session: Session, principal: Principal, case_id: str) -> Case:
@@ -267,6 +291,8 @@ def _declared_item(
         "declaration_version": item.declaration_version,
         "log_index": declaration.log_index,
         "log_leaf_hash": declaration.log_leaf_hash,
+        "log_checkpoint": declaration.log_checkpoint,
+        "log_inclusion": declaration.log_inclusion,
         "item_kind": item.kind,
         "category": item.category,
         "manufacturer": item.manufacturer,

@@ -280,6 +280,8 @@ def _header(current: IndexedDeclaration | None, d: DeclarationDelivery) -> Index
     # The entry proven above (check_against_log): trace requests cite it as the proof.
     declaration.log_index = d.proof.log_index
     declaration.log_leaf_hash = leaf_hash(base64.b64decode(d.proof.leaf_input)).hex()
+    declaration.log_checkpoint = d.proof.checkpoint
+    declaration.log_inclusion = "\n".join(d.proof.inclusion)
     declaration.updated_at = utcnow()
     return declaration
 

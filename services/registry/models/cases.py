@@ -87,6 +87,10 @@ class CaseItem(RegistryTable, table=True):
     declaration_version: int | None = Field(default=None)
     log_index: int | None = Field(default=None, sa_type=BigInteger)
     log_leaf_hash: str | None = Field(default=None, max_length=64)
+    # The entry's proof as the index checked it (registry0025; null before, and for records
+    # indexed before it kept proofs): signed checkpoint note and audit path, one a line.
+    log_checkpoint: str | None = Field(default=None, sa_type=Text)
+    log_inclusion: str | None = Field(default=None, sa_type=Text)
     item_kind: str | None = Field(default=None, max_length=16)
     category: str | None = Field(default=None, max_length=32)
     manufacturer: str | None = Field(default=None, max_length=255)

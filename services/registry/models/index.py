@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, text
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Text, text
 from sqlmodel import Field
 
 from services.common.tables import utcnow
@@ -91,6 +91,11 @@ class IndexedDeclaration(RegistryTable, table=True):
     # for versions indexed before): a trace request cites it as the record's proof.
     log_index: int | None = Field(default=None, sa_type=BigInteger)
     log_leaf_hash: str | None = Field(default=None, max_length=64)
+    # That entry's proof as the delivery carried it and the index checked it (registry0025;
+    # null before): the signed checkpoint's note and the RFC 9162 audit path, base64 hashes
+    # one a line. A trace request's PDF prints both so a reader verifies it offline.
+    log_checkpoint: str | None = Field(default=None, sa_type=Text)
+    log_inclusion: str | None = Field(default=None, sa_type=Text)
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
