@@ -27,7 +27,7 @@ def test_the_incident_country_comes_with_registry0030_and_goes_with_its_downgrad
 ) -> None:
     migrations.upgrade("registry", empty_database_url, "registry0030")
     assert _has_column(empty_database_url) == dict.fromkeys(TABLES, True)
-    migrations.downgrade("registry", empty_database_url, "registry0023")
+    migrations.downgrade("registry", empty_database_url, "-1")
     assert _has_column(empty_database_url) == dict.fromkeys(TABLES, False)
     migrations.upgrade("registry", empty_database_url)
     assert _has_column(empty_database_url) == dict.fromkeys(TABLES, True)

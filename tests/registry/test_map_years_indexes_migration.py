@@ -27,7 +27,7 @@ def test_the_map_years_indexes_come_with_registry0023_and_go_with_its_downgrade(
 ) -> None:
     migrations.upgrade("registry", empty_database_url, "registry0023")
     assert set(ADDED.values()) <= _indexes(empty_database_url)
-    migrations.downgrade("registry", empty_database_url, "registry0021")
+    migrations.downgrade("registry", empty_database_url, "registry0022")
     assert not set(ADDED.values()) & _indexes(empty_database_url)
     migrations.upgrade("registry", empty_database_url)
     assert set(ADDED.values()) <= _indexes(empty_database_url)

@@ -10,7 +10,7 @@ one short index probe. Both databases.
 Downgrading drops the two indexes.
 
 Revision ID: registry0023
-Revises: registry0021
+Revises: registry0022
 Create Date: 2026-12-06 06:00:00
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "registry0023"
-down_revision: str | None = "registry0021"
+down_revision: str | None = "registry0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -11,7 +11,7 @@ indexed before keep nulls (the PDF says so and links to the log). Both databases
 Downgrading drops the four columns.
 
 Revision ID: registry0025
-Revises: registry0023
+Revises: registry0024
 Create Date: 2026-12-06 06:10:00
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "registry0025"
-down_revision: str | None = "registry0023"
+down_revision: str | None = "registry0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
