@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PostgreSQL point-in-time recovery with the tools PostgreSQL ships (deploy/backup.md).
+# PostgreSQL point-in-time recovery with the tools PostgreSQL ships (docs/backup-restore.md).
 # Run as the user that owns the cluster (postgres). The cluster holds the three
 # services' databases, so one restore brings auth, registry and declarations back
 # to the same moment.

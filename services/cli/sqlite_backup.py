@@ -71,7 +71,8 @@ def database_targets(settings: Sequence[ServiceSettings]) -> list[Target]:
         if not is_sqlite(url) or not database or database == ":memory:":
             raise BackupError(
                 f"{service_settings.service_name}'s database is not a SQLite file; back up"
-                " PostgreSQL with its own tools: WAL archiving and base backups, deploy/backup.md"
+                " PostgreSQL with its own tools: WAL archiving and base backups,"
+                " docs/backup-restore.md"
             )
         targets.append(Target(service_settings.service_name, Path(database)))
     return sorted(targets, key=lambda target: ORDER.index(target.service))

@@ -1,4 +1,5 @@
-"""PostgreSQL point-in-time recovery, rehearsed as deploy/backup.md tells an operator.
+"""PostgreSQL point-in-time recovery, rehearsed as docs/backup-restore.md tells an operator
+(tests/common/test_docs_restore.py keeps its commands and this test's in step).
 
 A cluster of its own with WAL archiving on (``scripts/pg-pitr.sh archive-wal``), the
 register served on it, a nightly-style base backup (``pg-pitr.sh base-backup``) while it
@@ -168,7 +169,7 @@ def test_a_cluster_restored_to_a_moment_holds_the_log_as_published_then_and_noth
         run("mkdir", archive, backups)
         primary = Cluster(bindir, folder / "primary", free_port())
         run(bindir / "initdb", "-D", primary.data, "-U", "postgres", "-A", "trust", "-E", "UTF8")
-        # deploy/backup.md's settings (fsync off only to spare the test machine's disk).
+        # docs/backup-restore.md's settings (fsync off only to spare the test machine's disk).
         settings = (
             "archive_mode = on\n"
             f"archive_command = '{PITR} archive-wal %p {archive}/%f'\n"

@@ -305,3 +305,128 @@ def test_an_smtp_failure_is_retried_later_and_the_message_sent_once(
     assert sent.sent == 1
     assert again.sent == 0
     assert len(inbox.to("admin@sen.test")) == 1
+
+
+# What each language's messages must say (issue 17: "the digest and the immediate
+# messages in French and English"), written out here rather than read from the catalogue.
+WORDING = {
+    "en": {
+        "greeting": "Hello Awa,",
+        "immediate_subject": "SALW: A manifest was accepted",
+        "immediate_intro": "Something happened in the register that concerns you.",
+        "digest_subject": "SALW register: 2 notifications today",
+        "digest_intro": "Here is what happened in the register since your last summary.",
+        "title": "A manifest was accepted",
+        "open": "Open in the console",
+        "no_tokens": "This link does not sign you in: the console asks who you are.",
+    },
+    "fr": {
+        "greeting": "Bonjour Awa,",
+        "immediate_subject": "SALW: Un manifeste a été accepté",
+        "immediate_intro": "Un événement du registre vous concerne.",
+        "digest_subject": "Registre ALPC : 2 notifications aujourd'hui",
+        "digest_intro": "Voici ce qui s'est passé dans le registre depuis votre dernier résumé.",
+        "title": "Un manifeste a été accepté",
+        "open": "Ouvrir dans la console",
+        "no_tokens": "Ce lien ne vous connecte pas : la console vous demandera qui vous êtes.",
+    },
+}
+
+
+def _editor_choosing(
+    client: TestClient,
+    auth_api: AuthApi,
+    register_settings: EmbeddedSettings,
+    *,
+    language: str,
+    when: str,
+) -> None:
+    editor = person(
+        client, auth_api, register_settings, org_type="member_state", org="SEN",
+        role="editor", email_address="editor@sen.test",
+    )  # fmt: skip
+    chosen = {"events": {"manifest.accepted": when}, "language": language}
+    assert client.put(PREFERENCES, json=chosen, headers=editor.headers).status_code == 200
+
+
+def _manifests_accepted(client: TestClient, auth_api: AuthApi, count: int) -> list[str]:
+    sen = auth_api.member_state_headers("SEN")
+    ids = []
+    for n in range(count):
+        body = manifest([weapon(f"56-000010{n}")], mission="MINUSMA", crossing_date="2023-02-01")
+        posted = client.post(MANIFESTS, json=body, headers=sen)
+        assert posted.status_code == 201, posted.text
+        ids.append(str(posted.json()["id"]))
+    return ids
+
+
+def _in_both_parts(message: Any, language: str, *phrases: str) -> tuple[str, str]:
+    """The message's plain text and HTML parts, each carrying every phrase."""
+    assert message["Content-Language"] == language
+    text, html = parts(message)
+    assert f'<html lang="{language}">' in html
+    for phrase in phrases:
+        assert phrase in text, phrase
+        assert phrase in html, phrase
+    for body in (text, html):
+        assert "token=" not in body.lower()
+        assert "eyJ" not in body
+    return text, html
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_immediate_message_reads_in_the_persons_language_in_text_and_html(
+    client: TestClient,
+    register: EmbeddedRegister,
+    register_settings: EmbeddedSettings,
+    auth_api: AuthApi,
+    smtp_server: tuple[Inbox, int],
+    language: str,
+) -> None:
+    inbox, port = smtp_server
+    words = WORDING[language]
+    _editor_choosing(client, auth_api, register_settings, language=language, when="immediate")
+    [manifest_id] = _manifests_accepted(client, auth_api, 1)
+
+    run_mail_pass(register, auth_api, **_smtp(port))
+
+    [message] = inbox.to("editor@sen.test")
+    assert message["Subject"] == words["immediate_subject"]
+    link = f"{CONSOLE}manifests/{manifest_id}"
+    text, html = _in_both_parts(message, language, words["greeting"], words["title"])
+    assert words["immediate_intro"] in text
+    assert f"{words['open']}: {link}" in text
+    assert f'<a href="{link}">{words["open"]}</a>' in html
+    assert words["no_tokens"] in text
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_daily_digest_reads_in_the_persons_language_in_text_and_html(
+    client: TestClient,
+    register: EmbeddedRegister,
+    register_settings: EmbeddedSettings,
+    auth_api: AuthApi,
+    smtp_server: tuple[Inbox, int],
+    language: str,
+) -> None:
+    inbox, port = smtp_server
+    words = WORDING[language]
+    _editor_choosing(client, auth_api, register_settings, language=language, when="daily")
+    ids = _manifests_accepted(client, auth_api, 2)
+
+    run_mail_pass(register, auth_api, **_smtp(port))
+    assert inbox.to("editor@sen.test") == []  # daily: nothing before the digest is due
+    time.sleep(0.01)
+    run_mail_pass(register, auth_api, **_smtp(port), mail_digest_interval_seconds=0.005)
+    run_mail_pass(register, auth_api, digest=True, **_smtp(port))
+
+    [digest] = inbox.to("editor@sen.test")
+    assert digest["Subject"] == words["digest_subject"]
+    text, html = _in_both_parts(digest, language, words["greeting"])
+    assert words["digest_intro"] in text
+    assert text.count(words["title"]) == 2
+    assert html.count(words["title"]) == 2
+    for manifest_id in ids:
+        link = f"{CONSOLE}manifests/{manifest_id}"
+        assert f"{words['open']}: {link}" in text
+        assert f'<a href="{link}">{words["open"]}</a>' in html

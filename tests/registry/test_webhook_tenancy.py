@@ -4,15 +4,23 @@ state of a diversion gets a notice that names neither the owner nor its materiel
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from services.common.tables import utcnow
 from services.embedded import EmbeddedRegister, EmbeddedSettings
 from tests.registry.factories import INDEX, MANIFESTS, declared_weapon, delivery, manifest, weapon
 from tests.registry.webhook_receiver import Receiver
-from tests.registry.webhook_support import receiver, register_endpoint, run_pass, webhook_settings
+from tests.registry.webhook_support import (
+    check_rotations,
+    receiver,
+    register_endpoint,
+    run_pass,
+    webhook_settings,
+)
 from tests.support.auth_fixtures import AuthApi
 
 __all__ = ["receiver"]  # the fixture
@@ -73,6 +81,29 @@ def _scenario(client: TestClient, auth_api: AuthApi) -> dict[str, Any]:
     return {"manifest": posted.json(), "alert": alert, "loss": reported.json()}
 
 
+def _rotation_ending(client: TestClient, auth_api: AuthApi) -> None:
+    """A mission of ECOWAS ends in ten days; SEN's unit declared two rifles into it in
+    2024 and still holds them: the periodic check writes ``rotation.ending``."""
+    mission = {
+        "code": "ENDSOON",
+        "name": "A mission ending soon",
+        "authority": "ECOWAS",
+        "host_countries": ["GNB"],
+        "start_date": "2020-01-01",
+        "end_date": (utcnow().date() + timedelta(days=10)).isoformat(),
+    }
+    made = client.post("/registry/v1/missions", json=mission, headers=auth_api.operator_headers())
+    assert made.status_code == 201, made.text
+    body = manifest(
+        [weapon("56-0000901"), weapon("56-0000902")],
+        mission="ENDSOON",
+        crossing_date="2024-01-10",
+        unit="SENBATT 9",
+    )
+    posted = client.post(MANIFESTS, json=body, headers=auth_api.member_state_headers("SEN"))
+    assert posted.status_code == 201, posted.text
+
+
 def _readable(client: TestClient, headers: dict[str, str], payload: dict[str, Any]) -> bool:
     """May the organisation read, through the API, what this full event is about?"""
     data, kind = payload["data"], payload["type"]
@@ -82,6 +113,17 @@ def _readable(client: TestClient, headers: dict[str, str], payload: dict[str, An
         path = f"/registry/v1/manifests/{data['id']}"
     elif kind == "loss_report.accepted":
         path = f"/registry/v1/loss-reports/{data['id']}"
+    elif kind == "trace_request.updated":
+        path = f"/registry/v1/trace-requests/{data['id']}"
+    elif kind == "rotation.ending":  # the contingent's manifests into that mission
+        listed = client.get(
+            "/registry/v1/manifests",
+            params={"mission": data["mission"], "country": data["contributing_country"]},
+            headers=headers,
+        )
+        return listed.status_code == 200 and any(
+            m["unit"] == data["unit"] for m in listed.json()["items"]
+        )
     else:  # declaration.*: the indexed declaration, as trace shows it
         traced = client.get(
             "/registry/v1/trace", params={"serial_number": "56 OOOO123"}, headers=headers
@@ -96,12 +138,20 @@ def test_each_organisation_receives_only_what_it_may_read(
     for org in ORGS:
         register_endpoint(client, _headers(auth_api, org), receiver.url(f"/{org}"))
     scenario = _scenario(client, auth_api)
+    _rotation_ending(client, auth_api)
+    assert check_rotations(register, rotation_ending_days=30) == 1
     run_pass(register)
 
     got = {org: [(r.payload["type"], r) for r in receiver.on(f"/{org}")] for org in ORGS}
     told = {org: sorted({t for t, _ in got[org]}) for org in ORGS}
     assert told == {
-        "SEN": ["alert.raised", "alert.updated", "loss_report.accepted", "manifest.accepted"],
+        "SEN": [
+            "alert.raised",
+            "alert.updated",
+            "loss_report.accepted",
+            "manifest.accepted",
+            "rotation.ending",
+        ],
         "NER": ["alert.raised", "declaration.accepted", "declaration.amended"],
         "GHA": [],
         "ECOWAS": [
@@ -111,6 +161,7 @@ def test_each_organisation_receives_only_what_it_may_read(
             "declaration.amended",
             "loss_report.accepted",
             "manifest.accepted",
+            "rotation.ending",
         ],
         "ECCAS": [],
         "operator": told_everything(),
@@ -144,6 +195,15 @@ def test_each_organisation_receives_only_what_it_may_read(
     # SEN gets the details of its materiel.
     [(_, details)] = [(t, r) for t, r in got["SEN"] if t == "alert.raised"]
     assert details.payload["data"]["evidence"]["declaration"]["declaring_country"] == "NER"
+    # SEN's unit still holds two rifles as its mission ends: SEN, ECOWAS (SEN's community
+    # when they crossed) and the operator are told, once each; NER, GHA and ECCAS are not.
+    for org in ("SEN", "ECOWAS", "operator"):
+        [rotation] = [r.payload["data"] for t, r in got[org] if t == "rotation.ending"]
+        assert (rotation["mission"], rotation["unit"], rotation["weapons_held"]) == (
+            "ENDSOON",
+            "SENBATT 9",
+            2,
+        )
 
 
 def told_everything() -> list[str]:
@@ -154,6 +214,7 @@ def told_everything() -> list[str]:
         "declaration.amended",
         "loss_report.accepted",
         "manifest.accepted",
+        "rotation.ending",
     ]
 
 
@@ -236,3 +297,7 @@ def test_a_trace_request_is_told_to_its_case_owner_and_the_states_it_is_shared_w
         assert told["data"]["status"] == "sent"
     for org in ("NER", "GHA", "ECCAS", "operator"):
         assert receiver.on(f"/{org}") == [], org
+    # Told exactly the organisations that read the trace request through the API.
+    for org in ORGS:
+        payload = {"type": "trace_request.updated", "data": {"id": request_id}}
+        assert _readable(client, _headers(auth_api, org), payload) == (org in ("ECOWAS", "SEN"))

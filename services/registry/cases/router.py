@@ -11,6 +11,7 @@ from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
+from services.common.replica import ReadSessionDep
 from services.common.security import PrincipalDep, ReadScopeDep
 from services.registry.cases import pdf, service, trace_requests
 from services.registry.cases.schemas import (
@@ -104,7 +105,7 @@ def open_case(
 
 @router.get("/cases", response_model=Page[CaseRead], responses=problem_responses(403))
 def list_cases(
-    principal: PrincipalDep, scope: ReadScopeDep, session: SessionDep, page: PageParamsDep
+    principal: PrincipalDep, scope: ReadScopeDep, session: ReadSessionDep, page: PageParamsDep
 ) -> Page[CaseRead]:
     """Cases the caller's organisation owns or was shared, oldest first."""
     found, cursor = service.list_cases(session=session, principal=principal, params=page)
@@ -214,7 +215,7 @@ def prepare_trace_request(
 def list_trace_requests(
     principal: PrincipalDep,
     scope: ReadScopeDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     page: PageParamsDep,
     now: NowDep,
     status: TraceStatus | None = None,

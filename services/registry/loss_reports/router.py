@@ -11,6 +11,7 @@ from services.common.database import SessionDep
 from services.common.errors import problem_responses
 from services.common.idempotency import IdempotencyDep
 from services.common.pagination import Page, PageParamsDep
+from services.common.replica import ReadSessionDep
 from services.common.security import ReadScopeDep
 from services.registry.deps import WriterDep
 from services.registry.loss_reports import service
@@ -62,7 +63,9 @@ def create_loss_report(
 
 @router.get("", response_model=Page[LossReportRead], responses=problem_responses(403))
 def list_loss_reports(
-    session: SessionDep,
+    # A heavy read, on the replica when usable; a report just written is read back by
+    # its id (get_loss_report), on the primary.
+    session: ReadSessionDep,
     scope: ReadScopeDep,
     page: PageParamsDep,
     mission: Annotated[str | None, Query(max_length=32)] = None,

@@ -20,6 +20,8 @@ from services.registry.models.handles import (
     webhook_endpoints,
 )
 
+DISABLED_FOR_FAILURES = "deliveries failed since"
+"""How the reason of an endpoint the worker disabled (not its organisation) begins."""
 _LOCK = "hashtextextended('registry:webhooks-worker', 0)"
 
 

@@ -283,7 +283,7 @@ class Worker:
         if failing_for < self.settings.webhooks_retry_for_seconds:
             return
         reason = (
-            f"deliveries failed since {first_failed.isoformat()} ({attempts} attempts of"
+            f"{repository.DISABLED_FOR_FAILURES} {first_failed.isoformat()} ({attempts} attempts of"
             f" delivery {d.id}); last error: {error}"
         )
         if repository.disable_endpoint(session, endpoint.id, reason=reason, at=now):
