@@ -43,8 +43,10 @@ def record_change(
     action: ReferenceAction,
     before: dict[str, Any] | None,
     after: dict[str, Any],
+    reason: str | None = None,
 ) -> ReferenceChange:
-    """Append one entry to the trail (values JSON-ready: dates as ISO strings)."""
+    """Append one entry to the trail (values JSON-ready: dates as ISO strings), with why
+    when the writer asks for it."""
     change = ReferenceChange(
         actor=actor.actor[:255],
         actor_org=actor.actor_org[:32] if actor.actor_org else None,
@@ -55,6 +57,7 @@ def record_change(
         action=action,
         before=before,
         after=after,
+        reason=reason,
     )
     repository.add_change(session, change)
     return change
