@@ -140,7 +140,8 @@ def test_an_alias_added_then_removed_changes_how_later_presumed_users_resolve(
     assert _embargo_alerts(client, auth_api) == [("decl-2", "ISGS")]
 
     add, remove = _trail(client, auth_api, "armed_group", "ISGS")
-    assert nickname not in add["before"]["aliases"] and nickname in add["after"]["aliases"]
+    assert nickname not in add["before"]["aliases"]
+    assert nickname in add["after"]["aliases"]
     assert nickname in remove["before"]["aliases"]
     assert nickname not in remove["after"]["aliases"]
     assert [add["reason"], remove["reason"]] == [
