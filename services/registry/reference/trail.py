@@ -2,9 +2,10 @@
 group or headstamp code, when, from where, why (where the writer asks for a reason), and
 what it was before and after.
 
-Writers (missions, embargoes, armed groups, headstamp codes) call :func:`record_change` in the transaction of the
-change, so a change and its entry are committed or rolled back together. The table is
-insert-only in the database itself (triggers refuse UPDATE, DELETE and TRUNCATE).
+Writers (missions, embargoes, armed groups, headstamp codes) call :func:`record_change`
+in the transaction of the change, so a change and its entry are committed or rolled back
+together. The table is insert-only in the database itself (triggers refuse UPDATE, DELETE
+and TRUNCATE).
 """
 
 from __future__ import annotations
