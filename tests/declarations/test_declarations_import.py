@@ -466,3 +466,101 @@ def test_a_french_ddr_collection_carries_its_people_figures(
         "female_18_and_over": 9,
         "male_under_18": 4,
     }
+
+
+def _incident(client: TestClient, headers: dict[str, str], kind: str, place: str) -> str:
+    body = {
+        "type": kind,
+        "date": "2024-03-01",
+        "location": {"country": "MLI", "place": place, "lat": 15.9, "lon": 2.4},
+        "presumed_user": "Katibat Macina",
+    }
+    response = client.post("/declarations/v1/incidents", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+INCIDENT_HEADER = [*FRENCH_HEADER[:4], "incident", *FRENCH_HEADER[4:]]
+
+
+def _recovery(ref: str, incident: str, serial: str) -> list[str]:
+    # Three weapons found after one ambush or in one cache, each its own declaration.
+    weapon = ["arme", "assault_rifle", "Kalashnikov", "AK-47", "7.62x39mm", serial, "", ""]
+    return [ref, "saisie", "SEN", "2024-03-02", incident, "MLI", "Ménaka", *weapon]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_one_file_carries_the_recoveries_of_several_incidents_each_declaration_linked(
+    client: TestClient, callers: Callers, file_format: str
+) -> None:
+    sen = callers.state("SEN")
+    ambush = _incident(client, sen, "attack_on_mission", "Tessit")
+    cache = _incident(client, sen, "cache", "Ber")
+    rows = [
+        INCIDENT_HEADER,
+        _recovery("AMB-1", ambush, "K-1"),
+        _recovery("AMB-2", ambush, "K-2"),
+        _recovery("CACHE-1", cache, "K-3"),
+    ]
+    upload = (
+        ("recoveries.csv", _csv(rows), "text/csv")
+        if file_format == "csv"
+        else ("recoveries.xlsx", _xlsx(rows), XLSX)
+    )
+
+    response = client.post(IMPORT, files={"file": upload}, headers=sen)
+
+    assert response.status_code == 201, response.text
+    stored = response.json()["items"]
+    records = {
+        d["declaration_ref"]: client.get(f"{URL}/{d['id']}", headers=sen).json()["record"]
+        for d in stored
+    }
+    assert {ref: r["incident_id"] for ref, r in records.items()} == {
+        "AMB-1": ambush,
+        "AMB-2": ambush,
+        "CACHE-1": cache,
+    }
+    # The incidents are there to be read, each as recorded.
+    for incident_id, kind in ((ambush, "attack_on_mission"), (cache, "cache")):
+        read = client.get(f"/declarations/v1/incidents/{incident_id}", headers=sen)
+        assert (read.status_code, read.json()["type"]) == (200, kind)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_an_unknown_or_malformed_incident_is_named_by_row_and_column_and_nothing_is_stored(
+    client: TestClient, callers: Callers, file_format: str
+) -> None:
+    sen = callers.state("SEN")
+    ambush = _incident(client, sen, "attack_on_mission", "Tessit")
+    unknown = "00000000-0000-4000-8000-000000000000"
+    rows = [
+        INCIDENT_HEADER,
+        _recovery("AMB-1", ambush, "K-1"),
+        _recovery("AMB-2", "embuscade de Tessit", "K-2"),
+        _recovery("CACHE-1", unknown, "K-3"),
+    ]
+
+    def refused(rows: list[list[str]]) -> dict[str, Any]:
+        upload = (
+            ("recoveries.csv", _csv(rows), "text/csv")
+            if file_format == "csv"
+            else ("recoveries.xlsx", _xlsx(rows), XLSX)
+        )
+        response = client.post(IMPORT, files={"file": upload}, headers=sen)
+        assert response.status_code == 422, response.text
+        problem: dict[str, Any] = response.json()
+        assert "nothing was stored" in problem["detail"]
+        return problem
+
+    # Not an incident id at all: named as the file is read.
+    malformed = refused(rows)["errors"]
+    assert [e["loc"] for e in malformed] == ["row 3, column E (incident)"]
+    # A well-formed id of no incident: named when the declarations are checked.
+    rows[2] = _recovery("AMB-2", ambush, "K-2")
+    unknown_problems = refused(rows)["errors"]
+    assert [(e["loc"], e["msg"]) for e in unknown_problems] == [
+        ("row 4, column E (incident)", f"no incident {unknown}")
+    ]
+    assert _declared(client, sen) == []
+    assert _tree_size(client) == 0

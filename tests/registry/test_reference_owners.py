@@ -42,7 +42,8 @@ def _changes(client: TestClient, headers: dict[str, str], **query: str) -> list[
     items: list[dict[str, Any]] = assert_status(
         client.get(CHANGES, params=query, headers=headers), 200
     )["items"]
-    return items
+    # The entries data migrations wrote (registry0028's MISCA start) are not these tests'.
+    return [item for item in items if not item["actor"].startswith("migration ")]
 
 
 @pytest.fixture

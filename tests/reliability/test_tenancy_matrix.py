@@ -241,6 +241,8 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("POST", f"{R}/reference/armed-groups"): secretariats_and_operator(201),
     ("GET", f"{R}/reference/headstamps"): any_token(200),
     ("POST", f"{R}/reference/headstamps"): secretariats_and_operator(201),
+    ("PATCH", f"{R}/reference/armed-groups/{{code}}"): secretariats_and_operator(200),
+    ("PATCH", f"{R}/reference/headstamps/{{code}}"): secretariats_and_operator(200),
     ("POST", f"{R}/manifests"): state_a_writes(201),
     ("POST", f"{R}/manifests/import"): state_a_writes(201),
     ("GET", f"{R}/manifests/template.csv"): any_token(200),
@@ -427,6 +429,10 @@ def _path_values(method: str, path: str, seeded: SeededRecords) -> dict[str, str
         values["membership_id"] = str(seeded.membership_ids[0 if method == "PATCH" else 1])
     elif path.startswith(f"{R}/missions/"):
         values["code"] = seeded.mission
+    elif path.startswith(f"{R}/reference/armed-groups/"):
+        values["code"] = "JNIM"
+    elif path.startswith(f"{R}/reference/headstamps/"):
+        values["code"] = "711"
     if path.startswith(f"{R}/embargoes/"):
         values["embargo_id"] = "seed-som-1992" if path.endswith("exemptions") else "seed-ssd-2018"
     if path.startswith((f"{R}/cases/", f"{R}/trace-requests/")):
@@ -644,6 +650,12 @@ REQUESTS: dict[tuple[str, str], Request] = {
             "maker": f"Maker noted by {caller}",
             "source": f"noted by {caller}",
         }
+    ),
+    ("PATCH", f"{R}/reference/armed-groups/{{code}}"): _body(
+        lambda caller: {"note": f"checked by {caller}", "reason": f"reviewed by {caller}"}
+    ),
+    ("PATCH", f"{R}/reference/headstamps/{{code}}"): _body(
+        lambda caller: {"note": f"checked by {caller}", "reason": f"reviewed by {caller}"}
     ),
     ("POST", "/declarations/v1/incidents"): _body(
         lambda caller: {

@@ -161,8 +161,8 @@ ALL_COLUMNS: Final[tuple[Column, ...]] = (
     _d("declaring_country", "pays déclarant", aliases=("pays_declarant",)),
     _d("mission", "mission"),
     _d("event_date", "date de l'événement", aliases=("date_evenement", "date_de_l_evenement")),
-    # Issue 14 item 3: incidents are being added to declarations as ``incident_id``; this
-    # column takes effect as soon as DeclarationDocument has that field.
+    # The incident (POST /declarations/v1/incidents) the row's declaration names, by its
+    # id: one file carries the recoveries of several incidents (issue 14, items 3 and 8).
     _d("incident", "incident", "incident_id", aliases=("incident_id",)),
     _d("country", "pays", "location", "country", aliases=("location_country",)),
     _d("place", "lieu", "location", "place"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from services.common.database import SessionDep
@@ -15,8 +17,10 @@ from services.registry.field_reference import service
 from services.registry.field_reference.schemas import (
     ArmedGroupCreate,
     ArmedGroupRead,
+    ArmedGroupUpdate,
     HeadstampCodeCreate,
     HeadstampCodeRead,
+    HeadstampCodeUpdate,
 )
 
 router = APIRouter(prefix="/reference", tags=["reference"])
@@ -56,6 +60,32 @@ def create_armed_group(
     )
 
 
+@router.patch(
+    "/armed-groups/{code}",
+    response_model=ArmedGroupRead,
+    responses=problem_responses(403, 404, 422),
+)
+def update_armed_group(
+    code: Annotated[str, Path(max_length=32)],
+    changes: ArmedGroupUpdate,
+    principal: PrincipalDep,
+    actor: ChangeActorDep,
+    session: SessionDep,
+) -> ArmedGroupRead:
+    """Change an armed group (a secretariat, or the operator with ``admin``): add and
+    remove aliases by name, set ``active_to`` to retire it, correct its name, dates,
+    ``part_of``, source or note. ``reason`` is required; the reference trail keeps who,
+    when, why and the group before and after. Presumed users in declarations indexed from
+    then on resolve through the new names; those already indexed keep their resolution
+    until a new version is delivered. Unknown code 404; a name or alias another group
+    bears, a removed alias the group lacks, dates out of order or a ``part_of`` unknown or
+    circular 422, each named."""
+    group = service.update_group(
+        session=session, principal=principal, actor=actor, code=code, changes=changes
+    )
+    return ArmedGroupRead.model_validate(group)
+
+
 @router.get("/headstamps", response_model=Page[HeadstampCodeRead])
 def list_headstamps(session: SessionDep, page: PageParamsDep) -> Page[HeadstampCodeRead]:
     """Headstamp factory codes and the makers they stand for, with sources ("check" where
@@ -89,3 +119,26 @@ def create_headstamp(
         HeadstampCodeRead.model_validate(stamp),
         headers={"Location": "/registry/v1/reference/headstamps"},
     )
+
+
+@router.patch(
+    "/headstamps/{code}",
+    response_model=HeadstampCodeRead,
+    responses=problem_responses(403, 404, 422),
+)
+def update_headstamp(
+    code: Annotated[str, Path(max_length=32)],
+    changes: HeadstampCodeUpdate,
+    principal: PrincipalDep,
+    actor: ChangeActorDep,
+    session: SessionDep,
+) -> HeadstampCodeRead:
+    """Correct a headstamp code's maker, country, source or note (a secretariat, or the
+    operator with ``admin``); the code is compared without regard to case. ``reason`` is
+    required; the reference trail keeps who, when, why and the entry before and after.
+    Headstamps in declarations indexed from then on resolve to the new maker; those
+    already indexed keep theirs until a new version is delivered. Unknown code 404."""
+    stamp = service.update_headstamp(
+        session=session, principal=principal, actor=actor, code=code, changes=changes
+    )
+    return HeadstampCodeRead.model_validate(stamp)

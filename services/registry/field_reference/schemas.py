@@ -82,3 +82,54 @@ class HeadstampCodeRead(BaseModel):
     source: str
     note: str | None
     created_at: UtcDatetime
+
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class ArmedGroupUpdate(BaseModel):
+    """Changes to an armed group. A member left out is unchanged; ``null`` clears
+    ``active_from``, ``active_to``, ``part_of`` or ``note`` (``name`` and ``source``
+    cannot be null). Aliases are added and removed by name, so two editors adding
+    aliases at once both keep theirs. ``reason`` (required) is kept in the reference
+    trail with the group before and after."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason = Field(examples=["alias used in the Panel of Experts' 2024 report"])
+    name: Name | None = Field(default=None, description="Cannot be null")
+    add_aliases: list[Alias] = Field(default_factory=list, max_length=50)
+    remove_aliases: list[Alias] = Field(default_factory=list, max_length=50)
+    active_from: IsoDate | None = None
+    active_to: IsoDate | None = Field(default=None, description="Retires the group from then")
+    part_of: GroupCode | None = None
+    source: Source | None = Field(default=None, description="Cannot be null")
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> ArmedGroupUpdate:
+        for name in ("name", "source"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
+class HeadstampCodeUpdate(BaseModel):
+    """Changes to a headstamp code. A member left out is unchanged; ``null`` clears
+    ``country`` or ``note`` (``maker`` and ``source`` cannot be null). ``reason``
+    (required) is kept in the reference trail with the entry before and after."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason = Field(examples=["maker corrected from the 2023 ammunition profile"])
+    maker: Name | None = Field(default=None, description="Cannot be null")
+    country: CountryCode | None = None
+    source: Source | None = Field(default=None, description="Cannot be null")
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> HeadstampCodeUpdate:
+        for name in ("maker", "source"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self

@@ -50,3 +50,5 @@ class ReferenceChange(RegistryTable, table=True):
     action: str = Field(max_length=16)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    # Since registry0028: why (required for changes to armed groups and headstamp codes).
+    reason: str | None = Field(default=None, max_length=1000)

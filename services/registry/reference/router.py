@@ -73,10 +73,11 @@ def list_reference_changes(
     entity: Annotated[ReferenceEntity | None, Query()] = None,
     key: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
 ) -> Page[ReferenceChangeRead]:
-    """Every change to missions and embargoes, oldest first: who (client, organisation,
-    address, request id), when, and the entity before and after. Secretariats and the
-    operator; member states 403. ``entity`` and ``key`` (a mission code or embargo id)
-    narrow it."""
+    """Every change to missions, embargoes, armed groups and headstamp codes, oldest
+    first: who (client, organisation, address, request id), when, why (``reason``:
+    required for changes to armed groups and headstamp codes) and the entity before and
+    after. Secretariats and the operator; member states 403. ``entity`` and ``key`` (a
+    mission code, embargo id, armed group or headstamp code) narrow it."""
     changes, cursor = trail.list_changes(
         session=session, principal=principal, params=page, entity=entity, key=key
     )

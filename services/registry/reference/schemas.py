@@ -93,7 +93,12 @@ class ReferenceChangeRead(BaseModel):
     address: str | None = Field(description="Network address the request came from")
     request_id: str | None = Field(description="The request's X-Request-ID")
     entity: Literal["mission", "embargo", "armed_group", "headstamp"]
-    key: str = Field(description="Mission code or embargo id")
+    key: str = Field(description="Mission code, embargo id, armed group or headstamp code")
     action: Literal["create", "update"]
     before: dict[str, Any] | None
     after: dict[str, Any]
+    reason: str | None = Field(
+        default=None,
+        description="Why: required for changes to armed groups and headstamp codes (null in"
+        " additions and in entries written before it was recorded)",
+    )

@@ -1,9 +1,11 @@
-"""The trail of changes to reference data: who changed which mission or embargo, when,
-from where, and what it was before and after.
+"""The trail of changes to reference data: who changed which mission, embargo, armed
+group or headstamp code, when, from where, why (where the writer asks for a reason), and
+what it was before and after.
 
-Writers (missions, embargoes) call :func:`record_change` in the transaction of the
-change, so a change and its entry are committed or rolled back together. The table is
-insert-only in the database itself (triggers refuse UPDATE, DELETE and TRUNCATE).
+Writers (missions, embargoes, armed groups, headstamp codes) call :func:`record_change`
+in the transaction of the change, so a change and its entry are committed or rolled back
+together. The table is insert-only in the database itself (triggers refuse UPDATE, DELETE
+and TRUNCATE).
 """
 
 from __future__ import annotations
@@ -43,8 +45,10 @@ def record_change(
     action: ReferenceAction,
     before: dict[str, Any] | None,
     after: dict[str, Any],
+    reason: str | None = None,
 ) -> ReferenceChange:
-    """Append one entry to the trail (values JSON-ready: dates as ISO strings)."""
+    """Append one entry to the trail (values JSON-ready: dates as ISO strings), with why
+    when the writer asks for it."""
     change = ReferenceChange(
         actor=actor.actor[:255],
         actor_org=actor.actor_org[:32] if actor.actor_org else None,
@@ -55,6 +59,7 @@ def record_change(
         action=action,
         before=before,
         after=after,
+        reason=reason,
     )
     repository.add_change(session, change)
     return change
