@@ -94,9 +94,11 @@ def create_manifest(*, session: Session, principal: Principal, draft: ManifestDr
         require_own_country(principal, header.contributing_country)
     problems = draft.problems
     mission_known = False
+    planned_end_refused = False
     if header is not None:
         header_problems, mission_known = check_header(session=session, header=header)
         problems.extend(draft.locate_header(header_problems))
+        planned_end_refused = any(p.loc == "rotation_end_date" for p in header_problems)
     manifest_id = str(uuid.uuid4())
     rows = prepare_items(manifest_id=manifest_id, draft=draft)
     if header is None or not mission_known or not rows:
@@ -117,7 +119,9 @@ def create_manifest(*, session: Session, principal: Principal, draft: ManifestDr
         reference=header.reference,
         is_correction=header.correction,
         closes_rotation=header.closes_rotation,
-        rotation_end_date=header.rotation_end_date,
+        # A refused planned end is left out: the database would refuse the row before
+        # the in/out rules had listed their problems (the manifest is refused anyway).
+        rotation_end_date=None if planned_end_refused else header.rotation_end_date,
         item_count=len(rows),
         submitted_by=principal.client_id,
         submitted_by_type=principal.subject_type,
