@@ -185,6 +185,16 @@ def test_the_rotations_api_lists_the_caller_s_units_ending_with_weapons_held(
     assert client.get(ROTATIONS, params={"within_days": 5}, headers=sen).json()["items"] == []
     [theirs] = client.get(ROTATIONS, params={"within_days": 30}, headers=gha).json()["items"]
     assert theirs["contributing_country"] == "GHA"
+    # A secretariat reads its members' units (SEN and GHA are ECOWAS's); ECCAS neither.
+    ecowas = auth_api.secretariat_headers("ECOWAS")
+    seen = client.get(ROTATIONS, params={"within_days": 30}, headers=ecowas).json()["items"]
+    assert sorted(r["contributing_country"] for r in seen) == ["GHA", "SEN"]
+    eccas = auth_api.secretariat_headers("ECCAS")
+    assert client.get(ROTATIONS, params={"within_days": 30}, headers=eccas).json()["items"] == []
+    only_sen = client.get(ROTATIONS, params={"within_days": 30, "country": "SEN"}, headers=ecowas)
+    assert [r["unit"] for r in only_sen.json()["items"]] == ["SENBATT 7"]
+    limited = client.get(ROTATIONS, params={"within_days": 30, "limit": 1}, headers=ecowas)
+    assert (len(limited.json()["items"]), limited.json()["more"]) == (1, True)
 
 
 def test_a_later_in_manifest_without_a_planned_end_falls_back_to_the_mission_s_end(
