@@ -274,6 +274,9 @@ def test_the_import_reads_the_planned_end_from_a_column_on_any_row(
     )
     assert from_form.status_code == 201, from_form.text
     assert from_form.json()["rotation_end_date"] == "2025-02-01"
+    blank = _import(client, sen, HEADER + ROW.format(serial="RC-4", end=""), rotation_end_date="")
+    assert blank.status_code == 201, blank.text
+    assert blank.json()["rotation_end_date"] is None
 
 
 def test_an_imported_planned_end_before_the_crossing_is_named_by_row_and_column(

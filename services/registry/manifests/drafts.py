@@ -104,12 +104,12 @@ class ManifestDraft:
 
     def locate_header(self, problems: Iterable[FieldProblem]) -> list[FieldProblem]:
         """``problems`` of the header, those of a field read from the file named by its cell."""
-        return [
-            p.model_copy(update={"loc": self.header_locs[p.loc]})
-            if p.loc in self.header_locs
-            else p
-            for p in problems
-        ]
+        return locate_header(problems, self.header_locs)
+
+
+def locate_header(problems: Iterable[FieldProblem], at: Mapping[str, str]) -> list[FieldProblem]:
+    """``problems`` of the header, those of a field named in ``at`` renamed as it says."""
+    return [p.model_copy(update={"loc": at[p.loc]}) if p.loc in at else p for p in problems]
 
 
 def _problem(loc: str, error: ErrorDetails) -> FieldProblem:

@@ -11,7 +11,12 @@ from fastapi import Request
 
 from services.common.errors import FieldProblem, PayloadTooLarge, ValidationFailed
 from services.common.sheets import ImportLimits, file_sha256, read_in_worker
-from services.registry.manifests.drafts import ManifestDraft, read_header, read_items
+from services.registry.manifests.drafts import (
+    ManifestDraft,
+    locate_header,
+    read_header,
+    read_items,
+)
 from services.registry.manifests.imports import ROTATION_END, ParsedSheet, parse_sheet
 
 TEMPLATE_CSV: Final = (
@@ -66,8 +71,7 @@ def read_upload(
         )
     header_locs, column_problems = rotation_end_from_file(sheet, fields)
     header, header_problems = read_header(fields, root="form")
-    located = ManifestDraft(header=None, header_locs=header_locs)
-    problems = located.locate_header(header_problems) + column_problems
+    problems = locate_header(header_problems, header_locs) + column_problems
     if sheet.errors:
         errors = problems + sheet.errors
         raise ValidationFailed(
@@ -90,7 +94,9 @@ def rotation_end_from_file(
     """Move the file's ``rotation_end_date`` (one value, on any of its rows) into the
     header ``fields``; where the header's problems with it are then to be named (its first
     cell), and the problems of the column itself: rows that disagree, or a file that
-    disagrees with the form field."""
+    disagrees with the form field. A blank form field is no planned end."""
+    if fields.get(ROTATION_END) == "":
+        del fields[ROTATION_END]
     written = sheet.rotation_end_dates
     if not written:
         return {}, []
