@@ -30,6 +30,7 @@ from services.registry.missions.router import router as missions_router
 from services.registry.notifications.worker import run_worker as run_notifications_worker
 from services.registry.reconciliation.router import router as reconciliation_router
 from services.registry.reference.router import router as reference_router
+from services.registry.rotations.router import router as rotations_router
 from services.registry.settings import RegistrySettings
 from services.registry.statistics.router import router as statistics_router
 from services.registry.trace.router import router as trace_router
@@ -57,6 +58,10 @@ OPENAPI_TAGS = [
     {"name": "loss-reports", "description": "Contingent-owned equipment lost, stolen, captured."},
     {"name": "holdings", "description": "What each contingent holds in a mission area now."},
     {"name": "reconciliation", "description": "in − out − lost − destroyed, per weapon and lot."},
+    {
+        "name": "rotations",
+        "description": "Units whose rotation ends soon while they still hold weapons.",
+    },
     {"name": "index", "description": "Declarations delivered by the declarations outbox."},
     {"name": "trace", "description": "One weapon's story across both registers."},
     {"name": "alerts", "description": "Diversion, linkage, embargo and unreturned alerts."},
@@ -84,6 +89,7 @@ def v1_router() -> APIRouter:
         loss_reports_router,
         holdings_router,
         reconciliation_router,
+        rotations_router,
         index_router,
         alerts_router,
         alert_triage_router,

@@ -78,3 +78,17 @@ def test_an_unreadable_file_or_a_reader_stores_no_draft(
     assert_status(client.post(IMPORT, data=FORM, files=files, headers=reader), 403)
     listed = client.get("/registry/v1/manifest-drafts", headers=editor)
     assert assert_status(listed, 200)["items"] == []
+
+
+def test_a_planned_end_of_rotation_column_becomes_the_draft_s_and_its_problem_is_listed(
+    client: TestClient, auth_api: AuthApi, register_settings: EmbeddedSettings
+) -> None:
+    editor = person_headers(client, auth_api, register_settings, org="SEN", role="editor")
+    csv = (
+        "type;numéro de série;catégorie;fabricant;modèle;calibre;fin de rotation\n"
+        "arme;KC-1;assault_rifle;Kalashnikov Concern;AK-103;7.62x39mm;2024-02-01\n"
+    ).encode()
+    created = client.post(IMPORT, data=FORM, files={"file": ("r.csv", csv)}, headers=editor)
+    draft = assert_status(created, 201)
+    assert draft["body"]["rotation_end_date"] == "2024-02-01"
+    assert [p["loc"] for p in draft["problems"]] == ["rotation_end_date"]  # before 2024-03-01

@@ -19,7 +19,7 @@ from tests.support.responses import assert_status
 def test_miscas_start_moves_to_its_establishing_decision_and_back_with_the_trail(
     empty_database_url: str,
 ) -> None:
-    migrations.upgrade("registry", empty_database_url, "registry0023")
+    migrations.upgrade("registry", empty_database_url, "registry0025")
     engine = create_engine(empty_database_url)
     misca = select(missions.c.start_date, missions.c.note).where(missions.c.code == "MISCA")
     trail = select(
@@ -52,7 +52,7 @@ def test_miscas_start_moves_to_its_establishing_decision_and_back_with_the_trail
         )
         assert "transfer of authority" in reason
 
-        migrations.downgrade("registry", empty_database_url, "registry0023")
+        migrations.downgrade("registry", empty_database_url, "registry0025")
         with engine.connect() as connection:
             restored = connection.execute(misca).one()
             entries = connection.execute(trail).all()
@@ -72,7 +72,7 @@ def test_miscas_start_moves_to_its_establishing_decision_and_back_with_the_trail
 def test_a_start_an_operator_already_corrected_is_left_as_it_is(
     empty_database_url: str,
 ) -> None:
-    migrations.upgrade("registry", empty_database_url, "registry0023")
+    migrations.upgrade("registry", empty_database_url, "registry0025")
     engine = create_engine(empty_database_url)
     try:
         with engine.begin() as connection:

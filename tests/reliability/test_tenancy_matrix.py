@@ -256,6 +256,7 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("GET", f"{R}/holdings"): readers(200),
     ("GET", f"{R}/reconciliation"): readers(200),
     ("GET", f"{R}/reconciliation/export.csv"): readers(200),
+    ("GET", f"{R}/rotations/ending"): readers(200),
     ("POST", f"{R}/index/declarations"): nobody_here(),
     ("GET", f"{R}/trace"): readers(200),
     ("GET", f"{R}/alerts"): readers(200),

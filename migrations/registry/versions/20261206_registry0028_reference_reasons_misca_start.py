@@ -24,7 +24,7 @@ Downgrading restores MISCA's start and note (appending a trail entry that says s
 trail is insert-only) and drops ``reason``.
 
 Revision ID: registry0028
-Revises: registry0023
+Revises: registry0025
 Create Date: 2026-12-06 07:00:00
 """
 
@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "registry0028"
-down_revision: str | None = "registry0023"
+down_revision: str | None = "registry0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

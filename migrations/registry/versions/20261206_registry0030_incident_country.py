@@ -13,7 +13,7 @@ again (an amendment, or a rebuild of the index from the declarations service's f
 Downgrading drops the two columns.
 
 Revision ID: registry0030
-Revises: registry0025
+Revises: registry0029
 Create Date: 2026-12-06 06:30:00
 """
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "registry0030"
-down_revision: str | None = "registry0025"
+down_revision: str | None = "registry0029"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

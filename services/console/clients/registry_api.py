@@ -49,6 +49,10 @@ class RegistryApi(ServiceClient):
         response = await self.request("GET", "/registry/v1/manifests/template.csv", token)
         return response.content
 
+    async def rotations_ending(self, token: str, **filters: Any) -> dict[str, Any]:
+        """Units whose rotation ends soon while they still hold weapons, soonest first."""
+        return await self.get_json("/registry/v1/rotations/ending", token, filters)
+
     async def alerts(self, token: str, **filters: Any) -> dict[str, Any]:
         """A page of alerts the person may see."""
         return await self.get_json("/registry/v1/alerts", token, filters)

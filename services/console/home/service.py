@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from services.console.clients.base import ApiProblem, ServiceClient
@@ -18,11 +17,14 @@ SHOWN = 5
 
 @dataclass
 class RotationEnding:
-    """A mission ending soon with weapons of the person's state still held in it."""
+    """A unit of the person's records whose rotation ends soon with weapons still held."""
 
-    mission: dict[str, Any]
+    mission: str
+    unit: str
+    contributing_country: str
+    ends_on: str
+    planned: bool
     weapons_held: int
-    more: bool
 
 
 @dataclass
@@ -33,6 +35,7 @@ class WhatNeedsMe:
     more_alerts: bool = False
     submissions: list[dict[str, Any]] = field(default_factory=list)
     rotations: list[RotationEnding] = field(default_factory=list)
+    more_rotations: bool = False
     drafts_awaiting: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -60,35 +63,32 @@ async def what_needs_me(
     result.alerts = list(alerts["items"])
     result.more_alerts = alerts.get("next_cursor") is not None
     result.submissions = list(submissions["items"])
-    result.rotations = rotations
+    result.rotations, result.more_rotations = rotations
     return result
 
 
-async def _rotations_ending(*, registry: RegistryApi, session: Session) -> list[RotationEnding]:
-    """Missions ending within ``ENDING_WITHIN_DAYS`` whose reconciliation still shows
-    weapons of the person's state held (the registry keeps no end date per rotation:
-    the mission's end date stands for the last rotation's)."""
-    today = datetime.now(UTC).date()
-    horizon = today + timedelta(days=ENDING_WITHIN_DAYS)
-    missions = await registry.missions(session.access_token, limit=1000)
-    ending = [
-        m
-        for m in missions["items"]
-        if m.get("end_date") and today <= date.fromisoformat(m["end_date"]) <= horizon
-    ][:SHOWN]
-    found: list[RotationEnding] = []
-    for mission in ending:
-        try:
-            lines = await registry.reconciliation(
-                session.access_token,
-                mission=mission["code"],
-                country=session.country,
-                kind="weapon",
-                limit=1000,
-            )
-        except ApiProblem:
-            continue
-        held = [line for line in lines["items"] if int(line.get("balance", 0)) > 0]
-        if held:
-            found.append(RotationEnding(mission, len(held), lines.get("next_cursor") is not None))
-    return found
+async def _rotations_ending(
+    *, registry: RegistryApi, session: Session
+) -> tuple[list[RotationEnding], bool]:
+    """Units whose rotation ends within ``ENDING_WITHIN_DAYS`` still holding weapons, as the
+    registry sees them (its planned end from the unit's latest ``in`` manifest, else the
+    mission's end), and whether there are more than shown."""
+    filters: dict[str, Any] = {"within_days": ENDING_WITHIN_DAYS, "limit": SHOWN}
+    if session.country:
+        filters["country"] = session.country
+    try:
+        ending = await registry.rotations_ending(session.access_token, **filters)
+    except ApiProblem:
+        return [], False
+    rotations = [
+        RotationEnding(
+            mission=r["mission"],
+            unit=r["unit"],
+            contributing_country=r["contributing_country"],
+            ends_on=r["rotation_ends_on"],
+            planned=r["ends_by"] == "planned_rotation_end",
+            weapons_held=int(r["weapons_held"]),
+        )
+        for r in ending["items"]
+    ]
+    return rotations, bool(ending.get("more"))

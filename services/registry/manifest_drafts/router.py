@@ -98,6 +98,7 @@ async def import_manifest_draft(
     crossing_point: Annotated[str | None, Form(max_length=255)] = None,
     reference: Annotated[str | None, Form(max_length=255)] = None,
     closes_rotation: Annotated[str | None, Form(max_length=8)] = None,
+    rotation_end_date: Annotated[str | None, Form(max_length=32)] = None,
 ) -> Response:
     """The form and file of ``POST /manifests/import`` read by the same reader into the
     body ``POST /manifest-drafts`` takes (cells as written), saved as a draft titled with
@@ -113,6 +114,7 @@ async def import_manifest_draft(
         "crossing_point": crossing_point,
         "reference": reference,
         "closes_rotation": closes_rotation,
+        "rotation_end_date": rotation_end_date,
     }
     read = await read_upload_as_body_in_worker(
         request, form=form, file=file.file, filename=file.filename

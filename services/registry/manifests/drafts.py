@@ -91,7 +91,8 @@ class ManifestDraft:
     ``problems`` starts with the header's and the item list's; the service adds its
     own. ``item_errors`` are pydantic's errors in item ``i`` (by index), kept as pydantic
     gives them: the service lists them with that item's own problems, and builds only
-    those a refusal shows.
+    those a refusal shows. ``header_locs`` names a header field read from the file (its
+    row and column) rather than by its name.
     """
 
     header: ManifestHeader | None
@@ -99,6 +100,16 @@ class ManifestDraft:
     locate: ItemLocator = json_location
     problems: ProblemList = field(default_factory=ProblemList)
     item_errors: dict[int, list[ErrorDetails]] = field(default_factory=dict)
+    header_locs: dict[str, str] = field(default_factory=dict)
+
+    def locate_header(self, problems: Iterable[FieldProblem]) -> list[FieldProblem]:
+        """``problems`` of the header, those of a field read from the file named by its cell."""
+        return locate_header(problems, self.header_locs)
+
+
+def locate_header(problems: Iterable[FieldProblem], at: Mapping[str, str]) -> list[FieldProblem]:
+    """``problems`` of the header, those of a field named in ``at`` renamed as it says."""
+    return [p.model_copy(update={"loc": at[p.loc]}) if p.loc in at else p for p in problems]
 
 
 def _problem(loc: str, error: ErrorDetails) -> FieldProblem:

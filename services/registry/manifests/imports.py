@@ -26,6 +26,7 @@ from services.common.sheets import (
 )
 from services.registry.manifests.schemas import MAX_MANIFEST_ITEMS
 
+ROTATION_END: Final = "rotation_end_date"
 HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "kind": ("kind", "type", "nature"),
     "category": ("category", "categorie"),
@@ -44,6 +45,8 @@ HEADER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "explosive_type": ("explosive_type", "type_d_explosif"),
     "quantity_unit": ("quantity_unit", "unite_de_quantite", "unite_de_mesure"),
     "correction": ("correction",),
+    # The manifest's, not an item's: one value, on any row (see ``ParsedSheet``).
+    ROTATION_END: (ROTATION_END, "end_of_rotation", "fin_de_rotation", "date_de_fin_de_rotation"),
 }
 KIND_ALIASES: Final[dict[str, str]] = {
     "weapon": "weapon",
@@ -82,6 +85,9 @@ class ParsedSheet(Table):
 
     items: list[dict[str, Any]] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+    rotation_end_dates: list[tuple[int, str]] = field(default_factory=list)
+    """The ``rotation_end_date`` cells written (row number, text): the manifest's one
+    planned end of rotation, which a ministry may write on one row or on every row."""
 
     def locate(self, index: int, field_name: str) -> str:
         """ "row 18, column F (numéro de série)" for item ``index``'s field."""
@@ -127,7 +133,10 @@ def _read_row(sheet: ParsedSheet, number: int, cells: list[str]) -> None:
     sheet.rows.append(number)
     for name, (position, _written) in sheet.columns.items():
         value = cells[position] if position < len(cells) else ""
-        if name == "correction":
+        if name == ROTATION_END:
+            if value.strip():
+                sheet.rotation_end_dates.append((number, value.strip()))
+        elif name == "correction":
             word = value.casefold()
             if word not in TRUE_WORDS | BLANK_OR_FALSE:
                 sheet.errors.append(FieldProblem(loc=sheet.locate(index, name), msg="not yes/no"))

@@ -74,11 +74,14 @@ async def import_manifest(
     reference: Annotated[str | None, Form()] = None,
     correction: Annotated[str | None, Form()] = None,
     closes_rotation: Annotated[str | None, Form()] = None,
+    rotation_end_date: Annotated[str | None, Form()] = None,
 ) -> Response:
     """The same as ``POST /manifests`` from a CSV or XLSX file with the header as form fields.
 
     Columns are the item field names in English or French (see the template);
     problems name the row and the column, e.g. ``row 18, column F (numéro de série)``.
+    An ``in`` manifest's planned end of rotation is the form field ``rotation_end_date``
+    or a column of that name (``fin_de_rotation``), written on any row (one value).
     Reading the file is bounded (rows, columns, line length, unpacked workbook size,
     time: settings ``REGISTRY_IMPORT_*``); over a bound the answer is a 413 naming the
     file and the bound. The file is read before any database lock is taken.
@@ -93,6 +96,7 @@ async def import_manifest(
         "reference": reference,
         "correction": correction,
         "closes_rotation": closes_rotation,
+        "rotation_end_date": rotation_end_date,
     }
     upload = await read_upload_in_worker(request, form=form, file=file.file, filename=file.filename)
 

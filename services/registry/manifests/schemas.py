@@ -106,6 +106,14 @@ class ManifestHeader(BaseModel):
         description="An ``out`` manifest that ends the contingent's rotation: weapons still "
         "held afterwards are flagged in reconciliation.",
     )
+    rotation_end_date: IsoDate | None = Field(
+        default=None,
+        description="An ``in`` manifest's planned end of the unit's rotation, not before "
+        "``crossing_date``: ``rotation.ending`` and the console's home count from it "
+        "(else from the mission's end date). A plan, not proof of exit: reconciliation "
+        "still waits for an ``out`` manifest closing the rotation or the mission's end.",
+        examples=["2027-06-30"],
+    )
 
 
 class ManifestCreate(ManifestHeader):
@@ -143,6 +151,7 @@ class ManifestRead(BaseModel):
     reference: str | None
     correction: bool = Field(validation_alias="is_correction")
     closes_rotation: bool
+    rotation_end_date: date | None = None
     item_count: int
     submitted_by: SubmittedBy | None = Field(
         validation_alias="actor", description=SUBMITTED_BY_DESCRIPTION

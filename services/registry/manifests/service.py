@@ -55,6 +55,22 @@ def check_header(*, session: Session, header: ManifestHeader) -> tuple[list[Fiel
         errors.append(
             FieldProblem(loc="closes_rotation", msg="only an 'out' manifest ends a rotation")
         )
+    planned_end = header.rotation_end_date
+    if planned_end is not None and header.direction == "out":
+        errors.append(
+            FieldProblem(
+                loc="rotation_end_date",
+                msg="only an 'in' manifest plans a rotation's end (an 'out' closes it: "
+                "closes_rotation)",
+            )
+        )
+    elif planned_end is not None and planned_end < header.crossing_date:
+        errors.append(
+            FieldProblem(
+                loc="rotation_end_date",
+                msg=f"before the crossing date ({header.crossing_date.isoformat()})",
+            )
+        )
     return errors, mission is not None
 
 
@@ -78,9 +94,11 @@ def create_manifest(*, session: Session, principal: Principal, draft: ManifestDr
         require_own_country(principal, header.contributing_country)
     problems = draft.problems
     mission_known = False
+    planned_end_refused = False
     if header is not None:
         header_problems, mission_known = check_header(session=session, header=header)
-        problems.extend(header_problems)
+        problems.extend(draft.locate_header(header_problems))
+        planned_end_refused = any(p.loc == "rotation_end_date" for p in header_problems)
     manifest_id = str(uuid.uuid4())
     rows = prepare_items(manifest_id=manifest_id, draft=draft)
     if header is None or not mission_known or not rows:
@@ -101,6 +119,9 @@ def create_manifest(*, session: Session, principal: Principal, draft: ManifestDr
         reference=header.reference,
         is_correction=header.correction,
         closes_rotation=header.closes_rotation,
+        # A refused planned end is left out: the database would refuse the row before
+        # the in/out rules had listed their problems (the manifest is refused anyway).
+        rotation_end_date=None if planned_end_refused else header.rotation_end_date,
         item_count=len(rows),
         submitted_by=principal.client_id,
         submitted_by_type=principal.subject_type,

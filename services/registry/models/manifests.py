@@ -14,6 +14,11 @@ from services.registry.tables import RegistryTable
 # BIGINT on PostgreSQL; SQLite only auto-increments an INTEGER PRIMARY KEY.
 ItemId = BigInteger().with_variant(Integer(), "sqlite")
 
+ROTATION_END_CHECK = (
+    "rotation_end_date IS NULL OR (direction = 'in' AND rotation_end_date >= crossing_date)"
+)
+"""An ``in`` manifest only plans a rotation's end, never before its crossing (registry0029)."""
+
 
 class Manifest(RegistryTable, table=True):
     """One crossing of a contingent's materiel into or out of a mission area."""
@@ -22,6 +27,7 @@ class Manifest(RegistryTable, table=True):
     __table_args__ = (
         CheckConstraint("direction IN ('in', 'out')", name="direction"),
         CheckConstraint("item_count >= 0", name="item_count"),
+        CheckConstraint(ROTATION_END_CHECK, name="rotation_end_date"),
         Index("ix_manifests_contingent", "mission_code", "contributing_country"),
         Index("ix_manifests_country_created", "contributing_country", "created_at", "id"),
     )
@@ -36,6 +42,8 @@ class Manifest(RegistryTable, table=True):
     reference: str | None = Field(default=None, max_length=255)
     is_correction: bool = Field(default=False)
     closes_rotation: bool = Field(default=False)
+    # An ``in`` manifest's planned end of the unit's rotation (a plan, not proof of exit).
+    rotation_end_date: date | None = None
     item_count: int
     submitted_by: str = Field(max_length=255)
     # person or client, and its organisation (NULL before registry0010)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, event, func, insert, select, text, update
+from sqlalchemy import Engine, event, insert, select, text, update
 from sqlmodel import Session
 
 from services.common.tables import utcnow
 from services.registry.models import NotificationEvent, WebhookDelivery, WebhookEndpoint
 from services.registry.models.handles import (
-    manifest_items,
-    missions,
     notification_events,
     webhook_deliveries,
     webhook_endpoints,
@@ -232,38 +230,3 @@ def add_delivery(session: Session, delivery: WebhookDelivery) -> WebhookDelivery
     session.add(delivery)
     session.flush()
     return delivery
-
-
-# The periodic rotation check reads every state's holdings; each event it writes carries
-# the grants of the contingent's own records (audience.readers_of), so it reveals none.
-# tenancy: a background job over every state, whose events carry each record's tenancy
-def rotations_ending(session: Session, *, today: date, until: date) -> list[Any]:
-    """Contingents (mission, country, unit) still holding weapons in a mission whose end
-    date falls between ``today`` and ``until``; with the date of their latest ``in``."""
-    mi, m = manifest_items, missions
-    signed = func.sum(
-        func.coalesce(mi.c.quantity, 0) * func.coalesce(_direction_sign(mi.c.direction), 0)
-    )
-    statement = (
-        select(
-            mi.c.mission_code,
-            mi.c.contributing_country,
-            mi.c.unit,
-            m.c.end_date,
-            func.max(mi.c.crossing_date).label("last_crossing"),
-            signed.label("held"),
-        )
-        .join(m, m.c.code == mi.c.mission_code)
-        .where(
-            mi.c.kind == "weapon",
-            and_(m.c.end_date.is_not(None), m.c.end_date >= today, m.c.end_date <= until),
-        )
-        .group_by(mi.c.mission_code, mi.c.contributing_country, mi.c.unit, m.c.end_date)
-        .having(signed > 0)
-        .order_by(mi.c.mission_code, mi.c.contributing_country, mi.c.unit)
-    )
-    return list(session.execute(statement))
-
-
-def _direction_sign(direction: Any) -> Any:
-    return case((direction == "in", 1), (direction == "out", -1), else_=0)

@@ -1,50 +1,49 @@
-"""``rotation.ending``: a unit still holding weapons in a mission about to end.
+"""``rotation.ending``: a unit still holding weapons as its rotation is about to end.
 
-The register knows when a contingent's rotation ends only through its mission's end
-date, so the periodic check (the worker's, every ``rotation_check_interval_seconds``)
-looks for units of missions ending within ``rotation_ending_days`` that still hold
-weapons (in minus out), and writes one event per unit and rotation (mission, country,
-unit, end date), to whoever reads that contingent's manifests.
+A unit's rotation ends on the ``rotation_end_date`` of its latest ``in`` manifest, else
+on its mission's end date (``services.registry.rotations``). The periodic check (the
+worker's, every ``rotation_check_interval_seconds``) looks for units whose rotation
+ends within ``rotation_ending_days`` that still hold weapons (in minus out), and writes
+one event per unit and rotation (mission, country, unit, end date), to whoever reads
+that contingent's manifests. A changed planned end is a new rotation end: told again.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from sqlmodel import Session
 
-from services.registry.notifications import events, repository
+from services.registry.notifications import events
 from services.registry.notifications.audience import readers_of
+from services.registry.rotations import repository as rotations
+from services.registry.rotations.service import to_rotation
 
 
 def write_rotations_ending(session: Session, *, today: date, days: int) -> int:
     """Write ``rotation.ending`` for each unit and rotation not told yet; how many."""
     written = 0
-    for row in repository.rotations_ending(
+    for row in rotations.every_unit_ending(
         session, today=today, until=today + timedelta(days=days)
     ):
-        ends_on, last_crossing = _date(row.end_date), _date(row.last_crossing)
+        rotation = to_rotation(row)
+        ends_on = rotation.rotation_ends_on.isoformat()
         written += events.emit(
             session,
             event_type="rotation.ending",
-            subject_id=f"{row.mission_code}:{row.contributing_country}"[:64],
+            subject_id=f"{rotation.mission}:{rotation.contributing_country}"[:64],
             data={
-                "mission": row.mission_code,
-                "contributing_country": row.contributing_country,
-                "unit": row.unit,
-                "rotation_ends_on": ends_on.isoformat(),
-                "weapons_held": int(row.held),
-                "last_crossing_date": last_crossing.isoformat(),
+                "mission": rotation.mission,
+                "contributing_country": rotation.contributing_country,
+                "unit": rotation.unit,
+                "rotation_ends_on": ends_on,
+                "weapons_held": rotation.weapons_held,
+                "last_crossing_date": rotation.last_crossing_date.isoformat(),
             },
-            grants=readers_of(row.contributing_country, last_crossing),
+            grants=readers_of(rotation.contributing_country, rotation.last_crossing_date),
             dedupe_key=(
-                f"rotation.ending:{row.mission_code}:{row.contributing_country}:"
-                f"{row.unit}:{ends_on.isoformat()}"
+                f"rotation.ending:{rotation.mission}:{rotation.contributing_country}:"
+                f"{rotation.unit}:{ends_on}"
             )[:400],
         )
     return written
-
-
-def _date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

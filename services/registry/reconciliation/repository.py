@@ -33,6 +33,8 @@ def list_lines(
     in-movement. That contingent's rotation has ended when the mission has, or when
     the unit's latest ``closes_rotation`` out manifest is not older than its latest
     in manifest (another unit of the same country closing its rotation ends nothing).
+    An ``in`` manifest's planned ``rotation_end_date`` ends nothing here: a plan is not
+    proof of exit (``services.registry.rotations`` reads it, for reminders).
     """
     parts = [aggregate(mission=mission, country=country, kind=kind, scope=scope) for kind in kinds]
     grouped = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("grouped")

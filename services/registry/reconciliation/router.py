@@ -31,7 +31,10 @@ def reconcile(
 ) -> Page[ReconciliationLine]:
     """in − out − lost − destroyed for every weapon and ammunition lot of the mission, with
     the latest evidence (manifest, loss-report and declaration ids and dates); discrepancies
-    first. Destroyed: destructions the contributing state declared of its own COE."""
+    first. Destroyed: destructions the contributing state declared of its own COE. A
+    rotation has ended (``not_taken_out``) when the mission has or an ``out`` manifest
+    closed it; an ``in`` manifest's planned ``rotation_end_date`` is no proof of exit and
+    ends nothing here (see ``GET /rotations/ending``)."""
     lines, cursor = service.reconcile(
         session=session,
         scope=scope,
