@@ -17,12 +17,6 @@ KINDS: dict[str, str] = {
     "destruction": N_("Destruction"),
     "loss": N_("Loss"),
 }
-# A declaration's presumed user when it resolved to no listed armed group.
-PRESUMED_USER_KINDS: dict[str, str] = {
-    "government_forces": N_("Government forces"),
-    "non_state_armed_group": N_("Non-state armed group (not listed)"),
-    "unknown": N_("Unknown"),
-}
 # The registry's names of the filters, as the page's fields, with their labels and what
 # to do about a refused value.
 _FIELDS: dict[str, tuple[str, str, str]] = {

@@ -16,12 +16,7 @@ from services.console.pages import render
 from services.console.signed_in import SignedInDep, apis_of
 from services.console.statistics import service, tables, timeseries
 from services.console.statistics.map import MARKS, drawing, picker_svg
-from services.console.statistics.map_filters import (
-    KINDS,
-    PRESUMED_USER_KINDS,
-    map_filters_of,
-    map_problems,
-)
+from services.console.statistics.map_filters import KINDS, map_filters_of, map_problems
 
 router = APIRouter(include_in_schema=False)
 
@@ -107,7 +102,7 @@ async def recovery_map(
     context = {
         "filters": filters,
         "kinds": KINDS,
-        "presumed_user_kinds": PRESUMED_USER_KINDS,
+        "presumed_user_kinds": service.PRESUMED_USER_KINDS,
         "marks": MARKS,
         "map": whole.of_year(chosen),
         "years": service.map_years(found, whole.years),

@@ -32,6 +32,8 @@ GROUPINGS: dict[str, str] = {
     "presumed_user": N_("Presumed user"),
 }
 # A declaration's presumed user when it resolves to no listed armed group: its kind.
+# A declaration's presumed user when it resolved to no listed armed group (statistics'
+# rows and the map's presumed-user filter).
 PRESUMED_USER_KINDS: dict[str, str] = {
     "government_forces": N_("Government forces"),
     "non_state_armed_group": N_("Non-state armed group (not listed)"),
