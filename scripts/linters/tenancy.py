@@ -55,6 +55,8 @@ TENANT_TABLES: Final = {
             "declared_item_daily_totals",
             "manifest_item_daily_attributes",
             "declared_item_daily_attributes",
+            "manifest_item_monthly_attributes",
+            "declared_item_monthly_attributes",
         }
     ),
     "services/declarations/": frozenset(

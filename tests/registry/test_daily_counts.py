@@ -343,6 +343,8 @@ RANGES = [
     (date(2024, 1, 1), None),
     (date(2024, 3, 5), date(2024, 3, 19)),
     (None, date(2024, 5, 11)),
+    # Whole months in the middle (the monthly attribute counts) and days at both ends.
+    (date(2024, 2, 10), date(2024, 5, 31)),
 ]
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
+    Date,
     Select,
     String,
     Table,
@@ -41,9 +42,11 @@ from services.registry.models.daily_counts import (
     declared_item_daily_attributes,
     declared_item_daily_counts,
     declared_item_daily_totals,
+    declared_item_monthly_attributes,
     manifest_item_daily_attributes,
     manifest_item_daily_counts,
     manifest_item_daily_totals,
+    manifest_item_monthly_attributes,
 )
 from services.registry.models.handles import declared_items, manifest_items
 
@@ -186,6 +189,19 @@ def _declared_attributes() -> Attributes:
     }
 
 
+def month_of(day: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
+    """The first day of ``day``'s month, in SQL."""
+    if dialect == "postgresql":
+        return cast(func.date_trunc("month", day), Date)
+    return func.date(day, "start of month")  # SQLite keeps dates as ISO text
+
+
+def _monthly_keys(
+    country: ColumnElement[Any], day: ColumnElement[Any], dialect: str
+) -> list[ColumnElement[Any]]:
+    return [country.label(country.key), month_of(day, dialect).label("month")]
+
+
 def _year_of_manufacture(items: Table) -> tuple[ColumnElement[Any], None]:
     return (_not_recorded(cast(items.c.year_of_manufacture, String)), None)
 
@@ -201,6 +217,13 @@ def add_manifest_items(session: Session, manifest_ids: Sequence[str]) -> None:
     _upsert(session, manifest_item_daily_totals, _grouped(keys[:_TOTAL_KEYS], mi, batch))
     attributes = _by_attribute(keys[:_TOTAL_KEYS], _manifest_attributes(), mi, batch)
     _upsert(session, manifest_item_daily_attributes, attributes)
+    dialect = session.connection().dialect.name
+    monthly = _monthly_keys(mi.c.contributing_country, mi.c.crossing_date, dialect)
+    _upsert(
+        session,
+        manifest_item_monthly_attributes,
+        _by_attribute(monthly, _manifest_attributes(), mi, batch),
+    )
 
 
 # tenancy: write path of the index feed: the declaration's own items, just inserted
@@ -214,6 +237,13 @@ def add_declared_items(session: Session, declaration_id: str) -> None:
     _upsert(session, declared_item_daily_totals, _grouped(keys[:_TOTAL_KEYS], di, batch))
     attributes = _by_attribute(keys[:_TOTAL_KEYS], _declared_attributes(), di, batch)
     _upsert(session, declared_item_daily_attributes, attributes)
+    dialect = session.connection().dialect.name
+    monthly = _monthly_keys(di.c.declaring_country, di.c.event_date, dialect)
+    _upsert(
+        session,
+        declared_item_monthly_attributes,
+        _by_attribute(monthly, _declared_attributes(), di, batch),
+    )
 
 
 # tenancy: write path of the index feed: the declaration's own items, about to be deleted
@@ -232,12 +262,18 @@ def remove_declared_items(session: Session, declaration_id: str) -> None:
         return
     batch = di.c.declaration_id == declaration_id
     keys = _declared_keys()
+    dialect = session.connection().dialect.name
+    monthly = _monthly_keys(di.c.declaring_country, di.c.event_date, dialect)
     for counts, grouped in (
         (declared_item_daily_counts, _grouped(keys, di, batch)),
         (declared_item_daily_totals, _grouped(keys[:_TOTAL_KEYS], di, batch)),
         (
             declared_item_daily_attributes,
             _by_attribute(keys[:_TOTAL_KEYS], _declared_attributes(), di, batch),
+        ),
+        (
+            declared_item_monthly_attributes,
+            _by_attribute(monthly, _declared_attributes(), di, batch),
         ),
     ):
         leaving = grouped.subquery("leaving")
@@ -248,10 +284,15 @@ def remove_declared_items(session: Session, declaration_id: str) -> None:
             .values({name: counts.c[name] - leaving.c[name] for name in SUMS})
         )
         # Every item of a declaration shares its country and date: the emptied rows are there.
+        day = (
+            counts.c.month == found.event_date.replace(day=1)
+            if "month" in counts.c
+            else counts.c.event_date == found.event_date
+        )
         session.execute(
             delete(counts).where(
                 counts.c.declaring_country == found.declaring_country,
-                counts.c.event_date == found.event_date,
+                day,
                 counts.c.records == 0,
             )
         )

@@ -27,6 +27,7 @@ manifest_item_daily_counts,  what statistics read: item rows, quantity and mass 
 declared_item_daily_counts,  day and grouped value, kept exact by the item inserts, and
 *_daily_totals               per day, country, mission and type, and
 *_daily_attributes           by calibre, maker, year of manufacture, presumed user
+*_monthly_attributes         the same by country and month (statistics over years)
                              (models/daily_counts.py)
 
 Queries that name columns take each table's typed Core handle from models/handles.py
@@ -47,9 +48,11 @@ from services.registry.models.daily_counts import (
     declared_item_daily_attributes,
     declared_item_daily_counts,
     declared_item_daily_totals,
+    declared_item_monthly_attributes,
     manifest_item_daily_attributes,
     manifest_item_daily_counts,
     manifest_item_daily_totals,
+    manifest_item_monthly_attributes,
 )
 from services.registry.models.drafts import manifest_drafts
 from services.registry.models.field_reference import ArmedGroup, HeadstampCode
@@ -100,10 +103,12 @@ __all__ = [
     "declared_item_daily_attributes",
     "declared_item_daily_counts",
     "declared_item_daily_totals",
+    "declared_item_monthly_attributes",
     "idempotency_keys",
     "manifest_drafts",
     "manifest_item_daily_attributes",
     "manifest_item_daily_counts",
     "manifest_item_daily_totals",
+    "manifest_item_monthly_attributes",
     "metadata",
 ]

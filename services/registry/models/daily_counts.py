@@ -28,6 +28,13 @@ value no reference list names, the spelling most of its items were recorded unde
 day of one contingent holds a row per distinct value and spelling (a few spellings per
 maker), never one per item. The attribute comes first in the key: statistics read one
 attribute at a time.
+
+The ``*_monthly_attributes`` tables (since registry0031) hold the same sums by country,
+month (its first day), attribute, value and spelling only: statistics over years read
+them for the whole months of their range in which no membership of the caller's
+community begins or ends, and the daily rows for the rest, so the figures stay exact to
+the day while a decade reads a few thousand rows instead of one per declaration and
+value.
 """
 
 from __future__ import annotations
@@ -159,4 +166,16 @@ declared_item_daily_attributes = _attributes(
     Column("event_date", Date, nullable=False),
     Column("mission_code", String(32), nullable=False),
     Column("declaration_type", String(16), nullable=False),
+)
+
+manifest_item_monthly_attributes = _attributes(
+    "manifest_item_monthly_attributes",
+    Column("contributing_country", String(3), nullable=False),
+    Column("month", Date, nullable=False),
+)
+
+declared_item_monthly_attributes = _attributes(
+    "declared_item_monthly_attributes",
+    Column("declaring_country", String(3), nullable=False),
+    Column("month", Date, nullable=False),
 )
