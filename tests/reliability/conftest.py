@@ -254,6 +254,10 @@ def _seed_case(client: TestClient, api: AuthApi, alert_id: str) -> tuple[str, li
     return case_id, ids
 
 
+TEST_ARMED_GROUP = "TESTGROUP"
+TEST_HEADSTAMP = "TST"
+
+
 def seed_records(
     client: TestClient,
     api: AuthApi,
@@ -419,6 +423,21 @@ def seed_records(
                 "host_countries": ["MLI"],
                 "start_date": "2020-01-01",
             },
+            headers=admin,
+        )
+    )
+    # Reference entries of their own for the edits (the seeded ones stay as they are).
+    created(
+        client.post(
+            "/registry/v1/reference/armed-groups",
+            json={"code": TEST_ARMED_GROUP, "name": "Test armed group", "source": "tests"},
+            headers=admin,
+        )
+    )
+    created(
+        client.post(
+            "/registry/v1/reference/headstamps",
+            json={"code": TEST_HEADSTAMP, "maker": "Test maker", "source": "tests"},
             headers=admin,
         )
     )

@@ -66,7 +66,12 @@ from services.declarations.settings import DeclarationsSettings
 from services.embedded import EmbeddedRegister, EmbeddedSettings, create_embedded_app
 from services.registry.settings import RegistrySettings
 from tests.declarations.support import MovableClock
-from tests.reliability.conftest import SeededRecords, seed_records
+from tests.reliability.conftest import (
+    TEST_ARMED_GROUP,
+    TEST_HEADSTAMP,
+    SeededRecords,
+    seed_records,
+)
 from tests.support.auth_fixtures import AuthApi
 from tests.support.declarations_log import TEST_LOG_SIGNING_KEY
 
@@ -345,6 +350,10 @@ def _real_path_parameters(method: str, path: str, seeded: SeededRecords) -> list
     if path == "/registry/v1/missions/{code}":
         codes = ["MINUSMA", seeded.mission] if method == "GET" else [seeded.mission]
         return [{"code": c} for c in codes]
+    if path == "/registry/v1/reference/armed-groups/{code}":
+        return [{"code": TEST_ARMED_GROUP}]
+    if path == "/registry/v1/reference/headstamps/{code}":
+        return [{"code": TEST_HEADSTAMP}]
     if path == "/declarations/v1/incidents/{incident_id}":
         return [{"incident_id": seeded.incident_id}]
     if path.startswith("/registry/v1/manifest-drafts/{draft_id}"):
