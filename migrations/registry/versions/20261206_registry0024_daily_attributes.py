@@ -66,7 +66,8 @@ def _backfill(
     )
     parts = [
         f"SELECT '{name}', {keys}, {value}, COALESCE({spelling}, ''), {SUMS}"
-        f" FROM {items} GROUP BY {keys}, {value}, {spelling}"
+        # Grouped by the stored spelling (NULL and '' are one label), as the inserts do.
+        f" FROM {items} GROUP BY {keys}, {value}, COALESCE({spelling}, '')"
         if spelling
         else f"SELECT '{name}', {keys}, {value}, '', {SUMS} FROM {items} GROUP BY {keys}, {value}"
         for name, (value, spelling) in attributes.items()

@@ -31,7 +31,6 @@ GROUPINGS: dict[str, str] = {
     "year_of_manufacture": N_("Year of manufacture"),
     "presumed_user": N_("Presumed user"),
 }
-# A declaration's presumed user when it resolves to no listed armed group: its kind.
 # A declaration's presumed user when it resolved to no listed armed group (statistics'
 # rows and the map's presumed-user filter).
 PRESUMED_USER_KINDS: dict[str, str] = {
