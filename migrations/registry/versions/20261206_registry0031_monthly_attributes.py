@@ -5,7 +5,7 @@ registry0024's daily attribute counts are keyed by day, country, mission and typ
 declaration is nearly always alone in its day, so grouping 100,000 declarations by year
 of manufacture read about a million rows (700 ms at 5 million items).
 ``manifest_item_monthly_attributes`` and ``declared_item_monthly_attributes`` hold the
-same sums by attribute, country, month (its first day), value and spelling: statistics
+same sums by attribute, country, month (its first day), mission, value and spelling: statistics
 read them for the whole months of a range in which no membership of the caller's
 community begins or ends, and the daily rows for the rest (exact to the day).
 
@@ -57,6 +57,7 @@ def upgrade() -> None:
             sa.Column("attribute", sa.String(length=24), nullable=False),
             sa.Column(country, sa.String(length=3), nullable=False),
             sa.Column("month", sa.Date(), nullable=False),
+            sa.Column("mission_code", sa.String(length=32), nullable=False),
             sa.Column("value", sa.String(length=400), nullable=False),
             sa.Column("label", sa.String(length=255), nullable=False),
             sa.Column("records", sa.BigInteger(), nullable=False),
@@ -66,16 +67,23 @@ def upgrade() -> None:
             sa.CheckConstraint("quantity >= 0", name=op.f(f"ck_{table}_quantity")),
             sa.CheckConstraint("mass_grams >= 0", name=op.f(f"ck_{table}_mass_grams")),
             sa.PrimaryKeyConstraint(
-                "attribute", country, "month", "value", "label", name=op.f(f"pk_{table}")
+                "attribute",
+                country,
+                "month",
+                "mission_code",
+                "value",
+                "label",
+                name=op.f(f"pk_{table}"),
             ),
         )
         month = _month(day)
         op.execute(
             sa.text(
-                f"INSERT INTO {table} (attribute, {country}, month, value, label, records,"
-                f" quantity, mass_grams) SELECT attribute, {country}, {month}, value, label,"
-                f" sum(records), sum(quantity), sum(mass_grams) FROM {daily}"
-                f" GROUP BY attribute, {country}, {month}, value, label"
+                f"INSERT INTO {table} (attribute, {country}, month, mission_code, value,"
+                f" label, records, quantity, mass_grams) SELECT attribute, {country}, {month},"
+                f" mission_code, value, label, sum(records), sum(quantity), sum(mass_grams)"
+                f" FROM {daily} GROUP BY attribute, {country}, {month}, mission_code, value,"
+                f" label"
             )
         )
 

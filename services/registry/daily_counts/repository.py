@@ -197,9 +197,14 @@ def month_of(day: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
 
 
 def _monthly_keys(
-    country: ColumnElement[Any], day: ColumnElement[Any], dialect: str
+    country: ColumnElement[Any], day: ColumnElement[Any], mission: ColumnElement[Any], dialect: str
 ) -> list[ColumnElement[Any]]:
-    return [country.label(country.key), month_of(day, dialect).label("month")]
+    # The mission keeps two contingents' uploads of one month off each other's rows.
+    return [
+        country.label(country.key),
+        month_of(day, dialect).label("month"),
+        mission.label("mission_code"),
+    ]
 
 
 def _year_of_manufacture(items: Table) -> tuple[ColumnElement[Any], None]:
@@ -218,7 +223,9 @@ def add_manifest_items(session: Session, manifest_ids: Sequence[str]) -> None:
     attributes = _by_attribute(keys[:_TOTAL_KEYS], _manifest_attributes(), mi, batch)
     _upsert(session, manifest_item_daily_attributes, attributes)
     dialect = session.connection().dialect.name
-    monthly = _monthly_keys(mi.c.contributing_country, mi.c.crossing_date, dialect)
+    monthly = _monthly_keys(
+        mi.c.contributing_country, mi.c.crossing_date, mi.c.mission_code, dialect
+    )
     _upsert(
         session,
         manifest_item_monthly_attributes,
@@ -238,7 +245,9 @@ def add_declared_items(session: Session, declaration_id: str) -> None:
     attributes = _by_attribute(keys[:_TOTAL_KEYS], _declared_attributes(), di, batch)
     _upsert(session, declared_item_daily_attributes, attributes)
     dialect = session.connection().dialect.name
-    monthly = _monthly_keys(di.c.declaring_country, di.c.event_date, dialect)
+    monthly = _monthly_keys(
+        di.c.declaring_country, di.c.event_date, _not_recorded(di.c.mission_code), dialect
+    )
     _upsert(
         session,
         declared_item_monthly_attributes,
@@ -263,7 +272,9 @@ def remove_declared_items(session: Session, declaration_id: str) -> None:
     batch = di.c.declaration_id == declaration_id
     keys = _declared_keys()
     dialect = session.connection().dialect.name
-    monthly = _monthly_keys(di.c.declaring_country, di.c.event_date, dialect)
+    monthly = _monthly_keys(
+        di.c.declaring_country, di.c.event_date, _not_recorded(di.c.mission_code), dialect
+    )
     for counts, grouped in (
         (declared_item_daily_counts, _grouped(keys, di, batch)),
         (declared_item_daily_totals, _grouped(keys[:_TOTAL_KEYS], di, batch)),

@@ -30,7 +30,8 @@ maker), never one per item. The attribute comes first in the key: statistics rea
 attribute at a time.
 
 The ``*_monthly_attributes`` tables (since registry0031) hold the same sums by country,
-month (its first day), attribute, value and spelling only: statistics over years read
+month (its first day), mission (so that two contingents' uploads never wait on one row),
+attribute, value and spelling: statistics over years read
 them for the whole months of their range in which no membership of the caller's
 community begins or ends, and the daily rows for the rest, so the figures stay exact to
 the day while a decade reads a few thousand rows instead of one per declaration and
@@ -172,10 +173,12 @@ manifest_item_monthly_attributes = _attributes(
     "manifest_item_monthly_attributes",
     Column("contributing_country", String(3), nullable=False),
     Column("month", Date, nullable=False),
+    Column("mission_code", String(32), nullable=False),
 )
 
 declared_item_monthly_attributes = _attributes(
     "declared_item_monthly_attributes",
     Column("declaring_country", String(3), nullable=False),
     Column("month", Date, nullable=False),
+    Column("mission_code", String(32), nullable=False),
 )
