@@ -73,7 +73,9 @@ class Standby:
         )
         try:
             with primary.connect() as connection:
-                lsn = connection.execute(text("SELECT pg_current_wal_lsn()::text")).scalar()
+                # The insert position, not the write one: with synchronous_commit=off (the
+                # throwaway cluster) a commit just answered may not be written out yet.
+                lsn = connection.execute(text("SELECT pg_current_wal_insert_lsn()::text")).scalar()
         finally:
             primary.dispose()
         deadline = time.monotonic() + timeout
