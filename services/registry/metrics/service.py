@@ -10,7 +10,7 @@ from typing import get_args
 from sqlmodel import Session
 
 from services.common.metrics import Reading
-from services.common.tables import utcnow
+from services.common.tables import assume_utc, utcnow
 from services.registry.alerts.schemas import AlertKind, AlertStatus
 from services.registry.metrics import repository
 
@@ -40,9 +40,7 @@ def _age(now: datetime, oldest: datetime | None) -> float:
     """Seconds since ``oldest`` (0 when nothing waits). SQLite gives naive UTC times back."""
     if oldest is None:
         return 0.0
-    if oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=now.tzinfo)
-    return max((now - oldest).total_seconds(), 0.0)
+    return max((now - assume_utc(oldest)).total_seconds(), 0.0)
 
 
 def _notifications(session: Session, now: datetime) -> Iterator[Reading]:

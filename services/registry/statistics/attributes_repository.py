@@ -97,14 +97,23 @@ def whole_months(scope: ReadScope, date_from: date | None, date_to: date | None)
 def _attribute_counts(
     session: Session,
     tables: tuple[Table, Table],
+    country: str,
+    date_column: str,
+    *,
     attribute: str,
-    visible: tuple[ColumnElement[bool], ColumnElement[bool]],
-    date_col: ColumnElement[Any],
-    months: WholeMonths,
+    scope: ReadScope,
     date_from: date | None,
     date_to: date | None,
 ) -> list[Row[Any]]:
+    # ``tables``: the daily and monthly counts of one register, whose country column is
+    # ``country`` and whose daily date column is ``date_column``.
     daily, monthly = tables
+    date_col = daily.c[date_column]
+    months = whole_months(scope, date_from, date_to)
+    visible = (
+        scope.clause(daily.c[country], date_col),
+        scope.clause(monthly.c[country], monthly.c.month),
+    )
     from_months: ColumnElement[bool]
     from_days: ColumnElement[bool]
     if months.first is not None and months.last is not None and months.first > months.last:
@@ -151,19 +160,15 @@ def manifest_attribute_counts(
     """Item rows, quantities and mass of the manifests ``scope`` may read, per value of
     ``attribute`` (calibre, manufacturer, year_of_manufacture) and spelling: the monthly
     counts for the range's whole months, the daily counts for the rest."""
-    daily, monthly = manifest_item_daily_attributes, manifest_item_monthly_attributes
     return _attribute_counts(
         session,
-        (daily, monthly),
-        attribute,
-        (
-            scope.clause(daily.c.contributing_country, daily.c.crossing_date),
-            scope.clause(monthly.c.contributing_country, monthly.c.month),
-        ),
-        daily.c.crossing_date,
-        whole_months(scope, date_from, date_to),
-        date_from,
-        date_to,
+        (manifest_item_daily_attributes, manifest_item_monthly_attributes),
+        "contributing_country",
+        "crossing_date",
+        attribute=attribute,
+        scope=scope,
+        date_from=date_from,
+        date_to=date_to,
     )
 
 
@@ -178,19 +183,15 @@ def declared_attribute_counts(
     """Item rows, quantities and mass of the indexed declarations ``scope`` may read, per
     value of ``attribute`` (calibre, manufacturer, year_of_manufacture, presumed_user)
     and spelling: the monthly counts for the range's whole months, the daily for the rest."""
-    daily, monthly = declared_item_daily_attributes, declared_item_monthly_attributes
     return _attribute_counts(
         session,
-        (daily, monthly),
-        attribute,
-        (
-            scope.clause(daily.c.declaring_country, daily.c.event_date),
-            scope.clause(monthly.c.declaring_country, monthly.c.month),
-        ),
-        daily.c.event_date,
-        whole_months(scope, date_from, date_to),
-        date_from,
-        date_to,
+        (declared_item_daily_attributes, declared_item_monthly_attributes),
+        "declaring_country",
+        "event_date",
+        attribute=attribute,
+        scope=scope,
+        date_from=date_from,
+        date_to=date_to,
     )
 
 
